@@ -1,0 +1,1 @@
+"""The command line (presentation only: it calls the stages and prints)."""

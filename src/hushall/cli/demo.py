@@ -1,0 +1,34 @@
+"""``hushall demo``: everything that exists, run on Exempelkommun."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
+    """Run every stage on the example and write the outputs under ``out``; return the files written."""
+    from hushall.data.template import write_template
+    from hushall.examples import example_path, exempelkommun
+    from hushall.needs import analyse_needs
+    from hushall.reports import write_needs_outputs
+    from hushall.reports.text import needs_summary
+
+    t0 = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    data = exempelkommun()
+    say(f"Exempelkommun: {data.summary()}")
+    files: list[Path] = []
+
+    from hushall.data.io import read_raw
+    from hushall.model.validate import validate_workbook
+
+    frames, _ = validate_workbook(read_raw(example_path()))
+    files.append(write_template(out / "exempelkommun.xlsx", frames))
+    say("1/1 Behovsanalys …")
+    needs = analyse_needs(data)
+    say(needs_summary(needs, data))
+    files += write_needs_outputs(needs, data, out / "behov")
+    say(f"\nKlart på {time.perf_counter() - t0:.1f} s. {len(files)} filer i {out.resolve()}/")
+    return files

@@ -1,0 +1,187 @@
+"""The ``hushall`` command line.
+
+Conventions for every command: machine-readable output (``--json``) on stdout only, messages and progress on
+stderr; exit 0 on success, 1 on invalid input, 2 on wrong usage, 3 on an internal error. No traceback reaches
+the user unless ``HUSHALL_DEBUG=1`` is set.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from hushall import __version__
+from hushall.errors import DataValidationError, HushallError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INVALID = 1
+EXIT_INTERNAL = 3
+
+
+def info(message: str) -> None:
+    """A message for the person at the terminal (stderr, never mixed with --json output)."""
+    click.echo(message, err=True)
+
+
+def emit_json(document: Any) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def handle_errors(fn: F) -> F:
+    """Turn every expected error into a clear message and exit code, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DataValidationError as exc:
+            if kwargs.get("as_json"):
+                emit_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})
+            info(str(exc))
+            sys.exit(EXIT_INVALID)
+        except HushallError as exc:
+            info(f"Fel: {exc} [{exc.code}]")
+            sys.exit(EXIT_INVALID)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            info("Avbrutet.")
+            sys.exit(130)
+        except Exception as exc:
+            if os.environ.get("HUSHALL_DEBUG"):
+                raise
+            info(f"Internt fel i Hushåll: {type(exc).__name__}: {exc}\n"
+                 "Det här är ett fel i programmet, inte i dina data. Kör igen med HUSHALL_DEBUG=1 och rapportera "
+                 "utskriften.")
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def input_options(fn: F) -> F:
+    """``[PATH | --example]``: the municipality to work on."""
+    fn = click.option("--example", "use_example", is_flag=True, help="Använd den inbyggda Exempelkommun.")(fn)
+    fn = click.argument("path", required=False, type=click.Path(path_type=Path))(fn)
+    return fn
+
+
+def load_input(path: Path | None, use_example: bool) -> Any:
+    from hushall.examples import exempelkommun
+    from hushall.model import load
+
+    if path is not None and use_example:
+        raise click.UsageError("Ange antingen PATH eller --example, inte båda.")
+    if path is None and not use_example:
+        raise click.UsageError("Ange en arbetsbok/mapp (PATH) eller --example.")
+    t0 = time.perf_counter()
+    data = exempelkommun() if use_example else load(path)  # type: ignore[arg-type]
+    info(f"Läste {data.summary()} ({time.perf_counter() - t0:.1f} s).")
+    return data
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hushall")
+def cli() -> None:
+    """Hushåll – långsiktig planering av kommunens anläggningstillgångar.
+
+    Behov (förnyelse, underhållsskuld, platser), ekonomi (långtidsprognos, god ekonomisk hushållning) och den
+    bästa investeringsplanen mellan dem.
+    """
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
+@handle_errors
+def validate(path: Path, as_json: bool) -> None:
+    """Kontrollera en arbetsbok (.xlsx) eller en mapp med CSV-filer och lista ALLA problem."""
+    from hushall.model import load
+
+    data = load(path)
+    if as_json:
+        emit_json({"valid": True, "summary": data.summary(), "problems": []})
+    info(f"OK: {data.summary()}.")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--example", "use_example", is_flag=True, help="Fyll mallen med Exempelkommun.")
+@handle_errors
+def template(file: Path, use_example: bool) -> None:
+    """Skriv en tom, kommenterad Excel-mall (eller Exempelkommun ifylld) till FILE.xlsx."""
+    from hushall.data.template import write_template
+
+    if file.suffix.lower() != ".xlsx":
+        raise click.UsageError("Mallen skrivs som .xlsx, t.ex. 'hushall template kommun.xlsx'.")
+    frames = None
+    if use_example:
+        from hushall.data.io import read_raw
+        from hushall.examples import example_path
+        from hushall.model.validate import validate_workbook
+
+        frames, _ = validate_workbook(read_raw(example_path()))
+    write_template(file, frames)
+    info(f"Skrev {'Exempelkommun' if use_example else 'en tom mall'} till {file}.")
+
+
+@cli.command()
+@input_options
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
+@click.option("--out", type=click.Path(path_type=Path), help="Mapp för tabeller (xlsx, csv) och diagram.")
+@handle_errors
+def needs(path: Path | None, use_example: bool, as_json: bool, out: Path | None) -> None:
+    """Behovsanalys: förnyelsebehov, underhållsskuld, platser mot befolkning och reservkraft."""
+    from hushall.needs import analyse_needs
+    from hushall.reports import write_needs_outputs
+    from hushall.reports.text import needs_summary
+
+    data = load_input(path, use_example)
+    result = analyse_needs(data)
+    if as_json:
+        emit_json(result.to_json_dict())
+    else:
+        click.echo(needs_summary(result, data), err=False)
+    if out is not None:
+        files = write_needs_outputs(result, data, out)
+        info(f"Skrev {len(files)} filer till {out}/")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("hushall-demo"), show_default=True,
+              help="Mapp för demots utdata.")
+@handle_errors
+def demo(out: Path) -> None:
+    """Kör allt som finns på Exempelkommun och skriv utdata till en mapp."""
+    from hushall.cli.demo import run_demo
+
+    run_demo(out, info)
+
+
+@cli.command("docs-data")
+@click.option("--out", type=click.Path(path_type=Path), help="Skriv till fil i stället för stdout.")
+def docs_data(out: Path | None) -> None:
+    """Skriv dokumentationen av arbetsbokens flikar (Markdown) från tabellbeskrivningen."""
+    from hushall.data.schema import markdown_docs
+
+    text = markdown_docs() + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text)
+
+
+def main() -> None:
+    cli(prog_name="hushall")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
