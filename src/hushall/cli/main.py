@@ -140,11 +140,11 @@ def template(file: Path, use_example: bool) -> None:
 @handle_errors
 def needs(path: Path | None, use_example: bool, as_json: bool, out: Path | None) -> None:
     """Behovsanalys: förnyelsebehov, underhållsskuld, platser mot befolkning och reservkraft."""
+    data = load_input(path, use_example)
     from hushall.needs import analyse_needs
     from hushall.reports import write_needs_outputs
     from hushall.reports.text import needs_summary
 
-    data = load_input(path, use_example)
     result = analyse_needs(data)
     if as_json:
         emit_json(result.to_json_dict())

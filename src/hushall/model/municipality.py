@@ -68,11 +68,12 @@ class MunicipalityData:
     def summary(self) -> str:
         pop = self.population_total()
         first = pop.get(self.base_year, pop.iloc[0])
+        inhabitants = f"{first:,.0f}".replace(",", "\u00a0")
         return (
             f"{self.name} ({self.code}): {len(self.districts)} områden, {len(self.facilities)} anläggningar, "
             f"{len(self.components)} komponenter, {len(self.projects)} projekt, "
-            f"{first:,.0f} invånare {self.base_year if self.base_year in pop.index else pop.index[0]}, "
-            f"plan {self.first_year}–{self.last_year}".replace(",", "\u00a0")
+            f"{inhabitants} invånare {self.base_year if self.base_year in pop.index else pop.index[0]}, "
+            f"plan {self.first_year}–{self.last_year}"
         )
 
 
