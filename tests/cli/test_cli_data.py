@@ -7,9 +7,9 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
-from conftest import Tables, write_xlsx
 
 from hushall.cli.main import cli
+from tests.helpers import Tables, write_xlsx
 
 
 def run(*args: str) -> object:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import Tables, write_csv_dir, write_xlsx
 from hushall.errors import DataValidationError, Problem
 from hushall.model import load
+from tests.helpers import Tables, write_csv_dir, write_xlsx
 
 
 def problems_of(path: Path) -> list[Problem]:

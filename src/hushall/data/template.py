@@ -167,6 +167,7 @@ def write_template(path: str | Path, frames: dict[str, pd.DataFrame] | None = No
     for spec in TABLES.values():
         frame = None if frames is None else frames.get(spec.key)
         _add_sheet(wb, spec, frame, lists)
+    wb.move_sheet(lists_ws, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
     os.close(fd)

@@ -1,0 +1,36 @@
+"""Presentation of results: Swedish number formatting, charts, workbooks, CSV files and text summaries.
+
+Nothing here computes a result; every number comes from the stages before (:mod:`hushall.needs` …).
+"""
+
+from __future__ import annotations
+
+from hushall.reports.charts import (
+    capacity_chart,
+    maintenance_debt_chart,
+    renewal_chart,
+    save_chart,
+    to_vega_lite,
+)
+from hushall.reports.excel import write_tables_csv, write_tables_xlsx
+from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_tkr
+from hushall.reports.needs import needs_sheets, write_needs_outputs
+from hushall.reports.text import needs_summary
+
+__all__ = [
+    "capacity_chart",
+    "fmt_kr",
+    "fmt_mkr",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_tkr",
+    "maintenance_debt_chart",
+    "needs_sheets",
+    "needs_summary",
+    "renewal_chart",
+    "save_chart",
+    "to_vega_lite",
+    "write_needs_outputs",
+    "write_tables_csv",
+    "write_tables_xlsx",
+]

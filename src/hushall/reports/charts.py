@@ -1,0 +1,334 @@
+"""Chart definitions of the needs analysis (Altair / Vega-Lite).
+
+One definition serves both outputs: :func:`save_chart` renders it to SVG or PNG with vl-convert (no browser, no
+network), and :func:`to_vega_lite` gives the Vega-Lite JSON a web page embeds with vega-embed.
+
+Colours are Paul Tol's colour-blind-safe *muted* scheme with a fixed colour per facility category, so a category
+has the same colour in every chart; neighbouring stacked segments are separated by white lines, and series that
+must be told apart without colour (demand and capacity) also differ in dash pattern.
+
+References
+----------
+P. Tol (2021), *Colour schemes*, SRON/EPS/TN/09-002, https://personal.sron.nl/~pault/ (scheme "muted").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from hushall.data.schema import FACILITY_CATEGORIES
+from hushall.model import MunicipalityData
+from hushall.needs import NeedsResult
+from hushall.reports.formatting import fmt_mkr
+from hushall.reports.labels import CATEGORY_LABELS, ordered_categories
+
+#: Paul Tol's "muted" colours (colour-blind safe) plus pale grey for "övrigt", one per category.
+TOL_MUTED: tuple[str, ...] = (
+    "#332288",
+    "#88CCEE",
+    "#44AA99",
+    "#117733",
+    "#999933",
+    "#DDCC77",
+    "#CC6677",
+    "#882255",
+    "#AA4499",
+    "#DDDDDD",
+)
+CATEGORY_COLOURS: dict[str, str] = dict(zip(FACILITY_CATEGORIES, TOL_MUTED, strict=True))
+
+#: Demand and capacity lines: dark blue solid and red dashed (distinct in colour and in black and white).
+DEMAND_COLOUR, CAPACITY_COLOUR = "#332288", "#CC6677"
+
+SWEDISH_LOCALE: dict[str, Any] = {
+    "number": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]},
+}
+
+FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"
+
+
+def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(
+        locale=SWEDISH_LOCALE,
+        font=FONT,
+        background="white",
+    ).configure_axis(
+        labelFontSize=11, titleFontSize=12, gridColor="#e6e6e6"
+    ).configure_legend(
+        labelFontSize=11, titleFontSize=12, labelLimit=260
+    ).configure_title(
+        fontSize=15, subtitleFontSize=11, subtitleColor="#444444", anchor="start"
+    ).configure_view(stroke=None)
+
+
+def _category_scale(categories: list[str]) -> alt.Scale:
+    return alt.Scale(
+        domain=[CATEGORY_LABELS.get(c, c) for c in categories],
+        range=[CATEGORY_COLOURS.get(c, "#BBBBBB") for c in categories],
+    )
+
+
+def _stacked_by_category(df: pd.DataFrame, x_title: str, y_title: str) -> alt.Chart:
+    categories = ordered_categories(df["category"])
+    order = {c: i for i, c in enumerate(categories)}
+    data = pd.DataFrame(
+        {
+            "år": df["year"].astype(int).astype(str).to_numpy(),
+            "kategori": [CATEGORY_LABELS.get(c, c) for c in df["category"]],
+            "ordning": [order[c] for c in df["category"]],
+            "mkr": df["amount_kr"].to_numpy(dtype=float) / 1e6,
+        }
+    )
+    data = data[data["mkr"] != 0]
+    return (
+        alt.Chart(data)
+        .mark_bar(stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X("år:O", title=x_title, axis=alt.Axis(labelAngle=-90, labelOverlap=False)),
+            y=alt.Y("sum(mkr):Q", title=y_title, axis=alt.Axis(format=",.2~f")),
+            color=alt.Color("kategori:N", title="Kategori", scale=_category_scale(categories),
+                            sort=[CATEGORY_LABELS.get(c, c) for c in categories]),
+            # The first category on top, as in the legend.
+            order=alt.Order("ordning:Q", sort="descending"),
+            tooltip=[
+                alt.Tooltip("år:O", title="År"),
+                alt.Tooltip("kategori:N", title="Kategori"),
+                alt.Tooltip("sum(mkr):Q", title="Mkr", format=",.1f"),
+            ],
+        )
+    )
+
+
+def renewal_chart(result: NeedsResult, *, width: int = 640, height: int = 320) -> alt.TopLevelMixin:
+    """Renewal need per year: stacked bars by facility category (when lives run out, overdue components in the
+    first plan year) and a line for the expected need with Weibull distributed lifetimes. Mkr in the prices of
+    the price base year.
+    """
+    bars = _stacked_by_category(
+        result.renewal_by_year_category, "År", f"Mkr ({result.price_base_year} års priser)"
+    )
+    expected = pd.DataFrame(
+        {
+            "år": result.renewal_expected_by_year["year"].astype(int).astype(str).to_numpy(),
+            "mkr": result.renewal_expected_by_year["amount_kr"].to_numpy(dtype=float) / 1e6,
+            "serie": "Förväntat (spridda livslängder)",
+        }
+    )
+    line = (
+        alt.Chart(expected)
+        .mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(color="black", size=20))
+        .encode(
+            x="år:O",
+            y="mkr:Q",
+            color=alt.Color("serie:N", title=None, scale=alt.Scale(range=["black"]),
+                            legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, orient="top")),
+            tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("mkr:Q", title="Förväntat, Mkr", format=",.1f")],
+        )
+    )
+    chart = alt.layer(bars, line).resolve_scale(color="independent").properties(
+        width=width,
+        height=height,
+        title=alt.Title(
+            "Förnyelsebehov per år",
+            subtitle=[
+                "Staplar: komponenter förnyas när livslängden har löpt ut; "
+                f"underhållsskulden ({fmt_mkr(result.maintenance_debt_kr)}) ligger i första planåret.",
+                "Linje: förväntat behov när livslängderna sprids kring den tekniska livslängden (Weibull).",
+            ],
+        ),
+    )
+    return _configure(chart)
+
+
+def maintenance_debt_chart(result: NeedsResult, *, width: int = 640, height: int = 300) -> alt.TopLevelMixin:
+    """Maintenance debt if nothing is renewed, from the base year through the plan, stacked by category (Mkr)."""
+    bars = _stacked_by_category(
+        result.maintenance_debt_by_year_category, "År", f"Mkr ({result.price_base_year} års priser)"
+    )
+    chart = bars.properties(
+        width=width,
+        height=height,
+        title=alt.Title(
+            "Underhållsskuld om inget förnyas",
+            subtitle=[
+                "Återanskaffningsvärdet av komponenter vars livslängd har löpt ut. "
+                f"Nu ({result.base_year}): {fmt_mkr(result.maintenance_debt_kr)}.",
+            ],
+        ),
+    )
+    return _configure(chart)
+
+
+def _two_lines(label: str, width: int = 22) -> str:
+    """Break a header label into at most two lines (Vega draws ``\\n``-split arrays as lines)."""
+    if len(label) <= width or " " not in label:
+        return label
+    cut = label.rfind(" ", 0, width + 1)
+    cut = cut if cut > 0 else label.find(" ")
+    return label[:cut] + "\n" + label[cut + 1 :]
+
+
+def capacity_chart(
+    result: NeedsResult, data: MunicipalityData, *, panel_width: int = 160, panel_height: int = 80
+) -> alt.TopLevelMixin:
+    """Demand and capacity (places) per year: one column per service, one row for the whole municipality and
+    one per district. Demand is a solid line, capacity a dashed line, a deficit is shaded; each panel has its
+    own scale.
+    """
+    districts = {str(k): str(v) for k, v in zip(data.districts["district_id"], data.districts["name"], strict=True)}
+    services = {str(k): _two_lines(str(v)) for k, v in zip(data.services["service_id"], data.services["name"],
+                                                            strict=True)}
+    total_label = "Hela kommunen"
+    cap = result.capacity
+    tot = result.capacity_totals
+    wide = pd.concat(
+        [
+            pd.DataFrame({
+                "område": [districts.get(d, d) for d in cap["district_id"]],
+                "tjänst": [services.get(s, s) for s in cap["service_id"]],
+                "år": cap["year"].to_numpy(dtype=int),
+                "Efterfrågan": cap["demand"].to_numpy(dtype=float),
+                "Kapacitet": cap["capacity"].to_numpy(dtype=float),
+            }),
+            pd.DataFrame({
+                "område": total_label,
+                "tjänst": [services.get(s, s) for s in tot["service_id"]],
+                "år": tot["year"].to_numpy(dtype=int),
+                "Efterfrågan": tot["demand"].to_numpy(dtype=float),
+                "Kapacitet": tot["capacity"].to_numpy(dtype=float),
+            }),
+        ],
+        ignore_index=True,
+    )
+    # Shade a deficit only where the district has places: without any, the service is given elsewhere.
+    wide["topp"] = wide[["Efterfrågan", "Kapacitet"]].max(axis=1).where(wide["Kapacitet"] > 0, 0.0)
+    # A district with neither places nor demand for a service would only add an empty panel.
+    activity = wide.groupby(["område", "tjänst"])[["Efterfrågan", "Kapacitet"]].transform("sum").sum(axis=1)
+    wide = wide[activity > 0]
+    district_order = [total_label, *districts.values()]
+    service_order = list(services.values())
+    series = ["Efterfrågan", "Kapacitet"]
+    fold: list[str | alt.FieldName] = list(series)
+    x = alt.X("år:Q", title=None, scale=alt.Scale(domain=[int(wide["år"].min()), int(wide["år"].max())],
+                                                   nice=False),
+              axis=alt.Axis(format="d", tickCount=4, labelFlush=True))
+    deficit = (
+        alt.Chart()
+        .mark_area(color=CAPACITY_COLOUR, opacity=0.25)
+        .encode(x=x, y=alt.Y("Kapacitet:Q"), y2=alt.Y2("topp:Q"))
+    )
+    lines = (
+        alt.Chart()
+        .transform_fold(fold, as_=["serie", "platser"])
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y("platser:Q", title=None, scale=alt.Scale(zero=True), axis=alt.Axis(format=",.2~f", tickCount=3)),
+            color=alt.Color("serie:N", title=None, legend=alt.Legend(orient="top", symbolStrokeWidth=2),
+                            scale=alt.Scale(domain=series, range=[DEMAND_COLOUR, CAPACITY_COLOUR])),
+            strokeDash=alt.StrokeDash("serie:N", title=None, legend=alt.Legend(orient="top"),
+                                      scale=alt.Scale(domain=series, range=[[1, 0], [6, 3]])),
+            tooltip=[
+                alt.Tooltip("område:N", title="Område"),
+                alt.Tooltip("tjänst:N", title="Tjänst"),
+                alt.Tooltip("år:Q", title="År", format="d"),
+                alt.Tooltip("serie:N", title="Serie"),
+                alt.Tooltip("platser:Q", title="Platser", format=",.1f"),
+            ],
+        )
+    )
+    chart = (
+        alt.layer(deficit, lines)
+        .properties(width=panel_width, height=panel_height)
+        .facet(
+            data=wide,
+            row=alt.Row("område:N", title=None, sort=district_order,
+                        header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="left", labelLimit=130,
+                                          labelPadding=70, labelFontSize=12, labelFontWeight="bold")),
+            column=alt.Column("tjänst:N", title=None, sort=service_order,
+                              header=alt.Header(labelExpr="split(datum.label, '\\n')", labelLimit=panel_width,
+                                                labelFontSize=12, labelFontWeight="bold")),
+        )
+        .resolve_scale(y="independent")
+        .properties(
+            title=alt.Title(
+                "Efterfrågan och kapacitet, platser",
+                subtitle=[
+                    "Efterfrågan = befolkningen i åldersgruppen × täckningsgrad; kapacitet = platser i dagens "
+                    "anläggningar.",
+                    "Skuggat: underskott där området har platser. Varje ruta har egen skala.",
+                ],
+            )
+        )
+    )
+    return _configure(chart)
+
+
+def to_vega_lite(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The chart as a Vega-Lite specification (a JSON-ready dict) for embedding in a web page."""
+    spec: dict[str, Any] = chart.to_dict()
+    return spec
+
+
+def _vl_version() -> str | None:
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return major_minor if major_minor in vlc.get_vegalite_versions() else None
+
+
+def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) -> Path:
+    """Write a chart as ``.svg``, ``.png`` (at ``scale`` × the nominal size) or ``.json`` (Vega-Lite).
+
+    Rendering is local with vl-convert: no browser and no network (external URLs are refused). The file is
+    written to a temporary file and renamed, so it is never left half-written.
+
+    Raises
+    ------
+    ValueError
+        For any other suffix.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    spec = to_vega_lite(chart)
+    if suffix == ".svg":
+        content: bytes = vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[]).encode("utf-8")
+    elif suffix == ".png":
+        content = vlc.vegalite_to_png(spec, vl_version=_vl_version(), scale=scale, allowed_base_urls=[])
+    elif suffix == ".json":
+        content = json.dumps(spec, ensure_ascii=False, indent=1).encode("utf-8")
+    else:
+        raise ValueError(f"Okänt filformat för diagram: {target.suffix!r} (använd .svg, .png eller .json).")
+    write_bytes_atomic(target, content)
+    return target
+
+
+def write_bytes_atomic(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary shared files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+__all__ = [
+    "CATEGORY_COLOURS",
+    "CATEGORY_LABELS",
+    "capacity_chart",
+    "maintenance_debt_chart",
+    "renewal_chart",
+    "save_chart",
+    "to_vega_lite",
+]

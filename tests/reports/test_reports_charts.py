@@ -1,0 +1,74 @@
+"""Charts render to valid PNG and SVG without a browser, and export as Vega-Lite JSON."""
+
+from __future__ import annotations
+
+import json
+import struct
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from hushall.model import MunicipalityData
+from hushall.needs import NeedsResult
+from hushall.reports.charts import (
+    CATEGORY_COLOURS,
+    capacity_chart,
+    maintenance_debt_chart,
+    renewal_chart,
+    save_chart,
+    to_vega_lite,
+)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def svg_texts(path: Path) -> str:
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    return " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+
+
+@pytest.mark.parametrize("kind", ["renewal", "debt", "capacity"])
+def test_charts_render(kind: str, example: MunicipalityData, example_needs: NeedsResult, tmp_path: Path) -> None:
+    chart = {
+        "renewal": lambda: renewal_chart(example_needs),
+        "debt": lambda: maintenance_debt_chart(example_needs),
+        "capacity": lambda: capacity_chart(example_needs, example),
+    }[kind]()
+    width, height = png_size(save_chart(chart, tmp_path / "diagram.png"))
+    assert width > 400
+    assert height > 200
+    texts = svg_texts(save_chart(chart, tmp_path / "diagram.svg"))
+    title = {"renewal": "Förnyelsebehov per år", "debt": "Underhållsskuld om inget förnyas",
+             "capacity": "Efterfrågan och kapacitet, platser"}[kind]
+    assert title in texts
+    spec = json.loads(save_chart(chart, tmp_path / "diagram.json").read_text(encoding="utf-8"))
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    json.dumps(to_vega_lite(chart))
+
+
+def test_swedish_number_format_in_svg(example_needs: NeedsResult, tmp_path: Path) -> None:
+    texts = svg_texts(save_chart(maintenance_debt_chart(example_needs), tmp_path / "skuld.svg"))
+    assert "1\u00a0000" in texts  # thousands separated by a no-break space on the axis
+
+
+def test_small_municipality_charts(small: MunicipalityData, small_needs: NeedsResult, tmp_path: Path) -> None:
+    for name, chart in (("a", renewal_chart(small_needs)), ("b", maintenance_debt_chart(small_needs)),
+                        ("c", capacity_chart(small_needs, small))):
+        png_size(save_chart(chart, tmp_path / f"{name}.png"))
+
+
+def test_unknown_suffix(small_needs: NeedsResult, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="Okänt filformat"):
+        save_chart(renewal_chart(small_needs), tmp_path / "diagram.pdf")
+
+
+def test_fixed_colour_per_category() -> None:
+    assert len(set(CATEGORY_COLOURS.values())) == len(CATEGORY_COLOURS)
