@@ -1,0 +1,225 @@
+"""The financial targets of sheet ``Mål``, evaluated every year with pass/fail and the margin in kr.
+
+For each target and year: ``value`` (the measure), ``limit`` (the bound), ``met`` and ``margin_kr`` — how many kr
+the measure could worsen (≥ 0) or must improve (< 0) for the target to hold. A year passes when
+``margin_kr ≥ −0,5 kr``. Targets with ``period_år`` n > 1 are evaluated on the rolling window of the last n plan
+years (shorter in the first years of the plan): ratio targets as the ratio of the window's sums (so that the
+margin is linear in the statements — what an optimiser needs), ``margin_kr`` summed over the window for flows
+(resultat, självfinansiering, investeringar) and averaged for stocks (låneskuld, soliditet).
+
+========================== ====================================================== ================================
+typ                        value                                                  margin_kr
+========================== ====================================================== ================================
+resultat_andel             Σ årets resultat / Σ (skatter + generella statsbidrag) Σ ÅR − x · Σ (SI + GS)
+självfinansieringsgrad     Σ (ÅR + avskrivningar) / Σ nettoinvesteringar          Σ (ÅR + AV) − y · Σ nettoinv.
+låneskuld_per_invånare     Σ lån / Σ invånare (kr)                                mean (z · invånare − lån)
+soliditet                  Σ eget kapital / Σ tillgångar                          mean (EK − w · tillgångar)
+soliditet_inkl_pensioner   Σ (EK − ansvarsförbindelse) / Σ tillgångar             mean (EK − ANSV − w · TA)
+investeringstak_kr         mean investering i prisbasårets priser (kr/år)         Σ (tak − investering), fasta pr.
+max_parallella_projekt     projekt under byggnad (antal)                          NaN (not kr)
+balanskrav                 balanskravsresultat (kr)                               value − limit
+========================== ====================================================== ================================
+
+Balanskrav (KL 11 kap. 12 §): a negative balanskravsresultat shall be restored during the following three years.
+Deficits are restored first in, first out. ``limit`` is the amount that must be restored in the year at the
+latest (deficits from three or more years back still unrestored); the year fails when that amount is not
+restored, and ``margin_kr = balanskravsresultat − limit``. A year with ``limit = 0`` always passes, and its margin
+is its balanskravsresultat (negative = a new deficit to restore within three years). No deficits from before the
+plan are known; deficits whose deadline lies after the last plan year cannot fail. ``kriterievikt`` rows are
+weights of the optimiser, not targets, and are skipped.
+
+References
+----------
+Kommunallagen (2017:725) 11 kap. 1 § (god ekonomisk hushållning, finansiella mål), 12–14 §§ (återställande av
+negativt resultat); RKR R15 Förvaltningsberättelse (balanskravsutredning).
+
+Examples
+--------
+>>> import numpy as np
+>>> limit, overdue = balanskrav_requirements(np.array([-10.0, 0.0, 0.0, 4.0, 20.0]))
+>>> limit.tolist(), overdue.tolist()
+([0.0, 0.0, 0.0, 10.0, 6.0], [0.0, 0.0, 0.0, 6.0, 0.0])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from hushall.finance.model import Statements
+from hushall.model import MunicipalityData
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+#: A year passes when the margin is at least −TOLERANCE_KR (rounding).
+TOLERANCE_KR = 0.5
+
+#: Columns of :func:`evaluate_targets` (``scenario`` is added first when the statements have a scenario axis).
+TARGET_COLUMNS: tuple[str, ...] = ("target_id", "target_type", "year", "value", "limit", "met", "margin_kr")
+
+#: Target types evaluated here; the other types of sheet Mål are optimiser weights.
+EVALUATED_TYPES: tuple[str, ...] = (
+    "resultat_andel",
+    "självfinansieringsgrad",
+    "låneskuld_per_invånare",
+    "soliditet",
+    "soliditet_inkl_pensioner",
+    "balanskrav",
+    "investeringstak_kr",
+    "max_parallella_projekt",
+)
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One target over the plan years: arrays ``(T,)`` or ``(S, T)``; ``active`` ``(T,)`` marks the years it
+    applies to (från_år … till_år)."""
+
+    target_id: str
+    target_type: str
+    years: NDArray[np.int64]
+    active: BoolArray
+    value: FloatArray
+    limit: FloatArray
+    met: BoolArray
+    margin_kr: FloatArray
+
+
+def _rolling_sum(x: FloatArray, n: int) -> FloatArray:
+    cs = np.cumsum(x, axis=-1)
+    out = cs.copy()
+    if n < x.shape[-1]:
+        out[..., n:] -= cs[..., :-n]
+    return out
+
+
+def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
+    out = np.full(np.broadcast_shapes(num.shape, den.shape), np.nan)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def balanskrav_requirements(balanskravsresultat: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Amount that must be restored in each year at the latest, and the amount overdue after the year.
+
+    With ``d_t = max(0, −BKR_t)`` and ``U_t`` the unrestored deficits after year ``t`` (first in, first out):
+    ``R_t = U_{t−1} − d_{t−1} − d_{t−2}`` (deficits three or more years old), ``limit_t = max(0, R_t)``,
+    ``U_t = max(0, U_{t−1} − BKR_t)`` when ``BKR_t ≥ 0`` else ``U_{t−1} + d_t``, and
+    ``overdue_t = max(0, U_t − d_t − d_{t−1} − d_{t−2})``.
+    """
+    b = np.asarray(balanskravsresultat, dtype=float)
+    d = np.maximum(0.0, -b)
+    limit = np.zeros_like(b)
+    overdue = np.zeros_like(b)
+    u = np.zeros(b.shape[:-1])
+    d1 = np.zeros(b.shape[:-1])  # d_{t−1}
+    d2 = np.zeros(b.shape[:-1])  # d_{t−2}
+    for t in range(b.shape[-1]):
+        limit[..., t] = np.maximum(0.0, u - d1 - d2)
+        u = np.where(b[..., t] >= 0, np.maximum(0.0, u - b[..., t]), u + d[..., t])
+        overdue[..., t] = np.maximum(0.0, u - d[..., t] - d1 - d2)
+        d2, d1 = d1, d[..., t]
+    return limit, overdue
+
+
+def target_results(targets: pd.DataFrame, statements: Statements) -> list[TargetResult]:
+    """Evaluate every target of a ``Mål`` table (internal column names) on the statements, vectorised over
+    scenarios."""
+    s = statements
+    years = np.asarray(s.years, dtype=np.int64)
+    shape = s.shape
+    out: list[TargetResult] = []
+    for row in targets.to_dict("records"):
+        ttype = str(row["target_type"])
+        if ttype not in EVALUATED_TYPES:
+            continue
+        limit = float(row["limit"])
+        period = row.get("period_years")
+        n = 1 if period is None or pd.isna(period) else max(1, int(period))
+        lo = row.get("from_year")
+        hi = row.get("to_year")
+        active = np.ones(years.size, dtype=bool)
+        if lo is not None and not pd.isna(lo):
+            active &= years >= int(lo)
+        if hi is not None and not pd.isna(hi):
+            active &= years <= int(hi)
+        count = np.minimum(np.arange(1, years.size + 1), n).astype(float)
+        lim = np.full(shape, limit)
+        if ttype in ("resultat_andel", "självfinansieringsgrad"):
+            if ttype == "resultat_andel":
+                num, den = s["årets_resultat"], s["skatter_och_generella_statsbidrag"]
+            else:
+                num, den = s["årets_resultat"] - s["avskrivningar"], s["nettoinvesteringar"]
+            num_w, den_w = _rolling_sum(num, n), _rolling_sum(den, n)
+            value = _ratio(num_w, den_w)
+            margin = num_w - limit * den_w
+        elif ttype == "låneskuld_per_invånare":
+            debt_w, pop_w = _rolling_sum(s["långfristiga_skulder"], n), _rolling_sum(s["invånare"], n)
+            value = _ratio(debt_w, pop_w)
+            margin = (limit * pop_w - debt_w) / count
+        elif ttype in ("soliditet", "soliditet_inkl_pensioner"):
+            equity = s["eget_kapital"]
+            if ttype == "soliditet_inkl_pensioner":
+                equity = equity - s["ansvarsförbindelse_pensioner"]
+            eq_w, ta_w = _rolling_sum(equity, n), _rolling_sum(s["summa_tillgångar"], n)
+            value = _ratio(eq_w, ta_w)
+            margin = (eq_w - limit * ta_w) / count
+        elif ttype == "investeringstak_kr":
+            inv_w = _rolling_sum(s["investeringar_fasta_priser"], n)
+            value = inv_w / count
+            margin = limit * count - inv_w
+        elif ttype == "max_parallella_projekt":
+            value = np.broadcast_to(s["projekt_under_byggnad"], shape).astype(float)
+            margin = np.full(shape, np.nan)
+            met = value <= limit + 1e-9
+            out.append(TargetResult(str(row["target_id"]), ttype, years, active, value, lim, met, margin))
+            continue
+        else:  # balanskrav
+            value = np.asarray(s["balanskravsresultat"], dtype=float)
+            lim, overdue = balanskrav_requirements(value)
+            margin = value - lim
+            met = overdue <= TOLERANCE_KR
+            out.append(TargetResult(str(row["target_id"]), ttype, years, active, value, lim, met, margin))
+            continue
+        met = margin >= -TOLERANCE_KR
+        out.append(TargetResult(str(row["target_id"]), ttype, years, active, value, lim, met, margin))
+    return out
+
+
+def evaluate_targets(data: MunicipalityData, statements: Statements,
+                     ratios: dict[str, FloatArray] | None = None) -> pd.DataFrame:
+    """Every target of sheet ``Mål`` in every year it applies to.
+
+    Returns a DataFrame with :data:`TARGET_COLUMNS` (plus ``scenario`` first for statements with a scenario axis),
+    one row per target, (scenario) and year. ``ratios`` is accepted for symmetry with the forecast; the targets are
+    computed from the statements so that period targets use the ratio of sums.
+    """
+    del ratios
+    results = target_results(data.targets, statements)
+    frames = []
+    for r in results:
+        yrs = r.years[r.active]
+        cols = {
+            "value": r.value[..., r.active], "limit": r.limit[..., r.active],
+            "met": r.met[..., r.active], "margin_kr": r.margin_kr[..., r.active],
+        }
+        if r.value.ndim == 1:
+            frame = pd.DataFrame({"target_id": r.target_id, "target_type": r.target_type, "year": yrs, **cols})
+        else:
+            n_s = r.value.shape[0]
+            frame = pd.DataFrame({
+                "scenario": np.repeat(np.arange(n_s), yrs.size),
+                "target_id": r.target_id, "target_type": r.target_type, "year": np.tile(yrs, n_s),
+                **{k: v.reshape(-1) for k, v in cols.items()},
+            })
+        frames.append(frame)
+    columns = list(TARGET_COLUMNS) if len(statements.shape) == 1 else ["scenario", *TARGET_COLUMNS]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    df = pd.concat(frames, ignore_index=True)[columns]
+    df["met"] = df["met"].astype(bool)
+    return df
