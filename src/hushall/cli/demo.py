@@ -26,9 +26,18 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
 
     frames, _ = validate_workbook(read_raw(example_path()))
     files.append(write_template(out / "exempelkommun.xlsx", frames))
-    say("1/1 Behovsanalys …")
+    say("1/2 Behovsanalys …")
     needs = analyse_needs(data)
     say(needs_summary(needs, data))
     files += write_needs_outputs(needs, data, out / "behov")
+
+    from hushall.finance import forecast
+    from hushall.projects import ProjectCatalog, Schedule
+    from hushall.reports.forecast import forecast_summary, write_forecast_outputs
+
+    say("\n2/2 Långtidsprognos med de beslutade projekten …")
+    fc = forecast(data, Schedule.committed(ProjectCatalog.from_data(data)))
+    say(forecast_summary(fc, data))
+    files += write_forecast_outputs(fc, data, out / "prognos")
     say(f"\nKlart på {time.perf_counter() - t0:.1f} s. {len(files)} filer i {out.resolve()}/")
     return files

@@ -155,6 +155,45 @@ def needs(path: Path | None, use_example: bool, as_json: bool, out: Path | None)
         info(f"Skrev {len(files)} filer till {out}/")
 
 
+def load_schedule(plan: Path | None, data: Any) -> Any:
+    """The plan to forecast: a plan file, or the projects already decided (måste / fast startår)."""
+    from hushall.projects import ProjectCatalog, Schedule
+    from hushall.projects.plan_file import read_schedule
+
+    if plan is None:
+        schedule = Schedule.committed(ProjectCatalog.from_data(data))
+        info(f"Plan: de {len(schedule)} projekt som redan är beslutade (måste/fast startår).")
+        return schedule
+    schedule = read_schedule(plan, data)
+    info(f"Plan: {len(schedule)} projekt från {plan}.")
+    return schedule
+
+
+@cli.command()
+@input_options
+@click.option("--plan", type=click.Path(path_type=Path),
+              help="Plan att räkna på: .xlsx/.csv med kolumnerna projekt_id och startår. "
+                   "Standard: de projekt som redan är beslutade.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
+@click.option("--out", type=click.Path(path_type=Path), help="Mapp för prognos.xlsx, CSV och diagram.")
+@handle_errors
+def forecast(path: Path | None, use_example: bool, plan: Path | None, as_json: bool, out: Path | None) -> None:
+    """Långtidsprognos: resultaträkning, balansräkning, kassaflöde, nyckeltal och mål år för år."""
+    data = load_input(path, use_example)
+    from hushall.finance import forecast as run_forecast
+    from hushall.reports.forecast import forecast_summary, write_forecast_outputs
+
+    schedule = load_schedule(plan, data)
+    fc = run_forecast(data, schedule)
+    if as_json:
+        emit_json(fc.to_json_dict())
+    else:
+        click.echo(forecast_summary(fc, data))
+    if out is not None:
+        files = write_forecast_outputs(fc, data, out)
+        info(f"Skrev {len(files)} filer till {out}/")
+
+
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("hushall-demo"), show_default=True,
               help="Mapp för demots utdata.")

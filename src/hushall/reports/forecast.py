@@ -1,0 +1,224 @@
+"""Presentation of the long-term financial plan: terminal summary, Excel workbook and charts.
+
+Every number comes from :func:`hushall.finance.forecast`; this module only labels, formats and draws.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from hushall.finance import Forecast
+from hushall.model import MunicipalityData
+from hushall.reports.charts import _configure, save_chart
+from hushall.reports.excel import write_tables_csv, write_tables_xlsx
+from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
+
+#: Swedish labels of statement lines and ratios (the line names are already Swedish snake_case).
+LINE_LABELS: dict[str, str] = {
+    "resultat_andel_av_skatter_och_bidrag": "Resultat i % av skatteintäkter och generella statsbidrag",
+    "självfinansieringsgrad": "Självfinansieringsgrad av investeringar",
+    "soliditet": "Soliditet",
+    "soliditet_inkl_pensionsförpliktelser": "Soliditet inkl. pensionsförpliktelser",
+    "nettokostnadsandel": "Nettokostnadsandel",
+    "nettoinvesteringar_andel_av_skatter_och_bidrag": "Nettoinvesteringar i % av skatter och bidrag",
+    "låneskuld_per_invånare": "Låneskuld per invånare (kr)",
+    "kassalikviditet": "Kassalikviditet",
+}
+
+TARGET_LABELS: dict[str, str] = {
+    "resultat_andel": "Resultat ≥ andel av skatter och bidrag",
+    "självfinansieringsgrad": "Självfinansieringsgrad",
+    "låneskuld_per_invånare": "Låneskuld per invånare ≤",
+    "soliditet": "Soliditet ≥",
+    "soliditet_inkl_pensioner": "Soliditet inkl. pensioner ≥",
+    "balanskrav": "Balanskravet (KL 11 kap.)",
+    "investeringstak_kr": "Investeringstak (genomförandekapacitet)",
+    "max_parallella_projekt": "Projekt samtidigt",
+}
+
+
+def line_label(line: str) -> str:
+    """Readable Swedish label of a statement line (``årets_resultat`` → ``Årets resultat``).
+
+    >>> line_label("verksamhetens_nettokostnader")
+    'Verksamhetens nettokostnader'
+    >>> line_label("varav_avskrivningar_nya")
+    '  varav avskrivningar nya'
+    """
+    if line in LINE_LABELS:
+        return LINE_LABELS[line]
+    text = line.replace("_", " ")
+    if text.startswith("varav "):
+        return "  " + text
+    return text[:1].upper() + text[1:]
+
+
+def _statement_sheet(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    out.index = [line_label(str(i)) for i in out.index]
+    out.index.name = "Post (kr)"
+    out.columns = [str(c) for c in out.columns]
+    return out.reset_index()
+
+
+def forecast_sheets(fc: Forecast) -> dict[str, pd.DataFrame]:
+    """The forecast as sheets people can keep working in (kr, one column per year)."""
+    ratios = fc.ratios.copy()
+    ratios.index = [line_label(str(i)) for i in ratios.index]
+    ratios.index.name = "Nyckeltal"
+    ratios.columns = [str(c) for c in ratios.columns]
+    targets = fc.targets.rename(
+        columns={"target_id": "Mål", "target_type": "Typ", "year": "År", "value": "Utfall", "limit": "Gräns",
+                 "met": "Uppfyllt", "margin_kr": "Marginal (kr)"}
+    ).copy()
+    targets["Typ"] = [TARGET_LABELS.get(t, t) for t in targets["Typ"]]
+    targets["Uppfyllt"] = ["ja" if m else "nej" for m in targets["Uppfyllt"]]
+    drivers = fc.drivers.copy()
+    drivers.columns = [str(c) for c in drivers.columns]
+    sources = pd.DataFrame({"Antagande": list(fc.sources), "Källa": list(fc.sources.values())})
+    return {
+        "Resultaträkning": _statement_sheet(fc.income_statement),
+        "Balansräkning": _statement_sheet(fc.balance_sheet),
+        "Kassaflödesanalys": _statement_sheet(fc.cash_flow),
+        "Nyckeltal": ratios.reset_index(),
+        "Mål": targets,
+        "Antaganden": drivers.reset_index(),
+        "Källor": sources,
+    }
+
+
+def _target_rows(fc: Forecast, target_type: str) -> pd.DataFrame:
+    t = fc.targets
+    return t[t["target_type"] == target_type]
+
+
+def result_chart(fc: Forecast, *, width: int = 640, height: int = 260) -> alt.TopLevelMixin:
+    """Årets resultat in Mkr per year against the result target (converted to kr by the model's margin)."""
+    res = fc.income_statement.loc["årets_resultat"]
+    df = pd.DataFrame({"år": [str(y) for y in fc.years], "mkr": res.to_numpy(dtype=float) / 1e6,
+                       "serie": "Årets resultat"})
+    layers = [
+        alt.Chart(df).mark_bar(color="#332288").encode(
+            x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=-90)),
+            y=alt.Y("mkr:Q", title="Mkr"),
+            tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")],
+        )
+    ]
+    target = _target_rows(fc, "resultat_andel")
+    if len(target):
+        # limit in kr = value_kr − margin_kr, where value_kr is the result itself for a per-year target
+        per_year = target.groupby("year")["margin_kr"].min()
+        limit_mkr = [(float(res[y]) - float(per_year[y])) / 1e6 if y in per_year.index else None
+                     for y in fc.years]
+        tdf = pd.DataFrame({"år": [str(y) for y in fc.years], "mkr": limit_mkr, "serie": "Resultatmål"})
+        layers.append(alt.Chart(tdf).mark_line(color="#CC6677", strokeDash=[6, 3], strokeWidth=2.5).encode(
+            x="år:O", y="mkr:Q", tooltip=[alt.Tooltip("mkr:Q", title="Mål, Mkr", format=",.1f")]))
+    return _configure(alt.layer(*layers).properties(
+        width=width, height=height,
+        title=alt.Title("Årets resultat mot resultatmålet",
+                        subtitle="Staplar: årets resultat. Streckad linje: målets nivå i kr (löpande priser).")))
+
+
+def debt_chart(fc: Forecast, *, width: int = 640, height: int = 260) -> alt.TopLevelMixin:
+    debt = fc.balance_sheet.loc["långfristiga_skulder"].to_numpy(dtype=float) / 1e6
+    per_inh = fc.ratios.loc["låneskuld_per_invånare"].to_numpy(dtype=float) / 1e3
+    df = pd.DataFrame({"år": [str(y) for y in fc.years], "skuld": debt, "per_inv": per_inh})
+    base = alt.Chart(df).encode(x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=-90)))
+    bars = base.mark_bar(color="#88CCEE").encode(y=alt.Y("skuld:Q", title="Låneskuld, Mkr"))
+    line = base.mark_line(color="#332288", strokeWidth=2.5, point=True).encode(
+        y=alt.Y("per_inv:Q", title="Tkr per invånare"))
+    layers = [bars, line]
+    cap = _target_rows(fc, "låneskuld_per_invånare")
+    if len(cap):
+        lim = cap.groupby("year")["limit"].min()
+        cdf = pd.DataFrame({"år": [str(y) for y in lim.index], "tak": lim.to_numpy(dtype=float) / 1e3})
+        layers.append(alt.Chart(cdf).mark_line(color="#CC6677", strokeDash=[6, 3], strokeWidth=2).encode(
+            x="år:O", y=alt.Y("tak:Q", title="Tkr per invånare")))
+    chart = alt.layer(bars, alt.layer(*layers[1:])).resolve_scale(y="independent")
+    return _configure(chart.properties(
+        width=width, height=height,
+        title=alt.Title("Låneskuld", subtitle="Staplar: låneskuld (Mkr). Linje: tkr per invånare; streckad: "
+                        "målets tak.")))
+
+
+def soliditet_chart(fc: Forecast, *, width: int = 640, height: int = 240) -> alt.TopLevelMixin:
+    rows = []
+    for line, label in (("soliditet", "Soliditet"),
+                        ("soliditet_inkl_pensionsförpliktelser", "Soliditet inkl. pensionsförpliktelser")):
+        for y, v in zip(fc.years, fc.ratios.loc[line].to_numpy(dtype=float), strict=True):
+            rows.append({"år": str(y), "procent": 100 * v, "serie": label})
+    df = pd.DataFrame(rows)
+    chart = alt.Chart(df).mark_line(strokeWidth=2.5, point=True).encode(
+        x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=-90)),
+        y=alt.Y("procent:Q", title="Procent"),
+        color=alt.Color("serie:N", title=None, scale=alt.Scale(range=["#332288", "#999933"]),
+                        legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("serie:N", legend=None),
+    )
+    return _configure(chart.properties(width=width, height=height, title="Soliditet"))
+
+
+def investment_chart(fc: Forecast, *, width: int = 640, height: int = 240) -> alt.TopLevelMixin:
+    inv = -fc.cash_flow.loc["investering_materiella_anläggningstillgångar"].to_numpy(dtype=float) / 1e6
+    df = pd.DataFrame({"år": [str(y) for y in fc.years], "mkr": inv})
+    chart = alt.Chart(df).mark_bar(color="#117733").encode(
+        x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=-90)), y=alt.Y("mkr:Q", title="Mkr (löpande priser)"),
+        tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")])
+    return _configure(chart.properties(width=width, height=height, title="Investeringsvolym per år"))
+
+
+def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5) -> str:
+    """Terminal summary: key lines in Mkr for every ``every``-th year, ratios, and targets as ✓/✗ per year."""
+    years = [y for i, y in enumerate(fc.years) if i % every == 0 or y == fc.years[-1]]
+    col = 44
+    head = "".ljust(col) + "".join(f"{y:>10}" for y in years)
+    lines = [f"Långtidsprognos för {data.name} {fc.years[0]}–{fc.years[-1]} (Mkr, löpande priser)", "", head]
+    for table, names in (
+        (fc.income_statement, ["verksamhetens_nettokostnader", "skatteintäkter", "generella_statsbidrag",
+                               "finansiella_kostnader", "årets_resultat", "balanskravsresultat"]),
+        (fc.balance_sheet, ["materiella_anläggningstillgångar", "likvida_medel", "eget_kapital",
+                            "långfristiga_skulder", "summa_tillgångar"]),
+        (fc.cash_flow, ["investering_materiella_anläggningstillgångar", "nyupptagna_lån"]),
+    ):
+        for name in names:
+            row = table.loc[name]
+            lines.append(line_label(name)[:col - 1].ljust(col)
+                         + "".join(f"{fmt_number(float(row[y]) / 1e6, 1):>10}" for y in years))
+    lines += ["", "Nyckeltal"]
+    for name in ("resultat_andel_av_skatter_och_bidrag", "självfinansieringsgrad", "soliditet",
+                 "soliditet_inkl_pensionsförpliktelser", "nettokostnadsandel", "låneskuld_per_invånare"):
+        row = fc.ratios.loc[name]
+        cells = [fmt_kr(float(row[y])) if name == "låneskuld_per_invånare" else fmt_pct(float(row[y]))
+                 for y in years]
+        lines.append(line_label(name)[:col - 1].ljust(col) + "".join(f"{c:>10}" for c in cells))
+    if len(fc.targets):
+        lines += ["", "Mål för god ekonomisk hushållning (✓ uppfyllt, ✗ inte uppfyllt, · gäller inte)"]
+        lines.append("".ljust(col) + "".join(str(y)[-2:].rjust(3) for y in fc.years))
+        for (tid, ttype), g in fc.targets.groupby(["target_id", "target_type"], sort=False):
+            met = dict(zip(g["year"], g["met"], strict=True))
+            marks = "".join(("✓" if met[y] else "✗").rjust(3) if y in met else "·".rjust(3) for y in fc.years)
+            lines.append(f"{tid} {TARGET_LABELS.get(str(ttype), str(ttype))}"[:col - 1].ljust(col) + marks)
+        worst = fc.targets[~fc.targets["met"].astype(bool)]
+        if len(worst):
+            w = worst.sort_values("margin_kr").iloc[0]
+            lines.append(f"Största avvikelse: {w['target_id']} år {int(w['year'])}, "
+                         f"{fmt_mkr(float(w['margin_kr']))}")
+    return "\n".join(lines)
+
+
+def write_forecast_outputs(fc: Forecast, data: MunicipalityData, out_dir: str | Path) -> list[Path]:
+    """Write prognos.xlsx, one CSV per sheet and the charts (PNG and SVG) into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sheets = forecast_sheets(fc)
+    files = [write_tables_xlsx(out / "prognos.xlsx", sheets)]
+    files += write_tables_csv(out, sheets)
+    charts = {"resultat": result_chart(fc), "laneskuld": debt_chart(fc), "soliditet": soliditet_chart(fc),
+              "investeringar": investment_chart(fc)}
+    for name, chart in charts.items():
+        for suffix in (".png", ".svg"):
+            files.append(save_chart(chart, out / f"{name}{suffix}"))
+    return files
