@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,33 @@ class MunicipalityData:
     def replace(self, **changes: object) -> MunicipalityData:
         """A copy with some fields changed (used by scenarios; the original is untouched)."""
         return replace(self, _cache={}, **changes)  # type: ignore[arg-type]
+
+    # Accessors to the later stages, as PyPSA's ``Network.optimize``: imported on call, so the model stage itself
+    # depends on nothing after it.
+    def needs(self) -> Any:
+        """The needs analysis (:func:`hushall.needs.analyse_needs`), computed once and kept.
+
+        >>> from hushall.examples import exempelkommun
+        >>> exempelkommun().needs().maintenance_debt_kr > 0
+        True
+        """
+        if "needs" not in self._cache:
+            from hushall.needs import analyse_needs
+
+            self._cache["needs"] = analyse_needs(self)
+        return self._cache["needs"]
+
+    def forecast(self, schedule: Any = None) -> Any:
+        """The long-term financial plan for ``schedule`` (:func:`hushall.finance.forecast`; ``None`` = the
+        projects already decided).
+
+        >>> from hushall.examples import exempelkommun
+        >>> len(exempelkommun().forecast().years)
+        30
+        """
+        from hushall.finance import forecast
+
+        return forecast(self, schedule)
 
     def summary(self) -> str:
         pop = self.population_total()
