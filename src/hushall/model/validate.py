@@ -154,14 +154,14 @@ def convert_table(spec: TableSpec, raw: RawTable, out: Collector) -> pd.DataFram
             df[c.name] = df[c.name].fillna("" if c.default is None else c.default).astype(object)
     df["_row"] = raw.row_numbers
     if spec.primary_key:
-        key = list(spec.primary_key)
-        valid = df[key].notna().all(axis=1)
-        dup = df[valid].duplicated(subset=key, keep="first")
+        key_cols = list(spec.primary_key)
+        valid = df[key_cols].notna().all(axis=1)
+        dup = df[valid].duplicated(subset=key_cols, keep="first")
         for _, r in df[valid][dup].iterrows():
-            cols = ", ".join(spec.names[k] for k in key)
-            val = " / ".join(str(r[k]) for k in key)
+            cols = ", ".join(spec.names[k] for k in key_cols)
+            val = " / ".join(str(r[k]) for k in key_cols)
             out.add("E_DUPLICATE_ID", f"Dubblett: {cols} måste vara unikt.", sheet=sheet, row=int(r["_row"]),
-                    column=spec.names[key[-1]], value=val)
+                    column=spec.names[key_cols[-1]], value=val)
     return df
 
 
