@@ -39,5 +39,8 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     fc = forecast(data, Schedule.committed(ProjectCatalog.from_data(data)))
     say(forecast_summary(fc, data))
     files += write_forecast_outputs(fc, data, out / "prognos")
+    from hushall.web import DEMO_HINT
+
+    say("\n" + DEMO_HINT)
     say(f"\nKlart på {time.perf_counter() - t0:.1f} s. {len(files)} filer i {out.resolve()}/")
     return files

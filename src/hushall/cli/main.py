@@ -218,6 +218,11 @@ def docs_data(out: Path | None) -> None:
         click.echo(text)
 
 
+from hushall.cli.web_commands import register_web_commands  # noqa: E402
+
+register_web_commands(cli)
+
+
 def main() -> None:
     cli(prog_name="hushall")
 

@@ -1,0 +1,77 @@
+"""Settings of the web application.
+
+The embedded default is a SQLite file in the user's data directory (``platformdirs``); PostgreSQL works by URL
+(``postgresql://user:pass@host/db``, driven by psycopg 3).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Environment variable that overrides the database URL (the CLI's ``--database-url`` wins over it).
+DATABASE_URL_ENV = "HUSHALL_DATABASE_URL"
+
+
+def data_dir() -> Path:
+    """The user's data directory for Hushåll (created on demand)."""
+    from platformdirs import user_data_dir
+
+    path = Path(os.environ.get("HUSHALL_DATA_DIR") or user_data_dir("hushall", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_url() -> str:
+    """``HUSHALL_DATABASE_URL`` or the embedded SQLite file ``<data dir>/hushall.sqlite``."""
+    env = os.environ.get(DATABASE_URL_ENV)
+    if env:
+        return normalise_database_url(env)
+    return sqlite_url(data_dir() / "hushall.sqlite")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.resolve()}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs (SQLAlchemy's default driver would be psycopg2).
+
+    Examples
+    --------
+    >>> normalise_database_url("postgresql://u@localhost/h")
+    'postgresql+psycopg://u@localhost/h'
+    >>> normalise_database_url("postgres://u@localhost/h")
+    'postgresql+psycopg://u@localhost/h'
+    >>> normalise_database_url("sqlite:///x.sqlite")
+    'sqlite:///x.sqlite'
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@dataclass
+class WebSettings:
+    """Everything the application needs to know at start.
+
+    ``run_jobs`` starts the job dispatcher (worker processes for the optimiser); tests that only look at pages
+    switch it off.
+    """
+
+    database_url: str = field(default_factory=default_database_url)
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_unpacked_bytes: int = 200 * 1024 * 1024
+    secure_cookies: bool = False
+    session_hours: float = 12.0
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+    run_jobs: bool = True
+    job_workers: int = 1
+    job_poll_seconds: float = 0.5
+    heartbeat_seconds: float = 2.0
+    heartbeat_stale_seconds: float = 30.0
+    demo: bool = False
+    default_language: str = "sv"

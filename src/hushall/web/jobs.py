@@ -1,0 +1,202 @@
+"""Background jobs: the optimiser runs in a worker process, never inside a web request.
+
+A job's whole state lives in the ``jobs`` table — ``queued → running → done | failed | interrupted`` with its
+progress, message and result — so a page reload, a second browser or the JSON API all see the same job.
+
+The web process runs a :class:`JobDispatcher` thread. It claims queued jobs (an atomic ``UPDATE … WHERE
+status = 'queued'``, so two servers on one database never take the same job), starts ``python -m
+hushall.web.worker JOB_ID`` for each, and watches them:
+
+* a worker that exits without recording an outcome is marked **failed** with its exit code;
+* a running job whose worker process no longer exists, or whose heartbeat is older than
+  ``heartbeat_stale_seconds`` (a worker killed together with a previous server), is marked **interrupted** —
+  at start-up and every few seconds after. Nothing is silently resumed or reported as done.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import threading
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import sessionmaker
+
+from hushall.web.config import DATABASE_URL_ENV, WebSettings
+from hushall.web.models import Job, PlanVariant, User, utcnow
+from hushall.web.security import as_utc, audit
+
+log = logging.getLogger("hushall.web.jobs")
+
+ACTIVE_STATES = ("queued", "running")
+INTERRUPTED_MESSAGE = ("Jobbet avbröts: servern eller arbetsprocessen stoppades medan det kördes. "
+                       "Inget resultat sparades; starta optimeringen igen.")
+
+
+def submit_job(db: DbSession, variant: PlanVariant, actor: User | None) -> Job:
+    """Queue an optimisation of ``variant`` as it is now (its ``row_version``)."""
+    active = db.scalar(select(Job).where(Job.variant_id == variant.id, Job.status.in_(ACTIVE_STATES),
+                                         Job.variant_row_version == variant.row_version))
+    if active is not None:
+        return active
+    job = Job(kind="optimise", variant_id=variant.id, variant_row_version=variant.row_version, status="queued",
+              progress=0.0, message="Väntar på en ledig arbetsprocess …", error="", runner_id="",
+              created_by=actor.id if actor else None, created_at=utcnow())
+    db.add(job)
+    db.flush()
+    audit(db, actor, "job.submit", "job", job.id, {"variant": variant.id, "variant_row_version": variant.row_version})
+    return job
+
+
+def pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A finished child that is not yet reaped still "exists"; it is reaped by its parent's poll().
+    return True
+
+
+class JobDispatcher:
+    """Starts and watches worker processes for queued jobs (one thread in the web process)."""
+
+    def __init__(self, settings: WebSettings, factory: sessionmaker[DbSession]) -> None:
+        self.settings = settings
+        self.factory = factory
+        self.runner_id = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.processes: dict[int, subprocess.Popen[bytes]] = {}
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.extra_env: dict[str, str] = {}
+
+    # -- life cycle ---------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.recover()
+        self._thread = threading.Thread(target=self._loop, name="hushall-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the dispatcher; workers still running are stopped and their jobs marked interrupted."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        for job_id, proc in list(self.processes.items()):
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+            self._finish_process(job_id, proc)
+        self.processes.clear()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- the loop -----------------------------------------------------------------------------------------
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.tick()
+            except Exception:  # the loop must survive a passing database error
+                log.exception("job dispatcher tick failed")
+            self._wake.wait(self.settings.job_poll_seconds)
+            self._wake.clear()
+
+    def tick(self) -> None:
+        self._reap()
+        self.mark_lost()
+        free = self.settings.job_workers - len(self.processes)
+        while free > 0 and not self._stop.is_set():
+            job_id = self._claim()
+            if job_id is None:
+                break
+            self._spawn(job_id)
+            free -= 1
+
+    def _claim(self) -> int | None:
+        with self.factory() as db, db.begin():
+            candidates = db.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(5)).all()
+            for job_id in candidates:
+                claimed = db.execute(
+                    update(Job).where(Job.id == job_id, Job.status == "queued").values(
+                        status="running", runner_id=self.runner_id, started_at=utcnow(), heartbeat_at=utcnow(),
+                        message="Startar arbetsprocessen …")
+                ).rowcount  # type: ignore[attr-defined]
+                if claimed:
+                    return int(job_id)
+        return None
+
+    def _spawn(self, job_id: int) -> None:
+        env = {**os.environ, **self.extra_env, DATABASE_URL_ENV: self.settings.database_url,
+               "HUSHALL_HEARTBEAT_SECONDS": str(self.settings.heartbeat_seconds)}
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "hushall.web.worker", str(job_id)], env=env,
+                                    stdin=subprocess.DEVNULL)
+        except OSError as exc:
+            self._set(job_id, status="failed", error=f"Arbetsprocessen kunde inte startas: {exc}",
+                      finished_at=utcnow())
+            return
+        self.processes[job_id] = proc
+        self._set(job_id, pid=proc.pid)
+
+    def _reap(self) -> None:
+        for job_id, proc in list(self.processes.items()):
+            if proc.poll() is not None:
+                self._finish_process(job_id, proc)
+                del self.processes[job_id]
+
+    def _finish_process(self, job_id: int, proc: subprocess.Popen[bytes]) -> None:
+        """After a worker exits: a job it left 'running' did not end by itself."""
+        code = proc.returncode
+        with self.factory() as db, db.begin():
+            job = db.get(Job, job_id)
+            if job is None or job.status not in ACTIVE_STATES:
+                return
+            if (code is not None and code < 0) or self._stop.is_set():
+                job.status, job.error = "interrupted", INTERRUPTED_MESSAGE
+            else:
+                job.status = "failed"
+                job.error = f"Arbetsprocessen avslutades oväntat (slutkod {code}) utan att spara något resultat."
+            job.finished_at = utcnow()
+
+    def mark_lost(self) -> int:
+        """Mark running jobs whose worker is gone as interrupted; return how many."""
+        stale_before = utcnow() - timedelta(seconds=self.settings.heartbeat_stale_seconds)
+        marked = 0
+        with self.factory() as db, db.begin():
+            for job in db.scalars(select(Job).where(Job.status == "running")).all():
+                if job.id in self.processes:
+                    continue
+                mine = job.runner_id == self.runner_id
+                same_host = job.runner_id.split(":", 1)[0] == os.uname().nodename
+                beat = as_utc(job.heartbeat_at) if job.heartbeat_at else None
+                stale = beat is None or beat < stale_before
+                dead = same_host and job.pid is not None and not pid_alive(job.pid)
+                if mine or stale or dead:
+                    job.status, job.error, job.finished_at = "interrupted", INTERRUPTED_MESSAGE, utcnow()
+                    marked += 1
+        return marked
+
+    def recover(self) -> int:
+        """At start-up: report jobs of a previous server whose workers are gone."""
+        return self.mark_lost()
+
+    def _set(self, job_id: int, **values: Any) -> None:
+        with self.factory() as db, db.begin():
+            db.execute(update(Job).where(Job.id == job_id).values(**values))

@@ -1,0 +1,1 @@
+"""Routers: pages (HTML) grouped by area, and the JSON API."""

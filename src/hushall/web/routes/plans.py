@@ -1,0 +1,322 @@
+"""Page 5 Planer: plan variants, optimisation jobs, comparison; page 6's downloads of a plan."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session as DbSession
+
+from hushall.data.schema import CRITERIA
+from hushall.errors import PlanError
+from hushall.web import charts
+from hushall.web.deps import database, identify, planner, reader, state
+from hushall.web.exports import plan_workbook
+from hushall.web.i18n import translate
+from hushall.web.jobs import ACTIVE_STATES, submit_job
+from hushall.web.models import PlanVariant, User
+from hushall.web.planning import TARGET_FIELDS, default_settings
+from hushall.web.rendering import cached_page, page
+from hushall.web.routes.common import model_of, pick_version, svg_response
+from hushall.web.routes.data import XLSX, attachment
+from hushall.web.services import (
+    VariantConflict,
+    create_variant,
+    current_result,
+    decide_variant,
+    latest_job,
+    list_variants,
+    pdf_available,
+    pdf_module,
+    plan_finance,
+    schedule_of,
+    update_variant,
+    variant_or_404,
+)
+
+router = APIRouter(dependencies=[Depends(identify)], include_in_schema=False)
+
+#: Metrics of the comparison: result key, Swedish title, unit ("kr", "places", "share", "value").
+COMPARE_METRICS: tuple[tuple[str, str, str], ...] = (
+    ("investments_kr", "Investeringar per år", "kr"),
+    ("result_kr", "Årets resultat", "kr"),
+    ("debt_kr", "Låneskuld", "kr"),
+    ("maintenance_debt_kr", "Underhållsskuld", "kr"),
+    ("places_short", "Saknade platser", "places"),
+)
+
+
+def settings_from_form(form: Any) -> dict[str, Any]:
+    """Variant settings from the form (targets in display units: %, Mkr, kr, st)."""
+    targets: dict[str, float | str | None] = {}
+    for f in TARGET_FIELDS:
+        raw = str(form.get(f"target__{f.target_type}", "")).strip()
+        if raw == "":
+            targets[f.target_type] = None
+            continue
+        try:
+            shown = float(raw.replace(",", ".").replace("\u00a0", "").replace(" ", "").replace("−", "-"))
+        except ValueError as exc:
+            raise PlanError(f"{f.label}: {raw!r} är inte ett tal.") from exc
+        targets[f.target_type] = f.from_display(shown)
+    weights = {c: str(form.get(f"weight__{c}", "0")).strip() or "0" for c in CRITERIA}
+    return {"targets": targets, "weights": weights, "must_do": [str(v) for v in form.getlist("must_do")]}
+
+
+def form_context(request: Request, variant: PlanVariant | None, data: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    fields = [(f, f.to_display(settings["targets"].get(f.target_type))) for f in TARGET_FIELDS]
+    return {"active": "plans", "variant": variant, "fields": fields, "weights": settings["weights"],
+            "criteria": CRITERIA, "projects": data.projects, "must_do": set(settings.get("must_do", [])),
+            "error": None}
+
+
+@router.get("/planer")
+def plans_page(request: Request, user: User = reader, db: DbSession = database) -> Response:
+    variants = list_variants(db)
+    jobs = {v.id: latest_job(db, v) for v in variants}
+    results = {v.id: current_result(db, v) for v in variants}
+    return page(request, "plans.html", {"active": "plans", "variants": variants, "jobs": jobs,
+                                        "results": results, "dv": pick_version(db, None)})
+
+
+@router.get("/planer/ny")
+def new_variant_page(request: Request, user: User = planner, db: DbSession = database) -> Response:
+    version = pick_version(db, None)
+    if version is None:
+        return page(request, "empty.html", {"active": "plans"})
+    data = model_of(request, version)
+    return page(request, "variant_form.html", {**form_context(request, None, data, default_settings(data)),
+                                               "dv": version})
+
+
+@router.post("/planer")
+async def create_variant_route(request: Request, user: User = planner) -> Response:
+    form = await request.form()
+    app = state(request)
+    try:
+        with app.factory() as db, db.begin():
+            version = pick_version(db, None)
+            if version is None:
+                raise HTTPException(409, "Ladda upp data först.")
+            variant = create_variant(request, db, user, str(form.get("name", "")), str(form.get("description", "")),
+                                     version, settings_from_form(form))
+    except PlanError as exc:
+        with app.factory() as db:
+            version = pick_version(db, None)
+            assert version is not None
+            data = model_of(request, version)
+            ctx = form_context(request, None, data, default_settings(data))
+            ctx.update(error=str(exc), dv=version)
+            return page(request, "variant_form.html", ctx, status_code=422)
+    return RedirectResponse(f"/planer/{variant.id}", status_code=303)
+
+
+def plan_columns(request: Request, db: DbSession, chosen: list[PlanVariant]) -> list[dict[str, Any]]:
+    """Per variant: its result (optimiser) and its financial plan, merged into series per year."""
+    cols = []
+    for variant in chosen:
+        job = current_result(db, variant)
+        result = job.result if job else None
+        finance = None
+        series: dict[str, Any] = {}
+        years: list[int] = []
+        if result:
+            finance, _data = plan_finance(request, db, variant, variant.data_version)
+            years = [int(y) for y in result.get("years", [])]
+            series = {k: result.get(k) for k in ("places_short", "maintenance_debt_kr", "investments_kr")
+                      if result.get(k)}
+            if finance.available and finance.series:
+                years = list(finance.years or years)
+                series.update(finance.series)
+        met = []
+        if finance is not None and finance.available:
+            for r in finance.ratios or []:
+                flags = [m for m in r["met"] if m is not None]
+                met.append((r["label"], sum(flags), len(flags)))
+        cols.append({"variant": variant, "job": job, "result": result, "series": series, "years": years,
+                     "finance": finance, "met": met})
+    return cols
+
+
+@router.get("/planer/jamfor")
+def compare_page(request: Request, user: User = reader, db: DbSession = database,
+                 v: Annotated[list[int] | None, Query()] = None) -> Response:
+    ids = list(dict.fromkeys(v or []))
+    variants = list_variants(db)
+    if not 2 <= len(ids) <= 4:
+        return cached_page(request, "compare.html", {"active": "plans", "variants": variants, "chosen": [],
+                                                     "error": "Välj 2–4 varianter att jämföra." if ids else None},
+                           key=None, title="Jämför planvarianter")
+    chosen = [variant_or_404(db, i) for i in ids]
+    columns = plan_columns(request, db, chosen)
+    years: list[int] = next((c["years"] for c in columns if c["years"]), [])
+    target_labels = list(dict.fromkeys(label for c in columns for label, _m, _n in c["met"]))
+    key = tuple((c["variant"].id, c["variant"].row_version, c["job"].id if c["job"] else None) for c in columns)
+    return cached_page(request, "compare.html", {"active": "plans", "variants": variants, "chosen": chosen,
+                                                 "columns": columns, "metrics": COMPARE_METRICS, "ids": ids,
+                                                 "years": years, "target_labels": target_labels,
+                                                 "query": "&".join(f"v={i}" for i in ids), "error": None},
+                       key=key, title="Jämför planvarianter")
+
+
+def compare_frame(columns: list[dict[str, Any]], metric: str, scale: float) -> pd.DataFrame:
+    rows = []
+    for col in columns:
+        values = col["series"].get(metric)
+        if not values:
+            continue
+        label = f"{col['variant'].name} (v{col['variant'].version_no})"
+        for year, value in zip(col["years"], values, strict=False):
+            if value is not None:
+                rows.append({"year": int(year), "value": float(value) / scale, "variant": label})
+    return pd.DataFrame(rows, columns=["year", "value", "variant"])
+
+
+@router.get("/planer/jamfor/diagram/{metric}.svg")
+def compare_chart(request: Request, metric: str, user: User = reader, db: DbSession = database,
+                  v: Annotated[list[int] | None, Query()] = None) -> Response:
+    spec = {m[0]: m for m in COMPARE_METRICS}.get(metric)
+    ids = list(dict.fromkeys(v or []))
+    if spec is None or not 1 <= len(ids) <= 4:
+        raise HTTPException(404, "Sidan finns inte.")
+    chosen = [variant_or_404(db, i) for i in ids]
+    columns = plan_columns(request, db, chosen)
+    lang = request.state.lang
+    scale = 1e6 if spec[2] == "kr" else 1.0
+    unit = ("Mkr" if lang == "sv" else "MSEK") if spec[2] == "kr" else translate("Platser", lang)
+    frame = compare_frame(columns, metric, scale)
+
+    def make() -> object:
+        title = translate(spec[1], lang)
+        if metric == "investments_kr":
+            return charts.bar_chart(frame, x="year", y="value", series="variant", title=title, y_title=unit, lang=lang)
+        return charts.line_chart(frame, x="year", y="value", series="variant", title=title, y_title=unit, lang=lang,
+                                 dashed=True)
+
+    key = ("compare", metric, tuple((c["variant"].id, c["job"].id if c["job"] else None) for c in columns), lang)
+    return svg_response(request, key, make)
+
+
+@router.get("/planer/{variant_id}")
+def variant_page(request: Request, variant_id: int, user: User = reader, db: DbSession = database,
+                 konflikt: int = 0) -> Response:
+    variant = variant_or_404(db, variant_id)
+    job = latest_job(db, variant)
+    done = current_result(db, variant)
+    data = model_of(request, variant.data_version)
+    names = dict(zip(data.projects["project_id"].astype(str), data.projects["name"].astype(str), strict=True))
+    return page(request, "variant.html", {
+        "active": "plans", "variant": variant, "job": job, "done": done, "result": done.result if done else None,
+        "fields": [(f, f.to_display(variant.settings["targets"].get(f.target_type))) for f in TARGET_FIELDS],
+        "names": names, "conflict": bool(konflikt), "active_states": ACTIVE_STATES,
+        "pdf": pdf_available(), "dv": variant.data_version,
+    })
+
+
+@router.get("/planer/{variant_id}/jobb")
+def job_fragment(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
+    variant = variant_or_404(db, variant_id)
+    job = latest_job(db, variant)
+    headers = {}
+    if job is not None and job.status not in ACTIVE_STATES and request.query_params.get("polling") == "1":
+        headers["HX-Refresh"] = "true"  # the job has ended: reload to show the result
+    return page(request, "_job.html", {"variant": variant, "job": job, "active_states": ACTIVE_STATES},
+                headers=headers)
+
+
+@router.get("/planer/{variant_id}/redigera")
+def edit_variant_page(request: Request, variant_id: int, user: User = planner,
+                      db: DbSession = database) -> Response:
+    variant = variant_or_404(db, variant_id)
+    data = model_of(request, variant.data_version)
+    return page(request, "variant_form.html", {**form_context(request, variant, data, variant.settings),
+                                               "dv": variant.data_version})
+
+
+@router.post("/planer/{variant_id}")
+async def update_variant_route(request: Request, variant_id: int, user: User = planner) -> Response:
+    form = await request.form()
+    app = state(request)
+    try:
+        with app.factory() as db, db.begin():
+            variant = variant_or_404(db, variant_id)
+            try:
+                row_version = int(str(form.get("row_version", "")))
+            except ValueError as exc:
+                raise PlanError("Formuläret saknar planvariantens version; ladda om sidan.") from exc
+            saved = update_variant(request, db, user, variant, row_version, str(form.get("name", "")),
+                                   str(form.get("description", "")), settings_from_form(form))
+            saved_id = saved.id
+    except (VariantConflict, PlanError) as exc:
+        conflict = isinstance(exc, VariantConflict)
+        with app.factory() as db:
+            variant = variant_or_404(db, variant_id)
+            data = model_of(request, variant.data_version)
+            ctx = form_context(request, variant, data, variant.settings)
+            ctx.update(error=str(exc), dv=variant.data_version, conflict=conflict)
+            return page(request, "variant_form.html", ctx, status_code=409 if conflict else 422)
+    return RedirectResponse(f"/planer/{saved_id}", status_code=303)
+
+
+@router.post("/planer/{variant_id}/besluta")
+async def decide_route(request: Request, variant_id: int, user: User = planner) -> Response:
+    form = await request.form()
+    try:
+        with state(request).factory() as db, db.begin():
+            variant = variant_or_404(db, variant_id)
+            try:
+                row_version = int(str(form.get("row_version", "")))
+            except ValueError as exc:
+                raise PlanError("Formuläret saknar planvariantens version; ladda om sidan.") from exc
+            decide_variant(db, user, variant, row_version)
+    except (VariantConflict, PlanError):
+        return RedirectResponse(f"/planer/{variant_id}?konflikt=1", status_code=303)
+    return RedirectResponse(f"/planer/{variant_id}", status_code=303)
+
+
+@router.post("/planer/{variant_id}/optimera")
+def run_route(request: Request, variant_id: int, user: User = planner) -> Response:
+    app = state(request)
+    with app.factory() as db, db.begin():
+        variant = variant_or_404(db, variant_id)
+        submit_job(db, variant, user)
+    if app.dispatcher is not None:
+        app.dispatcher.wake()
+    return RedirectResponse(f"/planer/{variant_id}", status_code=303)
+
+
+@router.get("/planer/{variant_id}/plan.xlsx")
+def plan_excel(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
+    variant = variant_or_404(db, variant_id)
+    job = current_result(db, variant)
+    finance, data = plan_finance(request, db, variant, variant.data_version)
+    content = plan_workbook(variant, job.result if job else None, data, finance)
+    return attachment(content, f"hushall-plan-{variant.id}-v{variant.version_no}.xlsx", XLSX)
+
+
+@router.get("/planer/{variant_id}/plan.pdf")
+def plan_pdf(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
+    """The plan document (PDF) of :mod:`hushall.reports.document`, rendered once per variant result.
+
+    The risk chapter (Monte Carlo) is left out here to keep the download quick; the document says so.
+    """
+    variant = variant_or_404(db, variant_id)
+    module = pdf_module()
+    if module is None:
+        raise HTTPException(404, "PDF-plandokumentet finns inte i den här installationen ännu.")
+    job = current_result(db, variant)
+    _finance, data = plan_finance(request, db, variant, variant.data_version)
+    schedule = schedule_of(job.result if job else None)
+    label = f"{variant.data_version.number} ({variant.name}, v{variant.version_no})"
+
+    def make() -> bytes:
+        return bytes(module.plan_document_pdf(data, schedule, None, risk=None, data_version=label))
+
+    key = ("pdf", variant.id, variant.row_version, job.id if job else None)
+    try:
+        content = state(request).views.get_or_make(key, make)
+    except PlanError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return attachment(content, f"hushall-plandokument-{variant.id}-v{variant.version_no}.pdf", "application/pdf")

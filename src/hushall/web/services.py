@@ -1,0 +1,175 @@
+"""Operations on plan variants and their results, shared by the pages and the JSON API.
+
+Optimistic locking: every change names the ``row_version`` the user saw. If someone else has changed the
+variant since, :class:`VariantConflict` is raised and nothing is written. A decided variant is immutable:
+"editing" it creates the next version in its family.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from fastapi import HTTPException, Request
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session as DbSession
+
+from hushall.errors import HushallError, PlanError
+from hushall.model import MunicipalityData
+from hushall.web.deps import state
+from hushall.web.models import DataVersion, Job, PlanVariant, User, utcnow
+from hushall.web.planning import apply_variant, clean_settings, default_settings
+from hushall.web.security import audit
+from hushall.web.views import FinanceView, finance_view
+
+
+class VariantConflict(HushallError):
+    code = "E_CONFLICT"
+
+    def __init__(self) -> None:
+        super().__init__("Någon annan har ändrat planvarianten medan du redigerade. Dina ändringar har inte "
+                         "sparats; ladda om och gör om dem.")
+
+
+def list_variants(db: DbSession) -> list[PlanVariant]:
+    return list(db.scalars(select(PlanVariant).order_by(PlanVariant.family_id, PlanVariant.version_no.desc())))
+
+
+def variant_or_404(db: DbSession, variant_id: int) -> PlanVariant:
+    variant = db.get(PlanVariant, variant_id)
+    if variant is None:
+        raise HTTPException(404, "Planvarianten finns inte.")
+    return variant
+
+
+def _model(request: Request, version: DataVersion) -> MunicipalityData:
+    from hushall.web.routes.common import model_of
+
+    return model_of(request, version)
+
+
+def create_variant(request: Request, db: DbSession, actor: User, name: str, description: str,
+                   data_version: DataVersion, raw_settings: dict[str, Any] | None) -> PlanVariant:
+    data = _model(request, data_version)
+    settings = clean_settings(raw_settings or {}, data) if raw_settings else default_settings(data)
+    name = name.strip()
+    if not name:
+        raise PlanError("Ge planvarianten ett namn.")
+    variant = PlanVariant(family_id=0, version_no=1, name=name[:200], description=description.strip()[:4000],
+                          data_version_id=data_version.id, settings=settings, status="utkast", row_version=1,
+                          created_by=actor.id, created_at=utcnow(), updated_at=utcnow())
+    db.add(variant)
+    db.flush()
+    variant.family_id = variant.id
+    audit(db, actor, "variant.create", "plan_variant", variant.id,
+          {"name": variant.name, "data_version": data_version.number, "settings": settings})
+    return variant
+
+
+def update_variant(request: Request, db: DbSession, actor: User, variant: PlanVariant, row_version: int,
+                   name: str, description: str, raw_settings: dict[str, Any]) -> PlanVariant:
+    """Save changes; a decided variant gets a new version instead. Raises :class:`VariantConflict`."""
+    data = _model(request, variant.data_version)
+    settings = clean_settings(raw_settings, data)
+    name = (name.strip() or variant.name)[:200]
+    description = description.strip()[:4000]
+    if variant.status == "beslutad":
+        if row_version != variant.row_version:
+            raise VariantConflict()
+        newest = db.scalar(select(func.max(PlanVariant.version_no)).where(PlanVariant.family_id == variant.family_id))
+        successor = PlanVariant(family_id=variant.family_id, version_no=int(newest or 0) + 1, parent_id=variant.id,
+                                name=name, description=description, data_version_id=variant.data_version_id,
+                                settings=settings, status="utkast", row_version=1, created_by=actor.id,
+                                created_at=utcnow(), updated_at=utcnow())
+        db.add(successor)
+        db.flush()
+        audit(db, actor, "variant.new_version", "plan_variant", successor.id,
+              {"from": variant.id, "version_no": successor.version_no, "settings": settings})
+        return successor
+    changed = db.execute(
+        update(PlanVariant).where(PlanVariant.id == variant.id, PlanVariant.row_version == row_version,
+                                  PlanVariant.status == "utkast")
+        .values(name=name, description=description, settings=settings, row_version=row_version + 1,
+                updated_at=utcnow())
+    ).rowcount  # type: ignore[attr-defined]
+    if changed != 1:
+        raise VariantConflict()
+    audit(db, actor, "variant.update", "plan_variant", variant.id,
+          {"row_version": row_version + 1, "settings": settings, "name": name})
+    db.expire(variant)
+    return variant
+
+
+def decide_variant(db: DbSession, actor: User, variant: PlanVariant, row_version: int) -> PlanVariant:
+    if variant.status == "beslutad":
+        raise PlanError("Planvarianten är redan beslutad.")
+    changed = db.execute(
+        update(PlanVariant).where(PlanVariant.id == variant.id, PlanVariant.row_version == row_version,
+                                  PlanVariant.status == "utkast")
+        .values(status="beslutad", decided_by=actor.id, decided_at=utcnow(), row_version=row_version + 1)
+    ).rowcount  # type: ignore[attr-defined]
+    if changed != 1:
+        raise VariantConflict()
+    audit(db, actor, "variant.decide", "plan_variant", variant.id, {"row_version": row_version + 1})
+    db.expire(variant)
+    return variant
+
+
+def latest_job(db: DbSession, variant: PlanVariant) -> Job | None:
+    return db.scalar(select(Job).where(Job.variant_id == variant.id).order_by(Job.id.desc()).limit(1))
+
+
+def current_result(db: DbSession, variant: PlanVariant) -> Job | None:
+    """The newest finished optimisation of the variant as it is now (same ``row_version`` of its settings).
+
+    Deciding a variant bumps its row version without changing its settings, so results of the decided
+    settings count too.
+    """
+    jobs = db.scalars(select(Job).where(Job.variant_id == variant.id, Job.status == "done")
+                      .order_by(Job.id.desc())).all()
+    for job in jobs:
+        if job.variant_row_version == variant.row_version or (
+                variant.status == "beslutad" and job.variant_row_version == variant.row_version - 1):
+            return job
+    return None
+
+
+def schedule_of(result: dict[str, Any] | None) -> Any:
+    if not result:
+        return None
+    return {str(r["project_id"]): int(r["start_year"]) for r in result.get("schedule", [])}
+
+
+def plan_finance(request: Request, db: DbSession, variant: PlanVariant | None,
+                 data_version: DataVersion) -> tuple[FinanceView, MunicipalityData]:
+    """The financial plan of a variant's result (or the baseline without projects)."""
+    if variant is None:
+        data = _model(request, data_version)
+        from hushall.web.routes.common import view_of
+
+        return view_of(request, data_version).baseline, data
+    job = current_result(db, variant)
+    key = ("finance", variant.id, variant.row_version, job.id if job else None)
+
+    def make() -> tuple[FinanceView, MunicipalityData]:
+        data = apply_variant(_model(request, variant.data_version), variant.settings)
+        try:
+            return finance_view(data, schedule_of(job.result if job else None)), data
+        except HushallError as exc:
+            return FinanceView(False, str(exc)), data
+
+    return state(request).views.get_or_make(key, make)
+
+
+def pdf_module() -> Any | None:
+    """:mod:`hushall.reports.document` when it offers the PDF plan document."""
+    try:
+        module = importlib.import_module("hushall.reports.document")
+    except ImportError:
+        return None
+    return module if hasattr(module, "plan_document_pdf") else None
+
+
+def pdf_available() -> bool:
+    """Whether :mod:`hushall.reports` offers the PDF plan document."""
+    return pdf_module() is not None

@@ -1,0 +1,197 @@
+"""What the pages show, computed from the domain stages and cached per data version and plan variant.
+
+Nothing here is domain logic: the figures come from :mod:`hushall.needs`, :mod:`hushall.finance` and the plan
+results of :mod:`hushall.optimize`; this module selects, groups and labels them for presentation. Data versions
+and decided results never change, so each view is computed once per version and kept in a small cache.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hushall.model import MunicipalityData
+from hushall.needs import NeedsResult, analyse_needs, band_shares
+
+AGE_GROUPS: tuple[tuple[int, int, str], ...] = (
+    (0, 5, "0–5 år"),
+    (6, 15, "6–15 år"),
+    (16, 19, "16–19 år"),
+    (20, 64, "20–64 år"),
+    (65, 79, "65–79 år"),
+    (80, 120, "80 år och äldre"),
+)
+
+def population_by_age_group(data: MunicipalityData) -> pd.DataFrame:
+    """Inhabitants per year and age group (columns ``year, group, count``), base year through the horizon."""
+    pop = data.population
+    shares = band_shares(pop["age_from"].to_numpy(float), pop["age_to"].to_numpy(float),
+                         [g[0] for g in AGE_GROUPS], [g[1] for g in AGE_GROUPS])
+    counts = shares * pop["count"].to_numpy(float)[:, None]
+    per_year = pd.DataFrame(counts, columns=[g[2] for g in AGE_GROUPS]).groupby(pop["year"].to_numpy()).sum()
+    per_year = per_year[(per_year.index >= data.base_year) & (per_year.index <= data.last_year)]
+    long = per_year.reset_index(names="year").melt(id_vars="year", var_name="group", value_name="count")
+    return long
+
+
+def places_balance(needs: NeedsResult, data: MunicipalityData, years: list[int]) -> list[dict[str, Any]]:
+    """Places short (sum of the districts' deficits) and empty (their surpluses) per service and year."""
+    cap = needs.capacity[needs.capacity["year"].isin(years)]
+    cap = cap.assign(empty=np.maximum(cap["surplus"].to_numpy(float), 0.0))
+    grouped = cap.groupby(["service_id", "year"], sort=False)[["demand", "capacity", "deficit", "empty"]].sum()
+    names = dict(zip(data.services["service_id"].astype(str), data.services["name"].astype(str), strict=True))
+    rows = []
+    for service in data.services["service_id"].astype(str):
+        cells = []
+        for year in years:
+            g = grouped.loc[(service, year)] if (service, year) in grouped.index else None
+            cells.append({"year": year, "short": float(g["deficit"]) if g is not None else 0.0,
+                          "empty": float(g["empty"]) if g is not None else 0.0,
+                          "demand": float(g["demand"]) if g is not None else 0.0,
+                          "capacity": float(g["capacity"]) if g is not None else 0.0})
+        rows.append({"service_id": service, "name": names.get(service, service), "cells": cells})
+    return rows
+
+
+def milestone_years(data: MunicipalityData) -> list[int]:
+    """First plan year, +5, +10, +20 and the last year (those inside the horizon)."""
+    first, last = data.first_year, data.last_year
+    years = [first, first + 5, first + 10, first + 20, last]
+    return sorted({y for y in years if first <= y <= last})
+
+
+@dataclass
+class FinanceView:
+    """The financial plan of a data version and a schedule, as the pages show it (amounts kr)."""
+
+    available: bool
+    message: str = ""
+    years: list[int] | None = None
+    statements: dict[str, list[tuple[str, list[float | None]]]] | None = None
+    ratios: list[dict[str, Any]] | None = None
+    ratio_table: list[tuple[str, str, list[float | None]]] | None = None
+    series: dict[str, list[float | None]] | None = None
+
+
+#: Display of each target type: label, unit kind, whether the limit is a lower bound.
+TARGET_DISPLAY: dict[str, tuple[str, str, bool]] = {
+    "resultat_andel": ("Årets resultat / skatter och statsbidrag", "share", True),
+    "självfinansieringsgrad": ("Självfinansieringsgrad av investeringar", "share", True),
+    "soliditet": ("Soliditet", "share", True),
+    "soliditet_inkl_pensioner": ("Soliditet inkl. pensionsförpliktelser", "share", True),
+    "låneskuld_per_invånare": ("Låneskuld per invånare", "kr", False),
+    "balanskrav": ("Balanskravsresultat (återställs inom tre år)", "mkr", True),
+    "investeringstak_kr": ("Investeringar, prisbasårets priser", "mkr", False),
+    "max_parallella_projekt": ("Projekt under byggnad samtidigt", "count", False),
+}
+RATIO_KIND = {"låneskuld_per_invånare": "kr", "kassalikviditet": "share"}
+
+
+def post_label(post: str) -> str:
+    """``varav_pågående_projekt`` → ``varav pågående projekt``; ``årets_resultat`` → ``Årets resultat``.
+
+    Examples
+    --------
+    >>> post_label("årets_resultat"), post_label("varav_nya_anläggningar")
+    ('Årets resultat', '\u2003varav nya anläggningar')
+    """
+    text = post.replace("_", " ")
+    return "\u2003" + text if text.startswith("varav ") else text[:1].upper() + text[1:]
+
+
+def finance_module() -> Any | None:
+    try:
+        module = importlib.import_module("hushall.finance")
+    except ImportError:
+        return None
+    return module if hasattr(module, "forecast") else None
+
+
+def finance_view(data: MunicipalityData, schedule: Any = None) -> FinanceView:
+    """Statements and ratios per year from :func:`hushall.finance.forecast`, targets marked."""
+    module = finance_module()
+    if module is None:
+        return FinanceView(False, "Ekonomimodellen är inte installerad ännu.")
+    if len(data.finance) == 0:
+        return FinanceView(False, "Fliken Ekonomi är tom: fyll i basårets bokslut för att se den ekonomiska planen.")
+    return describe_forecast(module.forecast(data, schedule=schedule))
+
+
+def _values(row: Any) -> list[float | None]:
+    return [None if not np.isfinite(v) else float(v) for v in np.asarray(row, dtype=float)]
+
+
+def describe_forecast(forecast: Any) -> FinanceView:
+    """Read a :class:`hushall.finance.Forecast` into what the pages show."""
+    years = [int(y) for y in forecast.years]
+    statements = {
+        title: [(post_label(str(post)), _values(row)) for post, row in zip(table.index, table.to_numpy(), strict=True)]
+        for title, table in (("Resultaträkning", forecast.income_statement), ("Balansräkning", forecast.balance_sheet),
+                             ("Kassaflödesanalys", forecast.cash_flow))
+    }
+    marked = []
+    targets = forecast.targets
+    for target_id, rows in targets.groupby("target_id", sort=False):
+        kind_key = str(rows["target_type"].iloc[0])
+        label, kind, lower = TARGET_DISPLAY.get(kind_key, (kind_key, "share", True))
+        by_year = rows.set_index("year")
+        values = [float(by_year.loc[y, "value"]) if y in by_year.index else None for y in years]
+        met = [bool(by_year.loc[y, "met"]) if y in by_year.index else None for y in years]
+        limits = rows["limit"].dropna()
+        limit = None if kind_key == "balanskrav" or limits.empty else float(limits.iloc[0])
+        marked.append({"key": kind_key, "target_id": str(target_id), "label": label, "kind": kind, "lower": lower,
+                       "limit": limit, "values": [None if v is None or not np.isfinite(v) else v for v in values],
+                       "met": met})
+    ratio_table = [(post_label(str(k)), RATIO_KIND.get(str(k), "share"), _values(row))
+                   for k, row in zip(forecast.ratios.index, forecast.ratios.to_numpy(), strict=True)]
+    income, balance, cash = forecast.income_statement, forecast.balance_sheet, forecast.cash_flow
+    series = {
+        "result_kr": _values(income.loc["årets_resultat"]),
+        "debt_kr": _values(balance.loc["långfristiga_skulder"]),
+        "investments_kr": _values(-cash.loc["investering_materiella_anläggningstillgångar"]),
+    }
+    return FinanceView(True, "", years, statements, marked, ratio_table, series)
+
+
+@dataclass
+class VersionView:
+    """Everything the overview and needs pages show for one data version."""
+
+    data: MunicipalityData
+    needs: NeedsResult
+    population: pd.DataFrame
+    years: list[int]
+    places: list[dict[str, Any]]
+    baseline: FinanceView
+    map_frame: pd.DataFrame
+
+
+def district_frame(data: MunicipalityData, needs: NeedsResult, year: int) -> pd.DataFrame:
+    pop = data.population[data.population["year"] == year].groupby("district_id")["count"].sum()
+    short = needs.capacity[needs.capacity["year"] == year].groupby("district_id")["deficit"].sum()
+    d = data.districts.copy()
+    d["inhabitants"] = d["district_id"].map(pop).fillna(0.0).astype(float)
+    d["short"] = d["district_id"].map(short).fillna(0.0).astype(float)
+    return d.dropna(subset=["lat", "lon"])[["district_id", "name", "lat", "lon", "inhabitants", "short"]]
+
+
+def version_view(data: MunicipalityData) -> VersionView:
+    needs = analyse_needs(data)
+    years = milestone_years(data)
+    try:
+        baseline = finance_view(data)
+    except Exception as exc:  # the page must still show the needs when the financial model fails
+        baseline = FinanceView(False, f"Ekonomimodellen kunde inte räknas: {exc}")
+    return VersionView(data=data, needs=needs, population=population_by_age_group(data), years=years,
+                       places=places_balance(needs, data, years), baseline=baseline,
+                       map_frame=district_frame(data, needs, data.first_year))
+
+
+def pivot_population(pop: pd.DataFrame, years: list[int]) -> list[dict[str, Any]]:
+    wide = pop.pivot_table(index="group", columns="year", values="count", sort=False)
+    return [{"group": g, "values": [float(wide.loc[g, y]) if y in wide.columns else None for y in years]}
+            for g in [a[2] for a in AGE_GROUPS]]

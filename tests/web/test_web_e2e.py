@@ -1,0 +1,187 @@
+"""End to end in a real headless browser: Playwright driving Debian's Chromium (/usr/bin/chromium, never a
+downloaded browser) against a real server on a loopback port.
+
+Log in with the keyboard, upload the example workbook, run the optimiser (a worker process), compare two
+variants and download the reports; a screenshot of every page is saved under ``tests/web/artefacts/`` (git
+ignores it). Without a browser the tests are SKIPPED, never passed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from web_helpers import FAKE_PLANNER, PASSWORDS, make_settings, seed
+
+CHROMIUM = os.environ.get("HUSHALL_E2E_CHROMIUM", "/usr/bin/chromium")
+ARTEFACTS = Path(os.environ.get("HUSHALL_E2E_ARTEFACTS", Path(__file__).resolve().parent / "artefacts"))
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def example_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from hushall.data.io import read_raw
+    from hushall.data.template import write_template
+    from hushall.examples import example_path
+    from hushall.model.validate import validate_workbook
+
+    frames, _ = validate_workbook(read_raw(example_path()))
+    return Path(write_template(tmp_path_factory.mktemp("wb") / "exempelkommun.xlsx", frames))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from hushall.web.app import create_app
+    from hushall.web.planning import optimise_plan  # noqa: F401  (the real planner when it can run)
+
+    path = tmp_path_factory.mktemp("e2e") / "hushall.sqlite"
+    url = f"sqlite:///{path}"
+    seed(url, with_example=False)
+    saved = {k: os.environ.get(k) for k in FAKE_PLANNER}
+    if not os.environ.get("HUSHALL_E2E_REAL_OPTIMISER"):
+        os.environ.update(FAKE_PLANNER)
+    app = create_app(make_settings(url, run_jobs=True))
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[Any]:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTEFACTS / ".gitignore").write_text("*\n", encoding="utf-8")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True,
+                                      base_url=server, locale="sv-SE")
+        pg = context.new_page()
+        pg.set_default_timeout(20_000)
+        yield pg
+        context.close()
+        browser.close()
+
+
+def shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+
+
+def test_full_flow_in_a_real_browser(page: Any, example_workbook: Path, tmp_path: Path) -> None:
+    # log in with the keyboard only
+    page.goto("/")
+    assert "/logga-in" in page.url
+    shot(page, "0-logga-in")
+    page.keyboard.type("planner")  # the user name field has focus
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORDS["planner"])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("nav.main-nav")
+    assert "Inga data ännu" in page.content()
+
+    # 2 Data: upload the example workbook
+    page.get_by_role("link", name="2 Data").click()
+    page.get_by_label("Fil (.xlsx eller .csv)").set_input_files(str(example_workbook))
+    page.get_by_label("Kommentar").fill("Exempelkommun")
+    page.get_by_role("button", name="Ladda upp och kontrollera").click()
+    page.wait_for_selector("text=Sparad som version 1", timeout=60_000)
+    shot(page, "2b-dataversion")
+    page.get_by_role("link", name="Befolkning").click()  # htmx swaps the table
+    page.wait_for_selector("caption:has-text('Befolkning')")
+    page.get_by_role("link", name="2 Data").click()
+    shot(page, "2-data")
+
+    # 1 Översikt, 3 Behov, 4 Ekonomi
+    page.get_by_role("link", name="1 Översikt").click()
+    page.wait_for_selector("h1:has-text('Översikt')")
+    page.wait_for_load_state("networkidle")
+    shot(page, "1-oversikt")
+    page.get_by_role("link", name="3 Behov").click()
+    page.wait_for_load_state("networkidle")
+    shot(page, "3-behov")
+    page.get_by_role("link", name="4 Ekonomi").click()
+    page.wait_for_load_state("networkidle")
+    shot(page, "4-ekonomi")
+
+    # 5 Planer: two variants, each optimised in a worker process
+    ids = []
+    for name, ceiling in (("Snål plan", "60"), ("Enligt målen", "120")):
+        page.get_by_role("link", name="5 Planer").click()
+        page.get_by_role("link", name="Ny planvariant").click()
+        page.get_by_label("Namn", exact=True).fill(name)
+        page.get_by_label("Investeringstak per år (Mkr)").fill(ceiling)
+        page.get_by_role("button", name="Skapa planvariant").click()
+        page.wait_for_selector(f"h1:has-text('{name}')")
+        ids.append(page.url.rsplit("/", 1)[1])
+        page.get_by_role("button", name="Kör optimeringen").click()
+        page.wait_for_selector("text=Valda projekt", timeout=45_000)  # the poll reloads the page when done
+    page.wait_for_load_state("networkidle")
+    shot(page, "5-plan")
+
+    page.get_by_role("link", name="5 Planer").click()
+    for i in ids:
+        page.locator(f"#cmp-{i}").check()
+    page.get_by_role("button", name="Jämför").click()
+    page.wait_for_selector("h1:has-text('Jämför planvarianter')")
+    page.wait_for_load_state("networkidle")
+    assert "Snål plan" in page.content() and "Enligt målen" in page.content()
+    shot(page, "5b-jamfor")
+
+    # 6 Rapport: download the reports
+    page.get_by_role("link", name="6 Rapport").click()
+    shot(page, "6-rapport")
+    links = page.get_by_role("link", name="Ladda ner .xlsx")
+    assert links.count() == 2
+    for k in range(2):
+        with page.expect_download() as info:
+            links.nth(k).click()
+        target = tmp_path / info.value.suggested_filename
+        info.value.save_as(target)
+        assert target.stat().st_size > 1000 and target.suffix == ".xlsx"
+    pdf_links = page.get_by_role("link", name="Ladda ner .pdf")
+    if pdf_links.count():
+        with page.expect_download() as info:
+            pdf_links.first.click()
+        target = tmp_path / info.value.suggested_filename
+        info.value.save_as(target)
+        assert target.read_bytes()[:4] == b"%PDF"
+    else:
+        assert "PDF-plandokumentet finns inte" in page.content()
+
+    # English is selectable
+    page.get_by_label("Språk").select_option("en")
+    page.get_by_role("button", name="Byt språk").click()
+    page.wait_for_selector("text=Report")

@@ -1,0 +1,99 @@
+"""Pages 1 Översikt, 3 Behov, 4 Ekonomi, 6 Rapport and their API twins; formatting, charts, static files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hushall.web.i18n import mkr, pct, tkr
+
+
+def test_overview_shows_population_ratios_debt_and_places(reader: Any) -> None:
+    html = reader.get("/").text
+    for text in ("Befolkning per åldersgrupp", "80 år och äldre", "Nyckeltal mot mål", "Underhållsskuld nu",
+                 "Platser som saknas och tomma platser", "Särskilt boende"):
+        assert text in html
+    assert "cell-ok" in html and "cell-bad" in html  # targets marked per year
+    assert "uppfyllt" in html  # not by colour alone
+    assert "\u00a0Mkr" in html  # Swedish amounts
+
+
+def test_needs_page(reader: Any) -> None:
+    html = reader.get("/behov").text
+    for text in ("Förnyelsebehov per år", "Underhållsskuld över tid", "Kapacitet och efterfrågan",
+                 "Karta över områdena", "Samhällsviktiga anläggningar utan reservkraft"):
+        assert text in html
+    for name in ("population", "renewal", "debt", "capacity", "map"):
+        r = reader.get(f"/diagram/1/{name}.svg")
+        assert r.status_code == 200 and r.content.lstrip().startswith(b"<svg"), name
+        assert b"http://" not in r.content.replace(b"http://www.w3.org", b"")  # nothing fetched from the net
+
+
+def test_economy_page_shows_three_statements_and_ratios(reader: Any) -> None:
+    html = reader.get("/ekonomi").text
+    for text in ("Resultaträkning", "Balansräkning", "Kassaflödesanalys", "Finansiella nyckeltal",
+                 "Årets resultat", "Nyckeltal mot mål"):
+        assert text in html
+
+
+def test_report_page_lists_downloads(reader: Any, planner: Any) -> None:
+    planner.post("/planer", {"name": "Rapportplan"})
+    html = reader.get("/rapport").text
+    assert "Rapportplan" in html and "plan.xlsx" in html
+
+
+def test_api_mirrors_the_pages(reader: Any) -> None:
+    ov = reader.get("/api/v1/overview").json()
+    assert ov["municipality"] == "Exempelkommun" and ov["maintenance_debt_kr"] > 0
+    assert ov["finance"]["available"] is True
+    needs = reader.get("/api/v1/needs").json()
+    assert {"renewal", "capacity", "readiness"} <= set(needs)
+    econ = reader.get("/api/v1/economy").json()
+    assert set(econ["statements"]) == {"Resultaträkning", "Balansräkning", "Kassaflödesanalys"}
+    table = reader.get("/api/v1/data/versions/1/tables/facilities?limit=3").json()
+    assert len(table["rows"]) == 3 and table["columns"][0] == "anläggning_id"
+
+
+def test_openapi_and_docs_are_served_locally(reader: Any) -> None:
+    schema = reader.get("/api/openapi.json").json()
+    assert "/api/v1/variants" in schema["paths"]
+    assert all(p.startswith("/api/") for p in schema["paths"])
+    docs = reader.get("/api/docs").text
+    assert "/api/v1/data/versions" in docs and "cdn" not in docs.lower()
+
+
+def test_all_assets_are_served_by_the_package(reader: Any) -> None:
+    html = reader.get("/").text
+    assert "https://" not in html and "http://" not in html
+    for asset in ("/static/htmx.min.js", "/static/hushall.css"):
+        r = reader.get(asset)
+        assert r.status_code == 200 and len(r.content) > 1000
+    assert reader.get("/static/htmx.min.js").text.startswith("/*! htmx")
+
+
+def test_swedish_and_english_number_formats() -> None:
+    assert mkr(-12_345_678, "sv") == "\u221212,3\u00a0Mkr"
+    assert tkr(1_234_567, "sv") == "1\u00a0235\u00a0tkr"
+    assert pct(0.1234, "sv") == "12,3\u00a0%"
+    assert mkr(126_000_000, "en") == "126.0\u00a0MSEK"
+
+
+def test_unknown_pages_and_versions_are_404(reader: Any) -> None:
+    assert reader.get("/finns-inte").status_code == 404
+    assert reader.get("/data/versioner/99").status_code == 404
+    assert reader.get("/planer/99").status_code == 404
+    assert reader.get("/api/v1/variants/99").status_code == 404
+
+
+def test_empty_database_says_how_to_start(browser_for: Any, tmp_path: Any) -> None:
+    from fastapi.testclient import TestClient
+    from web_helpers import Browser, make_settings, seed
+
+    from hushall.web.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'tom.sqlite'}"
+    seed(url, with_example=False)
+    with TestClient(create_app(make_settings(url))) as client:
+        b = Browser(client)
+        b.login("reader")
+        assert "Inga data ännu" in b.get("/").text
+        assert "Inga data ännu" in b.get("/behov").text

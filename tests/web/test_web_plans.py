@@ -1,0 +1,240 @@
+"""Page 5 Planer: variants, optimistic locking, immutable decided variants, background jobs in worker
+processes (progress, reload, failure, restart), comparison and the Excel report."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from web_helpers import FAKE_PLANNER, Browser, api_token, make_settings, wait_for
+
+from hushall.web.app import create_app
+from hushall.web.jobs import JobDispatcher
+from hushall.web.models import Job, PlanVariant
+
+
+def variant_form(name: str = "Plan A", **extra: Any) -> dict[str, Any]:
+    form = {"name": name, "description": "", "target__resultat_andel": "1", "target__självfinansieringsgrad": "60",
+            "target__låneskuld_per_invånare": "75000", "target__soliditet": "30", "target__investeringstak_kr": "120",
+            "target__max_parallella_projekt": "6", "weight__lagkrav": "0,3", "weight__kapacitet": "0,25",
+            "weight__skick": "0,2", "weight__energi": "0,1", "weight__beredskap": "0,1", "weight__politik": "0,05"}
+    form.update(extra)
+    return form
+
+
+def create(browser: Browser, name: str = "Plan A", **extra: Any) -> int:
+    r = browser.post("/planer", variant_form(name, **extra))
+    assert r.status_code == 303, r.text
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+def row_version(browser: Browser, variant_id: int) -> int:
+    return int(browser.get(f"/api/v1/variants/{variant_id}").json()["row_version"])
+
+
+def test_create_variant_with_targets_weights_and_must_do(planner: Browser) -> None:
+    vid = create(planner, "Med måsten", must_do=["P-03", "P-01"], **{"target__investeringstak_kr": "150,5"})
+    v = planner.get(f"/api/v1/variants/{vid}").json()
+    assert v["settings"]["targets"]["investeringstak_kr"] == pytest.approx(150.5e6)
+    assert v["settings"]["targets"]["resultat_andel"] == pytest.approx(0.01)
+    assert v["settings"]["weights"]["lagkrav"] == pytest.approx(0.3)
+    assert v["settings"]["must_do"] == ["P-01", "P-03"]
+    assert v["status"] == "utkast"
+    page = planner.get(f"/planer/{vid}")
+    assert "Med måsten" in page.text and "P-03" in page.text
+
+
+def test_invalid_settings_are_explained(planner: Browser) -> None:
+    r = planner.post("/planer", variant_form("Fel", **{"target__soliditet": "mycket"}))
+    assert r.status_code == 422
+    assert "inte ett tal" in r.text
+    r = planner.post("/planer", variant_form("Fel", must_do=["P-999"]))
+    assert r.status_code == 422 and "Okända projekt" in r.text
+
+
+def test_second_editor_is_told_and_nothing_is_overwritten(browser_for: Any) -> None:
+    anna, bertil = browser_for("planner"), browser_for("admin")
+    vid = create(anna)
+    seen = row_version(anna, vid)  # both open the edit form at the same version
+    assert "row_version" in bertil.get(f"/planer/{vid}/redigera").text
+    first = anna.post(f"/planer/{vid}", variant_form("Annas namn", row_version=str(seen)))
+    assert first.status_code == 303
+    second = bertil.post(f"/planer/{vid}", variant_form("Bertils namn", row_version=str(seen)))
+    assert second.status_code == 409
+    assert "Någon annan har ändrat planvarianten" in second.text
+    assert anna.get(f"/api/v1/variants/{vid}").json()["name"] == "Annas namn"
+    # the same through the API
+    headers = api_token(bertil.client, "admin")
+    body = {"row_version": seen, "name": "API", "settings": {}}
+    assert bertil.client.put(f"/api/v1/variants/{vid}", json=body, headers=headers).status_code == 409
+
+
+def test_decided_variant_is_immutable_and_editing_makes_a_new_version(planner: Browser) -> None:
+    vid = create(planner)
+    rv = row_version(planner, vid)
+    assert planner.post(f"/planer/{vid}/besluta", {"row_version": str(rv)}).status_code == 303
+    decided = planner.get(f"/api/v1/variants/{vid}").json()
+    assert decided["status"] == "beslutad" and decided["decided_by"] == "planner"
+    r = planner.post(f"/planer/{vid}", variant_form("Ändrad", row_version=str(decided["row_version"])))
+    assert r.status_code == 303
+    new_id = int(r.headers["location"].rsplit("/", 1)[1])
+    assert new_id != vid
+    successor = planner.get(f"/api/v1/variants/{new_id}").json()
+    assert (successor["family_id"], successor["version_no"], successor["parent_id"]) == (vid, 2, vid)
+    assert successor["status"] == "utkast" and successor["name"] == "Ändrad"
+    assert planner.get(f"/api/v1/variants/{vid}").json()["name"] == "Plan A"  # the decided one never changed
+    # deciding twice is refused, not silently accepted
+    r = planner.post(f"/planer/{vid}/besluta", {"row_version": str(decided["row_version"])})
+    assert r.headers["location"].endswith("konflikt=1")
+
+
+@pytest.fixture
+def job_app(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    for k, v in FAKE_PLANNER.items():
+        monkeypatch.setenv(k, v)
+    return create_app(make_settings(sqlite_url, run_jobs=True))
+
+
+def job_of(app: Any, job_id: int) -> Job:
+    with app.state.hushall.factory() as db:
+        job = db.get(Job, job_id)
+        assert job is not None
+        return job
+
+
+def test_optimiser_runs_in_a_worker_process_with_visible_progress(job_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUSHALL_FAKE_PLANNER_SECONDS", "1.5")
+    with TestClient(job_app) as client:
+        b = Browser(client)
+        b.login("planner")
+        vid = create(b)
+        r = b.post(f"/planer/{vid}/optimera")
+        assert r.status_code == 303
+        page = b.get(f"/planer/{vid}")  # the request returned at once; the job runs elsewhere
+        assert "hx-trigger=\"every 1s\"" in page.text
+        job_id = b.get(f"/api/v1/variants/{vid}").json()["latest_job"]["id"]
+        running = wait_for(lambda: job_of(job_app, job_id).status == "running" and job_of(job_app, job_id).pid)
+        assert running
+        job = job_of(job_app, job_id)
+        assert job.pid != os.getpid()
+        wait_for(lambda: job_of(job_app, job_id).progress > 0.1)
+        fragment = b.get(f"/planer/{vid}/jobb?polling=1", headers={"HX-Request": "true"})
+        assert "<progress" in fragment.text and "<html" not in fragment.text
+        wait_for(lambda: job_of(job_app, job_id).status == "done", timeout=30)
+        # a reload (or the poll) now shows the result
+        done = b.get(f"/planer/{vid}/jobb?polling=1", headers={"HX-Request": "true"})
+        assert done.headers.get("HX-Refresh") == "true"
+        page = b.get(f"/planer/{vid}")
+        assert "Valda projekt" in page.text and "projekt valdes" in page.text
+        # the same job through the API
+        headers = api_token(client, "reader")
+        assert client.get(f"/api/v1/jobs/{job_id}", headers=headers).json()["status"] == "done"
+
+
+def test_failed_job_is_reported(job_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUSHALL_FAKE_PLANNER_FAIL", "1")
+    with TestClient(job_app) as client:
+        headers = api_token(client, "planner")
+        vid = client.post("/api/v1/variants", json={"name": "Trasig"}, headers=headers).json()["id"]
+        job = client.post(f"/api/v1/variants/{vid}/jobs", headers=headers).json()
+        wait_for(lambda: job_of(job_app, job["id"]).status == "failed", timeout=30)
+        assert "gick sönder med flit" in job_of(job_app, job["id"]).error
+
+
+def test_killed_worker_is_reported_as_interrupted(job_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUSHALL_FAKE_PLANNER_SECONDS", "30")
+    with TestClient(job_app) as client:
+        headers = api_token(client, "planner")
+        vid = client.post("/api/v1/variants", json={"name": "Lång"}, headers=headers).json()["id"]
+        job = client.post(f"/api/v1/variants/{vid}/jobs", headers=headers).json()
+        pid = wait_for(lambda: job_of(job_app, job["id"]).pid, timeout=30)
+        wait_for(lambda: job_of(job_app, job["id"]).progress > 0.05, timeout=30)
+        os.kill(pid, signal.SIGKILL)
+        wait_for(lambda: job_of(job_app, job["id"]).status not in ("queued", "running"), timeout=30)
+        assert job_of(job_app, job["id"]).status == "interrupted"
+
+
+def test_server_restart_reports_a_running_job_honestly(sqlite_url: str) -> None:
+    """A job left 'running' by a server that died (its worker gone, heartbeat old) is marked interrupted at the
+    next start; nothing is reported as done."""
+    app = create_app(make_settings(sqlite_url))
+    factory = app.state.hushall.factory
+    with factory() as db, db.begin():
+        dv_id = db.execute(select(PlanVariant.id)).first()
+        from hushall.web.store import latest_version
+
+        dv = latest_version(db)
+        assert dv is not None and dv_id is None
+        v = PlanVariant(family_id=1, version_no=1, name="x", description="", data_version_id=dv.id,
+                        settings={"targets": {}, "weights": {}, "must_do": []}, status="utkast", row_version=1)
+        db.add(v)
+        db.flush()
+        db.add(Job(variant_id=v.id, variant_row_version=1, status="running", progress=0.4, message="",
+                   error="", runner_id=f"{os.uname().nodename}:1:dead", pid=2**22 + 17))
+    dispatcher = JobDispatcher(make_settings(sqlite_url), factory)
+    assert dispatcher.recover() == 1
+    with factory() as db:
+        job = db.scalars(select(Job)).one()
+        assert job.status == "interrupted"
+        assert "avbröts" in job.error
+
+
+def test_compare_two_variants_and_download_the_plan(job_app: Any) -> None:
+    with TestClient(job_app) as client:
+        b = Browser(client)
+        b.login("planner")
+        ids = [create(b, "Snål", **{"target__investeringstak_kr": "40"}), create(b, "Generös")]
+        jobs = [b.post(f"/planer/{i}/optimera") for i in ids]
+        assert all(r.status_code == 303 for r in jobs)
+
+        def both_done() -> bool:
+            return all((b.get(f"/api/v1/variants/{i}").json()["latest_job"] or {}).get("status") == "done"
+                       for i in ids)
+
+        wait_for(both_done, timeout=60)
+        page = b.get(f"/planer/jamfor?v={ids[0]}&v={ids[1]}")
+        assert page.status_code == 200
+        assert "Snål" in page.text and "Generös" in page.text and "Investeringar per år" in page.text
+        for metric in ("investments_kr", "result_kr", "debt_kr", "maintenance_debt_kr", "places_short"):
+            svg = b.get(f"/planer/jamfor/diagram/{metric}.svg?v={ids[0]}&v={ids[1]}")
+            assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml"), metric
+        assert b.get(f"/planer/jamfor?v={ids[0]}").status_code == 200  # one is not enough: asks for 2–4
+        api = b.get(f"/api/v1/compare?ids={ids[0]}&ids={ids[1]}").json()
+        assert [v["result"] is not None for v in api] == [True, True]
+
+        xlsx = b.get(f"/planer/{ids[0]}/plan.xlsx")
+        assert xlsx.status_code == 200
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+        assert {"Plan", "Projekt", "Per år", "Förklaringar"} <= set(wb.sheetnames)
+        explanation = next(c.value for c in wb["Förklaringar"]["A"] if c.value and "HYPERLINK" in str(c.value))
+        assert explanation.startswith("'=")  # escaped: never a formula
+        assert wb["Förklaringar"]["A3"].data_type == "s"
+        economy = b.get(f"/ekonomi?variant={ids[0]}")
+        assert economy.status_code == 200 and "Resultaträkning" in economy.text
+
+
+def test_optimiser_adapter_reads_a_schedule_and_fails_honestly_without_one() -> None:
+    from hushall.errors import PlanError
+    from hushall.examples import exempelkommun
+    from hushall.web.planning import describe_outcome, optimise_plan
+
+    data = exempelkommun()
+    result = describe_outcome(data, {"schedule": {"P-01": 2027}, "objective": 2.0, "status": "optimal",
+                                     "explanations": {"P-01": "Platsbrist"}})
+    assert [r["project_id"] for r in result["schedule"]] == ["P-01"]
+    assert result["schedule"][0]["explanation"] == "Platsbrist"
+    assert len(result["not_chosen"]) == len(data.projects) - 1
+    with pytest.raises(PlanError, match="tidsplan"):
+        describe_outcome(data, {"objective": 1.0})
+    import hushall.optimize as optimize
+
+    if not (hasattr(optimize, "optimize") or hasattr(optimize, "optimise")):
+        with pytest.raises(PlanError, match="ingen funktion"):
+            optimise_plan(data, {}, lambda fraction, message: None)
