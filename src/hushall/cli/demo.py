@@ -26,7 +26,7 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
 
     frames, _ = validate_workbook(read_raw(example_path()))
     files.append(write_template(out / "exempelkommun.xlsx", frames))
-    say("1/2 Behovsanalys …")
+    say("1/3 Behovsanalys …")
     needs = analyse_needs(data)
     say(needs_summary(needs, data))
     files += write_needs_outputs(needs, data, out / "behov")
@@ -35,10 +35,15 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     from hushall.projects import ProjectCatalog, Schedule
     from hushall.reports.forecast import forecast_summary, write_forecast_outputs
 
-    say("\n2/2 Långtidsprognos med de beslutade projekten …")
+    say("\n2/3 Långtidsprognos med de beslutade projekten …")
     fc = forecast(data, Schedule.committed(ProjectCatalog.from_data(data)))
     say(forecast_summary(fc, data))
     files += write_forecast_outputs(fc, data, out / "prognos")
+    from hushall.cli.report_commands import write_report
+
+    say("\n3/3 Plandokument (PDF och Excel) …")
+    files += list(write_report(data, out / "plandokument", plan="beslutade", say=say))
+
     from hushall.web import DEMO_HINT
 
     say("\n" + DEMO_HINT)

@@ -7,85 +7,12 @@ the user unless ``HUSHALL_DEBUG=1`` is set.
 
 from __future__ import annotations
 
-import functools
-import json
-import os
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from hushall import __version__
-from hushall.errors import DataValidationError, HushallError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_INVALID = 1
-EXIT_INTERNAL = 3
-
-
-def info(message: str) -> None:
-    """A message for the person at the terminal (stderr, never mixed with --json output)."""
-    click.echo(message, err=True)
-
-
-def emit_json(document: Any) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
-
-
-def handle_errors(fn: F) -> F:
-    """Turn every expected error into a clear message and exit code, never a traceback."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except DataValidationError as exc:
-            if kwargs.get("as_json"):
-                emit_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})
-            info(str(exc))
-            sys.exit(EXIT_INVALID)
-        except HushallError as exc:
-            info(f"Fel: {exc} [{exc.code}]")
-            sys.exit(EXIT_INVALID)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            info("Avbrutet.")
-            sys.exit(130)
-        except Exception as exc:
-            if os.environ.get("HUSHALL_DEBUG"):
-                raise
-            info(f"Internt fel i Hushåll: {type(exc).__name__}: {exc}\n"
-                 "Det här är ett fel i programmet, inte i dina data. Kör igen med HUSHALL_DEBUG=1 och rapportera "
-                 "utskriften.")
-            sys.exit(EXIT_INTERNAL)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def input_options(fn: F) -> F:
-    """``[PATH | --example]``: the municipality to work on."""
-    fn = click.option("--example", "use_example", is_flag=True, help="Använd den inbyggda Exempelkommun.")(fn)
-    fn = click.argument("path", required=False, type=click.Path(path_type=Path))(fn)
-    return fn
-
-
-def load_input(path: Path | None, use_example: bool) -> Any:
-    from hushall.examples import exempelkommun
-    from hushall.model import load
-
-    if path is not None and use_example:
-        raise click.UsageError("Ange antingen PATH eller --example, inte båda.")
-    if path is None and not use_example:
-        raise click.UsageError("Ange en arbetsbok/mapp (PATH) eller --example.")
-    t0 = time.perf_counter()
-    data = exempelkommun() if use_example else load(path)  # type: ignore[arg-type]
-    info(f"Läste {data.summary()} ({time.perf_counter() - t0:.1f} s).")
-    return data
+from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, load_schedule
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -155,20 +82,6 @@ def needs(path: Path | None, use_example: bool, as_json: bool, out: Path | None)
         info(f"Skrev {len(files)} filer till {out}/")
 
 
-def load_schedule(plan: Path | None, data: Any) -> Any:
-    """The plan to forecast: a plan file, or the projects already decided (måste / fast startår)."""
-    from hushall.projects import ProjectCatalog, Schedule
-    from hushall.projects.plan_file import read_schedule
-
-    if plan is None:
-        schedule = Schedule.committed(ProjectCatalog.from_data(data))
-        info(f"Plan: de {len(schedule)} projekt som redan är beslutade (måste/fast startår).")
-        return schedule
-    schedule = read_schedule(plan, data)
-    info(f"Plan: {len(schedule)} projekt från {plan}.")
-    return schedule
-
-
 @cli.command()
 @input_options
 @click.option("--plan", type=click.Path(path_type=Path),
@@ -218,8 +131,10 @@ def docs_data(out: Path | None) -> None:
         click.echo(text)
 
 
+from hushall.cli.report_commands import report  # noqa: E402
 from hushall.cli.web_commands import register_web_commands  # noqa: E402
 
+cli.add_command(report)
 register_web_commands(cli)
 
 

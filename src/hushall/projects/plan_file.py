@@ -1,5 +1,7 @@
 """Reading a chosen plan (``--plan FILE``): an .xlsx sheet or CSV with columns ``projekt_id`` and ``startår``.
 
+A project listed without a start year is not in the plan (officials keep the whole list and fill in years).
+
 Every problem is reported with file, sheet, row, column and value, as for the workbook itself.
 """
 
@@ -59,6 +61,8 @@ def read_schedule(path: str | Path, data: MunicipalityData) -> Schedule:
     for row, number in zip(table.rows, table.row_numbers, strict=True):
         pid, raw_year = row[i_id], row[i_start]
         pid = "" if pid is None else str(pid).strip()
+        if raw_year is None:
+            continue  # listed without a start year: not in the plan
         if pid not in index:
             problems.append(Problem("E_REFERENCE", "Projektet finns inte i fliken Projekt.", row=number,
                                     column=ID_HEADER, value=pid, **where))

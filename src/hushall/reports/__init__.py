@@ -12,12 +12,16 @@ from hushall.reports.charts import (
     save_chart,
     to_vega_lite,
 )
+from hushall.reports.document import build_plan_document, plan_document_pdf, plan_document_xlsx
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
 from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_tkr
 from hushall.reports.needs import needs_sheets, write_needs_outputs
 from hushall.reports.text import needs_summary
 
 __all__ = [
+    "build_plan_document",
+    "plan_document_pdf",
+    "plan_document_xlsx",
     "capacity_chart",
     "fmt_kr",
     "fmt_mkr",

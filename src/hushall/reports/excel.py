@@ -127,7 +127,8 @@ def _width(header: str, column: pd.Series, fmt: str | None) -> float:
         digits = len(f"{largest:,.1f}") if pd.notna(largest) else 1
         longest = digits + 1
     else:
-        longest = int(sample.astype(str).str.len().max()) if len(sample) else 0
+        lengths = sample.astype(str).str.len()
+        longest = int(lengths.max()) if len(sample) and lengths.notna().any() else 0
     return float(min(max(len(header), longest) + 2, 60))
 
 

@@ -1,0 +1,87 @@
+"""Benchmark of the plan document (not part of the test run): the requirement is ≤ 10 s for Exempelkommun.
+
+Prints, for Exempelkommun and the decided projects (or a plan given as ``--plan FILE``):
+
+1. import and loading the example;
+2. preparing the document (needs analysis, forecast, maintenance debt with the plan, Monte Carlo with 2 000 draws);
+3. writing the workbook and rendering the PDF (charts with vl-convert, page layout with fpdf2), per step;
+4. the whole :func:`hushall.reports.document.build_plan_document` call, first and median of ``--repeat`` runs,
+   with the page count and file sizes.
+
+The optimiser is not run (its time is the optimiser's own benchmark); a plan from it is laid out as fast as
+any other.
+
+Run: ``python benchmarks/bench_report.py [--repeat 3] [--out DIR] [--draws 2000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+t_import = time.perf_counter()
+from hushall.examples import exempelkommun  # noqa: E402
+from hushall.reports.document import (  # noqa: E402
+    build_plan_document,
+    compute_risk,
+    prepare_document,
+    render_plan_pdf,
+    write_plan_workbook,
+)
+
+t_import = time.perf_counter() - t_import
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=None, help="Keep the files here (default: a temporary folder).")
+    parser.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws (0 = no risk analysis).")
+    args = parser.parse_args()
+
+    t = time.perf_counter()
+    data = exempelkommun()
+    t_load = time.perf_counter() - t
+    print(f"import of hushall.reports.document: {t_import:6.2f} s")
+    print(f"loading Exempelkommun:              {t_load:6.2f} s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = args.out or Path(tmp)
+        t = time.perf_counter()
+        risk = compute_risk(data, {"P-12": 2025}, args.draws) if args.draws else None
+        t_risk = time.perf_counter() - t
+        t = time.perf_counter()
+        doc = prepare_document(data, risk=risk)
+        t_prepare = time.perf_counter() - t
+        t = time.perf_counter()
+        write_plan_workbook(doc, out / "steg.xlsx")
+        t_xlsx = time.perf_counter() - t
+        t = time.perf_counter()
+        render_plan_pdf(doc, out / "steg.pdf")
+        t_pdf = time.perf_counter() - t
+        print(f"Monte Carlo ({args.draws} draws):        {t_risk:6.2f} s")
+        print(f"prepare (stages, tables):           {t_prepare:6.2f} s")
+        print(f"workbook:                           {t_xlsx:6.2f} s")
+        print(f"PDF (charts and layout):            {t_pdf:6.2f} s")
+
+        times = []
+        pdf = xlsx = None
+        for _ in range(max(args.repeat, 1)):
+            t = time.perf_counter()
+            pdf, xlsx = build_plan_document(data, out_dir=out, risk="auto" if args.draws else None)
+            times.append(time.perf_counter() - t)
+        assert pdf is not None and xlsx is not None
+        from pypdf import PdfReader
+
+        pages = len(PdfReader(str(pdf)).pages)
+        print(f"build_plan_document, first:         {times[0]:6.2f} s")
+        print(f"build_plan_document, median of {len(times)}:   {statistics.median(times):6.2f} s "
+              f"(requirement ≤ 10 s)")
+        print(f"pages: {pages}; PDF {pdf.stat().st_size / 1e3:,.0f} kB; workbook {xlsx.stat().st_size / 1e3:,.0f} kB")
+
+
+if __name__ == "__main__":
+    main()

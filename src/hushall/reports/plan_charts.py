@@ -1,0 +1,220 @@
+"""Chart definitions of the plan document (Altair / Vega-Lite): the financial targets year by year, the plan's
+projects over time, investments per year and the maintenance debt with and without the plan.
+
+As in :mod:`hushall.reports.charts`, one definition serves the web page (:func:`~hushall.reports.charts.to_vega_lite`)
+and the PDF (:func:`~hushall.reports.charts.save_chart`, vl-convert: no browser, no network). Every chart reads in
+black and white: states differ in shape or lightness as well as colour, series in dash pattern.
+
+The inputs are the tables of :mod:`hushall.reports.plan_tables` (Swedish headers, amounts in kr).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from hushall.reports.charts import CAPACITY_COLOUR, DEMAND_COLOUR, _configure
+from hushall.reports.formatting import fmt_mkr
+
+#: Met / not met: pale grey with a dot, and dark wine with a white cross (Tol muted "wine" is dark in grey).
+MET_COLOUR, NOT_MET_COLOUR = "#E4E4E4", "#882255"
+MET_TEXT, NOT_MET_TEXT = "Uppfyllt", "Ej uppfyllt"
+
+
+def targets_overview_chart(targets: pd.DataFrame, *, width: int = 660, short: bool = False) -> alt.TopLevelMixin:
+    """Every financial target in every plan year in one picture: a grid of targets × years, a pale cell with a
+    dot where the target is met and a dark cell with a white cross where it is not.
+
+    ``targets`` is :func:`hushall.reports.plan_tables.target_rows`; ``short`` labels the rows with the short form
+    of the targets (for a narrow page).
+    """
+    label = targets["mål_kort" if short and "mål_kort" in targets else "mål"].astype(str)
+    df = pd.DataFrame({
+        "mål": targets["mål_id"].astype(str) + " " + label,
+        "år": targets["år"].astype(int).astype(str),
+        "status": np.where(targets["uppfyllt"].to_numpy(dtype=bool), MET_TEXT, NOT_MET_TEXT),
+    })
+    order = list(dict.fromkeys(df["mål"]))
+    n_years = max(df["år"].nunique(), 1)
+    cell = max(8, min(22, (width - 10) // n_years))
+    y = alt.Y("mål:N", title=None, sort=order, axis=alt.Axis(labelLimit=330, labelFontSize=11, ticks=False,
+                                                             domain=False))
+    x = alt.X("år:O", title=None, axis=alt.Axis(labelAngle=-90, ticks=False, domain=False, labelFontSize=10))
+    status_scale = alt.Scale(domain=[MET_TEXT, NOT_MET_TEXT], range=[MET_COLOUR, NOT_MET_COLOUR])
+    cells = alt.Chart(df).mark_rect(stroke="white", strokeWidth=1.5).encode(
+        x=x, y=y,
+        color=alt.Color("status:N", title=None, scale=status_scale,
+                        legend=alt.Legend(orient="top", symbolType="square", symbolSize=160, labelFontSize=11)),
+        tooltip=[alt.Tooltip("mål:N", title="Mål"), alt.Tooltip("år:O", title="År"),
+                 alt.Tooltip("status:N", title="Status")],
+    )
+    marks = alt.Chart(df).mark_point(filled=True, strokeWidth=1.6).encode(
+        x=x, y=y,
+        shape=alt.Shape("status:N", scale=alt.Scale(domain=[MET_TEXT, NOT_MET_TEXT], range=["circle", "cross"]),
+                        legend=None),
+        color=alt.Color("status:N", scale=alt.Scale(domain=[MET_TEXT, NOT_MET_TEXT], range=["#555555", "white"]),
+                        legend=None),
+        size=alt.Size("status:N", scale=alt.Scale(domain=[MET_TEXT, NOT_MET_TEXT], range=[14, 60]), legend=None),
+    )
+    chart = alt.layer(cells, marks).resolve_scale(color="independent").properties(
+        width=cell * n_years,
+        height=alt.Step(cell + 2),
+        title=alt.Title("Finansiella mål år för år",
+                        subtitle=["Ljus ruta med punkt: målet uppfylls. Mörk ruta med kryss: målet uppfylls inte."]),
+    )
+    return _configure(chart)
+
+
+def _kind(target_type: str) -> tuple[str, float, str]:
+    """(axis title, scale to display units, d3 format) of a target's measure."""
+    if target_type in ("resultat_andel", "självfinansieringsgrad", "soliditet", "soliditet_inkl_pensioner"):
+        return "procent", 100.0, ",.1f"
+    if target_type == "låneskuld_per_invånare":
+        return "kr per invånare", 1.0, ",.0f"
+    if target_type in ("balanskrav", "investeringstak_kr"):
+        return "Mkr", 1e-6, ",.0f"
+    return "antal", 1.0, ",.0f"
+
+
+def targets_chart(targets: pd.DataFrame, *, panel_width: int = 290, panel_height: int = 120,
+                  columns: int = 2) -> alt.TopLevelMixin:
+    """Each target's measure per year (solid line, dots) against its bound (dashed), one small panel per target
+    with its own unit; years the target is missed are marked with a cross."""
+    panels = []
+    for tid, g in targets.groupby("mål_id", sort=False):
+        ttype = str(g["typ"].iloc[0])
+        unit, scale, fmt = _kind(ttype)
+        df = pd.DataFrame({
+            "år": g["år"].to_numpy(dtype=int),
+            "Utfall": g["värde"].to_numpy(dtype=float) * scale,
+            "Gräns": g["gräns"].to_numpy(dtype=float) * scale,
+            "status": np.where(g["uppfyllt"].to_numpy(dtype=bool), MET_TEXT, NOT_MET_TEXT),
+        })
+        x = alt.X("år:Q", title=None, axis=alt.Axis(format="d", tickCount=6),
+                  scale=alt.Scale(domain=[int(df["år"].min()), int(df["år"].max())], nice=False))
+        lines = alt.Chart(df).transform_fold(["Utfall", "Gräns"], as_=["serie", "värde"]).mark_line(
+            strokeWidth=2).encode(
+            x=x,
+            y=alt.Y("värde:Q", title=unit, axis=alt.Axis(format=fmt, tickCount=4)),
+            color=alt.Color("serie:N", title=None, scale=alt.Scale(domain=["Utfall", "Gräns"],
+                                                                  range=[DEMAND_COLOUR, CAPACITY_COLOUR]),
+                            legend=alt.Legend(orient="top")),
+            strokeDash=alt.StrokeDash("serie:N", title=None, scale=alt.Scale(domain=["Utfall", "Gräns"],
+                                                                             range=[[1, 0], [6, 3]]),
+                                      legend=alt.Legend(orient="top")),
+            tooltip=[alt.Tooltip("år:Q", title="År", format="d"), alt.Tooltip("serie:N", title="Serie"),
+                     alt.Tooltip("värde:Q", title=unit, format=fmt)],
+        )
+        missed = alt.Chart(df[df["status"] == NOT_MET_TEXT]).mark_point(
+            shape="cross", filled=True, size=45, color=NOT_MET_COLOUR).encode(x=x, y="Utfall:Q")
+        title = f"{tid} {g['mål'].iloc[0]}"
+        panels.append(alt.layer(lines, missed).properties(
+            width=panel_width, height=panel_height, title=alt.Title(title, fontSize=11)))
+    rows = [alt.hconcat(*panels[i:i + columns]) for i in range(0, len(panels), columns)]
+    chart = alt.vconcat(*rows).properties(
+        title=alt.Title("Målen i detalj", subtitle=["Heldragen linje: utfall enligt prognosen. Streckad: gränsen. "
+                                                    "Kryss: år då målet inte uppfylls."]))
+    return _configure(chart)
+
+
+def plan_timeline_chart(plan: pd.DataFrame, *, width: int = 560) -> alt.TopLevelMixin:
+    """The plan's projects over time: one bar per project from its start to its completion year, labelled with
+    its cost; decided projects are dark, the others grey with a dark outline.
+
+    ``plan`` is :func:`hushall.reports.plan_tables.plan_sheet`.
+    """
+    df = pd.DataFrame({
+        "projekt": (plan["projekt_id"].astype(str) + " " + plan["namn"].astype(str)).str.slice(0, 60),
+        "start": plan["startår"].astype(int),
+        "slut": plan["klart_år"].astype(int) + 1,
+        "kostnad": [fmt_mkr(x, 0) for x in plan["kostnad_kr"]],
+        "status": np.where(plan["beslutat"] == "ja", "Beslutat", "Ny i planen"),
+    })
+    order = list(df["projekt"])
+    lo = int(df["start"].min()) if len(df) else 0
+    hi = int(df["slut"].max()) if len(df) else 1
+    x = alt.X("start:Q", title=None, scale=alt.Scale(domain=[lo, hi + 3], nice=False),
+              axis=alt.Axis(format="d", tickMinStep=1, grid=True, orient="top"))
+    y = alt.Y("projekt:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=10))
+    bars = alt.Chart(df).mark_bar(height=10, stroke="#222222", strokeWidth=0.8).encode(
+        x=x, x2="slut:Q", y=y,
+        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=["Beslutat", "Ny i planen"],
+                                                                range=["#332288", "#BBBBBB"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("projekt:N", title="Projekt"), alt.Tooltip("start:Q", title="Start", format="d"),
+                 alt.Tooltip("kostnad:N", title="Kostnad")],
+    )
+    labels = alt.Chart(df).mark_text(align="left", dx=3, fontSize=9, color="#222222").encode(
+        x="slut:Q", y=y, text="kostnad:N")
+    chart = alt.layer(bars, labels).properties(
+        width=width, height=alt.Step(14),
+        title=alt.Title("Planens projekt år för år",
+                        subtitle=["Stapeln går från startår till och med året projektet blir klart. "
+                                  "Kostnad i prisbasårets priser."]),
+    )
+    return _configure(chart)
+
+
+def investment_chart(years: Sequence[int], investment_kr: ArrayLike, *, ceiling_kr: float | None = None,
+                     price_base_year: int | None = None, width: int = 620, height: int = 220
+                     ) -> alt.TopLevelMixin:
+    """Investments per year in fixed prices (bars), with the investment ceiling (dashed) when there is one."""
+    df = pd.DataFrame({"år": np.asarray(years, dtype=int), "mkr": np.asarray(investment_kr, float) / 1e6})
+    prices = f"{price_base_year} års priser" if price_base_year else "fasta priser"
+    x = alt.X("år:O", title=None, axis=alt.Axis(labelAngle=-90))
+    bars = alt.Chart(df).mark_bar(color="#332288").encode(
+        x=x, y=alt.Y("mkr:Q", title=f"Mkr ({prices})", axis=alt.Axis(format=",.0f")),
+        tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")])
+    layers: list[alt.Chart] = [bars]
+    subtitle = "Utgifter för planens projekt per år."
+    if ceiling_kr is not None and np.isfinite(ceiling_kr):
+        rule = alt.Chart(pd.DataFrame({"tak": [ceiling_kr / 1e6], "serie": ["Investeringstak"]})).mark_rule(
+            strokeDash=[6, 3], strokeWidth=2).encode(
+            y="tak:Q",
+            color=alt.Color("serie:N", title=None, scale=alt.Scale(range=[CAPACITY_COLOUR]),
+                            legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=2,
+                                              symbolDash=[6, 3])))
+        layers.append(rule)
+        subtitle += f" Streckad linje: investeringstaket {fmt_mkr(ceiling_kr, 0)} per år."
+    chart = alt.layer(*layers).properties(width=width, height=height,
+                                          title=alt.Title("Investeringar per år", subtitle=[subtitle]))
+    return _configure(chart)
+
+
+def maintenance_debt_plan_chart(years: Sequence[int], without_kr: ArrayLike, with_kr: ArrayLike,
+                                *, price_base_year: int, width: int = 620, height: int = 220
+                                ) -> alt.TopLevelMixin:
+    """Maintenance debt per year without the plan (solid) and with it (dashed), Mkr in fixed prices."""
+    series = ["Utan planen", "Med planen"]
+    df = pd.DataFrame({
+        "år": np.tile(np.asarray(years, dtype=int), 2),
+        "serie": np.repeat(series, len(list(years))),
+        "mkr": np.concatenate([np.asarray(without_kr, float), np.asarray(with_kr, float)]) / 1e6,
+    })
+    chart = alt.Chart(df).mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=18, filled=True)).encode(
+        x=alt.X("år:Q", title=None, axis=alt.Axis(format="d"), scale=alt.Scale(nice=False,
+                                                                                zero=False)),
+        y=alt.Y("mkr:Q", title=f"Mkr ({price_base_year} års priser)", axis=alt.Axis(format=",.0f")),
+        color=alt.Color("serie:N", title=None, scale=alt.Scale(domain=series, range=[CAPACITY_COLOUR, DEMAND_COLOUR]),
+                        legend=alt.Legend(orient="top", symbolStrokeWidth=2.5)),
+        strokeDash=alt.StrokeDash("serie:N", title=None, scale=alt.Scale(domain=series, range=[[1, 0], [7, 3]]),
+                                  legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("år:Q", title="År", format="d"), alt.Tooltip("serie:N", title="Serie"),
+                 alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")],
+    ).properties(width=width, height=height, title=alt.Title(
+        "Underhållsskuld med och utan planen",
+        subtitle=["Återanskaffningsvärdet av komponenter vars livslängd har löpt ut och som inte har förnyats."]))
+    return _configure(chart)
+
+
+__all__ = [
+    "investment_chart",
+    "maintenance_debt_plan_chart",
+    "plan_timeline_chart",
+    "targets_chart",
+    "targets_overview_chart",
+]

@@ -1,0 +1,240 @@
+"""The plan document: a valid PDF with a table of contents, page numbers and the forecast's own numbers, and a
+workbook that reopens with the same numbers.
+
+One document is built for Exempelkommun (module fixture, about 5 s) with a fixed plan, a stand-in for the
+optimiser's result and the Monte Carlo analysis computed by the document itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hushall import __version__
+from hushall.finance import forecast
+from hushall.model import MunicipalityData
+from hushall.needs import analyse_needs
+from hushall.reports import plan_tables as pt
+from hushall.reports.document import (
+    PlanDocument,
+    data_fingerprint,
+    plan_from_optimization,
+    prepare_document,
+    write_plan_document,
+    year_ranges,
+)
+from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number
+
+pypdf = pytest.importorskip("pypdf")
+openpyxl = pytest.importorskip("openpyxl")
+
+SCHEDULE = {"P-12": 2025, "P-03": 2025, "P-06": 2025, "P-14": 2026}
+DATE = dt.date(2025, 3, 14)
+
+
+def fake_optimization() -> SimpleNamespace:
+    """What :func:`hushall.optimize.optimize` returns, reduced to what the document reads."""
+    return SimpleNamespace(
+        status="optimal",
+        message="Bästa möjliga plan (inom angivet gap).",
+        objective=12.5,
+        bound=12.6,
+        gap=0.008,
+        schedule=pd.DataFrame({"project": list(SCHEDULE), "start_year": list(SCHEDULE.values())}),
+        explanations={
+            "binding_by_year": {2025: ["M1"], 2026: ["M1", "M6"]},
+            "infeasibility": {"feasible": True, "violations": []},
+            "projects": [{"project": "P-02", "status": "utelämnat", "earliest_start": 2027, "forced_start": 2027,
+                          "breaks_if_added": [{"target": "M1", "year": 2028}, {"target": "M1", "year": 2029},
+                                              {"target": "M2", "year": 2031}], "notes": []}],
+        },
+        ranking={"objective": 10.0, "meets_targets": False, "n_projects": 5,
+                 "violations": [{"target": "M1", "year": 2025}]},
+        ranking_objective=10.0,
+        value_gain_over_ranking=0.25,
+        violations=[],
+        timings={"total_s": 3.2},
+    )
+
+
+def norm(text: str) -> str:
+    """Text as compared: no-break spaces as spaces, runs of whitespace as one space."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def squeeze(text: str) -> str:
+    """Text without any whitespace (table cells wrap over lines)."""
+    return re.sub(r"\s+", "", text.replace("\u00a0", ""))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, example: MunicipalityData) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("plandokument")
+    doc = prepare_document(example, optimization=fake_optimization(), date=DATE)
+    pdf, xlsx = write_plan_document(doc, out)
+    reader = pypdf.PdfReader(str(pdf))
+    pages = [page.extract_text() or "" for page in reader.pages]
+    return {"doc": doc, "pdf": pdf, "xlsx": xlsx, "reader": reader, "pages": pages}
+
+
+def page_with(pages: list[str], heading: str, skip: int = 2) -> int:
+    """1-based number of the first page after the table of contents whose text has ``heading`` on a line."""
+    for i, text in enumerate(pages[skip:], start=skip + 1):
+        if any(norm(line) == heading for line in text.splitlines()):
+            return i
+    raise AssertionError(f"{heading!r} not found")
+
+
+def test_pdf_is_valid_with_title_and_pages(built: dict[str, Any]) -> None:
+    reader = built["reader"]
+    assert built["pdf"].read_bytes().startswith(b"%PDF-")
+    assert 15 <= len(reader.pages) <= 45
+    assert reader.metadata.title == "Investerings- och underhållsplan 2025–2054, Exempelkommun"
+    first = norm(built["pages"][0])
+    assert "Investerings- och underhållsplan 2025–2054" in first
+    assert "Exempelkommun" in first
+
+
+def test_every_page_is_numbered(built: dict[str, Any]) -> None:
+    n = len(built["pages"])
+    for i, text in enumerate(built["pages"], start=1):
+        assert f"Sida {i} av {n}" in norm(text)
+
+
+def test_table_of_contents_lists_chapters_with_their_pages(built: dict[str, Any]) -> None:
+    pages = built["pages"]
+    toc = norm(pages[1])
+    assert "Innehåll" in toc
+    chapters = ["1. Sammanfattning", "2. Behov", "3. Planen", "4. Ekonomi", "5. Risk", "6. Antaganden och källor"]
+    for chapter in chapters:
+        match = re.search(re.escape(chapter) + r" \.+ (\d+)", toc)
+        assert match, chapter
+        assert int(match.group(1)) == page_with(pages, chapter), chapter
+    outline = [item.title for item in built["reader"].outline if not isinstance(item, list)]
+    assert outline[: len(chapters)] == chapters
+
+
+def test_summary_states_the_forecast_and_the_needs(built: dict[str, Any], example: MunicipalityData) -> None:
+    doc: PlanDocument = built["doc"]
+    fc = forecast(example, SCHEDULE)
+    needs = analyse_needs(example)
+    summary = norm(built["pages"][page_with(built["pages"], "1. Sammanfattning") - 1])
+    first = fc.years[0]
+    result = float(fc.income_statement.loc["årets_resultat", first])
+    assert norm(f"Årets resultat {first}: {fmt_mkr(result)}") in summary
+    assert norm(f"Underhållsskulden är {fmt_mkr(needs.maintenance_debt_kr)}") in summary
+    per_inh = float(fc.ratios.loc["låneskuld_per_invånare", fc.years[-1]])
+    assert norm(fmt_kr(per_inh)) in summary
+    assert doc.forecast.income_statement.equals(fc.income_statement)  # the document's numbers are the forecast's
+
+
+def test_statements_show_the_forecast_in_mkr(built: dict[str, Any], example: MunicipalityData) -> None:
+    fc = forecast(example, SCHEDULE)
+    pages = built["pages"]
+    start = page_with(pages, "4.1 Resultaträkning")
+    stop = page_with(pages, "4.2 Balansräkning")
+    text = norm(" ".join(pages[start - 1: stop - 1]))
+    for line in ("årets_resultat", "verksamhetens_kostnader", "skatteintäkter"):
+        cells = " ".join(fmt_number(float(v) / 1e6, 1) for v in fc.income_statement.loc[line].iloc[:10])
+        assert norm(f"{pt.statement_label(line)} {cells}") in text, line
+    bs = norm(" ".join(pages[stop - 1: page_with(pages, "4.3 Kassaflödesanalys") - 1]))
+    debt = fc.balance_sheet.loc["långfristiga_skulder"].iloc[:10]
+    assert norm("Långfristiga skulder " + " ".join(fmt_number(float(v) / 1e6, 1) for v in debt)) in bs
+
+
+def test_plan_chapter_has_the_projects_and_the_reasons(built: dict[str, Any]) -> None:
+    pages = built["pages"]
+    text = norm(" ".join(pages[page_with(pages, "3. Planen") - 1: page_with(pages, "4. Ekonomi") - 1]))
+    for pid in SCHEDULE:
+        assert pid in text
+    assert "Optimerad plan" in text
+    assert "Med start 2027 skulle målen brytas: M1 (2028–2029); M2 (2031)." in text
+    assert "Valdes inte av optimeringen." in text  # projects the optimiser said nothing about
+    assert "Rangordning efter nytta per krona" in text
+    assert "Mål och tak som begränsar planen (bindande): M1 (2025–2026); M6 (2026)." in text
+
+
+def test_risk_chapter_has_the_monte_carlo_results(built: dict[str, Any]) -> None:
+    pages = built["pages"]
+    text = norm(" ".join(pages[page_with(pages, "5. Risk") - 1: page_with(pages, "6. Antaganden och källor") - 1]))
+    assert "Sannolikheten att alla finansiella mål håller varje år 2025–2054" in text
+    assert "Riskanalys saknas" not in text
+
+
+def test_every_assumption_appears_with_its_source(built: dict[str, Any], example: MunicipalityData) -> None:
+    doc: PlanDocument = built["doc"]
+    pages = built["pages"]
+    text = squeeze(" ".join(pages[page_with(pages, "6. Antaganden och källor") - 1:]))
+    table = pt.assumption_sheet(example, doc.forecast)
+    assert set(example.assumptions) <= set(table["parameter"])
+    for row in table.itertuples(index=False):
+        assert squeeze(row.parameter) in text, row.parameter
+        assert squeeze(row.källa[:60]) in text, (row.parameter, row.källa)
+    for source in example.finance["source"].dropna():
+        assert squeeze(str(source)[:50]) in text
+    for driver in doc.risk.drivers:  # the Monte Carlo's uncertainties and their sources
+        assert squeeze(driver[3][:50]) in text
+    assert squeeze(f"Hushåll-version {__version__}") in text
+    assert squeeze(f"Dataversion {data_fingerprint(example)}") in text
+    assert squeeze(f"Datum {DATE.isoformat()}") in text
+
+
+def test_workbook_reopens_with_the_same_numbers(built: dict[str, Any], example: MunicipalityData) -> None:
+    doc: PlanDocument = built["doc"]
+    wb = openpyxl.load_workbook(built["xlsx"])
+    expected = set(doc.sheets())
+    assert expected <= set(wb.sheetnames)
+    for name in wb.sheetnames:
+        assert wb[name].freeze_panes == "A2", name
+    ws = wb["Resultaträkning"]
+    header = [c.value for c in ws[1]]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    fc = doc.forecast
+    got = np.array(rows["Årets resultat"][1:], dtype=float)
+    np.testing.assert_allclose(got, fc.income_statement.loc["årets_resultat"].to_numpy(dtype=float), rtol=0, atol=1e-6)
+    assert header[1:] == [str(y) for y in fc.years]
+    assert ws.cell(row=2, column=2).number_format == "#,##0"
+    ratios = wb["Nyckeltal"]
+    col = [c.value for c in ratios[1]].index("soliditet") + 1
+    assert ratios.cell(row=2, column=col).number_format == "0.0%"
+    np.testing.assert_allclose(ratios.cell(row=2, column=col).value, fc.ratios.loc["soliditet"].iloc[0], atol=1e-12)
+    plan = pd.read_excel(built["xlsx"], sheet_name="Planens projekt")
+    assert dict(zip(plan["projekt_id"], plan["startår"], strict=True)) == SCHEDULE
+    assumptions = pd.read_excel(built["xlsx"], sheet_name="Antaganden")
+    assert set(example.assumptions) <= set(assumptions["parameter"])
+    assert assumptions["källa"].notna().all()
+
+
+def test_plan_from_optimization_reads_a_result(example: MunicipalityData) -> None:
+    plan = plan_from_optimization(example, fake_optimization())
+    assert dict(plan.schedule) == SCHEDULE
+    assert plan.reasons_out["P-02"].startswith("Valdes inte. Med start 2027")
+    assert plan.comparison is not None
+    assert list(plan.comparison["antal_projekt"]) == [len(SCHEDULE), 5]
+    assert ("Optimalitetsgap", "0,80\u00a0%") in plan.facts
+
+
+def test_year_ranges() -> None:
+    assert year_ranges([]) == ""
+    assert year_ranges([2030, 2028, 2029, 2040]) == "2028–2030, 2040"
+
+
+def test_data_fingerprint_is_stable(example: MunicipalityData) -> None:
+    assert data_fingerprint(example) == data_fingerprint(example)
+    changed = example.replace(name="Annan kommun")
+    assert data_fingerprint(changed) != data_fingerprint(example)
+
+
+def test_an_empty_plan_without_risk(example: MunicipalityData) -> None:
+    doc = prepare_document(example, schedule={}, risk=None, date=DATE)
+    assert not len(doc.plan_table)
+    assert len(doc.left_out) == len(example.projects)
+    assert doc.risk.paragraphs == [] and not doc.risk.tables
+    assert doc.debt_with_kr is not None
+    np.testing.assert_allclose(doc.debt_with_kr, doc.debt_without_kr)  # nothing renewed: the same debt

@@ -1,0 +1,114 @@
+"""``hushall report``: a plan from a file, the risk analysis left out, and clear errors with exit 1 / 2."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from hushall.cli.report_commands import DEFAULT_DRAWS, report
+from hushall.errors import DataValidationError
+from hushall.examples import exempelkommun
+from hushall.projects.plan_file import read_schedule
+
+pypdf = pytest.importorskip("pypdf")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(report, list(args))
+    return result.exit_code, result.output
+
+
+def test_report_from_a_plan_file(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text("projekt_id;startår\nP-12;2025\nP-14;2026\nP-13;\n", encoding="utf-8")
+    code, output = run("--example", "--plan", str(plan), "--monte-carlo", "0", "--out", str(tmp_path / "ut"),
+                       "--data-version", "v7")
+    assert code == 0, output
+    pdf, xlsx = tmp_path / "ut" / "plandokument.pdf", tmp_path / "ut" / "plandokument.xlsx"
+    assert pdf.is_file() and xlsx.is_file()
+    assert "Plan: 2 projekt från" in output
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages))
+    assert "Plan enligt plan.csv" in text
+    assert "Riskanalys saknas" in text
+    assert "Dataversion v7" in text
+    assert "Traceback" not in output
+
+
+def test_report_runs_the_optimiser_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wiring only: the optimiser's plan and a Monte Carlo result reach the document (no rendering)."""
+    from tests.reports.test_reports_document import SCHEDULE, fake_optimization
+
+    calls: list[float] = []
+    seen: dict[str, Any] = {}
+
+    def optimize(data: object, *, time_limit: float = 60.0) -> object:
+        calls.append(time_limit)
+        return fake_optimization()
+
+    def build(data: object, **kwargs: Any) -> tuple[Path, Path]:
+        seen.update(kwargs)
+        return tmp_path / "plandokument.pdf", tmp_path / "plandokument.xlsx"
+
+    monkeypatch.setattr("hushall.cli.report_commands.optimizer", lambda: optimize)
+    monkeypatch.setattr("hushall.reports.document.build_plan_document", build)
+    code, output = run("--example", "--out", str(tmp_path), "--time-limit", "5", "--monte-carlo", "200")
+    assert code == 0, output
+    assert calls == [5.0]
+    assert f"Plan: optimerad ({len(SCHEDULE)} projekt)." in output
+    assert dict(seen["plan"].schedule) == SCHEDULE
+    assert seen["plan"].label == "Optimerad plan"
+    assert seen["risk"].n_draws == 200
+
+
+def test_plan_file_errors_exit_1_with_the_place(tmp_path: Path) -> None:
+    bad = tmp_path / "plan.csv"
+    bad.write_text("projekt_id,start\nP-12,2025\n", encoding="utf-8")
+    code, output = run("--example", "--plan", str(bad), "--out", str(tmp_path / "ut"))
+    assert code == 1
+    assert "Kolumnen startår saknas" in output and "[E_COLUMN_MISSING]" in output
+    bad.write_text("projekt_id,startår\nP-12,2025\nP-12,2026\nP-14,nästa år\n", encoding="utf-8")
+    code, output = run("--example", "--plan", str(bad), "--out", str(tmp_path / "ut"))
+    assert code == 1
+    assert "rad 3" in output and "rad 4" in output
+    assert not (tmp_path / "ut" / "plandokument.pdf").exists()
+
+
+def test_unknown_project_exits_1(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.csv"
+    plan.write_text("projekt_id,startår\nP-99,2030\n", encoding="utf-8")
+    code, output = run("--example", "--plan", str(plan), "--monte-carlo", "0", "--out", str(tmp_path / "ut"))
+    assert code == 1
+    assert "P-99" in output and "[E_REFERENCE]" in output
+
+
+def test_wrong_usage_exits_2(tmp_path: Path) -> None:
+    code, output = run(str(tmp_path), "--example", "--out", str(tmp_path / "ut"))
+    assert code == 2
+    code, output = run("--example")
+    assert code == 2 and "--out" in output
+
+
+def test_read_plan_file_from_xlsx(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["projekt_id", "startår", "kommentar"])
+    ws.append(["P-12", 2025, "beslutat"])
+    ws.append(["P-01", 2027.0, None])
+    ws.append(["P-02", None, "inte med"])
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    assert dict(read_schedule(path, exempelkommun())) == {"P-12": 2025, "P-01": 2027}
+    with pytest.raises(DataValidationError):
+        read_schedule(tmp_path / "saknas.csv", exempelkommun())
+
+
+def test_default_draws_match_the_document() -> None:
+    from hushall.reports.document import DEFAULT_DRAWS as DOCUMENT_DRAWS
+
+    assert DEFAULT_DRAWS == DOCUMENT_DRAWS
