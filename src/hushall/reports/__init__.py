@@ -20,8 +20,6 @@ from hushall.reports.text import needs_summary
 
 __all__ = [
     "build_plan_document",
-    "plan_document_pdf",
-    "plan_document_xlsx",
     "capacity_chart",
     "fmt_kr",
     "fmt_mkr",
@@ -31,6 +29,8 @@ __all__ = [
     "maintenance_debt_chart",
     "needs_sheets",
     "needs_summary",
+    "plan_document_pdf",
+    "plan_document_xlsx",
     "renewal_chart",
     "save_chart",
     "to_vega_lite",
