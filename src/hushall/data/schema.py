@@ -120,6 +120,10 @@ ASSUMPTION_PARAMETERS: tuple[str, ...] = (
     "diskonteringsränta",
     "straff_ouppfylld_plats_kr",
     "straff_underhållsskuld_andel",
+    "befolkning_riket_tillväxt",
+    "löneandel",
+    "ansvarsförbindelse_minskning",
+    "skattesats_basår",
 )
 
 

@@ -78,8 +78,8 @@ _FROM_ASSUMPTIONS = (
     "skatteunderlag_tillväxt", "skattesats", "statsbidrag_tillväxt", "prisindex", "löneindex", "byggprisindex",
     "nettokostnad_volymandel", "ränta", "ränta_likvida_medel", "kassa_golv_kr", "amortering_andel",
     "pensionsutbetalningar_kr", "pensionsavsättning_förändring_kr",
+    "befolkning_riket_tillväxt", "löneandel", "ansvarsförbindelse_minskning", "skattesats_basår",
 )
-_FROM_FINANCE_DEFAULTS = ("befolkning_riket_tillväxt", "löneandel", "ansvarsförbindelse_minskning", "skattesats_basår")
 _PLAN_FIELDS = ("investment_kr", "expensed_kr", "operating_cost_change_kr", "sale_proceeds_kr")
 _COMPONENT_FIELDS = ("capitalised_by_component_kr", "new_depreciation_by_component_kr")
 
@@ -318,8 +318,6 @@ def _driver_sources(data: MunicipalityData) -> dict[str, str]:
         p = data.assumptions[name]
         extra = "; ".join(f"{y}: {s}" for y, s in sorted(p.overrides.items()) if s)
         out[name] = p.reference + (f" Arbetsboken: {extra}" if extra else "")
-    for name in _FROM_FINANCE_DEFAULTS:
-        out[name] = str(finance_defaults()["drivers"][name]["metadata"]["reference"]).strip()
     out["invånare"] = "Fliken Befolkning (summa över områden och åldrar)."
     out["behovsindex"] = ("Befolkning × Tjänster: befolkningen i varje verksamhets åldrar × täckningsgrad, vägd med "
                           "kostnad per plats (SKR:s demografiska kalkyl; hushall/finance/defaults.yaml).")
@@ -361,9 +359,6 @@ def build_inputs(
     n = years.size
     pop, pop_base = population_by_year(data)
     drivers: dict[str, FloatArray] = {DRIVER_FIELDS[name]: data.assumption(name) for name in _FROM_ASSUMPTIONS}
-    fin_defaults = finance_defaults()["drivers"]
-    for name in _FROM_FINANCE_DEFAULTS:
-        drivers[DRIVER_FIELDS[name]] = np.full(n, float(fin_defaults[name]["value"]))
     drivers["population"] = pop
     drivers["demand_index"] = demand_index(data)
     drivers["reserve_use_kr"] = np.zeros(n)
