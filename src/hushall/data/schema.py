@@ -445,6 +445,37 @@ TARGETS = TableSpec(
     ),
 )
 
+SCENARIO_PARAMETERS: tuple[str, ...] = (*ASSUMPTION_PARAMETERS, "befolkning", "befolkning_tillväxt",
+                                         "projektkostnad")
+
+SCENARIOS = TableSpec(
+    key="scenarios",
+    sheet="Scenarier",
+    description=(
+        "Namngivna scenarier: små ändringar av antagandena. Rader med samma scenario bildar ett scenario "
+        "(läses av 'hushall scenarios')."
+    ),
+    required=False,
+    issue="scenarier",
+    columns=(
+        _c("scenario", "scenario", "str", "Scenariots namn.", example="Hög ränta"),
+        _c("description", "beskrivning", "str", "Vad scenariot beskriver.", required=False, default="",
+           example="Räntan 2 procentenheter högre från 2027"),
+        _c("parameter", "parameter", "enum", "Antagande som ändras.", choices=SCENARIO_PARAMETERS,
+           example="ränta"),
+        _c("from_year", "från_år", "int", "Första år (tomt = första planåret).", unit="år", required=False,
+           example=2027, **YEAR),
+        _c("to_year", "till_år", "int", "Sista år (tomt = planens slut).", unit="år", required=False,
+           example=None, **YEAR),
+        _c("value", "värde", "float", "Värde eller förändring, enligt sätt.", example=0.02),
+        _c("mode", "sätt", "enum", "sätt = ersätt, lägg_till = addera, multiplicera = gånger värdet.",
+           choices=("sätt", "lägg_till", "multiplicera"), required=False, default="sätt",
+           example="lägg_till"),
+        _c("source", "källa", "str", "Källa eller motivering.", required=False, default="",
+           example="Riksbanken, räntebana 2024"),
+    ),
+)
+
 #: All tables, in the order they appear in the workbook.
 TABLES: dict[str, TableSpec] = {
     t.key: t
@@ -459,6 +490,7 @@ TABLES: dict[str, TableSpec] = {
         FINANCE,
         ASSUMPTIONS,
         TARGETS,
+        SCENARIOS,
     )
 }
 

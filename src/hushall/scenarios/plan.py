@@ -1,0 +1,409 @@
+r"""One plan's projects as arrays that can be shifted, scaled and priced per draw: what the Monte Carlo model and
+the scenario comparison need beyond the financial model.
+
+:func:`plan_arrays` takes a chosen plan (project id → start year) apart into one row per project — cash profile,
+cost, completion, the depreciation kernel collapsed over components, operating cost, places, sale proceeds, and the
+maintenance debt the project clears — and :func:`realise` puts it back together for ``S`` draws at once, each with
+its own
+
+* **cost factor** per project (``overrun[s, p]``: 1.17 = 17 % over budget) on the capitalised and expensed outlays;
+* **delay** per project (``delay[s, p]`` whole years): the whole project — outlays, completion, depreciation,
+  operating cost, places, sale — moves that many years later (the execution rule of
+  :mod:`hushall.scenarios.montecarlo`); outlays moved past the last plan year drop out, as in
+  :func:`hushall.projects.plan_effects`;
+* **price indices** (``(S, T)`` cumulative construction price index and price index).
+
+With no delay, factor 1 and the baseline indices, :func:`realise` gives the same totals as
+:meth:`hushall.projects.PlanEffects.nominal` (summed over components), so the financial model gives the same
+statements to the krona. Everything is one gather over ``(S, P, T)`` arrays; no loop over draws or projects.
+
+Maintenance debt under a plan
+-----------------------------
+The maintenance debt at the end of year ``t`` (price base year kr) is the value of the components due in or before
+``t`` (:func:`hushall.needs.renewal.component_status`) that no project has renewed by then. A project completed at
+the end of year ``c`` renews its components: component ``i`` (due ``d_i``, whole lifetime ``L_i``) then no longer
+counts from ``max(d_i, c)`` until it falls due again at ``c + L_i``. A project of type *avveckling* or *försäljning*
+removes its facility's components for good. Which components a project renews: the ids or types listed in
+``förnyar_komponenter`` (types within the project's facility); when the list is empty, every component of the
+facility for *ombyggnad* (sheet ``Projekt``: "Tom = alla vid ombyggnad") and for *avveckling*/*försäljning*, none
+otherwise. A component claimed by several projects of the plan counts for the first of them in sheet order.
+New buildings' own components are new and not counted. Delayed projects clear the debt later: postponed renewal
+makes the debt grow.
+
+Places under a plan
+-------------------
+Missing places in year ``t`` are ``Σ_service max(0, demand − capacity − Σ_p places_p [in use])`` over the whole
+municipality (:func:`hushall.needs.capacity.capacity_table` summed over districts, as the ``deficit`` of
+:func:`hushall.needs.capacity.capacity_totals`; a project's places count from the year after completion). A
+population factor per draw scales the demand.
+
+Examples
+--------
+>>> from hushall.examples import exempelkommun
+>>> from hushall.projects import Schedule
+>>> data = exempelkommun()
+>>> arrays = plan_arrays(data, Schedule({"P-12": 2025, "P-14": 2026}))
+>>> out = realise(arrays, np.ones(30), np.ones(30))
+>>> round(float(out["investment_kr"].sum()) / 1e6, 1)  # 73,4 + 53,1 Mkr in price base year kr
+126.5
+>>> bool(out["maintenance_debt_kr"][-1] < arrays.debt_if_nothing_kr[-1])
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from hushall.model import MunicipalityData
+from hushall.needs.capacity import capacity_table
+from hushall.needs.renewal import component_status, maintenance_debt_totals
+from hushall.projects import ProjectCatalog, Schedule, depreciation_kernel, project_defaults
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+#: Keys of :func:`realise` (``(S, T)`` arrays; ``completion_index`` is ``(S, P)``).
+REALISED: tuple[str, ...] = (
+    "investment_kr",
+    "expensed_kr",
+    "capitalised_kr",
+    "depreciation_kr",
+    "operating_cost_kr",
+    "sale_proceeds_kr",
+    "places",
+    "projects_under_construction",
+    "maintenance_debt_kr",
+    "missing_places",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class PlanArrays:
+    """A plan's ``P`` projects as arrays (real kr, price base year), ready for :func:`realise`.
+
+    Attributes
+    ----------
+    years
+        ``(T,)`` plan years.
+    project_ids
+        ``(P,)`` the plan's projects, in sheet order.
+    start_index
+        ``(P,)`` planned start as an index into ``years``.
+    duration, profile, cost_kr, capitalised
+        Construction years, ``(P, D + 1)`` cash shares (zero in the last column), cost and whether the outlay is
+        capitalised.
+    depreciation_share
+        ``(P, T + 1)``: share of the capitalised value written off ``j`` years after completion (components
+        weighted by the project's split; 0 at ``j = 0``).
+    operating_cost_kr, places, sale_proceeds_kr
+        ``(P,)`` yearly operating-cost change from the year after completion, places, sale proceeds.
+    debt_relief_kr
+        ``(P, T + 1, T)``: maintenance debt cleared in year ``t`` when completed at year index ``c`` (``c = T``:
+        not within the plan).
+    debt_if_nothing_kr
+        ``(T,)`` maintenance debt if nothing is renewed.
+    place_cell
+        ``(P,)`` index of the project's service in ``demand`` (−1: none).
+    demand, capacity
+        ``(N, T)`` demand and ``(N,)`` places today per service (whole municipality).
+    """
+
+    years: IntArray
+    project_ids: tuple[str, ...]
+    start_index: IntArray
+    duration: IntArray
+    profile: FloatArray
+    cost_kr: FloatArray
+    capitalised: BoolArray
+    depreciation_share: FloatArray
+    operating_cost_kr: FloatArray
+    places: FloatArray
+    sale_proceeds_kr: FloatArray
+    debt_relief_kr: FloatArray
+    debt_if_nothing_kr: FloatArray
+    place_cell: IntArray
+    demand: FloatArray
+    capacity: FloatArray
+
+    @property
+    def n_projects(self) -> int:
+        return len(self.project_ids)
+
+    @property
+    def n_years(self) -> int:
+        return int(self.years.size)
+
+    def completion_years(self) -> IntArray:
+        """Planned completion year of each project (end of its last construction year)."""
+        return self.years[0] + self.start_index + self.duration - 1
+
+
+def _claims(data: MunicipalityData, rows: list[dict[str, Any]], status: pd.DataFrame) -> tuple[list[IntArray],
+                                                                                                 BoolArray]:
+    """Components each project renews (positions in ``status``) and whether it removes them for good."""
+    removing = set(project_defaults()["not_capitalised"]["values"])
+    by_id = {cid: i for i, cid in enumerate(status["component_id"])}
+    fac = status["facility_id"].to_numpy()
+    ctype = status["component_type"].to_numpy()
+    claimed = np.zeros(len(status), dtype=bool)
+    out: list[IntArray] = []
+    removes = np.zeros(len(rows), dtype=bool)
+    for k, r in enumerate(rows):
+        facility = str(r.get("facility_id") or "").strip()
+        ptype = str(r.get("project_type") or "").strip()
+        listed = [s.strip() for s in str(r.get("renews_components") or "").split(";") if s.strip()]
+        at_facility = fac == facility if facility else np.zeros(len(status), dtype=bool)
+        if ptype in removing and facility:
+            mask = at_facility
+            removes[k] = True
+        elif listed:
+            mask = np.zeros(len(status), dtype=bool)
+            for item in listed:
+                if item in by_id:
+                    mask[by_id[item]] = True
+                else:
+                    mask |= at_facility & (ctype == item.lower())
+        elif ptype == "ombyggnad" and facility:
+            mask = at_facility
+        else:
+            mask = np.zeros(len(status), dtype=bool)
+        mask = mask & ~claimed
+        claimed |= mask
+        out.append(np.flatnonzero(mask))
+    return out, removes
+
+
+def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
+    """Take a plan (project id → start year) apart into arrays (see :class:`PlanArrays`).
+
+    Raises
+    ------
+    hushall.errors.PlanError
+        For an unknown project or a start year outside the plan or the project's window.
+    """
+    cat = ProjectCatalog.from_data(data)
+    sched = schedule if isinstance(schedule, Schedule) else Schedule(schedule)
+    idx, starts = sched.positions(cat)
+    order = np.argsort(idx, kind="stable")
+    idx, starts = idx[order], starts[order]
+    years = np.asarray(data.years, dtype=np.int64)
+    n_t = years.size
+    first = int(years[0])
+    d_max = cat.cash_profile.shape[1]
+    profile = np.concatenate([cat.cash_profile[idx], np.zeros((idx.size, 1))], axis=1)
+    kernel = depreciation_kernel(cat.lifetimes_years, n_t)  # (C, T + 1)
+    dep_share = cat.component_split[idx] @ kernel
+
+    status = component_status(data)
+    value = status["value_kr"].to_numpy(dtype=float)
+    due = status["first_due_year"].to_numpy(dtype=np.int64)
+    life = status["lifetime_whole_years"].to_numpy(dtype=np.int64)
+    debt_if_nothing = maintenance_debt_totals(value, due, years)[0]
+    rows = data.projects.iloc[idx].to_dict("records") if len(idx) else []
+    claims, removes = _claims(data, rows, status)
+    t = np.arange(n_t)
+    c = np.arange(n_t + 1)
+    relief = np.zeros((idx.size, n_t + 1, n_t))
+    for k, comps in enumerate(claims):
+        if comps.size == 0:
+            continue
+        d_i = (due[comps] - first)[None, :, None]
+        end = np.full(comps.size, np.iinfo(np.int64).max // 4) if removes[k] else life[comps]
+        cc = c[:, None, None]
+        mask = (t[None, None, :] >= np.maximum(d_i, cc)) & (t[None, None, :] < cc + end[None, :, None])
+        mask &= cc < n_t
+        relief[k] = np.einsum("ni,cit->ct", value[comps][None, :], mask.astype(float))
+
+    cap = capacity_table(data).groupby(["service_id", "year"], sort=False)[["demand", "capacity"]].sum()
+    service_ids = [str(sid) for sid in data.services["service_id"]]
+    n_cells = len(service_ids)
+    demand = np.zeros((n_cells, n_t))
+    capacity = np.zeros(n_cells)
+    if len(cap):
+        table = cap.reindex(pd.MultiIndex.from_product([service_ids, years.tolist()]), fill_value=0.0)
+        demand = table["demand"].to_numpy(dtype=float).reshape(n_cells, n_t)
+        capacity = table["capacity"].to_numpy(dtype=float).reshape(n_cells, n_t)[:, 0]
+    cell_index = {sid: i for i, sid in enumerate(service_ids)}
+    place_cell = np.array([cell_index.get(str(r.get("service_id") or ""), -1) for r in rows], dtype=np.int64)
+    return PlanArrays(
+        years=years,
+        project_ids=tuple(cat.project_ids[i] for i in idx),
+        start_index=(starts - first).astype(np.int64),
+        duration=cat.duration_years[idx].astype(np.int64),
+        profile=profile if d_max else np.zeros((idx.size, 1)),
+        cost_kr=cat.cost_kr[idx].astype(float),
+        capitalised=cat.capitalised[idx].copy(),
+        depreciation_share=dep_share,
+        operating_cost_kr=cat.operating_cost_change_kr[idx].astype(float),
+        places=cat.places_change[idx].astype(float),
+        sale_proceeds_kr=cat.sale_proceeds_kr[idx].astype(float),
+        debt_relief_kr=relief,
+        debt_if_nothing_kr=debt_if_nothing,
+        place_cell=place_cell,
+        demand=demand,
+        capacity=capacity,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class ShiftTables:
+    """Every project's yearly quantities for every whole-year delay ``j = 0 … T``: row ``p · (T + 1) + j``.
+
+    Attributes
+    ----------
+    outlay
+        ``(P (T + 1), 2T)``: real outlay of capitalised projects, then of expensed ones.
+    timing
+        ``(P (T + 1), 2T)``: 1 in the completion year, then the share of the value written off each year.
+    counts
+        ``(P (T + 1), 5T)``: operating-cost change (real), places, sale proceeds (real), under construction and
+        maintenance debt cleared — the quantities that depend on the delay only.
+    in_plan, completion
+        ``(P (T + 1),)``: completed within the plan, and the completion year index.
+    """
+
+    outlay: FloatArray
+    timing: FloatArray
+    counts: FloatArray
+    in_plan: FloatArray
+    completion: FloatArray
+
+
+def shift_tables(plan: PlanArrays) -> ShiftTables:
+    """Tabulate the plan's projects for every delay (see :class:`ShiftTables`)."""
+    n_t, n_p = plan.n_years, plan.n_projects
+    j = np.arange(n_t + 1)[None, :, None]
+    t = np.arange(n_t)[None, None, :]
+    rel = t - plan.start_index[:, None, None] - j  # (P, T + 1, T)
+    dur = plan.duration[:, None, None]
+    building = (rel >= 0) & (rel < dur)
+    d_pad = plan.profile.shape[1] - 1
+    rows = np.arange(n_p)[:, None, None]
+    outlay = plan.cost_kr[:, None, None] * plan.profile[rows, np.where(building, rel, d_pad)]
+    cap = plan.capitalised[:, None, None]
+    completion = plan.start_index[:, None] + plan.duration[:, None] - 1 + j[..., 0]  # (P, T + 1)
+    since = t - completion[:, :, None]
+    at_completion = (since == 0).astype(float)
+    in_use = (since >= 1).astype(float)
+    depreciation = plan.depreciation_share[rows, np.clip(since, 0, n_t)]
+    relief = plan.debt_relief_kr[np.arange(n_p)[:, None], np.minimum(completion, n_t)]
+    counts = np.concatenate([plan.operating_cost_kr[:, None, None] * in_use, plan.places[:, None, None] * in_use,
+                             plan.sale_proceeds_kr[:, None, None] * at_completion, building.astype(float), relief],
+                            axis=2)
+    size = n_p * (n_t + 1)
+    return ShiftTables(
+        outlay=np.concatenate([outlay * cap, outlay * ~cap], axis=2).reshape(size, 2 * n_t),
+        timing=np.concatenate([at_completion, depreciation], axis=2).reshape(size, 2 * n_t),
+        counts=counts.reshape(size, 5 * n_t),
+        in_plan=(completion < n_t).astype(float).reshape(size),
+        completion=completion.astype(float).reshape(size),
+    )
+
+
+def realise(
+    plan: PlanArrays,
+    construction_index: ArrayLike,
+    price_index: ArrayLike,
+    overrun: ArrayLike | None = None,
+    delay: ArrayLike | None = None,
+    demand_factor: ArrayLike | None = None,
+    tables: ShiftTables | None = None,
+) -> dict[str, FloatArray]:
+    """The plan's yearly effects for ``S`` draws (see the module docstring).
+
+    Each project's quantities are tabulated once for every whole-year delay (:func:`shift_tables`); a draw then
+    picks one row per project, and the sums over projects are products of a sparse ``(S, P (T + 1))`` selection
+    matrix (weighted by the cost factor or the capitalised value) with the tables: ``S × P × T`` work, no
+    ``(S, P, T)`` array.
+
+    Parameters
+    ----------
+    plan
+        From :func:`plan_arrays`.
+    construction_index, price_index
+        Cumulative indices, 1 in the price base year: ``(T,)`` or ``(S, T)``.
+    overrun
+        Cost factor per project, ``(P,)`` or ``(S, P)``; ``None`` = 1.
+    delay
+        Whole years each project slips, ``(S, P)`` non-negative integers (``≥ T`` = after the plan); ``None`` = 0.
+    demand_factor
+        Factor on the demand for places, ``(T,)`` or ``(S, T)``; ``None`` = 1.
+    tables
+        :func:`shift_tables` of the plan, when already computed.
+
+    Returns
+    -------
+    dict
+        :data:`REALISED` arrays of shape ``(S, T)`` (``(T,)`` when no input has a draw axis), nominal kr except
+        ``maintenance_debt_kr`` (price base year kr), ``places``, ``projects_under_construction`` and
+        ``missing_places``; and ``completion_index`` ``(S, P)``.
+    """
+    import scipy.sparse as sp
+
+    tab = shift_tables(plan) if tables is None else tables
+    ci = np.asarray(construction_index, dtype=float)
+    pi = np.asarray(price_index, dtype=float)
+    n_t, n_p = plan.n_years, plan.n_projects
+    f = None if overrun is None else np.asarray(overrun, dtype=float)
+    dl = None if delay is None else np.asarray(delay, dtype=np.int64)
+    df = None if demand_factor is None else np.asarray(demand_factor, dtype=float)
+    lead = [a.shape[0] for a in (ci, pi, f, dl, df) if a is not None and a.ndim == 2]
+    squeeze = not lead
+    n_s = max(lead, default=1)
+    ci2 = np.broadcast_to(ci, (n_s, n_t))
+    f2 = np.ones((n_s, n_p)) if f is None else np.broadcast_to(f, (n_s, n_p))
+    d2 = np.zeros((n_s, n_p), dtype=np.int64) if dl is None else np.minimum(np.broadcast_to(dl, (n_s, n_p)), n_t)
+    row = (np.arange(n_p)[None, :] * (n_t + 1) + d2).ravel()  # selected table row of each (draw, project)
+    indptr = np.arange(n_s + 1) * n_p
+    width = n_p * (n_t + 1)
+
+    def select(weights: FloatArray) -> sp.csr_matrix:
+        return sp.csr_matrix((np.ascontiguousarray(weights, dtype=float).ravel(), row, indptr), shape=(n_s, width))
+
+    real = select(f2) @ tab.outlay  # (S, 2T)
+    investment = real[:, :n_t] * ci2
+    expensed = real[:, n_t:] * ci2
+    # Capitalised value of each (draw, project): its nominal outlays, when completed within the plan.
+    picked = tab.outlay[row, :n_t].reshape(n_s, n_p, n_t)
+    value = np.einsum("spt,st->sp", picked, ci2) * f2 * tab.in_plan[row].reshape(n_s, n_p)
+    timing = select(value) @ tab.timing
+    counts = select(np.ones((n_s, n_p))) @ tab.counts
+    pi2 = np.broadcast_to(pi, (n_s, n_t))
+    out: dict[str, FloatArray] = {
+        "investment_kr": investment,
+        "expensed_kr": expensed,
+        "capitalised_kr": timing[:, :n_t],
+        "depreciation_kr": timing[:, n_t:],
+        "operating_cost_kr": counts[:, :n_t] * pi2,
+        "sale_proceeds_kr": counts[:, 2 * n_t:3 * n_t] * pi2,
+        "places": counts[:, n_t:2 * n_t],
+        "projects_under_construction": counts[:, 3 * n_t:4 * n_t],
+        "maintenance_debt_kr": plan.debt_if_nothing_kr[None, :] - counts[:, 4 * n_t:],
+    }
+    n_cells = plan.demand.shape[0]
+    if n_cells:
+        onehot = np.zeros((n_p, n_cells))
+        has = plan.place_cell >= 0
+        onehot[np.flatnonzero(has), plan.place_cell[has]] = 1.0
+        # Places added per service: the places block of the counts, routed to each project's service.
+        places_rows = tab.counts[:, n_t:2 * n_t].reshape(n_p, n_t + 1, n_t)
+        per_cell = np.einsum("pjt,pn->pjnt", places_rows, onehot).reshape(width, n_cells * n_t)
+        added = (select(np.ones((n_s, n_p))) @ per_cell).reshape(n_s, n_cells, n_t)
+        factor = np.ones((n_s, n_t)) if df is None else np.broadcast_to(df, (n_s, n_t))
+        need = plan.demand[None, :, :] * factor[:, None, :]
+        out["missing_places"] = np.maximum(need - plan.capacity[None, :, None] - added, 0.0).sum(axis=1)
+    else:
+        out["missing_places"] = np.zeros((n_s, n_t))
+    out["completion_index"] = tab.completion[row].reshape(n_s, n_p)
+    if squeeze:
+        return {k: v[0] for k, v in out.items()}
+    return out
+
+
+__all__ = ["REALISED", "PlanArrays", "ShiftTables", "plan_arrays", "realise", "shift_tables"]
