@@ -43,6 +43,8 @@ def pop_sum(
 @pytest.mark.parametrize("key", list(TABLES))
 def test_every_sheet_has_the_schema_headers(key: str) -> None:
     spec = TABLES[key]
+    if not spec.required and not (EXAMPLE / f"{spec.sheet}.csv").exists():
+        pytest.skip(f"optional sheet {spec.sheet} is not part of the example")
     df = read(spec.sheet)
     assert list(df.columns) == [c.header for c in spec.columns]
     assert len(df) > 0

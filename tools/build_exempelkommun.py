@@ -1177,15 +1177,18 @@ ASSUMPTIONS = [
     (
         "skatteunderlag_tillväxt",
         2025,
-        0.035,
-        "SKR Skatteunderlagsprognos 2024, sänkt något för en krympande kommun",
+        0.038,
+        "SKR Skatteunderlagsprognos 2024 (riket); den egna befolkningens minskning räknas av i modellen",
     ),
+    ("skattesats", 2027, 0.25, "Fiktivt budgetbeslut: skatten höjs med 25 öre från 2027 (procentenheter mot basåret)"),
+    ("skattesats_basår", 2025, 22.36, "Vimmerby kommuns skattesats 2019 (SCB), kalibreringens förebild"),
     ("statsbidrag_tillväxt", 2025, 0.02, "SKR: generella statsbidrag inkl. utjämning ca 2 % per år"),
     ("kassa_golv_kr", 2025, 30_000_000, "Finanspolicy (fiktiv): minst 30 Mkr i likvida medel"),
 ]
 
 TARGETS: list[dict[str, Any]] = [
-    {"target_id": "M1", "target_type": "resultat_andel", "limit": 0.01, "period_years": 1},
+    # The council's result target applies from 2027, after a budget in balance 2025–2026 (fictional decision).
+    {"target_id": "M1", "target_type": "resultat_andel", "limit": 0.01, "period_years": 1, "from_year": 2027},
     {"target_id": "M2", "target_type": "självfinansieringsgrad", "limit": 0.6, "period_years": 5},
     {"target_id": "M3", "target_type": "låneskuld_per_invånare", "limit": 75_000, "period_years": 1},
     {"target_id": "M4", "target_type": "soliditet", "limit": 0.30, "period_years": 1},

@@ -170,13 +170,17 @@ def test_example_vectorised_equals_reference_with_all_projects():
 
 
 def test_example_is_sensible():
-    """Exempelkommun with its committed projects: a small result, debt per inhabitant as in the base year."""
+    """Exempelkommun with its committed projects: a small result, debt per inhabitant as in the base year.
+
+    Only the first decade is held to the base year's levels: with no reinvestment beyond the committed project
+    the existing assets' depreciation runs off and the result climbs (the optimiser's plans fill that room).
+    """
     f = forecast(exempelkommun())
     r = f.ratios
-    first = f.years[:3]
+    first, decade = f.years[:3], f.years[:10]
     assert (r.loc["resultat_andel_av_skatter_och_bidrag", first].abs() < 0.03).all()
     assert r.loc["låneskuld_per_invånare"].between(30_000, 120_000).all()
-    assert r.loc["soliditet"].between(0.2, 0.7).all()
+    assert r.loc["soliditet", decade].between(0.2, 0.7).all()
     assert (f.balance_sheet.loc["likvida_medel"] >= 30e6 - 1).all()  # the cash floor of the example
     np.testing.assert_allclose(f.balance_sheet.loc["summa_tillgångar"],
                                f.balance_sheet.loc["summa_eget_kapital_avsättningar_och_skulder"], atol=1)

@@ -81,7 +81,7 @@ def test_high_interest_raises_interest_cost_and_lowers_the_result(data: Municipa
     np.testing.assert_allclose(res_h[before], res_b[before])
     assert (cost_h[after] > cost_b[after]).all()
     assert (res_h[after][:4] < res_b[after][:4]).all()  # the first years: debt costs more than cash earns
-    assert res_h.sum() < res_b.sum()
+    # No claim on the 30-year total: once the example's cash pile grows, higher rates also earn more on it.
 
 
 def test_construction_shock_makes_the_same_plan_dearer(data: MunicipalityData, plan: Schedule) -> None:
