@@ -12,6 +12,6 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0"
 
-from hushall.model import MunicipalityData, load  # noqa: E402
+from hushall.model import MunicipalityData, load
 
 __all__ = ["MunicipalityData", "__version__", "load"]

@@ -1,0 +1,227 @@
+"""Why the plan looks as it does.
+
+* **Binding targets and ceilings**: every target and ceiling row with no room left in the plan (or with a shadow
+  price in the LP relaxation), year by year.
+* **What one more Mkr of room is worth**: the LP relaxation's shadow price of the row (points per Mkr, and in kr
+  through ``kr_per_point``), and — for small models or when asked — the exact answer: the MILP re-solved with the
+  row loosened by 1 Mkr (one project for the parallel ceiling).
+* **Projects left out or postponed**: what forcing each in (or to its earliest start) costs in value — the MILP
+  re-solved with the project forced — and which targets and ceilings the optimised plan with the project added
+  unchanged would break, in which year, by how much.
+* **No plan meets the targets**: the smallest violation (elastic slack, target by target and year by year) and
+  the plan that achieves it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hushall.optimize.evaluate import PlanEvaluation, evaluate_plan, violation_records
+from hushall.optimize.model import MKR, BuiltModel
+from hushall.optimize.solve import SolveOutcome, run_mip
+
+
+def _resolve(bm: BuiltModel, *, row_lower: dict[int, float] | None = None, row_upper: dict[int, float] | None = None,
+             col_upper_zero: np.ndarray | None = None, x_start: np.ndarray | None = None, time_limit: float = 5.0,
+             mip_gap: float = 1e-4, deadline: float = float("inf")) -> tuple[float, float, np.ndarray | None, str]:
+    """Re-solve the MILP with some bounds changed; (objective, bound, plan, status). Nothing is solved once the
+    ``deadline`` (``time.perf_counter()``) has passed (status "budget")."""
+    left = deadline - time.perf_counter()
+    if left <= 0.2:
+        return float("-inf"), float("inf"), None, "budget"
+    time_limit = min(time_limit, left)
+    arr = dict(bm.lm.arrays())
+    rl, ru = arr["row_lower"].copy(), arr["row_upper"].copy()
+    for i, v in (row_lower or {}).items():
+        rl[i] = v
+    for i, v in (row_upper or {}).items():
+        ru[i] = v
+    cu = arr["col_upper"].copy()
+    if col_upper_zero is not None and len(col_upper_zero):
+        cu[bm.x.start + np.asarray(col_upper_zero)] = 0.0
+    arr.update(row_lower=rl, row_upper=ru, col_upper=cu)
+    run = run_mip(bm, arr, time_limit=time_limit, mip_gap=mip_gap, x_start=x_start)
+    return run.objective, run.bound, run.x, run.status
+
+
+def binding_rows(evaluation: PlanEvaluation) -> pd.DataFrame:
+    lim = evaluation.limits
+    return lim[lim["binding"]].reset_index(drop=True) if len(lim) else lim
+
+
+def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool, max_rows: int,
+                    time_limit: float, deadline: float = float("inf")) -> list[dict[str, Any]]:
+    """For each binding row: the value of one more Mkr of room (one more project for the parallel ceiling)."""
+    rows = binding_rows(evaluation)
+    # a violated row is explained by the infeasibility report: each Mkr of room there removes 1 Mkr of violation
+    rows = rows[rows["violation"] <= np.where(rows["unit"] == "kr", 0.5, 1e-6)]
+    kpp = bm.problem.kr_per_point
+    out: list[dict[str, Any]] = []
+    if not len(rows):
+        return out
+    rows = rows.assign(_order=-rows["shadow_price_points"].fillna(0.0)).sort_values("_order", kind="stable")
+    for k, r in enumerate(rows.itertuples(index=False)):
+        unit_mkr = r.unit == "kr"
+        lp_value = float(r.shadow_price_points) if pd.notna(r.shadow_price_points) else None
+        rec: dict[str, Any] = {
+            "target": r.target_id, "target_type": r.target_type, "year": int(r.year), "label": r.label,
+            "room": float(r.room), "unit": r.unit, "step": "1 Mkr" if unit_mkr else "1 projekt",
+            "lp_value_points": lp_value,
+            "lp_value_kr": None if lp_value is None else lp_value * kpp,
+        }
+        if resolve and k < max_rows:
+            blk = bm.lm.constraints[r.block]
+            lim = bm.limit(r.block)
+            local = int(np.flatnonzero(lim.row_years == np.flatnonzero(bm.problem.years == r.year)[0])[0])
+            i = blk.start + local
+            arr = bm.lm.arrays()
+            step = 1.0  # model units: Mkr or one project
+            if lim.sense == "ge":
+                obj, _bound, _, status = _resolve(bm, row_lower={i: float(arr["row_lower"][i]) - step},
+                                                  x_start=evaluation.x, time_limit=time_limit, deadline=deadline)
+            else:
+                obj, _bound, _, status = _resolve(bm, row_upper={i: float(arr["row_upper"][i]) + step},
+                                                  x_start=evaluation.x, time_limit=time_limit, deadline=deadline)
+            gain = obj - evaluation.objective if np.isfinite(obj) and status != "budget" else None
+            rec.update(resolved_value_points=None if gain is None else max(gain, 0.0),
+                       resolved_value_kr=None if gain is None else max(gain, 0.0) * kpp, resolve_status=status)
+        out.append(rec)
+    return out
+
+
+def _earliest_column(bm: BuiltModel, q: int, before_start: int | None = None) -> int | None:
+    p = bm.problem
+    cols = np.flatnonzero(p.col_project == q)
+    if before_start is not None:
+        cols = cols[p.col_start[cols] < before_start]
+    if not cols.size:
+        return None
+    return int(cols[np.argmin(p.col_start[cols])])
+
+
+def project_explanations(bm: BuiltModel, evaluation: PlanEvaluation, *, max_projects: int, time_limit: float,
+                         resolve: bool, deadline: float = float("inf")) -> list[dict[str, Any]]:
+    """For projects left out or started later than their earliest start: the cost of forcing them in (earlier)
+    and what adding them to the plan unchanged would break."""
+    p = bm.problem
+    x = evaluation.x
+    chosen_col = np.full(p.n_projects, -1, dtype=np.int64)
+    j = np.flatnonzero(x > 0.5)
+    chosen_col[p.col_project[j]] = j
+    first_start = np.full(p.n_projects, np.iinfo(np.int64).max)
+    np.minimum.at(first_start, p.col_project, p.col_start)
+    cands = []
+    for q in range(p.n_projects):
+        if first_start[q] == np.iinfo(np.int64).max:
+            continue
+        if chosen_col[q] < 0:
+            cands.append((q, "utelämnat"))
+        elif p.col_start[chosen_col[q]] > first_start[q]:
+            cands.append((q, "senarelagt"))
+    cands.sort(key=lambda c: -float(p.weighted_score[c[0]]))
+    base_viol = {(v["target"], v["year"]): v["violation"] for v in violation_records(evaluation.limits)}
+    start_once = bm.lm.constraints["start_once"]
+    out = []
+    for q, kind in cands[:max_projects]:
+        rec: dict[str, Any] = {"project": str(p.project_ids[q]), "name": str(p.project_names[q]), "status": kind,
+                               "weighted_score": float(p.weighted_score[q]), "cost_kr": float(p.cost_kr[q]),
+                               "earliest_start": int(p.years[first_start[q]])}
+        x_add = x.copy()
+        notes = []
+        if kind == "utelämnat":
+            col = _earliest_column(bm, q)
+        else:
+            rec["chosen_start"] = int(p.years[p.col_start[chosen_col[q]]])
+            col = _earliest_column(bm, q)
+            x_add[chosen_col[q]] = 0.0
+        if col is None:
+            continue
+        g = p.exclusive_group[q]
+        if g >= 0:
+            partners = np.flatnonzero((p.exclusive_group[p.col_project] == g) & (x_add > 0.5))
+            for jj in partners:
+                notes.append(f"ersätter {p.project_ids[p.col_project[jj]]} (alternativ)")
+            x_add[partners] = 0.0
+        a = p.depends_on[q]
+        if a >= 0 and chosen_col[a] < 0:
+            ca = _earliest_column(bm, int(a))
+            if ca is not None:
+                x_add[ca] = 1.0
+                notes.append(f"kräver {p.project_ids[a]}")
+        x_add[col] = 1.0
+        rec["forced_start"] = int(p.years[p.col_start[col]])
+        ev = evaluate_plan(bm, x_add)
+        breaks = []
+        for v in violation_records(ev.limits):
+            extra = v["violation"] - base_viol.get((v["target"], v["year"]), 0.0)
+            if extra > (0.5 if v["unit"] == "kr" else 1e-6):
+                breaks.append({**v, "violation": extra})
+        rec["breaks_if_added"] = breaks
+        rec["value_if_added_unchanged"] = float(
+            (ev.objective + ev.parts["violation_penalty"])
+            - (evaluation.objective + evaluation.parts["violation_penalty"]))
+        rec["extra_violation_if_added_kr"] = float(sum(b["violation"] for b in breaks if b["unit"] == "kr"))
+        rec["notes"] = notes
+        if resolve and evaluation.meets_targets:
+            row = start_once.start + q
+            zero = None
+            if kind == "senarelagt":
+                cols_q = np.flatnonzero(p.col_project == q)
+                zero = cols_q[p.col_start[cols_q] >= p.col_start[chosen_col[q]]]
+            obj, _bound, _, status = _resolve(bm, row_lower={row: 1.0}, col_upper_zero=zero, x_start=x_add,
+                                              time_limit=time_limit, deadline=deadline)
+            rec["cost_of_forcing_points"] = None if not np.isfinite(obj) else max(evaluation.objective - obj, 0.0)
+            rec["cost_of_forcing_kr"] = (None if rec["cost_of_forcing_points"] is None
+                                         else rec["cost_of_forcing_points"] * p.kr_per_point)
+            rec["forced_status"] = status
+        out.append(rec)
+    return out
+
+
+def infeasibility(evaluation: PlanEvaluation) -> dict[str, Any]:
+    """When the best plan breaks targets: the smallest violation, target by target and year by year."""
+    viol = violation_records(evaluation.limits)
+    if not viol:
+        return {"feasible": True, "violations": [], "total_violation_kr": 0.0}
+    total = sum(v["violation"] for v in viol if v["unit"] == "kr")
+    by_target: dict[str, float] = {}
+    for v in viol:
+        by_target[v["target"]] = by_target.get(v["target"], 0.0) + v["violation"]
+    return {
+        "feasible": False,
+        "message": ("Ingen plan uppfyller alla mål och tak. Den minsta möjliga avvikelsen är "
+                    f"{total / MKR:,.1f} Mkr sammanlagt".replace(",", " ") + "; planen nedan åstadkommer den."),
+        "total_violation_kr": total,
+        "by_target": by_target,
+        "violations": viol,
+    }
+
+
+def explain(bm: BuiltModel, outcome: SolveOutcome, evaluation: PlanEvaluation, *, resolve: bool | None = None,
+            max_rows: int = 5, max_projects: int = 5, time_limit: float = 3.0, total_time: float = 20.0
+            ) -> dict[str, Any]:
+    """All explanations of a plan (see the module docstring). ``resolve=None``: exact re-solves only for small
+    models (at most 3 000 columns), each within ``time_limit`` seconds and all within ``total_time``. When no
+    plan meets the targets, forcing a project in is explained by the violation it adds (no re-solve)."""
+    if resolve is None:
+        resolve = bm.problem.n_columns <= 3000
+    deadline = time.perf_counter() + total_time
+    binding = binding_rows(evaluation)
+    by_year: dict[int, list[str]] = {}
+    for r in binding.itertuples(index=False):
+        by_year.setdefault(int(r.year), []).append(str(r.target_id))
+    return {
+        "binding_by_year": {y: sorted(set(v)) for y, v in sorted(by_year.items())},
+        "marginal_value": marginal_values(bm, evaluation, resolve=resolve, max_rows=max_rows, time_limit=time_limit,
+                                          deadline=deadline),
+        "marginal_method": "omlösning av MILP (+1 Mkr) och LP-relaxationens skuggpris" if resolve
+        else "LP-relaxationens skuggpris (poäng per Mkr)",
+        "projects": project_explanations(bm, evaluation, max_projects=max_projects, time_limit=time_limit,
+                                         resolve=resolve, deadline=deadline),
+        "infeasibility": infeasibility(evaluation),
+        "lp_relaxation_bound": outcome.lp_bound,
+    }

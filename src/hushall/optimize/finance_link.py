@@ -1,0 +1,182 @@
+r"""The financial model of :mod:`hushall.finance` restated as a :class:`FinancialBlock` for the MILP.
+
+:mod:`hushall.finance.model` states its yearly recursion so that an LP can restate it: interest on opening
+balances, borrowing ``B_t = max(0, golv_t − C*_t)``. Everything that does not depend on the plan is taken from the
+financial model itself, run once without projects (so drivers, demography, pensions and working capital are the
+finance stage's, not re-derived here); the plan enters through its yearly aggregates — capitalised investment
+``I``, expensed outlays ``X``, depreciation ``DEP``, operating-cost change ``O`` and sale proceeds ``G`` (all
+nominal, from :class:`hushall.projects.UnitEffects`).
+
+Yearly equations (kr; superscript 0: the financial model without projects)
+
+* result: :math:`ÅR_t = VR^0_t + FI^{övr} - FK^{övr} + \rho_t C_{t-1} - r_t L_{t-1} + G_t - O_t - X_t -
+  \mathrm{DEP}_t`, where ``FI^{övr} = FI^0_t − ρ_t C^0_{t−1}`` and ``FK^{övr} = −FK^0_t − r_t L^0_{t−1}``;
+* debt: :math:`L_t = (1 - a_t) L_{t-1} + B_t`;
+* cash: :math:`C_t = (1 + \rho_t) C_{t-1} - (r_t + a_t) L_{t-1} + K^0_t + G_t - O_t - X_t - I_t + B_t` with
+  ``K^0 = VR^0 + FI^{övr} − FK^{övr} + AV^0_{befintliga} + ΔAVS − ΔOT + ΔKS`` (cash from operations without
+  projects and before interest);
+* equity: :math:`EK_t = EK_{t-1} + ÅR_t`;
+* fixed assets: :math:`MAT_t = MAT_{t-1} + I_t - \mathrm{DEP}_t - AV^0_{befintliga,t}`;
+
+with :math:`B_t \ge 0` and :math:`C_t \ge` golv. Targets (as :func:`hushall.finance.target_results`, sums over
+the rolling window ``W_t`` of ``period_år`` plan years):
+
+* resultat_andel: :math:`\sum_W ÅR \ge x \sum_W (SI + GS)`;
+* självfinansieringsgrad: :math:`\sum_W (ÅR + AV^0 + \mathrm{DEP}) \ge y \sum_W (I - G)`;
+* låneskuld_per_invånare: :math:`\sum_W L \le z \sum_W \text{invånare}`;
+* soliditet (inkl. pensioner): :math:`\sum_W EK (- ANSV) \ge w \sum_W (MAT + FA + OT + C)`;
+* balanskrav: ``BKR = ÅR − G + U`` restored within three years (:class:`BalanskravTarget`).
+
+References
+----------
+Kommunallagen (2017:725) 11 kap.; RKR R15; the equations of :mod:`hushall.finance.model`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from hushall.finance import build_inputs, run
+from hushall.model import MunicipalityData
+from hushall.optimize.finance_block import (
+    BalanskravTarget,
+    Equation,
+    FinancialBlock,
+    FinancialTarget,
+    Terms,
+    rolling_terms,
+)
+
+FloatArray = NDArray[np.float64]
+
+FINANCIAL_TARGET_TYPES = ("resultat_andel", "självfinansieringsgrad", "låneskuld_per_invånare", "soliditet",
+                          "soliditet_inkl_pensioner", "balanskrav")
+
+
+def _prev(x: FloatArray, first: float) -> FloatArray:
+    return np.concatenate([[first], x[:-1]])
+
+
+def target_mask(row: dict[str, object], years: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Years a Mål row applies to (från_år … till_år)."""
+    mask = np.ones(len(years), dtype=bool)
+    lo, hi = row.get("from_year"), row.get("to_year")
+    if lo is not None and not pd.isna(lo):
+        mask &= years >= int(lo)  # type: ignore[call-overload]
+    if hi is not None and not pd.isna(hi):
+        mask &= years <= int(hi)  # type: ignore[call-overload]
+    return mask
+
+
+def _period(row: dict[str, object]) -> int:
+    p = row.get("period_years")
+    return 1 if p is None or pd.isna(p) else max(1, int(p))  # type: ignore[call-overload]
+
+
+def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
+    """The financial model of :mod:`hushall.finance` and the financial targets of Mål as a
+    :class:`FinancialBlock` (equations in the module docstring)."""
+    inputs = build_inputs(data)
+    st = run(inputs)
+    o = inputs.opening
+    years = np.asarray(data.years, dtype=np.int64)
+    n = len(years)
+    one, zero = np.ones(n), np.zeros(n)
+    rate = np.broadcast_to(np.asarray(inputs.interest_rate, float), (n,)).copy()
+    deposit = np.broadcast_to(np.asarray(inputs.deposit_rate, float), (n,)).copy()
+    amort = np.broadcast_to(np.asarray(inputs.amortisation_share, float), (n,)).copy()
+    floor = np.broadcast_to(np.asarray(inputs.cash_floor_kr, float), (n,)).copy()
+    cash0, debt0 = float(o["likvida_medel"]), float(o["långfristiga_skulder"])
+    fi_other = st["finansiella_intäkter"] - deposit * _prev(st["likvida_medel"], cash0)
+    fk_other = -st["finansiella_kostnader"] - rate * _prev(st["långfristiga_skulder"], debt0)
+    base_result = st["verksamhetens_resultat"] + fi_other - fk_other
+    dep_existing = -st["varav_avskrivningar_befintliga"]
+    base_cash = (base_result + dep_existing + st["justering_avsättningar"] + st["förändring_omsättningstillgångar"]
+                 + st["förändring_kortfristiga_skulder"])
+    existing_bv = st["varav_befintliga_anläggningar"]
+    mat0 = float(o["materiella_anläggningstillgångar"])
+
+    eqs = [
+        Equation("result", {("result", 0): one, ("cash", 1): -deposit, ("debt", 1): rate},
+                 {("depreciation", 0): one, ("operating_cost", 0): one, ("expensed", 0): one,
+                  ("sale_proceeds", 0): -one}, base_result),
+        Equation("debt", {("debt", 0): one, ("debt", 1): -(1.0 - amort), ("borrowing", 0): -one}, {}, zero.copy()),
+        Equation("cash", {("cash", 0): one, ("cash", 1): -(1.0 + deposit), ("debt", 1): rate + amort,
+                          ("borrowing", 0): -one},
+                 {("sale_proceeds", 0): -one, ("operating_cost", 0): one, ("expensed", 0): one,
+                  ("invest_nominal", 0): one}, base_cash),
+        Equation("equity", {("equity", 0): one, ("equity", 1): -one, ("result", 0): -one}, {}, zero.copy()),
+        Equation("fixed_assets", {("fixed_assets", 0): one, ("fixed_assets", 1): -one},
+                 {("invest_nominal", 0): -one, ("depreciation", 0): one},
+                 existing_bv - _prev(existing_bv, mat0)),
+    ]
+    history = {"cash": np.array([cash0]), "debt": np.array([debt0]), "equity": np.array([float(o["eget_kapital"])]),
+               "fixed_assets": np.array([mat0]), "result": np.array([0.0]), "borrowing": np.array([0.0])}
+    revenue = st["skatter_och_generella_statsbidrag"]
+    population = st["invånare"]
+    other_assets = st["finansiella_anläggningstillgångar"] + st["omsättningstillgångar"]
+    commitment = st["ansvarsförbindelse_pensioner"]
+    reserve_use = st["resultatreserv_disposition"]
+
+    def window_sum(x: FloatArray, w: int) -> FloatArray:
+        cs = np.cumsum(x)
+        out = cs.copy()
+        if w < n:
+            out[w:] -= cs[:-w]
+        return out
+
+    targets: list[FinancialTarget] = []
+    balanskrav: list[BalanskravTarget] = []
+    for row in data.targets.to_dict("records"):
+        ttype = str(row["target_type"])
+        if ttype not in FINANCIAL_TARGET_TYPES:
+            continue
+        tid = str(row["target_id"])
+        limit = float(row["limit"])
+        w = _period(row)
+        mask = target_mask(row, years)
+        span = f" (summa över {w} år)" if w > 1 else ""
+        if ttype == "resultat_andel":
+            targets.append(FinancialTarget(
+                tid, ttype, f"årets resultat minst {limit:.1%} av skatter och generella statsbidrag{span}", "ge",
+                rolling_terms("result", one, w), {}, limit * window_sum(revenue, w), mask))
+        elif ttype == "självfinansieringsgrad":
+            eff: Terms = {**rolling_terms("depreciation", one, w), **rolling_terms("invest_nominal", -limit * one, w)}
+            for (g, lag), c in rolling_terms("sale_proceeds", limit * one, w).items():
+                eff[(g, lag)] = c
+            targets.append(FinancialTarget(
+                tid, ttype, f"självfinansieringsgrad minst {limit:.0%}{span}", "ge",
+                rolling_terms("result", one, w), eff, -window_sum(dep_existing, w), mask))
+        elif ttype == "låneskuld_per_invånare":
+            targets.append(FinancialTarget(
+                tid, ttype, f"låneskuld högst {limit:,.0f} kr per invånare{span}".replace(",", "\u00a0"), "le",
+                rolling_terms("debt", one, w), {}, limit * window_sum(population, w), mask))
+        elif ttype in ("soliditet", "soliditet_inkl_pensioner"):
+            terms = {**rolling_terms("equity", one, w)}
+            for var in ("fixed_assets", "cash"):
+                terms.update(rolling_terms(var, -limit * one, w))
+            rhs = limit * window_sum(other_assets, w)
+            what = "soliditet"
+            if ttype == "soliditet_inkl_pensioner":
+                rhs = rhs + window_sum(commitment, w)
+                what = "soliditet inklusive pensionsförpliktelser"
+            targets.append(FinancialTarget(tid, ttype, f"{what} minst {limit:.0%}{span}", "ge", terms, {}, rhs,
+                                           mask))
+        else:  # balanskrav
+            big_m = 5.0 * float(np.max(np.abs(revenue))) + 5.0 * float(abs(st["verksamhetens_kostnader"]).max())
+            balanskrav.append(BalanskravTarget(
+                tid, "negativt balanskravsresultat återställs inom tre år", {("result", 0): one},
+                {("sale_proceeds", 0): -one}, reserve_use.copy(), mask, big_m))
+    return FinancialBlock(
+        years=years,
+        variables=("result", "borrowing", "debt", "cash", "equity", "fixed_assets"),
+        history=history,
+        equations=eqs,
+        targets=targets,
+        cash_floor=floor,
+        source="hushall.finance (run without projects) restated by hushall.optimize.finance_link",
+        balanskrav=balanskrav,
+        extra={"revenue_kr": revenue, "population": population},
+    )

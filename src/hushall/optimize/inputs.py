@@ -1,0 +1,304 @@
+"""A municipality's data as the optimiser's input (:class:`~hushall.optimize.problem.OptimizationProblem`).
+
+* Candidate projects: sheet ``Projekt`` (optionally with candidates generated from the needs analysis,
+  :mod:`hushall.optimize.candidates`), with their windows and yearly effects per start year from
+  :class:`hushall.projects.UnitEffects` — the same effects :func:`hushall.finance.forecast` uses, so the optimiser's
+  plan and the forecast of that plan agree to the krona.
+* Value: the weighted criteria score (weights: ``kriterievikt`` rows of Mål) discounted
+  (``diskonteringsränta``) to the year the project is in use.
+* Cost of waiting: the maintenance debt of the components a project renews (or of the facility it closes), from
+  :func:`hushall.needs.component_status`, times ``straff_underhållsskuld_andel`` per year until the project is in use.
+* Places: districts' demand per service (:func:`hushall.needs.capacity_table`) served by facilities within the
+  service's ``max_avstånd_km`` (haversine between the district's centre and the facility); a new building sits at
+  its district's centre; unmet places cost ``straff_ouppfylld_plats_kr`` per place and year.
+* Targets and ceilings: every row of Mål (:mod:`hushall.optimize.finance_link`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from hushall.data.schema import CRITERIA
+from hushall.model import MunicipalityData
+from hushall.needs import capacity_table, component_status, maintenance_debt_totals
+from hushall.optimize.finance_link import _period, financial_block_from_municipality, target_mask
+from hushall.optimize.problem import (
+    CapacityBlock,
+    Ceiling,
+    OptimizationProblem,
+    assemble_problem,
+)
+from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+EARTH_RADIUS_KM = 6371.0
+
+
+def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray) -> FloatArray:
+    """Great-circle distance in km (haversine formula, mean Earth radius 6 371 km).
+
+    >>> round(float(haversine_km(np.array(57.666), np.array(15.855), np.array(57.8279), np.array(15.855))), 1)
+    18.0
+    """
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+
+def criterion_weights(data: MunicipalityData) -> tuple[FloatArray, str]:
+    """Weights of the criteria from the ``kriterievikt`` rows of Mål (equal weights when there are none)."""
+    t = data.targets
+    rows = t[t["target_type"] == "kriterievikt"] if len(t) else t
+    if not len(rows):
+        return np.full(len(CRITERIA), 1.0 / len(CRITERIA)), "lika vikter (inga kriterievikter i fliken Mål)"
+    w = np.zeros(len(CRITERIA))
+    for crit, limit in zip(rows["criterion"], rows["limit"], strict=True):
+        if crit in CRITERIA:
+            w[CRITERIA.index(crit)] += float(limit)
+    return w, "fliken Mål (kriterievikt)"
+
+
+def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
+    """Maintenance debt (kr, price base year) in each plan year of the components each project renews — or of the
+    facility it closes or sells — if the project is not done: the cost of waiting.
+
+    Renewed components: the ``förnyar_komponenter`` list (component ids, or component types at the project's
+    facility); without a list, every component of the facility for ombyggnad, konvertering, avveckling and
+    försäljning; none otherwise.
+    """
+    projects = data.projects
+    p_count = len(projects)
+    out = np.zeros((p_count, len(years)))
+    if not p_count or not len(data.components):
+        return out
+    status = component_status(data)
+    comp_ids = status["component_id"].astype(str).to_numpy()
+    comp_fac = status["facility_id"].astype(str).to_numpy()
+    comp_type = status["component_type"].astype(str).to_numpy()
+    pairs_p, pairs_c = [], []
+    for i, r in enumerate(projects.to_dict("records")):
+        fac = "" if pd.isna(r.get("facility_id")) else str(r.get("facility_id") or "")
+        renews = [s.strip() for s in str(r.get("renews_components") or "").split(";") if s.strip()]
+        if renews:
+            sel = np.isin(comp_ids, renews) | (np.isin(comp_type, [s.lower() for s in renews]) & (comp_fac == fac))
+        elif fac and str(r.get("project_type")) in ("ombyggnad", "konvertering", "avveckling", "försäljning"):
+            sel = comp_fac == fac
+        else:
+            continue
+        idx = np.flatnonzero(sel)
+        pairs_p.append(np.full(len(idx), i))
+        pairs_c.append(idx)
+    if not pairs_p:
+        return out
+    pp, cc = np.concatenate(pairs_p), np.concatenate(pairs_c)
+    return maintenance_debt_totals(status["value_kr"].to_numpy(float)[cc], status["first_due_year"].to_numpy()[cc],
+                                   years, groups=pp, n_groups=p_count)
+
+
+def capacity_block(data: MunicipalityData) -> CapacityBlock | None:
+    """Demand points, facilities (nodes), reachable pairs and each project's node and places."""
+    services = data.services
+    if not len(services):
+        return None
+    years = np.asarray(data.years, dtype=np.int64)
+    cap = capacity_table(data)
+    districts = data.districts.set_index("district_id")
+    facilities = data.facilities
+    fac_by_id = facilities.set_index("facility_id")
+    service_ids = [str(s) for s in services["service_id"]]
+    max_km = dict(zip(service_ids, pd.to_numeric(services["max_distance_km"]).fillna(np.inf), strict=True))
+    # demand points: (district, service) with demand in some year
+    dem = cap.pivot_table(index=["district_id", "service_id"], columns="year", values="demand", aggfunc="sum",
+                          observed=True).reindex(columns=years).fillna(0.0)
+    dem = dem[dem.to_numpy().max(axis=1) > 0]
+    q_district = np.array([k[0] for k in dem.index], dtype=object)
+    q_service = np.array([k[1] for k in dem.index], dtype=object)
+    # district centres (missing → mean of the district's facilities)
+    fac_lat = facilities.groupby("district_id")["lat"].mean()
+    fac_lon = facilities.groupby("district_id")["lon"].mean()
+
+    def centre(d: str) -> tuple[float, float]:
+        lat = districts["lat"].get(d) if "lat" in districts else np.nan
+        lon = districts["lon"].get(d) if "lon" in districts else np.nan
+        if lat is None or pd.isna(lat) or lon is None or pd.isna(lon):
+            return float(fac_lat.get(d, np.nan)), float(fac_lon.get(d, np.nan))
+        return float(lat), float(lon)
+
+    node_key: list[tuple[str, str]] = []
+    node_lat, node_lon, node_cap, node_district = [], [], [], []
+    index: dict[tuple[str, str], int] = {}
+
+    def add_node(key: tuple[str, str], lat: float, lon: float, places: float, district: str) -> int:
+        if key not in index:
+            index[key] = len(node_key)
+            node_key.append(key)
+            node_lat.append(lat)
+            node_lon.append(lon)
+            node_cap.append(places)
+            node_district.append(district)
+        return index[key]
+
+    for r in facilities.to_dict("records"):
+        sid = str(r.get("service_id") or "")
+        if sid and sid in service_ids:
+            add_node((str(r["facility_id"]), sid), float(r["lat"]), float(r["lon"]),
+                     float(r.get("capacity_places") or 0.0), str(r["district_id"]))
+    projects = data.projects
+    p_node = np.full(len(projects), -1, dtype=np.int64)
+    p_places = np.zeros(len(projects))
+    for i, r in enumerate(projects.to_dict("records")):
+        sid = str(r.get("service_id") or "")
+        places = 0.0 if pd.isna(r.get("places_change")) else float(r.get("places_change") or 0.0)
+        if not sid or sid not in service_ids or places == 0:
+            continue
+        fac = "" if pd.isna(r.get("facility_id")) else str(r.get("facility_id") or "")
+        if fac and fac in fac_by_id.index:
+            f = fac_by_id.loc[fac]
+            p_node[i] = add_node((fac, sid), float(f["lat"]), float(f["lon"]), 0.0, str(f["district_id"]))
+        else:
+            d = str(r["district_id"])
+            lat, lon = centre(d)
+            p_node[i] = add_node((f"ny:{d}", sid), lat, lon, 0.0, d)
+        p_places[i] = places
+    n_service = np.array([k[1] for k in node_key], dtype=object)
+    arc_q, arc_n, arc_km = [], [], []
+    n_lat, n_lon = np.asarray(node_lat, float), np.asarray(node_lon, float)
+    n_dist = np.asarray(node_district, dtype=object)
+    for q in range(len(q_district)):
+        nodes = np.flatnonzero(n_service == q_service[q])
+        if not nodes.size:
+            continue
+        lat, lon = centre(str(q_district[q]))
+        if np.isfinite(lat) and np.isfinite(lon):
+            km = haversine_km(np.full(nodes.size, lat), np.full(nodes.size, lon), n_lat[nodes], n_lon[nodes])
+        else:  # no coordinates: only the district's own facilities
+            km = np.where(n_dist[nodes] == q_district[q], 0.0, np.inf)
+        km = np.where(np.isfinite(km), km, np.where(n_dist[nodes] == q_district[q], 0.0, np.inf))
+        ok = km <= float(max_km.get(str(q_service[q]), np.inf))
+        arc_q.append(np.full(int(ok.sum()), q))
+        arc_n.append(nodes[ok])
+        arc_km.append(km[ok])
+    cat = np.concatenate
+    return CapacityBlock(
+        demand_district=q_district,
+        demand_service=q_service,
+        demand=dem.to_numpy(dtype=float),
+        node_ids=np.array([f"{a}|{b}" for a, b in node_key], dtype=object),
+        node_service=n_service,
+        node_capacity=np.asarray(node_cap, dtype=float),
+        arc_demand=cat(arc_q).astype(np.int64) if arc_q else np.zeros(0, np.int64),
+        arc_node=cat(arc_n).astype(np.int64) if arc_n else np.zeros(0, np.int64),
+        arc_distance_km=cat(arc_km) if arc_km else np.zeros(0),
+        project_node=p_node,
+        project_places=p_places,
+        unmet_penalty_kr=data.assumption("straff_ouppfylld_plats_kr"),
+    )
+
+
+def ceilings_from_targets(data: MunicipalityData) -> list[Ceiling]:
+    """The ``investeringstak_kr`` and ``max_parallella_projekt`` rows of Mål."""
+    years = np.asarray(data.years, dtype=np.int64)
+    out = []
+    for row in data.targets.to_dict("records"):
+        ttype = str(row["target_type"])
+        if ttype in ("investeringstak_kr", "max_parallella_projekt"):
+            out.append(Ceiling(str(row["target_id"]), ttype, np.full(len(years), float(row["limit"])),
+                               _period(row) if ttype == "investeringstak_kr" else 1, target_mask(row, years)))
+    return out
+
+
+def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year: int
+                  ) -> Callable[[IntArray], dict[str, sp.csr_matrix]]:
+    def effects(cols: IntArray) -> dict[str, sp.csr_matrix]:
+        p = cols[:, 0]
+        s = cols[:, 1] + first_year - unit.catalog.earliest_start[p]
+        if np.any(s < 0) or np.any(s >= unit.start_years.shape[1]) or not np.all(unit.valid[p, s]):
+            raise ValueError("a column lies outside its project's window")
+
+        def take(name: str) -> sp.csr_matrix:
+            return sp.csr_matrix(unit.array(name)[p, s, :])
+
+        invest = unit.array("investment_kr")[p, s, :]
+        return {
+            "invest_nominal": sp.csr_matrix(invest),
+            "invest_real": sp.csr_matrix(invest / construction_index[None, :]),
+            "depreciation": take("depreciation_kr"),
+            "operating_cost": take("operating_cost_kr"),
+            "expensed": take("expensed_kr"),
+            "sale_proceeds": take("sale_proceeds_kr"),
+        }
+
+    return effects
+
+
+def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, capacity: bool = True,
+                              balanskrav: str = "restore") -> OptimizationProblem:
+    """The optimiser's input for a municipality: candidates (sheet ``Projekt``), effects, relations, targets.
+
+    ``finance=False`` leaves out the financial targets (only the ceilings remain), ``capacity=False`` the places;
+    ``balanskrav`` is ``"restore"`` (exact: deficits restored within three years) or ``"strict"`` (no deficit
+    from the first plan year; see :class:`~hushall.optimize.finance_block.FinancialBlock`).
+    """
+    years = np.asarray(data.years, dtype=np.int64)
+    t_count = len(years)
+    first = int(years[0])
+    cat = ProjectCatalog.from_data(data)
+    cons, price = plan_indices(data)
+    unit = UnitEffects(cat, years, cons, price)
+    projects = data.projects
+    ids = np.array(cat.project_ids, dtype=object)
+    pos = {pid: i for i, pid in enumerate(cat.project_ids)}
+    depends = np.array([pos.get(str(d), -1) if isinstance(d, str) and d else -1
+                        for d in projects["depends_on"].fillna("")], dtype=np.int64)
+    groups_raw = projects["exclusive_group"].fillna("").astype(str).to_numpy()
+    names_g = sorted({g for g in groups_raw if g})
+    group = np.array([names_g.index(g) if g else -1 for g in groups_raw], dtype=np.int64)
+    scores = np.column_stack([pd.to_numeric(projects.get(f"score_{k}", pd.Series(0.0, index=projects.index)))
+                              .fillna(0.0).to_numpy(float) for k in CRITERIA]) if len(projects) else \
+        np.zeros((0, len(CRITERIA)))
+    weights, _ = criterion_weights(data)
+    fixed = np.where(cat.fixed, cat.earliest_start - first, -1)
+    cap_block = capacity_block(data) if capacity else None
+    fin = financial_block_from_municipality(data) if finance and len(data.finance) else None
+    if fin is not None:
+        fin.balanskrav_mode = balanskrav
+    problem = assemble_problem(
+        years=years,
+        project_ids=ids,
+        names=projects["name"].astype(str).to_numpy(dtype=object),
+        cost_kr=cat.cost_kr,
+        duration=cat.duration_years,
+        cash_profile=cat.cash_profile,
+        earliest=cat.earliest_start - first,
+        latest=np.minimum(cat.latest_start - first, t_count - 1),
+        fixed=fixed,
+        must_do=cat.must_do,
+        depends_on=depends,
+        exclusive_group=group,
+        criteria=CRITERIA,
+        weights=weights,
+        scores=scores,
+        operating_cost_change_kr=cat.operating_cost_change_kr,
+        depreciation_years=np.full(len(ids), 30.0),
+        construction_index=cons,
+        price_index=price,
+        discount_rate=data.assumption("diskonteringsränta"),
+        debt_by_year_kr=project_debt_by_year(data, years),
+        debt_penalty_share=data.assumption("straff_underhållsskuld_andel"),
+        ceilings=ceilings_from_targets(data),
+        capacity=cap_block,
+        finance=fin,
+        effects=_unit_effects(unit, cons, first),
+        clip_to_plan=False,
+        name=data.name,
+    )
+    problem.group_names = tuple(names_g)
+    return problem

@@ -1,0 +1,300 @@
+"""A small container for a linear model built in named, vectorised blocks and handed to HiGHS in one call.
+
+Variables and constraints are added as whole blocks (one call per constraint family, never one per nonzero),
+each with a name and coordinates (for instance the year of every row), so the solution can be written back and
+explained block by block — the habit of PyPSA/linopy (``m.add_variables(..., name=...)``,
+``m.add_constraints(lhs >= rhs, name=...)``).
+
+Examples
+--------
+>>> import numpy as np
+>>> m = LinearModel()
+>>> x = m.add_variables("x", lower=0, upper=1, cost=[3.0, 2.0], integer=True)
+>>> m.add_constraints("knapsack", rows=[0, 0], cols=x.index([0, 1]), vals=[2.0, 2.0], upper=[3.0])
+RowBlock(name='knapsack', start=0, size=1)
+>>> h = m.to_highs(sense="max", log=False)
+>>> _ = h.run()
+>>> round(h.getInfo().objective_function_value, 6)
+3.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
+
+INF = highspy.kHighsInf
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass
+class VarBlock:
+    """A named block of consecutive variables."""
+
+    name: str
+    start: int
+    size: int
+    coords: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.size
+
+    def index(self, local: ArrayLike | None = None) -> IntArray:
+        """Global variable indices of local positions (all when ``None``)."""
+        if local is None:
+            return np.arange(self.start, self.stop, dtype=np.int64)
+        return self.start + np.asarray(local, dtype=np.int64)
+
+    def __repr__(self) -> str:
+        return f"VarBlock(name={self.name!r}, start={self.start}, size={self.size})"
+
+
+@dataclass
+class RowBlock:
+    """A named block of consecutive constraints."""
+
+    name: str
+    start: int
+    size: int
+    coords: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.size
+
+    def index(self, local: ArrayLike | None = None) -> IntArray:
+        if local is None:
+            return np.arange(self.start, self.stop, dtype=np.int64)
+        return self.start + np.asarray(local, dtype=np.int64)
+
+    def __repr__(self) -> str:
+        return f"RowBlock(name={self.name!r}, start={self.start}, size={self.size})"
+
+
+def _full(value: ArrayLike, n: int) -> FloatArray:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return np.full(n, float(arr))
+    if arr.shape != (n,):
+        raise ValueError(f"expected {n} values, got shape {arr.shape}")
+    return arr.astype(float, copy=True)
+
+
+class LinearModel:
+    """Variables and constraints in named blocks; :meth:`to_highs` assembles one column-wise matrix."""
+
+    def __init__(self) -> None:
+        self.variables: dict[str, VarBlock] = {}
+        self.constraints: dict[str, RowBlock] = {}
+        self._lower: list[FloatArray] = []
+        self._upper: list[FloatArray] = []
+        self._cost: list[FloatArray] = []
+        self._integer: list[np.ndarray] = []
+        self._row_lower: list[FloatArray] = []
+        self._row_upper: list[FloatArray] = []
+        self._rows: list[IntArray] = []
+        self._cols: list[IntArray] = []
+        self._vals: list[FloatArray] = []
+        self.num_vars = 0
+        self.num_rows = 0
+        self.offset = 0.0
+        self._cache: dict[str, Any] | None = None
+
+    # -- building ------------------------------------------------------------------------------------------
+    def add_variables(
+        self,
+        name: str,
+        lower: ArrayLike = 0.0,
+        upper: ArrayLike = INF,
+        cost: ArrayLike = 0.0,
+        integer: bool = False,
+        size: int | None = None,
+        coords: dict[str, ArrayLike] | None = None,
+    ) -> VarBlock:
+        """Add a block of variables; ``size`` is taken from the first array argument when not given."""
+        if name in self.variables:
+            raise ValueError(f"variable block {name!r} exists")
+        if size is None:
+            for arg in (cost, lower, upper):
+                a = np.asarray(arg)
+                if a.ndim == 1:
+                    size = a.shape[0]
+                    break
+            else:
+                raise ValueError("size is needed when every argument is a scalar")
+        self._cache = None
+        block = VarBlock(name, self.num_vars, size, {k: np.asarray(v) for k, v in (coords or {}).items()})
+        self._lower.append(np.maximum(_full(lower, size), -INF))
+        self._upper.append(np.minimum(_full(upper, size), INF))
+        self._cost.append(_full(cost, size))
+        self._integer.append(np.full(size, bool(integer)))
+        self.variables[name] = block
+        self.num_vars += size
+        return block
+
+    def add_constraints(
+        self,
+        name: str,
+        rows: ArrayLike,
+        cols: ArrayLike,
+        vals: ArrayLike,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        size: int | None = None,
+        coords: dict[str, ArrayLike] | None = None,
+    ) -> RowBlock:
+        """Add ``lower <= A x <= upper`` where ``A`` is given as triplets (``rows`` local to the block)."""
+        if name in self.constraints:
+            raise ValueError(f"constraint block {name!r} exists")
+        r = np.asarray(rows, dtype=np.int64).ravel()
+        c = np.asarray(cols, dtype=np.int64).ravel()
+        v = np.asarray(vals, dtype=float).ravel()
+        if not (r.shape == c.shape == v.shape):
+            raise ValueError("rows, cols and vals must have the same length")
+        if size is None:
+            for bound in (lower, upper):
+                if bound is not None and np.asarray(bound).ndim == 1:
+                    size = int(np.asarray(bound).shape[0])
+                    break
+            else:
+                size = int(r.max()) + 1 if r.size else 0
+        self._cache = None
+        keep = v != 0.0
+        if not keep.all():
+            r, c, v = r[keep], c[keep], v[keep]
+        if r.size and (r.min() < 0 or r.max() >= size):
+            raise ValueError(f"row index out of range in {name!r}")
+        if c.size and (c.min() < 0 or c.max() >= self.num_vars):
+            raise ValueError(f"column index out of range in {name!r}")
+        lo = _full(-INF if lower is None else lower, size)
+        up = _full(INF if upper is None else upper, size)
+        block = RowBlock(name, self.num_rows, size, {k: np.asarray(v) for k, v in (coords or {}).items()})
+        self._rows.append(r + self.num_rows)
+        self._cols.append(c)
+        self._vals.append(v)
+        self._row_lower.append(lo)
+        self._row_upper.append(up)
+        self.constraints[name] = block
+        self.num_rows += size
+        return block
+
+    def add_entries(self, name: str, rows: ArrayLike, cols: ArrayLike, vals: ArrayLike) -> None:
+        """Add coefficients to rows of an existing block (e.g. a slack variable added after the rows)."""
+        self._cache = None
+        block = self.constraints[name]
+        r = np.asarray(rows, dtype=np.int64).ravel()
+        if r.size and (r.min() < 0 or r.max() >= block.size):
+            raise ValueError(f"row index out of range in {name!r}")
+        self._rows.append(r + block.start)
+        self._cols.append(np.asarray(cols, dtype=np.int64).ravel())
+        self._vals.append(np.asarray(vals, dtype=float).ravel())
+
+    def add_matrix_constraints(
+        self,
+        name: str,
+        matrix: sp.spmatrix | sp.sparray,
+        var_index: ArrayLike,
+        lower: ArrayLike | None = None,
+        upper: ArrayLike | None = None,
+        coords: dict[str, ArrayLike] | None = None,
+    ) -> RowBlock:
+        """Add ``lower <= M x[var_index] <= upper`` for a sparse matrix ``M`` (rows × len(var_index))."""
+        coo = sp.coo_matrix(matrix)
+        idx = np.asarray(var_index, dtype=np.int64)
+        return self.add_constraints(name, coo.row, idx[coo.col], coo.data, lower, upper, size=coo.shape[0],
+                                    coords=coords)
+
+    # -- assembling ----------------------------------------------------------------------------------------
+    def arrays(self) -> dict[str, Any]:
+        """The assembled model: bounds, costs, integrality and the column-wise (CSC) matrix (assembled once;
+        treat the arrays as read-only and copy before changing them)."""
+        if self._cache is None:
+            self._cache = self._assemble()
+        return self._cache
+
+    def _assemble(self) -> dict[str, Any]:
+        cat = np.concatenate
+        rows = cat(self._rows) if self._rows else np.zeros(0, dtype=np.int64)
+        cols = cat(self._cols) if self._cols else np.zeros(0, dtype=np.int64)
+        vals = cat(self._vals) if self._vals else np.zeros(0)
+        a = sp.csc_matrix((vals, (rows, cols)), shape=(self.num_rows, self.num_vars))
+        a.sum_duplicates()
+        a.eliminate_zeros()
+        return {
+            "col_lower": cat(self._lower) if self._lower else np.zeros(0),
+            "col_upper": cat(self._upper) if self._upper else np.zeros(0),
+            "cost": cat(self._cost) if self._cost else np.zeros(0),
+            "integer": cat(self._integer) if self._integer else np.zeros(0, dtype=bool),
+            "row_lower": cat(self._row_lower) if self._row_lower else np.zeros(0),
+            "row_upper": cat(self._row_upper) if self._row_upper else np.zeros(0),
+            "matrix": a,
+        }
+
+    def to_highs(
+        self,
+        sense: str = "max",
+        log: bool = False,
+        relax: bool = False,
+        options: dict[str, Any] | None = None,
+    ) -> highspy.Highs:
+        """One :class:`highspy.Highs` holding the whole model, passed in a single ``passModel`` call."""
+        arr = self.arrays()
+        return highs_from_arrays(arr, sense=sense, offset=self.offset, log=log, relax=relax, options=options)
+
+    # -- reading -------------------------------------------------------------------------------------------
+    def values(self, solution: np.ndarray, name: str) -> np.ndarray:
+        b = self.variables[name]
+        return np.asarray(solution[b.start:b.stop])
+
+    def row_values(self, row_activity: np.ndarray, name: str) -> np.ndarray:
+        b = self.constraints[name]
+        return np.asarray(row_activity[b.start:b.stop])
+
+    def block_names(self) -> tuple[Sequence[str], Sequence[str]]:
+        return list(self.variables), list(self.constraints)
+
+
+def highs_from_arrays(
+    arr: dict[str, Any],
+    sense: str = "max",
+    offset: float = 0.0,
+    log: bool = False,
+    relax: bool = False,
+    options: dict[str, Any] | None = None,
+) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(log))
+    for k, v in (options or {}).items():
+        h.setOptionValue(k, v)
+    a: sp.csc_matrix = arr["matrix"]
+    integer = arr["integer"]
+    has_int = bool(integer.any()) and not relax
+    # a full-length array always (HiGHS reads num_col entries); 0 = continuous
+    integrality = integer.astype(np.int32) if has_int else np.zeros(a.shape[1], dtype=np.int32)
+    h.passModel(
+        int(a.shape[1]),
+        int(a.shape[0]),
+        int(a.nnz),
+        int(highspy.MatrixFormat.kColwise.value),
+        int((highspy.ObjSense.kMaximize if sense == "max" else highspy.ObjSense.kMinimize).value),
+        float(offset),
+        np.ascontiguousarray(arr["cost"], dtype=np.float64),
+        np.ascontiguousarray(arr["col_lower"], dtype=np.float64),
+        np.ascontiguousarray(arr["col_upper"], dtype=np.float64),
+        np.ascontiguousarray(arr["row_lower"], dtype=np.float64),
+        np.ascontiguousarray(arr["row_upper"], dtype=np.float64),
+        np.ascontiguousarray(a.indptr, dtype=np.int32),
+        np.ascontiguousarray(a.indices, dtype=np.int32),
+        np.ascontiguousarray(a.data, dtype=np.float64),
+        np.ascontiguousarray(integrality, dtype=np.int32),
+    )
+    return h

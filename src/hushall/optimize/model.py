@@ -1,0 +1,640 @@
+r"""The investment-plan MILP, built block by block from sparse arrays.
+
+Build, solve and write-back are separate steps (as PyPSA's ``create_model`` / ``solve_model`` /
+``assign_solution``): :func:`create_model` here, :func:`hushall.optimize.solve.solve_model` and
+:func:`hushall.optimize.solve.assign_solution`. Each constraint family is one function, one vectorised call,
+one name.
+
+Formulation (money in Mkr inside the model; ``x`` are the columns of
+:class:`~hushall.optimize.problem.OptimizationProblem`)
+
+Variables
+    * ``x[j]`` binary: project ``p(j)`` starts in year ``s(j)``;
+    * ``agg:<g>[t]`` yearly aggregates of the chosen projects (investment cash nominal, depreciation, operating
+      cost change), defined by equations so every yearly total enters the financial rows once;
+    * ``fin:<v>[t]`` the financial model's yearly variables (result, borrowing >= 0, debt, cash >= floor, …);
+    * ``flow[a, t]`` places of demand point ``q(a)`` served at facility ``n(a)``; ``unmet[q, t]`` >= 0;
+    * ``slack:<family>[i]`` >= 0: elastic violation of a target or ceiling (named row by row).
+
+Constraints
+    * ``start_once``: :math:`\sum_s x_{p,s} \le 1` (``= 1`` when must-do; fixed start = one column);
+    * ``depends_on``: for B depending on A, every year t: :math:`\sum_{s\le t} x_{B,s} \le
+      \sum_{s + d_A \le t} x_{A,s}` — B starts only after A is complete (and B chosen ⇒ A chosen);
+    * ``exclusive``: :math:`\sum_{p\in g}\sum_s x_{p,s} \le 1` per group of alternatives;
+    * ``ceiling:<id>``: investment volume :math:`\sum_{\tau \in W_t}\sum_j I^{real}_{j,\tau} x_j \le |W_t|\,\bar I`
+      over the ceiling's rolling window, or projects under construction
+      :math:`\sum_j [s_j \le t < s_j + d_j] x_j \le \bar N` (elastic);
+    * ``capacity_demand``: :math:`\sum_{a\to q} f_{a,t} + u_{q,t} = D_{q,t}`;
+      ``capacity_node``: :math:`\sum_{a\to n} f_{a,t} \le C_n + \sum_j \Delta_{p(j)}[c_j \le t] x_j`;
+    * ``agg:*``: aggregate definitions, depreciation and operating cost in difference (stock) form
+      :math:`G_t - G_{t-1} = \sum_j (A_{j,t} - A_{j,t-1}) x_j` so each column has a few nonzeros only;
+    * ``fin:*``: the financial model's yearly equations (:mod:`hushall.optimize.finance_block`);
+    * ``target:<id>``: every target of Mål in every year it applies (elastic).
+
+Objective (maximise, points)
+    :math:`\sum_j (v_j + r_j/\kappa) x_j - \sum_{q,t} \pi_t \delta_t u_{q,t}/\kappa - M\sum \text{slack}
+    - \epsilon(\text{borrowing}, \text{distance})` with ``v`` the discounted weighted criteria score, ``r`` the
+    discounted maintenance-debt penalty the project avoids, ``κ`` kr per point, ``π`` the penalty per unmet place
+    and ``δ`` the discount factor. A constant (the do-nothing plan's unmet-place penalty) is added so the
+    objective reads as the plan's net benefit over doing nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from hushall.optimize.finance_block import AGGREGATES
+from hushall.optimize.linear import INF, LinearModel, VarBlock
+from hushall.optimize.problem import OptimizationProblem
+
+MKR = 1.0e6  # model unit of money
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass
+class ModelOptions:
+    """Modelling options.
+
+    Attributes
+    ----------
+    violation_penalty
+        Points per Mkr (per project for the parallel ceiling, scaled by the mean project cost) of violating a
+        target or ceiling. ``None``: 100 × the best value per Mkr of any project-year, large enough that a plan
+        breaks a target only when no plan meets it.
+    elastic
+        Add slack to targets and ceilings so that no plan is ever "infeasible": the answer is then the smallest
+        violation. Without it an infeasible instance has no solution.
+    borrowing_penalty
+        Points per Mkr borrowed (tiny; the write-back LP minimises borrowing exactly).
+    distance_penalty
+        Points per place-km, so that places are filled nearest first.
+    """
+
+    violation_penalty: float | None = None
+    elastic: bool = True
+    borrowing_penalty: float = 1.0e-6
+    distance_penalty: float = 1.0e-7
+
+
+@dataclass
+class LimitRows:
+    """One family of target or ceiling rows (one row per year it applies), with its elastic slack."""
+
+    name: str
+    kind: str  # "target" | "ceiling" | "capacity"
+    target_id: str
+    target_type: str
+    label: str
+    sense: str  # "ge" | "le"
+    row_years: IntArray  # year index of each row
+    unit: str  # "kr" | "projekt"
+    scale: float  # real units per model unit (kr per Mkr, or 1)
+    slack: VarBlock | None = None
+
+
+@dataclass
+class BuiltModel:
+    """The assembled model with the bookkeeping needed to solve, write back and explain it."""
+
+    problem: OptimizationProblem
+    options: ModelOptions
+    lm: LinearModel
+    x: VarBlock
+    limits: list[LimitRows] = field(default_factory=list)
+    violation_penalty: float = 0.0
+    do_nothing_unmet_points: float = 0.0
+    lp_reduced_costs: FloatArray | None = None
+
+    def limit(self, name: str) -> LimitRows:
+        for lim in self.limits:
+            if lim.name == name:
+                return lim
+        raise KeyError(name)
+
+
+# -- constraint families ---------------------------------------------------------------------------------
+def define_start_variables(m: LinearModel, problem: OptimizationProblem, debt_weight: float) -> VarBlock:
+    """Binary start variables with their objective: discounted value plus the maintenance-debt penalty avoided."""
+    cost = problem.value + debt_weight * problem.debt_relief_kr / problem.kr_per_point
+    return m.add_variables("x", lower=0.0, upper=1.0, cost=cost, integer=True,
+                           coords={"project": problem.col_project, "start": problem.col_start})
+
+
+def define_start_once(m: LinearModel, problem: OptimizationProblem, x: VarBlock) -> None:
+    """Each project starts at most once; must-do projects exactly once."""
+    p_count = problem.n_projects
+    lower = np.where(problem.must_do, 1.0, 0.0)
+    has_cols = np.bincount(problem.col_project, minlength=p_count) > 0
+    lower = np.where(has_cols, lower, 0.0)
+    m.add_constraints("start_once", rows=problem.col_project, cols=x.index(), vals=np.ones(problem.n_columns),
+                      lower=lower, upper=np.ones(p_count), coords={"project": np.arange(p_count)})
+
+
+def define_dependencies(m: LinearModel, problem: OptimizationProblem, x: VarBlock) -> None:
+    """B not before A is done: by every year t, B started ⇒ A completed (cumulative form, tight LP)."""
+    dep_b = np.flatnonzero(problem.depends_on >= 0)
+    if not dep_b.size:
+        return
+    t_count = problem.n_years
+    pair_of_b = np.full(problem.n_projects, -1)
+    pair_of_b[dep_b] = np.arange(len(dep_b))
+    a_of_pair = problem.depends_on[dep_b]
+    rows, cols, vals = [], [], []
+    # B's columns: +1 in the rows t >= s
+    jb = np.flatnonzero(pair_of_b[problem.col_project] >= 0)
+    sb = problem.col_start[jb]
+    nb = t_count - sb
+    rb = np.repeat(pair_of_b[problem.col_project[jb]] * t_count, nb) + np.repeat(sb, nb) + _ramp(nb)
+    rows.append(rb)
+    cols.append(x.index(np.repeat(jb, nb)))
+    vals.append(np.ones(len(rb)))
+    # A's columns: -1 in the rows t >= s + d_A, for every pair in which the project is A
+    comp = problem.completion
+    for k, a in enumerate(a_of_pair):
+        ja = np.flatnonzero(problem.col_project == a)
+        ca = comp[ja]
+        na = np.maximum(t_count - ca, 0)
+        ra = k * t_count + np.repeat(ca, na) + _ramp(na)
+        rows.append(ra)
+        cols.append(x.index(np.repeat(ja, na)))
+        vals.append(-np.ones(len(ra)))
+    n_rows = len(dep_b) * t_count
+    m.add_constraints("depends_on", rows=np.concatenate(rows), cols=np.concatenate(cols),
+                      vals=np.concatenate(vals), upper=np.zeros(n_rows),
+                      coords={"project": np.repeat(dep_b, t_count), "year": np.tile(np.arange(t_count),
+                                                                                     len(dep_b))})
+
+
+def define_exclusive_groups(m: LinearModel, problem: OptimizationProblem, x: VarBlock) -> None:
+    """At most one project of each group of mutually exclusive alternatives."""
+    g = problem.exclusive_group[problem.col_project]
+    j = np.flatnonzero(g >= 0)
+    if not j.size:
+        return
+    groups, local = np.unique(g[j], return_inverse=True)
+    m.add_constraints("exclusive", rows=local, cols=x.index(j), vals=np.ones(len(j)),
+                      upper=np.ones(len(groups)), coords={"group": groups})
+
+
+def define_project_aggregates(m: LinearModel, problem: OptimizationProblem, x: VarBlock,
+                              operating_index: FloatArray | None = None) -> dict[str, VarBlock]:
+    """Yearly totals of the chosen projects (Mkr): investment nominal and real as sums, depreciation and
+    operating cost in difference form (few nonzeros per column)."""
+    t_count = problem.n_years
+    out: dict[str, VarBlock] = {}
+    for name in AGGREGATES:
+        v = m.add_variables(f"agg:{name}", lower=-INF, upper=INF, size=t_count,
+                            coords={"year": np.arange(t_count)})
+        out[name] = v
+        a = sp.csc_matrix(problem.effect(name)) / MKR
+        if name in ("depreciation", "operating_cost", "invest_cumulative"):
+            scale = np.ones(t_count) if name == "depreciation" or operating_index is None else operating_index
+            # G_t = scale_t * Z_t with Z_t - Z_{t-1} = sum_j (A_jt/scale_t - A_j,t-1/scale_t-1) x_j
+            z = m.add_variables(f"agg:{name}:stock", lower=-INF, upper=INF, size=t_count)
+            scaled = a @ sp.diags(1.0 / scale)
+            diff = scaled - sp.hstack([sp.csc_matrix((a.shape[0], 1)), scaled[:, :-1]]).tocsc()
+            diff = sp.csc_matrix(diff)
+            tiny = np.abs(diff.data) <= 1e-13 * max(1.0, float(np.abs(scaled.data).max(initial=0.0)))
+            diff.data[tiny] = 0.0
+            diff.eliminate_zeros()
+            dcoo = diff.T.tocoo()  # rows = years
+            r_stock = np.concatenate([np.arange(t_count), np.arange(1, t_count), dcoo.row])
+            c_stock = np.concatenate([z.index(), z.index(np.arange(t_count - 1)), x.index(dcoo.col)])
+            v_stock = np.concatenate([np.ones(t_count), -np.ones(t_count - 1), -dcoo.data])
+            m.add_constraints(f"agg:{name}:stock", rows=r_stock, cols=c_stock, vals=v_stock,
+                              lower=np.zeros(t_count), upper=np.zeros(t_count))
+            # G_t - scale_t Z_t = 0
+            m.add_constraints(f"agg:{name}", rows=np.tile(np.arange(t_count), 2),
+                              cols=np.concatenate([v.index(), z.index()]),
+                              vals=np.concatenate([np.ones(t_count), -scale]),
+                              lower=np.zeros(t_count), upper=np.zeros(t_count))
+        else:
+            coo = a.T.tocoo()
+            m.add_constraints(f"agg:{name}", rows=np.concatenate([np.arange(t_count), coo.row]),
+                              cols=np.concatenate([v.index(), x.index(coo.col)]),
+                              vals=np.concatenate([np.ones(t_count), -coo.data]),
+                              lower=np.zeros(t_count), upper=np.zeros(t_count))
+    return out
+
+
+def _ramp(counts: IntArray) -> IntArray:
+    """``[0, 1, …, c0-1, 0, 1, …, c1-1, …]`` for the given counts."""
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    return np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _add_limit_rows(
+    bm: BuiltModel,
+    name: str,
+    kind: str,
+    target_id: str,
+    target_type: str,
+    label: str,
+    sense: str,
+    rows: IntArray,
+    cols: IntArray,
+    vals: FloatArray,
+    rhs: FloatArray,
+    row_years: IntArray,
+    unit: str,
+    scale: float,
+    penalty: float,
+    elastic: bool | None = None,
+) -> LimitRows:
+    """Add ``lhs >= rhs`` or ``lhs <= rhs`` rows, each with its own slack when the model is elastic."""
+    m = bm.lm
+    n = len(rhs)
+    slack = None
+    use_slack = bm.options.elastic if elastic is None else elastic
+    if use_slack and n:
+        slack = m.add_variables(f"slack:{name}", lower=0.0, upper=INF, cost=-penalty, size=n,
+                                coords={"year": row_years})
+        sign = 1.0 if sense == "ge" else -1.0
+        rows = np.concatenate([rows, np.arange(n)])
+        cols = np.concatenate([cols, slack.index()])
+        vals = np.concatenate([vals, np.full(n, sign)])
+    lower = rhs if sense == "ge" else None
+    upper = rhs if sense == "le" else None
+    m.add_constraints(name, rows=rows, cols=cols, vals=vals, lower=lower, upper=upper, size=n,
+                      coords={"year": row_years})
+    lim = LimitRows(name, kind, target_id, target_type, label, sense, row_years, unit, scale, slack)
+    bm.limits.append(lim)
+    return lim
+
+
+def define_ceilings(bm: BuiltModel) -> None:
+    """The yearly ceilings of Mål: investment volume in price-base-year prices (genomförandekapacitet, summed
+    over its rolling window) and projects under construction at once (elastic)."""
+    problem = bm.problem
+    t_count = problem.n_years
+    mean_cost = float(np.mean(problem.cost_kr)) / MKR if problem.n_projects else 1.0
+    for k, c in enumerate(problem.ceilings):
+        years = np.flatnonzero(c.active(t_count))
+        if not years.size:
+            continue
+        limit = np.asarray(c.limit, dtype=float)
+        if c.target_type == "investeringstak_kr":
+            # rolling window: sum over t-n+1 … t of the yearly volume, against limit × years in the window
+            n = max(int(c.window), 1)
+            window = sp.csr_matrix(np.tril(np.triu(np.ones((t_count, t_count))), n - 1))  # [tau, t]
+            a = (sp.csc_matrix(problem.invest_real) @ window)[:, years] / MKR
+            count = np.minimum(np.arange(1, t_count + 1), n)[years]
+            coo = sp.csc_matrix(a).T.tocoo()
+            _add_limit_rows(bm, f"ceiling:{c.target_id}:{k}", "ceiling", c.target_id, c.target_type,
+                            "investeringsvolym högst taket (genomförandekapacitet)", "le", coo.row,
+                            bm.x.index(coo.col), coo.data, limit[years] * count / MKR, years, "kr", MKR,
+                            bm.violation_penalty)
+        elif c.target_type == "max_parallella_projekt":
+            coo = sp.csc_matrix(problem.active()[:, years]).T.tocoo()
+            _add_limit_rows(bm, f"ceiling:{c.target_id}:{k}", "ceiling", c.target_id, c.target_type,
+                            "projekt i byggskede samtidigt högst taket", "le", coo.row, bm.x.index(coo.col),
+                            coo.data, limit[years], years, "projekt", 1.0,
+                            bm.violation_penalty * max(mean_cost, 1e-3))
+        else:
+            raise ValueError(f"unknown ceiling type {c.target_type!r}")
+
+
+def define_capacity(bm: BuiltModel) -> tuple[VarBlock, VarBlock] | None:
+    """Demand for places met by facilities within reach, or left unmet at a penalty."""
+    problem, m, opt = bm.problem, bm.lm, bm.options
+    cb = problem.capacity
+    if cb is None or cb.n_demand == 0:
+        return None
+    t_count = problem.n_years
+    n_arcs, q_count, n_nodes = len(cb.arc_node), cb.n_demand, cb.n_nodes
+    tt = np.arange(t_count)
+    flow = m.add_variables("flow", lower=0.0, upper=INF,
+                           cost=np.repeat(-opt.distance_penalty * cb.arc_distance_km, t_count),
+                           coords={"arc": np.repeat(np.arange(n_arcs), t_count), "year": np.tile(tt, n_arcs)})
+    pen = cb.unmet_penalty_kr * problem.discount / problem.kr_per_point
+    unmet = m.add_variables("unmet", lower=0.0, upper=INF, cost=np.tile(-pen, q_count),
+                            coords={"demand": np.repeat(np.arange(q_count), t_count), "year": np.tile(tt, q_count)})
+    # demand rows q*T + t
+    rows = np.concatenate([np.repeat(cb.arc_demand * t_count, t_count) + np.tile(tt, n_arcs),
+                           np.arange(q_count * t_count)])
+    cols = np.concatenate([flow.index(), unmet.index()])
+    d = cb.demand.reshape(-1)
+    m.add_constraints("capacity_demand", rows=rows, cols=cols, vals=np.ones(len(rows)), lower=d, upper=d,
+                      coords={"demand": np.repeat(np.arange(q_count), t_count), "year": np.tile(tt, q_count)})
+    # node rows n*T + t: flows in minus places added by completed projects <= places today
+    node_of_col = cb.project_node[problem.col_project]
+    j = np.flatnonzero((node_of_col >= 0) & (cb.project_places[problem.col_project] != 0))
+    comp = problem.completion[j]
+    counts = np.maximum(t_count - comp, 0)
+    rj = np.repeat(node_of_col[j] * t_count, counts) + np.repeat(comp, counts) + _ramp(counts)
+    vj = -np.repeat(cb.project_places[problem.col_project[j]], counts)
+    rows = np.concatenate([np.repeat(cb.arc_node * t_count, t_count) + np.tile(tt, n_arcs), rj])
+    cols = np.concatenate([flow.index(), bm.x.index(np.repeat(j, counts))])
+    vals = np.concatenate([np.ones(n_arcs * t_count), vj])
+    cap0 = np.repeat(cb.node_capacity, t_count)
+    # nodes that a combination of closures could take below zero get an elastic slack
+    neg = np.zeros(n_nodes)
+    np.add.at(neg, cb.project_node[cb.project_node >= 0],
+              np.minimum(cb.project_places[cb.project_node >= 0], 0.0))
+    risky = np.flatnonzero(cb.node_capacity + neg < -1e-9)
+    m.add_constraints("capacity_node", rows=rows, cols=cols, vals=vals, upper=cap0, size=n_nodes * t_count,
+                      coords={"node": np.repeat(np.arange(n_nodes), t_count), "year": np.tile(tt, n_nodes)})
+    define_capacity_strengthening(bm, flow, node_of_col, j)
+    if risky.size:
+        # a combination of closures removing more places than exist: allowed at the violation penalty
+        over = m.add_variables("capacity_below_zero", lower=0.0, upper=INF, cost=-bm.violation_penalty,
+                               size=len(risky) * t_count)
+        r = np.repeat(risky * t_count, t_count) + np.tile(tt, len(risky))
+        m.add_entries("capacity_node", r, over.index(), -np.ones(len(r)))
+    return flow, unmet
+
+
+def define_capacity_strengthening(bm: BuiltModel, flow: VarBlock, node_of_col: IntArray, j: IntArray) -> None:
+    """Facility-location cuts (as ``x_ij <= y_i``): a new site serves a district at most its demand times the
+    share of the site built by then; a facility being closed serves it at most its demand times the share not
+    yet closed. Valid for every integer plan; they tighten the LP where a new build or closure is fractional."""
+    problem, m = bm.problem, bm.lm
+    cb = problem.capacity
+    assert cb is not None
+    t_count = problem.n_years
+    tt = np.arange(t_count)
+    places = cb.project_places[problem.col_project[j]]
+    # a closure cut is valid only where nothing else adds places to the node
+    grows = np.zeros(cb.n_nodes, dtype=bool)
+    grows[node_of_col[j][places > 0]] = True
+    closes = (places <= -cb.node_capacity[node_of_col[j]] + 1e-9) & ~grows[node_of_col[j]]
+    opens = (cb.node_capacity[node_of_col[j]] <= 0) & (places > 0)
+    rr, cc, vv, rhs, arcs_used = [], [], [], [], []
+    k = 0
+    for sign, sel in ((1.0, opens), (-1.0, closes)):
+        jj_all = j[sel]
+        if not jj_all.size:
+            continue
+        nodes = np.unique(node_of_col[jj_all])
+        for n in nodes:
+            jj = jj_all[node_of_col[jj_all] == n]
+            cj = problem.completion[jj]
+            cnt = np.maximum(t_count - cj, 0)
+            ty = np.repeat(cj, cnt) + _ramp(cnt)
+            for a in np.flatnonzero(cb.arc_node == n):
+                dem = cb.demand[cb.arc_demand[a]]
+                rr += [k * t_count + tt, k * t_count + ty]
+                cc += [flow.index(a * t_count + tt), bm.x.index(np.repeat(jj, cnt))]
+                vv += [np.ones(t_count), -sign * dem[ty]]
+                rhs.append(np.zeros(t_count) if sign > 0 else dem)
+                arcs_used.append(a)
+                k += 1
+    if not k:
+        return
+    m.add_constraints("capacity_site", rows=np.concatenate(rr), cols=np.concatenate(cc), vals=np.concatenate(vv),
+                      upper=np.concatenate(rhs), size=k * t_count,
+                      coords={"arc": np.repeat(np.asarray(arcs_used), t_count), "year": np.tile(tt, k)})
+
+
+def _term_entries(
+    problem: OptimizationProblem,
+    terms: dict[tuple[str, int], FloatArray],
+    blocks: dict[str, VarBlock],
+    history: dict[str, FloatArray] | None,
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """Rows (year), columns and values of ``sum coef[t] * var[t - lag]``; history moves to the right side."""
+    t_count = problem.n_years
+    rows, cols, vals = [], [], []
+    rhs_shift = np.zeros(t_count)
+    for (var, lag), coef in terms.items():
+        c = np.asarray(coef, dtype=float)
+        t = np.arange(lag, t_count)
+        keep = c[t] != 0
+        rows.append(t[keep])
+        cols.append(blocks[var].index(t[keep] - lag))
+        vals.append(c[t[keep]])
+        if lag and history is not None:
+            for tb in range(min(lag, t_count)):
+                if c[tb] != 0:
+                    h = history.get(var)
+                    if h is None or lag - tb > len(h):
+                        raise KeyError(f"no history for {var!r} {lag - tb} years before the plan")
+                    rhs_shift[tb] += c[tb] * float(h[tb - lag]) / MKR
+    if not rows:
+        return (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), rhs_shift)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals), rhs_shift
+
+
+def define_financial_block(bm: BuiltModel, agg: dict[str, VarBlock]) -> dict[str, VarBlock]:
+    """The financial model's yearly recursion as equality rows (Mkr)."""
+    problem, m = bm.problem, bm.lm
+    fb = problem.finance
+    if fb is None:
+        return {}
+    t_count = problem.n_years
+    blocks: dict[str, VarBlock] = {}
+    for v in fb.variables:
+        lower = -INF
+        cost = 0.0
+        if v == fb.borrowing:
+            lower, cost = 0.0, -bm.options.borrowing_penalty
+        lo = np.asarray(fb.cash_floor, float) / MKR if v == fb.cash else np.full(t_count, lower)
+        blocks[v] = m.add_variables(f"fin:{v}", lower=lo, upper=INF, cost=cost, size=t_count,
+                                    coords={"year": np.arange(t_count)})
+    for eq in fb.equations:
+        r1, c1, v1, shift = _term_entries(problem, eq.terms, blocks, fb.history)
+        r2, c2, v2, _ = _term_entries(problem, eq.effects, agg, None)
+        rhs = np.asarray(eq.rhs, float) / MKR - shift
+        m.add_constraints(f"fin:{eq.name}", rows=np.concatenate([r1, r2]), cols=np.concatenate([c1, c2]),
+                          vals=np.concatenate([v1, v2]), lower=rhs, upper=rhs, size=t_count,
+                          coords={"year": np.arange(t_count)})
+    return blocks
+
+
+def define_financial_targets(bm: BuiltModel, fin: dict[str, VarBlock], agg: dict[str, VarBlock]) -> None:
+    """Every financial target of Mål as a row in every year it applies (elastic)."""
+    problem = bm.problem
+    fb = problem.finance
+    if fb is None:
+        return
+    for k, tg in enumerate(fb.targets):
+        years = np.flatnonzero(tg.mask)
+        if not years.size:
+            continue
+        r1, c1, v1, shift = _term_entries(problem, tg.terms, fin, fb.history)
+        r2, c2, v2, _ = _term_entries(problem, tg.effects, agg, None)
+        rows, cols, vals = np.concatenate([r1, r2]), np.concatenate([c1, c2]), np.concatenate([v1, v2])
+        local = np.full(problem.n_years, -1)
+        local[years] = np.arange(len(years))
+        keep = local[rows] >= 0
+        rhs = (np.asarray(tg.rhs, float) / MKR - shift)[years]
+        _add_limit_rows(bm, f"target:{tg.target_id}:{k}", "target", tg.target_id, tg.target_type, tg.label,
+                        tg.sense, local[rows[keep]], cols[keep], vals[keep], rhs, years, "kr", MKR,
+                        bm.violation_penalty)
+
+
+def _result_reach_kr(problem: OptimizationProblem) -> FloatArray:
+    """An upper bound per year on how far any plan can move the result from the result without projects (kr):
+    per project the largest direct effect of any of its start years (depreciation, operating cost, expensed
+    outlays, sale proceeds) plus interest at the highest rate on everything it has paid or received so far
+    (with a 50 % margin for interest on interest), summed over projects."""
+    direct = sum((abs(problem.effect(g)) for g in ("depreciation", "operating_cost", "expensed", "sale_proceeds")),
+                 start=sp.csr_matrix((problem.n_columns, problem.n_years)))
+    cash = sum((abs(problem.effect(g)) for g in ("invest_nominal", "operating_cost", "expensed", "sale_proceeds")),
+               start=sp.csr_matrix((problem.n_columns, problem.n_years)))
+    rate = 0.0
+    fb = problem.finance
+    if fb is not None:
+        for eq in fb.equations:
+            for (var, lag), coef in eq.terms.items():
+                if var == "debt" and lag == 1:
+                    rate = max(rate, float(np.max(np.abs(coef))))
+    rate = min(rate, 1.0)
+    cum = np.cumsum(sp.csr_matrix(cash).toarray(), axis=1)
+    prior = np.concatenate([np.zeros((problem.n_columns, 1)), cum[:, :-1]], axis=1)
+    per_col = sp.csr_matrix(direct).toarray() + 1.5 * rate * prior
+    per_project = np.zeros((problem.n_projects, problem.n_years))
+    np.maximum.at(per_project, problem.col_project, per_col)
+    return per_project.sum(axis=0)
+
+
+def define_balanskrav(bm: BuiltModel, fin: dict[str, VarBlock], agg: dict[str, VarBlock]) -> None:
+    """The balanced-budget requirement. ``strict`` (default): ``BKR_t >= 0`` every year (elastic). ``restore``:
+    exactly as :mod:`hushall.finance.targets` checks it, a deficit restored within three years (first in, first
+    out). Per year: ``d >= 0`` the deficit, ``z`` binary (1 in a deficit year), ``U >= 0`` the unrestored deficits::
+
+        d + BKR >= 0,   d <= M z,   d + BKR + M z <= M        (so d = max(0, -BKR))
+        U_t - U_{t-1} + BKR_t >= 0                            (U >= the FIFO stock of deficits)
+        d_t + d_{t-1} + d_{t-2} - U_t >= 0                    (nothing older than three years: elastic)
+    """
+    problem, m = bm.problem, bm.lm
+    fb = problem.finance
+    if fb is None or not fb.balanskrav:
+        return
+    t_count = problem.n_years
+    tt = np.arange(t_count)
+    if fb.balanskrav_mode == "strict":
+        for k, bk in enumerate(fb.balanskrav):
+            # from the first plan year: a deficit before the target's first year would still be owed in it
+            years = np.arange(int(np.flatnonzero(bk.mask).max()) + 1) if bk.mask.any() else np.zeros(0, int)
+            if not years.size:
+                continue
+            r1, c1, v1, shift = _term_entries(problem, bk.terms, fin, fb.history)
+            r2, c2, v2, _ = _term_entries(problem, bk.effects, agg, None)
+            rows, cols, vals = np.concatenate([r1, r2]), np.concatenate([c1, c2]), np.concatenate([v1, v2])
+            local = np.full(t_count, -1)
+            local[years] = np.arange(len(years))
+            keep = local[rows] >= 0
+            rhs = -(np.asarray(bk.constant, float) / MKR + shift)[years]
+            _add_limit_rows(bm, f"target:{bk.target_id}:balanskrav{k}", "target", bk.target_id, "balanskrav",
+                            "balanskravsresultatet minst 0 varje år (KL 11 kap. 5 §)", "ge", local[rows[keep]],
+                            cols[keep], vals[keep], rhs, years, "kr", MKR, bm.violation_penalty)
+        return
+    reach = _result_reach_kr(problem)
+    for k, bk in enumerate(fb.balanskrav):
+        base = fb.balanskravsresultat(bk, fb.replay({}), {})[0]
+        # the tightest safe big M per year: |BKR| without projects plus what any plan can move it
+        big_m = np.minimum(np.abs(base) + reach, bk.big_m_kr) / MKR + 1.0
+        r1, c1, v1, shift = _term_entries(problem, bk.terms, fin, fb.history)
+        r2, c2, v2, _ = _term_entries(problem, bk.effects, agg, None)
+        er, ec, ev = np.concatenate([r1, r2]), np.concatenate([c1, c2]), np.concatenate([v1, v2])
+        const = np.asarray(bk.constant, float) / MKR + shift  # BKR = expr + const
+        # years in which no plan can make a deficit need no binary
+        lowest = base - reach
+        can_fall = lowest < 0
+        d = m.add_variables(f"balanskrav:{k}:deficit", lower=0.0, upper=np.where(can_fall, big_m, 0.0),
+                            size=t_count)
+        z = m.add_variables(f"balanskrav:{k}:is_deficit", lower=0.0, upper=np.where(can_fall, 1.0, 0.0),
+                            integer=True, size=t_count)
+        u = m.add_variables(f"balanskrav:{k}:unrestored", lower=0.0, upper=INF, size=t_count)
+        m.add_constraints(f"balanskrav:{k}:deficit_lower", rows=np.concatenate([tt, er]),
+                          cols=np.concatenate([d.index(), ec]), vals=np.concatenate([np.ones(t_count), ev]),
+                          lower=-const, size=t_count)
+        m.add_constraints(f"balanskrav:{k}:deficit_if", rows=np.concatenate([tt, tt]),
+                          cols=np.concatenate([d.index(), z.index()]),
+                          vals=np.concatenate([np.ones(t_count), -big_m]),
+                          upper=np.zeros(t_count), size=t_count)
+        m.add_constraints(f"balanskrav:{k}:deficit_upper", rows=np.concatenate([tt, tt, er]),
+                          cols=np.concatenate([d.index(), z.index(), ec]),
+                          vals=np.concatenate([np.ones(t_count), big_m, ev]),
+                          upper=big_m - const, size=t_count)
+        m.add_constraints(f"balanskrav:{k}:unrestored", rows=np.concatenate([tt, tt[1:], er]),
+                          cols=np.concatenate([u.index(), u.index(tt[:-1]), ec]),
+                          vals=np.concatenate([np.ones(t_count), -np.ones(t_count - 1), ev]),
+                          lower=-const, size=t_count)
+        # valid: this year's deficit is part of the unrestored deficits (tightens the LP)
+        m.add_constraints(f"balanskrav:{k}:deficit_in_stock", rows=np.concatenate([tt, tt]),
+                          cols=np.concatenate([d.index(), u.index()]),
+                          vals=np.concatenate([np.ones(t_count), -np.ones(t_count)]), upper=np.zeros(t_count),
+                          size=t_count)
+        years = np.flatnonzero(bk.mask)
+        if not years.size:
+            continue
+        local = np.full(t_count, -1)
+        local[years] = np.arange(len(years))
+        rows_l: list[IntArray] = []
+        cols_l: list[IntArray] = []
+        vals_l: list[FloatArray] = []
+        for lag in range(3):
+            t = years[years - lag >= 0]
+            rows_l.append(local[t])
+            cols_l.append(d.index(t - lag))
+            vals_l.append(np.ones(len(t)))
+        rows_l.append(local[years])
+        cols_l.append(u.index(years))
+        vals_l.append(-np.ones(len(years)))
+        _add_limit_rows(bm, f"target:{bk.target_id}:balanskrav{k}", "target", bk.target_id, "balanskrav", bk.label,
+                        "ge", np.concatenate(rows_l), np.concatenate(cols_l), np.concatenate(vals_l),
+                        np.zeros(len(years)), years, "kr", MKR, bm.violation_penalty)
+
+
+def default_violation_penalty(problem: OptimizationProblem) -> float:
+    """100 × the best value per Mkr of any column's largest yearly outlay (points per Mkr), at least 1."""
+    if problem.n_columns == 0:
+        return 1.0
+    peak = np.asarray(abs(problem.invest_real).max(axis=1).todense()).ravel() / MKR
+    worth = problem.value + problem.debt_relief_kr / problem.kr_per_point
+    ratio = np.where(peak > 1e-9, np.abs(worth) / np.maximum(peak, 1e-9), np.abs(worth))
+    return float(max(1.0, 100.0 * ratio.max(initial=0.0)))
+
+
+def do_nothing_unmet_points(problem: OptimizationProblem, options: ModelOptions) -> float:
+    """Penalty (points) of the unmet places if no project is done: the objective's reference level."""
+    cb = problem.capacity
+    if cb is None or cb.n_demand == 0:
+        return 0.0
+    empty = replace(problem, finance=None)
+    keep = np.zeros(problem.n_columns, dtype=bool)
+    lm = LinearModel()
+    bm = BuiltModel(empty, ModelOptions(elastic=True, distance_penalty=0.0), lm, VarBlock("x", 0, 0),
+                    violation_penalty=1.0)
+    bm.x = lm.add_variables("x", lower=0.0, upper=np.where(keep, 1.0, 0.0), cost=0.0,
+                            size=problem.n_columns)
+    res = define_capacity(bm)
+    assert res is not None
+    h = lm.to_highs(sense="max", relax=True)
+    h.run()
+    sol = np.asarray(h.getSolution().col_value)
+    unmet = res[1]
+    pen = cb.unmet_penalty_kr * problem.discount / problem.kr_per_point
+    return float(np.tile(pen, cb.n_demand) @ sol[unmet.start:unmet.stop])
+
+
+def create_model(problem: OptimizationProblem, options: ModelOptions | None = None) -> BuiltModel:
+    """Build the whole MILP (see the module docstring for the formulation)."""
+    options = options or ModelOptions()
+    lm = LinearModel()
+    bm = BuiltModel(problem, options, lm, VarBlock("x", 0, 0))
+    bm.violation_penalty = (options.violation_penalty if options.violation_penalty is not None
+                            else default_violation_penalty(problem))
+    bm.x = define_start_variables(lm, problem, 1.0)
+    define_start_once(lm, problem, bm.x)
+    define_dependencies(lm, problem, bm.x)
+    define_exclusive_groups(lm, problem, bm.x)
+    define_ceilings(bm)
+    define_capacity(bm)
+    if problem.finance is not None:
+        agg = define_project_aggregates(lm, problem, bm.x, operating_index=problem.operating_index)
+        fin = define_financial_block(bm, agg)
+        define_financial_targets(bm, fin, agg)
+        define_balanskrav(bm, fin, agg)
+    bm.do_nothing_unmet_points = do_nothing_unmet_points(problem, options)
+    lm.offset = bm.do_nothing_unmet_points
+    return bm

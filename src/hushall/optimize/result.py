@@ -1,0 +1,135 @@
+"""The optimiser's answer: the plan, how good it is provably, what it achieves, and why."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+def _num(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, pd.DataFrame):
+        return [{str(k): _plain(x) for k, x in r.items()} for r in v.to_dict("records")]
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return _num(v)
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, np.ndarray):
+        return [_plain(x) for x in v.tolist()]
+    return str(v)
+
+
+#: Result statuses.
+STATUSES = {
+    "optimal": "Bästa möjliga plan (inom angivet gap).",
+    "feasible": "En plan som uppfyller alla mål och tak; tidsgränsen nåddes innan gapet stängdes.",
+    "targets_infeasible": "Ingen plan uppfyller alla mål och tak. Planen nedan bryter dem så lite som möjligt.",
+    "no_solution": "Ingen plan hittades inom tidsgränsen.",
+}
+
+
+@dataclass
+class OptimizationResult:
+    """The optimised plan.
+
+    ``objective`` is the plan's net benefit in points (weighted criteria value discounted, plus the
+    maintenance-debt and unmet-places penalties it avoids compared with doing nothing, minus any violation
+    penalty); ``bound`` is the best bound proven (no plan can score higher), ``gap = (bound − objective) /
+    |objective|``. ``kr_per_point`` converts points to kronor.
+    """
+
+    status: str
+    solver_status: str
+    objective: float
+    bound: float
+    gap: float
+    schedule: pd.DataFrame
+    value_by_criterion: dict[str, float]
+    weights: dict[str, float]
+    weights_source: str
+    objective_parts: dict[str, float]
+    kr_per_point: float
+    targets: pd.DataFrame
+    violations: list[dict[str, Any]]
+    explanations: dict[str, Any]
+    ranking_objective: float | None = None
+    ranking: dict[str, Any] | None = None
+    finance: pd.DataFrame | None = None
+    places: pd.DataFrame | None = None
+    lp_bound: float | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+    unschedulable: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def schedule_dict(self) -> dict[str, int]:
+        """Project id → start year (what :func:`hushall.finance.forecast` takes)."""
+        return {str(p): int(y) for p, y in zip(self.schedule["project"], self.schedule["start_year"], strict=True)}
+
+    @property
+    def value_gain_over_ranking(self) -> float | None:
+        """Relative gain of the optimised plan's net benefit over the ranking list's (both without violation
+        penalties; which targets the list breaks is in ``ranking["violations"]``)."""
+        if self.ranking_objective is None or not self.ranking_objective:
+            return None
+        return (self.objective - self.ranking_objective) / abs(self.ranking_objective)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Plain Python types only (``json.dumps`` works; NaN and ±inf become ``None``)."""
+        fin = None
+        if self.finance is not None:
+            fin = {"years": [int(y) for y in self.finance.index],
+                   **{str(c): [_num(v) for v in self.finance[c]] for c in self.finance.columns}}
+        places = None
+        if self.places is not None:
+            by = self.places.groupby(["service", "year"], sort=True)[["demand", "unmet"]].sum().reset_index()
+            places = _plain(by)
+        return {
+            "status": self.status,
+            "message": self.message,
+            "solver_status": self.solver_status,
+            "objective": _num(self.objective),
+            "bound": _num(self.bound),
+            "gap": _num(self.gap),
+            "lp_bound": _num(self.lp_bound),
+            "kr_per_point": _num(self.kr_per_point),
+            "schedule": _plain(self.schedule),
+            "value_by_criterion": _plain(self.value_by_criterion),
+            "weights": _plain(self.weights),
+            "weights_source": self.weights_source,
+            "objective_parts": _plain(self.objective_parts),
+            "ranking_objective": _num(self.ranking_objective),
+            "value_gain_over_ranking": _num(self.value_gain_over_ranking),
+            "ranking": _plain(self.ranking),
+            "targets": _plain(self.targets.drop(columns=["block"], errors="ignore")),
+            "violations": _plain(self.violations),
+            "explanations": _plain(self.explanations),
+            "finance": fin,
+            "places": places,
+            "timings": _plain(self.timings),
+            "sizes": _plain(self.sizes),
+            "unschedulable": list(self.unschedulable),
+        }

@@ -1,0 +1,505 @@
+"""Solving the investment-plan MILP with HiGHS and writing the solution back.
+
+:func:`solve_model` runs three steps:
+
+1. the LP relaxation (its optimum is an upper bound on any plan's value; its duals price the targets);
+2. a warm start: the LP solution rounded greedily, keeping every relation, ceiling and target
+   (:func:`round_greedily`), handed to HiGHS with ``setSolution``;
+3. branch and bound with the time limit and relative gap asked for, reporting progress through a callback.
+
+:func:`assign_solution` then fixes the chosen binaries and solves the remaining LP so that borrowing is the
+least that keeps cash at its floor — the financial model's borrowing rule — and places go to the nearest
+facility with room.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+
+from hushall.optimize.linear import highs_from_arrays
+from hushall.optimize.model import MKR, BuiltModel
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass
+class Progress:
+    """One progress report of a solve."""
+
+    phase: str  # "lp", "warm_start", "mip", "done"
+    elapsed_s: float
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    nodes: int | None = None
+    message: str = ""
+
+    def line(self) -> str:
+        parts = [f"[{self.elapsed_s:7.1f} s] {self.phase:<10}"]
+        if self.objective is not None and np.isfinite(self.objective):
+            parts.append(f"plan {self.objective:,.3f}".replace(",", " "))
+        if self.bound is not None and np.isfinite(self.bound):
+            parts.append(f"gräns {self.bound:,.3f}".replace(",", " "))
+        if self.gap is not None and np.isfinite(self.gap):
+            parts.append(f"gap {100 * self.gap:.3f} %")
+        if self.nodes is not None:
+            parts.append(f"noder {self.nodes}")
+        if self.message:
+            parts.append(self.message)
+        return "  ".join(parts)
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def stderr_progress(every_s: float = 2.0) -> ProgressFn:
+    """A progress function printing a summary line to stderr at most every ``every_s`` seconds (phase changes
+    and the final line are always printed)."""
+    last: dict[str, float] = {"t": -1e9}
+    phase: dict[str, str] = {"name": ""}
+
+    def report(p: Progress) -> None:
+        if p.phase != phase["name"] or p.phase == "done" or p.elapsed_s - last["t"] >= every_s:
+            print(p.line(), file=sys.stderr, flush=True)
+            last["t"] = p.elapsed_s
+            phase["name"] = p.phase
+
+    return report
+
+
+@dataclass
+class SolveOutcome:
+    """What the solver found: the plan (0/1 per column), objective, best bound and gap."""
+
+    model_status: str
+    x: FloatArray | None
+    objective: float
+    bound: float
+    gap: float
+    lp_bound: float
+    lp_x: FloatArray | None
+    lp_row_dual: FloatArray | None
+    lp_solution: FloatArray | None
+    warm_start_objective: float | None
+    runtime_s: float
+    lp_time_s: float
+    nodes: int
+    history: list[Progress] = field(default_factory=list)
+
+    @property
+    def has_solution(self) -> bool:
+        return self.x is not None
+
+
+def _objective(arr: dict[str, Any], solution: FloatArray, offset: float) -> float:
+    return float(arr["cost"] @ solution + offset)
+
+
+def solve_lp_relaxation(bm: BuiltModel, arr: dict[str, Any], time_limit: float) -> tuple[str, FloatArray | None,
+                                                                                       FloatArray | None, float]:
+    """The LP relaxation: status, primal solution, row duals and objective (column duals, the reduced costs,
+    are kept on ``bm.lp_reduced_costs``)."""
+    h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset, relax=True,
+                          options={"time_limit": float(max(time_limit, 1.0))})
+    h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return status, None, None, float("inf")
+    sol = h.getSolution()
+    bm.lp_reduced_costs = np.asarray(sol.col_dual)
+    return status, np.asarray(sol.col_value), np.asarray(sol.row_dual), float(h.getInfo().objective_function_value)
+
+
+def solve_model(
+    bm: BuiltModel,
+    time_limit: float = 60.0,
+    mip_gap: float = 1e-3,
+    progress: ProgressFn | None = None,
+    warm_start: bool = True,
+    log: bool = False,
+    random_seed: int = 0,
+    options: dict[str, Any] | None = None,
+    skip_if_lp_violates: bool = False,
+    neighbourhood_share: float = 1.0,
+) -> SolveOutcome:
+    """Solve the MILP: LP relaxation, greedy warm start, branch and bound.
+
+    Models with more than :data:`LARGE_MODEL_COLUMNS` columns are improved by sub-MIPs around the plan
+    (:func:`improve_in_neighbourhoods`) for ``neighbourhood_share`` of the time, then (when that is below 1)
+    by branch and bound on the whole model. With ``skip_if_lp_violates`` the branch and bound is skipped when already the LP relaxation needs slack on a
+    target or ceiling (then no plan meets them all; the caller minimises the violation instead) and the
+    outcome carries the warm start with status ``"LP relaxation violates targets"``.
+
+    Parameters
+    ----------
+    time_limit
+        Seconds for the whole solve (LP, warm start and branch and bound).
+    mip_gap
+        Relative gap at which to stop: ``(bound - objective) / |objective|``.
+    progress
+        Called with a :class:`Progress` at each phase and, during branch and bound, at each improved plan and
+        periodically (``stderr_progress()`` prints them).
+    """
+    t0 = time.perf_counter()
+    history: list[Progress] = []
+
+    def emit(p: Progress) -> None:
+        history.append(p)
+        if progress is not None:
+            progress(p)
+
+    arr = bm.lm.arrays()
+    x_slice = slice(bm.x.start, bm.x.stop)
+    emit(Progress("lp", time.perf_counter() - t0, message="LP-relaxation"))
+    lp_status, lp_sol, lp_dual, lp_obj = solve_lp_relaxation(bm, arr, time_limit)
+    lp_time = time.perf_counter() - t0
+    emit(Progress("lp", lp_time, bound=lp_obj, message=lp_status))
+    x0 = None
+    if warm_start and lp_sol is not None:
+        from hushall.optimize.warmstart import round_greedily
+
+        x0 = round_greedily(bm, lp_sol[x_slice])
+        emit(Progress("warm_start", time.perf_counter() - t0, message=f"{int(x0.sum())} projekt valda"))
+    incumbent, inc_obj, first_obj = x0, float("-inf"), None
+    inc_solution = None
+    if x0 is not None and lp_sol is not None:
+        # the warm start may already be within the gap of the LP bound: then it is proven good enough
+        pv0 = assign_solution(bm, x0, tight=False)
+        if pv0.status == "Optimal":
+            inc_obj = first_obj = pv0.objective
+            inc_solution = pv0.solution
+            g0 = _gap(inc_obj, lp_obj)
+            emit(Progress("warm_start", time.perf_counter() - t0, objective=inc_obj, bound=lp_obj, gap=g0,
+                          message="startplan utvärderad"))
+            if g0 <= mip_gap and _slack_total(bm, pv0.solution) <= 1e-9:
+                return _finish(bm, emit, t0, "Optimal within gap (LP bound)", x0, inc_obj, lp_obj, lp_obj, lp_sol,
+                               lp_dual, first_obj, lp_time, 0, history)
+    if skip_if_lp_violates and lp_sol is not None and x0 is not None and _slack_total(bm, lp_sol) > 1e-6:
+        runtime = time.perf_counter() - t0
+        status = "LP relaxation violates targets"
+        emit(Progress("done", runtime, bound=lp_obj, message=status))
+        return SolveOutcome(status, x0, float("-inf"), lp_obj, float("inf"), lp_obj, lp_sol[x_slice], lp_dual,
+                            lp_sol, None, runtime, lp_time, 0, history)
+    mip_options = {"random_seed": int(random_seed), **(options or {})}
+    if (incumbent is not None and lp_sol is not None and bm.problem.n_columns > LARGE_MODEL_COLUMNS
+            and np.isfinite(inc_obj)):
+        # Large models: HiGHS's root node on the whole model is slow, so improve the plan first by solving
+        # small sub-MIPs (the projects the LP is unsure about free, the others fixed as in the plan).
+        budget = t0 + neighbourhood_share * time_limit
+        incumbent, inc_obj = improve_in_neighbourhoods(bm, arr, incumbent, inc_obj, lp_sol[x_slice], lp_obj,
+                                                       deadline=budget, mip_gap=mip_gap, emit=emit, t0=t0,
+                                                       options=mip_options, solution=inc_solution)
+        g = _gap(inc_obj, lp_obj)
+        # branch and bound on the whole large model rarely pays within the limit (its root node alone is long
+        # and not always interruptible), so it is only tried when asked for (neighbourhood_share < 1)
+        if g <= mip_gap or neighbourhood_share >= 1.0 or time.perf_counter() >= t0 + time_limit - 0.5:
+            status = "Optimal within gap (LP bound)" if g <= mip_gap else "Time limit reached"
+            return _finish(bm, emit, t0, status, incumbent, inc_obj, lp_obj, lp_obj, lp_sol, lp_dual, first_obj,
+                           lp_time, 0, history)
+    remaining = max(time_limit - (time.perf_counter() - t0), 0.5)
+    mip = run_mip(bm, arr, time_limit=remaining, mip_gap=mip_gap, x_start=incumbent,
+                  emit=emit if progress else None, t0=t0, log=log, options=mip_options)
+    x_best, obj_best = mip.x, mip.objective
+    if incumbent is not None and (x_best is None or obj_best < inc_obj - 1e-9) and np.isfinite(inc_obj):
+        x_best, obj_best = incumbent, inc_obj
+    bound = mip.bound
+    if lp_sol is not None:
+        bound = min(bound, lp_obj) if np.isfinite(bound) else lp_obj
+    return _finish(bm, emit, t0, mip.status, x_best, obj_best, bound, lp_obj, lp_sol, lp_dual,
+                   first_obj if first_obj is not None else mip.first_objective, lp_time, mip.nodes, history)
+
+
+#: Above this many columns, sub-MIPs improve the plan before (or instead of) branch and bound on the whole model.
+LARGE_MODEL_COLUMNS = 20000
+
+
+def _slack_total(bm: BuiltModel, solution: FloatArray) -> float:
+    return sum(float(np.sum(solution[blk.start:blk.stop])) for name, blk in bm.lm.variables.items()
+               if name.startswith("slack:") or name == "capacity_below_zero")
+
+
+def _finish(bm: BuiltModel, emit: ProgressFn, t0: float, status: str, x: FloatArray | None, objective: float,
+            bound: float, lp_obj: float, lp_sol: FloatArray | None, lp_dual: FloatArray | None,
+            first_obj: float | None, lp_time: float, nodes: int, history: list[Progress]) -> SolveOutcome:
+    gap = _gap(objective, bound)
+    runtime = time.perf_counter() - t0
+    emit(Progress("done", runtime, objective=objective, bound=bound, gap=gap, nodes=nodes, message=status))
+    lp_x = None if lp_sol is None else lp_sol[bm.x.start:bm.x.stop]
+    return SolveOutcome(status, x, objective, bound, gap, lp_obj, lp_x, lp_dual, lp_sol, first_obj, runtime, lp_time,
+                        nodes, history)
+
+
+def improve_in_neighbourhoods(
+    bm: BuiltModel,
+    arr: dict[str, Any],
+    x: FloatArray,
+    objective: float,
+    lp_x: FloatArray,
+    lp_bound: float,
+    *,
+    deadline: float,
+    mip_gap: float,
+    emit: ProgressFn,
+    t0: float,
+    options: dict[str, Any] | None = None,
+    first_size: int = 150,
+    solution: FloatArray | None = None,
+) -> tuple[FloatArray, float]:
+    """Improve a plan by sub-MIPs around it (LP-guided neighbourhood search, as RINS).
+
+    Each round frees the projects the LP relaxation is unsure about — fractional in the LP, or chosen
+    differently by the LP and the plan — plus those whose best start year has the smallest reduced cost, keeps
+    every other project as in the plan, and solves that small MIP from the plan. Places are re-routed only for
+    the districts that can reach a facility a free project changes; elsewhere they stay as in the plan (still a
+    feasible restriction). A round that finds nothing better doubles the neighbourhood. The bound stays the LP
+    relaxation's; the gap reported is against it.
+    """
+    p = bm.problem
+    rc = getattr(bm, "lp_reduced_costs", None)
+    red = np.abs(rc[bm.x.start:bm.x.stop]) if rc is not None else np.zeros(p.n_columns)
+    mass = np.bincount(p.col_project, weights=lp_x, minlength=p.n_projects)
+    best_red = np.full(p.n_projects, np.inf)
+    np.minimum.at(best_red, p.col_project, red)
+    size = first_size
+    rng = np.random.default_rng(0)
+    while time.perf_counter() < deadline - 0.2 and _gap(objective, lp_bound) > mip_gap:
+        chosen = np.bincount(p.col_project, weights=x, minlength=p.n_projects)
+        lp_pref = np.zeros(p.n_projects)
+        np.maximum.at(lp_pref, p.col_project, lp_x)
+        unsure = ((mass > 1e-6) & (mass < 1 - 1e-6)) | ((lp_pref < 1 - 1e-6) & (chosen > 0.5))
+        unsure |= (mass > 0.5) & (chosen < 0.5)
+        if p.capacity is not None:
+            unsure |= (p.capacity.project_places != 0) & ((mass > 1e-6) | (chosen > 0.5))
+        free = np.zeros(p.n_projects, dtype=bool)
+        idx = np.flatnonzero(unsure)
+        if idx.size > size:
+            idx = rng.choice(idx, size=size, replace=False)
+        free[idx] = True
+        extra = max(size - int(free.sum()), size // 3)
+        near = np.argsort(best_red + rng.random(p.n_projects) * 1e-9, kind="stable")
+        near = near[~free[near]][:extra]
+        free[near] = True
+        # partners of free projects stay consistent: free them too
+        g = p.exclusive_group
+        free |= (g >= 0) & np.isin(g, g[free & (g >= 0)])
+        free[p.depends_on[free & (p.depends_on >= 0)]] = True
+        free |= (p.depends_on >= 0) & free[np.maximum(p.depends_on, 0)]
+        lo = arr["col_lower"].copy()
+        up = arr["col_upper"].copy()
+        fixed_cols = ~free[p.col_project]
+        xs = slice(bm.x.start, bm.x.stop)
+        lo_x, up_x = lo[xs], up[xs]
+        lo_x[fixed_cols] = x[fixed_cols]
+        up_x[fixed_cols] = x[fixed_cols]
+        cb = p.capacity
+        if solution is not None and cb is not None and "flow" in bm.lm.variables:
+            t_count = p.n_years
+            moving = np.zeros(cb.n_nodes, dtype=bool)
+            sel = free & (cb.project_node >= 0) & (cb.project_places != 0)
+            moving[cb.project_node[sel]] = True
+            touched = np.zeros(cb.n_demand, dtype=bool)
+            touched[cb.arc_demand[moving[cb.arc_node]]] = True
+            fl, un = bm.lm.variables["flow"], bm.lm.variables["unmet"]
+            keep_arc = ~touched[cb.arc_demand]
+            fi = fl.start + (np.flatnonzero(keep_arc)[:, None] * t_count + np.arange(t_count)).ravel()
+            ui = un.start + (np.flatnonzero(~touched)[:, None] * t_count + np.arange(t_count)).ravel()
+            for idx_fix in (fi, ui):
+                lo[idx_fix] = solution[idx_fix]
+                up[idx_fix] = solution[idx_fix]
+        remaining = deadline - time.perf_counter()
+        run = run_mip(bm, {**arr, "col_lower": lo, "col_upper": up}, time_limit=max(min(remaining, 30.0), 0.2),
+                      mip_gap=mip_gap / 4, x_start=x, emit=None, t0=t0, options=options,
+                      log=bool(getattr(bm, "debug_log", False)))
+        improved = run.x is not None and run.objective > objective + 1e-9
+        if improved:
+            x, objective = run.x, run.objective  # type: ignore[assignment]
+            solution = run.solution
+        emit(Progress("neighbourhood", time.perf_counter() - t0, objective=objective, bound=lp_bound,
+                      gap=_gap(objective, lp_bound),
+                      message=f"{int(free.sum())} projekt fria" + (", bättre plan" if improved else "")))
+        if not improved:
+            size *= 2
+            if size > 8 * p.n_projects:
+                break
+    return x, objective
+
+
+@dataclass
+class MipRun:
+    status: str
+    x: FloatArray | None
+    objective: float
+    bound: float
+    nodes: int
+    first_objective: float | None
+    solution: FloatArray | None
+
+
+def run_mip(
+    bm: BuiltModel,
+    arr: dict[str, Any],
+    *,
+    time_limit: float,
+    mip_gap: float,
+    x_start: FloatArray | None = None,
+    emit: ProgressFn | None = None,
+    t0: float | None = None,
+    log: bool = False,
+    options: dict[str, Any] | None = None,
+    offset: float | None = None,
+) -> MipRun:
+    """One branch-and-bound run of HiGHS on the arrays ``arr`` (the model's, or a modified copy), started from
+    the plan ``x_start`` when given, reporting progress to ``emit``."""
+    t0 = time.perf_counter() if t0 is None else t0
+    h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset if offset is None else offset, log=log,
+                          options={"time_limit": float(max(time_limit, 0.05)), "mip_rel_gap": float(mip_gap),
+                                   **(options or {})})
+    if x_start is not None:
+        from hushall.optimize.warmstart import integer_values
+
+        # every integer variable is given; HiGHS completes the continuous part by one LP
+        idx, val = integer_values(bm, x_start)
+        h.setSolution(len(idx), idx.astype(np.int32), val.astype(np.float64))
+    last = {"t": -1e9}
+    first: list[float] = []
+    deadline = time.perf_counter() + float(max(time_limit, 0.05)) + 0.5
+
+    def on_interrupt(e: Any) -> None:
+        # HiGHS's own time limit is not checked inside every phase (root LP): stop at the deadline
+        if time.perf_counter() > deadline:
+            e.interrupt()
+
+    def on_event(e: Any) -> None:
+        on_interrupt(e)
+        now = time.perf_counter() - t0
+        improving = e.callback_type == highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
+        out = e.data_out
+        if improving and not first:
+            first.append(float(out.objective_function_value))
+        if emit is None or e.callback_type == highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt or (
+                not improving and now - last["t"] < 1.0):
+            return
+        last["t"] = now
+        emit(Progress("mip", now, objective=float(out.mip_primal_bound), bound=float(out.mip_dual_bound),
+                      gap=float(out.mip_gap), nodes=int(out.mip_node_count),
+                      message="ny bättre plan" if improving else ""))
+
+    h.cbMipImprovingSolution.subscribe(on_event)
+    h.cbMipInterrupt.subscribe(on_event)
+    h.cbSimplexInterrupt.subscribe(on_interrupt)
+    h.run()
+    info = h.getInfo()
+    status = h.modelStatusToString(h.getModelStatus())
+    x = None
+    sol = None
+    objective = float("-inf")
+    if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
+        sol = np.asarray(h.getSolution().col_value)
+        x = np.round(sol[bm.x.start:bm.x.stop])
+        objective = float(info.objective_function_value)
+    h.cbMipImprovingSolution.unsubscribe(on_event)
+    h.cbMipInterrupt.unsubscribe(on_event)
+    h.cbSimplexInterrupt.unsubscribe(on_interrupt)
+    return MipRun(status, x, objective, float(info.mip_dual_bound), int(info.mip_node_count),
+                  first[0] if first else None, sol)
+
+
+def _gap(objective: float, bound: float) -> float:
+    """Relative gap ``(bound - objective) / max(|objective|, 1e-9)``; ``inf`` without a plan."""
+    if not np.isfinite(objective) or not np.isfinite(bound):
+        return float("inf")
+    return float(max(bound - objective, 0.0) / max(abs(objective), 1e-9))
+
+
+#: Constraint blocks over the binaries only: the relations between projects.
+RELATION_BLOCKS: tuple[str, ...] = ("start_once", "depends_on", "exclusive")
+
+
+@dataclass
+class PlanValues:
+    """The write-back of one plan: every variable's value, every row's activity and the objective."""
+
+    x: FloatArray
+    solution: FloatArray
+    row_activity: FloatArray
+    objective: float
+    status: str
+
+
+def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanValues:
+    """Fix the plan's binaries and solve the LP that remains.
+
+    Borrowing is minimised (it is the financial model's rule: borrow only what keeps cash at the floor), places
+    go to the nearest facility with room, and the targets' slack shows what the plan violates (zero when it
+    meets every target). Works for any plan, also one that breaks targets (the ranking baseline).
+    """
+    arr = dict(bm.lm.arrays())
+    lo = arr["col_lower"].copy()
+    up = arr["col_upper"].copy()
+    xs = slice(bm.x.start, bm.x.stop)
+    lo[xs] = x
+    up[xs] = x
+    cost = arr["cost"].copy()
+    if "fin:borrowing" in bm.lm.variables:
+        b = bm.lm.variables["fin:borrowing"]
+        # well above the tie-breakers: borrowing is the least possible given the plan (more borrowing never
+        # helps a target, so this does not trade against the targets' slack)
+        cost[b.start:b.stop] = -1.0
+    # rows over the binaries alone (relations) cannot change once they are fixed: free them, so that any plan
+    # — also one breaking a relation — can be evaluated; the caller reports such breaks from the row activity
+    rl, ru = arr["row_lower"].copy(), arr["row_upper"].copy()
+    for name in RELATION_BLOCKS:
+        blk = bm.lm.constraints.get(name)
+        if blk is not None:
+            rl[blk.start:blk.stop] = -np.inf
+            ru[blk.start:blk.stop] = np.inf
+    arr.update(col_lower=lo, col_upper=up, cost=cost, row_lower=rl, row_upper=ru)
+    opts = {"primal_feasibility_tolerance": 1e-9, "dual_feasibility_tolerance": 1e-9} if tight else {}
+    h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset, relax=True, options={"solver": "simplex", **opts})
+    h.run()
+    status = h.modelStatusToString(h.getModelStatus())
+    sol = h.getSolution()
+    solution = np.asarray(sol.col_value)
+    # the objective with the original costs (the borrowing term as in the MILP)
+    objective = _objective(bm.lm.arrays(), solution, bm.lm.offset)
+    return PlanValues(np.asarray(x, float), solution, np.asarray(sol.row_value), objective, status)
+
+
+def x_objective_parts(bm: BuiltModel, pv: PlanValues) -> dict[str, float]:
+    """The objective split into its parts (points)."""
+    p = bm.problem
+    x = pv.x
+    parts = {
+        "value": float(p.value @ x),
+        "maintenance_debt_avoided": float(p.debt_relief_kr @ x / p.kr_per_point),
+        "unmet_places_penalty": 0.0,
+        "do_nothing_unmet_places_penalty": bm.do_nothing_unmet_points,
+        "violation_penalty": 0.0,
+        "tie_breakers": 0.0,
+    }
+    arr = bm.lm.arrays()
+    cost = arr["cost"]
+    if "unmet" in bm.lm.variables:
+        u = bm.lm.variables["unmet"]
+        parts["unmet_places_penalty"] = float(-(cost[u.start:u.stop] @ pv.solution[u.start:u.stop]))
+    slack_total = 0.0
+    for name, blk in bm.lm.variables.items():
+        if name.startswith("slack:") or name == "capacity_below_zero":
+            slack_total += float(-(cost[blk.start:blk.stop] @ pv.solution[blk.start:blk.stop]))
+    parts["violation_penalty"] = slack_total
+    parts["tie_breakers"] = pv.objective - (parts["value"] + parts["maintenance_debt_avoided"]
+                                            - parts["unmet_places_penalty"] + bm.do_nothing_unmet_points
+                                            - slack_total)
+    return parts
+
+
+def mkr(x: float) -> float:
+    return x / MKR
