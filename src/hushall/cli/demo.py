@@ -6,6 +6,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+#: The demo's optimisation: a time limit and an explanation budget that keep the whole demo near a minute.
+DEMO_TIME_LIMIT_S = 30.0
+DEMO_EXPLAIN_S = 10.0
+#: Futures in the demo's Monte Carlo (a fraction of a second; ``hushall scenarios --montecarlo`` for more).
+DEMO_DRAWS = 5000
+
 
 def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     """Run every stage on the example and write the outputs under ``out``; return the files written."""
@@ -26,7 +32,7 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
 
     frames, _ = validate_workbook(read_raw(example_path()))
     files.append(write_template(out / "exempelkommun.xlsx", frames))
-    say("1/3 Behovsanalys …")
+    say("1/5 Behovsanalys …")
     needs = analyse_needs(data)
     say(needs_summary(needs, data))
     files += write_needs_outputs(needs, data, out / "behov")
@@ -35,14 +41,30 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     from hushall.projects import ProjectCatalog, Schedule
     from hushall.reports.forecast import forecast_summary, write_forecast_outputs
 
-    say("\n2/3 Långtidsprognos med de beslutade projekten …")
+    say("\n2/5 Långtidsprognos med de beslutade projekten …")
     fc = forecast(data, Schedule.committed(ProjectCatalog.from_data(data)))
     say(forecast_summary(fc, data))
     files += write_forecast_outputs(fc, data, out / "prognos")
+    from hushall.cli.optimize_commands import run_optimization
+    from hushall.reports.optimization import optimization_summary, write_optimization_outputs
+
+    say("\n3/5 Optimering: den bästa planen inom målen, jämförd med rangordning efter nytta per krona …")
+    plan = run_optimization(data, time_limit=DEMO_TIME_LIMIT_S, explain_s=DEMO_EXPLAIN_S, say=say)
+    say(optimization_summary(plan))
+    files += write_optimization_outputs(plan, out / "optimering")
+
+    from hushall.reports.risk_charts import montecarlo_text, write_risk_outputs
+    from hushall.scenarios import simulate
+
+    say(f"\n4/5 Monte Carlo: den optimerade planen i {DEMO_DRAWS:,} möjliga framtider …".replace(",", "\u00a0"))
+    mc = simulate(data, dict(plan.schedule), n_draws=DEMO_DRAWS, seed=1)
+    say(montecarlo_text(mc))
+    files += write_risk_outputs(out / "risk", None, mc, None)
+
     from hushall.cli.report_commands import write_report
 
-    say("\n3/3 Plandokument (PDF och Excel) …")
-    files += list(write_report(data, out / "plandokument", plan="beslutade", say=say))
+    say("\n5/5 Plandokument (PDF och Excel) för den optimerade planen …")
+    files += list(write_report(data, out / "plandokument", optimization=plan.result, say=say))
 
     from hushall.web import DEMO_HINT
 

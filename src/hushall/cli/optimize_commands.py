@@ -1,0 +1,74 @@
+"""``hushall optimize``: the best investment plan under every target, explained.
+
+Register in :mod:`hushall.cli.main` with ``cli.add_command(optimize)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input
+
+#: Defaults of the command line (the library's are in :func:`hushall.optimize.optimize`).
+DEFAULT_TIME_LIMIT_S = 60.0
+DEFAULT_GAP = 0.005
+#: Wall-clock budget of the explanations (re-solves with a target loosened or a project forced in).
+DEFAULT_EXPLAIN_S = 20.0
+
+
+def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap: float = DEFAULT_GAP,
+                     explain_s: float = DEFAULT_EXPLAIN_S, candidates: bool = False,
+                     say: Callable[[str], None] = info) -> Any:
+    """Optimise ``data`` with progress on stderr and describe the result (forecast of the plan, reasons).
+
+    Used by ``hushall optimize`` and ``hushall demo``; returns :class:`hushall.reports.optimization.OptimizedPlan`.
+    """
+    from hushall.optimize import optimize, stderr_progress
+    from hushall.reports.optimization import describe_optimization
+
+    say(f"Optimerar (tidsgräns {time_limit:g} s, gap {100 * gap:g} %, förklaringar högst {explain_s:g} s) …")
+    result = optimize(data, time_limit=time_limit, mip_gap=gap, progress=stderr_progress(),
+                      explain=explain_s > 0, candidates=candidates,
+                      explain_options={"total_time": explain_s, "max_projects": 12})
+    say(f"Klart: {result.message}")
+    return describe_optimization(data, result)
+
+
+@click.command("optimize")
+@input_options
+@click.option("--time-limit", type=click.FloatRange(min=1.0), default=DEFAULT_TIME_LIMIT_S, show_default=True,
+              help="Tidsgräns i sekunder för lösningen.")
+@click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), default=DEFAULT_GAP, show_default=True,
+              help="Sluta när planen bevisat ligger inom denna andel från det bästa möjliga (0,005 = 0,5 %).")
+@click.option("--explain-time", "explain_s", type=click.FloatRange(min=0.0), default=DEFAULT_EXPLAIN_S,
+              show_default=True, help="Sekunder för förklaringarna (0 = inga omräkningar).")
+@click.option("--candidates", is_flag=True,
+              help="Lägg till projekt som genereras ur behovsanalysen (förnyelser, kapacitet) till fliken Projekt.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              help="Mapp för plan.xlsx, CSV och diagram.")
+@handle_errors
+def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float, explain_s: float,
+             candidates: bool, as_json: bool, out: Path | None) -> None:
+    """Den bästa investeringsplanen inom målen för god ekonomisk hushållning, med förklaringar."""
+    data = load_input(path, use_example)
+    plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates)
+    from hushall.reports.optimization import optimization_summary, plan_check, write_optimization_outputs
+
+    if as_json:
+        doc = plan.result.to_json_dict()
+        check = plan_check(plan)
+        doc["forecast_check_max_diff_kr"] = float(check["största_skillnad_kr"].max()) if len(check) else None
+        emit_json(doc)
+    else:
+        click.echo(optimization_summary(plan))
+    if out is not None:
+        files = write_optimization_outputs(plan, out)
+        info(f"Skrev {len(files)} filer till {out}/")
+
+
+__all__ = ["optimize", "run_optimization"]

@@ -1,0 +1,376 @@
+"""Presentation of the optimised plan: terminal summary, Excel workbook, CSV files and charts.
+
+Every number comes from :func:`hushall.optimize.optimize` and from :func:`hushall.finance.forecast` of the plan it
+chose (the two agree to the krona; :func:`plan_check` shows it); this module selects, labels and draws. The
+per-project reasons in Swedish come from :func:`hushall.reports.document.plan_from_optimization`, so the terminal,
+the workbook and the plan document say the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from hushall.finance import Forecast, forecast
+from hushall.model import MunicipalityData
+from hushall.projects import ProjectCatalog, Schedule
+from hushall.reports.charts import _configure, save_chart
+from hushall.reports.document import PlanChoice, plan_from_optimization, year_ranges
+from hushall.reports.excel import write_tables_csv, write_tables_xlsx
+from hushall.reports.forecast import TARGET_LABELS, debt_chart, result_chart, soliditet_chart
+from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
+from hushall.reports.plan_charts import targets_chart
+from hushall.reports.plan_tables import (
+    PROJECT_TYPE_LABELS,
+    left_out_sheet,
+    plan_sheet,
+    project_investments,
+    target_rows,
+)
+
+#: Lines of the optimiser's finance table and the statement line of the forecast that must equal them.
+CHECKED_LINES: dict[str, tuple[str, str]] = {
+    "result": ("årets_resultat", "Årets resultat"),
+    "debt": ("långfristiga_skulder", "Långfristiga skulder"),
+    "cash": ("likvida_medel", "Likvida medel"),
+    "equity": ("eget_kapital", "Eget kapital"),
+    "fixed_assets": ("materiella_anläggningstillgångar", "Materiella anläggningstillgångar"),
+}
+
+#: The optimiser's project statuses in prose.
+STATUS_LABELS: dict[str, str] = {"utelämnat": "ej vald", "senarelagt": "senarelagd"}
+
+#: Criteria of sheet Mål in prose.
+CRITERION_LABELS: dict[str, str] = {
+    "lagkrav": "Lagkrav och säkerhet",
+    "kapacitet": "Kapacitetsbehov",
+    "skick": "Skick och underhållsskuld",
+    "energi": "Energi och klimat",
+    "beredskap": "Beredskap",
+    "politik": "Politisk prioritet",
+}
+
+
+@dataclass
+class OptimizedPlan:
+    """An optimiser result together with the forecast of its plan and the reasons in Swedish."""
+
+    result: Any
+    data: MunicipalityData
+    forecast: Forecast
+    choice: PlanChoice
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.choice.schedule
+
+
+def describe_optimization(data: MunicipalityData, result: Any) -> OptimizedPlan:
+    """Forecast the optimised plan and collect its reasons."""
+    choice = plan_from_optimization(data, result)
+    return OptimizedPlan(result=result, data=data, forecast=forecast(data, dict(choice.schedule)), choice=choice)
+
+
+def plan_check(plan: OptimizedPlan) -> pd.DataFrame:
+    """The optimiser's own financial figures against the forecast of its plan, per line: the largest
+    difference over the years in kr (0 means they agree to the krona)."""
+    fin = getattr(plan.result, "finance", None)
+    rows = []
+    if isinstance(fin, pd.DataFrame) and len(fin):
+        for var, (line, label) in CHECKED_LINES.items():
+            if var not in fin.columns:
+                continue
+            diff = np.abs(fin[var].to_numpy(dtype=float) - plan.forecast.statements[line])
+            rows.append({"rad": label, "största_skillnad_kr": float(np.max(diff)) if diff.size else 0.0})
+    return pd.DataFrame(rows, columns=["rad", "största_skillnad_kr"])
+
+
+# --- tables --------------------------------------------------------------------------------------------------
+
+
+def _num(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def facts_sheet(plan: OptimizedPlan) -> pd.DataFrame:
+    """Status, value, bound, gap and the comparison with the ranking list as label/value rows."""
+    facts = list(plan.choice.facts)
+    return pd.DataFrame(facts, columns=["uppgift", "värde"])
+
+
+def investment_by_category(plan: OptimizedPlan) -> pd.DataFrame:
+    """Outlay per year and project type (current prices), long format: ``år, kategori, belopp_kr``."""
+    data = plan.data
+    inv = project_investments(data, plan.schedule)
+    cat = ProjectCatalog.from_data(data)
+    types = {pid: PROJECT_TYPE_LABELS.get(cat.project_types[i], cat.project_types[i])
+             for i, pid in enumerate(cat.project_ids)}
+    if not len(inv):
+        return pd.DataFrame({"år": pd.Series(dtype=int), "kategori": pd.Series(dtype=str),
+                             "belopp_kr": pd.Series(dtype=float)})
+    inv = inv.assign(kategori=inv["project_id"].map(types))
+    out = inv.groupby(["year", "kategori"], sort=True)["amount_kr"].sum().reset_index()
+    return out.rename(columns={"year": "år", "amount_kr": "belopp_kr"})
+
+
+def binding_sheet(plan: OptimizedPlan) -> pd.DataFrame:
+    """Targets and ceilings with no room left in the plan, one row per target: the years they bind."""
+    targets = getattr(plan.result, "targets", None)
+    if not isinstance(targets, pd.DataFrame) or not len(targets) or "binding" not in targets:
+        return pd.DataFrame(columns=["mål_id", "mål", "bindande_år", "antal_år"])
+    b = targets[targets["binding"].astype(bool)]
+    rows = [{"mål_id": str(tid), "mål": str(g["label"].iloc[0]), "bindande_år": year_ranges(g["year"]),
+             "antal_år": len(g)} for tid, g in b.groupby("target_id", sort=True)]
+    return pd.DataFrame(rows, columns=["mål_id", "mål", "bindande_år", "antal_år"])
+
+
+def marginal_sheet(plan: OptimizedPlan) -> pd.DataFrame:
+    """What one more Mkr (or one more project in parallel) of room in a binding target is worth, in kr.
+
+    Two measures: the LP relaxation's shadow price (an estimate, valid for small changes) and, where the optimiser
+    re-solved the plan with the room widened, the value found then — a lower bound when that re-solve stopped at
+    its time limit.
+    """
+    records = (getattr(plan.result, "explanations", None) or {}).get("marginal_value") or []
+    rows = []
+    for r in records:
+        resolved = _num(r.get("resolved_value_kr"))
+        status = str(r.get("resolve_status", ""))
+        if resolved is None:
+            exact = "ej omräknat"
+        elif status.lower() == "optimal":
+            exact = "exakt"
+        else:
+            exact = "minst (tidsgränsen nåddes)"
+        rows.append({
+            "mål_id": str(r.get("target", "")), "år": int(r.get("year", 0)), "mål": str(r.get("label", "")),
+            "mer_utrymme": str(r.get("step", "")),
+            "värde_skuggpris_kr": _num(r.get("lp_value_kr")),
+            "värde_omräknat_kr": resolved,
+            "omräkning": exact,
+        })
+    return pd.DataFrame(rows, columns=["mål_id", "år", "mål", "mer_utrymme", "värde_skuggpris_kr",
+                                       "värde_omräknat_kr", "omräkning"])
+
+
+def project_reason_sheet(plan: OptimizedPlan) -> pd.DataFrame:
+    """Projects left out or postponed, with what forcing them in (earlier) would cost and break."""
+    records = (getattr(plan.result, "explanations", None) or {}).get("projects") or []
+    rows = []
+    for r in records:
+        breaks = r.get("breaks_if_added") or []
+        status = str(r.get("forced_status", ""))
+        cost = _num(r.get("cost_of_forcing_kr"))
+        rows.append({
+            "projekt_id": str(r.get("project", "")), "namn": str(r.get("name", "")),
+            "status": STATUS_LABELS.get(str(r.get("status", "")), str(r.get("status", ""))),
+            "tidigast_start": r.get("earliest_start"), "vald_start": r.get("chosen_start"),
+            "tvingad_start": r.get("forced_start"),
+            "kostnad_att_tvinga_in_kr": cost,
+            "omräkning": "" if cost is None else ("exakt" if status.lower() == "optimal"
+                                                  else "högst (tidsgränsen nåddes)"),
+            "bryter_mål_om_tillagt_oförändrat": "; ".join(
+                f"{b.get('target')} {b.get('year')} ({fmt_mkr(_num(b.get('violation')))})"
+                if b.get("unit") == "kr" else f"{b.get('target')} {b.get('year')}" for b in breaks),
+        })
+    return pd.DataFrame(rows, columns=["projekt_id", "namn", "status", "tidigast_start", "vald_start",
+                                       "tvingad_start", "kostnad_att_tvinga_in_kr", "omräkning",
+                                       "bryter_mål_om_tillagt_oförändrat"])
+
+
+def criteria_sheet(plan: OptimizedPlan) -> pd.DataFrame:
+    """The council's weights and the value the plan reaches per criterion."""
+    weights: Mapping[str, float] = getattr(plan.result, "weights", {}) or {}
+    values: Mapping[str, float] = getattr(plan.result, "value_by_criterion", {}) or {}
+    rows = [{"kriterium": CRITERION_LABELS.get(c, c), "vikt": float(w), "värde_poäng": float(values.get(c, 0.0))}
+            for c, w in weights.items()]
+    return pd.DataFrame(rows, columns=["kriterium", "vikt", "värde_poäng"])
+
+
+def optimization_sheets(plan: OptimizedPlan) -> dict[str, pd.DataFrame]:
+    """Every table of the optimised plan, sheet name → frame (Swedish headers, amounts in kr)."""
+    data = plan.data
+    inv = project_investments(data, plan.schedule)
+    sheets: dict[str, pd.DataFrame] = {
+        "Sammanfattning": facts_sheet(plan),
+        "Plan": plan_sheet(data, plan.schedule, inv, plan.choice.reasons_in),
+        "Ej valda": left_out_sheet(data, plan.schedule, plan.choice.reasons_out, plan.choice.default_reason_out),
+        "Investeringar per kategori": investment_by_category(plan).pivot_table(
+            index="år", columns="kategori", values="belopp_kr", aggfunc="sum", fill_value=0.0).reset_index()
+        if len(inv) else pd.DataFrame({"år": np.asarray(data.years, dtype=int)}),
+        "Mål per år": target_rows(plan.forecast, data),
+        "Bindande mål": binding_sheet(plan),
+        "Värdet av mer utrymme": marginal_sheet(plan),
+        "Senarelagda och ej valda": project_reason_sheet(plan),
+        "Kriterier": criteria_sheet(plan),
+        "Kontroll mot prognosen": plan_check(plan),
+    }
+    if plan.choice.comparison is not None:
+        sheets["Jämförelse rangordning"] = plan.choice.comparison
+    return sheets
+
+
+# --- charts --------------------------------------------------------------------------------------------------
+
+
+def investment_category_chart(plan: OptimizedPlan, *, width: int = 640, height: int = 260) -> alt.TopLevelMixin:
+    """Investment per year, stacked by project type (Mkr, current prices)."""
+    df = investment_by_category(plan)
+    df = df.assign(mkr=df["belopp_kr"] / 1e6, år=df["år"].astype(str))
+    order = [v for v in PROJECT_TYPE_LABELS.values() if v in set(df["kategori"])]
+    chart = alt.Chart(df).mark_bar(stroke="#222222", strokeWidth=0.4).encode(
+        x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=-90)),
+        y=alt.Y("sum(mkr):Q", title="Mkr (löpande priser)"),
+        color=alt.Color("kategori:N", title="Projekttyp", sort=order,
+                        scale=alt.Scale(scheme="tableau10")),
+        order=alt.Order("kategori:N"),
+        tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("kategori:N", title="Typ"),
+                 alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")],
+    )
+    return _configure(chart.properties(width=width, height=height,
+                                       title="Investeringar per år och projekttyp, optimerad plan"))
+
+
+def optimization_charts(plan: OptimizedPlan) -> dict[str, alt.TopLevelMixin]:
+    """File stem → chart: investment by category; result, debt, soliditet and every target against its bound."""
+    charts: dict[str, alt.TopLevelMixin] = {
+        "investeringar_per_kategori": investment_category_chart(plan),
+        "resultat": result_chart(plan.forecast),
+        "laneskuld": debt_chart(plan.forecast),
+        "soliditet": soliditet_chart(plan.forecast),
+    }
+    targets = target_rows(plan.forecast, plan.data)
+    if len(targets):
+        charts["mal"] = targets_chart(targets)
+    return charts
+
+
+def write_optimization_outputs(plan: OptimizedPlan, out_dir: str | Path) -> list[Path]:
+    """Write plan.xlsx, one CSV per sheet and the charts (PNG and SVG) into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    sheets = optimization_sheets(plan)
+    files = [write_tables_xlsx(out / "plan.xlsx", sheets)]
+    files += write_tables_csv(out, sheets)
+    for name, chart in optimization_charts(plan).items():
+        for suffix in (".png", ".svg"):
+            files.append(save_chart(chart, out / f"{name}{suffix}"))
+    return files
+
+
+# --- terminal ------------------------------------------------------------------------------------------------
+
+
+def _wrap(text: str, width: int = 100, indent: str = "    ") -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8) -> str:
+    """Terminal summary: status and gap, the plan year by year, what was left out and why, binding targets,
+    the value of more room, the targets per year and the comparison with the benefit/cost ranking."""
+    r, data, fc, choice = plan.result, plan.data, plan.forecast, plan.choice
+    names = dict(zip(data.projects["project_id"].astype(str), data.projects["name"].astype(str), strict=True))
+    cost = dict(zip(data.projects["project_id"].astype(str), data.projects["cost_kr"].astype(float), strict=True))
+    lines = [f"Optimerad investeringsplan för {data.name} {fc.years[0]}–{fc.years[-1]}", ""]
+    lines += [f"{label}: {value}" for label, value in choice.facts]
+    lines += ["", "Planen år för år (startår, kostnad i prisbasårets priser):"]
+    by_year: dict[int, list[str]] = {}
+    for pid, start in sorted(choice.schedule.items(), key=lambda kv: (kv[1], kv[0])):
+        by_year.setdefault(int(start), []).append(pid)
+    for year, pids in sorted(by_year.items()):
+        total = sum(cost.get(p, 0.0) for p in pids)
+        lines.append(f"  {year}  {fmt_mkr(total):>10}")
+        lines += [f"        {p} {names.get(p, '')} ({fmt_mkr(cost.get(p))})" for p in pids]
+    left = [pid for pid in names if pid not in choice.schedule]
+    if left:
+        lines += ["", f"Ej valda ({len(left)}):"]
+        for pid in left[:max_projects]:
+            reason = choice.reasons_out.get(pid) or choice.default_reason_out
+            lines.append(f"  {pid} {names[pid]} ({fmt_mkr(cost.get(pid))})")
+            lines += _wrap(reason)
+        if len(left) > max_projects:
+            lines.append(f"  … och {len(left) - max_projects} till (se plan.xlsx).")
+    postponed = [(pid, text) for pid, text in choice.reasons_in.items() if text.startswith("Startar")]
+    if postponed:
+        lines += ["", "Senarelagda:"]
+        for pid, text in postponed[:max_projects]:
+            lines.append(f"  {pid} {names.get(pid, '')}")
+            lines += _wrap(text)
+    binding = binding_sheet(plan)
+    if len(binding):
+        lines += ["", "Mål och tak som begränsar planen (bindande år):"]
+        lines += [f"  {b.mål_id} {b.mål}: {b.bindande_år}" for b in binding.itertuples(index=False)]
+    marginal = marginal_sheet(plan)
+    shadow = pd.to_numeric(marginal["värde_skuggpris_kr"], errors="coerce").fillna(0.0)
+    resolved = pd.to_numeric(marginal["värde_omräknat_kr"], errors="coerce").fillna(0.0)
+    worth = marginal[(shadow >= 1000.0) | (resolved >= 1000.0)]
+    if len(worth):
+        lines += ["", "Vad mer utrymme i ett bindande mål eller tak vore värt (kr i planens värde; skuggpris ur "
+                      "LP-relaxationen, omräknat där optimeraren räknade om planen):"]
+        for m in worth.head(max_projects).itertuples(index=False):
+            again = "" if pd.isna(m.värde_omräknat_kr) else \
+                f", omräknat {fmt_mkr(m.värde_omräknat_kr, 2)} ({m.omräkning})"
+            estimate = "–" if pd.isna(m.värde_skuggpris_kr) else fmt_mkr(m.värde_skuggpris_kr, 2)
+            lines.append(f"  {m.mål_id} {m.år}, {m.mer_utrymme} mer: skuggpris {estimate}{again}")
+    if len(worth) < len(marginal):
+        lines.append(f"  ({len(marginal) - len(worth)} bindande mål-år till är värda under 1 000 kr per steg.)")
+    if len(fc.targets):
+        lines += ["", "Målen med planen (✓ uppfyllt, ✗ inte uppfyllt, · gäller inte)"]
+        col = 44
+        lines.append("".ljust(col) + "".join(str(y)[-2:].rjust(3) for y in fc.years))
+        for (tid, ttype), g in fc.targets.groupby(["target_id", "target_type"], sort=False):
+            met = dict(zip(g["year"], g["met"], strict=True))
+            marks = "".join(("✓" if met[y] else "✗").rjust(3) if y in met else "·".rjust(3) for y in fc.years)
+            lines.append(f"{tid} {TARGET_LABELS.get(str(ttype), str(ttype))}"[:col - 1].ljust(col) + marks)
+    if choice.comparison is not None and len(choice.comparison):
+        lines += ["", "Jämförelse med rangordning efter nytta per krona (så som de flesta kommuner gör i dag):"]
+        for row in choice.comparison.itertuples(index=False):
+            value = _num(getattr(row, "värde_poäng", None))
+            lines.append(f"  {row.plan}: {row.antal_projekt} projekt, värde "
+                         f"{'–' if value is None else fmt_number(value, 2)} poäng, bryter: {row.mål_som_bryts}")
+        within = (getattr(r, "ranking", None) or {}).get("within_targets") or {}
+        if within:
+            value = _num(within.get("objective"))
+            gain = _num(within.get("value_gain"))
+            lines.append(f"  Samma rangordning men bara så långt alla mål håller: {within.get('n_projects')} projekt, "
+                         f"värde {'–' if value is None else fmt_number(value, 2)} poäng"
+                         + ("" if gain is None else f"; den optimerade planen ger {fmt_pct(gain)} mer värde"))
+    check = plan_check(plan)
+    if len(check):
+        worst = float(check["största_skillnad_kr"].max())
+        lines += ["", f"Kontroll: prognosen av planen och optimeringen skiljer högst {fmt_kr(worst)} "
+                      f"({'stämmer på kronan' if worst < 1.0 else 'AVVIKER'})."]
+    return "\n".join(lines)
+
+
+def schedule_records(plan: OptimizedPlan) -> list[dict[str, Any]]:
+    """The plan as ``{project, start_year}`` records in start order."""
+    return [{"project": pid, "start_year": int(y)}
+            for pid, y in sorted(plan.schedule.items(), key=lambda kv: (kv[1], kv[0]))]
+
+
+__all__ = [
+    "OptimizedPlan",
+    "describe_optimization",
+    "investment_by_category",
+    "optimization_charts",
+    "optimization_sheets",
+    "optimization_summary",
+    "plan_check",
+    "schedule_records",
+    "write_optimization_outputs",
+]
+
