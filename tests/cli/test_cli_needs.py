@@ -54,4 +54,11 @@ def test_demo_writes_everything(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.stderr
     assert (out / "exempelkommun.xlsx").exists()
     assert (out / "behov" / "behov.xlsx").exists()
+    assert (out / "prognos" / "prognos.xlsx").exists()
+    assert (out / "optimering" / "plan.xlsx").exists()
+    assert (out / "plandokument" / "plandokument.pdf").stat().st_size > 10_000
+    assert any((out / "risk").iterdir())
+    # the optimised plan is compared with the ranking list, and a short Monte Carlo is run
+    assert "Jämförelse med rangordning efter nytta per krona" in r.stderr
+    assert "Monte Carlo" in r.stderr and "Sannolikhet" in r.stderr
     assert str(out.resolve()) in r.stderr
