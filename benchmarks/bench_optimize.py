@@ -116,7 +116,8 @@ def fmt(r: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cases", nargs="*", default=["500", "5000-targets", "5000-full"], choices=list(CASES))
+    ap.add_argument("cases", nargs="*", choices=[*CASES, []], metavar="CASE",
+                    help=f"cases to run (default: 500 5000-targets 5000-full; all: {' '.join(CASES)})")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--time-limit", type=float, default=None, help="override every case's time limit (s)")
     args = ap.parse_args(argv)
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# bench_optimize: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, seed {args.seed}",
           flush=True)
     ctx = mp.get_context("spawn")
-    for name in args.cases:
+    for name in args.cases or ["500", "5000-targets", "5000-full"]:
         spec = dict(CASES[name])
         if args.time_limit is not None:
             spec["time_limit"] = args.time_limit

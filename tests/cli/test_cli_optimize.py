@@ -109,3 +109,16 @@ def test_wrong_usage_exits_2() -> None:
     assert r.exit_code == 2
     r = CliRunner().invoke(cli, ["optimize", "--example", "--gap", "2"])
     assert r.exit_code == 2
+
+
+def test_json_stdout_is_pure_json_in_a_real_process() -> None:
+    """HiGHS prints a banner from C++ to the process's stdout; it must not reach ``--json`` output."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "hushall.cli.main", "optimize", "--example", "--time-limit", "5",
+                           "--gap", "0.05", "--explain-time", "0", "--json"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["status"] in ("optimal", "feasible")
+    assert "HiGHS" in proc.stderr  # the banner went to stderr instead

@@ -20,7 +20,11 @@ RowBlock(name='knapsack', start=0, size=1)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -263,6 +267,36 @@ class LinearModel:
         return list(self.variables), list(self.constraints)
 
 
+_FD_LOCK = threading.Lock()
+
+
+@contextmanager
+def _native_stdout_to_stderr() -> Iterator[None]:
+    """Point file descriptor 1 at stderr for a moment: HiGHS prints its banner from C++ straight to the process's
+    stdout when a solver is created, which would corrupt ``--json`` output (stdout is for results only)."""
+    with _FD_LOCK:
+        try:
+            sys.stdout.flush()
+            saved = os.dup(1)
+        except (OSError, ValueError):  # no usable stdout (e.g. a daemon): nothing to protect
+            yield
+            return
+        try:
+            os.dup2(2, 1)
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def new_highs(log: bool = False) -> highspy.Highs:
+    """A HiGHS instance whose banner and log go to stderr (``log``: keep HiGHS's own log on)."""
+    with _native_stdout_to_stderr():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(log))
+    return h
+
+
 def highs_from_arrays(
     arr: dict[str, Any],
     sense: str = "max",
@@ -271,8 +305,7 @@ def highs_from_arrays(
     relax: bool = False,
     options: dict[str, Any] | None = None,
 ) -> highspy.Highs:
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", bool(log))
+    h = new_highs(log)
     for k, v in (options or {}).items():
         h.setOptionValue(k, v)
     a: sp.csc_matrix = arr["matrix"]
