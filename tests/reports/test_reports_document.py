@@ -154,10 +154,13 @@ def test_plan_chapter_has_the_projects_and_the_reasons(built: dict[str, Any]) ->
     for pid in SCHEDULE:
         assert pid in text
     assert "Optimerad plan" in text
-    assert "Med start 2027 skulle målen brytas: M1 (2028–2029); M2 (2031)." in text
-    assert "Valdes inte av optimeringen." in text  # projects the optimiser said nothing about
+    assert ("Läggs projektet till med start 2027 och resten av planen oförändrad bryts: M1 Resultat ≥ 1,0 % "
+            "(2028–2029); M2 Självfinansiering ≥ 60 % (5 år) (2031).") in text
+    assert "Optimeraren gav ingen förklaring för just det här projektet" in text  # projects it said nothing about
     assert "Rangordning efter nytta per krona" in text
-    assert "Mål och tak som begränsar planen (bindande): M1 (2025–2026); M6 (2026)." in text
+    assert ("(bindande): M1 Resultat ≥ 1,0 % (2025–2026); M6 Investeringar ≤ 120 Mkr/år (2026). Fler eller tidigare "
+            "projekt skulle bryta något av dem.") in text
+    assert "{" not in text and "'target'" not in text  # no raw records
 
 
 def test_risk_chapter_has_the_monte_carlo_results(built: dict[str, Any]) -> None:
@@ -214,10 +217,11 @@ def test_workbook_reopens_with_the_same_numbers(built: dict[str, Any], example: 
 def test_plan_from_optimization_reads_a_result(example: MunicipalityData) -> None:
     plan = plan_from_optimization(example, fake_optimization())
     assert dict(plan.schedule) == SCHEDULE
-    assert plan.reasons_out["P-02"].startswith("Valdes inte. Med start 2027")
+    assert plan.reasons_out["P-02"].startswith("Valdes inte. Läggs projektet till med start 2027")
     assert plan.comparison is not None
     assert list(plan.comparison["antal_projekt"]) == [len(SCHEDULE), 5]
-    assert ("Optimalitetsgap", "0,80\u00a0%") in plan.facts
+    assert ("Optimalitetsgap (högst så mycket bättre kan en plan vara)", "0,80\u00a0%") in plan.facts
+    assert ("Status", "Bästa möjliga plan (inom angivet gap).") in plan.facts
 
 
 def test_year_ranges() -> None:

@@ -51,6 +51,11 @@ def _run_optimizer(optimise: Callable[..., Any], data: Any, time_limit: float) -
     kwargs: dict[str, Any] = {}
     if "time_limit" in params:
         kwargs["time_limit"] = time_limit
+    if "explain_options" in params:
+        # explain every project left out or postponed (what it would break is cheap to compute; the re-solves
+        # stay within the optimiser's own time budget for explanations)
+        n_projects = len(getattr(data, "projects", ()))
+        kwargs["explain_options"] = {"max_projects": max(n_projects, 5)}
     if "progress" in params:
         progress = getattr(importlib.import_module("hushall.optimize"), "stderr_progress", None)
         if callable(progress):

@@ -61,6 +61,18 @@ from hushall.reports.needs import (
     needs_sheets,
 )
 from hushall.reports.pdf_layout import PlanPDF, png_size, render_toc
+from hushall.reports.plan_reasons import (
+    MARGINAL_ROWS,
+    binding_sentences,
+    comparison_sentences,
+    marginal_rows,
+    marginal_sentences,
+    marginal_table,
+    project_reason,
+    ranking_comparison,
+    target_names,
+    year_ranges,
+)
 
 #: PNG scale of the charts in the PDF (2 = about 190 dpi at their printed size).
 CHART_SCALE = 2.0
@@ -79,9 +91,12 @@ _NUMBER_TEXT = re.compile(r"^[−\-–]?[\d\u00a0 ,.]+(\u00a0?(%|kr|Mkr|tkr))?$"
 class PlanChoice:
     """Which plan the document presents and where it comes from.
 
-    ``reasons_in`` / ``reasons_out`` are per-project explanations (why chosen, why left out), ``explanations``
-    sentences about the plan as a whole, ``facts`` label → value lines about the optimisation (status, objective,
-    gap …), and ``comparison`` an optional table comparing the plan with a simple ranking.
+    ``reasons_in`` / ``reasons_out`` are per-project explanations (why chosen or why it starts when it does, why
+    left out), ``postponed`` those of ``reasons_in`` for projects that start later than they could,
+    ``explanations`` sentences about the plan as a whole, ``facts`` label → value lines about the optimisation
+    (status, objective, gap …), ``comparison`` an optional table comparing the plan with a simple ranking (and
+    ``comparison_notes`` how to read it), ``marginal`` what one more Mkr of room in a binding target is worth
+    (and ``marginal_notes`` how to read it).
     """
 
     schedule: Schedule
@@ -94,6 +109,10 @@ class PlanChoice:
     facts: list[tuple[str, str]] = field(default_factory=list)
     comparison: pd.DataFrame | None = None
     maintenance_debt_kr: np.ndarray | None = None  # with the plan, per plan year (fixed prices)
+    postponed: dict[str, str] = field(default_factory=dict)
+    marginal: pd.DataFrame | None = None
+    marginal_notes: list[str] = field(default_factory=list)
+    comparison_notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -169,108 +188,58 @@ def _number_fact(label: str, value: Any, fmt: Callable[[float], str]) -> list[tu
     return []
 
 
-def year_ranges(years: Sequence[int]) -> str:
-    """Years as ranges.
-
-    Examples
-    --------
-    >>> year_ranges([2028, 2029, 2030, 2047, 2049, 2050])
-    '2028–2030, 2047, 2049–2050'
-    """
-    ys = sorted({int(y) for y in years})
-    parts: list[str] = []
-    i = 0
-    while i < len(ys):
-        j = i
-        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
-            j += 1
-        parts.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
-        i = j + 1
-    return ", ".join(parts)
+def _points_fact(label: str, points: Any, kr_per_point: float | None) -> list[tuple[str, str]]:
+    """A value in the optimiser's points, with its kr equivalent when the exchange rate is known."""
+    value = _num_or_none(points)
+    if value is None:
+        return []
+    text = fmt_number(value, 2) + " poäng"
+    if kr_per_point:
+        text += f" (≈ {fmt_mkr(value * kr_per_point, 0)})"
+    return [(label, text)]
 
 
-def _breaks_text(breaks: Sequence[Mapping[str, Any]]) -> str:
-    by_target: dict[str, list[int]] = {}
-    for b in breaks:
-        by_target.setdefault(str(b.get("target", "")), []).append(int(b.get("year", 0)))
-    return "; ".join(f"{t} ({year_ranges(ys)})" for t, ys in by_target.items())
-
-
-def _project_reason(rec: Mapping[str, Any]) -> tuple[str, str]:
-    """(project id, reason in Swedish) of one of the optimiser's project explanations."""
-    pid = str(_get(rec, "project", "project_id", default=""))
-    text = _get(rec, "explanation", "reason", "text")
-    if text:
-        return pid, str(text)
-    status = str(rec.get("status", ""))
-    breaks = list(rec.get("breaks_if_added") or [])
-    notes = [str(n) for n in rec.get("notes") or []]
-    if status == "senarelagt":
-        first = f"Startar {rec.get('chosen_start')} i stället för tidigast {rec.get('earliest_start')}."
-        then = (f" Med start {rec.get('forced_start')} skulle målen brytas: {_breaks_text(breaks)}." if breaks
-                else " En tidigare start ger ett sämre utfall för planen som helhet.")
-    else:
-        first = "Valdes inte."
-        then = (f" Med start {rec.get('forced_start')} skulle målen brytas: {_breaks_text(breaks)}." if breaks
-                else " Projektet ger mindre nytta än andra inom samma ekonomiska ramar.")
-    extra = f" ({', '.join(notes)})" if notes else ""
-    return pid, first + then + extra
-
-
-def _binding_sentence(binding: Mapping[Any, Sequence[str]]) -> str:
-    years_by_target: dict[str, list[int]] = {}
-    for year, targets in binding.items():
-        for t in targets:
-            years_by_target.setdefault(str(t), []).append(int(year))
-    parts = [f"{t} ({year_ranges(ys)})" for t, ys in sorted(years_by_target.items())]
-    return "Mål och tak som begränsar planen (bindande): " + "; ".join(parts) + "."
-
-
-def _ranking_comparison(result: Any, schedule: Schedule, ranking: Mapping[str, Any]) -> pd.DataFrame:
-    """The optimised plan against the benefit/cost ranking list: projects, value, targets met, broken targets."""
-    def broken(violations: Any) -> str:
-        records = list(violations or [])
-        if not records:
-            return "inga"
-        return _breaks_text(records)
-
-    own_violations = _get(result, "violations", default=[])
-    rank_schedule = ranking.get("schedule")
-    n_rank = ranking.get("n_projects", len(rank_schedule) if rank_schedule is not None else None)
-    return pd.DataFrame({
-        "plan": ["Optimerad plan", "Rangordning efter nytta per krona"],
-        "antal_projekt": [len(schedule), int(n_rank) if n_rank is not None else None],
-        "värde_poäng": [_get(result, "objective"), ranking.get("objective")],
-        "uppfyller_alla_mål": [not list(own_violations or []), bool(ranking.get("meets_targets", False))],
-        "mål_som_bryts": [broken(own_violations), broken(ranking.get("violations"))],
-    })
+def _num_or_none(x: Any) -> float | None:
+    if isinstance(x, (int, float, np.floating, np.integer)) and math.isfinite(float(x)):
+        return float(x)
+    return None
 
 
 def plan_from_optimization(data: MunicipalityData, result: Any) -> PlanChoice:
     """Read the optimiser's result (:class:`hushall.optimize.result.OptimizationResult` or anything with the same
-    attributes): its plan, status, objective, gap, explanations and the comparison with the ranking list."""
+    attributes): its plan, status, objective, gap, explanations and the comparison with the ranking list, in
+    Swedish sentences (:mod:`hushall.reports.plan_reasons`)."""
     schedule = _schedule_of(result)
+    names = target_names(data)
     method = str(_get(result, "method", default="Optimering (MILP med HiGHS)"))
     facts: list[tuple[str, str]] = [("Metod", method)]
     status = _get(result, "status")
     message = _get(result, "message")
-    if status is not None:
-        facts.append(("Status", f"{message} ({status})" if message and message != status else str(status)))
-    facts += _number_fact("Planens värde (poäng)", _get(result, "objective"), lambda x: fmt_number(x, 2))
-    facts += _number_fact("Bästa möjliga värde (bevisad gräns)", _get(result, "bound"), lambda x: fmt_number(x, 2))
-    facts += _number_fact("Optimalitetsgap", _get(result, "gap"), lambda x: fmt_pct(x, 2))
-    facts += _number_fact("Rangordningens värde (poäng)", _get(result, "ranking_objective"),
-                          lambda x: fmt_number(x, 2))
-    facts += _number_fact("Förbättring mot rangordningen", _get(result, "value_gain_over_ranking"),
-                          lambda x: fmt_pct(x, 1))
+    if message:
+        facts.append(("Status", str(message)))
+    elif status is not None:
+        facts.append(("Status", str(status)))
+    kpp = _num_or_none(_get(result, "kr_per_point"))
+    facts += _points_fact("Planens nettonytta", _get(result, "objective"), kpp)
+    facts += _points_fact("Högsta möjliga nettonytta (bevisad gräns)", _get(result, "bound"), kpp)
+    facts += _number_fact("Optimalitetsgap (högst så mycket bättre kan en plan vara)", _get(result, "gap"),
+                          lambda x: fmt_pct(x, 2))
+    if kpp:
+        facts.append(("En poäng motsvarar", f"{fmt_mkr(kpp, 1)} (vad en poäng kostar i snitt bland projekten)"))
     timings = _get(result, "timings", default={})
     if isinstance(timings, Mapping) and timings:
         total = timings.get("total_s", timings.get("total"))
-        facts += _number_fact("Lösningstid", total, lambda x: f"{fmt_number(x, 1)} s")
+        facts += _number_fact("Tid för optimering och förklaringar", total, lambda x: f"{fmt_number(x, 1)} s")
     explanations = _get(result, "explanations", default=[])
-    sentences: list[str] = []
+    sentences: list[str] = [
+        "Optimeringen väljer projekt och startår så att planens nettonytta blir så stor som möjligt: kriterierna "
+        "i fliken Mål med rådets vikter, plus den underhållsskuld och de saknade platser som projekten undviker. "
+        "Varje finansiellt mål och tak ska hålla varje år i prognosen."]
     reasons_in: dict[str, str] = {}
     reasons_out: dict[str, str] = {}
+    postponed: dict[str, str] = {}
+    marginal: pd.DataFrame | None = None
+    marginal_notes: list[str] = []
     if isinstance(explanations, Mapping):
         for key in ("plan", "summary", "overall", "sammanfattning"):
             sentences += _sentences(explanations.get(key))
@@ -279,15 +248,26 @@ def plan_from_optimization(data: MunicipalityData, result: Any) -> PlanChoice:
         for key in ("not_chosen", "left_out", "excluded", "rejected", "ej_valda"):
             reasons_out.update(_reason_map(explanations.get(key)))
         for rec in explanations.get("projects") or []:
-            pid, text = _project_reason(rec)
-            if pid and text:
-                (reasons_in if pid in schedule else reasons_out).setdefault(pid, text)
+            pid = str(_get(rec, "project", "project_id", default=""))
+            text = project_reason(rec, names)
+            if not pid or not text:
+                continue
+            if pid in schedule:
+                reasons_in.setdefault(pid, text)
+                if str(rec.get("status", "")) == "senarelagt":
+                    postponed.setdefault(pid, text)
+            else:
+                reasons_out.setdefault(pid, text)
         infeasible = explanations.get("infeasibility")
         if isinstance(infeasible, Mapping) and infeasible.get("message"):
             sentences.append(str(infeasible["message"]))
         binding = explanations.get("binding_by_year")
         if isinstance(binding, Mapping) and binding:
-            sentences.append(_binding_sentence(binding))
+            sentences += binding_sentences(binding, names)
+        records = [r for r in explanations.get("marginal_value") or [] if isinstance(r, Mapping)]
+        if records:
+            marginal = marginal_table(records, names)
+            marginal_notes = marginal_sentences(records, kpp, min(len(marginal), MARGINAL_ROWS))
     elif isinstance(explanations, str) or (
             isinstance(explanations, (list, tuple)) and all(isinstance(x, str) for x in explanations)):
         sentences = _sentences(explanations)
@@ -300,15 +280,20 @@ def plan_from_optimization(data: MunicipalityData, result: Any) -> PlanChoice:
         if isinstance(ranking, pd.DataFrame):
             comparison = ranking
         elif isinstance(ranking, Mapping):
-            comparison = _ranking_comparison(result, schedule, ranking)
+            comparison = ranking_comparison(result, len(schedule), ranking, names)
     elif not isinstance(comparison, pd.DataFrame):
         try:
             comparison = pd.DataFrame(comparison)
         except (TypeError, ValueError):
             comparison = None
+    comparison_notes = (comparison_sentences(comparison) if isinstance(comparison, pd.DataFrame)
+                        and "skillnad_mot_optimerad" in comparison.columns else [])
     return PlanChoice(schedule=schedule, label="Optimerad plan", method=method, reasons_in=reasons_in,
-                      reasons_out=reasons_out, default_reason_out="Valdes inte av optimeringen.",
-                      explanations=sentences, facts=facts, comparison=comparison)
+                      reasons_out=reasons_out, default_reason_out=(
+                          "Valdes inte. Optimeraren gav ingen förklaring för just det här projektet (den förklarar "
+                          "de projekt som ger mest poäng först)."),
+                      explanations=sentences, facts=facts, comparison=comparison, postponed=postponed,
+                      marginal=marginal, marginal_notes=marginal_notes, comparison_notes=comparison_notes)
 
 
 def committed_plan(data: MunicipalityData) -> PlanChoice:
@@ -389,10 +374,11 @@ def risk_from_monte_carlo(mc: Any, years: Sequence[int], show_years: Sequence[in
         worst = g.loc[g["probability"].idxmin()]
         rows.append({
             "mål": f"{tid} {pt.target_short_label(str(ttype), float(g['limit'].iloc[0]))}",
-            f"sannolikhet {int(g['year'].iloc[0])}": fmt_pct(float(g["probability"].iloc[0]), 0),
+            "från år": str(int(g["year"].iloc[0])),
+            "sannolikhet första året": fmt_pct(float(g["probability"].iloc[0]), 0),
             f"sannolikhet {int(g['year'].iloc[-1])}": fmt_pct(float(g["probability"].iloc[-1]), 0),
-            "lägst": fmt_pct(float(worst["probability"]), 0),
-            "år för lägst": str(int(worst["year"])),
+            "lägsta sannolikhet": fmt_pct(float(worst["probability"]), 0),
+            "år för lägsta": str(int(worst["year"])),
         })
     if rows:
         section.tables["Tabell: sannolikheten att målen håller"] = pd.DataFrame(rows)
@@ -571,6 +557,8 @@ class PlanDocument:
         }
         if self.plan.comparison is not None and len(self.plan.comparison):
             sheets["Jämförelse med rangordning"] = self.plan.comparison
+        if self.plan.marginal is not None and len(self.plan.marginal):
+            sheets["Värdet av mer utrymme"] = self.plan.marginal
         for name, df in self.risk.sheets.items():
             sheets.setdefault(name[:31], df)
         return sheets
@@ -1011,7 +999,12 @@ def _needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
 def _plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
     plan, pby = doc.plan_table, doc.data.price_base_year
     pdf.chapter("3. Planen")
-    pdf.paragraph(f"{doc.plan.label}. {doc.plan.method}")
+    method = doc.plan.method
+    if method.startswith("Optimering"):
+        intro = f"{doc.plan.label}, framtagen med {method[0].lower()}{method[1:]}"
+    else:
+        intro = doc.plan.label if method == doc.plan.label else f"{doc.plan.label}. {method}"
+    pdf.paragraph(intro if intro.endswith(".") else intro + ".")
     for sentence in doc.plan.explanations:
         pdf.paragraph(sentence)
     pdf.section("3.1 Projekt per år")
@@ -1025,10 +1018,16 @@ def _plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
                        widths=[13, 64, 22, 12, 12, 19, 17, 15], align=["L", "L", "L", "R", "R", "R", "R", "R"],
                        bold_rows=[False] * (len(rows) - 1) + [True], size=8,
                        caption="Tabell: planens projekt i startordning, Mkr")
-        reasons = [(r.projekt_id, r.motivering) for r in plan.itertuples(index=False) if r.motivering]
-        if reasons:
+        names = dict(zip(plan["projekt_id"], plan["namn"], strict=True))
+        chosen = [(pid, text) for pid, text in doc.plan.reasons_in.items()
+                  if pid in names and pid not in doc.plan.postponed]
+        if chosen:
             pdf.subheading("Varför projekten är med")
-            pdf.bullets([f"{pid}: {text}" for pid, text in reasons], size=9, height=4.5)
+            pdf.bullets([f"{pid} {names[pid]}: {text}" for pid, text in chosen], size=9, height=4.5)
+        later = [(pid, text) for pid, text in doc.plan.postponed.items() if pid in names]
+        if later:
+            pdf.subheading("Projekt som startar senare än de kunde, och varför")
+            pdf.bullets([f"{pid} {names[pid]}: {text}" for pid, text in later], size=9, height=4.5)
         png, size = charts.png(plan_charts.plan_timeline_chart(plan))
         pdf.figure(png, size_px=size, caption="Planens projekt från start till färdigt.")
     else:
@@ -1044,18 +1043,61 @@ def _plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
         rows = [[r.projekt_id, r.namn, _mkr_cell(r.kostnad_kr), f"{r.tidigast_start}–{r.senast_start}", r.skäl]
                 for r in doc.left_out.itertuples(index=False)]
         pdf.data_table(["Id", "Projekt", "Kostnad", "Möjlig start", "Skäl"], rows,
-                       widths=[13, 62, 17, 22, 60], align=["L", "L", "R", "C", "L"], size=8,
+                       widths=[13, 45, 15, 20, 81], align=["L", "L", "R", "C", "L"], size=8,
                        caption=f"Tabell: projekt som inte ingår i planen, Mkr ({pby} års priser)")
     else:
         pdf.paragraph("Alla kandidatprojekt ingår i planen.")
+    number = 3
     if doc.plan.facts or (doc.plan.comparison is not None and len(doc.plan.comparison)):
-        pdf.section("3.3 Hur planen togs fram", min_space=50)
+        pdf.section(f"3.{number} Hur planen togs fram", min_space=50)
+        number += 1
         if doc.plan.facts:
-            pdf.data_table(["Uppgift", "Värde"], [list(x) for x in doc.plan.facts], widths=[60, 114],
-                           align=["L", "L"], size=9)
+            pdf.data_table(["Uppgift", "Värde"], [list(x) for x in doc.plan.facts], widths=[70, 104],
+                           align=["L", "L"], size=9, keep_together=True)
         comp = doc.plan.comparison
         if comp is not None and len(comp):
-            _frame_table(pdf, comp, caption="Tabell: planen jämförd med en rangordning av projekten")
+            pdf.ensure_space(45)
+            for text in doc.plan.comparison_notes:
+                pdf.paragraph(text, size=9, height=4.5)
+            _comparison_table(pdf, comp)
+    if doc.plan.marginal is not None and len(doc.plan.marginal):
+        pdf.section(f"3.{number} Vad mer utrymme i målen skulle ge", min_space=70)
+        for text in doc.plan.marginal_notes:
+            pdf.paragraph(text, size=9, height=4.5)
+        rows = marginal_rows(doc.plan.marginal)
+        pdf.data_table(["Mål eller tak", "År", "Mer utrymme", "Skuggpris (LP)", "Omräknat"], rows,
+                       widths=[62, 14, 26, 34, 38], align=["L", "R", "L", "R", "R"], size=8, keep_together=True,
+                       caption="Tabell: planens ökade nytta, Mkr, om gränsen flyttas ett steg")
+
+
+def _comparison_table(pdf: PlanPDF, comp: pd.DataFrame) -> None:
+    """The plan against the ranking list (:func:`hushall.reports.plan_reasons.ranking_comparison`); any other
+    frame as it is."""
+    needed = {"plan", "antal_projekt", "värde_poäng", "uppfyller_alla_mål", "mål_som_bryts"}
+    if not needed <= set(comp.columns):
+        _frame_table(pdf, comp, caption="Tabell: planen jämförd med en rangordning av projekten")
+        return
+    rows = []
+    for r in comp.to_dict("records"):
+        diff = r.get("skillnad_mot_optimerad")
+        value = r.get("värde_poäng")
+        rows.append([
+            str(r["plan"]),
+            "" if r["antal_projekt"] is None or pd.isna(r["antal_projekt"]) else str(int(r["antal_projekt"])),
+            "–" if value is None or pd.isna(value) else fmt_number(float(value), 2),
+            "" if diff is None or pd.isna(diff) or r["plan"] == "Optimerad plan" else fmt_pct(float(diff), 1),
+            "ja" if bool(r["uppfyller_alla_mål"]) else "nej",
+            str(r["mål_som_bryts"]),
+        ])
+    pdf.data_table(["Plan", "Projekt", "Nettonytta (poäng)", "Mot optimerad", "Alla mål hålls", "Mål som bryts"],
+                   rows, widths=[42, 15, 22, 20, 18, 57], align=["L", "R", "R", "R", "C", "L"], size=8,
+                   keep_together=True, caption="Tabell: planen jämförd med en rangordning av projekten")
+
+
+def _header(name: str) -> str:
+    """A column name as a table header: words, first letter capital (``mål_som_bryts`` → ``Mål som bryts``)."""
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def _frame_table(pdf: PlanPDF, df: pd.DataFrame, *, caption: str | None = None, size: float = 8) -> None:
@@ -1065,27 +1107,28 @@ def _frame_table(pdf: PlanPDF, df: pd.DataFrame, *, caption: str | None = None, 
         name = str(c)
         col = df[c]
         if name.endswith("_kr"):
-            header.append(name[:-3].replace("_", " ") + " (Mkr)")
+            header.append(_header(name[:-3]) + " (Mkr)")
             align.append("R")
             formatters.append(_mkr_cell)
         elif pd.api.types.is_bool_dtype(col):
-            header.append(name.replace("_", " "))
+            header.append(_header(name))
             align.append("C")
             formatters.append(lambda x: "ja" if x else "nej")
         elif pd.api.types.is_numeric_dtype(col):
-            header.append(name.replace("_", " "))
+            header.append(_header(name))
             align.append("R")
             integer = pd.api.types.is_integer_dtype(col)
             formatters.append((lambda x: str(int(x))) if integer else (lambda x: fmt_number(x, 2)))
         else:
-            header.append(name.replace("_", " "))
+            header.append(_header(name))
             texts = [str(v) for v in col if v is not None and str(v) not in ("", "nan")]
             numeric = bool(texts) and all(_NUMBER_TEXT.match(t) for t in texts)
             align.append("R" if numeric else "L")
             formatters.append(lambda x: "" if x is None or (isinstance(x, float) and math.isnan(x)) else str(x))
     rows = [[fm(v) for fm, v in zip(formatters, row, strict=True)] for row in df.itertuples(index=False, name=None)]
     widths = _column_widths(pdf, header, rows, align, size)
-    pdf.data_table(header, rows, widths=widths, align=align, size=size, caption=caption)
+    pdf.data_table(header, rows, widths=widths, align=align, size=size, caption=caption,
+                   keep_together=len(rows) <= 12)
 
 
 def _column_widths(pdf: PlanPDF, header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence[str],
@@ -1362,4 +1405,5 @@ __all__ = [
     "risk_section",
     "write_plan_document",
     "write_plan_workbook",
+    "year_ranges",
 ]

@@ -1,0 +1,306 @@
+"""The optimiser's reasons in Swedish sentences: why a project is left out or starts later, which targets bind,
+what one more Mkr of room is worth, and how the plan compares with a benefit/cost ranking list.
+
+Presentation only: every number comes from :func:`hushall.optimize.optimize` (its ``explanations`` and
+``ranking``); this module names the targets as the document does (``M1 Resultat ≥ 1,0 %``), groups years into
+ranges and says honestly what each figure is — an LP estimate, an exact re-solve, or a bound when a re-solve
+stopped at its time limit.
+
+Examples
+--------
+>>> names = {"M6": "M6 Investeringar ≤ 120 Mkr/år"}
+>>> breaks_text([{"target": "M6", "year": 2026, "violation": 9.8e6, "unit": "kr"},
+...              {"target": "M6", "year": 2027, "violation": 2e6, "unit": "kr"}], names)
+'M6 Investeringar ≤ 120 Mkr/år (2026–2027, avvikelse upp till 9,8\\xa0Mkr)'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from hushall.model import MunicipalityData
+from hushall.reports.formatting import fmt_mkr, fmt_number, fmt_pct
+from hushall.reports.plan_tables import target_short_label
+
+#: Below this (kr) a value or a cost counts as nothing (rounding in the solver).
+NEGLIGIBLE_KR = 5_000.0
+#: Marginal values shown in the document (the largest LP estimates first).
+MARGINAL_ROWS = 8
+
+
+def year_ranges(years: Sequence[int]) -> str:
+    """Years as ranges.
+
+    Examples
+    --------
+    >>> year_ranges([2028, 2029, 2030, 2047, 2049, 2050])
+    '2028–2030, 2047, 2049–2050'
+    """
+    ys = sorted({int(y) for y in years})
+    parts: list[str] = []
+    i = 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        parts.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
+        i = j + 1
+    return ", ".join(parts)
+
+
+def _num(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def target_names(data: MunicipalityData) -> dict[str, str]:
+    """Target id → the id and the target in a few words, as the document's charts name them
+    (``"M1 Resultat ≥ 1,0 %"``)."""
+    t = data.targets
+    if not len(t):
+        return {}
+    return {str(r.target_id): f"{r.target_id} {target_short_label(str(r.target_type), float(r.limit), r.period_years)}"
+            for r in t.itertuples(index=False) if str(r.target_type) != "kriterievikt"}
+
+
+def _name(names: Mapping[str, str], tid: Any) -> str:
+    return names.get(str(tid), str(tid))
+
+
+def breaks_text(breaks: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> str:
+    """The targets a change would break, grouped by target with their years and the largest excess."""
+    by_target: dict[str, list[Mapping[str, Any]]] = {}
+    for b in breaks:
+        by_target.setdefault(str(b.get("target", "")), []).append(b)
+    parts = []
+    for tid, rows in by_target.items():
+        years = year_ranges([int(r.get("year", 0)) for r in rows])
+        worst = max((_num(r.get("violation")) or 0.0) for r in rows)
+        if all(r.get("unit") == "kr" for r in rows) and worst >= NEGLIGIBLE_KR:
+            excess = f", avvikelse upp till {fmt_mkr(worst)}"
+        elif all(r.get("unit") == "projekt" for r in rows):
+            excess = f", {fmt_number(worst)} projekt för många" if worst > 1 else ", ett projekt för många"
+        else:
+            excess = ""
+        parts.append(f"{_name(names, tid)} ({years}{excess})")
+    return "; ".join(parts)
+
+
+def _cost_of_forcing(rec: Mapping[str, Any], start: Any) -> str:
+    cost = _num(rec.get("cost_of_forcing_kr"))
+    if cost is None:
+        return ""
+    exact = str(rec.get("forced_status", "")).lower() == "optimal"
+    if cost < NEGLIGIBLE_KR:
+        return (f" Med start {start} och resten av planen omlagd finns en plan som är nästan lika bra."
+                if exact else "")
+    amount = fmt_mkr(cost, 1)
+    return (f" Med start {start} och resten av planen omlagd blir planens nytta {amount} lägre." if exact else
+            f" Med start {start} och resten av planen omlagd blir planens nytta som mest {amount} lägre "
+            "(omräkningen stoppades av tidsgränsen).")
+
+
+def _notes_text(notes: Sequence[str]) -> list[str]:
+    """The optimiser's notes (``ersätter P-06 (alternativ)``, ``kräver P-01``) as sentences."""
+    out = []
+    for note in notes:
+        words = str(note).split()
+        if len(words) >= 2 and words[0] == "ersätter":
+            out.append(f"Projektet är ett alternativ till {words[1]}, som ingår i planen; båda kan inte genomföras.")
+        elif len(words) >= 2 and words[0] == "kräver":
+            out.append(f"Projektet kräver {words[1]}, som inte ingår i planen.")
+        else:
+            out.append(str(note).capitalize() + ".")
+    return out
+
+
+def project_reason(rec: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """Why a project is left out or starts later than it could, in Swedish sentences, from one record of the
+    optimiser's ``explanations["projects"]``."""
+    text = rec.get("explanation") or rec.get("reason") or rec.get("text")
+    if text:
+        return str(text)
+    status = str(rec.get("status", ""))
+    breaks = list(rec.get("breaks_if_added") or [])
+    start = rec.get("forced_start", rec.get("earliest_start"))
+    value = _num(rec.get("value_if_added_unchanged"))
+    sentences: list[str] = []
+    if status == "senarelagt":
+        sentences.append(f"Startar {rec.get('chosen_start')} i stället för tidigast {rec.get('earliest_start')}.")
+        if breaks:
+            sentences.append(f"Med start {start} och resten av planen oförändrad bryts: {breaks_text(breaks, names)}.")
+        else:
+            sentences.append(f"Med start {start} bryts inga mål, men planen som helhet ger mindre nytta.")
+    else:
+        notes = [str(n) for n in rec.get("notes") or []]
+        sentences.append("Valdes inte.")
+        sentences += _notes_text(notes)
+        replaced = [n.split()[1] for n in notes if n.startswith("ersätter ") and len(n.split()) > 1]
+        if breaks:
+            how = (f"Tas det med i stället för {', '.join(replaced)}, med start {start} och resten av planen "
+                   "oförändrad, bryts" if replaced else
+                   f"Läggs projektet till med start {start} och resten av planen oförändrad bryts")
+            sentences.append(f"{how}: {breaks_text(breaks, names)}.")
+        elif value is not None and value < 0:
+            sentences.append("Med projektet i planen blir nyttan lägre.")
+        else:
+            sentences.append("Projektet ger mindre nytta än andra inom samma ekonomiska ramar.")
+        return " ".join(sentences)
+    sentences += _notes_text([str(n) for n in rec.get("notes") or []])
+    forcing = _cost_of_forcing(rec, start)
+    return " ".join(sentences) + forcing
+
+
+def binding_sentences(binding: Mapping[Any, Sequence[str]], names: Mapping[str, str]) -> list[str]:
+    """The targets and ceilings that bind the plan, by target with their years."""
+    years_by_target: dict[str, list[int]] = {}
+    for year, targets in binding.items():
+        for t in targets:
+            years_by_target.setdefault(str(t), []).append(int(year))
+    if not years_by_target:
+        return []
+    parts = [f"{_name(names, t)} ({year_ranges(ys)})" for t, ys in sorted(years_by_target.items())]
+    return ["Det som begränsar planen är de mål och tak som inte har något utrymme kvar (bindande): "
+            + "; ".join(parts) + ". Fler eller tidigare projekt skulle bryta något av dem."]
+
+
+def marginal_table(records: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> pd.DataFrame:
+    """What one more Mkr of room (one more project for the ceiling on projects in parallel) in a binding target
+    is worth in kr of the plan's benefit: the LP estimate (``skuggpris_lp_kr``) and, where the optimiser
+    re-solved, that answer (``omräknat_kr``) with what it is (``omräkning``: ``exakt``, ``minst`` when the
+    re-solve stopped at its time limit, ``ej omräknat``). Largest first."""
+    out = []
+    for r in records:
+        lp = _num(r.get("lp_value_kr"))
+        resolved = _num(r.get("resolved_value_kr"))
+        status = str(r.get("resolve_status", ""))
+        if resolved is None:
+            kind = "ej omräknat"
+        elif status.lower() == "optimal":
+            kind = "exakt"
+        else:
+            kind = "minst"
+        out.append({
+            "mål_id": str(r.get("target", "")),
+            "mål": _name(names, r.get("target", "")),
+            "år": int(r.get("year", 0)),
+            "mer_utrymme": "+1 projekt" if str(r.get("unit", "kr")) == "projekt" else "+1 Mkr",
+            "skuggpris_lp_kr": lp,
+            "omräknat_kr": None if resolved is None else max(resolved, 0.0),
+            "omräkning": kind,
+        })
+    frame = pd.DataFrame(out, columns=["mål_id", "mål", "år", "mer_utrymme", "skuggpris_lp_kr", "omräknat_kr",
+                                       "omräkning"])
+    order = frame[["skuggpris_lp_kr", "omräknat_kr"]].astype(float).fillna(0.0).max(axis=1)
+    return frame.loc[order.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
+
+
+def marginal_rows(table: pd.DataFrame, rows: int = MARGINAL_ROWS) -> list[list[str]]:
+    """The first ``rows`` rows of :func:`marginal_table` as the document's cells (Mkr, "minst" for a bound)."""
+    cells = []
+    for r in table.head(rows).itertuples(index=False):
+        lp = "–" if r.skuggpris_lp_kr is None or pd.isna(r.skuggpris_lp_kr) else fmt_number(
+            r.skuggpris_lp_kr / 1e6, 2)
+        if r.omräkning == "ej omräknat":
+            again = "–"
+        elif r.omräkning == "exakt":
+            again = fmt_number(r.omräknat_kr / 1e6, 2)
+        elif r.omräknat_kr < NEGLIGIBLE_KR:
+            again = "ingen vinst hittad"
+        else:
+            again = f"minst {fmt_number(r.omräknat_kr / 1e6, 2)}"
+        cells.append([r.mål, str(r.år), r.mer_utrymme, lp, again])
+    return cells
+
+
+def marginal_sentences(records: Sequence[Mapping[str, Any]], kr_per_point: float | None, shown: int) -> list[str]:
+    """How to read :func:`marginal_table`."""
+    if not records:
+        return []
+    resolved = [r for r in records if _num(r.get("resolved_value_kr")) is not None]
+    capped = [r for r in resolved if str(r.get("resolve_status", "")).lower() != "optimal"]
+    text = ("Vad skulle planen vinna om ett bindande mål eller tak fick 1 Mkr mer utrymme (ett projekt till för "
+            "taket på samtidiga projekt)? Svaret är planens nytta i Mkr")
+    if kr_per_point:
+        text += (f" (poängen räknas om till kronor med vad en poäng kostar i snitt bland projekten, "
+                 f"{fmt_mkr(kr_per_point, 1)})")
+    text += (". Skuggpriset kommer från LP-relaxationen, där projekt får delas; det är en uppskattning som "
+             "oftast är för hög, eftersom hela projekt inte kan tas med för en enda miljon.")
+    if resolved:
+        text += (" Omräknat betyder att hela optimeringen gjordes om med den flyttade gränsen och ger det verkliga "
+                 "värdet.")
+    if capped:
+        text += (f" {len(capped)} av {len(resolved)} omräkningar stoppades av tidsgränsen; de visar bara vad som "
+                 "hittades, så det verkliga värdet är minst så stort (\"minst\"), och \"ingen vinst hittad\" betyder "
+                 "att ingen bättre plan hann hittas, inte att mer utrymme saknar värde.")
+    if len(records) > shown:
+        text += f" Tabellen visar de {shown} största av {len(records)}; alla finns i arbetsboken."
+    return [text]
+
+
+def ranking_comparison(result: Any, schedule_size: int, ranking: Mapping[str, Any],
+                       names: Mapping[str, str]) -> pd.DataFrame:
+    """The optimised plan against the benefit/cost ranking list as municipalities use it (the financial targets
+    not looked at) and the same list funded only as far as every target still holds."""
+    def broken(violations: Any) -> str:
+        records = list(violations or [])
+        return breaks_text(records, names) if records else "inga"
+
+    objective = _num(getattr(result, "objective", None))
+
+    def row(label: str, n: Any, value: Any, meets: bool, violations: Any) -> dict[str, Any]:
+        v = _num(value)
+        return {"plan": label, "antal_projekt": None if n is None else int(n), "värde_poäng": v,
+                "uppfyller_alla_mål": meets, "mål_som_bryts": broken(violations),
+                "skillnad_mot_optimerad": None if v is None or not objective else (v - objective) / abs(objective)}
+
+    own = list(getattr(result, "violations", None) or [])
+    rows = [row("Optimerad plan", schedule_size, objective, not own, own)]
+    rank_schedule = ranking.get("schedule")
+    rows.append(row("Rangordning efter nytta per krona", ranking.get(
+        "n_projects", len(rank_schedule) if rank_schedule is not None else None), ranking.get("objective"),
+        bool(ranking.get("meets_targets", False)), ranking.get("violations")))
+    within = ranking.get("within_targets")
+    if isinstance(within, Mapping) and within:
+        rows.append(row("Rangordning så långt alla mål håller", within.get("n_projects"), within.get("objective"),
+                        bool(within.get("meets_targets", False)), within.get("violations")))
+    return pd.DataFrame(rows, columns=["plan", "antal_projekt", "värde_poäng", "uppfyller_alla_mål",
+                                       "mål_som_bryts", "skillnad_mot_optimerad"])
+
+
+def comparison_sentences(comparison: pd.DataFrame) -> list[str]:
+    """How to read :func:`ranking_comparison`."""
+    text = ("Jämförelse med hur många kommuner prioriterar i dag: projekten i ordning efter viktad poäng per krona, "
+            "de nödvändiga först, vart och ett vid första år då investeringstaket (och taket för samtidiga projekt) "
+            "räcker; de finansiella målen prövas inte.")
+    if len(comparison) > 2:
+        text += (" Den tredje raden är samma lista men ett projekt tas bara med så länge alla mål fortfarande "
+                 "håller (högst tre års väntan).")
+    diffs = [(r.plan, r.skillnad_mot_optimerad) for r in comparison.iloc[1:].itertuples(index=False)
+             if r.skillnad_mot_optimerad is not None and not pd.isna(r.skillnad_mot_optimerad)]
+    if diffs:
+        text += " Nyttan jämfört med den optimerade planen: " + "; ".join(
+            f"{p.lower()} {fmt_pct(d, 1)}" for p, d in diffs) + "."
+    return [text]
+
+
+__all__ = [
+    "MARGINAL_ROWS",
+    "binding_sentences",
+    "breaks_text",
+    "comparison_sentences",
+    "marginal_rows",
+    "marginal_sentences",
+    "marginal_table",
+    "project_reason",
+    "ranking_comparison",
+    "target_names",
+    "year_ranges",
+]

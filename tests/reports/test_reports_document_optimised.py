@@ -1,0 +1,101 @@
+"""The plan document built from a real optimiser result (HiGHS, a short time limit) on Exempelkommun: the plan
+chapter shows the optimised plan, the reasons read as sentences, and the statements show the forecast of that
+plan — read back from the PDF with pypdf as a reader would see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+
+from hushall.finance import forecast
+from hushall.model import MunicipalityData
+from hushall.reports.document import prepare_document, write_plan_document
+from hushall.reports.formatting import fmt_number
+
+pypdf = pytest.importorskip("pypdf")
+optimize_module = pytest.importorskip("hushall.optimize")
+
+DATE = dt.date(2025, 3, 14)
+
+
+def norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def chapter(pages: list[str], first: str, after: str) -> list[str]:
+    """The pages from the one headed ``first`` up to (not including) the one headed ``after``."""
+    def page_of(heading: str) -> int:
+        for i, text in enumerate(pages[2:], start=2):
+            if any(norm(line) == heading for line in text.splitlines()):
+                return i
+        raise AssertionError(f"{heading!r} not found")
+
+    return pages[page_of(first):page_of(after)]
+
+
+@pytest.fixture(scope="module")
+def optimised(tmp_path_factory: pytest.TempPathFactory, example: MunicipalityData) -> dict[str, Any]:
+    result = optimize_module.optimize(
+        example, time_limit=4.0, explain=True, ranking=True,
+        explain_options={"total_time": 3.0, "time_limit": 1.0, "max_projects": len(example.projects)})
+    assert result.status in ("optimal", "feasible")
+    doc = prepare_document(example, optimization=result, risk=None, date=DATE)
+    pdf, xlsx = write_plan_document(doc, tmp_path_factory.mktemp("optimerad"))
+    pages = [page.extract_text() or "" for page in pypdf.PdfReader(str(pdf)).pages]
+    return {"result": result, "doc": doc, "pages": pages, "xlsx": xlsx}
+
+
+def test_plan_chapter_shows_the_optimised_plan(optimised: dict[str, Any], example: MunicipalityData) -> None:
+    result, pages = optimised["result"], optimised["pages"]
+    lines = [norm(line) for page in chapter(pages, "3. Planen", "4. Ekonomi") for line in page.splitlines()]
+    text = " ".join(lines)
+    plan = result.schedule_dict
+    assert plan, "the optimiser chose no project"
+    names = dict(zip(example.projects["project_id"], example.projects["name"], strict=True))
+    for pid, start in plan.items():
+        k = next(i for i, line in enumerate(lines) if line.startswith(f"{pid} "))  # its row in table 3.1
+        end = next((i for i in range(k + 1, min(k + 4, len(lines))) if lines[i].split(" ")[0] in names), k + 4)
+        row = " ".join(lines[k:end])  # a long name wraps: the cells after it come on the following lines
+        assert names[pid].split()[0] in row
+        assert re.search(rf"\b{start}\b", row), (pid, start, row)
+    left_out = [pid for pid in names if pid not in plan]
+    for pid in left_out:
+        assert f"{pid} " in text
+    assert "Optimerad plan, framtagen med optimering" in text
+    assert result.message in text
+    assert "Rangordning efter nytta per krona" in text
+    if result.ranking.get("within_targets"):
+        assert "Rangordning så långt alla mål håller" in text
+    if result.explanations.get("binding_by_year"):
+        assert "(bindande):" in text
+    if result.explanations.get("marginal_value"):
+        assert "Vad mer utrymme i målen skulle ge" in text
+        assert "Skuggpris (LP)" in text
+    # reasons are sentences, never raw records or long floats
+    assert "{" not in text and "'target'" not in text and "breaks_if_added" not in text
+    assert not re.search(r"\d\.\d{4,}", text)
+    for rec in result.explanations.get("projects", []):
+        if rec["status"] == "senarelagt" and rec["project"] in plan:
+            assert f"Startar {rec['chosen_start']} i stället för tidigast {rec['earliest_start']}." in text
+
+
+def test_statements_show_the_forecast_of_the_optimised_plan(optimised: dict[str, Any],
+                                                              example: MunicipalityData) -> None:
+    result, pages = optimised["result"], optimised["pages"]
+    fc = forecast(example, result.schedule_dict)
+    result_line = fc.income_statement.loc["årets_resultat"]
+    economy = chapter(pages, "4. Ekonomi", "5. Risk")
+    rows = [norm(line) for page in economy for line in page.splitlines() if norm(line).startswith("Årets resultat ")]
+    shown = " ".join(rows)
+    years = list(fc.years)
+    for block in range(0, len(years), 10):
+        cells = " ".join(fmt_number(float(result_line[y]) / 1e6, 1) for y in years[block:block + 10])
+        assert norm(cells) in shown, (years[block], cells)
+    first, last = years[0], years[-1]
+    summary = norm(" ".join(chapter(pages, "1. Sammanfattning", "2. Behov")))
+    assert f"Årets resultat {first}: {norm(fmt_number(float(result_line[first]) / 1e6, 1))} Mkr" in summary
+    assert f"{last}: {norm(fmt_number(float(result_line[last]) / 1e6, 1))} Mkr" in summary
+    assert f"Optimerad plan: {len(result.schedule_dict)} projekt" in summary
