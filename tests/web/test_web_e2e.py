@@ -1,9 +1,10 @@
 """End to end in a real headless browser: Playwright driving Debian's Chromium (/usr/bin/chromium, never a
 downloaded browser) against a real server on a loopback port.
 
-Log in with the keyboard, upload the example workbook, run the optimiser (a worker process), compare two
-variants and download the reports; a screenshot of every page is saved under ``tests/web/artefacts/`` (git
-ignores it). Without a browser the tests are SKIPPED, never passed.
+Log in with the keyboard, upload the example workbook, run the real optimiser (a worker process, a few seconds
+per variant; ``HUSHALL_E2E_FAKE_PLANNER=1`` uses the stand-in planner instead), compare two variants and download
+the reports; a screenshot of every page is saved under ``tests/web/artefacts/`` (git ignores it). Without a
+browser the tests are SKIPPED, never passed.
 """
 
 from __future__ import annotations
@@ -51,15 +52,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
     from hushall.web.app import create_app
-    from hushall.web.planning import optimise_plan  # noqa: F401  (the real planner when it can run)
+    from hushall.web.config import SolverLimits
 
     path = tmp_path_factory.mktemp("e2e") / "hushall.sqlite"
     url = f"sqlite:///{path}"
     seed(url, with_example=False)
     saved = {k: os.environ.get(k) for k in FAKE_PLANNER}
-    if not os.environ.get("HUSHALL_E2E_REAL_OPTIMISER"):
+    if os.environ.get("HUSHALL_E2E_FAKE_PLANNER"):
         os.environ.update(FAKE_PLANNER)
-    app = create_app(make_settings(url, run_jobs=True))
+    else:
+        os.environ.pop("HUSHALL_WEB_PLANNER", None)
+    fast = SolverLimits(time_limit_s=5.0, mip_gap=0.01, explain_s=2.0)
+    app = create_app(make_settings(url, run_jobs=True, job_workers=2, solver=fast))
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     srv = uvicorn.Server(config)
@@ -147,9 +151,15 @@ def test_full_flow_in_a_real_browser(page: Any, example_workbook: Path, tmp_path
         page.wait_for_selector(f"h1:has-text('{name}')")
         ids.append(page.url.rsplit("/", 1)[1])
         page.get_by_role("button", name="Kör optimeringen").click()
-        page.wait_for_selector("text=Valda projekt", timeout=45_000)  # the poll reloads the page when done
+        page.wait_for_selector("text=Valda projekt", timeout=90_000)  # the poll reloads the page when done
     page.wait_for_load_state("networkidle")
     shot(page, "5-plan")
+    result = page.locator("main").inner_text()
+    for leak in ("None", "nan", "targets_infeasible", "feasible"):
+        assert leak not in result.split(), leak
+    if not os.environ.get("HUSHALL_E2E_FAKE_PLANNER"):
+        assert "Planen i siffror" in result and "begränsar planen" in result
+        assert page.locator("table.figures td", has_text="Mkr").count() > 10
 
     page.get_by_role("link", name="5 Planer").click()
     for i in ids:
@@ -158,6 +168,10 @@ def test_full_flow_in_a_real_browser(page: Any, example_workbook: Path, tmp_path
     page.wait_for_selector("h1:has-text('Jämför planvarianter')")
     page.wait_for_load_state("networkidle")
     assert "Snål plan" in page.content() and "Enligt målen" in page.content()
+    compare = page.locator("table.compare")
+    for row in ("Investeringar per år", "Årets resultat", "Låneskuld", "Underhållsskuld", "Saknade platser"):
+        cells = compare.locator("tr", has_text=row).first.locator("td")
+        assert cells.count() == 2 and all(cells.nth(k).inner_text().strip() for k in range(2)), row
     shot(page, "5b-jamfor")
 
     # 6 Rapport: download the reports

@@ -12,6 +12,10 @@ from pathlib import Path
 
 #: Environment variable that overrides the database URL (the CLI's ``--database-url`` wins over it).
 DATABASE_URL_ENV = "HUSHALL_DATABASE_URL"
+#: Environment variables of the optimiser's limits (the web process passes them on to its workers).
+TIME_LIMIT_ENV = "HUSHALL_OPTIMISE_TIME_LIMIT"
+MIP_GAP_ENV = "HUSHALL_OPTIMISE_MIP_GAP"
+EXPLAIN_SECONDS_ENV = "HUSHALL_OPTIMISE_EXPLAIN_SECONDS"
 
 
 def data_dir() -> Path:
@@ -53,12 +57,50 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+@dataclass(frozen=True)
+class SolverLimits:
+    """How long a plan variant's optimisation may take: the solve stops after ``time_limit_s`` seconds or at a
+    relative gap of ``mip_gap``; the explanations (re-solves with a target loosened or a project forced in) get
+    at most ``explain_s`` seconds more.
+
+    Examples
+    --------
+    >>> SolverLimits.from_env({TIME_LIMIT_ENV: "5", MIP_GAP_ENV: "0.01"})
+    SolverLimits(time_limit_s=5.0, mip_gap=0.01, explain_s=15.0)
+    >>> SolverLimits(5, 0.01, 2).to_env()[EXPLAIN_SECONDS_ENV]
+    '2'
+    """
+
+    time_limit_s: float = 60.0
+    mip_gap: float = 0.005
+    explain_s: float = 15.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> SolverLimits:
+        env = dict(os.environ) if env is None else env
+
+        def get(name: str, default: float) -> float:
+            try:
+                value = float(env.get(name, "") or default)
+            except ValueError:
+                return default
+            return value if value >= 0 else default
+
+        return cls(get(TIME_LIMIT_ENV, cls.time_limit_s), get(MIP_GAP_ENV, cls.mip_gap),
+                   get(EXPLAIN_SECONDS_ENV, cls.explain_s))
+
+    def to_env(self) -> dict[str, str]:
+        return {TIME_LIMIT_ENV: f"{self.time_limit_s:g}", MIP_GAP_ENV: f"{self.mip_gap:g}",
+                EXPLAIN_SECONDS_ENV: f"{self.explain_s:g}"}
+
+
 @dataclass
 class WebSettings:
     """Everything the application needs to know at start.
 
     ``run_jobs`` starts the job dispatcher (worker processes for the optimiser); tests that only look at pages
-    switch it off.
+    switch it off. ``solver`` bounds each optimisation (defaults from ``HUSHALL_OPTIMISE_TIME_LIMIT``,
+    ``HUSHALL_OPTIMISE_MIP_GAP`` and ``HUSHALL_OPTIMISE_EXPLAIN_SECONDS``: 60 s, 0.5 %, 15 s).
     """
 
     database_url: str = field(default_factory=default_database_url)
@@ -75,3 +117,4 @@ class WebSettings:
     heartbeat_stale_seconds: float = 30.0
     demo: bool = False
     default_language: str = "sv"
+    solver: SolverLimits = field(default_factory=SolverLimits.from_env)

@@ -13,18 +13,21 @@ pages read; its keys are described in :data:`RESULT_KEYS`.
 from __future__ import annotations
 
 import importlib
-import inspect
 import math
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from hushall.data.schema import CRITERIA
-from hushall.errors import PlanError
+from hushall.errors import HushallError, PlanError
 from hushall.model import MunicipalityData
+from hushall.web.config import SolverLimits
+from hushall.web.i18n import mkr, number, pct
 
 Progress = Callable[[float, str], None]
 Planner = Callable[[MunicipalityData, dict[str, Any], Progress], dict[str, Any]]
@@ -32,7 +35,8 @@ PLANNER_ENV = "HUSHALL_WEB_PLANNER"
 
 #: Keys of a plan result (all amounts kr, one entry per plan year in the per-year lists).
 RESULT_KEYS: dict[str, str] = {
-    "status": "optimal | feasible | infeasible | ranking",
+    "status": "optimal | feasible | targets_infeasible | no_solution (the optimiser's status)",
+    "message": "the status in plain Swedish",
     "method": "what produced the plan (e.g. 'MILP (HiGHS)')",
     "years": "plan years",
     "schedule": "chosen projects: project_id, name, start_year, cost_kr, explanation",
@@ -43,7 +47,10 @@ RESULT_KEYS: dict[str, str] = {
     "ratios": "name -> list per year (resultat_andel, självfinansieringsgrad, soliditet, …)",
     "places_short": "places short per year (all services)",
     "maintenance_debt_kr": "underhållsskuld per year",
-    "value": "objective value (weighted benefit) of the plan",
+    "value": "objective value (weighted benefit, points) of the plan",
+    "bound": "best bound proven by the optimiser (no plan scores higher)",
+    "gap": "relative gap between value and bound",
+    "binding": "per year: the targets and ceilings that limit the plan (short Swedish names)",
     "explanations": "plain-Swedish sentences about the plan as a whole",
 }
 
@@ -173,85 +180,422 @@ def resolve_planner() -> Planner:
     return optimise_plan
 
 
-def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    """Run :mod:`hushall.optimize` on a variant and describe the plan for the pages (see :data:`RESULT_KEYS`).
+#: How many left-out or postponed projects the optimiser explains one by one (the re-solves behind them share
+#: the explanation time of :class:`~hushall.web.config.SolverLimits`).
+MAX_EXPLAINED_PROJECTS = 25
 
-    The optimiser is called as ``hushall.optimize.optimize(data[, progress=fn])``; its outcome must carry a
-    ``schedule`` (project id → start year) and may carry ``explanations``, ``objective`` and ``status``.
+#: Target types as they are named in the plan's sentences (the optimiser's own labels carry the limit in
+#: English number format).
+TARGET_NAMES: dict[str, str] = {
+    "resultat_andel": "resultatmålet (årets resultat i andel av skatter och statsbidrag)",
+    "självfinansieringsgrad": "målet för självfinansieringsgrad",
+    "soliditet": "soliditetsmålet",
+    "soliditet_inkl_pensioner": "soliditetsmålet inklusive pensionsförpliktelser",
+    "låneskuld_per_invånare": "taket för låneskuld per invånare",
+    "balanskrav": "balanskravet",
+    "investeringstak_kr": "investeringstaket",
+    "max_parallella_projekt": "taket för antal projekt samtidigt",
+}
+#: Short forms of the same names (in lists of broken targets).
+TARGET_SHORT: dict[str, str] = {**TARGET_NAMES, "resultat_andel": "resultatmålet"}
+
+STATUS_TEXT: dict[str, str] = {
+    "optimal": "Bästa möjliga plan (inom angivet gap).",
+    "feasible": "En plan som uppfyller alla mål och tak; tidsgränsen nåddes innan det var bevisat att ingen "
+                "bättre finns.",
+    "targets_infeasible": "Ingen plan uppfyller alla mål och tak. Planen bryter dem så lite som möjligt.",
+    "no_solution": "Ingen plan hittades inom tidsgränsen.",
+}
+METHOD = "Optimering (MILP med HiGHS)"
+
+
+def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Progress,
+                  limits: SolverLimits | None = None) -> dict[str, Any]:
+    """Run :func:`hushall.optimize.optimize` on a variant and describe the plan for the pages (see
+    :data:`RESULT_KEYS`).
+
+    ``limits`` (default: :meth:`SolverLimits.from_env`, which the web process sets for its workers) bound the
+    solve and the explanations; the optimiser's progress goes to ``progress`` as a fraction and a Swedish line.
     """
     try:
-        optimize = importlib.import_module("hushall.optimize")
-    except ImportError as exc:
+        from hushall.optimize import optimize
+    except ImportError as exc:  # pragma: no cover - the optimiser ships with Hushåll
         raise PlanError("Optimeraren (hushall.optimize) finns inte i den här installationen.") from exc
-    run = getattr(optimize, "optimize", None) or getattr(optimize, "optimise", None)
-    if run is None:
-        raise PlanError("Optimeraren (hushall.optimize) har ännu ingen funktion att köra en plan med.")
-    kwargs: dict[str, Any] = {}
-    if "progress" in inspect.signature(run).parameters:
-        kwargs["progress"] = lambda p: progress(_fraction(p), _describe_progress(p))
-    progress(0.1, "Optimerar …")
-    outcome = run(data, **kwargs)
-    progress(0.95, "Sammanställer planen …")
+    limits = limits or SolverLimits.from_env()
+    progress(0.08, "Bygger optimeringsproblemet …")
+    explain = limits.explain_s > 0
+    outcome = optimize(
+        data, time_limit=limits.time_limit_s, mip_gap=limits.mip_gap, progress=ProgressRelay(progress, limits),
+        explain=explain, ranking=True,
+        explain_options={"total_time": limits.explain_s, "time_limit": max(0.5, min(3.0, limits.explain_s / 3)),
+                         "max_projects": MAX_EXPLAINED_PROJECTS} if explain else None)
+    progress(0.9, "Räknar fram den ekonomiska planen …")
     return describe_outcome(data, outcome)
 
 
-def _fraction(p: Any) -> float:
-    phase = getattr(p, "phase", "")
-    gap = getattr(p, "gap", None)
-    if phase == "done":
-        return 0.95
-    if phase == "mip" and gap is not None and math.isfinite(gap):
-        return 0.4 + 0.5 * (1.0 - min(1.0, max(0.0, float(gap))))
-    return {"lp": 0.2, "warm_start": 0.35, "mip": 0.4}.get(phase, 0.15)
+class ProgressRelay:
+    """The optimiser's progress reports (:class:`hushall.optimize.solve.Progress`) as a fraction and a Swedish
+    line for the job's progress display. The solve fills 10–70 % in proportion to its time limit (a solve
+    that closes its gap early jumps ahead); the explanations follow."""
+
+    START, SOLVED = 0.1, 0.7
+
+    def __init__(self, report: Progress, limits: SolverLimits) -> None:
+        self.report = report
+        self.limits = limits
+        self.fraction = self.START
+
+    def __call__(self, p: Any) -> None:
+        phase = str(getattr(p, "phase", ""))
+        elapsed = float(getattr(p, "elapsed_s", 0.0) or 0.0)
+        if phase == "done":
+            fraction = self.SOLVED
+            message = (f"Planen är hittad; tar fram förklaringarna (högst {_sv(self.limits.explain_s)} s) …"
+                       if self.limits.explain_s > 0 else "Planen är hittad.")
+        else:
+            share = min(1.0, elapsed / self.limits.time_limit_s) if self.limits.time_limit_s > 0 else 1.0
+            fraction = self.START + (self.SOLVED - self.START) * share
+            message = f"{progress_line(p)} ({_sv(elapsed)} s av högst {_sv(self.limits.time_limit_s)} s)"
+        self.fraction = max(self.fraction, min(fraction, self.SOLVED))
+        self.report(self.fraction, message)
 
 
-def _describe_progress(p: Any) -> str:
-    line = getattr(p, "line", None)
-    return str(line()) if callable(line) else str(p)
+def progress_line(p: Any) -> str:
+    """One progress report of the optimiser in plain Swedish.
+
+    Examples
+    --------
+    >>> from hushall.optimize.solve import Progress
+    >>> progress_line(Progress("mip", 3.0, objective=54.0, bound=54.5, gap=0.0093))
+    'Söker bästa planen: hittills 54,0 poäng, högst möjligt 54,5 (skillnad 0,9\\xa0%)'
+    """
+    phase = str(getattr(p, "phase", ""))
+    objective, bound, gap = (_float_or_none(getattr(p, k, None)) for k in ("objective", "bound", "gap"))
+    if phase == "lp":
+        return "Räknar ut en övre gräns för planens nytta"
+    if phase == "warm_start":
+        chosen = str(getattr(p, "message", "") or "")
+        return f"Startplan: {chosen}" if chosen else "Bygger en startplan"
+    if phase == "violation":
+        return "Målen kan inte nås samtidigt: söker planen som bryter dem minst"
+    head = "Förbättrar planen" if phase == "neighbourhood" else "Söker bästa planen"
+    parts = []
+    if objective is not None:
+        parts.append(f"hittills {_sv(objective, 1)} poäng")
+    if bound is not None:
+        parts.append(f"högst möjligt {_sv(bound, 1)}")
+    text = f"{head}: {', '.join(parts)}" if parts else head
+    if gap is not None:
+        text += f" (skillnad {pct(gap, 'sv', 1)})"
+    return text
+
+
+def _sv(x: float, decimals: int = 0) -> str:
+    return number(x, "sv", decimals)
+
+
+def _float_or_none(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
 
 
 def _get(outcome: Any, name: str, default: Any = None) -> Any:
-    if isinstance(outcome, dict):
-        return outcome.get(name, default)
-    return getattr(outcome, name, default)
+    value = outcome.get(name, default) if isinstance(outcome, Mapping) else getattr(outcome, name, default)
+    return default if value is None else value
 
 
-def describe_outcome(data: MunicipalityData, outcome: Any) -> dict[str, Any]:
-    """Turn the optimiser's outcome into the plan-result dict; see :data:`RESULT_KEYS`."""
+def _schedule_mapping(outcome: Any) -> dict[str, int]:
+    """Project id → start year of the optimiser's plan (a table with ``project`` and ``start_year``, or a
+    mapping)."""
     schedule = _get(outcome, "schedule")
     if schedule is None:
         raise PlanError("Optimerarens resultat saknar en tidsplan (schedule).")
-    schedule = {str(k): int(v) for k, v in dict(schedule).items()}
-    explanations = _get(outcome, "explanations", {}) or {}
-    per_project = explanations if isinstance(explanations, dict) else {}
-    overall = [str(e) for e in explanations] if isinstance(explanations, (list, tuple)) else []
+    if isinstance(schedule, pd.DataFrame):
+        pid = "project" if "project" in schedule.columns else "project_id"
+        return {str(p): int(y) for p, y in zip(schedule[pid], schedule["start_year"], strict=True)}
+    return {str(k): int(v) for k, v in dict(schedule).items()}
+
+
+def _series(values: Any) -> list[float | None]:
+    """Finite floats (``-0.0`` as ``0.0``) and ``None`` for the rest: what JSON and the pages take."""
+    return [None if v is None or not math.isfinite(v) else v + 0.0 for v in np.asarray(values, dtype=float).tolist()]
+
+
+def plan_figures(data: MunicipalityData, schedule: dict[str, int], places: pd.DataFrame | None = None
+                 ) -> dict[str, Any]:
+    """The plan's figures per year: the schedule replayed through the financial model
+    (:func:`hushall.finance.forecast`; the optimiser's plan and the forecast agree to the krona), the
+    maintenance debt and the places short (the optimiser's ``places`` table when given, otherwise the
+    scenarios stage's plan effects without delays or overruns)."""
+    from hushall.finance import forecast
+    from hushall.scenarios.plan import plan_arrays, realise
+
+    f = forecast(data, schedule)
+    years = [int(y) for y in f.years]
+    ones = np.ones(len(years))
+    effects = realise(plan_arrays(data, schedule), ones, ones)
+    if places is not None and len(places):
+        short = places.groupby("year")["unmet"].sum().reindex(years, fill_value=0.0).to_numpy(float)
+    else:
+        short = np.asarray(effects["missing_places"], dtype=float).reshape(-1)
+    return {
+        "years": years,
+        "investments_kr": _series(-f.cash_flow.loc["investering_materiella_anläggningstillgångar"]),
+        "result_kr": _series(f.income_statement.loc["årets_resultat"]),
+        "debt_kr": _series(f.balance_sheet.loc["långfristiga_skulder"]),
+        "ratios": {str(k): _series(row) for k, row in zip(f.ratios.index, f.ratios.to_numpy(), strict=True)},
+        "places_short": _series(short),
+        "maintenance_debt_kr": _series(np.asarray(effects["maintenance_debt_kr"], dtype=float).reshape(-1)),
+    }
+
+
+def describe_outcome(data: MunicipalityData, outcome: Any) -> dict[str, Any]:
+    """Turn the optimiser's outcome (:class:`hushall.optimize.result.OptimizationResult`, or a mapping with a
+    ``schedule``) into the plan-result dict; see :data:`RESULT_KEYS`."""
+    schedule = _schedule_mapping(outcome)
+    explanations = _get(outcome, "explanations", {})
+    targets = _get(outcome, "targets")
+    names = _target_names(targets if isinstance(targets, pd.DataFrame) else None)
+    records: dict[str, Mapping[str, Any]] = {}
+    given: dict[str, str] = {}
+    if isinstance(explanations, Mapping):
+        records = {str(r.get("project")): r for r in explanations.get("projects") or [] if isinstance(r, Mapping)}
+        given = {str(k): v for k, v in explanations.items() if isinstance(v, str)}
+    chosen_rows = _get(outcome, "schedule")
+    chosen_info = (chosen_rows.set_index(chosen_rows["project"].astype(str))
+                   if isinstance(chosen_rows, pd.DataFrame) and "project" in chosen_rows.columns else None)
+    unschedulable = {str(p) for p in _get(outcome, "unschedulable", ())}
+    weights = _get(outcome, "weights", {})
     projects = data.projects.set_index(data.projects["project_id"].astype(str))
     chosen, not_chosen = [], []
     for pid, row in projects.iterrows():
-        entry = {"project_id": pid, "name": str(row["name"]), "cost_kr": float(row["cost_kr"]),
-                 "explanation": str(per_project.get(pid, ""))}
+        entry: dict[str, Any] = {"project_id": pid, "name": str(row["name"]), "cost_kr": float(row["cost_kr"])}
         if pid in schedule:
-            chosen.append({**entry, "start_year": schedule[pid]})
+            info = chosen_info.loc[pid] if chosen_info is not None and pid in chosen_info.index else None
+            text = given.get(pid) or _chosen_reason(row, info, records.get(pid), names)
+            chosen.append({**entry, "start_year": schedule[pid], "explanation": text})
         else:
-            not_chosen.append(entry)
+            text = given.get(pid) or _left_out_reason(row, records.get(pid), names, pid in unschedulable, weights)
+            not_chosen.append({**entry, "explanation": text})
     chosen.sort(key=lambda r: (r["start_year"], r["project_id"]))
-    objective = _get(outcome, "objective")
-    value = float(objective) if isinstance(objective, (int, float)) and math.isfinite(objective) else None
+    status = str(_get(outcome, "status", _get(outcome, "model_status", "")) or "")
+    objective = _float_or_none(_get(outcome, "objective"))
     result: dict[str, Any] = {
-        "status": str(_get(outcome, "status", _get(outcome, "model_status", "")) or ""),
-        "method": str(_get(outcome, "method", "MILP (HiGHS)")),
+        "status": status,
+        "message": STATUS_TEXT.get(status, str(_get(outcome, "message", status))),
+        "method": str(_get(outcome, "method", METHOD)),
         "years": [int(y) for y in data.years],
         "schedule": chosen,
         "not_chosen": not_chosen,
-        "value": value,
-        "explanations": overall,
+        "value": objective,
+        "bound": _float_or_none(_get(outcome, "bound")),
+        "gap": _float_or_none(_get(outcome, "gap")),
     }
-    for key in ("places_short", "maintenance_debt_kr"):
+    places = _get(outcome, "places")
+    sentences: list[str] = []
+    try:
+        result.update(plan_figures(data, schedule, places if isinstance(places, pd.DataFrame) else None))
+    except HushallError as exc:  # e.g. sheet Ekonomi empty: the plan still stands, without its statements
+        sentences.append(f"Den ekonomiska planen kunde inte räknas fram: {exc}")
+    for key in ("places_short", "maintenance_debt_kr"):  # figures the outcome brings itself take precedence
         series = _get(outcome, key)
-        if series is not None:
-            result[key] = [None if x is None or not math.isfinite(float(x)) else float(x) for x in series]
+        if series is not None and not isinstance(series, pd.DataFrame):
+            result[key] = _series(series)
+    result["binding"] = _binding_by_year(explanations, names)
+    result["explanations"] = plan_sentences(outcome, result, names) + sentences
+    if isinstance(explanations, (list, tuple)):
+        result["explanations"] += [str(e) for e in explanations]
     return result
 
 
-def result_years(result: dict[str, Any]) -> list[int]:
-    return [int(y) for y in result.get("years", [])]
+def _target_names(targets: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
+    """Target id → (name in a sentence, short name)."""
+    if targets is None or not len(targets):
+        return {}
+    first = targets.drop_duplicates("target_id")
+    return {str(t): (TARGET_NAMES.get(str(k), _swedish_label(str(lab))),
+                     TARGET_SHORT.get(str(k), _swedish_label(str(lab))))
+            for t, k, lab in zip(first["target_id"], first["target_type"], first["label"], strict=True)}
+
+
+def _swedish_label(label: str) -> str:
+    """A label with decimal points as decimal commas (``1.0%`` → ``1,0 %``)."""
+    return re.sub(r"(\d)%", "\\1\u00a0%", re.sub(r"(\d)\.(\d)", r"\1,\2", label))
+
+
+def _name(names: dict[str, tuple[str, str]], record: Mapping[str, Any], short: bool = False) -> str:
+    target = str(record.get("target", record.get("target_id", "")))
+    if target in names:
+        return names[target][1 if short else 0]
+    kind = str(record.get("target_type", ""))
+    return (TARGET_SHORT if short else TARGET_NAMES).get(kind) or _swedish_label(str(record.get("label", target)))
+
+
+def year_ranges(years: Any) -> str:
+    """Years as ranges, Swedish style.
+
+    Examples
+    --------
+    >>> year_ranges([2029, 2026, 2027, 2031, 2032, 2033])
+    '2026–2027, 2029 och 2031–2033'
+    """
+    ys = sorted({int(y) for y in years})
+    parts: list[str] = []
+    i = 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        parts.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
+        i = j + 1
+    return join_sv(parts)
+
+
+def join_sv(parts: list[str]) -> str:
+    """``a, b och c``."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1] if parts else ""
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _breaks(breaks: Any, names: dict[str, tuple[str, str]]) -> str:
+    years: dict[str, list[int]] = {}
+    for b in breaks or []:
+        years.setdefault(_name(names, b, short=True), []).append(int(b.get("year", 0)))
+    return join_sv([f"{n} ({year_ranges(ys)})" for n, ys in years.items()])
+
+
+def _forcing_cost(record: Mapping[str, Any], verb: str) -> str:
+    cost = _float_or_none(record.get("cost_of_forcing_kr"))
+    if cost is None or cost < 50_000 or record.get("forced_status") == "budget":
+        return ""
+    return f" Att {verb} det ändå kostar planen ungefär {mkr(cost, 'sv')} i nytta."
+
+
+def _notes(record: Mapping[str, Any]) -> str:
+    notes = [str(n) for n in record.get("notes") or []]
+    return f" {_capital(', '.join(notes))}." if notes else ""
+
+
+def _chosen_reason(row: Any, info: Any, record: Mapping[str, Any] | None, names: dict[str, tuple[str, str]]) -> str:
+    """Why a chosen project is in the plan, and why it starts when it does."""
+    parts = []
+    must = row.get("must_do")
+    if must is not None and pd.notna(must) and bool(must):
+        parts.append("Måste genomföras.")
+    if record is not None and record.get("status") == "senarelagt":
+        first = f"Startar {record.get('chosen_start')} i stället för tidigast {record.get('earliest_start')}"
+        if record.get("breaks_if_added"):
+            parts.append(f"{first}: med start {record.get('forced_start')} skulle "
+                         f"{_breaks(record['breaks_if_added'], names)} brytas.{_notes(record)}")
+        else:
+            parts.append(f"{first}: en tidigare start ger mindre nytta för planen som helhet.{_notes(record)}")
+        parts.append(_forcing_cost(record, "tidigarelägga").strip())
+    if info is not None:
+        facts = [f"vägd kriteriepoäng {_sv(float(info['weighted_score']), 2)}"]
+        avoided = _float_or_none(info.get("maintenance_debt_avoided_kr"))
+        if avoided is not None and avoided >= 50_000:
+            facts.append(f"minskar underhållsskulden med {mkr(avoided, 'sv')}")
+        if _float_or_none(info.get("in_use_year")) is not None:
+            facts.append(f"i bruk {int(info['in_use_year'])}")
+        parts.append(_capital("; ".join(facts)) + ".")
+    return " ".join(p for p in parts if p)
+
+
+def _left_out_reason(row: Any, record: Mapping[str, Any] | None, names: dict[str, tuple[str, str]],
+                     unschedulable: bool, weights: Any) -> str:
+    """Why a project is not in the plan."""
+    if unschedulable:
+        return "Kan inte starta inom planperioden med sina tidigaste och senaste startår."
+    if record is not None:
+        if record.get("breaks_if_added"):
+            text = (f"Valdes inte: med start {record.get('forced_start')} skulle "
+                    f"{_breaks(record['breaks_if_added'], names)} brytas.")
+        else:
+            text = "Valdes inte: det ger mindre nytta än de projekt som ryms inom samma mål och tak."
+        return text + _notes(record) + _forcing_cost(record, "ta med")
+    if isinstance(weights, Mapping) and weights:
+        score = sum(float(w) * float(_float_or_none(row.get(f"score_{c}")) or 0.0) for c, w in weights.items())
+        if score <= 0:
+            return "Valdes inte: projektet ger ingen nytta med de valda kriterievikterna."
+    return "Valdes inte: inom målen och taken ger andra projekt mer nytta."
+
+
+def _binding_by_year(explanations: Any, names: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+    binding = explanations.get("binding_by_year") if isinstance(explanations, Mapping) else None
+    if not isinstance(binding, Mapping):
+        return []
+    return [{"year": int(y), "targets": [names.get(str(t), (str(t), str(t)))[1] for t in ts]}
+            for y, ts in sorted(binding.items(), key=lambda kv: int(kv[0])) if ts]
+
+
+def plan_sentences(outcome: Any, result: dict[str, Any], names: dict[str, tuple[str, str]]) -> list[str]:
+    """The plan as a whole in plain Swedish: how good it is, what limits it year by year, what more room
+    would be worth, and how it compares with choosing projects by benefit per krona."""
+    out = [result["message"]] if result.get("message") else []
+    value, bound, gap = result.get("value"), result.get("bound"), result.get("gap")
+    if value is not None and bound is not None and gap is not None:
+        out.append(f"Planens nytta är {_sv(value, 1)} poäng; ingen plan kan nå mer än {_sv(bound, 1)} poäng "
+                   f"(skillnad {pct(gap, 'sv', 2)}).")
+    explanations = _get(outcome, "explanations", {})
+    if not isinstance(explanations, Mapping):
+        return out
+    infeasible = explanations.get("infeasibility")
+    if isinstance(infeasible, Mapping) and not infeasible.get("feasible", True):
+        by_target: dict[str, list[int]] = {}
+        total: dict[str, float] = {}
+        for v in infeasible.get("violations") or []:
+            n = _name(names, v)
+            by_target.setdefault(n, []).append(int(v["year"]))
+            total[n] = total.get(n, 0.0) + (float(v["violation"]) if v.get("unit") == "kr" else 0.0)
+        for n, ys in by_target.items():
+            amount = f" (sammanlagt {mkr(total[n], 'sv')})" if total[n] >= 50_000 else ""
+            out.append(f"{_capital(n)} bryts {year_ranges(ys)}{amount}.")
+    years_by_target: dict[str, list[int]] = {}
+    for year, targets in (explanations.get("binding_by_year") or {}).items():
+        for t in targets:
+            years_by_target.setdefault(names.get(str(t), (str(t), str(t)))[0], []).append(int(year))
+    for n, ys in years_by_target.items():
+        out.append(f"{_capital(n)} begränsar planen {year_ranges(ys)}.")
+    out += _marginal_sentences(explanations.get("marginal_value") or [], names)
+    ranking = _get(outcome, "ranking")
+    if isinstance(ranking, Mapping):
+        fair = ranking.get("within_targets")
+        gain = _float_or_none(fair.get("value_gain")) if isinstance(fair, Mapping) else None
+        if gain is not None and abs(gain) >= 0.0005:
+            out.append(f"Planen ger {pct(abs(gain), 'sv', 1)} {'mer' if gain > 0 else 'mindre'} nytta än att välja "
+                       "projekt i ordning efter nytta per krona inom samma mål och tak.")
+        if ranking.get("meets_targets") is False and ranking.get("violations"):
+            broken = join_sv(list(dict.fromkeys(_name(names, v, short=True) for v in ranking["violations"])))
+            out.append(f"Att bara välja projekt efter nytta per krona, utan hänsyn till målen, skulle bryta {broken}.")
+    return out
+
+
+def _marginal_sentences(records: list[Mapping[str, Any]], names: dict[str, tuple[str, str]],
+                        most: int = 3) -> list[str]:
+    """What one more Mkr of room (one more project at a time) in a binding target would be worth: one sentence
+    per target, at its most valuable year, the other years where more room pays named after it."""
+    by_target: dict[str, list[tuple[float, bool, Mapping[str, Any]]]] = {}
+    for r in records:
+        resolved = _float_or_none(r.get("resolved_value_kr"))
+        exact = resolved is not None and r.get("resolve_status") not in (None, "budget")
+        value = resolved if exact else _float_or_none(r.get("lp_value_kr"))
+        if value is not None and value >= 50_000:
+            by_target.setdefault(_name(names, r, short=True), []).append((value, exact, r))
+    ranked = sorted(by_target.items(), key=lambda kv: -max(v[0] for v in kv[1]))
+    out = []
+    for name, valued in ranked[:most]:
+        valued.sort(key=lambda v: -v[0])
+        value, exact, r = valued[0]
+        room = "ett projekt till samtidigt" if r.get("unit") == "projekt" else f"1 Mkr mer utrymme i {name}"
+        how = "" if exact else " (ungefärlig skattning)"
+        others = [int(v[2]["year"]) for v in valued[1:]]
+        also = f"; mer utrymme lönar sig också {year_ranges(others)}" if others else ""
+        out.append(f"Med {room} {int(r['year'])} skulle planen kunna ge ungefär {mkr(value, 'sv')} mer nytta, "
+                   f"räknat i kronor{how}{also}.")
+    return out

@@ -84,8 +84,9 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0) -> s
         progress(0.05, "Bygger optimeringsproblemet …")
         planner = resolve_planner()
         result = planner(apply_variant(data, settings), settings, progress)
-        set_job(status="done", progress=1.0, message="Klar.", result=result, finished_at=utcnow(),
-                heartbeat_at=utcnow())
+        chosen = len(result.get("schedule") or [])
+        set_job(status="done", progress=1.0, message=f"{chosen} projekt i planen.", result=result,
+                finished_at=utcnow(), heartbeat_at=utcnow())
         status = "done"
     except Stopped:
         set_job(status="interrupted", error=INTERRUPTED_MESSAGE, finished_at=utcnow())

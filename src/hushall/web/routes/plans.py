@@ -48,6 +48,15 @@ COMPARE_METRICS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: Ratios of a plan result shown on the plan page: key, Swedish label, unit kind.
+PLAN_RATIOS: tuple[tuple[str, str, str], ...] = (
+    ("resultat_andel_av_skatter_och_bidrag", "Årets resultat / skatter och statsbidrag", "share"),
+    ("självfinansieringsgrad", "Självfinansieringsgrad av investeringar", "share"),
+    ("soliditet", "Soliditet", "share"),
+    ("låneskuld_per_invånare", "Låneskuld per invånare", "kr"),
+)
+
+
 def settings_from_form(form: Any) -> dict[str, Any]:
     """Variant settings from the form (targets in display units: %, Mkr, kr, st)."""
     targets: dict[str, float | str | None] = {}
@@ -125,11 +134,13 @@ def plan_columns(request: Request, db: DbSession, chosen: list[PlanVariant]) -> 
         if result:
             finance, _data = plan_finance(request, db, variant, variant.data_version)
             years = [int(y) for y in result.get("years", [])]
-            series = {k: result.get(k) for k in ("places_short", "maintenance_debt_kr", "investments_kr")
-                      if result.get(k)}
+            # the stored result carries the plan's figures (the schedule replayed through the financial model);
+            # results stored before it did get them from the financial plan computed here
+            series = {k: result.get(k) for k, _label, _unit in COMPARE_METRICS if result.get(k)}
             if finance.available and finance.series:
-                years = list(finance.years or years)
-                series.update(finance.series)
+                years = years or list(finance.years or [])
+                for k, values in finance.series.items():
+                    series.setdefault(k, values)
         met = []
         if finance is not None and finance.available:
             for r in finance.ratios or []:
@@ -153,10 +164,14 @@ def compare_page(request: Request, user: User = reader, db: DbSession = database
     columns = plan_columns(request, db, chosen)
     years: list[int] = next((c["years"] for c in columns if c["years"]), [])
     target_labels = list(dict.fromkeys(label for c in columns for label, _m, _n in c["met"]))
+    ratio_rows = [(label, unit, [((c["result"] or {}).get("ratios") or {}).get(key) or [None] for c in columns])
+                  for key, label, unit in PLAN_RATIOS]
+    ratio_rows = [r for r in ratio_rows if any(v[-1] is not None for v in r[2])]
     key = tuple((c["variant"].id, c["variant"].row_version, c["job"].id if c["job"] else None) for c in columns)
     return cached_page(request, "compare.html", {"active": "plans", "variants": variants, "chosen": chosen,
                                                  "columns": columns, "metrics": COMPARE_METRICS, "ids": ids,
                                                  "years": years, "target_labels": target_labels,
+                                                 "ratio_rows": ratio_rows,
                                                  "query": "&".join(f"v={i}" for i in ids), "error": None},
                        key=key, title="Jämför planvarianter")
 
@@ -199,6 +214,26 @@ def compare_chart(request: Request, metric: str, user: User = reader, db: DbSess
     return svg_response(request, key, make)
 
 
+def figure_table(result: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The plan's figures at every fifth year and the last (what the plan page shows at a glance)."""
+    if not result or not result.get("years"):
+        return None
+    years = [int(y) for y in result["years"]]
+    picks = sorted({*range(0, len(years), 5), len(years) - 1})
+    rows = []
+    for key, label, unit in COMPARE_METRICS:
+        values = result.get(key)
+        if values:
+            rows.append((label, "mkr" if unit == "kr" else unit,
+                         [values[i] if i < len(values) else None for i in picks]))
+    ratios = result.get("ratios") or {}
+    for key, label, unit in PLAN_RATIOS:
+        values = ratios.get(key)
+        if values:
+            rows.append((label, unit, [values[i] if i < len(values) else None for i in picks]))
+    return {"years": [years[i] for i in picks], "rows": rows} if rows else None
+
+
 @router.get("/planer/{variant_id}")
 def variant_page(request: Request, variant_id: int, user: User = reader, db: DbSession = database,
                  konflikt: int = 0) -> Response:
@@ -211,6 +246,7 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
         "active": "plans", "variant": variant, "job": job, "done": done, "result": done.result if done else None,
         "fields": [(f, f.to_display(variant.settings["targets"].get(f.target_type))) for f in TARGET_FIELDS],
         "names": names, "conflict": bool(konflikt), "active_states": ACTIVE_STATES,
+        "figures": figure_table(done.result if done else None),
         "pdf": pdf_available(), "dv": variant.data_version,
     })
 

@@ -1,0 +1,154 @@
+"""The web application with the REAL optimiser (:mod:`hushall.optimize`, not the stand-in planner): two plan
+variants of Exempelkommun run as background jobs in worker processes, their stored results carry every figure
+the pages read — the schedule replayed through :func:`hushall.finance.forecast`, to the krona — and the plan and
+comparison pages show them in Swedish.
+
+The solves are bounded (a few seconds each, explanations 2 s) so that the module stays well under half a minute.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from web_helpers import Browser, make_settings, wait_for
+
+from hushall.web.app import create_app
+from hushall.web.config import SolverLimits
+from hushall.web.i18n import mkr
+from hushall.web.models import Job, PlanVariant
+
+FAST = SolverLimits(time_limit_s=6.0, mip_gap=0.01, explain_s=2.0)
+#: Words of the optimiser's internals that must not reach the Swedish pages.
+ENGLISH = re.compile(r"\b(target|binding|feasible|infeasible|ranking|violation|None|nan|schedule)\b")
+
+
+def _form(name: str, ceiling_mkr: str) -> dict[str, Any]:
+    return {"name": name, "description": "", "target__resultat_andel": "1", "target__självfinansieringsgrad": "60",
+            "target__låneskuld_per_invånare": "75000", "target__soliditet": "30",
+            "target__investeringstak_kr": ceiling_mkr, "target__max_parallella_projekt": "6",
+            "weight__lagkrav": "0,3", "weight__kapacitet": "0,25", "weight__skick": "0,2", "weight__energi": "0,1",
+            "weight__beredskap": "0,1", "weight__politik": "0,05"}
+
+
+def _as_list(values: Any) -> list[float | None]:
+    return [None if not math.isfinite(v) else v for v in np.asarray(values, dtype=float).tolist()]
+
+
+def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from hushall.finance import forecast
+    from hushall.web.planning import RESULT_KEYS, apply_variant
+    from hushall.web.services import schedule_of
+    from hushall.web.store import build_version
+
+    monkeypatch.delenv("HUSHALL_WEB_PLANNER", raising=False)
+    app = create_app(make_settings(sqlite_url, run_jobs=True, job_workers=2, solver=FAST))
+    factory = app.state.hushall.factory
+    with TestClient(app) as client:
+        b = Browser(client)
+        assert b.login("planner").status_code == 303
+        ids = []
+        for name, ceiling in (("Snål plan", "60"), ("Enligt målen", "120")):
+            r = b.post("/planer", _form(name, ceiling))
+            assert r.status_code == 303, r.text
+            ids.append(int(r.headers["location"].rsplit("/", 1)[1]))
+        for i in ids:
+            assert b.post(f"/planer/{i}/optimera").status_code == 303
+
+        messages: set[str] = set()
+
+        def jobs_done() -> bool:
+            with factory() as db:
+                jobs = [db.query(Job).filter(Job.variant_id == i).one_or_none() for i in ids]
+            messages.update(j.message for j in jobs if j is not None and j.message)
+            failed = [j.error for j in jobs if j is not None and j.status in ("failed", "interrupted")]
+            assert not failed, failed
+            return all(j is not None and j.status == "done" for j in jobs)
+
+        wait_for(jobs_done, timeout=120, every=0.05)
+        # the optimiser's own progress reached the job's progress display, in Swedish
+        assert any("s av högst" in m or "Planen är hittad" in m for m in messages), messages
+
+        with factory() as db:
+            for vid in ids:
+                variant = db.get(PlanVariant, vid)
+                assert variant is not None
+                job = db.query(Job).filter(Job.variant_id == vid).one()
+                result = job.result
+                assert set(RESULT_KEYS) <= set(result), set(RESULT_KEYS) - set(result)
+                assert result["status"] in ("optimal", "feasible") and result["method"].startswith("Optimering")
+                assert result["value"] is not None and result["value"] > 0
+                data = apply_variant(build_version(variant.data_version), variant.settings)
+                n = len(data.years)
+                f = forecast(data, schedule_of(result))
+                # the stored figures are the forecast of the same schedule, to the krona
+                expected = {
+                    "investments_kr": -f.cash_flow.loc["investering_materiella_anläggningstillgångar"],
+                    "result_kr": f.income_statement.loc["årets_resultat"],
+                    "debt_kr": f.balance_sheet.loc["långfristiga_skulder"],
+                }
+                for key, series in expected.items():
+                    assert len(result[key]) == n and all(v is not None for v in result[key]), key
+                    np.testing.assert_allclose(result[key], series.to_numpy(float), rtol=0, atol=0.5, err_msg=key)
+                assert sum(result["investments_kr"]) > 0
+                assert set(result["ratios"]) == {str(k) for k in f.ratios.index}
+                for key, row in zip(f.ratios.index, f.ratios.to_numpy(), strict=True):
+                    stored = result["ratios"][str(key)]
+                    want = _as_list(row)
+                    assert [v is None for v in stored] == [v is None for v in want], key
+                    np.testing.assert_allclose([v for v in stored if v is not None],
+                                               [v for v in want if v is not None], rtol=1e-9, atol=1e-9)
+                for key in ("places_short", "maintenance_debt_kr"):
+                    assert len(result[key]) == n and all(v is not None and v >= 0 for v in result[key]), key
+                # every project has a Swedish reason; the plan as a whole is explained in sentences
+                assert len(result["schedule"]) + len(result["not_chosen"]) == len(data.projects)
+                assert all(r["explanation"] for r in result["schedule"] + result["not_chosen"])
+                assert any("begränsar planen" in s for s in result["explanations"]), result["explanations"]
+                texts = [*result["explanations"], *(r["explanation"] for r in result["schedule"]),
+                         *(r["explanation"] for r in result["not_chosen"])]
+                assert not [t for t in texts if ENGLISH.search(t)]
+                assert result["binding"] and all(isinstance(b["year"], int) for b in result["binding"])
+
+            totals = {vid: sum(db.query(Job).filter(Job.variant_id == vid).one().result["investments_kr"])
+                      for vid in ids}
+            ends = {vid: db.query(Job).filter(Job.variant_id == vid).one().result["debt_kr"][-1] for vid in ids}
+        assert totals[ids[0]] < totals[ids[1]]  # the tighter ceiling invests less
+
+        page = b.get(f"/planer/jamfor?v={ids[0]}&v={ids[1]}")
+        assert page.status_code == 200
+        text = page.text
+        assert "Snål plan" in text and "Enligt målen" in text
+        for vid in ids:  # both variants' figures, in Swedish Mkr
+            assert mkr(totals[vid], "sv") in text
+            assert mkr(ends[vid], "sv") in text
+        assert "Soliditet, 2054" in text and "poäng" in text
+        for metric in ("investments_kr", "result_kr", "debt_kr", "maintenance_debt_kr", "places_short"):
+            svg = b.get(f"/planer/jamfor/diagram/{metric}.svg?v={ids[0]}&v={ids[1]}")
+            assert svg.status_code == 200 and svg.text.count("<path") + svg.text.count("<rect") > 10, metric
+
+        plan = b.get(f"/planer/{ids[0]}").text
+        assert "Planen i siffror" in plan and ("Bästa möjliga plan" in plan or "tidsgränsen nåddes" in plan)
+        assert "Valdes inte" in plan or "Startar" in plan
+
+
+def test_progress_of_the_optimiser_reaches_the_job_in_swedish() -> None:
+    from hushall.optimize.solve import Progress
+    from hushall.web.planning import ProgressRelay
+
+    seen: list[tuple[float, str]] = []
+    relay = ProgressRelay(lambda fraction, message: seen.append((fraction, message)), FAST)
+    relay(Progress("lp", 0.1))
+    relay(Progress("warm_start", 0.5, message="12 projekt valda"))
+    relay(Progress("mip", 3.0, objective=54.0, bound=54.5, gap=0.0093, nodes=10))
+    relay(Progress("done", 4.0, objective=54.0, bound=54.2, gap=0.004))
+    relay(Progress("mip", 1.0))  # a later re-solve never moves the bar back
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[0] >= 0.1 and fractions[-1] <= 0.7
+    assert "Startplan: 12 projekt valda" in seen[1][1]
+    assert "54,0 poäng" in seen[2][1] and "0,9" in seen[2][1] and "3 s av högst 6 s" in seen[2][1]
+    assert seen[3][1].startswith("Planen är hittad")
