@@ -46,6 +46,7 @@ from hushall.optimize.finance_block import (
     FinancialBlock,
     FinancialTarget,
     Terms,
+    pct_sv,
     rolling_terms,
 )
 
@@ -140,14 +141,14 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
         span = f" (summa över {w} år)" if w > 1 else ""
         if ttype == "resultat_andel":
             targets.append(FinancialTarget(
-                tid, ttype, f"årets resultat minst {limit:.1%} av skatter och generella statsbidrag{span}", "ge",
+                tid, ttype, f"årets resultat minst {pct_sv(limit, 1)} av skatter och generella statsbidrag{span}", "ge",
                 rolling_terms("result", one, w), {}, limit * window_sum(revenue, w), mask))
         elif ttype == "självfinansieringsgrad":
             eff: Terms = {**rolling_terms("depreciation", one, w), **rolling_terms("invest_nominal", -limit * one, w)}
             for (g, lag), c in rolling_terms("sale_proceeds", limit * one, w).items():
                 eff[(g, lag)] = c
             targets.append(FinancialTarget(
-                tid, ttype, f"självfinansieringsgrad minst {limit:.0%}{span}", "ge",
+                tid, ttype, f"självfinansieringsgrad minst {pct_sv(limit)}{span}", "ge",
                 rolling_terms("result", one, w), eff, -window_sum(dep_existing, w), mask))
         elif ttype == "låneskuld_per_invånare":
             targets.append(FinancialTarget(
@@ -162,7 +163,7 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
             if ttype == "soliditet_inkl_pensioner":
                 rhs = rhs + window_sum(commitment, w)
                 what = "soliditet inklusive pensionsförpliktelser"
-            targets.append(FinancialTarget(tid, ttype, f"{what} minst {limit:.0%}{span}", "ge", terms, {}, rhs,
+            targets.append(FinancialTarget(tid, ttype, f"{what} minst {pct_sv(limit)}{span}", "ge", terms, {}, rhs,
                                            mask))
         else:  # balanskrav
             big_m = 5.0 * float(np.max(np.abs(revenue))) + 5.0 * float(abs(st["verksamhetens_kostnader"]).max())

@@ -278,6 +278,21 @@ def _wrap(text: str, width: int = 100, indent: str = "    ") -> list[str]:
     return textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
 
 
+def violation_lines(violations: list[dict[str, Any]]) -> list[str]:
+    """One line per target: the years it is broken and the largest violation (kr or projects)."""
+    by_target: dict[str, list[dict[str, Any]]] = {}
+    for v in violations:
+        by_target.setdefault(str(v.get("target", "")), []).append(v)
+    lines = []
+    for tid, vs in by_target.items():
+        worst = max(float(v.get("violation", 0.0)) for v in vs)
+        unit = vs[0].get("unit")
+        amount = fmt_mkr(worst) if unit == "kr" else f"{fmt_number(worst)} {unit}"
+        lines.append(f"{tid} {vs[0].get('label', '')}: {year_ranges([int(v['year']) for v in vs])}, "
+                     f"som mest {amount}")
+    return lines
+
+
 def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8) -> str:
     """Terminal summary: status and gap, the plan year by year, what was left out and why, binding targets,
     the value of more room, the targets per year and the comparison with the benefit/cost ranking."""
@@ -313,7 +328,14 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8) -> str:
     if len(binding):
         lines += ["", "Mål och tak som begränsar planen (bindande år):"]
         lines += [f"  {b.mål_id} {b.mål}: {b.bindande_år}" for b in binding.itertuples(index=False)]
-    marginal = marginal_sheet(plan)
+    infeasible = (getattr(r, "explanations", None) or {}).get("infeasibility") or {}
+    if infeasible and not infeasible.get("feasible", True):
+        lines += ["", "Målen kan inte nås samtidigt. Minsta möjliga avvikelse, mål för mål (planen ovan åstadkommer "
+                      "den):"]
+        for v in violation_lines(infeasible.get("violations") or []):
+            lines.append(f"  {v}")
+    marginal = marginal_sheet(plan) if not infeasible or infeasible.get("feasible", True) else marginal_sheet(
+        plan).iloc[0:0]
     shadow = pd.to_numeric(marginal["värde_skuggpris_kr"], errors="coerce").fillna(0.0)
     resolved = pd.to_numeric(marginal["värde_omräknat_kr"], errors="coerce").fillna(0.0)
     worth = marginal[(shadow >= 1000.0) | (resolved >= 1000.0)]
@@ -342,12 +364,10 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8) -> str:
             lines.append(f"  {row.plan}: {row.antal_projekt} projekt, värde "
                          f"{'–' if value is None else fmt_number(value, 2)} poäng, bryter: {row.mål_som_bryts}")
         within = (getattr(r, "ranking", None) or {}).get("within_targets") or {}
-        if within:
-            value = _num(within.get("objective"))
-            gain = _num(within.get("value_gain"))
-            lines.append(f"  Samma rangordning men bara så långt alla mål håller: {within.get('n_projects')} projekt, "
-                         f"värde {'–' if value is None else fmt_number(value, 2)} poäng"
-                         + ("" if gain is None else f"; den optimerade planen ger {fmt_pct(gain)} mer värde"))
+        gain = _num(within.get("value_gain"))
+        if gain is not None and within.get("meets_targets"):
+            lines.append(f"  Den optimerade planen ger {fmt_pct(gain)} mer värde än rangordningen finansierad bara så "
+                         "långt alla mål håller.")
     check = plan_check(plan)
     if len(check):
         worst = float(check["största_skillnad_kr"].max())
