@@ -40,48 +40,36 @@ IntArray = NDArray[np.int64]
 
 
 @dataclass
-class VarBlock:
+class _Block:
+    """A named block of consecutive variables or constraints, with coordinates (e.g. the year of every entry)."""
+
+    name: str
+    start: int
+    size: int
+    coords: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.size
+
+    def index(self, local: ArrayLike | None = None) -> IntArray:
+        """Global indices of local positions (all when ``None``)."""
+        if local is None:
+            return np.arange(self.start, self.stop, dtype=np.int64)
+        return self.start + np.asarray(local, dtype=np.int64)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, start={self.start}, size={self.size})"
+
+
+@dataclass(repr=False)
+class VarBlock(_Block):
     """A named block of consecutive variables."""
 
-    name: str
-    start: int
-    size: int
-    coords: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
-    @property
-    def stop(self) -> int:
-        return self.start + self.size
-
-    def index(self, local: ArrayLike | None = None) -> IntArray:
-        """Global variable indices of local positions (all when ``None``)."""
-        if local is None:
-            return np.arange(self.start, self.stop, dtype=np.int64)
-        return self.start + np.asarray(local, dtype=np.int64)
-
-    def __repr__(self) -> str:
-        return f"VarBlock(name={self.name!r}, start={self.start}, size={self.size})"
-
-
-@dataclass
-class RowBlock:
+@dataclass(repr=False)
+class RowBlock(_Block):
     """A named block of consecutive constraints."""
-
-    name: str
-    start: int
-    size: int
-    coords: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
-
-    @property
-    def stop(self) -> int:
-        return self.start + self.size
-
-    def index(self, local: ArrayLike | None = None) -> IntArray:
-        if local is None:
-            return np.arange(self.start, self.stop, dtype=np.int64)
-        return self.start + np.asarray(local, dtype=np.int64)
-
-    def __repr__(self) -> str:
-        return f"RowBlock(name={self.name!r}, start={self.start}, size={self.size})"
 
 
 def _full(value: ArrayLike, n: int) -> FloatArray:
