@@ -122,3 +122,14 @@ def test_json_stdout_is_pure_json_in_a_real_process() -> None:
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] in ("optimal", "feasible")
     assert "HiGHS" in proc.stderr  # the banner went to stderr instead
+
+
+def test_candidates_from_the_needs_join_the_plan_and_its_forecast(tmp_path: Path) -> None:
+    r = CliRunner().invoke(cli, ["optimize", "--example", "--candidates", "--time-limit", "5", "--gap", "0.05",
+                                 "--explain-time", "0", "--json"])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    generated = [s["project"] for s in doc["schedule"] if s["project"].startswith("K-")]
+    assert generated, "the generated renewal and capacity projects should be worth doing in the example"
+    assert doc["forecast_check_max_diff_kr"] < 1.0
+    assert "Kandidatprojekt ur behovsanalysen" in r.stderr

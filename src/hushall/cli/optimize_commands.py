@@ -30,10 +30,16 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
     from hushall.optimize import optimize, stderr_progress
     from hushall.reports.optimization import describe_optimization
 
+    if candidates:
+        from hushall.optimize import with_candidates
+
+        # the generated projects join sheet Projekt, so the forecast and the reports know them too
+        n_before = len(data.projects)
+        data = with_candidates(data)
+        say(f"Kandidatprojekt ur behovsanalysen: {len(data.projects) - n_before} st läggs till fliken Projekt.")
     say(f"Optimerar (tidsgräns {time_limit:g} s, gap {100 * gap:g} %, förklaringar högst {explain_s:g} s) …")
     result = optimize(data, time_limit=time_limit, mip_gap=gap, progress=stderr_progress(),
-                      explain=explain_s > 0, candidates=candidates,
-                      explain_options={"total_time": explain_s, "max_projects": 12})
+                      explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": 12})
     say(f"Klart: {result.message}")
     return describe_optimization(data, result)
 

@@ -176,6 +176,10 @@ def generate_candidates(data: MunicipalityData, options: CandidateOptions | None
             ok = g["capacity_places"] > 0
             opex_per_place[str(sid)] = float((g.loc[ok, "operating_cost_kr"] / g.loc[ok, "capacity_places"]
                                               ).median()) if ok.any() else 0.0
+        district_names = dict(zip(data.districts["district_id"].astype(str), data.districts["name"].astype(str),
+                                  strict=True))
+        service_names = dict(zip(data.services["service_id"].astype(str), data.services["name"].astype(str),
+                                 strict=True))
         for q in range(cb.n_demand):
             peak = float(unmet[q].max())
             if peak < opt.min_unmet_places:
@@ -200,7 +204,8 @@ def generate_candidates(data: MunicipalityData, options: CandidateOptions | None
                                  "tillbyggnad", district, cost, window, facility_id=str(big["facility_id"]),
                                  **common))
             else:
-                rows.append(_row(f"K-N-{district}-{sid}", f"Ny {sid} i {district}, {places} platser", "nybyggnad",
+                rows.append(_row(f"K-N-{district}-{sid}", f"Nybyggnad {service_names.get(sid, sid).lower()} i "
+                                 f"{district_names.get(district, district)}, {places} platser", "nybyggnad",
                                  district, cost, window, **common))
         # closures: facilities used below the threshold whose users find room within reach elsewhere
         exist = np.flatnonzero(np.array([k.split("|")[0] in fac.index for k in cb.node_ids]))
