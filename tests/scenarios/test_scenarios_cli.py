@@ -60,7 +60,7 @@ def test_text_and_out_folder(tmp_path: Path) -> None:
 
 def test_robust_and_reoptimise_on_a_given_scheduler() -> None:
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster:
         code, out, err = _run("--example", "--only", "Hög ränta", "--reoptimise", "--planner", "girig",
                               "--scheduler", cluster.scheduler_address, "--robust", "--robust-years", "3",
                               "--level", "0.6", "--draws", "300", "--json")
@@ -84,3 +84,15 @@ def test_errors_and_exit_codes(tmp_path: Path) -> None:
     assert code == 2
     code, _, _ = _run("--example", "--draws", "0")
     assert code == 2
+
+
+def test_the_optimised_plan_under_each_scenario_and_reoptimised_plans_in_text() -> None:
+    code, out, err = _run("--example", "--plan", "optimerad", "--planner", "girig", "--only", "Hög ränta", "--json")
+    assert code == 0, err
+    rows = json.loads(out)["comparison"]["scenarios"]
+    assert rows[0]["schedule"] == rows[1]["schedule"] and len(rows[0]["schedule"]) > 0  # one plan, tried twice
+    assert "samma plan prövas i varje scenario" in err
+    code, text, err = _run("--example", "--reoptimise", "--planner", "girig", "--only", "Låg befolkning")
+    assert code == 0, err
+    assert "Planen optimerad om i varje scenario (jämfört med planen i Basprognos):" in text
+    assert "Låg befolkning:" in text and "projekt" in text

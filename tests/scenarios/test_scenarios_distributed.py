@@ -56,3 +56,24 @@ def test_an_unreachable_scheduler_is_a_clear_error() -> None:
 
     with pytest.raises(DistributedError, match="svarar inte"), dask_client("tcp://127.0.0.1:9", timeout_s=0.5):
         pass
+
+
+def test_reoptimising_with_the_milp_on_worker_processes_equals_local(data: MunicipalityData) -> None:
+    """The real optimiser (HiGHS) as planner, shipped to separate worker processes of a LocalCluster: the same
+    plans, values and statements as in this process. The gap is loose enough that every solve stops on the gap,
+    not on the clock, so the answer does not depend on the machine's speed."""
+    pytest.importorskip("hushall.optimize")
+    from hushall.scenarios import OptimiserPlanner
+
+    planner = OptimiserPlanner(time_limit=120.0, mip_gap=0.02)
+    chosen = [builtin_scenarios()["hög_ränta"]]
+    local = compare(data, chosen, planner=planner)
+    with dask_client(n_workers=2, processes=True, threads_per_worker=1) as c:
+        remote = compare(data, chosen, planner=planner, client=c)
+    assert local.reoptimised and remote.reoptimised
+    assert [o.planner_status for o in local.outcomes] == [o.planner_status for o in remote.outcomes]
+    assert all(o.planner_status in ("optimal", "feasible", "targets_infeasible") for o in local.outcomes)
+    assert len(local.outcomes[0].schedule) > 0
+    pd.testing.assert_frame_equal(local.schedules(), remote.schedules())
+    pd.testing.assert_frame_equal(local.summary(), remote.summary())
+    pd.testing.assert_frame_equal(local.yearly(), remote.yearly())

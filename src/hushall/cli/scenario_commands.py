@@ -14,11 +14,15 @@ import click
 
 from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, load_schedule
 
+#: ``--plan optimerad``: the optimiser's plan on the baseline, tried under every scenario.
+PLAN_OPTIMISED = "optimerad"
+
 
 @click.command("scenarios")
 @input_options
-@click.option("--plan", type=click.Path(path_type=Path),
-              help="Plan att pröva: .xlsx/.csv med kolumnerna projekt_id och startår. "
+@click.option("--plan", type=click.Path(path_type=Path), metavar="FIL|optimerad",
+              help="Plan att pröva: .xlsx/.csv med kolumnerna projekt_id och startår, eller 'optimerad' "
+                   "(optimeringens plan i basprognosen, prövad i varje scenario). "
                    "Standard: de projekt som redan är beslutade.")
 @click.option("--scenarios", "scenario_file", type=click.Path(path_type=Path),
               help="Egna scenarier: YAML, eller .csv/.xlsx med fliken Scenarier (kolumner: scenario, parameter, "
@@ -42,7 +46,7 @@ from hushall.cli.common import emit_json, handle_errors, info, input_options, lo
               help="Hur planen tas fram vid --reoptimise och --robust: optimeringen (MILP) eller en snabb "
                    "girig heuristik.")
 @click.option("--time-limit", type=click.FloatRange(1, 3600), default=20.0, show_default=True,
-              help="Sekunder per optimering.")
+              help="Sekunder per optimering (--plan optimerad, --reoptimise, --robust).")
 @click.option("--scheduler", metavar="tcp://VÄRD:PORT",
               help="Kör omoptimeringarna på ett befintligt Dask-kluster. Standard: lokalt.")
 @click.option("--workers", type=click.IntRange(1, 256), default=None,
@@ -147,7 +151,17 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
         library.update(extra)
     chosen = select(library, list(only)) if only else list(library.values())
     planner = _planner(planner_name, time_limit) if reoptimise else None
-    schedule = None if reoptimise else load_schedule(plan, data)
+    if reoptimise:
+        schedule = None
+    elif plan is not None and str(plan).strip().lower() == PLAN_OPTIMISED:
+        from hushall.scenarios.robust import as_choice
+
+        info(f"Optimerar planen i basprognosen ({planner_name}, högst {time_limit:g} s) …")
+        choice = as_choice(_planner(planner_name, time_limit)(data))
+        schedule = choice.schedule
+        info(f"Plan: optimerad, {len(schedule)} projekt ({choice.status}); samma plan prövas i varje scenario.")
+    else:
+        schedule = load_schedule(plan, data)
     document: dict[str, Any] = {}
 
     use_dask = scheduler is not None or (reoptimise and len(chosen) > 1)

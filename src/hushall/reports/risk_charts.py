@@ -189,23 +189,72 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+def _share_met(share: float) -> str:
+    """Share of target-years met: whole per cent, but never rounded up to 100 % when a target-year fails.
+
+    Examples
+    --------
+    >>> _share_met(1.0), _share_met(0.995), _share_met(0.5)
+    ('100\xa0%', '99,5\xa0%', '50\xa0%')
+    """
+    if share >= 1.0 or round(share * 100) < 100:
+        return fmt_pct(share, 0)
+    return fmt_pct(min(share, 0.999), 1)
+
+
 def comparison_text(comparison: Any) -> str:
     """The scenarios side by side as a terminal table."""
     s = comparison.summary()
     header = ["Scenario", "Mål uppfyllda", "Resultat Σ", "Lägsta resultat", "Låneskuld sista år", "Soliditet",
               "Underhållsskuld", "Saknade platser"]
-    rows = [[str(r["namn"]), fmt_pct(r["mål_uppfyllda_andel"], 0), fmt_mkr(r["resultat_summa_kr"]),
+    rows = [[str(r["namn"]), _share_met(r["mål_uppfyllda_andel"]), fmt_mkr(r["resultat_summa_kr"]),
              fmt_mkr(r["resultat_lägsta_kr"]), fmt_mkr(r["låneskuld_slut_kr"]), fmt_pct(r["soliditet_slut"], 0),
              fmt_mkr(r["underhållsskuld_slut_kr"]), fmt_number(r["platser_saknas_max"])]
             for _, r in s.iterrows()]
     lines = [f"Scenarier {comparison.years[0]}–{comparison.years[-1]} "
              f"({'planen optimerad om per scenario' if comparison.reoptimised else 'samma plan'}):", ""]
     lines += _table(header, rows)
-    broken = [f"  {r['namn']}: {r['mål_som_bryts']} (första gången {r['första_år_mål_bryts']})"
+    broken = [f"  {r['namn']}: {r['mål_som_bryts']} (första gången {int(r['första_år_mål_bryts'])})"
               for _, r in s.iterrows() if r["mål_som_bryts"]]
     if broken:
         lines += ["", "Mål som bryts något år:", *broken]
+    if comparison.reoptimised:
+        lines += ["", *reoptimised_plans_text(comparison)]
     return "\n".join(lines)
+
+
+#: The planner's status of a re-optimised plan in words (:class:`hushall.scenarios.robust.PlanChoice`).
+PLANNER_STATUS: dict[str, str] = {
+    "optimal": "optimal",
+    "feasible": "uppfyller målen; tidsgränsen nåddes före bevisat optimum",
+    "targets_infeasible": "ingen plan uppfyller alla mål; minsta möjliga avvikelse",
+    "no_solution": "ingen plan inom tidsgränsen",
+    "heuristik": "girig heuristik",
+}
+
+
+def reoptimised_plans_text(comparison: Any) -> list[str]:
+    """Per scenario: the re-optimised plan's size, the planner's status and how it differs from the baseline's
+    plan (projects added, dropped, moved)."""
+    outcomes = list(comparison.outcomes)
+    if not outcomes:
+        return []
+    base = dict(outcomes[0].schedule.items())
+    lines = [f"Planen optimerad om i varje scenario (jämfört med planen i {outcomes[0].scenario.name}):"]
+    for o in outcomes:
+        plan = dict(o.schedule.items())
+        status = PLANNER_STATUS.get(o.planner_status, o.planner_status)
+        value = "" if o.planner_value is None else f", värde {fmt_number(o.planner_value, 2)} poäng"
+        lines.append(f"  {o.scenario.name}: {len(plan)} projekt{value} ({status})")
+        if o is outcomes[0]:
+            continue
+        added = sorted(p for p in plan if p not in base)
+        dropped = sorted(p for p in base if p not in plan)
+        moved = sorted(f"{p} {base[p]}→{plan[p]}" for p in plan if p in base and plan[p] != base[p])
+        parts = ([f"tillkommer {', '.join(added)}"] if added else []) + (
+            [f"utgår {', '.join(dropped)}"] if dropped else []) + ([f"flyttas {', '.join(moved)}"] if moved else [])
+        lines.append("    " + ("; ".join(parts) if parts else "samma plan"))
+    return lines
 
 
 def montecarlo_text(mc: Any, *, every: int = 5) -> str:
@@ -315,11 +364,13 @@ def write_risk_outputs(out_dir: str | Path, comparison: Any = None, montecarlo: 
 __all__ = [
     "FAN_LINES",
     "LINE_DISPLAY",
+    "PLANNER_STATUS",
     "comparison_text",
     "fan_chart",
     "fan_charts",
     "montecarlo_text",
     "probability_chart",
+    "reoptimised_plans_text",
     "robust_text",
     "scenario_chart",
     "tornado_chart",

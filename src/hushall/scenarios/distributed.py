@@ -62,7 +62,7 @@ def dask_client(scheduler: str | None = None, *, n_workers: int | None = None, p
             client.close()
         return
     cluster = LocalCluster(n_workers=n_workers, processes=processes, threads_per_worker=threads_per_worker,
-                           dashboard_address=None)
+                           dashboard_address=":0")  # any free port: never clashes with another cluster
     client = Client(cluster)
     try:
         yield client
