@@ -97,7 +97,19 @@ def limit_table(bm: BuiltModel, pv: PlanValues, lp_row_dual: FloatArray | None =
                                      "room", "violation", "unit", "shadow_price_points", "block"])
     out = pd.concat(frames, ignore_index=True)
     tol = np.where(out["unit"] == "kr", BINDING_TOL_KR, 1e-6)
-    out["binding"] = (out["room"].to_numpy() <= tol) | (out["shadow_price_points"].fillna(0.0).to_numpy() > 1e-9)
+    tight = out["room"].to_numpy() <= tol
+    # the exact balanskrav row (deficits of the last three years cover the unrestored ones) has no room whenever
+    # there is no deficit at all: there it binds only with a deficit in its window (or an LP shadow price)
+    for lim in bm.limits:
+        deficit = bm.lm.variables.get(f"balanskrav:{lim.name.rsplit('balanskrav', 1)[-1]}:deficit") \
+            if lim.target_type == "balanskrav" else None
+        if deficit is None:
+            continue
+        d = pv.solution[deficit.start:deficit.stop] * lim.scale
+        window = d + np.concatenate([[0.0], d[:-1]]) + np.concatenate([[0.0, 0.0], d[:-2]])
+        rows = np.flatnonzero(out["block"].to_numpy() == lim.name)
+        tight[rows] &= window[lim.row_years] > BINDING_TOL_KR
+    out["binding"] = tight | (out["shadow_price_points"].fillna(0.0).to_numpy() > 1e-9)
     return out
 
 
