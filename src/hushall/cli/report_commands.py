@@ -43,7 +43,7 @@ def optimizer() -> Callable[..., Any] | None:
     return fn if callable(fn) else None
 
 
-def _run_optimizer(optimise: Callable[..., Any], data: Any, time_limit: float) -> Any:
+def run_optimizer(optimise: Callable[..., Any], data: Any, time_limit: float) -> Any:
     """Run the optimiser with a time limit and progress on stderr when its entry point takes them."""
     import inspect
 
@@ -89,7 +89,7 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
             raise PlanError("Optimeraren (hushall.optimize) finns inte i den här installationen; ange en planfil "
                             "eller --plan beslutade.")
         say(f"Optimerar planen (högst {time_limit:g} s för lösningen) …")
-        optimization = _run_optimizer(optimise, data, time_limit)
+        optimization = run_optimizer(optimise, data, time_limit)
         described = plan_from_optimization(data, optimization)
         say(f"Plan: optimerad ({len(described.schedule)} projekt).")
     elif choice is None or choice == PLAN_COMMITTED:
@@ -135,4 +135,4 @@ def report(path: Path | None, use_example: bool, plan: str | None, out: Path, dr
     write_report(data, out, plan=plan, draws=draws, time_limit=time_limit, data_version=data_version)
 
 
-__all__ = ["optimizer", "report", "write_report"]
+__all__ = ["optimizer", "report", "run_optimizer", "write_report"]

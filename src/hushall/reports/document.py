@@ -126,6 +126,7 @@ class RiskSection:
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
     drivers: list[tuple[str, str, str, str]] = field(default_factory=list)  # label, kind, parameters, source
     correlation_reference: str = ""
+    headline: str = ""  # one sentence for the summary
 
 
 def _get(obj: Any, *names: str, default: Any = None) -> Any:
@@ -367,6 +368,9 @@ def risk_from_monte_carlo(mc: Any, years: Sequence[int], show_years: Sequence[in
         section.paragraphs.append(
             f"Sannolikheten att alla finansiella mål håller varje år {first}–{last} är {fmt_pct(p_all)} "
             f"(± {fmt_pct(se_all)} standardfel).")
+        section.headline = (f"Med osäkerheten i ränta, skatteunderlag, befolkning och byggkostnader håller alla mål "
+                            f"varje år i {fmt_pct(p_all)} av {fmt_number(mc.n_draws)} möjliga framtider "
+                            "(kapitel 5).")
     probs = mc.probabilities
     rows = []
     for (tid, ttype), g in probs.groupby(["target_id", "target_type"], sort=False):
@@ -853,6 +857,19 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
                     f"år {last}.")
     if len(doc.left_out):
         does.append(f"{len(doc.left_out)} projekt kom inte med (avsnitt 3.2).")
+    comp = doc.plan.comparison
+    if comp is not None and len(comp) > 1 and {"plan", "skillnad_mot_optimerad"} <= set(comp.columns):
+        others = [(str(r["plan"]).lower(), float(r["skillnad_mot_optimerad"]), bool(r["uppfyller_alla_mål"]))
+                  for r in comp.iloc[1:].to_dict("records")
+                  if r["skillnad_mot_optimerad"] is not None and not pd.isna(r["skillnad_mot_optimerad"])]
+        if others:
+            phrases = {"rangordning efter nytta per krona": "projekten i ordning efter nytta per krona (så som många "
+                                                            "kommuner prioriterar i dag)",
+                       "rangordning så långt alla mål håller": "samma ordning bara så långt alla mål håller"}
+            does.append("Jämförelse: " + "; ".join(
+                f"{phrases.get(name, name)} ger {fmt_pct(abs(diff), 1)} {'mindre' if diff < 0 else 'mer'} nytta"
+                f"{'' if meets else ' och bryter mål'}" for name, diff, meets in others)
+                + " än den optimerade planen (avsnitt 3.3).")
 
     inv = -f.cash_flow.loc["investering_materiella_anläggningstillgångar"].to_numpy(dtype=float)
     res = f.income_statement.loc["årets_resultat"]
@@ -883,6 +900,8 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
         for r in missed.itertuples(index=False):
             verdict.append(f"{r.mål_id} {r.mål}: uppfylls inte {r.antal_år - r.år_uppfyllt} av {r.antal_år} år, "
                            f"första gången {int(r.första_år_ej_uppfyllt)}.")
+    if doc.risk.headline:
+        verdict.append(doc.risk.headline)
     return {"need": need, "does": does, "costs": costs, "verdict": verdict}
 
 

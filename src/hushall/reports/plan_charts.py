@@ -96,10 +96,17 @@ def targets_chart(targets: pd.DataFrame, *, panel_width: int = 290, panel_height
         })
         x = alt.X("år:Q", title=None, axis=alt.Axis(format="d", tickCount=6),
                   scale=alt.Scale(domain=[int(df["år"].min()), int(df["år"].max())], nice=False))
+        # a ratio to a small denominator (self-financing when hardly anything is invested) can run to thousands of
+        # per cent and flatten the limit into the axis: cut the scale at five times the limit and say so
+        limit = float(np.nanmax(np.abs(df["Gräns"]))) if df["Gräns"].notna().any() else 0.0
+        top = float(np.nanmax(df["Utfall"])) if df["Utfall"].notna().any() else 0.0
+        cut = unit == "procent" and limit > 0 and top > 10 * limit
+        y_scale = alt.Scale(domain=[min(0.0, float(np.nanmin(df["Utfall"]))), 5 * limit], clamp=True) if cut \
+            else alt.Undefined
         lines = alt.Chart(df).transform_fold(["Utfall", "Gräns"], as_=["serie", "värde"]).mark_line(
-            strokeWidth=2).encode(
+            strokeWidth=2, clip=True).encode(
             x=x,
-            y=alt.Y("värde:Q", title=unit, axis=alt.Axis(format=fmt, tickCount=4)),
+            y=alt.Y("värde:Q", title=unit, axis=alt.Axis(format=fmt, tickCount=4), scale=y_scale),
             color=alt.Color("serie:N", title=None, scale=alt.Scale(domain=["Utfall", "Gräns"],
                                                                   range=[DEMAND_COLOUR, CAPACITY_COLOUR]),
                             legend=alt.Legend(orient="top")),
@@ -110,8 +117,8 @@ def targets_chart(targets: pd.DataFrame, *, panel_width: int = 290, panel_height
                      alt.Tooltip("värde:Q", title=unit, format=fmt)],
         )
         missed = alt.Chart(df[df["status"] == NOT_MET_TEXT]).mark_point(
-            shape="cross", filled=True, size=45, color=NOT_MET_COLOUR).encode(x=x, y="Utfall:Q")
-        title = f"{tid} {g['mål'].iloc[0]}"
+            shape="cross", filled=True, size=45, color=NOT_MET_COLOUR, clip=True).encode(x=x, y="Utfall:Q")
+        title = f"{tid} {g['mål'].iloc[0]}" + (" (skalan kapad)" if cut else "")
         panels.append(alt.layer(lines, missed).properties(
             width=panel_width, height=panel_height, title=alt.Title(title, fontSize=11)))
     rows = [alt.hconcat(*panels[i:i + columns]) for i in range(0, len(panels), columns)]
