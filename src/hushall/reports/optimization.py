@@ -8,7 +8,6 @@ the workbook and the plan document say the same thing.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,19 @@ from hushall.finance import Forecast, forecast
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.reports.charts import _configure, save_chart
-from hushall.reports.document import PlanChoice, plan_from_optimization, year_ranges
+from hushall.reports.document import PlanChoice, plan_from_optimization
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
 from hushall.reports.forecast import TARGET_LABELS, debt_chart, result_chart, soliditet_chart
 from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.plan_charts import targets_chart
+from hushall.reports.plan_reasons import (
+    NEGLIGIBLE_KR,
+    _num,
+    marginal_rows,
+    marginal_table,
+    target_names,
+    year_ranges,
+)
 from hushall.reports.plan_tables import (
     PROJECT_TYPE_LABELS,
     left_out_sheet,
@@ -95,14 +102,6 @@ def plan_check(plan: OptimizedPlan) -> pd.DataFrame:
 # --- tables --------------------------------------------------------------------------------------------------
 
 
-def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
 def facts_sheet(plan: OptimizedPlan) -> pd.DataFrame:
     """Status, value, bound, gap and the comparison with the ranking list as label/value rows."""
     facts = list(plan.choice.facts)
@@ -130,38 +129,19 @@ def binding_sheet(plan: OptimizedPlan) -> pd.DataFrame:
     if not isinstance(targets, pd.DataFrame) or not len(targets) or "binding" not in targets:
         return pd.DataFrame(columns=["mål_id", "mål", "bindande_år", "antal_år"])
     b = targets[targets["binding"].astype(bool)]
-    rows = [{"mål_id": str(tid), "mål": str(g["label"].iloc[0]), "bindande_år": year_ranges(g["year"]),
+    names = target_names(plan.data)
+    rows = [{"mål_id": str(tid), "mål": names.get(str(tid), str(g["label"].iloc[0])),
+             "bindande_år": year_ranges(g["year"]),
              "antal_år": len(g)} for tid, g in b.groupby("target_id", sort=True)]
     return pd.DataFrame(rows, columns=["mål_id", "mål", "bindande_år", "antal_år"])
 
 
 def marginal_sheet(plan: OptimizedPlan) -> pd.DataFrame:
-    """What one more Mkr (or one more project in parallel) of room in a binding target is worth, in kr.
-
-    Two measures: the LP relaxation's shadow price (an estimate, valid for small changes) and, where the optimiser
-    re-solved the plan with the room widened, the value found then — a lower bound when that re-solve stopped at
-    its time limit.
-    """
+    """What one more Mkr (or one more project in parallel) of room in a binding target is worth, in kr:
+    :func:`hushall.reports.plan_reasons.marginal_table` (LP estimate and, where re-solved, the exact value or a
+    lower bound)."""
     records = (getattr(plan.result, "explanations", None) or {}).get("marginal_value") or []
-    rows = []
-    for r in records:
-        resolved = _num(r.get("resolved_value_kr"))
-        status = str(r.get("resolve_status", ""))
-        if resolved is None:
-            exact = "ej omräknat"
-        elif status.lower() == "optimal":
-            exact = "exakt"
-        else:
-            exact = "minst (tidsgränsen nåddes)"
-        rows.append({
-            "mål_id": str(r.get("target", "")), "år": int(r.get("year", 0)), "mål": str(r.get("label", "")),
-            "mer_utrymme": str(r.get("step", "")),
-            "värde_skuggpris_kr": _num(r.get("lp_value_kr")),
-            "värde_omräknat_kr": resolved,
-            "omräkning": exact,
-        })
-    return pd.DataFrame(rows, columns=["mål_id", "år", "mål", "mer_utrymme", "värde_skuggpris_kr",
-                                       "värde_omräknat_kr", "omräkning"])
+    return marginal_table(records, target_names(plan.data))
 
 
 def project_reason_sheet(plan: OptimizedPlan) -> pd.DataFrame:
@@ -318,7 +298,7 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8) -> str:
             lines += _wrap(reason)
         if len(left) > max_projects:
             lines.append(f"  … och {len(left) - max_projects} till (se plan.xlsx).")
-    postponed = [(pid, text) for pid, text in choice.reasons_in.items() if text.startswith("Startar")]
+    postponed = list(choice.postponed.items())
     if postponed:
         lines += ["", "Senarelagda:"]
         for pid, text in postponed[:max_projects]:
@@ -327,28 +307,27 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8) -> str:
     binding = binding_sheet(plan)
     if len(binding):
         lines += ["", "Mål och tak som begränsar planen (bindande år):"]
-        lines += [f"  {b.mål_id} {b.mål}: {b.bindande_år}" for b in binding.itertuples(index=False)]
+        lines += [f"  {b.mål}: {b.bindande_år}" for b in binding.itertuples(index=False)]
     infeasible = (getattr(r, "explanations", None) or {}).get("infeasibility") or {}
     if infeasible and not infeasible.get("feasible", True):
         lines += ["", "Målen kan inte nås samtidigt. Minsta möjliga avvikelse, mål för mål (planen ovan åstadkommer "
                       "den):"]
         for v in violation_lines(infeasible.get("violations") or []):
             lines.append(f"  {v}")
-    marginal = marginal_sheet(plan) if not infeasible or infeasible.get("feasible", True) else marginal_sheet(
-        plan).iloc[0:0]
-    shadow = pd.to_numeric(marginal["värde_skuggpris_kr"], errors="coerce").fillna(0.0)
-    resolved = pd.to_numeric(marginal["värde_omräknat_kr"], errors="coerce").fillna(0.0)
-    worth = marginal[(shadow >= 1000.0) | (resolved >= 1000.0)]
+    marginal = marginal_sheet(plan)
+    if not infeasible.get("feasible", True):  # shadow prices then price the violation penalty: meaningless
+        marginal = marginal.iloc[0:0]
+    worth = marginal[marginal[["skuggpris_lp_kr", "omräknat_kr"]].astype(float).fillna(0.0).max(axis=1)
+                     >= NEGLIGIBLE_KR]
     if len(worth):
-        lines += ["", "Vad mer utrymme i ett bindande mål eller tak vore värt (kr i planens värde; skuggpris ur "
-                      "LP-relaxationen, omräknat där optimeraren räknade om planen):"]
-        for m in worth.head(max_projects).itertuples(index=False):
-            again = "" if pd.isna(m.värde_omräknat_kr) else \
-                f", omräknat {fmt_mkr(m.värde_omräknat_kr, 2)} ({m.omräkning})"
-            estimate = "–" if pd.isna(m.värde_skuggpris_kr) else fmt_mkr(m.värde_skuggpris_kr, 2)
-            lines.append(f"  {m.mål_id} {m.år}, {m.mer_utrymme} mer: skuggpris {estimate}{again}")
+        lines += ["", "Vad 1 Mkr mer utrymme i ett bindande mål eller tak vore värt (Mkr av planens nytta; "
+                      "LP-skattning, och omräknat där optimeraren räknade om planen):"]
+        for cells in marginal_rows(worth, rows=max_projects):
+            target, year, step, estimate, again = cells
+            lines.append(f"  {target} {year}, {step}: LP-skattning {estimate}, omräknat {again}")
     if len(worth) < len(marginal):
-        lines.append(f"  ({len(marginal) - len(worth)} bindande mål-år till är värda under 1 000 kr per steg.)")
+        lines.append(f"  ({len(marginal) - len(worth)} bindande mål-år till är värda mindre än "
+                     f"{fmt_number(NEGLIGIBLE_KR)} kr per steg.)")
     if len(fc.targets):
         lines += ["", "Målen med planen (✓ uppfyllt, ✗ inte uppfyllt, · gäller inte)"]
         col = 44
