@@ -5,6 +5,7 @@ municipality (:func:`hushall.optimize.synthetic_municipality`) over 20 years:
 
 * ``500``            500 projects, the full model: places (capacity network), finance targets, ceilings;
                      time to a 1 % gap (goal ≤ 10 s);
+* ``500-targets``     500 projects with every target of Mål but no capacity network (as ``5000-targets``);
 * ``5000-targets``   5 000 projects with every target of Mål (financial targets, balanskrav, investment ceiling)
                      but no capacity network; time to 0.5 % (goal ≤ 30 s) and to 0.1 %;
 * ``5000-full``      5 000 projects, the full model including places;
@@ -17,7 +18,7 @@ ranking list and how many target-years the ranking breaks.
 
 Usage::
 
-    python benchmarks/bench_optimize.py                      # 500, 5000-targets, 5000-full
+    python benchmarks/bench_optimize.py                      # 500, 500-targets, 5000-targets, 5000-full
     python benchmarks/bench_optimize.py 50000 --time-limit 300
 """
 
@@ -33,6 +34,8 @@ from typing import Any
 CASES: dict[str, dict[str, Any]] = {
     "500": {"n": 500, "capacity": True, "finance": True, "time_limit": 30.0, "gap": 0.001,
             "goals": {0.01: 10.0}},
+    "500-targets": {"n": 500, "capacity": False, "finance": True, "time_limit": 30.0, "gap": 0.0005,
+                    "goals": {0.01: 10.0, 0.001: None}},
     "5000-targets": {"n": 5000, "capacity": False, "finance": True, "time_limit": 60.0, "gap": 0.0005,
                      "goals": {0.005: 30.0, 0.001: None}},
     "5000-full": {"n": 5000, "capacity": True, "finance": True, "time_limit": 60.0, "gap": 0.005,
@@ -117,7 +120,7 @@ def fmt(r: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cases", nargs="*", choices=[*CASES, []], metavar="CASE",
-                    help=f"cases to run (default: 500 5000-targets 5000-full; all: {' '.join(CASES)})")
+                    help=f"cases to run (default: all but 50000; all: {' '.join(CASES)})")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--time-limit", type=float, default=None, help="override every case's time limit (s)")
     args = ap.parse_args(argv)
@@ -126,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# bench_optimize: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, seed {args.seed}",
           flush=True)
     ctx = mp.get_context("spawn")
-    for name in args.cases or ["500", "5000-targets", "5000-full"]:
+    for name in args.cases or ["500", "500-targets", "5000-targets", "5000-full"]:
         spec = dict(CASES[name])
         if args.time_limit is not None:
             spec["time_limit"] = args.time_limit
