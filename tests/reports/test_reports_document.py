@@ -154,12 +154,15 @@ def test_plan_chapter_has_the_projects_and_the_reasons(built: dict[str, Any]) ->
     for pid in SCHEDULE:
         assert pid in text
     assert "Optimerad plan" in text
-    assert ("Läggs projektet till med start 2027 och resten av planen oförändrad bryts: M1 Resultat ≥ 1,0 % "
-            "(2028–2029); M2 Självfinansiering ≥ 60 % (5 år) (2031).") in text
+    assert ("Läggs projektet till med start 2027 och resten av planen oförändrad bryts: resultatmålet (M1: "
+            "resultat ≥ 1,0 %) år 2028–2029; målet för självfinansieringsgrad (M2: självfinansiering ≥ 60 %, 5 år) "
+            "år 2031.") in text
     assert "Optimeraren gav ingen förklaring för just det här projektet" in text  # projects it said nothing about
     assert "Rangordning efter nytta per krona" in text
-    assert ("(bindande): M1 Resultat ≥ 1,0 % (2025–2026); M6 Investeringar ≤ 120 Mkr/år (2026). Fler eller tidigare "
-            "projekt skulle bryta något av dem.") in text
+    assert ("(bindande): resultatmålet (M1: resultat ≥ 1,0 %) år 2025–2026; investeringstaket (M6: investeringar "
+            "≤ 120 Mkr/år) år 2026. Fler eller tidigare projekt skulle bryta något av dem.") in text
+    assert ("Rangordning efter nytta per krona ger 20,0 % mindre nytta än den optimerade planen och bryter "
+            "resultatmålet (M1: resultat ≥ 1,0 %) år 2025.") in text
     assert "{" not in text and "'target'" not in text  # no raw records
 
 
@@ -226,7 +229,8 @@ def test_plan_from_optimization_reads_a_result(example: MunicipalityData) -> Non
 
 def test_year_ranges() -> None:
     assert year_ranges([]) == ""
-    assert year_ranges([2030, 2028, 2029, 2040]) == "2028–2030, 2040"
+    assert year_ranges([2030, 2028, 2029, 2040]) == "2028–2030 och 2040"
+    assert year_ranges([2030, 2028, 2029, 2040, 2042, 2043]) == "2028–2030, 2040 och 2042–2043"
 
 
 def test_data_fingerprint_is_stable(example: MunicipalityData) -> None:

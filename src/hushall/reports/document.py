@@ -50,7 +50,7 @@ from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart
 from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, atomic_path, write_tables_xlsx
-from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
+from hushall.reports.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.reports.labels import category_label, ordered_categories
 from hushall.reports.needs import NUMBER_FORMATS as NEEDS_NUMBER_FORMATS
 from hushall.reports.needs import (
@@ -63,13 +63,15 @@ from hushall.reports.needs import (
 from hushall.reports.pdf_layout import PlanPDF, png_size, render_toc
 from hushall.reports.plan_reasons import (
     MARGINAL_ROWS,
-    binding_sentences,
     comparison_sentences,
+    constraint_sentences,
+    marginal_highlights,
     marginal_rows,
     marginal_sentences,
     marginal_table,
     project_reason,
     ranking_comparison,
+    result_field,
     target_names,
     year_ranges,
 )
@@ -129,15 +131,6 @@ class RiskSection:
     headline: str = ""  # one sentence for the summary
 
 
-def _get(obj: Any, *names: str, default: Any = None) -> Any:
-    """The first attribute or mapping key of ``obj`` among ``names`` that is present and not None."""
-    for name in names:
-        value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
-        if value is not None:
-            return value
-    return default
-
-
 def _reason_map(value: Any) -> dict[str, str]:
     """Per-project reasons from a mapping (project → text), a frame or a list of records (project id and a text
     column)."""
@@ -154,8 +147,8 @@ def _reason_map(value: Any) -> dict[str, str]:
         records = [r if isinstance(r, Mapping) else vars(r) for r in value]
     out: dict[str, str] = {}
     for r in records:
-        pid = _get(r, "project_id", "project", "projekt_id")
-        text = _get(r, "explanation", "reason", "text", "motivering", "skäl", "why")
+        pid = result_field(r, "project_id", "project", "projekt_id")
+        text = result_field(r, "explanation", "reason", "text", "motivering", "skäl", "why")
         if pid is not None and text:
             out[str(pid)] = str(text)
     return out
@@ -175,7 +168,7 @@ def _schedule_of(result: Any) -> Schedule:
     direct = getattr(result, "schedule_dict", None)
     if isinstance(direct, Mapping):
         return Schedule(direct)
-    sched = _get(result, "schedule", default={})
+    sched = result_field(result, "schedule", default={})
     if isinstance(sched, pd.DataFrame):
         pid = next(c for c in ("project", "project_id", "projekt_id") if c in sched.columns)
         start = next(c for c in ("start_year", "startår", "start") if c in sched.columns)
@@ -184,14 +177,13 @@ def _schedule_of(result: Any) -> Schedule:
 
 
 def _number_fact(label: str, value: Any, fmt: Callable[[float], str]) -> list[tuple[str, str]]:
-    if isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(float(value)):
-        return [(label, fmt(float(value)))]
-    return []
+    x = finite_or_none(value)
+    return [] if x is None else [(label, fmt(x))]
 
 
 def _points_fact(label: str, points: Any, kr_per_point: float | None) -> list[tuple[str, str]]:
     """A value in the optimiser's points, with its kr equivalent when the exchange rate is known."""
-    value = _num_or_none(points)
+    value = finite_or_none(points)
     if value is None:
         return []
     text = fmt_number(value, 2) + " poäng"
@@ -200,38 +192,32 @@ def _points_fact(label: str, points: Any, kr_per_point: float | None) -> list[tu
     return [(label, text)]
 
 
-def _num_or_none(x: Any) -> float | None:
-    if isinstance(x, (int, float, np.floating, np.integer)) and math.isfinite(float(x)):
-        return float(x)
-    return None
-
-
 def plan_from_optimization(data: MunicipalityData, result: Any) -> PlanChoice:
     """Read the optimiser's result (:class:`hushall.optimize.result.OptimizationResult` or anything with the same
     attributes): its plan, status, objective, gap, explanations and the comparison with the ranking list, in
     Swedish sentences (:mod:`hushall.reports.plan_reasons`)."""
     schedule = _schedule_of(result)
     names = target_names(data)
-    method = str(_get(result, "method", default="Optimering (MILP med HiGHS)"))
+    method = str(result_field(result, "method", default="Optimering (MILP med HiGHS)"))
     facts: list[tuple[str, str]] = [("Metod", method)]
-    status = _get(result, "status")
-    message = _get(result, "message")
+    status = result_field(result, "status")
+    message = result_field(result, "message")
     if message:
         facts.append(("Status", str(message)))
     elif status is not None:
         facts.append(("Status", str(status)))
-    kpp = _num_or_none(_get(result, "kr_per_point"))
-    facts += _points_fact("Planens nettonytta", _get(result, "objective"), kpp)
-    facts += _points_fact("Högsta möjliga nettonytta (bevisad gräns)", _get(result, "bound"), kpp)
-    facts += _number_fact("Optimalitetsgap (högst så mycket bättre kan en plan vara)", _get(result, "gap"),
+    kpp = finite_or_none(result_field(result, "kr_per_point"))
+    facts += _points_fact("Planens nettonytta", result_field(result, "objective"), kpp)
+    facts += _points_fact("Högsta möjliga nettonytta (bevisad gräns)", result_field(result, "bound"), kpp)
+    facts += _number_fact("Optimalitetsgap (högst så mycket bättre kan en plan vara)", result_field(result, "gap"),
                           lambda x: fmt_pct(x, 2))
     if kpp:
         facts.append(("En poäng motsvarar", f"{fmt_mkr(kpp, 1)} (vad en poäng kostar i snitt bland projekten)"))
-    timings = _get(result, "timings", default={})
+    timings = result_field(result, "timings", default={})
     if isinstance(timings, Mapping) and timings:
         total = timings.get("total_s", timings.get("total"))
         facts += _number_fact("Tid för optimering och förklaringar", total, lambda x: f"{fmt_number(x, 1)} s")
-    explanations = _get(result, "explanations", default=[])
+    explanations = result_field(result, "explanations", default=[])
     sentences: list[str] = [
         "Optimeringen väljer projekt och startår så att planens nettonytta blir så stor som möjligt: kriterierna "
         "i fliken Mål med rådets vikter, plus den underhållsskuld och de saknade platser som projekten undviker. "
@@ -249,7 +235,7 @@ def plan_from_optimization(data: MunicipalityData, result: Any) -> PlanChoice:
         for key in ("not_chosen", "left_out", "excluded", "rejected", "ej_valda"):
             reasons_out.update(_reason_map(explanations.get(key)))
         for rec in explanations.get("projects") or []:
-            pid = str(_get(rec, "project", "project_id", default=""))
+            pid = str(result_field(rec, "project", "project_id", default=""))
             text = project_reason(rec, names)
             if not pid or not text:
                 continue
@@ -259,25 +245,21 @@ def plan_from_optimization(data: MunicipalityData, result: Any) -> PlanChoice:
                     postponed.setdefault(pid, text)
             else:
                 reasons_out.setdefault(pid, text)
-        infeasible = explanations.get("infeasibility")
-        if isinstance(infeasible, Mapping) and infeasible.get("message"):
-            sentences.append(str(infeasible["message"]))
-        binding = explanations.get("binding_by_year")
-        if isinstance(binding, Mapping) and binding:
-            sentences += binding_sentences(binding, names)
+        sentences += constraint_sentences(explanations, names)
         records = [r for r in explanations.get("marginal_value") or [] if isinstance(r, Mapping)]
         if records:
             marginal = marginal_table(records, names)
-            marginal_notes = marginal_sentences(records, kpp, min(len(marginal), MARGINAL_ROWS))
+            marginal_notes = (marginal_highlights(marginal)
+                              + marginal_sentences(records, kpp, min(len(marginal), MARGINAL_ROWS)))
     elif isinstance(explanations, str) or (
             isinstance(explanations, (list, tuple)) and all(isinstance(x, str) for x in explanations)):
         sentences = _sentences(explanations)
     else:
         for pid, text in _reason_map(explanations).items():
             (reasons_in if pid in schedule else reasons_out)[pid] = text
-    comparison = _get(result, "comparison", "ranking_comparison")
+    comparison = result_field(result, "comparison", "ranking_comparison")
     if comparison is None:
-        ranking = _get(result, "ranking")
+        ranking = result_field(result, "ranking")
         if isinstance(ranking, pd.DataFrame):
             comparison = ranking
         elif isinstance(ranking, Mapping):
@@ -458,14 +440,14 @@ def risk_section(risk: Any, years: Sequence[int] = (), show_years: Sequence[int]
         if isinstance(made, RiskSection):
             return made
     section = RiskSection()
-    summary = _get(risk, "summary", "explanations")
+    summary = result_field(risk, "summary", "explanations")
     if isinstance(summary, str):
         section.paragraphs = [summary]
     elif summary is not None:
         section.paragraphs = [str(s) for s in summary]
-    tables = _get(risk, "tables", default={})
+    tables = result_field(risk, "tables", default={})
     section.tables = {str(k): v for k, v in dict(tables).items() if isinstance(v, pd.DataFrame)}
-    section.charts = dict(_get(risk, "charts", default={}))
+    section.charts = dict(result_field(risk, "charts", default={}))
     section.sheets = {k[:31]: v for k, v in section.tables.items()}
     return section
 

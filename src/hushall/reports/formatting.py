@@ -14,9 +14,25 @@ Examples
 from __future__ import annotations
 
 import math
+from typing import Any
 
 NBSP = "\u00a0"
 MINUS = "\u2212"
+
+
+def finite_or_none(x: Any) -> float | None:
+    """``x`` as a finite float, or ``None`` (missing, not a number, infinite): what the texts can show.
+
+    Examples
+    --------
+    >>> finite_or_none("2.5"), finite_or_none(None), finite_or_none(float("nan"))
+    (2.5, None, None)
+    """
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
 
 
 def fmt_number(x: float | None, decimals: int = 0) -> str:

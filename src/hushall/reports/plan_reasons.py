@@ -1,44 +1,83 @@
 """The optimiser's reasons in Swedish sentences: why a project is left out or starts later, which targets bind,
 what one more Mkr of room is worth, and how the plan compares with a benefit/cost ranking list.
 
-Presentation only: every number comes from :func:`hushall.optimize.optimize` (its ``explanations`` and
-``ranking``); this module names the targets as the document does (``M1 Resultat ≥ 1,0 %``), groups years into
-ranges and says honestly what each figure is — an LP estimate, an exact re-solve, or a bound when a re-solve
-stopped at its time limit.
+Presentation only, and the one place these sentences are phrased: the plan document, the terminal summary and
+the web pages all use it. Every number comes from :func:`hushall.optimize.optimize` (its ``explanations`` and
+``ranking``); targets are named in words with their limit (``resultatmålet (M1: resultat ≥ 1,0 %)``), years
+are grouped into ranges and each figure says honestly what it is — an LP estimate, an exact re-solve, or a
+bound when a re-solve stopped at its time limit.
 
 Examples
 --------
->>> names = {"M6": "M6 Investeringar ≤ 120 Mkr/år"}
+>>> names = {"M6": "investeringstaket (M6: investeringar ≤ 120 Mkr/år)"}
 >>> breaks_text([{"target": "M6", "year": 2026, "violation": 9.8e6, "unit": "kr"},
 ...              {"target": "M6", "year": 2027, "violation": 2e6, "unit": "kr"}], names)
-'M6 Investeringar ≤ 120 Mkr/år (2026–2027, avvikelse upp till 9,8\\xa0Mkr)'
+'investeringstaket (M6: investeringar ≤ 120 Mkr/år) år 2026–2027, avvikelse upp till 9,8\\xa0Mkr'
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from hushall.model import MunicipalityData
-from hushall.reports.formatting import fmt_mkr, fmt_number, fmt_pct
+from hushall.reports.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.plan_tables import target_short_label
 
 #: Below this (kr) a value or a cost counts as nothing (rounding in the solver).
 NEGLIGIBLE_KR = 5_000.0
+#: Below this (kr) a marginal value is not worth a sentence of its own (it would read "0,0 Mkr").
+NOTEWORTHY_KR = 50_000.0
 #: Marginal values shown in the document (the largest LP estimates first).
 MARGINAL_ROWS = 8
 
+#: Target types in words, as a council would say them.
+TARGET_WORDS: dict[str, str] = {
+    "resultat_andel": "resultatmålet",
+    "självfinansieringsgrad": "målet för självfinansieringsgrad",
+    "soliditet": "soliditetsmålet",
+    "soliditet_inkl_pensioner": "soliditetsmålet inklusive pensionsförpliktelser",
+    "låneskuld_per_invånare": "taket för låneskuld per invånare",
+    "balanskrav": "balanskravet",
+    "investeringstak_kr": "investeringstaket",
+    "max_parallella_projekt": "taket för antal projekt samtidigt",
+}
 
-def year_ranges(years: Sequence[int]) -> str:
+_num = finite_or_none  # the name the terminal summary imports
+
+
+def result_field(result: Any, *names: str, default: Any = None) -> Any:
+    """The first attribute or mapping key of the optimiser's ``result`` among ``names`` that is present and not
+    None (a result object, or a mapping with the same keys)."""
+    for name in names:
+        value = result.get(name) if isinstance(result, Mapping) else getattr(result, name, None)
+        if value is not None:
+            return value
+    return default
+
+
+def join_sv(parts: Sequence[str]) -> str:
+    """Items as Swedish lists them.
+
+    Examples
+    --------
+    >>> join_sv(["a", "b", "c"]), join_sv(["a"]), join_sv([])
+    ('a, b och c', 'a', '')
+    """
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def year_ranges(years: Sequence[int] | Any) -> str:
     """Years as ranges.
 
     Examples
     --------
     >>> year_ranges([2028, 2029, 2030, 2047, 2049, 2050])
-    '2028–2030, 2047, 2049–2050'
+    '2028–2030, 2047 och 2049–2050'
     """
     ys = sorted({int(y) for y in years})
     parts: list[str] = []
@@ -49,47 +88,80 @@ def year_ranges(years: Sequence[int]) -> str:
             j += 1
         parts.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
         i = j + 1
-    return ", ".join(parts)
+    return join_sv(parts)
 
 
-def _num(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
+def target_name(target_id: str, target_type: str, limit: float, period: Any = 1, *, with_id: bool = True) -> str:
+    """A target in words with its limit, as every text names it.
+
+    Examples
+    --------
+    >>> target_name("M2", "självfinansieringsgrad", 0.6, 5)
+    'målet för självfinansieringsgrad (M2: självfinansiering ≥ 60\\xa0%, 5 år)'
+    >>> target_name("M5", "balanskrav", 0.0), target_name("x", "investeringstak_kr", 1.2e8, with_id=False)
+    ('balanskravet (M5)', 'investeringstaket (investeringar ≤ 120\\xa0Mkr/år)')
+    """
+    words = TARGET_WORDS.get(target_type)
+    if target_type == "max_parallella_projekt":  # the words already say what is counted
+        label = f"högst {fmt_number(limit)}"
+    else:
+        label = target_short_label(target_type, limit, period)
+        label = label[:1].lower() + label[1:]
+    if period is not None and not pd.isna(period) and int(period) > 1:
+        label = label.replace(f" ({int(period)} år)", f", {int(period)} år")
+    if words is None:
+        return f"{target_id} {label}" if with_id else label
+    if words.lower() == label.lower() or target_type == "balanskrav":
+        return f"{words} ({target_id})" if with_id else words
+    return f"{words} ({target_id}: {label})" if with_id else f"{words} ({label})"
 
 
-def target_names(data: MunicipalityData) -> dict[str, str]:
-    """Target id → the id and the target in a few words, as the document's charts name them
-    (``"M1 Resultat ≥ 1,0 %"``)."""
+def target_names(data: MunicipalityData, *, with_ids: bool = True) -> dict[str, str]:
+    """Target id → the target in words with its limit (:func:`target_name`); ``with_ids=False`` leaves the ids
+    out (where the reader never sees them, as in the web's plan variants)."""
     t = data.targets
     if not len(t):
         return {}
-    return {str(r.target_id): f"{r.target_id} {target_short_label(str(r.target_type), float(r.limit), r.period_years)}"
+    return {str(r.target_id): target_name(str(r.target_id), str(r.target_type), float(r.limit), r.period_years,
+                                          with_id=with_ids)
             for r in t.itertuples(index=False) if str(r.target_type) != "kriterievikt"}
 
 
-def _name(names: Mapping[str, str], tid: Any) -> str:
-    return names.get(str(tid), str(tid))
+def short_target_names(data: MunicipalityData) -> dict[str, str]:
+    """Target id → the target in a word or two (``investeringstaket``), for short lists."""
+    t = data.targets
+    if not len(t):
+        return {}
+    return {str(r.target_id): TARGET_WORDS.get(str(r.target_type), str(r.target_id))
+            for r in t.itertuples(index=False) if str(r.target_type) != "kriterievikt"}
+
+
+def _name(names: Mapping[str, str], target: Any) -> str:
+    """The name of a target id or of an optimiser record (``target``, ``target_type``, ``label``)."""
+    if not isinstance(target, Mapping):
+        return names.get(str(target), str(target))
+    tid = str(target.get("target", target.get("target_id", "")))
+    if tid in names:
+        return names[tid]
+    return TARGET_WORDS.get(str(target.get("target_type", ""))) or str(target.get("label") or tid)
 
 
 def breaks_text(breaks: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> str:
     """The targets a change would break, grouped by target with their years and the largest excess."""
     by_target: dict[str, list[Mapping[str, Any]]] = {}
     for b in breaks:
-        by_target.setdefault(str(b.get("target", "")), []).append(b)
+        by_target.setdefault(_name(names, b), []).append(b)
     parts = []
-    for tid, rows in by_target.items():
+    for name, rows in by_target.items():
         years = year_ranges([int(r.get("year", 0)) for r in rows])
         worst = max((_num(r.get("violation")) or 0.0) for r in rows)
         if all(r.get("unit") == "kr" for r in rows) and worst >= NEGLIGIBLE_KR:
             excess = f", avvikelse upp till {fmt_mkr(worst)}"
-        elif all(r.get("unit") == "projekt" for r in rows):
+        elif all(r.get("unit") == "projekt" for r in rows) and worst > 0:
             excess = f", {fmt_number(worst)} projekt för många" if worst > 1 else ", ett projekt för många"
         else:
             excess = ""
-        parts.append(f"{_name(names, tid)} ({years}{excess})")
+        parts.append(f"{name} år {years}{excess}")
     return "; ".join(parts)
 
 
@@ -123,7 +195,8 @@ def _notes_text(notes: Sequence[str]) -> list[str]:
 
 def project_reason(rec: Mapping[str, Any], names: Mapping[str, str]) -> str:
     """Why a project is left out or starts later than it could, in Swedish sentences, from one record of the
-    optimiser's ``explanations["projects"]``."""
+    optimiser's ``explanations["projects"]``: what it would break, the optimiser's notes and, where the optimiser
+    re-solved with the project forced in, what that costs the plan."""
     text = rec.get("explanation") or rec.get("reason") or rec.get("text")
     if text:
         return str(text)
@@ -152,10 +225,9 @@ def project_reason(rec: Mapping[str, Any], names: Mapping[str, str]) -> str:
             sentences.append("Med projektet i planen blir nyttan lägre.")
         else:
             sentences.append("Projektet ger mindre nytta än andra inom samma ekonomiska ramar.")
-        return " ".join(sentences)
+        return " ".join(sentences) + _cost_of_forcing(rec, start)
     sentences += _notes_text([str(n) for n in rec.get("notes") or []])
-    forcing = _cost_of_forcing(rec, start)
-    return " ".join(sentences) + forcing
+    return " ".join(sentences) + _cost_of_forcing(rec, start)
 
 
 def binding_sentences(binding: Mapping[Any, Sequence[str]], names: Mapping[str, str]) -> list[str]:
@@ -166,9 +238,34 @@ def binding_sentences(binding: Mapping[Any, Sequence[str]], names: Mapping[str, 
             years_by_target.setdefault(str(t), []).append(int(year))
     if not years_by_target:
         return []
-    parts = [f"{_name(names, t)} ({year_ranges(ys)})" for t, ys in sorted(years_by_target.items())]
+    parts = [f"{_name(names, t)} år {year_ranges(ys)}" for t, ys in sorted(years_by_target.items())]
     return ["Det som begränsar planen är de mål och tak som inte har något utrymme kvar (bindande): "
             + "; ".join(parts) + ". Fler eller tidigare projekt skulle bryta något av dem."]
+
+
+def constraint_sentences(explanations: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
+    """What the targets do to the plan: the targets it breaks when no plan meets them all
+    (:func:`infeasibility_sentences`) and the targets that bind it (:func:`binding_sentences`)."""
+    out: list[str] = []
+    infeasible = explanations.get("infeasibility")
+    if isinstance(infeasible, Mapping):
+        out += infeasibility_sentences(infeasible, names)
+    binding = explanations.get("binding_by_year")
+    if isinstance(binding, Mapping):
+        out += binding_sentences(binding, names)
+    return out
+
+
+def infeasibility_sentences(infeasibility: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
+    """When no plan meets every target: the optimiser's message and the targets the plan breaks, by target
+    with their years and the largest excess."""
+    if infeasibility.get("feasible", True):
+        return []
+    out = [str(infeasibility["message"])] if infeasibility.get("message") else []
+    violations = [v for v in infeasibility.get("violations") or [] if isinstance(v, Mapping)]
+    if violations:
+        out.append(f"Planen bryter: {breaks_text(violations, names)}.")
+    return out
 
 
 def marginal_table(records: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> pd.DataFrame:
@@ -189,7 +286,7 @@ def marginal_table(records: Sequence[Mapping[str, Any]], names: Mapping[str, str
             kind = "minst"
         out.append({
             "mål_id": str(r.get("target", "")),
-            "mål": _name(names, r.get("target", "")),
+            "mål": _name(names, r),
             "år": int(r.get("year", 0)),
             "mer_utrymme": "+1 projekt" if str(r.get("unit", "kr")) == "projekt" else "+1 Mkr",
             "skuggpris_lp_kr": lp,
@@ -245,15 +342,42 @@ def marginal_sentences(records: Sequence[Mapping[str, Any]], kr_per_point: float
     return [text]
 
 
+def marginal_highlights(table: pd.DataFrame, most: int = 3) -> list[str]:
+    """The largest values of :func:`marginal_table` in words: one sentence per target (at its most valuable
+    year, the other years where more room pays named after it), for the ``most`` most valuable targets. A value
+    is the re-solve's where there is one (``minst`` when it stopped at its time limit), otherwise the LP
+    estimate, said to be one."""
+    by_target: dict[str, list[tuple[float, Any]]] = {}
+    for r in table.itertuples(index=False):
+        value = _num(r.omräknat_kr) if r.omräkning != "ej omräknat" else _num(r.skuggpris_lp_kr)
+        if value is not None and value >= NOTEWORTHY_KR:
+            by_target.setdefault(str(r.mål_id), []).append((value, r))
+    ranked = sorted(by_target.values(), key=lambda valued: -max(v for v, _ in valued))
+    out = []
+    for valued in ranked[:most]:
+        valued.sort(key=lambda v: -v[0])
+        value, r = valued[0]
+        room = "ett projekt till samtidigt" if r.mer_utrymme == "+1 projekt" else f"1 Mkr mer utrymme i {r.mål}"
+        amount = {"exakt": fmt_mkr(value), "minst": f"minst {fmt_mkr(value)}"}.get(
+            r.omräkning, f"ungefär {fmt_mkr(value)}")
+        how = {"exakt": "", "minst": " (omräkningen stoppades av tidsgränsen)"}.get(
+            r.omräkning, " (en uppskattning från LP-relaxationen, oftast för hög)")
+        others = [int(o.år) for _, o in valued[1:]]
+        also = f"; mer utrymme lönar sig också {year_ranges(others)}" if others else ""
+        out.append(f"Med {room} {int(r.år)} skulle planen ge {amount} mer nytta, räknat i kronor{how}{also}.")
+    return out
+
+
 def ranking_comparison(result: Any, schedule_size: int, ranking: Mapping[str, Any],
                        names: Mapping[str, str]) -> pd.DataFrame:
     """The optimised plan against the benefit/cost ranking list as municipalities use it (the financial targets
-    not looked at) and the same list funded only as far as every target still holds."""
+    not looked at) and the same list funded only as far as every target still holds. ``result`` is the
+    optimiser's result or a mapping with its ``objective`` and ``violations``."""
     def broken(violations: Any) -> str:
         records = list(violations or [])
         return breaks_text(records, names) if records else "inga"
 
-    objective = _num(getattr(result, "objective", None))
+    objective = _num(result_field(result, "objective"))
 
     def row(label: str, n: Any, value: Any, meets: bool, violations: Any) -> dict[str, Any]:
         v = _num(value)
@@ -261,7 +385,7 @@ def ranking_comparison(result: Any, schedule_size: int, ranking: Mapping[str, An
                 "uppfyller_alla_mål": meets, "mål_som_bryts": broken(violations),
                 "skillnad_mot_optimerad": None if v is None or not objective else (v - objective) / abs(objective)}
 
-    own = list(getattr(result, "violations", None) or [])
+    own = list(result_field(result, "violations", default=[]))
     rows = [row("Optimerad plan", schedule_size, objective, not own, own)]
     rank_schedule = ranking.get("schedule")
     rows.append(row("Rangordning efter nytta per krona", ranking.get(
@@ -276,31 +400,49 @@ def ranking_comparison(result: Any, schedule_size: int, ranking: Mapping[str, An
 
 
 def comparison_sentences(comparison: pd.DataFrame) -> list[str]:
-    """How to read :func:`ranking_comparison`."""
+    """How to read :func:`ranking_comparison`, and what it shows: how much less (or more) each ranking list
+    gives than the optimised plan, and which targets it breaks."""
     text = ("Jämförelse med hur många kommuner prioriterar i dag: projekten i ordning efter viktad poäng per krona, "
             "de nödvändiga först, vart och ett vid första år då investeringstaket (och taket för samtidiga projekt) "
             "räcker; de finansiella målen prövas inte.")
     if len(comparison) > 2:
         text += (" Den tredje raden är samma lista men ett projekt tas bara med så länge alla mål fortfarande "
                  "håller (högst tre års väntan).")
-    diffs = [(r.plan, r.skillnad_mot_optimerad) for r in comparison.iloc[1:].itertuples(index=False)
-             if r.skillnad_mot_optimerad is not None and not pd.isna(r.skillnad_mot_optimerad)]
-    if diffs:
-        text += " Nyttan jämfört med den optimerade planen: " + "; ".join(
-            f"{p.lower()} {fmt_pct(d, 1)}" for p, d in diffs) + "."
-    return [text]
+    out = [text]
+    for r in comparison.iloc[1:].itertuples(index=False):
+        diff = _num(r.skillnad_mot_optimerad)
+        if diff is None:
+            continue
+        if abs(diff) < 0.0005:
+            sentence = f"{r.plan} ger lika stor nytta som den optimerade planen"
+        else:
+            sentence = (f"{r.plan} ger {fmt_pct(abs(diff), 1)} {'mindre' if diff < 0 else 'mer'} nytta än den "
+                        "optimerade planen")
+        broken = str(r.mål_som_bryts)
+        out.append(sentence + (f" och bryter {broken}." if not r.uppfyller_alla_mål and broken != "inga" else "."))
+    return out
 
 
 __all__ = [
     "MARGINAL_ROWS",
+    "NEGLIGIBLE_KR",
+    "NOTEWORTHY_KR",
+    "TARGET_WORDS",
     "binding_sentences",
     "breaks_text",
     "comparison_sentences",
+    "constraint_sentences",
+    "infeasibility_sentences",
+    "join_sv",
+    "marginal_highlights",
     "marginal_rows",
     "marginal_sentences",
     "marginal_table",
     "project_reason",
     "ranking_comparison",
+    "result_field",
+    "short_target_names",
+    "target_name",
     "target_names",
     "year_ranges",
 ]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib
 import math
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,19 @@ import pandas as pd
 from hushall.data.schema import CRITERIA
 from hushall.errors import HushallError, PlanError
 from hushall.model import MunicipalityData
+from hushall.reports.formatting import finite_or_none
+from hushall.reports.plan_reasons import (
+    NOTEWORTHY_KR,
+    comparison_sentences,
+    constraint_sentences,
+    marginal_highlights,
+    marginal_table,
+    project_reason,
+    ranking_comparison,
+    result_field,
+    short_target_names,
+    target_names,
+)
 from hushall.web.config import SolverLimits
 from hushall.web.i18n import mkr, number, pct
 
@@ -184,21 +196,6 @@ def resolve_planner() -> Planner:
 #: the explanation time of :class:`~hushall.web.config.SolverLimits`).
 MAX_EXPLAINED_PROJECTS = 25
 
-#: Target types as they are named in the plan's sentences (the optimiser's own labels carry the limit in
-#: English number format).
-TARGET_NAMES: dict[str, str] = {
-    "resultat_andel": "resultatmålet (årets resultat i andel av skatter och statsbidrag)",
-    "självfinansieringsgrad": "målet för självfinansieringsgrad",
-    "soliditet": "soliditetsmålet",
-    "soliditet_inkl_pensioner": "soliditetsmålet inklusive pensionsförpliktelser",
-    "låneskuld_per_invånare": "taket för låneskuld per invånare",
-    "balanskrav": "balanskravet",
-    "investeringstak_kr": "investeringstaket",
-    "max_parallella_projekt": "taket för antal projekt samtidigt",
-}
-#: Short forms of the same names (in lists of broken targets).
-TARGET_SHORT: dict[str, str] = {**TARGET_NAMES, "resultat_andel": "resultatmålet"}
-
 STATUS_TEXT: dict[str, str] = {
     "optimal": "Bästa möjliga plan (inom angivet gap).",
     "feasible": "En plan som uppfyller alla mål och tak; tidsgränsen nåddes innan det var bevisat att ingen "
@@ -270,7 +267,7 @@ def progress_line(p: Any) -> str:
     'Söker bästa planen: hittills 54,0 poäng, högst möjligt 54,5 (skillnad 0,9\\xa0%)'
     """
     phase = str(getattr(p, "phase", ""))
-    objective, bound, gap = (_float_or_none(getattr(p, k, None)) for k in ("objective", "bound", "gap"))
+    objective, bound, gap = (finite_or_none(getattr(p, k, None)) for k in ("objective", "bound", "gap"))
     if phase == "lp":
         return "Räknar ut en övre gräns för planens nytta"
     if phase == "warm_start":
@@ -294,23 +291,10 @@ def _sv(x: float, decimals: int = 0) -> str:
     return number(x, "sv", decimals)
 
 
-def _float_or_none(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
-
-
-def _get(outcome: Any, name: str, default: Any = None) -> Any:
-    value = outcome.get(name, default) if isinstance(outcome, Mapping) else getattr(outcome, name, default)
-    return default if value is None else value
-
-
 def _schedule_mapping(outcome: Any) -> dict[str, int]:
     """Project id → start year of the optimiser's plan (a table with ``project`` and ``start_year``, or a
     mapping)."""
-    schedule = _get(outcome, "schedule")
+    schedule = result_field(outcome, "schedule")
     if schedule is None:
         raise PlanError("Optimerarens resultat saknar en tidsplan (schedule).")
     if isinstance(schedule, pd.DataFrame):
@@ -354,21 +338,22 @@ def plan_figures(data: MunicipalityData, schedule: dict[str, int], places: pd.Da
 
 def describe_outcome(data: MunicipalityData, outcome: Any) -> dict[str, Any]:
     """Turn the optimiser's outcome (:class:`hushall.optimize.result.OptimizationResult`, or a mapping with a
-    ``schedule``) into the plan-result dict; see :data:`RESULT_KEYS`."""
+    ``schedule``) into the plan-result dict; see :data:`RESULT_KEYS`. The reasons are phrased by
+    :mod:`hushall.reports.plan_reasons`, as in the plan document; targets are named in words with their limits
+    (the variant's targets have no ids a reader knows)."""
     schedule = _schedule_mapping(outcome)
-    explanations = _get(outcome, "explanations", {})
-    targets = _get(outcome, "targets")
-    names = _target_names(targets if isinstance(targets, pd.DataFrame) else None)
+    explanations = result_field(outcome, "explanations", default={})
+    names = target_names(data, with_ids=False)
     records: dict[str, Mapping[str, Any]] = {}
     given: dict[str, str] = {}
     if isinstance(explanations, Mapping):
         records = {str(r.get("project")): r for r in explanations.get("projects") or [] if isinstance(r, Mapping)}
         given = {str(k): v for k, v in explanations.items() if isinstance(v, str)}
-    chosen_rows = _get(outcome, "schedule")
+    chosen_rows = result_field(outcome, "schedule")
     chosen_info = (chosen_rows.set_index(chosen_rows["project"].astype(str))
                    if isinstance(chosen_rows, pd.DataFrame) and "project" in chosen_rows.columns else None)
-    unschedulable = {str(p) for p in _get(outcome, "unschedulable", ())}
-    weights = _get(outcome, "weights", {})
+    unschedulable = {str(p) for p in result_field(outcome, "unschedulable", default=())}
+    weights = result_field(outcome, "weights", default={})
     projects = data.projects.set_index(data.projects["project_id"].astype(str))
     chosen, not_chosen = [], []
     for pid, row in projects.iterrows():
@@ -381,221 +366,95 @@ def describe_outcome(data: MunicipalityData, outcome: Any) -> dict[str, Any]:
             text = given.get(pid) or _left_out_reason(row, records.get(pid), names, pid in unschedulable, weights)
             not_chosen.append({**entry, "explanation": text})
     chosen.sort(key=lambda r: (r["start_year"], r["project_id"]))
-    status = str(_get(outcome, "status", _get(outcome, "model_status", "")) or "")
-    objective = _float_or_none(_get(outcome, "objective"))
+    status = str(result_field(outcome, "status", "model_status", default="") or "")
+    objective = finite_or_none(result_field(outcome, "objective"))
     result: dict[str, Any] = {
         "status": status,
-        "message": STATUS_TEXT.get(status, str(_get(outcome, "message", status))),
-        "method": str(_get(outcome, "method", METHOD)),
+        "message": STATUS_TEXT.get(status, str(result_field(outcome, "message", default=status))),
+        "method": str(result_field(outcome, "method", default=METHOD)),
         "years": [int(y) for y in data.years],
         "schedule": chosen,
         "not_chosen": not_chosen,
         "value": objective,
-        "bound": _float_or_none(_get(outcome, "bound")),
-        "gap": _float_or_none(_get(outcome, "gap")),
+        "bound": finite_or_none(result_field(outcome, "bound")),
+        "gap": finite_or_none(result_field(outcome, "gap")),
     }
-    places = _get(outcome, "places")
+    places = result_field(outcome, "places")
     sentences: list[str] = []
     try:
         result.update(plan_figures(data, schedule, places if isinstance(places, pd.DataFrame) else None))
     except HushallError as exc:  # e.g. sheet Ekonomi empty: the plan still stands, without its statements
         sentences.append(f"Den ekonomiska planen kunde inte räknas fram: {exc}")
     for key in ("places_short", "maintenance_debt_kr"):  # figures the outcome brings itself take precedence
-        series = _get(outcome, key)
+        series = result_field(outcome, key)
         if series is not None and not isinstance(series, pd.DataFrame):
             result[key] = _series(series)
-    result["binding"] = _binding_by_year(explanations, names)
+    result["binding"] = _binding_by_year(explanations, short_target_names(data))
     result["explanations"] = plan_sentences(outcome, result, names) + sentences
     if isinstance(explanations, (list, tuple)):
         result["explanations"] += [str(e) for e in explanations]
     return result
 
 
-def _target_names(targets: pd.DataFrame | None) -> dict[str, tuple[str, str]]:
-    """Target id → (name in a sentence, short name)."""
-    if targets is None or not len(targets):
-        return {}
-    first = targets.drop_duplicates("target_id")
-    return {str(t): (TARGET_NAMES.get(str(k), _swedish_label(str(lab))),
-                     TARGET_SHORT.get(str(k), _swedish_label(str(lab))))
-            for t, k, lab in zip(first["target_id"], first["target_type"], first["label"], strict=True)}
-
-
-def _swedish_label(label: str) -> str:
-    """A label with decimal points as decimal commas (``1.0%`` → ``1,0 %``)."""
-    return re.sub(r"(\d)%", "\\1\u00a0%", re.sub(r"(\d)\.(\d)", r"\1,\2", label))
-
-
-def _name(names: dict[str, tuple[str, str]], record: Mapping[str, Any], short: bool = False) -> str:
-    target = str(record.get("target", record.get("target_id", "")))
-    if target in names:
-        return names[target][1 if short else 0]
-    kind = str(record.get("target_type", ""))
-    return (TARGET_SHORT if short else TARGET_NAMES).get(kind) or _swedish_label(str(record.get("label", target)))
-
-
-def year_ranges(years: Any) -> str:
-    """Years as ranges, Swedish style.
-
-    Examples
-    --------
-    >>> year_ranges([2029, 2026, 2027, 2031, 2032, 2033])
-    '2026–2027, 2029 och 2031–2033'
-    """
-    ys = sorted({int(y) for y in years})
-    parts: list[str] = []
-    i = 0
-    while i < len(ys):
-        j = i
-        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
-            j += 1
-        parts.append(str(ys[i]) if i == j else f"{ys[i]}–{ys[j]}")
-        i = j + 1
-    return join_sv(parts)
-
-
-def join_sv(parts: list[str]) -> str:
-    """``a, b och c``."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1] if parts else ""
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _breaks(breaks: Any, names: dict[str, tuple[str, str]]) -> str:
-    years: dict[str, list[int]] = {}
-    for b in breaks or []:
-        years.setdefault(_name(names, b, short=True), []).append(int(b.get("year", 0)))
-    return join_sv([f"{n} ({year_ranges(ys)})" for n, ys in years.items()])
-
-
-def _forcing_cost(record: Mapping[str, Any], verb: str) -> str:
-    cost = _float_or_none(record.get("cost_of_forcing_kr"))
-    if cost is None or cost < 50_000 or record.get("forced_status") == "budget":
-        return ""
-    return f" Att {verb} det ändå kostar planen ungefär {mkr(cost, 'sv')} i nytta."
-
-
-def _notes(record: Mapping[str, Any]) -> str:
-    notes = [str(n) for n in record.get("notes") or []]
-    return f" {_capital(', '.join(notes))}." if notes else ""
-
-
-def _chosen_reason(row: Any, info: Any, record: Mapping[str, Any] | None, names: dict[str, tuple[str, str]]) -> str:
+def _chosen_reason(row: Any, info: Any, record: Mapping[str, Any] | None, names: Mapping[str, str]) -> str:
     """Why a chosen project is in the plan, and why it starts when it does."""
     parts = []
     must = row.get("must_do")
     if must is not None and pd.notna(must) and bool(must):
         parts.append("Måste genomföras.")
     if record is not None and record.get("status") == "senarelagt":
-        first = f"Startar {record.get('chosen_start')} i stället för tidigast {record.get('earliest_start')}"
-        if record.get("breaks_if_added"):
-            parts.append(f"{first}: med start {record.get('forced_start')} skulle "
-                         f"{_breaks(record['breaks_if_added'], names)} brytas.{_notes(record)}")
-        else:
-            parts.append(f"{first}: en tidigare start ger mindre nytta för planen som helhet.{_notes(record)}")
-        parts.append(_forcing_cost(record, "tidigarelägga").strip())
+        parts.append(project_reason(record, names))
     if info is not None:
         facts = [f"vägd kriteriepoäng {_sv(float(info['weighted_score']), 2)}"]
-        avoided = _float_or_none(info.get("maintenance_debt_avoided_kr"))
-        if avoided is not None and avoided >= 50_000:
+        avoided = finite_or_none(info.get("maintenance_debt_avoided_kr"))
+        if avoided is not None and avoided >= NOTEWORTHY_KR:
             facts.append(f"minskar underhållsskulden med {mkr(avoided, 'sv')}")
-        if _float_or_none(info.get("in_use_year")) is not None:
+        if finite_or_none(info.get("in_use_year")) is not None:
             facts.append(f"i bruk {int(info['in_use_year'])}")
-        parts.append(_capital("; ".join(facts)) + ".")
+        text = "; ".join(facts)
+        parts.append(text[:1].upper() + text[1:] + ".")
     return " ".join(p for p in parts if p)
 
 
-def _left_out_reason(row: Any, record: Mapping[str, Any] | None, names: dict[str, tuple[str, str]],
+def _left_out_reason(row: Any, record: Mapping[str, Any] | None, names: Mapping[str, str],
                      unschedulable: bool, weights: Any) -> str:
     """Why a project is not in the plan."""
     if unschedulable:
         return "Kan inte starta inom planperioden med sina tidigaste och senaste startår."
     if record is not None:
-        if record.get("breaks_if_added"):
-            text = (f"Valdes inte: med start {record.get('forced_start')} skulle "
-                    f"{_breaks(record['breaks_if_added'], names)} brytas.")
-        else:
-            text = "Valdes inte: det ger mindre nytta än de projekt som ryms inom samma mål och tak."
-        return text + _notes(record) + _forcing_cost(record, "ta med")
+        return project_reason(record, names)
     if isinstance(weights, Mapping) and weights:
-        score = sum(float(w) * float(_float_or_none(row.get(f"score_{c}")) or 0.0) for c, w in weights.items())
+        score = sum(float(w) * float(finite_or_none(row.get(f"score_{c}")) or 0.0) for c, w in weights.items())
         if score <= 0:
-            return "Valdes inte: projektet ger ingen nytta med de valda kriterievikterna."
-    return "Valdes inte: inom målen och taken ger andra projekt mer nytta."
+            return "Valdes inte. Projektet ger ingen nytta med de valda kriterievikterna."
+    return "Valdes inte. Inom målen och taken ger andra projekt mer nytta."
 
 
-def _binding_by_year(explanations: Any, names: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
+def _binding_by_year(explanations: Any, names: Mapping[str, str]) -> list[dict[str, Any]]:
     binding = explanations.get("binding_by_year") if isinstance(explanations, Mapping) else None
     if not isinstance(binding, Mapping):
         return []
-    return [{"year": int(y), "targets": [names.get(str(t), (str(t), str(t)))[1] for t in ts]}
+    return [{"year": int(y), "targets": [names.get(str(t), str(t)) for t in ts]}
             for y, ts in sorted(binding.items(), key=lambda kv: int(kv[0])) if ts]
 
 
-def plan_sentences(outcome: Any, result: dict[str, Any], names: dict[str, tuple[str, str]]) -> list[str]:
-    """The plan as a whole in plain Swedish: how good it is, what limits it year by year, what more room
-    would be worth, and how it compares with choosing projects by benefit per krona."""
+def plan_sentences(outcome: Any, result: dict[str, Any], names: Mapping[str, str]) -> list[str]:
+    """The plan as a whole in plain Swedish: how good it is, what limits it, what more room would be worth,
+    and how it compares with choosing projects by benefit per krona."""
     out = [result["message"]] if result.get("message") else []
     value, bound, gap = result.get("value"), result.get("bound"), result.get("gap")
     if value is not None and bound is not None and gap is not None:
         out.append(f"Planens nytta är {_sv(value, 1)} poäng; ingen plan kan nå mer än {_sv(bound, 1)} poäng "
                    f"(skillnad {pct(gap, 'sv', 2)}).")
-    explanations = _get(outcome, "explanations", {})
+    explanations = result_field(outcome, "explanations", default={})
     if not isinstance(explanations, Mapping):
         return out
-    infeasible = explanations.get("infeasibility")
-    if isinstance(infeasible, Mapping) and not infeasible.get("feasible", True):
-        by_target: dict[str, list[int]] = {}
-        total: dict[str, float] = {}
-        for v in infeasible.get("violations") or []:
-            n = _name(names, v)
-            by_target.setdefault(n, []).append(int(v["year"]))
-            total[n] = total.get(n, 0.0) + (float(v["violation"]) if v.get("unit") == "kr" else 0.0)
-        for n, ys in by_target.items():
-            amount = f" (sammanlagt {mkr(total[n], 'sv')})" if total[n] >= 50_000 else ""
-            out.append(f"{_capital(n)} bryts {year_ranges(ys)}{amount}.")
-    years_by_target: dict[str, list[int]] = {}
-    for year, targets in (explanations.get("binding_by_year") or {}).items():
-        for t in targets:
-            years_by_target.setdefault(names.get(str(t), (str(t), str(t)))[0], []).append(int(year))
-    for n, ys in years_by_target.items():
-        out.append(f"{_capital(n)} begränsar planen {year_ranges(ys)}.")
-    out += _marginal_sentences(explanations.get("marginal_value") or [], names)
-    ranking = _get(outcome, "ranking")
+    out += constraint_sentences(explanations, names)
+    records = [r for r in explanations.get("marginal_value") or [] if isinstance(r, Mapping)]
+    if records:
+        out += marginal_highlights(marginal_table(records, names))
+    ranking = result_field(outcome, "ranking")
     if isinstance(ranking, Mapping):
-        fair = ranking.get("within_targets")
-        gain = _float_or_none(fair.get("value_gain")) if isinstance(fair, Mapping) else None
-        if gain is not None and abs(gain) >= 0.0005:
-            out.append(f"Planen ger {pct(abs(gain), 'sv', 1)} {'mer' if gain > 0 else 'mindre'} nytta än att välja "
-                       "projekt i ordning efter nytta per krona inom samma mål och tak.")
-        if ranking.get("meets_targets") is False and ranking.get("violations"):
-            broken = join_sv(list(dict.fromkeys(_name(names, v, short=True) for v in ranking["violations"])))
-            out.append(f"Att bara välja projekt efter nytta per krona, utan hänsyn till målen, skulle bryta {broken}.")
-    return out
-
-
-def _marginal_sentences(records: list[Mapping[str, Any]], names: dict[str, tuple[str, str]],
-                        most: int = 3) -> list[str]:
-    """What one more Mkr of room (one more project at a time) in a binding target would be worth: one sentence
-    per target, at its most valuable year, the other years where more room pays named after it."""
-    by_target: dict[str, list[tuple[float, bool, Mapping[str, Any]]]] = {}
-    for r in records:
-        resolved = _float_or_none(r.get("resolved_value_kr"))
-        exact = resolved is not None and r.get("resolve_status") not in (None, "budget")
-        value = resolved if exact else _float_or_none(r.get("lp_value_kr"))
-        if value is not None and value >= 50_000:
-            by_target.setdefault(_name(names, r, short=True), []).append((value, exact, r))
-    ranked = sorted(by_target.items(), key=lambda kv: -max(v[0] for v in kv[1]))
-    out = []
-    for name, valued in ranked[:most]:
-        valued.sort(key=lambda v: -v[0])
-        value, exact, r = valued[0]
-        room = "ett projekt till samtidigt" if r.get("unit") == "projekt" else f"1 Mkr mer utrymme i {name}"
-        how = "" if exact else " (ungefärlig skattning)"
-        others = [int(v[2]["year"]) for v in valued[1:]]
-        also = f"; mer utrymme lönar sig också {year_ranges(others)}" if others else ""
-        out.append(f"Med {room} {int(r['year'])} skulle planen kunna ge ungefär {mkr(value, 'sv')} mer nytta, "
-                   f"räknat i kronor{how}{also}.")
+        comparison = ranking_comparison(outcome, len(result.get("schedule") or ()), ranking, names)
+        out += comparison_sentences(comparison)
     return out
