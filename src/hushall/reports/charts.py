@@ -3,13 +3,16 @@
 One definition serves both outputs: :func:`save_chart` renders it to SVG or PNG with vl-convert (no browser, no
 network), and :func:`to_vega_lite` gives the Vega-Lite JSON a web page embeds with vega-embed.
 
-Colours are Paul Tol's colour-blind-safe *muted* scheme with a fixed colour per facility category, so a category
-has the same colour in every chart; neighbouring stacked segments are separated by white lines, and series that
-must be told apart without colour (demand and capacity) also differ in dash pattern.
+Colours are colour-blind safe and readable in black and white. Facility categories have a fixed colour each, so
+a category looks the same in every chart: the viridis ramp, whose lightness rises steadily from the first category
+to the last, so that in grey the stacked segments go from dark (top) to light (bottom) in the legend's order,
+each outlined in dark grey. Lines use Paul Tol's *muted* scheme; series that must be told apart without colour
+(demand and capacity) also differ in dash pattern.
 
 References
 ----------
 P. Tol (2021), *Colour schemes*, SRON/EPS/TN/09-002, https://personal.sron.nl/~pault/ (scheme "muted").
+S. van der Walt and N. Smith (2015), *A better default colormap for Matplotlib* (viridis), SciPy 2015.
 """
 
 from __future__ import annotations
@@ -43,7 +46,22 @@ TOL_MUTED: tuple[str, ...] = (
     "#AA4499",
     "#DDDDDD",
 )
-CATEGORY_COLOURS: dict[str, str] = dict(zip(FACILITY_CATEGORIES, TOL_MUTED, strict=True))
+#: Viridis in ten steps: distinct hues whose lightness rises monotonically (distinct in grey, in this order).
+VIRIDIS_10: tuple[str, ...] = (
+    "#440154",
+    "#482878",
+    "#3E4A89",
+    "#31688E",
+    "#26828E",
+    "#1F9E89",
+    "#35B779",
+    "#6DCD59",
+    "#B4DE2C",
+    "#FDE725",
+)
+CATEGORY_COLOURS: dict[str, str] = dict(zip(FACILITY_CATEGORIES, VIRIDIS_10, strict=True))
+#: Outline of stacked segments (separates neighbouring light segments, also in black and white).
+SEGMENT_OUTLINE = "#333333"
 
 #: Demand and capacity lines: dark blue solid and red dashed (distinct in colour and in black and white).
 DEMAND_COLOUR, CAPACITY_COLOUR = "#332288", "#CC6677"
@@ -70,6 +88,8 @@ def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def _category_scale(categories: list[str]) -> alt.Scale:
+    """The categories present, each in its own colour; in the schema's order, so lightness rises down the legend
+    and down the stack."""
     return alt.Scale(
         domain=[CATEGORY_LABELS.get(c, c) for c in categories],
         range=[CATEGORY_COLOURS.get(c, "#BBBBBB") for c in categories],
@@ -90,12 +110,13 @@ def _stacked_by_category(df: pd.DataFrame, x_title: str, y_title: str) -> alt.Ch
     data = data[data["mkr"] != 0]
     return (
         alt.Chart(data)
-        .mark_bar(stroke="white", strokeWidth=0.5)
+        .mark_bar(stroke=SEGMENT_OUTLINE, strokeWidth=0.6)
         .encode(
             x=alt.X("år:O", title=x_title, axis=alt.Axis(labelAngle=-90, labelOverlap=False)),
             y=alt.Y("sum(mkr):Q", title=y_title, axis=alt.Axis(format=",.2~f")),
-            color=alt.Color("kategori:N", title="Kategori", scale=_category_scale(categories),
-                            sort=[CATEGORY_LABELS.get(c, c) for c in categories]),
+            color=alt.Color("kategori:N", title="Kategori (uppifrån)", scale=_category_scale(categories),
+                            sort=[CATEGORY_LABELS.get(c, c) for c in categories],
+                            legend=alt.Legend(symbolStrokeColor=SEGMENT_OUTLINE, symbolStrokeWidth=0.6)),
             # The first category on top, as in the legend.
             order=alt.Order("ordning:Q", sort="descending"),
             tooltip=[

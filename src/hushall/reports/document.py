@@ -1246,7 +1246,10 @@ def _assumptions_chapter(pdf: PlanPDF, doc: PlanDocument) -> None:
     pdf.data_table(["Uppgift", "Värde"], [list(x) for x in doc.meta()], widths=[45, 129], align=["L", "L"], size=9,
                    caption="Dokumentets underlag")
     pdf.section("6.1 Antaganden i prognosen")
-    rows = [[r.parameter, str(r.från_år), pt.format_assumption_value(r.värde, r.enhet), r.enhet, r.källa]
+    pdf.paragraph("Parametrarna står här med namn i ord; arbetsbokens flik Antaganden har samma tabell med "
+                  "parametrarnas tekniska namn, som gäller när ett värde ändras i arbetsboken.", size=8, height=4,
+                  grey=True)
+    rows = [[r.benämning, str(r.från_år), pt.format_assumption_value(r.värde, r.enhet), r.enhet, r.källa]
             for r in doc.assumptions.itertuples(index=False)]
     pdf.data_table(["Parameter", "Från år", "Värde", "Enhet", "Källa"], rows, widths=[34, 13, 22, 30, 75],
                    align=["L", "R", "R", "L", "L"], size=7.5)

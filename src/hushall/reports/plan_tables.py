@@ -326,6 +326,47 @@ def _periods(values: Mapping[int, float], first_year: int) -> list[tuple[int, in
     return out + [(k, k) for k in keys if k > first_year]
 
 
+#: Parameters (sheet Antaganden, the financial model's drivers) in words; the unit has its own column.
+ASSUMPTION_LABELS: dict[str, str] = {
+    "skatteunderlag_tillväxt": "Skatteunderlagets tillväxt",
+    "skattesats": "Skattesats, ändring",
+    "skattesats_basår": "Skattesats basåret",
+    "statsbidrag_tillväxt": "Generella statsbidragens tillväxt",
+    "prisindex": "Prisindex",
+    "löneindex": "Löneindex",
+    "byggprisindex": "Byggprisindex",
+    "ränta": "Låneränta",
+    "ränta_likvida_medel": "Ränta på likvida medel",
+    "kassa_golv_kr": "Lägsta kassa (golv)",
+    "amortering_andel": "Amortering",
+    "pensionsutbetalningar_kr": "Pensionsutbetalningar",
+    "pensionsavsättning_förändring_kr": "Pensionsavsättning, förändring",
+    "nettokostnad_volymandel": "Nettokostnad som följer demografin",
+    "diskonteringsränta": "Diskonteringsränta",
+    "straff_ouppfylld_plats_kr": "Kostnad för en saknad plats",
+    "straff_underhållsskuld_andel": "Kostnad för underhållsskuld",
+    "befolkning_riket_tillväxt": "Rikets befolkningstillväxt",
+    "löneandel": "Lönernas andel av kostnaderna",
+    "ansvarsförbindelse_minskning": "Ansvarsförbindelsens minskning",
+    "invånare": "Invånare",
+    "behovsindex": "Behovsindex",
+}
+
+
+def assumption_label(name: str) -> str:
+    """A parameter in words (its name with spaces and without a unit suffix where there is no label).
+
+    Examples
+    --------
+    >>> assumption_label("pensionsavsättning_förändring_kr"), assumption_label("okänd_parameter_kr")
+    ('Pensionsavsättning, förändring', 'Okänd parameter')
+    """
+    if name in ASSUMPTION_LABELS:
+        return ASSUMPTION_LABELS[name]
+    words = name.removesuffix("_kr").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 def assumption_sheet(data: MunicipalityData, forecast: Forecast) -> pd.DataFrame:
     """Every parameter of the forecast and the optimiser with its value per period, unit and source.
 
@@ -354,7 +395,9 @@ def assumption_sheet(data: MunicipalityData, forecast: Forecast) -> pd.DataFrame
             rows.append({"grupp": "Beräknat från data", "parameter": name, "från_år": int(series.index[0]),
                          "värde": float(series.iloc[0]), "enhet": unit,
                          "källa": forecast.sources[name] + " Värdet gäller första planåret; alla år i arbetsboken."})
-    return pd.DataFrame(rows, columns=["grupp", "parameter", "från_år", "värde", "enhet", "källa"])
+    table = pd.DataFrame(rows, columns=["grupp", "parameter", "från_år", "värde", "enhet", "källa"])
+    table.insert(2, "benämning", [assumption_label(str(n)) for n in table["parameter"]])
+    return table
 
 
 def format_assumption_value(value: float, unit: str) -> str:
@@ -439,8 +482,10 @@ def target_definition_sheet(data: MunicipalityData) -> pd.DataFrame:
 
 
 __all__ = [
+    "ASSUMPTION_LABELS",
     "RATIO_LABELS",
     "SUM_LINES",
+    "assumption_label",
     "assumption_sheet",
     "base_year_sheet",
     "condition_sheet",

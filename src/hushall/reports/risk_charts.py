@@ -121,6 +121,10 @@ def probability_chart(mc: Any, level: float | None = None, *, width: int = 600, 
     return _configure(chart)
 
 
+#: The two ends of a driver's range in the tornado chart (its lowest and highest tenth of draws).
+LOWEST, HIGHEST = "Lägsta tiondelen", "Högsta tiondelen"
+
+
 def tornado_chart(mc: Any, outcome: str = "resultat_summa", *, width: int = 520) -> alt.TopLevelMixin:
     """Which driver moves the outcome most: the mean outcome when the driver is in its lowest and highest tenth,
     as bars from the overall mean, largest swing on top; the variance share in the label."""
@@ -131,11 +135,14 @@ def tornado_chart(mc: Any, outcome: str = "resultat_summa", *, width: int = 520)
     kr = outcome.endswith(("_summa", "_slut")) and not outcome.startswith("soliditet")
     div = 1e6 if kr else 0.01
     unit = "Mkr" if kr else "procentenheter"
+    title = OUTCOMES[outcome].lower()
+    if kr:  # the outcomes are named in kr; the chart shows Mkr
+        title = title.replace("(kr", "(Mkr")
     t["ordning"] = t["swing"].abs().rank(ascending=False, method="first")
     rows = []
     for r in t.itertuples():
         label = f"{r.label} ({fmt_pct(r.variance_share, 0)} av variansen)"
-        for end, value in (("Lägsta tiondel", r.low), ("Högsta tiondel", r.high)):
+        for end, value in ((LOWEST, r.low), (HIGHEST, r.high)):
             rows.append({"drivare": label, "ände": end, "från": 0.0, "till": (value - mean) / div,
                          "ordning": r.ordning})
     data = pd.DataFrame(rows)
@@ -143,13 +150,13 @@ def tornado_chart(mc: Any, outcome: str = "resultat_summa", *, width: int = 520)
     chart = alt.Chart(data).mark_bar(height=14).encode(
         y=alt.Y("drivare:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("från:Q", title=f"Avvikelse från medelvärdet ({unit})"), x2="till:Q",
-        color=alt.Color("ände:N", title="Drivaren i sin", scale=alt.Scale(
-            domain=["Lägsta tiondel", "Högsta tiondel"], range=["#CC6677", "#117733"]),
-            legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("drivare:N", title="Drivare"), alt.Tooltip("ände:N", title="Drivaren i sin"),
+        color=alt.Color("ände:N", title="Drivarens värde", scale=alt.Scale(
+            domain=[LOWEST, HIGHEST], range=["#CC6677", "#117733"]),
+            legend=alt.Legend(orient="top", titleLimit=0, labelLimit=0)),
+        tooltip=[alt.Tooltip("drivare:N", title="Drivare"), alt.Tooltip("ände:N", title="Drivarens värde"),
                  alt.Tooltip("till:Q", title=unit, format=",.1f")],
     ).properties(width=width, height=alt.Step(22), title=alt.Title(
-        f"Vad påverkar mest: {OUTCOMES[outcome].lower()}",
+        f"Vad påverkar mest: {title}",
         subtitle=f"Medelvärde {fmt_mkr(mean) if kr else fmt_pct(mean, 1)}; stapel: medelutfallet när drivaren "
                  "ligger i sin lägsta respektive högsta tiondel."))
     return _configure(chart)
