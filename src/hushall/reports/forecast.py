@@ -170,6 +170,17 @@ def investment_chart(fc: Forecast, *, width: int = 640, height: int = 240) -> al
     return _configure(chart.properties(width=width, height=height, title="Investeringsvolym per år"))
 
 
+def target_grid_lines(fc: Forecast, col: int = 44) -> list[str]:
+    """Every target as one terminal line of ✓ (met), ✗ (not met) or · (not evaluated) per year, under a header
+    of two-digit years."""
+    lines = ["".ljust(col) + "".join(str(y)[-2:].rjust(3) for y in fc.years)]
+    for (tid, ttype), g in fc.targets.groupby(["target_id", "target_type"], sort=False):
+        met = dict(zip(g["year"], g["met"], strict=True))
+        marks = "".join(("✓" if met[y] else "✗").rjust(3) if y in met else "·".rjust(3) for y in fc.years)
+        lines.append(f"{tid} {TARGET_LABELS.get(str(ttype), str(ttype))}"[:col - 1].ljust(col) + marks)
+    return lines
+
+
 def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5) -> str:
     """Terminal summary: key lines in Mkr for every ``every``-th year, ratios, and targets as ✓/✗ per year."""
     years = [y for i, y in enumerate(fc.years) if i % every == 0 or y == fc.years[-1]]
@@ -196,11 +207,7 @@ def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5) ->
         lines.append(line_label(name)[:col - 1].ljust(col) + "".join(f"{c:>10}" for c in cells))
     if len(fc.targets):
         lines += ["", "Mål för god ekonomisk hushållning (✓ uppfyllt, ✗ inte uppfyllt, · gäller inte)"]
-        lines.append("".ljust(col) + "".join(str(y)[-2:].rjust(3) for y in fc.years))
-        for (tid, ttype), g in fc.targets.groupby(["target_id", "target_type"], sort=False):
-            met = dict(zip(g["year"], g["met"], strict=True))
-            marks = "".join(("✓" if met[y] else "✗").rjust(3) if y in met else "·".rjust(3) for y in fc.years)
-            lines.append(f"{tid} {TARGET_LABELS.get(str(ttype), str(ttype))}"[:col - 1].ljust(col) + marks)
+        lines += target_grid_lines(fc, col)
         worst = fc.targets[~fc.targets["met"].astype(bool)]
         if len(worst):
             w = worst.sort_values("margin_kr").iloc[0]

@@ -23,12 +23,11 @@ from hushall.projects import ProjectCatalog, Schedule
 from hushall.reports.charts import _configure, save_chart
 from hushall.reports.document import PlanChoice, plan_from_optimization
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
-from hushall.reports.forecast import TARGET_LABELS, debt_chart, result_chart, soliditet_chart
-from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
+from hushall.reports.forecast import debt_chart, result_chart, soliditet_chart, target_grid_lines
+from hushall.reports.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.plan_charts import targets_chart
 from hushall.reports.plan_reasons import (
     NEGLIGIBLE_KR,
-    _num,
     marginal_rows,
     marginal_table,
     target_names,
@@ -151,7 +150,7 @@ def project_reason_sheet(plan: OptimizedPlan) -> pd.DataFrame:
     for r in records:
         breaks = r.get("breaks_if_added") or []
         status = str(r.get("forced_status", ""))
-        cost = _num(r.get("cost_of_forcing_kr"))
+        cost = finite_or_none(r.get("cost_of_forcing_kr"))
         rows.append({
             "projekt_id": str(r.get("project", "")), "namn": str(r.get("name", "")),
             "status": STATUS_LABELS.get(str(r.get("status", "")), str(r.get("status", ""))),
@@ -161,7 +160,7 @@ def project_reason_sheet(plan: OptimizedPlan) -> pd.DataFrame:
             "omräkning": "" if cost is None else ("exakt" if status.lower() == "optimal"
                                                   else "högst (tidsgränsen nåddes)"),
             "bryter_mål_om_tillagt_oförändrat": "; ".join(
-                f"{b.get('target')} {b.get('year')} ({fmt_mkr(_num(b.get('violation')))})"
+                f"{b.get('target')} {b.get('year')} ({fmt_mkr(finite_or_none(b.get('violation')))})"
                 if b.get("unit") == "kr" else f"{b.get('target')} {b.get('year')}" for b in breaks),
         })
     return pd.DataFrame(rows, columns=["projekt_id", "namn", "status", "tidigast_start", "vald_start",
@@ -323,27 +322,22 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8) -> str:
         lines += ["", "Vad 1 Mkr mer utrymme i ett bindande mål eller tak vore värt (Mkr av planens nytta; "
                       "LP-skattning, och omräknat där optimeraren räknade om planen):"]
         for cells in marginal_rows(worth, rows=max_projects):
-            target, year, step, estimate, again = cells
-            lines.append(f"  {target} {year}, {step}: LP-skattning {estimate}, omräknat {again}")
+            target, when, step, estimate, again = cells
+            lines.append(f"  {target} {when}, {step}: LP-skattning {estimate}, omräknat {again}")
     if len(worth) < len(marginal):
         lines.append(f"  ({len(marginal) - len(worth)} bindande mål-år till är värda mindre än "
                      f"{fmt_number(NEGLIGIBLE_KR)} kr per steg.)")
     if len(fc.targets):
         lines += ["", "Målen med planen (✓ uppfyllt, ✗ inte uppfyllt, · gäller inte)"]
-        col = 44
-        lines.append("".ljust(col) + "".join(str(y)[-2:].rjust(3) for y in fc.years))
-        for (tid, ttype), g in fc.targets.groupby(["target_id", "target_type"], sort=False):
-            met = dict(zip(g["year"], g["met"], strict=True))
-            marks = "".join(("✓" if met[y] else "✗").rjust(3) if y in met else "·".rjust(3) for y in fc.years)
-            lines.append(f"{tid} {TARGET_LABELS.get(str(ttype), str(ttype))}"[:col - 1].ljust(col) + marks)
+        lines += target_grid_lines(fc)
     if choice.comparison is not None and len(choice.comparison):
         lines += ["", "Jämförelse med rangordning efter nytta per krona (så som de flesta kommuner gör i dag):"]
         for row in choice.comparison.itertuples(index=False):
-            value = _num(getattr(row, "värde_poäng", None))
+            value = finite_or_none(getattr(row, "värde_poäng", None))
             lines.append(f"  {row.plan}: {row.antal_projekt} projekt, värde "
                          f"{'–' if value is None else fmt_number(value, 2)} poäng, bryter: {row.mål_som_bryts}")
         within = (getattr(r, "ranking", None) or {}).get("within_targets") or {}
-        gain = _num(within.get("value_gain"))
+        gain = finite_or_none(within.get("value_gain"))
         if gain is not None and within.get("meets_targets"):
             lines.append(f"  Den optimerade planen ger {fmt_pct(gain)} mer värde än rangordningen finansierad bara så "
                          "långt alla mål håller.")
