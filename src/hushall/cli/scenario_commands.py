@@ -5,8 +5,7 @@ Register it in :mod:`hushall.cli.main` with ``cli.add_command(scenarios)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -66,29 +65,6 @@ def scenarios(path: Path | None, use_example: bool, plan: Path | None, scenario_
          workers=workers, as_json=as_json, out=out)
 
 
-@contextmanager
-def _native_stdout_to_stderr() -> Iterator[None]:
-    """Send what native code (the HiGHS solver's banner) writes to file descriptor 1 to stderr for a while, so
-    that stdout carries nothing but the JSON document."""
-    import os
-    import sys
-
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):  # no real descriptor 1 (embedded use)
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        with suppress(OSError, ValueError):
-            sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 def _planner(name: str, time_limit: float) -> Any:
     from hushall.scenarios.robust import OptimiserPlanner, greedy_planner
 
@@ -100,7 +76,10 @@ def _run(*, path: Path | None, use_example: bool, plan: Path | None, scenario_fi
          robust: bool, level: float, robust_years: int | None, planner_name: str, time_limit: float,
          scheduler: str | None, workers: int | None, as_json: bool, out: Path | None) -> None:
     data = load_input(path, use_example)
-    guard = _native_stdout_to_stderr() if as_json else nullcontext()
+    from hushall.optimize.linear import native_stdout_to_stderr
+
+    # workers started now inherit the redirection too (HiGHS banners from Dask worker processes)
+    guard = native_stdout_to_stderr() if as_json else nullcontext()
     with guard:
         document, comparison, mc, rb = _compute(
             data, path=path, plan=plan, scenario_file=scenario_file, only=only, reoptimise=reoptimise,

@@ -24,7 +24,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -256,30 +256,41 @@ class LinearModel:
 
 
 _FD_LOCK = threading.Lock()
+_FD_STATE: dict[str, int] = {"depth": 0, "saved": -1}
 
 
 @contextmanager
-def _native_stdout_to_stderr() -> Iterator[None]:
-    """Point file descriptor 1 at stderr for a moment: HiGHS prints its banner from C++ straight to the process's
-    stdout when a solver is created, which would corrupt ``--json`` output (stdout is for results only)."""
+def native_stdout_to_stderr() -> Iterator[None]:
+    """Point file descriptor 1 at stderr while inside: HiGHS prints its banner from C++ straight to the process's
+    stdout when a solver is created, which would corrupt ``--json`` output (stdout is for results only).
+
+    Nestable and shared by threads: the first to enter redirects, the last to leave restores.
+    """
     with _FD_LOCK:
-        try:
-            sys.stdout.flush()
-            saved = os.dup(1)
-        except (OSError, ValueError):  # no usable stdout (e.g. a daemon): nothing to protect
-            yield
-            return
-        try:
-            os.dup2(2, 1)
-            yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
+        if _FD_STATE["depth"] == 0:
+            try:
+                sys.stdout.flush()  # what Python already buffered belongs to stdout
+                _FD_STATE["saved"] = os.dup(1)
+                os.dup2(2, 1)
+            except (OSError, ValueError):  # no usable descriptor 1 (embedded use): nothing to protect
+                _FD_STATE["saved"] = -1
+        _FD_STATE["depth"] += 1
+    try:
+        yield
+    finally:
+        with _FD_LOCK:
+            _FD_STATE["depth"] -= 1
+            if _FD_STATE["depth"] == 0 and _FD_STATE["saved"] >= 0:
+                with suppress(OSError, ValueError):
+                    sys.stdout.flush()
+                os.dup2(_FD_STATE["saved"], 1)
+                os.close(_FD_STATE["saved"])
+                _FD_STATE["saved"] = -1
 
 
 def new_highs(log: bool = False) -> highspy.Highs:
     """A HiGHS instance whose banner and log go to stderr (``log``: keep HiGHS's own log on)."""
-    with _native_stdout_to_stderr():
+    with native_stdout_to_stderr():
         h = highspy.Highs()
     h.setOptionValue("output_flag", bool(log))
     return h
