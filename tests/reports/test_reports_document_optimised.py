@@ -12,11 +12,11 @@ import pytest
 
 from hushall.finance import forecast
 from hushall.model import MunicipalityData
+from hushall.optimize import optimize
 from hushall.reports.document import prepare_document, write_plan_document
 from hushall.reports.formatting import fmt_number
 
 pypdf = pytest.importorskip("pypdf")
-optimize_module = pytest.importorskip("hushall.optimize")
 
 DATE = dt.date(2025, 3, 14)
 
@@ -38,7 +38,7 @@ def chapter(pages: list[str], first: str, after: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def optimised(tmp_path_factory: pytest.TempPathFactory, example: MunicipalityData) -> dict[str, Any]:
-    result = optimize_module.optimize(
+    result = optimize(
         example, time_limit=4.0, explain=True, ranking=True,
         explain_options={"total_time": 3.0, "time_limit": 1.0, "max_projects": len(example.projects)})
     assert result.status in ("optimal", "feasible")

@@ -62,7 +62,6 @@ def test_reoptimising_with_the_milp_on_worker_processes_equals_local(data: Munic
     """The real optimiser (HiGHS) as planner, shipped to separate worker processes of a LocalCluster: the same
     plans, values and statements as in this process. The gap is loose enough that every solve stops on the gap,
     not on the clock, so the answer does not depend on the machine's speed."""
-    pytest.importorskip("hushall.optimize")
     from hushall.scenarios import OptimiserPlanner
 
     planner = OptimiserPlanner(time_limit=120.0, mip_gap=0.02)
