@@ -206,6 +206,11 @@ def test_compare_two_variants_and_download_the_plan(job_app: Any) -> None:
         assert b.get(f"/planer/jamfor?v={ids[0]}").status_code == 200  # one is not enough: asks for 2–4
         api = b.get(f"/api/v1/compare?ids={ids[0]}&ids={ids[1]}").json()
         assert [v["result"] is not None for v in api] == [True, True]
+        # results without a risk analysis (the stand-in planner, results stored before it) still render
+        assert "Sannolikhet att alla mål håller varje år" in page.text
+        plan = b.get(f"/planer/{ids[0]}")
+        assert plan.status_code == 200 and "Risken är inte beräknad" in plan.text
+        assert b.get(f"/planer/{ids[0]}/risk/sannolikhet.svg").status_code == 404
 
         xlsx = b.get(f"/planer/{ids[0]}/plan.xlsx")
         assert xlsx.status_code == 200

@@ -1,7 +1,8 @@
 """The web application with the REAL optimiser (:mod:`hushall.optimize`, not the stand-in planner): two plan
 variants of Exempelkommun run as background jobs in worker processes, their stored results carry every figure
 the pages read — the schedule replayed through :func:`hushall.finance.forecast`, to the krona — and the plan and
-comparison pages show them in Swedish.
+comparison pages show them in Swedish; each plan is also simulated over 2 000 possible futures (Monte Carlo) and
+the plan page says how likely it is to hold, what threatens it and shows the risk charts.
 
 The solves are bounded (a few seconds each, explanations 2 s) so that the module stays well under half a minute.
 """
@@ -19,10 +20,11 @@ from web_helpers import Browser, make_settings, wait_for
 
 from hushall.web.app import create_app
 from hushall.web.config import SolverLimits
-from hushall.web.i18n import mkr
+from hushall.web.i18n import mkr, pct
 from hushall.web.models import Job, PlanVariant
 
 FAST = SolverLimits(time_limit_s=6.0, mip_gap=0.01, explain_s=2.0)
+DRAWS = 2000
 #: Words of the optimiser's internals that must not reach the Swedish pages.
 ENGLISH = re.compile(r"\b(target|binding|feasible|infeasible|ranking|violation|None|nan|schedule)\b")
 
@@ -47,7 +49,7 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
     from hushall.web.store import build_version
 
     monkeypatch.delenv("HUSHALL_WEB_PLANNER", raising=False)
-    app = create_app(make_settings(sqlite_url, run_jobs=True, job_workers=2, solver=FAST))
+    app = create_app(make_settings(sqlite_url, run_jobs=True, job_workers=2, solver=FAST, mc_draws=DRAWS))
     factory = app.state.hushall.factory
     with TestClient(app) as client:
         b = Browser(client)
@@ -113,10 +115,12 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
                          *(r["explanation"] for r in result["not_chosen"])]
                 assert not [t for t in texts if ENGLISH.search(t)]
                 assert result["binding"] and all(isinstance(b["year"], int) for b in result["binding"])
+                _check_risk(result["risk"], data, schedule_of(result))
 
             totals = {vid: sum(db.query(Job).filter(Job.variant_id == vid).one().result["investments_kr"])
                       for vid in ids}
             ends = {vid: db.query(Job).filter(Job.variant_id == vid).one().result["debt_kr"][-1] for vid in ids}
+            risks = {vid: db.query(Job).filter(Job.variant_id == vid).one().result["risk"] for vid in ids}
         assert totals[ids[0]] < totals[ids[1]]  # the tighter ceiling invests less
 
         page = b.get(f"/planer/jamfor?v={ids[0]}&v={ids[1]}")
@@ -127,6 +131,10 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
             assert mkr(totals[vid], "sv") in text
             assert mkr(ends[vid], "sv") in text
         assert "Soliditet, 2054" in text and "poäng" in text
+        # how likely each plan is to hold, as the plan page and the risk analysis say it
+        assert "Sannolikhet att alla mål håller varje år" in text
+        for vid in ids:
+            assert pct(risks[vid]["all_years_probability"], "sv") in text
         for metric in ("investments_kr", "result_kr", "debt_kr", "maintenance_debt_kr", "places_short"):
             svg = b.get(f"/planer/jamfor/diagram/{metric}.svg?v={ids[0]}&v={ids[1]}")
             assert svg.status_code == 200 and svg.text.count("<path") + svg.text.count("<rect") > 10, metric
@@ -134,6 +142,59 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
         plan = b.get(f"/planer/{ids[0]}").text
         assert "Planen i siffror" in plan and ("Bästa möjliga plan" in plan or "tidsgränsen nåddes" in plan)
         assert "Valdes inte" in plan or "Startar" in plan
+        risk = risks[ids[0]]
+        assert "Risk – hur sannolikt håller planen?" in plan and "2\xa0000 möjliga framtider" in plan
+        weakest = min(risk["targets"], key=lambda t: t["lowest"])
+        head = re.search(r"I ([0-9,]+\xa0%) av 2\xa0000 möjliga framtider håller alla mål varje år", plan)
+        assert head is not None, "the risk sentence is missing"
+        shown = float(head.group(1).split("\xa0")[0].replace(",", "."))
+        assert abs(shown - 100 * risk["all_years_probability"]) < 0.6
+        if weakest["lowest"] < 1:
+            assert f"svagast är {weakest['name']}" in plan and f"år {weakest['lowest_year']}" in plan
+        assert "Vad hotar planen mest?" in plan and "Vad kostar en säkrare plan?" in plan
+        assert not ENGLISH.search(re.sub(r"<[^>]+>", " ", plan.split('id="risk"', 1)[1]))
+        for chart in ("sannolikhet", "tornado", "resultat", "laneskuld", "soliditet"):
+            assert f"/planer/{ids[0]}/risk/{chart}.svg" in plan, chart
+            svg = b.get(f"/planer/{ids[0]}/risk/{chart}.svg")
+            assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml"), chart
+            assert svg.text.count("<path") + svg.text.count("<rect") > 5, chart
+        assert b.get(f"/planer/{ids[0]}/risk/okand.svg").status_code == 404
+
+
+def _check_risk(risk: Any, data: Any, schedule: dict[str, int]) -> None:
+    """The stored risk is the Monte Carlo of the stored schedule (same draws, same seed), compact and in
+    [0, 1]."""
+    import json
+
+    from hushall.scenarios import simulate
+
+    assert isinstance(risk, dict) and risk["draws"] == DRAWS and risk["seed"] == 1
+    json.dumps(risk, allow_nan=False)  # JSON-safe
+    mc = simulate(data, schedule, n_draws=DRAWS, seed=1)
+    assert risk["all_years_probability"] == pytest.approx(mc.all_years_probability, abs=1e-12)
+    assert risk["all_years_standard_error"] == pytest.approx(mc.all_years_standard_error, abs=1e-12)
+    assert 0 <= risk["all_years_probability"] <= 1
+    assert {t["target_id"] or t["target_type"] for t in risk["targets"]} == {
+        (tid if not tid.startswith("variant-") else ttype)
+        for tid, ttype in zip(mc.probabilities["target_id"], mc.probabilities["target_type"], strict=True)}
+    for t in risk["targets"]:
+        tid = t["target_id"] or f"variant-{t['target_type']}"
+        expected = mc.probability(tid)
+        assert t["years"] == [int(y) for y in expected.index]
+        np.testing.assert_allclose(t["probability"], expected.to_numpy(float), rtol=0, atol=1e-12)
+        assert all(0 <= p <= 1 for p in t["probability"])
+        assert t["lowest"] == pytest.approx(float(expected.min())) and expected[t["lowest_year"]] == t["lowest"]
+        assert t["label"] and t["name"] and not ENGLISH.search(t["name"])
+    for line in ("årets_resultat", "låneskuld_per_invånare", "soliditet"):
+        q = mc.line(line)
+        for col in ("p10", "p50", "p90"):
+            np.testing.assert_allclose(risk["lines"][line][col], q[col].to_numpy(float), rtol=1e-12, err_msg=line)
+        assert all(a <= b <= c for a, b, c in zip(*(risk["lines"][line][k] for k in ("p10", "p50", "p90")),
+                                                 strict=True))
+    shares = risk["drivers"]["mål_uppfyllda_andel"]["drivers"]
+    assert shares and [d["variance_share"] for d in shares] == sorted((d["variance_share"] for d in shares),
+                                                                      reverse=True)
+    assert all(0 <= d["variance_share"] <= 1 for d in shares)
 
 
 def test_progress_of_the_optimiser_reaches_the_job_in_swedish() -> None:

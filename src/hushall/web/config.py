@@ -16,6 +16,26 @@ DATABASE_URL_ENV = "HUSHALL_DATABASE_URL"
 TIME_LIMIT_ENV = "HUSHALL_OPTIMISE_TIME_LIMIT"
 MIP_GAP_ENV = "HUSHALL_OPTIMISE_MIP_GAP"
 EXPLAIN_SECONDS_ENV = "HUSHALL_OPTIMISE_EXPLAIN_SECONDS"
+#: Environment variable of the number of Monte Carlo draws behind a plan's risk (0 = no risk analysis).
+MC_DRAWS_ENV = "HUSHALL_WEB_MC_DRAWS"
+#: Default number of Monte Carlo draws of a plan (about 0.2 s for Exempelkommun).
+DEFAULT_MC_DRAWS = 2000
+
+
+def mc_draws_from_env(env: dict[str, str] | None = None) -> int:
+    """The Monte Carlo draws of a plan's risk analysis: ``HUSHALL_WEB_MC_DRAWS`` or 2 000; 0 switches it off.
+
+    Examples
+    --------
+    >>> mc_draws_from_env({}), mc_draws_from_env({MC_DRAWS_ENV: "0"}), mc_draws_from_env({MC_DRAWS_ENV: "x"})
+    (2000, 0, 2000)
+    """
+    env = dict(os.environ) if env is None else env
+    try:
+        value = int(float(env.get(MC_DRAWS_ENV, "") or DEFAULT_MC_DRAWS))
+    except ValueError:
+        return DEFAULT_MC_DRAWS
+    return value if value >= 0 else DEFAULT_MC_DRAWS
 
 
 def data_dir() -> Path:
@@ -100,7 +120,9 @@ class WebSettings:
 
     ``run_jobs`` starts the job dispatcher (worker processes for the optimiser); tests that only look at pages
     switch it off. ``solver`` bounds each optimisation (defaults from ``HUSHALL_OPTIMISE_TIME_LIMIT``,
-    ``HUSHALL_OPTIMISE_MIP_GAP`` and ``HUSHALL_OPTIMISE_EXPLAIN_SECONDS``: 60 s, 0.5 %, 15 s).
+    ``HUSHALL_OPTIMISE_MIP_GAP`` and ``HUSHALL_OPTIMISE_EXPLAIN_SECONDS``: 60 s, 0.5 %, 15 s); ``mc_draws`` is the
+    number of possible futures each plan is simulated in for its risk (``HUSHALL_WEB_MC_DRAWS``, default 2 000;
+    0 = no risk analysis).
     """
 
     database_url: str = field(default_factory=default_database_url)
@@ -118,3 +140,8 @@ class WebSettings:
     demo: bool = False
     default_language: str = "sv"
     solver: SolverLimits = field(default_factory=SolverLimits.from_env)
+    mc_draws: int = field(default_factory=mc_draws_from_env)
+
+    def worker_env(self) -> dict[str, str]:
+        """What the worker processes need to know of these settings (the optimiser's limits, the draws)."""
+        return {**self.solver.to_env(), MC_DRAWS_ENV: str(int(self.mc_draws))}

@@ -253,4 +253,65 @@ ENGLISH: dict[str, str] = {
     "Händelse": "Event",
     "Objekt": "Object",
     "Detaljer": "Details",
+    # risk (Monte Carlo) of a plan
+    "Risk": "Risk",
+    "Mer om risken": "More about the risk",
+    "Risk – hur sannolikt håller planen?": "Risk – how likely is the plan to hold?",
+    "I {p} av {n} möjliga framtider håller alla mål varje år {period}.":
+        "In {p} of {n} possible futures every target holds every year {period}.",
+    "I {p} av {n} möjliga framtider håller alla mål varje år {period}; svagast är {target}, som håller i {q} av "
+    "framtiderna år {year}.": "In {p} of {n} possible futures every target holds every year {period}; the weakest "
+                              "is {target}, which holds in {q} of the futures in {year}.",
+    "Att alla mål håller vartenda år är ett strängt krav: i de flesta framtider bryts något mål något år. Tabellen "
+    "visar vilka mål som oftast bryts och när.": "Every target holding in every single year is a strict "
+                                                "requirement: in most futures some target is broken in some year. "
+                                                "The table shows which targets break most often, and when.",
+    "och": "and",
+    "Visa hur mycket varje osäkerhet flyttar årets resultat": "Show how much each uncertainty moves the result",
+    "Röd stapel: summan av årets resultat i de framtider där osäkerheten hamnar lägst (t.ex. lägsta tiondelen av "
+    "skatteunderlagets utveckling); grön: där den hamnar högst. Mätt från genomsnittet av alla framtider.":
+        "Red bar: the sum of the annual results in the futures where the uncertainty comes out lowest (e.g. the "
+        "lowest tenth of tax base growth); green: where it comes out highest. Measured from the average of all "
+        "futures.",
+    "Planen har prövats mot {n} möjliga framtider där räntan, skatteunderlaget, befolkningen, byggpriserna, "
+    "projektens kostnader och hur snabbt projekten kommer i gång varierar samtidigt. Samma plan och samma regler "
+    "för lån i alla framtider; ingen framtid får nya beslut om skatt eller besparingar.":
+        "The plan has been tested against {n} possible futures in which interest rates, the tax base, the "
+        "population, construction prices, project costs and how quickly projects start vary together. The same "
+        "plan and the same borrowing rules in every future; no future gets new decisions on tax or savings.",
+    "Sannolikhet att målen håller": "Probability that the targets hold",
+    "Lägsta sannolikhet": "Lowest probability",
+    "Det året": "That year",
+    "Sannolikhet sista året": "Probability in the last year",
+    "Sannolikheterna är skattade och kan skilja upp till {se} från det sanna värdet (ett standardfel).":
+        "The probabilities are estimates and may differ by up to {se} from the true value (one standard error).",
+    "Sannolikhet per år att varje mål håller": "Probability per year that each target holds",
+    "Linjerna visar för varje år hur stor andel av framtiderna där målet håller. Tabellen ovan visar samma siffror "
+    "i korthet.": "The lines show, for each year, the share of futures in which the target holds. The table above "
+                  "sums up the same figures.",
+    "Vad hotar planen mest?": "What threatens the plan most?",
+    "Om målen håller avgörs främst av osäkerheten i": "Whether the targets hold depends mainly on the uncertainty in",
+    "Årets resultat över hela planen beror främst på osäkerheten i":
+        "The result over the whole plan depends mainly on the uncertainty in",
+    "Procenten är hur stor del av spridningen mellan framtiderna som osäkerheten förklarar ensam.":
+        "The percentage is the share of the spread between futures that the uncertainty explains on its own.",
+    "Vilken osäkerhet som flyttar summan av årets resultat mest":
+        "Which uncertainty moves the sum of the annual results most",
+    "Spridning år för år": "Spread year by year",
+    "Spridning i möjliga framtider": "Spread in possible futures",
+    "Ljust band: 8 av 10 framtider hamnar inom bandet. Mörk linje: mittersta framtiden (median). Streckad linje: "
+    "planen om allt blir som i prognosen.": "Light band: 8 of 10 futures fall within it. Dark line: the middle "
+                                           "future (median). Dashed line: the plan if everything goes as forecast.",
+    "Vad kostar en säkrare plan?": "What does a safer plan cost?",
+    "Risken är inte beräknad för det här resultatet. Kör optimeringen igen för att se hur sannolikt planen håller.":
+        "The risk has not been computed for this result. Run the optimisation again to see how likely the plan is "
+        "to hold.",
+    "Sannolikhet att alla mål håller varje år": "Probability that every target holds every year",
+    "möjliga framtider": "possible futures",
+    "Ränta": "Interest rate",
+    "Byggpriser": "Construction prices",
+    "Skatteunderlag": "Tax base",
+    "Befolkning": "Population",
+    "Projektkostnad": "Project cost",
+    "Genomförandegrad": "Execution rate",
 }

@@ -144,7 +144,7 @@ class JobDispatcher:
 
     def _spawn(self, job_id: int) -> None:
         env = {**os.environ, **self.extra_env, DATABASE_URL_ENV: self.settings.database_url,
-               "HUSHALL_HEARTBEAT_SECONDS": str(self.settings.heartbeat_seconds), **self.settings.solver.to_env()}
+               "HUSHALL_HEARTBEAT_SECONDS": str(self.settings.heartbeat_seconds), **self.settings.worker_env()}
         try:
             proc = subprocess.Popen([sys.executable, "-m", "hushall.web.worker", str(job_id)], env=env,
                                     stdin=subprocess.DEVNULL)

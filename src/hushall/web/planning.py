@@ -38,7 +38,7 @@ from hushall.reports.plan_reasons import (
     short_target_names,
     target_names,
 )
-from hushall.web.config import SolverLimits
+from hushall.web.config import SolverLimits, mc_draws_from_env
 from hushall.web.i18n import mkr, number, pct
 
 Progress = Callable[[float, str], None]
@@ -64,6 +64,9 @@ RESULT_KEYS: dict[str, str] = {
     "gap": "relative gap between value and bound",
     "binding": "per year: the targets and ceilings that limit the plan (short Swedish names)",
     "explanations": "plain-Swedish sentences about the plan as a whole",
+    "risk": "how likely the plan is to hold: the Monte Carlo summary of hushall.web.risk.risk_entry (draws, "
+            "probability that every target holds every year, per target and year, P10/P50/P90 of the main lines, "
+            "the drivers); None when not simulated",
 }
 
 
@@ -207,12 +210,13 @@ METHOD = "Optimering (MILP med HiGHS)"
 
 
 def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Progress,
-                  limits: SolverLimits | None = None) -> dict[str, Any]:
-    """Run :func:`hushall.optimize.optimize` on a variant and describe the plan for the pages (see
-    :data:`RESULT_KEYS`).
+                  limits: SolverLimits | None = None, mc_draws: int | None = None) -> dict[str, Any]:
+    """Run :func:`hushall.optimize.optimize` on a variant, simulate the plan over ``mc_draws`` possible futures
+    and describe both for the pages (see :data:`RESULT_KEYS`).
 
     ``limits`` (default: :meth:`SolverLimits.from_env`, which the web process sets for its workers) bound the
-    solve and the explanations; the optimiser's progress goes to ``progress`` as a fraction and a Swedish line.
+    solve and the explanations; ``mc_draws`` (default: ``HUSHALL_WEB_MC_DRAWS`` or 2 000; 0 = none) is the
+    number of futures of the risk analysis. Progress goes to ``progress`` as a fraction and a Swedish line.
     """
     try:
         from hushall.optimize import optimize
@@ -227,7 +231,28 @@ def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Pr
         explain_options={"total_time": limits.explain_s, "time_limit": max(0.5, min(3.0, limits.explain_s / 3)),
                          "max_projects": MAX_EXPLAINED_PROJECTS} if explain else None)
     progress(0.9, "Räknar fram den ekonomiska planen …")
-    return describe_outcome(data, outcome)
+    result = describe_outcome(data, outcome)
+    draws = mc_draws_from_env() if mc_draws is None else int(mc_draws)
+    result["risk"] = plan_risk(data, _schedule_mapping(outcome), draws, progress)
+    if draws > 0 and result["risk"] is None:
+        result["explanations"].append("Risken (hur sannolikt planen håller) kunde inte beräknas för den här planen.")
+    return result
+
+
+def plan_risk(data: MunicipalityData, schedule: Mapping[str, int], draws: int, progress: Progress | None = None
+              ) -> dict[str, Any] | None:
+    """The plan simulated over ``draws`` possible futures (:func:`hushall.web.risk.simulate_plan`); ``None``
+    when ``draws`` is 0 or the data cannot be simulated (e.g. sheet Ekonomi empty)."""
+    if draws <= 0:
+        return None
+    from hushall.web.risk import simulate_plan
+
+    if progress is not None:
+        progress(0.95, f"Simulerar {_sv(draws)} möjliga framtider …")
+    try:
+        return simulate_plan(data, schedule, draws)
+    except (HushallError, ValueError, KeyError):
+        return None
 
 
 class ProgressRelay:
@@ -378,6 +403,7 @@ def describe_outcome(data: MunicipalityData, outcome: Any) -> dict[str, Any]:
         "value": objective,
         "bound": finite_or_none(result_field(outcome, "bound")),
         "gap": finite_or_none(result_field(outcome, "gap")),
+        "risk": None,  # filled in by optimise_plan (the Monte Carlo of the plan)
     }
     places = result_field(outcome, "places")
     sentences: list[str] = []

@@ -19,6 +19,7 @@ from hushall.web.jobs import ACTIVE_STATES, submit_job
 from hushall.web.models import PlanVariant, User
 from hushall.web.planning import TARGET_FIELDS, default_settings
 from hushall.web.rendering import cached_page, page
+from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view
 from hushall.web.routes.common import model_of, pick_version, svg_response
 from hushall.web.routes.data import XLSX, attachment
 from hushall.web.services import (
@@ -147,7 +148,8 @@ def plan_columns(request: Request, db: DbSession, chosen: list[PlanVariant]) -> 
                 flags = [m for m in r["met"] if m is not None]
                 met.append((r["label"], sum(flags), len(flags)))
         cols.append({"variant": variant, "job": job, "result": result, "series": series, "years": years,
-                     "finance": finance, "met": met})
+                     "finance": finance, "met": met, "all_years_probability": all_years_probability(result),
+                     "draws": ((result or {}).get("risk") or {}).get("draws")})
     return cols
 
 
@@ -247,8 +249,41 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
         "fields": [(f, f.to_display(variant.settings["targets"].get(f.target_type))) for f in TARGET_FIELDS],
         "names": names, "conflict": bool(konflikt), "active_states": ACTIVE_STATES,
         "figures": figure_table(done.result if done else None),
+        "risk": risk_view((done.result or {}).get("risk") if done else None, request.state.lang),
         "pdf": pdf_available(), "dv": variant.data_version,
     })
+
+
+@router.get("/planer/{variant_id}/risk/{name}.svg")
+def risk_chart(request: Request, variant_id: int, name: str, user: User = reader,
+               db: DbSession = database) -> Response:
+    """The plan's risk charts: ``sannolikhet`` (each target per year), the fan charts of :data:`FAN_CHARTS` and
+    ``tornado`` — :mod:`hushall.reports.risk_charts`' own, drawn from the stored summary."""
+    from hushall.reports import risk_charts
+    from hushall.reports.risk_web import StoredMonteCarlo
+
+    variant = variant_or_404(db, variant_id)
+    job = current_result(db, variant)
+    risk = (job.result or {}).get("risk") if job else None
+    if not isinstance(risk, dict) or not risk.get("targets") or (
+            name not in FAN_CHARTS and name not in ("sannolikhet", "tornado")):
+        raise HTTPException(404, "Sidan finns inte.")
+    if name in FAN_CHARTS and FAN_CHARTS[name] not in (risk.get("lines") or {}):
+        raise HTTPException(404, "Sidan finns inte.")
+    if name == "tornado" and not (risk.get("drivers") or {}).get("resultat_summa"):
+        raise HTTPException(404, "Sidan finns inte.")
+    lang = request.state.lang
+    assert job is not None
+
+    def make() -> object:
+        mc = StoredMonteCarlo.from_risk(risk)
+        if name == "sannolikhet":
+            return risk_charts.probability_chart(mc)
+        if name == "tornado":
+            return risk_charts.tornado_chart(mc)
+        return charts.configure(risk_charts.fan_chart(mc, FAN_CHARTS[name], height=180), lang)
+
+    return svg_response(request, ("risk", variant.id, job.id, name, lang), make)
 
 
 @router.get("/planer/{variant_id}/jobb")
