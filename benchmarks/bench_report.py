@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 t_import = time.perf_counter()
-from hushall.cli.report_commands import optimizer, run_optimizer  # noqa: E402
+from hushall.cli.report_commands import run_optimizer  # noqa: E402
 from hushall.examples import exempelkommun  # noqa: E402
 from hushall.reports.document import (  # noqa: E402
     build_plan_document,
@@ -58,10 +58,8 @@ def main() -> None:
 
     result = None
     if not args.decided:
-        optimise = optimizer()
-        assert optimise is not None, "the optimiser is not installed"
         t = time.perf_counter()
-        result = run_optimizer(optimise, data, args.time_limit)  # as `hushall report` runs it
+        result = run_optimizer(data, args.time_limit)  # as `hushall report` runs it
         t_opt = time.perf_counter() - t
         timings = getattr(result, "timings", {})
         print(f"optimiser (solve {timings.get('solve_s', float('nan')):.1f} s, with explanations and ranking): "

@@ -45,7 +45,7 @@ def test_report_runs_the_optimiser_by_default(tmp_path: Path, monkeypatch: pytes
     calls: list[float] = []
     seen: dict[str, Any] = {}
 
-    def optimize(data: object, *, time_limit: float = 60.0) -> object:
+    def optimize(data: object, time_limit: float = 60.0, say: object = None) -> object:
         calls.append(time_limit)
         return fake_optimization()
 
@@ -53,7 +53,7 @@ def test_report_runs_the_optimiser_by_default(tmp_path: Path, monkeypatch: pytes
         seen.update(kwargs)
         return tmp_path / "plandokument.pdf", tmp_path / "plandokument.xlsx"
 
-    monkeypatch.setattr("hushall.cli.report_commands.optimizer", lambda: optimize)
+    monkeypatch.setattr("hushall.cli.report_commands.run_optimizer", optimize)
     monkeypatch.setattr("hushall.reports.document.build_plan_document", build)
     code, output = run("--example", "--out", str(tmp_path), "--time-limit", "5", "--monte-carlo", "200")
     assert code == 0, output

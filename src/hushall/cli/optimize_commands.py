@@ -21,7 +21,7 @@ DEFAULT_EXPLAIN_S = 20.0
 
 
 def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap: float = DEFAULT_GAP,
-                     explain_s: float = DEFAULT_EXPLAIN_S, candidates: bool = False,
+                     explain_s: float = DEFAULT_EXPLAIN_S, candidates: bool = False, max_explained: int = 12,
                      say: Callable[[str], None] = info) -> Any:
     """Optimise ``data`` with progress on stderr and describe the result (forecast of the plan, reasons).
 
@@ -39,7 +39,7 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
         say(f"Kandidatprojekt ur behovsanalysen: {len(data.projects) - n_before} st läggs till fliken Projekt.")
     say(f"Optimerar (tidsgräns {time_limit:g} s, gap {100 * gap:g} %, förklaringar högst {explain_s:g} s) …")
     result = optimize(data, time_limit=time_limit, mip_gap=gap, progress=stderr_progress(),
-                      explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": 12})
+                      explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained})
     say(f"Klart: {result.message}")
     return describe_optimization(data, result)
 
