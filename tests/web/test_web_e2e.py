@@ -101,6 +101,13 @@ def page(server: str) -> Iterator[Any]:
 
 
 def shot(page: Any, name: str) -> None:
+    """A full-page screenshot once every image (the charts load lazily) has loaded; every chart must render."""
+    page.evaluate("""() => Promise.all([...document.images].map(img => {
+        img.loading = 'eager';
+        return img.complete ? null : new Promise(done => { img.onload = img.onerror = done; });
+    }))""")
+    broken = page.evaluate("() => [...document.images].filter(i => !i.naturalWidth).map(i => i.src)")
+    assert not broken, f"images that did not render on {name}: {broken}"
     page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
 
 

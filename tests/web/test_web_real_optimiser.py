@@ -49,7 +49,8 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
     from hushall.web.store import build_version
 
     monkeypatch.delenv("HUSHALL_WEB_PLANNER", raising=False)
-    app = create_app(make_settings(sqlite_url, run_jobs=True, job_workers=2, solver=FAST, mc_draws=DRAWS))
+    app = create_app(make_settings(sqlite_url, run_jobs=True, job_workers=2, solver=FAST, mc_draws=DRAWS,
+                                   robust_level=0.9))
     factory = app.state.hushall.factory
     with TestClient(app) as client:
         b = Browser(client)
@@ -116,6 +117,7 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
                 assert not [t for t in texts if ENGLISH.search(t)]
                 assert result["binding"] and all(isinstance(b["year"], int) for b in result["binding"])
                 _check_risk(result["risk"], data, schedule_of(result))
+                _check_robust(result["robust"], data)
 
             totals = {vid: sum(db.query(Job).filter(Job.variant_id == vid).one().result["investments_kr"])
                       for vid in ids}
@@ -152,6 +154,9 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
         if weakest["lowest"] < 1:
             assert f"svagast är {weakest['name']}" in plan and f"år {weakest['lowest_year']}" in plan
         assert "Vad hotar planen mest?" in plan and "Vad kostar en säkrare plan?" in plan
+        # what a safer plan costs: the robust search's answer in words
+        assert "Säkrare plan: alla mål ska hålla med minst 90\xa0% sannolikhet varje år 2025–2034" in plan
+        assert "Den säkraste plan optimeraren hittade" in plan or "en säkrare plan kostar ingenting" in plan
         assert not ENGLISH.search(re.sub(r"<[^>]+>", " ", plan.split('id="risk"', 1)[1]))
         for chart in ("sannolikhet", "tornado", "resultat", "laneskuld", "soliditet"):
             assert f"/planer/{ids[0]}/risk/{chart}.svg" in plan, chart
@@ -159,6 +164,25 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
             assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml"), chart
             assert svg.text.count("<path") + svg.text.count("<rect") > 5, chart
         assert b.get(f"/planer/{ids[0]}/risk/okand.svg").status_code == 404
+
+
+def _check_robust(robust: Any, data: Any) -> None:
+    """The safer plan: searched for 90 % over the first ten plan years, never less safe than the plan itself,
+    and what it gives up stated in projects and value."""
+    import json
+
+    assert isinstance(robust, dict), robust
+    json.dumps(robust, allow_nan=False)
+    assert robust["level"] == 0.9 and robust["last_year"] == data.first_year + 9
+    for key in ("base_probability", "robust_probability"):
+        assert 0 <= robust[key] <= 1, key
+    assert robust["robust_probability"] >= robust["base_probability"] - 1e-12
+    assert robust["reached"] == (robust["robust_probability"] >= 0.9 - 1e-12)
+    assert 0 <= robust["robust_projects"] <= len(data.projects)
+    assert robust["value_cost_share"] is None or robust["value_cost_share"] >= -1e-9
+    if not robust["reached"]:
+        w = robust["weakest"]
+        assert w["probability"] == pytest.approx(robust["robust_probability"]) and w["name"]
 
 
 def _check_risk(risk: Any, data: Any, schedule: dict[str, int]) -> None:

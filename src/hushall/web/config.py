@@ -20,6 +20,28 @@ EXPLAIN_SECONDS_ENV = "HUSHALL_OPTIMISE_EXPLAIN_SECONDS"
 MC_DRAWS_ENV = "HUSHALL_WEB_MC_DRAWS"
 #: Default number of Monte Carlo draws of a plan (about 0.2 s for Exempelkommun).
 DEFAULT_MC_DRAWS = 2000
+#: Environment variable of the probability a safer (robust) plan must reach (0 = no robust plan).
+ROBUST_LEVEL_ENV = "HUSHALL_WEB_ROBUST_LEVEL"
+#: Default: every target holds with probability ≥ 90 % in each of the investment plan's first ten years.
+DEFAULT_ROBUST_LEVEL = 0.9
+ROBUST_YEARS = 10
+
+
+def robust_level_from_env(env: dict[str, str] | None = None) -> float:
+    """The probability a plan's safer alternative must reach: ``HUSHALL_WEB_ROBUST_LEVEL`` or 0,9; 0 = none.
+
+    Examples
+    --------
+    >>> robust_level_from_env({}), robust_level_from_env({ROBUST_LEVEL_ENV: "0"}), robust_level_from_env(
+    ...     {ROBUST_LEVEL_ENV: "1.5"})
+    (0.9, 0.0, 0.9)
+    """
+    env = dict(os.environ) if env is None else env
+    try:
+        value = float(env.get(ROBUST_LEVEL_ENV, "") or DEFAULT_ROBUST_LEVEL)
+    except ValueError:
+        return DEFAULT_ROBUST_LEVEL
+    return value if value == 0.0 or 0.5 <= value < 1.0 else DEFAULT_ROBUST_LEVEL
 
 
 def mc_draws_from_env(env: dict[str, str] | None = None) -> int:
@@ -122,7 +144,8 @@ class WebSettings:
     switch it off. ``solver`` bounds each optimisation (defaults from ``HUSHALL_OPTIMISE_TIME_LIMIT``,
     ``HUSHALL_OPTIMISE_MIP_GAP`` and ``HUSHALL_OPTIMISE_EXPLAIN_SECONDS``: 60 s, 0.5 %, 15 s); ``mc_draws`` is the
     number of possible futures each plan is simulated in for its risk (``HUSHALL_WEB_MC_DRAWS``, default 2 000;
-    0 = no risk analysis).
+    0 = no risk analysis); ``robust_level`` the probability the plan's safer alternative must reach in the first
+    ten years (``HUSHALL_WEB_ROBUST_LEVEL``, default 0,9; 0 = none).
     """
 
     database_url: str = field(default_factory=default_database_url)
@@ -141,7 +164,10 @@ class WebSettings:
     default_language: str = "sv"
     solver: SolverLimits = field(default_factory=SolverLimits.from_env)
     mc_draws: int = field(default_factory=mc_draws_from_env)
+    robust_level: float = field(default_factory=robust_level_from_env)
 
     def worker_env(self) -> dict[str, str]:
-        """What the worker processes need to know of these settings (the optimiser's limits, the draws)."""
-        return {**self.solver.to_env(), MC_DRAWS_ENV: str(int(self.mc_draws))}
+        """What the worker processes need to know of these settings (the optimiser's limits, the draws, the
+        robust level)."""
+        return {**self.solver.to_env(), MC_DRAWS_ENV: str(int(self.mc_draws)),
+                ROBUST_LEVEL_ENV: repr(float(self.robust_level))}

@@ -302,6 +302,28 @@ ENGLISH: dict[str, str] = {
     "Ljust band: 8 av 10 framtider hamnar inom bandet. Mörk linje: mittersta framtiden (median). Streckad linje: "
     "planen om allt blir som i prognosen.": "Light band: 8 of 10 futures fall within it. Dark line: the middle "
                                            "future (median). Dashed line: the plan if everything goes as forecast.",
+    "En säkrare plan lämnar marginal till målen, så att de håller även i sämre framtider. Då ryms färre eller "
+    "senare projekt, alltså mindre nytta.": "A safer plan leaves a margin to the targets so that they hold in worse "
+                                          "futures too. Then fewer or later projects fit: less benefit.",
+    "Ingen säkrare plan är framräknad för det här resultatet (planerare kan ta fram en med hushall scenarios "
+    "--robust).": "No safer plan has been computed for this result (planners can compute one with hushall "
+                  "scenarios --robust).",
+    "Säkrare plan: alla mål ska hålla med minst {level} sannolikhet varje år {period}. Planen ovan klarar det "
+    "svagaste målet i {p} av framtiderna.": "Safer plan: every target must hold with at least {level} probability "
+                                           "every year {period}. The plan above meets the weakest target in {p} of "
+                                           "the futures.",
+    "Den räcker redan: en säkrare plan kostar ingenting.": "It already does: a safer plan costs nothing.",
+    "Den säkraste plan optimeraren hittade har {n} projekt i stället för {m} ({d} borttagna, {k} senarelagda) och "
+    "ger {c} mindre nytta.": "The safest plan the optimiser found has {n} projects instead of {m} ({d} dropped, {k} "
+                             "postponed) and gives {c} less benefit.",
+    "Då håller alla mål med minst {level} sannolikhet.": "Then every target holds with at least {level} probability.",
+    "Ändå håller {target} bara i {q} av framtiderna år {year}: det avgörs av osäkerheten i omvärlden "
+    "(skatteunderlag, befolkning, priser), inte av vilka projekt som görs. Att nå {level} kräver andra beslut, "
+    "t.ex. om skattesats, kostnader eller målens nivå.": "Even so, {target} holds in only {q} of the futures in "
+                                                        "{year}: that is decided by the uncertainty outside "
+                                                        "(tax base, population, prices), not by which projects "
+                                                        "are done. Reaching {level} takes other decisions, e.g. on "
+                                                        "the tax rate, costs or the targets' levels.",
     "Vad kostar en säkrare plan?": "What does a safer plan cost?",
     "Risken är inte beräknad för det här resultatet. Kör optimeringen igen för att se hur sannolikt planen håller.":
         "The risk has not been computed for this result. Run the optimisation again to see how likely the plan is "

@@ -38,7 +38,7 @@ from hushall.reports.plan_reasons import (
     short_target_names,
     target_names,
 )
-from hushall.web.config import SolverLimits, mc_draws_from_env
+from hushall.web.config import ROBUST_YEARS, SolverLimits, mc_draws_from_env, robust_level_from_env
 from hushall.web.i18n import mkr, number, pct
 
 Progress = Callable[[float, str], None]
@@ -67,6 +67,8 @@ RESULT_KEYS: dict[str, str] = {
     "risk": "how likely the plan is to hold: the Monte Carlo summary of hushall.web.risk.risk_entry (draws, "
             "probability that every target holds every year, per target and year, P10/P50/P90 of the main lines, "
             "the drivers); None when not simulated",
+    "robust": "what a safer plan costs (web.risk.robust_entry): level, probabilities of the plan and of the safer "
+              "one, projects and value given up, the limiting target; None when not searched",
 }
 
 
@@ -210,13 +212,16 @@ METHOD = "Optimering (MILP med HiGHS)"
 
 
 def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Progress,
-                  limits: SolverLimits | None = None, mc_draws: int | None = None) -> dict[str, Any]:
+                  limits: SolverLimits | None = None, mc_draws: int | None = None,
+                  robust_level: float | None = None) -> dict[str, Any]:
     """Run :func:`hushall.optimize.optimize` on a variant, simulate the plan over ``mc_draws`` possible futures
     and describe both for the pages (see :data:`RESULT_KEYS`).
 
     ``limits`` (default: :meth:`SolverLimits.from_env`, which the web process sets for its workers) bound the
     solve and the explanations; ``mc_draws`` (default: ``HUSHALL_WEB_MC_DRAWS`` or 2 000; 0 = none) is the
-    number of futures of the risk analysis. Progress goes to ``progress`` as a fraction and a Swedish line.
+    number of futures of the risk analysis; ``robust_level`` (default: ``HUSHALL_WEB_ROBUST_LEVEL`` or 0,9; 0 =
+    none) the probability the safer plan must reach (:func:`plan_robust`). Progress goes to ``progress`` as a
+    fraction and a Swedish line.
     """
     try:
         from hushall.optimize import optimize
@@ -236,7 +241,28 @@ def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Pr
     result["risk"] = plan_risk(data, _schedule_mapping(outcome), draws, progress)
     if draws > 0 and result["risk"] is None:
         result["explanations"].append("Risken (hur sannolikt planen håller) kunde inte beräknas för den här planen.")
+    level = robust_level_from_env() if robust_level is None else float(robust_level)
+    result["robust"] = plan_robust(data, level, limits, progress) if result["risk"] is not None else None
     return result
+
+
+def plan_robust(data: MunicipalityData, level: float, limits: SolverLimits, progress: Progress | None = None
+                ) -> dict[str, Any] | None:
+    """What a safer plan costs (:func:`hushall.web.risk.robust_entry`): every target holding with probability
+    ≥ ``level`` in each of the first :data:`ROBUST_YEARS` plan years; ``None`` when ``level`` is 0 or the search
+    fails."""
+    if level <= 0:
+        return None
+    from hushall.web.risk import robust_entry
+
+    if progress is not None:
+        progress(0.97, f"Söker en säkrare plan (alla mål med minst {_sv(100 * level)} % sannolikhet de första "
+                       f"{ROBUST_YEARS} åren) …")
+    try:
+        return robust_entry(data, level, ROBUST_YEARS, time_limit_s=min(limits.time_limit_s, 15.0),
+                            mip_gap=max(limits.mip_gap, 0.005))
+    except (HushallError, ValueError, KeyError):
+        return None
 
 
 def plan_risk(data: MunicipalityData, schedule: Mapping[str, int], draws: int, progress: Progress | None = None
@@ -404,6 +430,7 @@ def describe_outcome(data: MunicipalityData, outcome: Any) -> dict[str, Any]:
         "bound": finite_or_none(result_field(outcome, "bound")),
         "gap": finite_or_none(result_field(outcome, "gap")),
         "risk": None,  # filled in by optimise_plan (the Monte Carlo of the plan)
+        "robust": None,  # filled in by optimise_plan (what a safer plan costs)
     }
     places = result_field(outcome, "places")
     sentences: list[str] = []

@@ -204,3 +204,72 @@ def all_years_probability(result: Mapping[str, Any] | None) -> float | None:
 
 __all__ = ["FAN_CHARTS", "RISK_LINES", "RISK_OUTCOMES", "SEED", "all_years_probability", "risk_entry",
            "risk_view", "simulate_plan", "threats_text"]
+
+
+# --- What a safer plan costs ---------------------------------------------------------------------------------------
+
+
+def robust_entry(data: MunicipalityData, level: float, years: int, time_limit_s: float, mip_gap: float,
+                 n_draws: int = 2000) -> dict[str, Any]:
+    """Search the safer plan (:func:`hushall.scenarios.robust.robust_plan` with the optimiser as planner): every
+    target holding with probability ≥ ``level`` in each of the first ``years`` plan years. A compact JSON summary:
+    the level reached by the plan and by the safer one, what the safer plan gives up (value, projects) and the
+    target that limits it."""
+    from hushall.scenarios.robust import OptimiserPlanner, robust_plan
+
+    rb = robust_plan(data, OptimiserPlanner(time_limit=time_limit_s, mip_gap=mip_gap), level=level,
+                     n_draws=n_draws, seed=SEED, years=years)
+    doc = rb.to_json_dict()
+    last = rb.last_year
+    p = rb.robust_mc.probabilities
+    if last is not None:
+        p = p[p["year"] <= last]
+    weakest = p.sort_values("probability", kind="stable").iloc[0] if len(p) else None
+    base_value = _number(doc["base"]["value"])
+    cost = _number(doc["value_cost"])
+    names = target_names(data, with_ids=False)
+    return {
+        "level": float(level), "first_year": int(data.first_year), "last_year": last, "status": rb.status,
+        "reached": rb.robust_probability >= level - 1e-12,
+        "base_probability": _number(rb.base_probability), "robust_probability": _number(rb.robust_probability),
+        "base_projects": len(doc["base"]["schedule"]), "robust_projects": len(doc["robust"]["schedule"]),
+        "value_cost_share": None if cost is None or not base_value else cost / base_value,
+        "value_cost_kr": _number(doc["value_cost_kr"]),
+        "changes": doc["changes"],
+        "weakest": None if weakest is None else {
+            "target_id": str(weakest["target_id"]), "name": names.get(str(weakest["target_id"]), ""),
+            "year": int(weakest["year"]), "probability": _number(weakest["probability"])},
+        "elapsed_s": _number(doc["elapsed_s"]),
+    }
+
+
+def robust_sentences(entry: Mapping[str, Any] | None, lang: str = "sv") -> list[str]:
+    """What a safer plan costs, in words (empty for results without one)."""
+    if not isinstance(entry, Mapping) or entry.get("robust_probability") is None:
+        return []
+    level = pct(_number(entry.get("level")), lang, 0)
+    period = f"{entry.get('first_year')}–{entry.get('last_year')}"
+    dropped = sum(1 for c in entry.get("changes") or [] if c.get("change") == "borttaget")
+    moved = sum(1 for c in entry.get("changes") or [] if c.get("change") == "flyttat")
+    cost = _number(entry.get("value_cost_share"))
+    out = [translate("Säkrare plan: alla mål ska hålla med minst {level} sannolikhet varje år {period}. Planen "
+                     "ovan klarar det svagaste målet i {p} av framtiderna.", lang, level=level, period=period,
+                     p=_pct(_number(entry.get("base_probability")), lang))]
+    if entry.get("status") == "basplanen_räcker":
+        out.append(translate("Den räcker redan: en säkrare plan kostar ingenting.", lang))
+        return out
+    change = translate("Den säkraste plan optimeraren hittade har {n} projekt i stället för {m} ({d} borttagna, "
+                       "{k} senarelagda) och ger {c} mindre nytta.", lang, n=entry.get("robust_projects"),
+                       m=entry.get("base_projects"), d=dropped, k=moved,
+                       c="–" if cost is None else pct(max(cost, 0.0), lang, 0))
+    if entry.get("reached"):
+        out.append(change + " " + translate("Då håller alla mål med minst {level} sannolikhet.", lang, level=level))
+        return out
+    weakest = entry.get("weakest") or {}
+    out.append(change + " " + translate(
+        "Ändå håller {target} bara i {q} av framtiderna år {year}: det avgörs av osäkerheten i omvärlden "
+        "(skatteunderlag, befolkning, priser), inte av vilka projekt som görs. Att nå {level} kräver andra "
+        "beslut, t.ex. om skattesats, kostnader eller målens nivå.", lang,
+        target=weakest.get("name") or weakest.get("target_id") or "", q=_pct(_number(weakest.get("probability")), lang),
+        year=weakest.get("year"), level=level))
+    return out

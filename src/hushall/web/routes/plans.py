@@ -19,7 +19,7 @@ from hushall.web.jobs import ACTIVE_STATES, submit_job
 from hushall.web.models import PlanVariant, User
 from hushall.web.planning import TARGET_FIELDS, default_settings
 from hushall.web.rendering import cached_page, page
-from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view
+from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view, robust_sentences
 from hushall.web.routes.common import model_of, pick_version, svg_response
 from hushall.web.routes.data import XLSX, attachment
 from hushall.web.services import (
@@ -250,6 +250,7 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
         "names": names, "conflict": bool(konflikt), "active_states": ACTIVE_STATES,
         "figures": figure_table(done.result if done else None),
         "risk": risk_view((done.result or {}).get("risk") if done else None, request.state.lang),
+        "robust": robust_sentences((done.result or {}).get("robust") if done else None, request.state.lang),
         "pdf": pdf_available(), "dv": variant.data_version,
     })
 
