@@ -21,20 +21,25 @@ def all_plans(problem: OptimizationProblem) -> np.ndarray:
     return np.array(list(itertools.product(*choices)), dtype=np.int64)
 
 
+def keeps_relations(problem: OptimizationProblem, plans: np.ndarray) -> np.ndarray:
+    """Which plans keep must-do, the alternatives (at most one of a group) and the dependencies (B starts after A
+    is complete)."""
+    chosen = plans >= 0
+    ok = np.all(chosen | ~problem.must_do[None, :], axis=1)
+    for g in np.unique(problem.exclusive_group[problem.exclusive_group >= 0]):
+        ok &= chosen[:, problem.exclusive_group == g].sum(axis=1) <= 1
+    for b in np.flatnonzero(problem.depends_on >= 0):
+        a = problem.depends_on[b]
+        done = np.where(chosen[:, a], problem.completion[np.maximum(plans[:, a], 0)], 10**9)
+        ok &= ~chosen[:, b] | (done <= problem.col_start[np.maximum(plans[:, b], 0)])
+    return ok
+
+
 def feasible(problem: OptimizationProblem, plans: np.ndarray) -> np.ndarray:
     """Which plans keep every relation, ceiling and financial target (1 kr tolerance)."""
     k = len(plans)
-    ok = np.ones(k, dtype=bool)
     chosen = plans >= 0
-    ok &= np.all(chosen | ~problem.must_do[None, :], axis=1)
-    for g in np.unique(problem.exclusive_group[problem.exclusive_group >= 0]):
-        ok &= chosen[:, problem.exclusive_group == g].sum(axis=1) <= 1
-    comp = problem.completion
-    for b in np.flatnonzero(problem.depends_on >= 0):
-        a = problem.depends_on[b]
-        done = np.where(chosen[:, a], comp[np.maximum(plans[:, a], 0)], 10**9)
-        start = problem.col_start[np.maximum(plans[:, b], 0)]
-        ok &= ~chosen[:, b] | (done <= start)
+    ok = keeps_relations(problem, plans)
     x = np.zeros((k, problem.n_columns))
     rows, cols = np.nonzero(chosen)
     x[rows, plans[rows, cols]] = 1.0
@@ -60,14 +65,7 @@ def least_violation(problem: OptimizationProblem) -> float:
     plus the mean project cost (Mkr) per project over the parallel ceiling — the optimiser's measure."""
     plans = all_plans(problem)
     chosen = plans >= 0
-    ok = np.all(chosen | ~problem.must_do[None, :], axis=1)
-    for g in np.unique(problem.exclusive_group[problem.exclusive_group >= 0]):
-        ok &= chosen[:, problem.exclusive_group == g].sum(axis=1) <= 1
-    comp = problem.completion
-    for b in np.flatnonzero(problem.depends_on >= 0):
-        a = problem.depends_on[b]
-        done = np.where(chosen[:, a], comp[np.maximum(plans[:, a], 0)], 10**9)
-        ok &= ~chosen[:, b] | (done <= problem.col_start[np.maximum(plans[:, b], 0)])
+    ok = keeps_relations(problem, plans)
     plans, chosen = plans[ok], chosen[ok]
     x = np.zeros((len(plans), problem.n_columns))
     rows, cols = np.nonzero(chosen)
