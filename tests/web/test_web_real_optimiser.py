@@ -164,6 +164,15 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
             assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml"), chart
             assert svg.text.count("<path") + svg.text.count("<rect") > 5, chart
         assert b.get(f"/planer/{ids[0]}/risk/okand.svg").status_code == 404
+        # the PDF download has the risk chapter, simulated as the page's (same draws, same seed)
+        import io
+
+        import pypdf
+
+        pdf = b.get(f"/planer/{ids[0]}/plan.pdf")
+        assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+        text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+        assert "Riskanalys saknas" not in text and re.search(r"2[\s\u00a0]?000 (möjliga )?framtider", text), text[-3000:]
 
 
 def _check_robust(robust: Any, data: Any) -> None:

@@ -19,7 +19,7 @@ from hushall.web.jobs import ACTIVE_STATES, submit_job
 from hushall.web.models import PlanVariant, User
 from hushall.web.planning import TARGET_FIELDS, default_settings
 from hushall.web.rendering import cached_page, page
-from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view, robust_sentences
+from hushall.web.risk import FAN_CHARTS, SEED, all_years_probability, risk_view, robust_sentences
 from hushall.web.routes.common import model_of, pick_version, svg_response
 from hushall.web.routes.data import XLSX, attachment
 from hushall.web.services import (
@@ -370,10 +370,9 @@ def plan_excel(request: Request, variant_id: int, user: User = reader, db: DbSes
 
 @router.get("/planer/{variant_id}/plan.pdf")
 def plan_pdf(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
-    """The plan document (PDF) of :mod:`hushall.reports.document`, rendered once per variant result.
-
-    The risk chapter (Monte Carlo) is left out here to keep the download quick; the document says so.
-    """
+    """The plan document (PDF) of :mod:`hushall.reports.document`, rendered once per variant result. Its risk
+    chapter simulates the plan with the same draws and seed as the plan page's risk section, so both show the
+    same probabilities (a fraction of a second)."""
     variant = variant_or_404(db, variant_id)
     module = pdf_module()
     if module is None:
@@ -383,8 +382,12 @@ def plan_pdf(request: Request, variant_id: int, user: User = reader, db: DbSessi
     schedule = schedule_of(job.result if job else None)
     label = f"{variant.data_version.number} ({variant.name}, v{variant.version_no})"
 
+    stored = (job.result or {}).get("risk") if job else None
+    draws = int(stored["draws"]) if isinstance(stored, dict) and stored.get("draws") else 0
+
     def make() -> bytes:
-        return bytes(module.plan_document_pdf(data, schedule, None, risk=None, data_version=label))
+        risk = module.compute_risk(data, schedule, draws, seed=SEED) if draws and schedule else None
+        return bytes(module.plan_document_pdf(data, schedule, None, risk=risk, data_version=label))
 
     key = ("pdf", variant.id, variant.row_version, job.id if job else None)
     try:
