@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,12 @@ class OptimizedPlan:
     def schedule(self) -> Schedule:
         return self.choice.schedule
 
+    @cached_property
+    def investments(self) -> pd.DataFrame:
+        """Yearly outlay of each project in the plan (:func:`hushall.reports.plan_tables.project_investments`),
+        computed once for the workbook, the CSV files and the charts."""
+        return project_investments(self.data, self.schedule)
+
 
 def describe_optimization(data: MunicipalityData, result: Any) -> OptimizedPlan:
     """Forecast the optimised plan and collect its reasons."""
@@ -109,9 +116,8 @@ def facts_sheet(plan: OptimizedPlan) -> pd.DataFrame:
 
 def investment_by_category(plan: OptimizedPlan) -> pd.DataFrame:
     """Outlay per year and project type (current prices), long format: ``år, kategori, belopp_kr``."""
-    data = plan.data
-    inv = project_investments(data, plan.schedule)
-    cat = ProjectCatalog.from_data(data)
+    inv = plan.investments
+    cat = ProjectCatalog.from_data(plan.data)
     types = {pid: PROJECT_TYPE_LABELS.get(cat.project_types[i], cat.project_types[i])
              for i, pid in enumerate(cat.project_ids)}
     if not len(inv):
@@ -180,7 +186,7 @@ def criteria_sheet(plan: OptimizedPlan) -> pd.DataFrame:
 def optimization_sheets(plan: OptimizedPlan) -> dict[str, pd.DataFrame]:
     """Every table of the optimised plan, sheet name → frame (Swedish headers, amounts in kr)."""
     data = plan.data
-    inv = project_investments(data, plan.schedule)
+    inv = plan.investments
     sheets: dict[str, pd.DataFrame] = {
         "Sammanfattning": facts_sheet(plan),
         "Plan": plan_sheet(data, plan.schedule, inv, plan.choice.reasons_in),
