@@ -64,7 +64,8 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     from hushall.cli.report_commands import write_report
 
     say("\n5/5 Plandokument (PDF och Excel) för den optimerade planen …")
-    files += list(write_report(data, out / "plandokument", optimization=plan.result, say=say))
+    files += list(write_report(data, out / "plandokument", optimization=plan.result, montecarlo=mc,
+                                say=say))
 
     from hushall.web import DEMO_HINT
 

@@ -42,11 +42,12 @@ def run_optimizer(data: Any, time_limit: float, say: Callable[[str], None] = inf
 
 def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws: int = DEFAULT_DRAWS,
                  time_limit: float = 60.0, data_version: str | None = None, optimization: Any = None,
-                 say: Callable[[str], None] = info) -> tuple[Path, Path]:
+                 montecarlo: Any = None, say: Callable[[str], None] = info) -> tuple[Path, Path]:
     """Choose the plan, run what is asked for and write ``plandokument.pdf`` and ``plandokument.xlsx`` to ``out``
     (used by ``hushall report`` and ``hushall demo``). ``plan``: a file, ``"optimerad"``, ``"beslutade"`` or
-    ``None`` (optimised); ``optimization``: an optimiser result already at hand
-    (used instead of running the optimiser again)."""
+    ``None`` (optimised); ``optimization``: an optimiser result already at hand (used instead of running the
+    optimiser again); ``montecarlo``: a Monte Carlo result of that plan already at hand (used instead of
+    simulating it again, so the document shows the same probabilities)."""
     from hushall.reports.document import (
         build_plan_document,
         committed_plan,
@@ -73,8 +74,8 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
 
         described = given_plan(dict(read_schedule(path, data)), f"Plan enligt {path.name}")
         say(f"Plan: {len(described.schedule)} projekt från {path}.")
-    risk = None
-    if draws > 0:
+    risk = montecarlo
+    if risk is None and draws > 0:
         say(f"Monte Carlo med {draws} dragningar …")
         risk = compute_risk(data, described.schedule, draws)
         if risk is None:
