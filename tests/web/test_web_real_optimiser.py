@@ -118,6 +118,11 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
                 assert result["binding"] and all(isinstance(b["year"], int) for b in result["binding"])
                 _check_risk(result["risk"], data, schedule_of(result))
                 _check_robust(result["robust"], data)
+                # the safer plan starts from the plan shown: its baseline is the stored risk's weakest target-year
+                last = result["robust"]["last_year"]
+                lowest = min(p for t in result["risk"]["targets"]
+                             for y, p in zip(t["years"], t["probability"], strict=True) if y <= last)
+                assert result["robust"]["base_probability"] == pytest.approx(lowest, abs=1e-12)
 
             totals = {vid: sum(db.query(Job).filter(Job.variant_id == vid).one().result["investments_kr"])
                       for vid in ids}

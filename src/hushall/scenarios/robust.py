@@ -146,11 +146,7 @@ def plan_value(data: MunicipalityData, schedule: Mapping[str, int]) -> float:
 @dataclass(frozen=True)
 class OptimiserPlanner:
     """The MILP optimiser (:func:`hushall.optimize.optimize`) as a planner. Picklable, so it runs on Dask workers.
-
-    The value reported is the plan's benefit in the optimiser's points, without violation penalties:
-    weighted criteria value + maintenance debt avoided − unmet-places penalty (+ the do-nothing penalty constant),
-    so that plans optimised against tightened targets are valued like the baseline plan.
-    """
+    The value reported is that of :func:`choice_from_optimization`."""
 
     time_limit: float = 20.0
     mip_gap: float = 1e-3
@@ -163,10 +159,18 @@ class OptimiserPlanner:
         result = optimize(data, time_limit=self.time_limit, mip_gap=self.mip_gap, explain=False, ranking=False)
         if result.status == "no_solution":
             raise SolverError(f"Optimeraren hittade ingen plan inom {self.time_limit:g} s.")
-        parts = result.objective_parts
-        value = (parts.get("value", 0.0) + parts.get("maintenance_debt_avoided", 0.0)
-                 - parts.get("unmet_places_penalty", 0.0) + parts.get("do_nothing_unmet_places_penalty", 0.0))
-        return PlanChoice(Schedule(result.schedule_dict), float(value), float(result.kr_per_point), result.status)
+        return choice_from_optimization(result)
+
+
+def choice_from_optimization(result: Any) -> PlanChoice:
+    """An optimiser result (:class:`hushall.optimize.OptimizationResult`) as a planner's choice. Its value is the
+    plan's benefit in the optimiser's points without violation penalties: weighted criteria value + maintenance
+    debt avoided − unmet-places penalty (+ the do-nothing penalty constant), so that plans optimised against
+    tightened targets are valued like the baseline plan."""
+    parts = result.objective_parts
+    value = (parts.get("value", 0.0) + parts.get("maintenance_debt_avoided", 0.0)
+             - parts.get("unmet_places_penalty", 0.0) + parts.get("do_nothing_unmet_places_penalty", 0.0))
+    return PlanChoice(Schedule(result.schedule_dict), float(value), float(result.kr_per_point), result.status)
 
 
 def _shortfall(data: MunicipalityData, statements: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -455,6 +459,7 @@ def robust_plan(
     years: int | None = None,
     refine: int = 2,
     progress: Callable[[str], None] | None = None,
+    base: PlanChoice | None = None,
 ) -> RobustResult:
     """Find a plan whose every target holds with probability ≥ ``level`` each year (see the module docstring).
 
@@ -476,6 +481,9 @@ def robust_plan(
         once). Each try lowers every margin not yet known to be needed by half of its value (then a quarter …);
         a target that falls short keeps its whole margin from then on. Each try is one re-plan and one
         simulation.
+    base
+        The baseline plan when it is already at hand (e.g. the plan being shown, from
+        :func:`choice_from_optimization`); ``None`` = ``planner(data)``.
     years
         Only the first ``years`` plan years must hold with the probability (e.g. the ten years of the investment
         plan); ``None`` = every year of the plan. Far-off years are much more uncertain: the model has no policy
@@ -503,7 +511,7 @@ def robust_plan(
     def key(sched: Schedule) -> tuple[tuple[str, int], ...]:
         return tuple(sorted(sched.items()))
 
-    base = choose(data)
+    base = choose(data) if base is None else base
     base_mc = sim(base.schedule)
     seen = {key(base.schedule): base_mc}
     say(f"Basplan: {len(base.schedule)} projekt, lägsta sannolikhet att ett mål håller {p_min(base_mc):.0%}.")

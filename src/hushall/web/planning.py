@@ -242,15 +242,15 @@ def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Pr
     if draws > 0 and result["risk"] is None:
         result["explanations"].append("Risken (hur sannolikt planen håller) kunde inte beräknas för den här planen.")
     level = robust_level_from_env() if robust_level is None else float(robust_level)
-    result["robust"] = plan_robust(data, level, limits, progress) if result["risk"] is not None else None
+    result["robust"] = plan_robust(data, level, limits, progress, outcome) if result["risk"] is not None else None
     return result
 
 
-def plan_robust(data: MunicipalityData, level: float, limits: SolverLimits, progress: Progress | None = None
-                ) -> dict[str, Any] | None:
-    """What a safer plan costs (:func:`hushall.web.risk.robust_entry`): every target holding with probability
-    ≥ ``level`` in each of the first :data:`ROBUST_YEARS` plan years; ``None`` when ``level`` is 0 or the search
-    fails."""
+def plan_robust(data: MunicipalityData, level: float, limits: SolverLimits, progress: Progress | None = None,
+                outcome: Any = None) -> dict[str, Any] | None:
+    """What a safer plan costs (:func:`hushall.web.risk.robust_entry`), starting from the optimiser's plan
+    ``outcome``: every target holding with probability ≥ ``level`` in each of the first :data:`ROBUST_YEARS`
+    plan years; ``None`` when ``level`` is 0 or the search fails."""
     if level <= 0:
         return None
     from hushall.web.risk import robust_entry
@@ -260,7 +260,7 @@ def plan_robust(data: MunicipalityData, level: float, limits: SolverLimits, prog
                        f"{ROBUST_YEARS} åren) …")
     try:
         return robust_entry(data, level, ROBUST_YEARS, time_limit_s=min(limits.time_limit_s, 15.0),
-                            mip_gap=max(limits.mip_gap, 0.005))
+                            mip_gap=max(limits.mip_gap, 0.005), optimization=outcome)
     except (HushallError, ValueError, KeyError):
         return None
 

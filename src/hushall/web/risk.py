@@ -210,15 +210,17 @@ __all__ = ["FAN_CHARTS", "RISK_LINES", "RISK_OUTCOMES", "SEED", "all_years_proba
 
 
 def robust_entry(data: MunicipalityData, level: float, years: int, time_limit_s: float, mip_gap: float,
-                 n_draws: int = 2000) -> dict[str, Any]:
+                 n_draws: int = 2000, optimization: Any = None) -> dict[str, Any]:
     """Search the safer plan (:func:`hushall.scenarios.robust.robust_plan` with the optimiser as planner): every
-    target holding with probability ≥ ``level`` in each of the first ``years`` plan years. A compact JSON summary:
-    the level reached by the plan and by the safer one, what the safer plan gives up (value, projects) and the
-    target that limits it."""
-    from hushall.scenarios.robust import OptimiserPlanner, robust_plan
+    target holding with probability ≥ ``level`` in each of the first ``years`` plan years, starting from the
+    plan of ``optimization`` (the optimiser's result being shown; ``None``: optimised anew). A compact JSON
+    summary: the level reached by the plan and by the safer one, what the safer plan gives up (value, projects)
+    and the target that limits it."""
+    from hushall.scenarios.robust import OptimiserPlanner, choice_from_optimization, robust_plan
 
+    base = None if optimization is None else choice_from_optimization(optimization)
     rb = robust_plan(data, OptimiserPlanner(time_limit=time_limit_s, mip_gap=mip_gap), level=level,
-                     n_draws=n_draws, seed=SEED, years=years)
+                     n_draws=n_draws, seed=SEED, years=years, base=base)
     doc = rb.to_json_dict()
     last = rb.last_year
     p = rb.robust_mc.probabilities
