@@ -1184,6 +1184,14 @@ ASSUMPTIONS = [
         "SKR Skatteunderlagsprognos 2024 (riket); den egna befolkningens minskning räknas av i modellen",
     ),
     ("skattesats", 2027, 0.25, "Fiktivt budgetbeslut: skatten höjs med 25 öre från 2027 (procentenheter mot basåret)"),
+    (
+        "skattesats",
+        2044,
+        1.0,
+        "Antagande i den långsiktiga prognosen (fiktivt): när de äldre blir fler behöver skatten höjas med "
+        "ytterligare 75 öre 2044 för att balanskravet och självfinansieringen ska hålla (procentenheter mot "
+        "basåret)",
+    ),
     ("skattesats_basår", 2025, 22.36, "Vimmerby kommuns skattesats 2019 (SCB), kalibreringens förebild"),
     ("statsbidrag_tillväxt", 2025, 0.02, "SKR: generella statsbidrag inkl. utjämning ca 2 % per år"),
     ("kassa_golv_kr", 2025, 30_000_000, "Finanspolicy (fiktiv): minst 30 Mkr i likvida medel"),
@@ -1212,7 +1220,10 @@ ASSUMPTIONS = [
 
 TARGETS: list[dict[str, Any]] = [
     # The council's result target applies from 2027, after a budget in balance 2025–2026 (fictional decision).
-    {"target_id": "M1", "target_type": "resultat_andel", "limit": 0.01, "period_years": 1, "from_year": 2027},
+    # The targets of god ekonomisk hushållning hold for the ten-year plan (fictional council decision); the
+    # long-term years after it are forecast and judged by the verdict, not bound by the target.
+    {"target_id": "M1", "target_type": "resultat_andel", "limit": 0.01, "period_years": 1, "from_year": 2027,
+     "to_year": 2034},
     {"target_id": "M2", "target_type": "självfinansieringsgrad", "limit": 0.6, "period_years": 5},
     {"target_id": "M3", "target_type": "låneskuld_per_invånare", "limit": 75_000, "period_years": 1},
     {"target_id": "M4", "target_type": "soliditet", "limit": 0.30, "period_years": 1},

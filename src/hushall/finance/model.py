@@ -306,8 +306,12 @@ def run(inputs: FinanceInputs) -> Statements:
     def arr(x: ArrayLike) -> FloatArray:
         return np.broadcast_to(np.asarray(x, dtype=float), shape)
 
+    comp_shape = (*shape[:-1], n_c, n)
+
     def comp(x: ArrayLike | None) -> FloatArray:
-        return np.broadcast_to(np.asarray(0.0 if x is None else x, dtype=float), (*shape[:-1], n_c, n))
+        """A per-component array as given, ``(C, T)`` or ``(S, C, T)``: broadcast only at the end, so that
+        cumulative sums over a plan without a scenario axis are not repeated for every scenario."""
+        return np.zeros((n_c, n)) if x is None else np.asarray(x, dtype=float)
 
     pop = arr(inputs.population)
     pop_ratio = pop / inputs.population_base
@@ -344,8 +348,12 @@ def run(inputs: FinanceInputs) -> Statements:
     dep_c = comp(inputs.new_depreciation_by_component_kr)
     rcap_c = comp(inputs.reinvestment_capitalised_by_component_kr)
     rdep_c = comp(inputs.reinvestment_depreciation_by_component_kr)
-    dep_new = dep_c.sum(axis=-2)
-    dep_reinv = rdep_c.sum(axis=-2)
+    if rcap_c.shape[-2] != n_c or rdep_c.shape[-2] != n_c:  # the plan pools its components (e.g. "alla")
+        if n_c != 1:
+            raise ValueError(f"reinvestment has {rcap_c.shape[-2]} component types, the plan {n_c}")
+        rcap_c, rdep_c = rcap_c.sum(axis=-2, keepdims=True), rdep_c.sum(axis=-2, keepdims=True)
+    dep_new = np.broadcast_to(dep_c.sum(axis=-2), shape)
+    dep_reinv = np.broadcast_to(rdep_c.sum(axis=-2), shape)
     av = 0.0 - (dep_existing + dep_new + dep_reinv)
     vnk = vi + vk + av
     vr = vnk + si + gs
@@ -355,7 +363,9 @@ def run(inputs: FinanceInputs) -> Statements:
     wip = np.cumsum(investment - cap_c.sum(axis=-2) + reinvestment - rcap_c.sum(axis=-2), axis=-1)
     bv_c = np.cumsum(cap_c - dep_c, axis=-1)
     new_bv = bv_c.sum(axis=-2)
-    reinv_bv = np.cumsum(rcap_c - rdep_c, axis=-1).sum(axis=-2)
+    rbv_c = np.cumsum(rcap_c - rdep_c, axis=-1)
+    reinv_bv = rbv_c.sum(axis=-2)
+    wip, new_bv, reinv_bv = (np.broadcast_to(x, shape) for x in (wip, new_bv, reinv_bv))
     mat = existing_bv + wip + new_bv + reinv_bv
 
     wc_index = 1.0 + _optional(inputs.working_capital_indexation, shape, 1.0) * (cost_index - 1.0)
@@ -507,6 +517,7 @@ def run(inputs: FinanceInputs) -> Statements:
         "ränta_låneportfölj": interest,
         "varav_löneskatt_pensioner": pensions * payroll_tax / (1.0 + payroll_tax),
     }
-    components = {"aktiverat": cap_c + rcap_c, "avskrivningar": 0.0 - dep_c - rdep_c,
-                  "bokfört_värde": bv_c + np.cumsum(rcap_c - rdep_c, axis=-1)}
+    components = {"aktiverat": np.broadcast_to(cap_c + rcap_c, comp_shape),
+                  "avskrivningar": np.broadcast_to(0.0 - dep_c - rdep_c, comp_shape),
+                  "bokfört_värde": np.broadcast_to(bv_c + rbv_c, comp_shape)}
     return Statements(inputs.years, income, balance, cash_flow, memo, components, tuple(inputs.component_types))

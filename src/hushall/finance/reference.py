@@ -66,8 +66,10 @@ def _scenario_lists(inputs: FinanceInputs) -> tuple[int, list[dict[str, Any]]]:
             d[name] = (a[s] if a.ndim == 2 else a).tolist()
         for name in ("capitalised_by_component_kr", "new_depreciation_by_component_kr", *_OPTIONAL_COMPONENT_FIELDS):
             value = getattr(inputs, name)
-            a = np.broadcast_to(np.asarray(0.0 if value is None else value, dtype=float),
-                                (*shape[:-1], n_c, shape[-1]))
+            raw = np.asarray(0.0 if value is None else value, dtype=float)
+            if raw.ndim >= 2 and raw.shape[-2] != n_c:  # pooled components: as the vectorised model
+                raw = raw.sum(axis=-2, keepdims=True)
+            a = np.broadcast_to(raw, (*shape[:-1], n_c, shape[-1]))
             d[name] = (a[s] if a.ndim == 3 else a).tolist()
         out.append(d)
     return n_s, out

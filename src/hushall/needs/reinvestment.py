@@ -136,13 +136,18 @@ class ReinvestmentPath:
         need = float(self.need_real_kr.sum())
         return float(self.spend_real_kr.sum()) / need if need > 0 else 1.0
 
-    def nominal(self, construction_index: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
+    def nominal(self, construction_index: ArrayLike, pooled: bool = False
+                ) -> tuple[FloatArray, FloatArray, FloatArray]:
         """``(spend (…, T), capitalised per type (…, C, T), depreciation per type (…, C, T))`` in current prices
-        for a cumulative construction price index ``(T,)`` or ``(S, T)``."""
+        for a cumulative construction price index ``(T,)`` or ``(S, T)``; ``pooled`` sums the component types
+        first (``C = 1``: what a scenario run needs, at a thirteenth of the cost)."""
         idx = np.asarray(construction_index, dtype=float)
         spend = self.spend_real_kr * idx
-        cap = self.by_type_real_kr * idx[..., None, :]
-        dep = np.einsum("...u,cut->...ct", idx, self.depreciation_real_kr)
+        by_type, dep_m = self.by_type_real_kr, self.depreciation_real_kr
+        if pooled:
+            by_type, dep_m = by_type.sum(axis=0, keepdims=True), dep_m.sum(axis=0, keepdims=True)
+        cap = by_type * idx[..., None, :]
+        dep = np.einsum("...u,cut->...ct", idx, dep_m)
         return spend, cap, dep
 
 
