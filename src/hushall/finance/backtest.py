@@ -149,12 +149,12 @@ def read_published(path: Path) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Published:
-    """One municipality's published figures in kr per year and item (:data:`ITEMS`), with the reconstruction's
-    assumptions in ``notes``."""
+    """One municipality's published figures in kr per year and item (:data:`ITEMS`); ``file``: the CSV's name
+    (for messages)."""
 
     kommun: str
     figures: Mapping[int, Mapping[str, float]]
-    notes: tuple[str, ...] = ()
+    file: str | None = None
 
     def year(self, year: int) -> Mapping[str, float]:
         return self.figures.get(year, {})
@@ -211,7 +211,7 @@ def published_accounts(frame: pd.DataFrame, kommun: str) -> Published:
     for year, items in secondary.items():
         for item, value in items.items():
             figures.setdefault(year, {}).setdefault(item, value)
-    return Published(kommun=str(rows["kommun"].iat[0]), figures=figures)
+    return Published(kommun=str(rows["kommun"].iat[0]), figures=figures, file=file)
 
 
 # -- the base year and the published outcome, in the model's terms ---------------------------------------------------
@@ -275,8 +275,8 @@ def opening_from_published(p: Published, base_year: int, loan_rate: float) -> tu
     if not ("verksamhetens_intakter" in y and "verksamhetens_kostnader" in y) and "verksamhetens_nettokostnader" not in y:
         missing.append("verksamhetens_nettokostnader")
     if missing:
-        raise DataValidationError([Problem("E_BACKTEST_BASE", f"Basåret {base_year} saknar posten {m}.",
-                                           column="item", value=m) for m in missing])
+        raise DataValidationError([Problem("E_BACKTEST_BASE", f"{p.kommun}: basåret {base_year} saknar posten {m}.",
+                                           file=p.file, column="item", value=m) for m in missing])
     notes: list[str] = []
     total = y["summa_tillgangar"]
     ek = equity(p, base_year)
@@ -301,9 +301,10 @@ def opening_from_published(p: Published, base_year: int, loan_rate: float) -> tu
         debt = y["langfristiga_skulder"]
     else:
         debt = -y["finansiella_kostnader"] / loan_rate
-        notes.append(f"Låneskulden är inte publicerad: uppskattad som finansiella kostnader / {loan_rate:.1%} "
-                     f"= {debt / 1e6:.0f} Mkr (påverkar bara räntans fördelning, inte nyckeltalen när räntor och "
-                     "finansiering matas).".replace(".", ",", 1))
+        rate_text = f"{loan_rate * 100:.1f}".replace(".", ",")
+        notes.append(f"Låneskulden är inte publicerad: uppskattad som finansiella kostnader / {rate_text}\u00a0% "
+                     f"= {debt / 1e6:.0f}\u00a0Mkr (påverkar bara räntans fördelning, inte nyckeltalen när räntor "
+                     "och finansiering matas).")
     short = others - other_prov - debt
     if "kortfristiga_skulder" not in y:
         notes.append("Skulder och avsättningar utom pensioner är publicerade som en summa; den del som inte är "
@@ -335,12 +336,13 @@ def default_inputs(opening: Mapping[str, float], years: Sequence[int], populatio
     n = yrs.size
     params = default_assumptions()
     drivers = {DRIVER_FIELDS[name]: params[name].series(yrs).astype(float) for name in _FROM_ASSUMPTIONS}
-    cons = np.cumprod(1.0 + drivers["construction_growth"])
+    cons = np.cumprod(1.0 + drivers["construction_growth"]).astype(np.float64)
+    prices = np.cumprod(1.0 + drivers["price_growth"]).astype(np.float64)
     zeros = np.zeros(n)
     n_c = len(COMPONENT_TYPES)
     return FinanceInputs(
         years=yrs, opening=dict(opening), population=np.full(n, population), population_base=population,
-        demand_index=np.ones(n), construction_index=cons, price_index=np.cumprod(1.0 + drivers["price_growth"]),
+        demand_index=np.ones(n), construction_index=cons, price_index=prices,
         reserve_use_kr=zeros, investment_kr=zeros, expensed_kr=zeros, operating_cost_change_kr=zeros,
         sale_proceeds_kr=zeros, capitalised_by_component_kr=np.zeros((n_c, n)),
         new_depreciation_by_component_kr=np.zeros((n_c, n)), projects_under_construction=zeros,
@@ -561,17 +563,18 @@ def setup_backtest(published: Published, base_year: int, last_year: int | None =
     if not years:
         raise DataValidationError.single(
             "E_BACKTEST_YEARS", f"{p.kommun}: inget år efter basåret {base_year} har både årets resultat och "
-            "balansräkning (summa tillgångar och eget kapital) att jämföra med.", column="year", value=base_year)
+            "balansräkning (summa tillgångar och eget kapital) att jämföra med.", file=p.file, column="year",
+            value=base_year)
     if list(years) != list(range(base_year + 1, years[-1] + 1)):
         raise DataValidationError.single(
             "E_BACKTEST_GAP", f"{p.kommun}: åren efter basåret måste följa i följd; jämförbara år är "
-            f"{', '.join(map(str, years))}.", column="year")
+            f"{', '.join(map(str, years))}.", file=p.file, column="year")
     problems = [Problem("E_BACKTEST_ITEM", f"{p.kommun} {y}: posten {item} saknas (behövs för att mata "
-                        f"{m.label.lower()}).", column="item", value=item)
+                        f"{m.label.lower()}).", file=p.file, column="item", value=item)
                 for m in MECHANISMS for item in (*m.needs, "skatteintakter", "generella_statsbidrag")
                 for y in years if item not in p.year(y)]
-    problems += [Problem("E_BACKTEST_ITEM", f"{p.kommun} {y}: verksamhetens nettokostnader saknas.", column="item",
-                         value="verksamhetens_nettokostnader")
+    problems += [Problem("E_BACKTEST_ITEM", f"{p.kommun} {y}: verksamhetens nettokostnader saknas.", file=p.file,
+                         column="item", value="verksamhetens_nettokostnader")
                  for y in years if not ("verksamhetens_intakter" in p.year(y) and "verksamhetens_kostnader" in p.year(y))
                  and "verksamhetens_nettokostnader" not in p.year(y)]
     if problems:
