@@ -75,7 +75,7 @@ def read_population(path: Path, year: int) -> dict[tuple[str, int], float]:
     col = header.index(str(year))
     out: dict[tuple[str, int], float] = {}
     for line in lines[start + 1:]:
-        parts = [p for p in csv.reader([line], delimiter=" ")][0]
+        parts = next(iter(csv.reader([line], delimiter=" ")))
         parts = [p for p in parts if p != ""]
         if len(parts) <= col:
             continue

@@ -18,11 +18,11 @@ from hushall.data.template import LISTS_SHEET, _add_sheet
 from hushall.errors import DataValidationError
 
 
-def _dropdown_ranges(wb: object) -> dict[str, str | None]:
+def _dropdown_ranges(wb: object) -> dict[str, str]:
     """The template's dropdown sources (``_Listor``) by key, so a rewritten sheet keeps its dropdowns."""
     from openpyxl.utils import get_column_letter, quote_sheetname
 
-    lists: dict[str, str | None] = {"__bool__": None}
+    lists: dict[str, str] = {"__bool__": ""}  # "" = no dropdown
     if LISTS_SHEET not in wb.sheetnames:  # type: ignore[attr-defined]
         return lists
     ws = wb[LISTS_SHEET]  # type: ignore[index]

@@ -52,7 +52,7 @@ class KoladaUnavailable(HushallError):
 
 def _urllib_transport(url: str) -> bytes:
     req = urllib.request.Request(url, headers={"User-Agent": "hushall"})
-    with urllib.request.urlopen(req, timeout=15) as resp:  # noqa: S310 - fixed https host
+    with urllib.request.urlopen(req, timeout=15) as resp:
         return bytes(resp.read())
 
 

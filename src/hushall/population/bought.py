@@ -142,7 +142,7 @@ def read_bought_forecast(path: Path, districts: Sequence[str], district_names: d
         if sex_col is not None and str(row[sex_col]).strip().casefold() in _TOTAL_WORDS:
             skipped.append(f"rad {excel_row}: summa över könen")
             continue
-        cells = year_cols if year_cols else [(count_col, None)]
+        cells: list[tuple[int, int | None]] = list(year_cols) if year_cols else [(int(count_col or 0), None)]
         for col, year in cells:
             value = row[col]
             if year is None:
