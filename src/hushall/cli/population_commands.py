@@ -5,8 +5,6 @@ Register in :mod:`hushall.cli.main` with ``cli.add_command(befolkning)``.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -35,25 +33,22 @@ def _write_out(out: Path, frame: Any, extra: dict[str, Any]) -> None:
     import pandas as pd
 
     from hushall.data.schema import TABLES
+    from hushall.data.template import save_atomic
 
     spec = TABLES["population"]
     table = frame.reindex(columns=[c.name for c in spec.columns])
     table.columns = [c.header for c in spec.columns]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=out.suffix, dir=out.parent)
-    os.close(fd)
-    try:
+    def save(tmp: str) -> None:
         if out.suffix.lower() == ".csv":
             table.to_csv(tmp, index=False, encoding="utf-8")
-        else:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                table.to_excel(xw, sheet_name=spec.sheet, index=False)
-                for name, df in extra.items():
-                    df.to_excel(xw, sheet_name=name, index=False)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            return
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            table.to_excel(xw, sheet_name=spec.sheet, index=False)
+            for name, df in extra.items():
+                df.to_excel(xw, sheet_name=name, index=False)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_atomic(out, save)
 
 
 @click.command("befolkning")

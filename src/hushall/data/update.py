@@ -7,14 +7,12 @@ workbook; other sheets (their values, comments, dropdowns and formats) are kept 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from hushall.data.schema import TABLES
-from hushall.data.template import LISTS_SHEET, _add_sheet
+from hushall.data.template import LISTS_SHEET, _add_sheet, save_atomic
 from hushall.errors import DataValidationError
 
 
@@ -81,14 +79,7 @@ def replace_tables(path: str | Path, frames: dict[str, pd.DataFrame]) -> Path:
             del wb[spec.sheet]
         _add_sheet(wb, spec, frame, lists)  # appended last …
         wb.move_sheet(spec.sheet, offset=index - (len(wb.sheetnames) - 1))  # … and moved back to its place
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    save_atomic(path, wb.save)
     return path
 
 
@@ -96,14 +87,7 @@ def _write_csv_atomic(target: Path, key: str, frame: pd.DataFrame) -> None:
     spec = TABLES[key]
     out = frame.reindex(columns=[c.name for c in spec.columns])
     out.columns = [c.header for c in spec.columns]
-    fd, tmp = tempfile.mkstemp(suffix=".csv", dir=target.parent)
-    os.close(fd)
-    try:
-        out.to_csv(tmp, index=False, encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    save_atomic(target, lambda tmp: out.to_csv(tmp, index=False, encoding="utf-8"))
 
 
 __all__ = ["replace_tables"]
