@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -169,12 +170,20 @@ def write_template(path: str | Path, frames: dict[str, pd.DataFrame] | None = No
         _add_sheet(wb, spec, frame, lists)
     wb.move_sheet(lists_ws, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    save_atomic(path, wb.save)
+    return path
+
+
+def save_atomic(path: Path, save: Callable[[str], object]) -> None:
+    """Call ``save(tmp)`` on a temporary file beside ``path``, then rename it over ``path``.
+
+    A failure while saving never leaves half a file, and the old file stays as it was.
+    """
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
+        save(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path
