@@ -7,12 +7,12 @@ few yearly variables (result, borrowing, debt, cash, equity, …) and the projec
 * :func:`hushall.optimize.model.define_financial_block` writes the equations and every target in Mål as rows of
   the MILP, and
 * :meth:`FinancialBlock.replay` runs the same recursion forward for given project aggregates (vectorised over a
-  batch of plans), with the borrowing rule of the financial model: borrow exactly what keeps cash at the floor,
-  nothing when cash is above it.
+  batch of plans), with the treasury rule of the financial model: borrow exactly what keeps cash at the floor,
+  nothing when cash is above it; with a liquidity target, repay debt with the cash above it.
 
-In the MILP, borrowing is a continuous variable; after the binaries are fixed a final LP minimises borrowing,
-which reproduces the borrowing rule, so the optimiser's statements equal the replay's (and the financial
-model's) to the krona.
+In the MILP, borrowing and repayment are continuous variables (repayment gated by one binary per year); after the
+binaries are fixed the write-back takes the repayment from the replay and minimises borrowing, which reproduces
+the rule, so the optimiser's statements equal the replay's (and the financial model's) to the krona.
 
 Equation ``e`` in year ``t`` reads
 

@@ -1,31 +1,40 @@
 r"""The financial model of :mod:`hushall.finance` restated as a :class:`FinancialBlock` for the MILP.
 
 :mod:`hushall.finance.model` states its yearly recursion so that an LP can restate it: interest on opening
-balances, borrowing ``B_t = max(0, golv_t − C*_t)``. Everything that does not depend on the plan is taken from the
-financial model itself, run once without projects (so drivers, demography, pensions and working capital are the
-finance stage's, not re-derived here); the plan enters through its yearly aggregates — capitalised investment
-``I``, expensed outlays ``X``, depreciation ``DEP``, operating-cost change ``O`` and sale proceeds ``G`` (all
-nominal, from :class:`hushall.projects.UnitEffects`).
+balances, borrowing ``B_t = max(0, golv_t − C*_t)``, extra repayment ``E_t = min(max(0, C*_t − mål_t),
+L_{t−1} − A_t)`` from cash above the liquidity target. Everything that does not depend on the plan is taken from
+the financial model itself, run once without projects (superscript 0), so drivers, demography, pensions, working
+capital, dividends, the reinvestment policy (its investment, depreciation and book value) and the loan
+portfolio's average rate ``r̄`` (with its fixed-rate period) are the finance stage's, not re-derived here; the plan
+enters through its yearly aggregates — capitalised investment ``I``, expensed outlays ``X``, depreciation ``DEP``,
+operating-cost change ``O`` and sale proceeds ``G`` (all nominal, from :class:`hushall.projects.UnitEffects`).
 
-Yearly equations (kr; superscript 0: the financial model without projects)
+Yearly equations (kr)
 
-* result: :math:`ÅR_t = VR^0_t + FI^{övr} - FK^{övr} + \rho_t C_{t-1} - r_t L_{t-1} + G_t - O_t - X_t -
-  \mathrm{DEP}_t`, where ``FI^{övr} = FI^0_t − ρ_t C^0_{t−1}`` and ``FK^{övr} = −FK^0_t − r_t L^0_{t−1}``;
-* debt: :math:`L_t = (1 - a_t) L_{t-1} + B_t`;
-* cash: :math:`C_t = (1 + \rho_t) C_{t-1} - (r_t + a_t) L_{t-1} + K^0_t + G_t - O_t - X_t - I_t + B_t` with
-  ``K^0 = VR^0 + FI^{övr} − FK^{övr} + AV^0_{befintliga} + ΔAVS − ΔOT + ΔKS`` (cash from operations without
-  projects and before interest);
+* result: :math:`ÅR_t = VR^0_t + FI^{övr}_t - FK^{övr}_t + \rho_t C_{t-1} - \bar r_t L_{t-1} + G_t - O_t - X_t -
+  \mathrm{DEP}_t`, where ``FI^{övr} = FI^0_t − ρ_t C^0_{t−1}`` (dividends etc.) and
+  ``FK^{övr} = −FK^0_t − r̄_t L^0_{t−1}`` (``r̄``: memo line ``ränta_låneportfölj``);
+* debt: :math:`L_t = (1 - a_t) L_{t-1} + B_t - E_t`;
+* cash: :math:`C_t = (1 + \rho_t) C_{t-1} - (\bar r_t + a_t) L_{t-1} + K^0_t + G_t - O_t - X_t - I_t + B_t - E_t`
+  with ``K^0 = VR^0 + FI^{övr} − FK^{övr}`` + the base run's cash-flow adjustments (justering för avskrivningar,
+  avsättningar, realisationsvinster, förändring av omsättningstillgångar och kortfristiga skulder) + its
+  kassaflöde från investeringsverksamheten (the reinvestment policy);
 * equity: :math:`EK_t = EK_{t-1} + ÅR_t`;
-* fixed assets: :math:`MAT_t = MAT_{t-1} + I_t - \mathrm{DEP}_t - AV^0_{befintliga,t}`;
+* fixed assets: :math:`MAT_t = MAT_{t-1} + I_t - \mathrm{DEP}_t + (MAT^0_t - MAT^0_{t-1})`;
 
-with :math:`B_t \ge 0` and :math:`C_t \ge` golv. Targets (as :func:`hushall.finance.target_results`, sums over
-the rolling window ``W_t`` of ``period_år`` plan years):
+with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` only from cash above the target:
+:func:`hushall.optimize.model.define_financial_block`; without ``kassa_mål_kr`` there is no ``E``). Targets (as
+:func:`hushall.finance.target_results`, sums over the rolling window ``W_t`` of ``period_år`` plan years):
 
 * resultat_andel: :math:`\sum_W ÅR \ge x \sum_W (SI + GS)`;
-* självfinansieringsgrad: :math:`\sum_W (ÅR + AV^0 + \mathrm{DEP}) \ge y \sum_W (I - G)`;
+* självfinansieringsgrad: :math:`\sum_W (ÅR + \mathrm{DEP} - AV^0) \ge y \sum_W (I - G + NI^0)` (``AV^0 < 0``
+  the base's depreciation, ``NI^0`` its nettoinvesteringar: the reinvestment);
 * låneskuld_per_invånare: :math:`\sum_W L \le z \sum_W \text{invånare}`;
-* soliditet (inkl. pensioner): :math:`\sum_W EK (- ANSV) \ge w \sum_W (MAT + FA + OT + C)`;
+* soliditet (inkl. pensioner): :math:`\sum_W EK (- ANSV) \ge w \sum_W (IMM + MAT + FA + OT + C)`;
 * balanskrav: ``BKR = ÅR − G + U`` restored within three years (:class:`BalanskravTarget`).
+
+The investment ceilings (``investeringstak_kr``) count the base's reinvestment in fixed prices
+(:func:`hushall.optimize.inputs.ceilings_from_targets`).
 
 References
 ----------
