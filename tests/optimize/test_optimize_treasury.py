@@ -89,7 +89,7 @@ def tight_debt_target(data: MunicipalityData, year: int) -> MunicipalityData:
     limit = float(s["långfristiga_skulder"][t] / s["invånare"][t])
     targets = data.targets.copy()
     targets = targets[targets["target_type"] != "låneskuld_per_invånare"]
-    row = {c: None for c in targets.columns}
+    row = dict.fromkeys(targets.columns)
     row.update(target_id="SKULD", target_type="låneskuld_per_invånare", limit=limit, from_year=year, to_year=year)
     return data.replace(targets=pd.concat([targets, pd.DataFrame([row])], ignore_index=True))
 

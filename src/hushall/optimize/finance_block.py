@@ -233,7 +233,7 @@ class FinancialBlock:
                 mat[:, e_i, AGGREGATES.index(g)] += coef
         for lag, mat in lag_mats.items():
             mat[: min(lag, n_t)] = 0.0  # moved to rhs
-        compiled = {"inv": inverses, "lag": lag_mats, "eff": eff_mats, "rhs": rhs, "pos": pos}
+        compiled: dict[str, object] = {"inv": inverses, "lag": lag_mats, "eff": eff_mats, "rhs": rhs, "pos": pos}
         self.__dict__["_compiled_cache"] = compiled
         return compiled
 

@@ -281,6 +281,7 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
     fixed = np.where(cat.fixed, cat.earliest_start - first, -1)
     cap_block = capacity_block(data) if capacity else None
     fin = financial_block_from_municipality(data) if finance and len(data.finance) else None
+    base_real: FloatArray | None
     if fin is not None:
         fin.balanskrav_mode = balanskrav
         base_real = fin.extra["base_investment_real_kr"]
