@@ -34,6 +34,7 @@ from hushall.finance.ratios import RATIO_LINES, ratios
 from hushall.finance.targets import evaluate_targets
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule, plan_effects, plan_indices
+from hushall.projects.maintenance import plan_maintenance_debt
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +130,7 @@ def forecast(
     cons, price = plan_indices(data)
     plan = plan_effects(cat, sched, data.years, cons, price)
     inputs = build_inputs(data, plan, overrides, reinvestment_policy)
+    inputs = inputs.replace(maintenance_debt_kr=plan_maintenance_debt(data, sched, reinvestment_policy))
     if len(inputs.shape) != 1:
         raise ValueError("forecast() takes overrides without a scenario axis; use build_inputs() and run()")
     st = run(inputs)

@@ -96,7 +96,9 @@ _FROM_ASSUMPTIONS = (
     "avskrivningar_befintliga_kr", "nyupptagna_lån_kr", "amortering_kr",
 )
 _PLAN_FIELDS = ("investment_kr", "expensed_kr", "operating_cost_change_kr", "sale_proceeds_kr")
-_COMPONENT_FIELDS = ("capitalised_by_component_kr", "new_depreciation_by_component_kr")
+_COMPONENT_FIELDS: tuple[str, ...] = ("capitalised_by_component_kr", "new_depreciation_by_component_kr",
+                                      "reinvestment_capitalised_by_component_kr",
+                                      "reinvestment_depreciation_by_component_kr")
 
 
 @cache
@@ -227,8 +229,6 @@ class FinanceInputs:
         return replace(self, **conv)
 
 
-_COMPONENT_FIELDS = (*_COMPONENT_FIELDS, "reinvestment_capitalised_by_component_kr",
-                     "reinvestment_depreciation_by_component_kr")
 #: Fields that may be ``(T,)``-only (not broadcast over scenarios by the shape logic when None).
 _ARRAY_FIELDS = frozenset(
     f.name for f in fields(FinanceInputs)

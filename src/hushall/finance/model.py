@@ -277,9 +277,10 @@ def fixed_rate_path(market_rate: FloatArray, fixed_years: FloatArray, first: Arr
     """
     r = np.asarray(market_rate, dtype=float)
     tau = np.maximum(np.asarray(fixed_years, dtype=float), 1.0)
-    out = np.empty(np.broadcast_shapes(r.shape, tau.shape))
-    prev = np.broadcast_to(np.asarray(first, dtype=float), out.shape[:-1]).copy()
-    for t in range(out.shape[-1]):
+    shape: tuple[int, ...] = np.broadcast_shapes(r.shape, tau.shape)
+    out = np.empty(shape)
+    prev = np.broadcast_to(np.asarray(first, dtype=float), shape[:-1]).copy()
+    for t in range(shape[-1]):
         prev = prev + (r[..., t] - prev) / tau[..., t]
         out[..., t] = prev
     return out

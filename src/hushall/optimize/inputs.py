@@ -35,6 +35,7 @@ from hushall.optimize.problem import (
     assemble_problem,
 )
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
+from hushall.projects.maintenance import policy_debt_share
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -69,7 +70,8 @@ def criterion_weights(data: MunicipalityData) -> tuple[FloatArray, str]:
 
 def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
     """Maintenance debt (kr, price base year) in each plan year of the components each project renews — or of the
-    facility it closes or sells — if the project is not done: the cost of waiting.
+    facility it closes or sells — if the project is not done: the cost of waiting, under the reinvestment policy
+    (which renews the share ``1 − ρ_t`` of every backlog, :func:`hushall.projects.maintenance.policy_debt_share`).
 
     Renewed components: the ``förnyar_komponenter`` list (component ids, or component types at the project's
     facility); without a list, every component of the facility for ombyggnad, konvertering, avveckling and
@@ -100,8 +102,11 @@ def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
     if not pairs_p:
         return out
     pp, cc = np.concatenate(pairs_p), np.concatenate(pairs_c)
-    return maintenance_debt_totals(status["value_kr"].to_numpy(float)[cc], status["first_due_year"].to_numpy()[cc],
-                                   years, groups=pp, n_groups=p_count)
+    nothing = maintenance_debt_totals(status["value_kr"].to_numpy(float)[cc], status["first_due_year"].to_numpy()[cc],
+                                      years, groups=pp, n_groups=p_count)
+    # the reinvestment policy renews a share of every backlog: what waits is ρ_t of it (projects.maintenance)
+    share, _ = policy_debt_share(data)
+    return nothing * share[None, : len(years)]
 
 
 def capacity_block(data: MunicipalityData) -> CapacityBlock | None:
