@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from hushall.finance.forecast import Forecast
+from hushall.finance.model import FloatArray, Statements
 from hushall.finance.targets import TOLERANCE_KR
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import reinvestment_path
@@ -208,6 +209,25 @@ def asset_outcome(data: MunicipalityData, fc: Forecast, policy: str | None = Non
         renewal_need_kr=float(need.sum()))
 
 
+def cumulative_share_of_need(statements: Statements) -> FloatArray:
+    """Reinvestment from the first plan year through each year as a share of the renewal need over the same
+    years (price base year kr): ``Σ_{τ≤t} R_τ / Σ_{τ≤t} N_τ``, NaN while nothing has fallen due. Its last value is
+    :attr:`AssetOutcome.share_of_need`.
+
+    >>> from hushall.examples import exempelkommun
+    >>> from hushall.finance import forecast
+    >>> data = exempelkommun()
+    >>> fc = forecast(data, reinvestment_policy="behov")
+    >>> bool(abs(cumulative_share_of_need(fc.statements)[-1] - 1.0) < 1e-9)
+    True
+    """
+    spend = np.cumsum(np.asarray(statements.memo["reinvesteringar_fasta_priser"], dtype=float), axis=-1)
+    need = np.cumsum(np.asarray(statements.memo["förnyelsebehov_fasta_priser"], dtype=float), axis=-1)
+    out = np.full(np.broadcast_shapes(spend.shape, need.shape), np.nan)
+    np.divide(spend, need, out=out, where=need > TOLERANCE_KR)
+    return out
+
+
 def assess(data: MunicipalityData, fc: Forecast, reinvestment_policy: str | None = None) -> Verdict:
     """The targets and assets parts of the verdict on one plan's forecast (``reinvestment_policy`` as given to
     :func:`hushall.finance.forecast`; ``None`` = the data's). Add the risk with :func:`with_risk`."""
@@ -244,6 +264,7 @@ __all__ = [
     "Verdict",
     "assess",
     "asset_outcome",
+    "cumulative_share_of_need",
     "target_outcomes",
     "with_monte_carlo",
     "with_risk",

@@ -21,6 +21,7 @@ framtider.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 from hushall.finance.verdict import LOW_PROBABILITY, AssetOutcome, RiskOutcome, Verdict
@@ -117,4 +118,14 @@ def verdict_lines(v: Verdict, names: Mapping[str, str] | None = None) -> list[st
     return [verdict_sentence(v), *verdict_details(v, names)]
 
 
-__all__ = ["VERDICT_TITLE", "verdict_details", "verdict_lines", "verdict_sentence"]
+def verdict_block(v: Verdict, names: Mapping[str, str] | None = None, *, title: str = VERDICT_TITLE,
+                  width: int = 110) -> list[str]:
+    """The verdict as terminal lines: the title, the sentence wrapped at ``width``, the details indented."""
+    out = [title]
+    for i, text in enumerate(verdict_lines(v, names)):
+        first, rest = ("", "") if i == 0 else ("  ", "    ")
+        out += textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest)
+    return out
+
+
+__all__ = ["VERDICT_TITLE", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]
