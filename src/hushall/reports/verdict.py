@@ -97,25 +97,28 @@ def verdict_sentence(v: Verdict) -> str:
             f"{body}.")
 
 
-def verdict_details(v: Verdict, names: Mapping[str, str] | None = None) -> list[str]:
-    """The lines under the sentence: each failing target with its years, the reinvestment policy and figures."""
+def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
+                    with_reinvestment: bool = True) -> list[str]:
+    """The lines under the sentence: each failing target with its years, and (``with_reinvestment``) the
+    reinvestment over the plan against the need, with the policy."""
     names = names or {}
     lines = []
     for t in v.failed_targets:
         label = names.get(t.target_id, t.target_id)
-        lines.append(f"{label}: uppfylls inte {len(t.failed_years)} av {len(t.years)} år "
+        lines.append(f"{label[:1].upper()}{label[1:]}: uppfylls inte {len(t.failed_years)} av {len(t.years)} år "
                      f"({year_ranges(t.failed_years)}).")
     a = v.assets
-    if a is not None:
+    if a is not None and with_reinvestment:
         lines.append(f"Reinvesteringar {v.first_year}–{v.last_year}: {fmt_mkr(a.reinvestment_kr)} mot ett "
                      f"förnyelsebehov på {fmt_mkr(a.renewal_need_kr)} ({a.price_base_year} års priser; "
                      f"reinvesteringspolicy: {POLICIES.get(a.policy, a.policy)}).")
     return lines
 
 
-def verdict_lines(v: Verdict, names: Mapping[str, str] | None = None) -> list[str]:
+def verdict_lines(v: Verdict, names: Mapping[str, str] | None = None, *,
+                  with_reinvestment: bool = True) -> list[str]:
     """The sentence and its details, for a terminal or a bullet list."""
-    return [verdict_sentence(v), *verdict_details(v, names)]
+    return [verdict_sentence(v), *verdict_details(v, names, with_reinvestment=with_reinvestment)]
 
 
 def verdict_block(v: Verdict, names: Mapping[str, str] | None = None, *, title: str = VERDICT_TITLE,
