@@ -101,11 +101,12 @@ def test_empty_database_says_how_to_start(browser_for: Any, tmp_path: Any) -> No
 
 
 def test_overview_and_economy_state_the_verdict_and_never_flatter(reader: Any) -> None:
+    from tests.helpers import flattering_sentences
+
     from hushall.examples import exempelkommun
     from hushall.finance import forecast
     from hushall.finance.verdict import assess
     from hushall.reports.verdict import verdict_sentence
-    from tests.helpers import flattering_sentences
 
     data = exempelkommun()
     verdict = assess(data, forecast(data))
