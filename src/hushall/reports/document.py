@@ -43,13 +43,16 @@ import pandas as pd
 
 from hushall import __version__
 from hushall.finance import Forecast, forecast
+from hushall.finance.verdict import Verdict, assess, with_monte_carlo
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult, analyse_needs
+from hushall.needs.reinvestment import POLICIES
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart
 from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, atomic_path, write_tables_xlsx
+from hushall.reports.forecast import asset_lines, asset_sheet
 from hushall.reports.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.reports.labels import category_label, ordered_categories
 from hushall.reports.needs import NUMBER_FORMATS as NEEDS_NUMBER_FORMATS
@@ -75,6 +78,7 @@ from hushall.reports.plan_reasons import (
     target_names,
     year_ranges,
 )
+from hushall.reports.verdict import VERDICT_TITLE, verdict_lines
 
 #: PNG scale of the charts in the PDF (2 = about 190 dpi at their printed size).
 CHART_SCALE = 2.0
@@ -502,6 +506,7 @@ class PlanDocument:
     assumptions: pd.DataFrame
     debt_without_kr: np.ndarray
     debt_with_kr: np.ndarray | None
+    verdict: Verdict
 
     @property
     def years(self) -> list[int]:
@@ -531,6 +536,7 @@ class PlanDocument:
             "Resultaträkning": pt.statement_sheet(f.income_statement),
             "Balansräkning": pt.statement_sheet(f.balance_sheet),
             "Kassaflödesanalys": pt.statement_sheet(f.cash_flow),
+            "Reinvestering och pensioner": asset_sheet(f, d.price_base_year),
             "Nyckeltal": pt.ratio_sheet(f),
             "Mål per år": self.targets,
             "Drivare per år": pt.statement_sheet(f.drivers).rename(columns={"post": "drivare"}),
@@ -584,16 +590,17 @@ class PlanDocument:
             ("Låneskuld per invånare", "kr", _kr_cell, f.ratios.loc["låneskuld_per_invånare"].to_numpy(dtype=float)),
             ("Soliditet", "%", _pct_cell, f.ratios.loc["soliditet"].to_numpy(dtype=float)),
         ]
-        if self.debt_with_kr is not None:
-            rows.append(("Underhållsskuld med planen", "Mkr", mkr, self.debt_with_kr))
-        else:
-            rows.append(("Underhållsskuld om inget förnyas", "Mkr", mkr, self.debt_without_kr))
+        pby = self.data.price_base_year
+        rows.insert(1, ("  varav reinvesteringar", "Mkr", mkr, np.asarray(f.statements["reinvesteringar"], float)))
+        rows.append((f"Underhållsskuld, {pby} års priser", "Mkr", mkr,
+                     np.asarray(f.statements["underhållsskuld_fasta_priser"], dtype=float)))
         return rows
 
     def key_figures_sheet(self) -> pd.DataFrame:
         out = pd.DataFrame({"år": self.years})
         for label, unit, _, values in self.key_figures():
-            header = f"{label.lower()}_kr" if unit in ("Mkr", "kr") else label.lower().replace(" i % av", "_andel_av")
+            header = (f"{label.strip().lower()}_kr" if unit in ("Mkr", "kr")
+                      else label.lower().replace(" i % av", "_andel_av"))
             out[header] = values
         return out
 
@@ -709,6 +716,7 @@ def prepare_document(
     years = list(fc.years)
     if isinstance(risk, str) and risk == AUTO:
         risk = compute_risk(data, plan.schedule)
+    verdict = with_monte_carlo(assess(data, fc), risk if _is_monte_carlo(risk) else None)
     return PlanDocument(
         data=data,
         needs=needs,
@@ -726,6 +734,7 @@ def prepare_document(
         assumptions=pt.assumption_sheet(data, fc),
         debt_without_kr=debt_without,
         debt_with_kr=debt_with,
+        verdict=verdict,
     )
 
 
@@ -831,9 +840,12 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
     if len(places):
         does.append("Platser när projekten är klara: " + ", ".join(
             f"{s} {'+' if v > 0 else '−'}{fmt_places(abs(v))}" for s, v in places.items()) + ".")
-    if doc.debt_with_kr is not None:
-        does.append(f"Underhållsskulden år {last} blir {fmt_mkr(float(doc.debt_with_kr[-1]))} med planen, mot "
-                    f"{fmt_mkr(float(doc.debt_without_kr[-1]))} om inget förnyas.")
+    assets = doc.verdict.assets
+    if assets is not None:
+        does.append(f"Reinvesteringar: {fmt_mkr(assets.reinvestment_kr)} {first}–{last} "
+                    f"({pby} års priser, {POLICIES.get(assets.policy, assets.policy)}); underhållsskulden år {last} "
+                    f"blir {fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} om inget "
+                    "förnyas.")
     else:
         does.append(f"Om inget förnyas växer underhållsskulden till {fmt_mkr(float(doc.debt_without_kr[-1]))} "
                     f"år {last}.")
@@ -868,21 +880,8 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
         f"{last} ({fmt_kr(float(per_inh.iloc[-1]))} per invånare).",
     ]
 
-    summary = doc.target_summary
-    all_met = summary[summary["år_uppfyllt"] == summary["antal_år"]]
-    missed = summary[summary["år_uppfyllt"] < summary["antal_år"]]
-    if not len(summary):
-        verdict = ["Fliken Mål har inga finansiella mål att pröva planen mot."]
-    elif not len(missed):
-        verdict = [f"Ja: alla {len(summary)} finansiella mål uppfylls varje år {first}–{last}. God ekonomisk "
-                   "hushållning enligt de finansiella målen håller under hela planperioden."]
-    else:
-        verdict = [f"Nej, inte alla år: {len(all_met)} av {len(summary)} finansiella mål uppfylls varje år "
-                   f"{first}–{last}."]
-        for r in missed.itertuples(index=False):
-            verdict.append(f"{r.mål_id} {r.mål}: uppfylls inte {r.antal_år - r.år_uppfyllt} av {r.antal_år} år, "
-                           f"första gången {int(r.första_år_ej_uppfyllt)}.")
-    if doc.risk.headline:
+    verdict = verdict_lines(doc.verdict, target_names(doc.data), with_reinvestment=False)  # said under "does"
+    if doc.verdict.risk is None and doc.risk.headline:
         verdict.append(doc.risk.headline)
     return {"need": need, "does": does, "costs": costs, "verdict": verdict}
 
@@ -920,7 +919,7 @@ def _summary_page(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
     text = _summary_text(doc)
     pdf.chapter("1. Sammanfattning", new_page=False)  # the table of contents' page break made the page
     blocks = (("Vad tillgångarna behöver", text["need"]), ("Vad planen gör", text["does"]),
-              ("Vad det kostar", text["costs"]), ("Håller god ekonomisk hushållning?", text["verdict"]))
+              ("Vad det kostar", text["costs"]), (VERDICT_TITLE, text["verdict"]))
     for title, lines in blocks:
         pdf.set_font("DejaVu", "B", 10.5)
         pdf.cell(0, 5.5, title, new_x="LMARGIN", new_y="NEXT")
@@ -1179,9 +1178,25 @@ def _economy_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
     _statement(pdf, f.balance_sheet, years, "4.2 Balansräkning", first=False)
     _statement(pdf, f.cash_flow, years, "4.3 Kassaflödesanalys", first=False)
 
-    pdf.section("4.4 Nyckeltal och mål", new_page=True, landscape=True)
     blocks = [list(years[i:i + YEARS_PER_BLOCK]) for i in range(0, len(years), YEARS_PER_BLOCK)]
     label_w = 76.0
+    pdf.section("4.4 Reinvestering, underhållsskuld och pensioner", new_page=True, landscape=True)
+    pdf.paragraph(f"Reinvesteringarna enligt reinvesteringspolicyn, förnyelsebehovet och underhållsskulden vid "
+                  f"årets slut, i Mkr; prisbasen står på varje rad (löpande priser eller {doc.data.price_base_year} "
+                  "års priser). Pensionsutbetalningarna är kostnader i resultaträkningen, inklusive löneskatt.",
+                  size=9)
+    lines = asset_lines(f, doc.data.price_base_year)
+    for block in blocks:
+        col_w = (pdf.content_width - label_w) / YEARS_PER_BLOCK
+        idx = [years.index(y) for y in block]
+        rows = [[label + (" (%)" if unit == "andel" else " (Mkr)"),
+                 *((_pct_cell if unit == "andel" else _mkr_cell)(float(values[i])) for i in idx)]
+                for label, unit, values in lines]
+        pdf.data_table(["Post", *map(str, block)], rows, widths=[label_w] + [col_w] * len(block),
+                       align=["L"] + ["R"] * len(block), size=7.5, keep_together=True,
+                       caption=f"Reinvestering, underhållsskuld och pensioner {block[0]}–{block[-1]}")
+
+    pdf.section("4.5 Nyckeltal och mål", new_page=True, landscape=True)
     for block in blocks:
         col_w = (pdf.content_width - label_w) / YEARS_PER_BLOCK
         rows = []
