@@ -48,6 +48,7 @@ from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult, analyse_needs
 from hushall.needs.reinvestment import POLICIES
 from hushall.projects import ProjectCatalog, Schedule
+from hushall.projects.maintenance import plan_maintenance_debt
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart
@@ -297,20 +298,6 @@ def given_plan(schedule: Mapping[str, int], label: str = "Plan enligt fil") -> P
     """A plan chosen outside Hushåll (e.g. read from a file)."""
     return PlanChoice(schedule=Schedule(schedule), label=label, method=label,
                       default_reason_out="Ingår inte i den angivna planen.")
-
-
-def _maintenance_debt_with_plan(data: MunicipalityData, schedule: Schedule) -> np.ndarray | None:
-    """The maintenance debt per plan year with the plan (price base year kr), from the scenarios stage
-    (:func:`hushall.scenarios.plan.plan_arrays` and :func:`~hushall.scenarios.plan.realise` without delays or
-    overruns); ``None`` when that stage is not installed."""
-    try:
-        from hushall.scenarios.plan import plan_arrays, realise
-    except ImportError:  # pragma: no cover - the scenarios stage ships with Hushåll
-        return None
-    arrays = plan_arrays(data, schedule)
-    ones = np.ones(len(data.years))
-    debt = np.asarray(realise(arrays, ones, ones)["maintenance_debt_kr"], dtype=float)
-    return debt if debt.shape == (len(data.years),) else None
 
 
 #: Lines of the Monte Carlo result as the document shows them: label, unit, scale to the unit.
@@ -706,11 +693,9 @@ def prepare_document(
             plan = committed_plan(data)
     needs = analyse_needs(data)
     fc = forecast(data, plan.schedule)
-    debt_without = needs.maintenance_debt_by_year.set_index("year")["amount_kr"].reindex(
-        list(fc.years)).to_numpy(dtype=float)
-    debt_with = plan.maintenance_debt_kr
-    if debt_with is None:
-        debt_with = _maintenance_debt_with_plan(data, plan.schedule)
+    # one maintenance debt: the forecast's (reinvestment policy + the plan's projects), against the policy alone
+    debt_without = plan_maintenance_debt(data, {})
+    debt_with = np.asarray(fc.statements["underhållsskuld_fasta_priser"], dtype=float)
     investments = pt.project_investments(data, plan.schedule)
     targets = pt.target_rows(fc, data)
     years = list(fc.years)
@@ -844,10 +829,10 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
     if assets is not None:
         does.append(f"Reinvesteringar: {fmt_mkr(assets.reinvestment_kr)} {first}–{last} "
                     f"({pby} års priser, {POLICIES.get(assets.policy, assets.policy)}); underhållsskulden år {last} "
-                    f"blir {fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} om inget "
-                    "förnyas.")
+                    f"blir {fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} utan "
+                    "planens projekt.")
     else:
-        does.append(f"Om inget förnyas växer underhållsskulden till {fmt_mkr(float(doc.debt_without_kr[-1]))} "
+        does.append(f"Utan planens projekt växer underhållsskulden till {fmt_mkr(float(doc.debt_without_kr[-1]))} "
                     f"år {last}.")
     if len(doc.left_out):
         does.append(f"{len(doc.left_out)} projekt kom inte med (avsnitt 3.2).")
@@ -963,7 +948,8 @@ def _needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
     if doc.debt_with_kr is not None:
         png, size = charts.png(plan_charts.maintenance_debt_plan_chart(
             doc.years, doc.debt_without_kr, doc.debt_with_kr, price_base_year=n.price_base_year))
-        pdf.figure(png, size_px=size, caption="Underhållsskuld per år med och utan planen.")
+        pdf.figure(png, size_px=size, caption="Underhållsskuld per år med och utan planens projekt, med "
+                                              "reinvesteringspolicyn i båda.")
     else:
         pdf.note("Underhållsskulden med planen visas inte",
                  "Hushåll räknar ännu inte ut vilka komponenter planens projekt förnyar år för år, så här visas "
@@ -972,7 +958,7 @@ def _needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
         pdf.figure(png, size_px=size, caption="Underhållsskuld per år om inget förnyas, per kategori.")
     years = doc.summary_years()
     idx = [doc.years.index(y) for y in years]
-    rows = [["Om inget förnyas", *(_mkr_cell(doc.debt_without_kr[i]) for i in idx)]]
+    rows = [["Utan planens projekt", *(_mkr_cell(doc.debt_without_kr[i]) for i in idx)]]
     if doc.debt_with_kr is not None:
         rows.append(["Med planen", *(_mkr_cell(doc.debt_with_kr[i]) for i in idx)])
     label_w = 40.0
