@@ -75,17 +75,16 @@ FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"
 
 
 def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    # One ``configure`` call: each of Altair's ``configure_*`` methods deep-copies the whole chart, data included.
     return chart.configure(
         locale=SWEDISH_LOCALE,
         font=FONT,
         background="white",
-    ).configure_axis(
-        labelFontSize=11, titleFontSize=12, gridColor="#e6e6e6"
-    ).configure_legend(
-        labelFontSize=11, titleFontSize=12, labelLimit=260
-    ).configure_title(
-        fontSize=15, subtitleFontSize=11, subtitleColor="#444444", anchor="start"
-    ).configure_view(stroke=None)
+        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12, gridColor="#e6e6e6"),
+        legend=alt.LegendConfig(labelFontSize=11, titleFontSize=12, labelLimit=260),
+        title=alt.TitleConfig(fontSize=15, subtitleFontSize=11, subtitleColor="#444444", anchor="start"),
+        view=alt.ViewConfig(stroke=None),
+    )
 
 
 def _category_scale(categories: list[str]) -> alt.Scale:
