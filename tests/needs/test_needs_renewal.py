@@ -278,7 +278,7 @@ def test_fleet_totals_match_the_component_by_component_recursion(seed: int, dist
     # expected_renewal_totals sums the first-renewal probabilities over the fleet before one recursion per
     # (group, lifetime kernel); the reference solves the renewal equation for every component and weights it.
     rng = np.random.default_rng(seed)
-    n, n_years, n_groups = 3000, 50, 5
+    n, n_years, n_groups = 6000, 50, 5  # over 4096: distinct ages take the path without merging
     lifetime = rng.choice([15.0, 30.0, 35.0, 37.5, 80.0], n)
     custom = rng.random(n) < 0.2
     lifetime[custom] = rng.integers(10, 81, custom.sum())

@@ -454,10 +454,13 @@ def expected_renewal_totals(
     # recursion, then the distinct (row, age) — far fewer than the components when ages repeat.
     kernel = _factorize_columns(life, beta)
     row, row_keys = pd.factorize(codes * (int(kernel.max()) + 1) + kernel)
-    age_code = _factorize_columns(age)
-    if 2 * (int(age_code.max()) + 1) > value.size:  # mostly distinct ages (a register with dates): no merging
+    # Merge equal ages unless a sample of them is mostly distinct (a register with dates): then hashing a million
+    # distinct ages would cost more than it saves. Either way the sums are the same.
+    sample = age[:: max(1, age.size // 4096)]
+    if 2 * np.unique(sample).size > sample.size and age.size > 4096:
         member, weight = np.arange(value.size), value
     else:
+        age_code = _factorize_columns(age)
         unique, _ = pd.factorize(row * (int(age_code.max()) + 1) + age_code)
         n_unique = int(unique.max()) + 1
         weight = np.bincount(unique, weights=value, minlength=n_unique)
