@@ -273,6 +273,28 @@ def test_grouping_matches_component_by_component(parts: tuple[list, ...]) -> Non
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-6)
 
 
+@pytest.mark.parametrize(("seed", "distinct_ages"), [(1, True), (2, True), (3, False), (4, False)])
+def test_fleet_totals_match_the_component_by_component_recursion(seed: int, distinct_ages: bool) -> None:
+    # expected_renewal_totals sums the first-renewal probabilities over the fleet before one recursion per
+    # (group, lifetime kernel); the reference solves the renewal equation for every component and weights it.
+    rng = np.random.default_rng(seed)
+    n, n_years, n_groups = 6000, 50, 5  # over 4096: distinct ages take the path without merging
+    lifetime = rng.choice([15.0, 30.0, 35.0, 37.5, 80.0], n)
+    custom = rng.random(n) < 0.2
+    lifetime[custom] = rng.integers(10, 81, custom.sum())
+    shape = rng.choice([1.0, 2.5, 3.0, 4.0], n)
+    # Continuous ages (a register with dates), or ages on whole years plus a half as the data model gives them.
+    age = rng.uniform(0.0, 150.0, n) if distinct_ages else rng.integers(0, 75, n) + 0.5
+    value = rng.lognormal(13.0, 1.5, n)
+    group = rng.integers(0, n_groups, n)
+    got = expected_renewal_totals(value, lifetime, shape, age, n_years, group, n_groups)
+    each = expected_renewal_density(lifetime, shape, age, n_years) * value[:, None]
+    want = np.zeros((n_groups, n_years))
+    np.add.at(want, group, each)
+    assert np.all(want > 0)
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=0)
+
+
 def test_expected_need_in_example_is_plausible(example_needs: NeedsResult) -> None:
     det = example_needs.renewal_by_year["amount_kr"].to_numpy()
     exp = example_needs.renewal_expected_by_year["amount_kr"].to_numpy()

@@ -13,10 +13,13 @@ from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
 from hushall.reports.charts import (
     CATEGORY_COLOURS,
+    _vl_version,
     capacity_chart,
     maintenance_debt_chart,
+    render_chart,
     renewal_chart,
     save_chart,
+    save_chart_files,
     to_vega_lite,
 )
 
@@ -72,3 +75,22 @@ def test_unknown_suffix(small_needs: NeedsResult, tmp_path: Path) -> None:
 
 def test_fixed_colour_per_category() -> None:
     assert len(set(CATEGORY_COLOURS.values())) == len(CATEGORY_COLOURS)
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_png_from_the_svg_is_what_vega_lite_to_png_draws(example: MunicipalityData, example_needs: NeedsResult,
+                                                          tmp_path: Path, scale: float) -> None:
+    # Both formats come from one layout: the PNG is rasterised from the SVG, byte for byte vl-convert's own PNG.
+    import vl_convert as vlc
+
+    chart = capacity_chart(example_needs, example)
+    spec = to_vega_lite(chart)
+    direct_png = vlc.vegalite_to_png(spec, vl_version=_vl_version(), scale=scale, allowed_base_urls=[])
+    direct_svg = vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[])
+    rendered = render_chart(chart, (".png", ".svg"), scale=scale)
+    assert rendered[".png"] == direct_png
+    assert rendered[".svg"].decode("utf-8") == direct_svg
+    png, svg = save_chart_files(chart, tmp_path / "kapacitet", scale=scale)
+    assert (png.name, svg.name) == ("kapacitet.png", "kapacitet.svg")
+    assert png.read_bytes() == direct_png
+    assert svg.read_bytes() == save_chart(chart, tmp_path / "enskild.svg").read_bytes()

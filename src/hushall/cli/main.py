@@ -7,6 +7,7 @@ the user unless ``HUSHALL_DEBUG=1`` is set.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
@@ -14,8 +15,41 @@ import click
 from hushall import __version__
 from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, load_schedule
 
+#: The subcommands defined in their own modules: name → ``"module:attribute"`` of the click command. A module is
+#: imported only when its command runs (or ``--help`` lists it), so start-up stays fast: a command module imports
+#: click and :mod:`hushall.cli.common` at the top and everything heavy (pandas, the pipeline) inside its
+#: function. Add a command by adding a line here.
+LAZY_COMMANDS: dict[str, str] = {
+    "backtest": "hushall.cli.backtest_commands:backtest",
+    "befolkning": "hushall.cli.population_commands:befolkning",
+    "jämför": "hushall.cli.peers_commands:jamfor",
+    "optimize": "hushall.cli.optimize_commands:optimize",
+    "report": "hushall.cli.report_commands:report",
+    "scenarios": "hushall.cli.scenario_commands:scenarios",
+    "serve": "hushall.cli.web_commands:serve",
+    "user": "hushall.cli.web_commands:user",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A click group that imports the commands of :data:`LAZY_COMMANDS` on first use."""
+
+    def __init__(self, *args: object, lazy_commands: dict[str, str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands and cmd_name not in self.commands:
+            module, _, attribute = self.lazy_commands[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, lazy_commands=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="hushall")
 def cli() -> None:
     """Hushåll – långsiktig planering av kommunens anläggningstillgångar.
@@ -129,23 +163,6 @@ def docs_data(out: Path | None) -> None:
         out.write_text(text, encoding="utf-8")
     else:
         click.echo(text)
-
-
-from hushall.cli.backtest_commands import backtest  # noqa: E402
-from hushall.cli.optimize_commands import optimize  # noqa: E402
-from hushall.cli.peers_commands import jamfor  # noqa: E402
-from hushall.cli.population_commands import befolkning  # noqa: E402
-from hushall.cli.report_commands import report  # noqa: E402
-from hushall.cli.scenario_commands import scenarios  # noqa: E402
-from hushall.cli.web_commands import register_web_commands  # noqa: E402
-
-cli.add_command(backtest)
-cli.add_command(optimize)
-cli.add_command(befolkning)
-cli.add_command(jamfor)
-cli.add_command(report)
-cli.add_command(scenarios)
-register_web_commands(cli)
 
 
 def main() -> None:

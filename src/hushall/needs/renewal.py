@@ -360,27 +360,57 @@ def expected_renewal_density(
     beta = np.atleast_1d(np.asarray(shape, dtype=float))
     age = np.maximum(np.atleast_1d(np.asarray(effective_age, dtype=float)), 0.0)
     life, beta, age = np.broadcast_arrays(life, beta, age)
-    scale = weibull_scale(life, beta)[:, None]
-    b = beta[:, None]
-    t = np.arange(n_years + 1, dtype=float)[None, :]
+    scale = weibull_scale(life, beta)
+    first = _first_renewal_probabilities(scale, beta, age, n_years)
+    p, keep = _lifetime_kernel(scale, beta, n_years)
+    return _solve_renewal_equation(first, p, keep)
 
-    def cum_hazard(x: FloatArray) -> FloatArray:
-        return (x / scale) ** b
 
-    # Conditional survival of the current life, S(a + t) / S(a), in log space (S(a) underflows for old parts).
-    cond_survival = np.exp(cum_hazard(age[:, None]) - cum_hazard(age[:, None] + t))
-    first = cond_survival[:, :-1] - cond_survival[:, 1:]
-    # Discrete lifetime of a new component: p_j = F(j + ½) − F(j − ½), p_0 = F(½).
+def _first_renewal_probabilities(scale: FloatArray, beta: FloatArray, age: FloatArray, n_years: int,
+                                 work: FloatArray | None = None, out: FloatArray | None = None) -> FloatArray:
+    r"""First renewal in each plan year given survival to ``age``, :math:`f_1(t) = (S(a + t - 1) - S(a + t)) / S(a)`.
+
+    Shape ``(len(age), n_years)``. The conditional survival is taken in log space,
+    :math:`S(a + t) / S(a) = \exp(H(a) - H(a + t))` with the cumulative hazard :math:`H(x) = (x / λ)^β`, because
+    :math:`S(a)` underflows for old parts. ``work`` (``(len(age), n_years + 1)``) and ``out`` are optional
+    buffers: reusing them across chunks spares the allocation of large temporaries.
+    """
+    x = np.add(age[:, None], np.arange(n_years + 1, dtype=float)[None, :], out=work)
+    x /= scale[:, None]
+    np.power(x, beta[:, None], out=x)  # H(a + t)
+    np.subtract(x[:, :1], x, out=x)
+    np.exp(x, out=x)  # S(a + t) / S(a)
+    return np.subtract(x[:, :-1], x[:, 1:], out=out)
+
+
+def _lifetime_kernel(scale: FloatArray, beta: FloatArray, n_years: int) -> tuple[FloatArray, FloatArray]:
+    """Discrete lifetime of a new component, ``p_j = F(j + ½) − F(j − ½)``, ``p_0 = F(½)``, and ``1 / (1 − p_0)``.
+
+    One row per ``(scale, beta)``; shape ``(len(scale), n_years)`` and ``(len(scale),)``.
+    """
     edges = np.concatenate([[0.0], np.arange(n_years, dtype=float) + 0.5])[None, :]
-    cdf = -np.expm1(-cum_hazard(edges))
+    cdf = -np.expm1(-((edges / scale[:, None]) ** beta[:, None]))
     p = np.diff(cdf, axis=1)
     p[:, 0] = cdf[:, 1]
-    keep = 1.0 / (1.0 - p[:, 0])
-    m = np.zeros((life.size, n_years))
+    return p, 1.0 / (1.0 - p[:, 0])
+
+
+def _solve_renewal_equation(first: FloatArray, p: FloatArray, keep: FloatArray) -> FloatArray:
+    r"""Solve :math:`m(t) = f_1(t) + \sum_{s \le t} m(s) p_{t-s}` row by row, ``(rows, n_years)`` [Cox]_.
+
+    ``first`` may be any non-negative combination of first-renewal probabilities of components sharing the row's
+    lifetime kernel ``p`` (the equation is linear in ``f_1``): the solution is then the same combination of
+    their renewal densities.
+    """
+    n_years = first.shape[1]
+    m = np.zeros(first.shape)
     for k in range(n_years):
         later = np.einsum("gs,gs->g", m[:, :k], p[:, k:0:-1]) if k else 0.0
         m[:, k] = (first[:, k] + later) * keep
     return m
+
+
+_CHUNK_ROWS = 2048
 
 
 def expected_renewal_totals(
@@ -392,11 +422,21 @@ def expected_renewal_totals(
     groups: ArrayLike | None = None,
     n_groups: int | None = None,
 ) -> FloatArray:
-    """Expected renewal amounts per group and plan year under Weibull lifetimes, shape ``(n_groups, n_years)``.
+    r"""Expected renewal amounts per group and plan year under Weibull lifetimes, shape ``(n_groups, n_years)``.
 
-    Components are grouped on their distinct ``(lifetime, shape, effective age)``; the renewal density
-    (:func:`expected_renewal_density`) is computed once per distinct combination and weighted by the value in
-    each group, so the cost grows with the number of distinct combinations, not of components.
+    The same numbers as weighting each component's :func:`expected_renewal_density` by its value and summing per
+    group, computed without solving the renewal equation per component. The equation is linear in the
+    first-renewal probabilities, so for the components ``i`` of group ``g`` that share a lifetime kernel
+    ``k = (lifetime, shape)``
+
+    .. math:: M_{gk}(t) = \sum_i v_i\, m_i(t) \quad\text{solves}\quad
+              M_{gk}(t) = F_{gk}(t) + \sum_{s=1}^{t} M_{gk}(s)\, p^{k}_{t-s},
+              \qquad F_{gk}(t) = \sum_i v_i\, f_{1,i}(t).
+
+    The first-renewal probabilities are computed once per distinct ``(kernel, effective age, group)`` in chunks of
+    a few thousand rows (bounded memory) and summed per ``(group, kernel)``; the recursion then runs once per
+    ``(group, kernel)`` pair. The cost grows with the number of components times the years, not with the square
+    of the years.
 
     Examples
     --------
@@ -404,25 +444,67 @@ def expected_renewal_totals(
     >>> round(float(tot[0, 200:].mean()), 1)  # two parts of 100 kr, each renewed every 10 years in the long run
     20.0
     """
-    value = np.asarray(value_kr, dtype=float)
+    value = np.asarray(value_kr, dtype=float).ravel()
     codes, g = _group_codes(groups, value.size, n_groups)
     if value.size == 0 or n_years == 0:
         return np.zeros((g, n_years))
-    columns = [np.asarray(x, dtype=float).ravel() for x in (lifetime_years, shape, effective_age)]
-    # Hash-based factorisation (linear time) rather than sorting: a million components in a few tens of ms.
-    kind_of = np.zeros(value.size, dtype=np.int64)
-    n_kinds = 1
-    for column in columns:
-        codes_c, uniques = pd.factorize(column, use_na_sentinel=False)
-        # Re-factorising after each column keeps the combined key below the number of components.
-        kind_of, kinds = pd.factorize(kind_of * len(uniques) + codes_c)
-        n_kinds = len(kinds)
-    # Any member represents its kind: all members share (lifetime, shape, age).
-    member = np.zeros(n_kinds, dtype=np.int64)
-    member[kind_of] = np.arange(value.size)
-    density = expected_renewal_density(columns[0][member], columns[1][member], columns[2][member], n_years)
-    weights = np.bincount(codes * n_kinds + kind_of, weights=value, minlength=g * n_kinds)
-    return weights.reshape(g, n_kinds) @ density
+    life, beta, age = (np.asarray(x, dtype=float).ravel() for x in (lifetime_years, shape, effective_age))
+    age = np.maximum(age, 0.0)
+    # Hash-based factorisation (linear time): the lifetime kernels, then the (group, kernel) rows of the
+    # recursion, then the distinct (row, age) — far fewer than the components when ages repeat.
+    kernel = _factorize_columns(life, beta)
+    row, row_keys = pd.factorize(codes * (int(kernel.max()) + 1) + kernel)
+    # Merge equal ages unless a sample of them is mostly distinct (a register with dates): then hashing a million
+    # distinct ages would cost more than it saves. Either way the sums are the same.
+    sample = age[:: max(1, age.size // 4096)]
+    if 2 * np.unique(sample).size > sample.size and age.size > 4096:
+        member, weight = np.arange(value.size), value
+    else:
+        age_code = _factorize_columns(age)
+        unique, _ = pd.factorize(row * (int(age_code.max()) + 1) + age_code)
+        n_unique = int(unique.max()) + 1
+        weight = np.bincount(unique, weights=value, minlength=n_unique)
+        member = np.empty(n_unique, dtype=np.int64)
+        member[unique] = np.arange(value.size)
+    # Unique rows ordered by their (group, kernel) row, so each chunk sums contiguous runs.
+    order = np.argsort(row[member])
+    member, weight = member[order], weight[order]
+    row_of = row[member]
+    n_kernels = int(kernel.max()) + 1
+    kernel_member = np.empty(n_kernels, dtype=np.int64)
+    kernel_member[kernel] = np.arange(value.size)
+    kernel_scale = weibull_scale(life[kernel_member], beta[kernel_member])
+    scale, shape_of, age_of = kernel_scale[kernel[member]], beta[member], age[member]
+
+    first_sum = np.zeros((len(row_keys), n_years))
+    chunk = min(_CHUNK_ROWS, member.size)
+    work, buffer = np.empty((chunk, n_years + 1)), np.empty((chunk, n_years))
+    for lo in range(0, member.size, chunk):
+        hi = min(lo + chunk, member.size)
+        first = _first_renewal_probabilities(scale[lo:hi], shape_of[lo:hi], age_of[lo:hi], n_years,
+                                             work=work[: hi - lo], out=buffer[: hi - lo])
+        first *= weight[lo:hi, None]
+        rows = row_of[lo:hi]
+        starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+        first_sum[rows[starts]] += np.add.reduceat(first, starts, axis=0)
+
+    # One recursion per (group, kernel) row, with that kernel's lifetime distribution.
+    row_group, row_kernel = np.divmod(np.asarray(row_keys), n_kernels)
+    p, keep = _lifetime_kernel(kernel_scale, beta[kernel_member], n_years)
+    renewals = _solve_renewal_equation(first_sum, p[row_kernel], keep[row_kernel])
+    total = np.zeros((g, n_years))
+    np.add.at(total, row_group, renewals)
+    return total
+
+
+def _factorize_columns(*columns: FloatArray) -> IntArray:
+    """Codes ``0 … k − 1`` of the distinct combinations of equal-length columns (hashing, no sort)."""
+    key, _ = pd.factorize(columns[0], use_na_sentinel=False)
+    for column in columns[1:]:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        # Re-factorising after each column keeps the combined key below the number of rows.
+        key, _ = pd.factorize(key * len(uniques) + codes)
+    return key.astype(np.int64)
 
 
 # --- Applied to a municipality ----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -74,17 +75,16 @@ FONT = "Liberation Sans, DejaVu Sans, Arial, sans-serif"
 
 
 def _configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    # One ``configure`` call: each of Altair's ``configure_*`` methods deep-copies the whole chart, data included.
     return chart.configure(
         locale=SWEDISH_LOCALE,
         font=FONT,
         background="white",
-    ).configure_axis(
-        labelFontSize=11, titleFontSize=12, gridColor="#e6e6e6"
-    ).configure_legend(
-        labelFontSize=11, titleFontSize=12, labelLimit=260
-    ).configure_title(
-        fontSize=15, subtitleFontSize=11, subtitleColor="#444444", anchor="start"
-    ).configure_view(stroke=None)
+        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12, gridColor="#e6e6e6"),
+        legend=alt.LegendConfig(labelFontSize=11, titleFontSize=12, labelLimit=260),
+        title=alt.TitleConfig(fontSize=15, subtitleFontSize=11, subtitleColor="#444444", anchor="start"),
+        view=alt.ViewConfig(stroke=None),
+    )
 
 
 def _category_scale(categories: list[str]) -> alt.Scale:
@@ -304,6 +304,66 @@ def _vl_version() -> str | None:
     return major_minor if major_minor in vlc.get_vegalite_versions() else None
 
 
+#: Rendered SVGs by their Vega-Lite specification (JSON text): a chart drawn for the output folders and again for
+#: the PDF is converted once. Bounded; an SVG of these charts is at most a few hundred kB.
+_SVG_CACHE: dict[str, str] = {}
+_SVG_CACHE_SIZE = 64
+_SVG_CACHE_LOCK = threading.Lock()  # the web app renders documents in worker threads
+
+
+def _svg(spec: dict[str, Any]) -> str:
+    key = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    with _SVG_CACHE_LOCK:
+        svg = _SVG_CACHE.get(key)
+    if svg is None:
+        svg = vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[])
+        with _SVG_CACHE_LOCK:
+            while len(_SVG_CACHE) >= _SVG_CACHE_SIZE:
+                _SVG_CACHE.pop(next(iter(_SVG_CACHE)))
+            _SVG_CACHE[key] = svg
+    return svg
+
+
+def render_chart(chart: alt.TopLevelMixin, suffixes: tuple[str, ...], *, scale: float = 2.0) -> dict[str, bytes]:
+    """The chart's file contents for each of ``suffixes`` (``.svg``, ``.png`` at ``scale`` × the nominal size,
+    ``.json`` Vega-Lite), from one Vega-Lite specification.
+
+    The PNG is rasterised from the SVG (vl-convert's ``svg_to_png``, the same resvg step ``vegalite_to_png`` ends
+    with: the same bytes), so a chart wanted as both is laid out by Vega once.
+
+    Raises
+    ------
+    ValueError
+        For any other suffix.
+    """
+    unknown = [x for x in suffixes if x not in (".svg", ".png", ".json")]
+    if unknown:
+        raise ValueError(f"Okänt filformat för diagram: {unknown[0]!r} (använd .svg, .png eller .json).")
+    spec = to_vega_lite(chart)
+    out: dict[str, bytes] = {}
+    for suffix in suffixes:
+        if suffix == ".svg":
+            out[suffix] = _svg(spec).encode("utf-8")
+        elif suffix == ".png":
+            out[suffix] = bytes(vlc.svg_to_png(_svg(spec), scale=scale))
+        else:
+            out[suffix] = json.dumps(spec, ensure_ascii=False, indent=1).encode("utf-8")
+    return out
+
+
+def save_chart_files(chart: alt.TopLevelMixin, stem: str | Path, suffixes: tuple[str, ...] = (".png", ".svg"),
+                     *, scale: float = 2.0) -> list[Path]:
+    """Write the chart to ``stem`` + each suffix (see :func:`render_chart`), each file atomically."""
+    contents = render_chart(chart, tuple(x.lower() for x in suffixes), scale=scale)
+    stem = Path(stem)
+    paths = []
+    for suffix, content in contents.items():
+        target = stem.with_name(stem.name + suffix)
+        write_bytes_atomic(target, content)
+        paths.append(target)
+    return paths
+
+
 def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0) -> Path:
     """Write a chart as ``.svg``, ``.png`` (at ``scale`` × the nominal size) or ``.json`` (Vega-Lite).
 
@@ -316,16 +376,7 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0
         For any other suffix.
     """
     target = Path(path)
-    suffix = target.suffix.lower()
-    spec = to_vega_lite(chart)
-    if suffix == ".svg":
-        content: bytes = vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[]).encode("utf-8")
-    elif suffix == ".png":
-        content = vlc.vegalite_to_png(spec, vl_version=_vl_version(), scale=scale, allowed_base_urls=[])
-    elif suffix == ".json":
-        content = json.dumps(spec, ensure_ascii=False, indent=1).encode("utf-8")
-    else:
-        raise ValueError(f"Okänt filformat för diagram: {target.suffix!r} (använd .svg, .png eller .json).")
+    content = render_chart(chart, (target.suffix.lower(),), scale=scale)[target.suffix.lower()]
     write_bytes_atomic(target, content)
     return target
 
@@ -349,7 +400,9 @@ __all__ = [
     "CATEGORY_LABELS",
     "capacity_chart",
     "maintenance_debt_chart",
+    "render_chart",
     "renewal_chart",
     "save_chart",
+    "save_chart_files",
     "to_vega_lite",
 ]

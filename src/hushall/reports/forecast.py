@@ -14,7 +14,7 @@ import pandas as pd
 from hushall.finance import Forecast
 from hushall.finance.verdict import Verdict, assess, cumulative_share_of_need
 from hushall.model import MunicipalityData
-from hushall.reports.charts import _configure, save_chart
+from hushall.reports.charts import _configure, save_chart_files
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
 from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.plan_reasons import target_names
@@ -270,6 +270,5 @@ def write_forecast_outputs(fc: Forecast, data: MunicipalityData, out_dir: str | 
     charts = {"resultat": result_chart(fc), "laneskuld": debt_chart(fc), "soliditet": soliditet_chart(fc),
               "investeringar": investment_chart(fc)}
     for name, chart in charts.items():
-        for suffix in (".png", ".svg"):
-            files.append(save_chart(chart, out / f"{name}{suffix}"))
+        files += save_chart_files(chart, out / name)
     return files

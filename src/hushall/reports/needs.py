@@ -12,7 +12,7 @@ import pandas as pd
 
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
-from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart
+from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart_files
 from hushall.reports.excel import (
     DECIMAL_FORMAT,
     EXCEL_MAX_ROWS,
@@ -203,6 +203,5 @@ def write_needs_outputs(result: NeedsResult, data: MunicipalityData, out_dir: st
         "kapacitet": capacity_chart(result, data),
     }
     for stem, chart in charts.items():
-        for suffix in (".png", ".svg"):
-            written.append(save_chart(chart, folder / f"{stem}{suffix}"))
+        written += save_chart_files(chart, folder / stem)
     return written

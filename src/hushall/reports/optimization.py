@@ -22,7 +22,7 @@ from hushall.finance import Forecast, forecast
 from hushall.finance.verdict import Verdict, assess
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule
-from hushall.reports.charts import _configure, save_chart
+from hushall.reports.charts import _configure, save_chart_files
 from hushall.reports.document import PlanChoice, plan_from_optimization
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
 from hushall.reports.forecast import debt_chart, result_chart, soliditet_chart, target_grid_lines
@@ -257,8 +257,7 @@ def write_optimization_outputs(plan: OptimizedPlan, out_dir: str | Path) -> list
     files = [write_tables_xlsx(out / "plan.xlsx", sheets)]
     files += write_tables_csv(out, sheets)
     for name, chart in optimization_charts(plan).items():
-        for suffix in (".png", ".svg"):
-            files.append(save_chart(chart, out / f"{name}{suffix}"))
+        files += save_chart_files(chart, out / name)
     return files
 
 

@@ -1,0 +1,136 @@
+"""Benchmark of the command line end to end (issue 14): start-up, validation, the plan document and the demo.
+
+Each command runs in its own process, exactly as a user types it, and the benchmark prints its wall time, the CPU
+time of the process (user + system: what it costs when the machine is shared) and the load average before and
+after. Targets: ``hushall --help`` ≤ 0.2 s, ``hushall validate`` of the example ≤ 2 s, ``hushall report --example``
+≤ 15 s, ``hushall demo`` ≤ 15 s.
+
+For ``demo`` and ``report`` the lines the command prints are time-stamped, so the time of each stage is printed
+too (the optimiser, with its explanations, apart from everything else).
+
+Run: ``python benchmarks/bench_cli.py [--repeat 5] [--skip-demo] [--skip-report] [--tree SRC]``; ``--tree`` puts a
+source tree first on the path of the child processes (to compare a branch with the installed one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+#: Lines the demo prints, each closing a stage: the stage's time is from the previous line of this list to it.
+DEMO_STAGES = (
+    ("Exempelkommun:", "start-up and loading the example"),
+    ("1/5", "example workbook (read, validate, write exempelkommun.xlsx)"),
+    ("2/5", "needs analysis and its outputs (tables, 3 charts)"),
+    ("3/5", "forecast and its outputs (tables, 4 charts)"),
+    ("Klart: ", "optimiser with explanations"),
+    ("4/5", "optimisation outputs (tables, charts)"),
+    ("5/5", "Monte Carlo, 5 000 draws, and risk outputs"),
+    ("Klart på", "plan document (PDF and workbook)"),
+)
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run(args: list[str], env: dict[str, str]) -> tuple[float, float, list[tuple[float, str]], int]:
+    """Run ``python -m hushall.cli.main ARGS``: wall time, CPU time, time-stamped output lines, exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "hushall.cli.main", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+    lines = [(time.perf_counter() - start, line.rstrip()) for line in proc.stdout or []]
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, lines, code
+
+
+def stages(lines: list[tuple[float, str]], wall: float) -> list[tuple[str, float]]:
+    """The time of each of :data:`DEMO_STAGES`, and the rest up to the end of the process."""
+    out, previous = [], 0.0
+    for prefix, name in DEMO_STAGES:
+        hit = next((t for t, line in lines if line.lstrip().startswith(prefix)), None)
+        if hit is not None:
+            out.append((name, hit - previous))
+            previous = hit
+    out.append(("exit", wall - previous))
+    return out
+
+
+def timed(label: str, args: list[str], env: dict[str, str], repeat: int) -> None:
+    results = []
+    for _ in range(repeat):
+        wall, cpu, lines, code = run(args, env)
+        if code != 0:
+            print("\n".join(line for _, line in lines[-20:]))
+            raise SystemExit(f"{label}: exit code {code}")
+        results.append((wall, cpu))
+    walls = [w for w, _ in results]
+    cpus = [c for _, c in results]
+    print(f"  {label:<44} wall median {statistics.median(walls):6.2f} s (best {min(walls):5.2f})   "
+          f"CPU median {statistics.median(cpus):6.2f} s   [{repeat} runs, load now {load()}]")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5, help="runs of the quick commands (median printed)")
+    parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--skip-report", action="store_true")
+    parser.add_argument("--tree", type=Path, help="a source tree (…/src) first on the children's path")
+    args = parser.parse_args()
+    env = dict(os.environ)
+    if args.tree is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(args.tree.resolve()), env.get("PYTHONPATH")]))
+    probe = subprocess.run([sys.executable, "-c", "import hushall; print(hushall.__file__)"], env=env,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    print(f"hushall from {probe}; {os.cpu_count()} cores; load average {load()} (1, 5, 15 min)")
+    print(f"highspy {version('highspy')}, numpy {version('numpy')}, pandas {version('pandas')}, "
+          f"openpyxl {version('openpyxl')}, vl-convert-python {version('vl-convert-python')}, "
+          f"altair {version('altair')}")
+
+    with tempfile.TemporaryDirectory(prefix="hushall-bench-") as tmp:
+        out = Path(tmp)
+        folder = subprocess.run([sys.executable, "-c", "from hushall.examples import example_path; "
+                                 "print(example_path())"], env=env, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        workbook = out / "exempelkommun.xlsx"
+        run(["template", str(workbook), "--example"], env)
+        print("Start-up and validation")
+        timed("hushall --help", ["--help"], env, args.repeat)
+        timed("hushall validate <Exempelkommun, CSV folder>", ["validate", folder], env, args.repeat)
+        timed("hushall validate exempelkommun.xlsx", ["validate", str(workbook)], env, args.repeat)
+        for name, argv, skip in (
+            ("hushall report --example", ["report", "--example", "--out", str(out / "report")], args.skip_report),
+            ("hushall demo", ["demo", "--out", str(out / "demo")], args.skip_demo),
+        ):
+            if skip:
+                continue
+            print(f"{name} (load before {load()})")
+            wall, cpu, lines, code = run(argv, env)
+            if code != 0:
+                print("\n".join(line for _, line in lines[-20:]))
+                raise SystemExit(f"{name}: exit code {code}")
+            print(f"  {'whole command':<60} wall {wall:6.2f} s   CPU {cpu:6.2f} s   (load after {load()})")
+            if name == "hushall demo":
+                for stage, seconds in stages(lines, wall):
+                    print(f"    {stage:<58} {seconds:6.2f} s")
+            else:
+                optimiser = [t for t, line in lines if "Optimerar" in line or line.startswith("Klart: ")]
+                if len(optimiser) == 2:
+                    print(f"    {'optimiser with explanations':<58} {optimiser[1] - optimiser[0]:6.2f} s")
+                    print(f"    {'everything else':<58} {wall - (optimiser[1] - optimiser[0]):6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

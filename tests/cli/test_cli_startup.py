@@ -1,0 +1,60 @@
+"""Start-up of the command line: ``hushall --help`` must not load the data stack (issue 14: ≤ 0.2 s).
+
+Each check runs in a fresh interpreter, because the test process itself has long imported pandas.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+
+from hushall.cli.main import LAZY_COMMANDS, cli
+
+HEAVY = ("pandas", "numpy", "altair", "scipy", "openpyxl", "highspy", "vl_convert", "fastapi", "sqlalchemy")
+
+
+def _loaded_after(code: str) -> dict[str, bool]:
+    """Which of the heavy libraries a fresh ``python -X importtime`` has imported after running ``code``."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps({{m: m in sys.modules for m in {HEAVY!r}}}))"
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_cli_does_not_import_pandas() -> None:
+    loaded = _loaded_after("import hushall.cli.main")
+    assert not any(loaded.values()), loaded
+
+
+def test_help_lists_every_command_without_importing_pandas() -> None:
+    code = ("from hushall.cli.main import cli\n"
+            "try:\n    cli(['--help'], prog_name='hushall')\nexcept SystemExit as e:\n    assert e.code == 0")
+    loaded = _loaded_after(code)
+    assert not any(loaded.values()), loaded
+
+
+def test_import_hushall_is_light_and_load_still_works() -> None:
+    assert not any(_loaded_after("import hushall").values())
+    import hushall
+    from hushall.model import MunicipalityData, load
+
+    assert hushall.load is load
+    assert hushall.MunicipalityData is MunicipalityData
+    assert {"load", "MunicipalityData"} <= set(dir(hushall))
+    with pytest.raises(AttributeError):
+        _ = hushall.no_such_name  # type: ignore[attr-defined]
+
+
+def test_every_lazy_command_resolves_to_its_click_command() -> None:
+    ctx = click.Context(cli)
+    for name in LAZY_COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert isinstance(command, click.Command)
+        assert command.name == name
+    assert set(LAZY_COMMANDS) <= set(cli.list_commands(ctx))
+    assert cli.get_command(ctx, "no-such-command") is None
