@@ -132,6 +132,7 @@ def docs_data(out: Path | None) -> None:
 
 
 from hushall.cli.backtest_commands import backtest  # noqa: E402
+from hushall.cli.followup_commands import uppfolj  # noqa: E402
 from hushall.cli.optimize_commands import optimize  # noqa: E402
 from hushall.cli.peers_commands import jamfor  # noqa: E402
 from hushall.cli.population_commands import befolkning  # noqa: E402
@@ -145,6 +146,7 @@ cli.add_command(befolkning)
 cli.add_command(jamfor)
 cli.add_command(report)
 cli.add_command(scenarios)
+cli.add_command(uppfolj)
 register_web_commands(cli)
 
 
