@@ -173,3 +173,51 @@ def write_followup_outputs(follow: FollowUp, rates: MeasuredRates, out_dir: str 
     chart = planned_vs_built_chart(follow)
     written += [save_chart(chart, folder / f"planerat_och_byggt{suffix}") for suffix in (".png", ".svg")]
     return written
+
+
+def followup_chapter(pdf: Any, data: Any, charts: Any, number: int) -> None:
+    """Chapter *Uppföljning av investeringarna* of the plan document (only when the data has outcomes).
+
+    ``pdf`` is the document's :class:`~hushall.reports.pdf_layout.PlanPDF`, ``charts`` its chart renderer (a
+    ``png(chart)`` method giving the file and its size).
+    """
+    from hushall.followup import follow_up, measured_rates
+
+    follow = follow_up(data)
+    if follow.empty:
+        return
+    rates = measured_rates(follow)
+    years = follow.years
+    pdf.chapter(f"{number}. Uppföljning av investeringarna")
+    pdf.paragraph(
+        f"Vad som byggdes mot vad som planerades {years[0]}–{years[-1]} (fliken Utfall), med begreppen i RKR R14 "
+        "Drift- och investeringsredovisning. Genomförandegraden är årets utfall i förhållande till årets budget "
+        "inklusive ombudgetering, det vill säga outnyttjad budget som flyttats från föregående år.")
+    rows = [[str(int(y)), fmt_mkr(r["budget_kr"]), fmt_mkr(r["carried_over_kr"]), fmt_mkr(r["revised_budget_kr"]),
+             fmt_mkr(r["outcome_kr"]), _pct(r["execution_rate"])] for y, r in follow.totals().iterrows()]
+    pdf.data_table(["År", "Budget", "Ombudgeterat", "Budget inkl. omb.", "Utfall", "Genomförandegrad"], rows,
+                   widths=[16, 30, 30, 34, 30, 34], align=["L", "R", "R", "R", "R", "R"], size=8.5,
+                   caption="Budget och utfall, alla nämnder")
+    png, size = charts.png(planned_vs_built_chart(follow))
+    pdf.figure(png, size_px=size, caption="Ursprunglig budget, budget inklusive ombudgetering och utfall per år")
+    pdf.section(f"{number}.1 Genomförandegrad per nämnd")
+    rows = [[str(name), _pct(r["execution_rate"]),
+             "–" if pd.isna(r["execution_sd"]) else fmt_number(100 * r["execution_sd"]), str(int(r["years"]))]
+            for name, r in rates.by_committee.iterrows()]
+    pdf.data_table(["Nämnd", "Genomförandegrad", "Spridning (procentenheter)", "År"], rows, widths=[70, 34, 44, 16],
+                   align=["L", "R", "R", "R"], size=8.5)
+    pdf.section(f"{number}.2 Försenade och fördyrade projekt")
+    named = follow.projects[follow.projects["late"] | follow.projects["over_cost"]]
+    rows = [[str(pid), str(r["name"]), STATUS_LABELS.get(r["status"], r["status"]), fmt_mkr(r["decided_total_kr"]),
+             fmt_mkr(r["forecast_total_kr"]), fmt_mkr(r["deviation_kr"]),
+             "–" if pd.isna(r["planned_completion_year"]) else str(int(r["planned_completion_year"])),
+             str(int(r["completion_year"]))] for pid, r in named.iterrows()]
+    pdf.data_table(["Projekt", "Namn", "Status", "Beslutat", "Prognos", "Avvikelse", "Plan klart", "Klart/progn."],
+                   rows, widths=[15, 47, 16, 19, 19, 19, 17, 22], align=["L", "L", "L", "R", "R", "R", "R", "R"],
+                   size=7.5, caption="Avvikelse = beslutad totalutgift − prognos (negativ = fördyring)")
+    overrun = ("kunde inte mätas (inget avslutat projekt)" if rates.overrun_mean is None
+               else f"{_pct(rates.overrun_mean)} i genomsnitt för {rates.n_finished} avslutade projekt")
+    pdf.paragraph(
+        f"{fmt_mkr(follow.carried_into_plan_kr)} av budgeten för pågående projekt är inte förbrukad vid basåret och "
+        f"behöver ombudgeteras till {follow.base_year + 1}. Uppmätt genomförandegrad {_pct(rates.execution_mean)} "
+        f"och kostnadsavvikelse {overrun} ersätter antagandena i riskanalysens Monte Carlo-beräkning (kapitel 5).")
