@@ -221,3 +221,27 @@ def followup_chapter(pdf: Any, data: Any, charts: Any, number: int) -> None:
         f"{fmt_mkr(follow.carried_into_plan_kr)} av budgeten för pågående projekt är inte förbrukad vid basåret och "
         f"behöver ombudgeteras till {follow.base_year + 1}. Uppmätt genomförandegrad {_pct(rates.execution_mean)} "
         f"och kostnadsavvikelse {overrun} ersätter antagandena i riskanalysens Monte Carlo-beräkning (kapitel 5).")
+
+
+def followup_rows(follow: FollowUp, rates: MeasuredRates) -> dict[str, Any]:
+    """The follow-up as formatted rows (Swedish number formatting) for the web page."""
+    years = [{"år": int(y), "budget": fmt_mkr(r["budget_kr"]), "ombudgeterat": fmt_mkr(r["carried_over_kr"]),
+              "reviderad": fmt_mkr(r["revised_budget_kr"]), "utfall": fmt_mkr(r["outcome_kr"]),
+              "grad": _pct(r["execution_rate"])} for y, r in follow.totals().iterrows()]
+    committees = [{"år": int(y), "nämnd": str(n), "reviderad": fmt_mkr(r["revised_budget_kr"]),
+                   "utfall": fmt_mkr(r["outcome_kr"]), "grad": _pct(r["execution_rate"])}
+                  for (y, n), r in follow.execution.iterrows() if n != ALL_COMMITTEES]
+    measured = [{"grupp": r["grupp"], "namn": r["namn"], "grad": _pct(r["genomförandegrad"]),
+                 "spridning": "–" if pd.isna(r["spridning (sd mellan år)"])
+                 else fmt_number(100 * r["spridning (sd mellan år)"]),
+                 "avvikelse": "–" if r["kostnadsavvikelse"] is None or pd.isna(r["kostnadsavvikelse"])
+                 else _pct(r["kostnadsavvikelse"])} for _, r in rates_table(rates).iterrows()]
+    projects = [{"id": str(pid), "namn": str(r["name"]), "nämnd": str(r["committee"]),
+                 "status": STATUS_LABELS.get(r["status"], r["status"]), "beslutat": fmt_mkr(r["decided_total_kr"]),
+                 "prognos": fmt_mkr(r["forecast_total_kr"]), "avvikelse": fmt_mkr(r["deviation_kr"]),
+                 "planerat": "–" if pd.isna(r["planned_completion_year"]) else int(r["planned_completion_year"]),
+                 "klart": int(r["completion_year"]), "försenat": bool(r["late"]), "dyrare": bool(r["over_cost"])}
+                for pid, r in follow.projects.iterrows()]
+    return {"years": years, "committees": committees, "measured": measured, "projects": projects,
+            "carried": fmt_mkr(follow.carried_into_plan_kr), "next_year": follow.base_year + 1,
+            "execution": _pct(rates.execution_mean), "period": f"{follow.years[0]}–{follow.years[-1]}"}
