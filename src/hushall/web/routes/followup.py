@@ -8,11 +8,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session as DbSession
 
-from hushall.web import charts
 from hushall.web.deps import database, identify, reader, state
 from hushall.web.models import DataVersion, User
 from hushall.web.rendering import cached_page, page
-from hushall.web.routes.common import model_of, pick_version
+from hushall.web.routes.common import model_of, pick_version, svg_response
 
 router = APIRouter(dependencies=[Depends(identify)], include_in_schema=False)
 
@@ -50,6 +49,4 @@ def followup_chart(request: Request, user: User = reader, db: DbSession = databa
     follow = _follow_up(request, data_version)
     if follow.empty:
         return Response(status_code=404)
-    svg = state(request).views.get_or_make(("svg", "followup", data_version.id),
-                                           lambda: charts.to_svg(planned_vs_built_chart(follow)))
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
+    return svg_response(request, ("followup", data_version.id), lambda: planned_vs_built_chart(follow))
