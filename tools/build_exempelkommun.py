@@ -1251,6 +1251,61 @@ TARGETS: list[dict[str, Any]] = [
 # ==========================================================================================================
 # Writing
 # ==========================================================================================================
+BUN, TN, SN, KS, KFN = ("Barn- och utbildningsnämnden", "Tekniska nämnden", "Socialnämnden", "Kommunstyrelsen",
+                         "Kultur- och fritidsnämnden")
+#: Invented investment outcomes 2022–2024 (sheet Utfall), in Mkr: (project, name, type, committee, planned
+#: completion, [(year, budget, outcome, decided total, forecast total, status, forecast completion, carried over)]).
+#: Calibrated to what audits of small municipalities find: about half to two thirds of the budget (including
+#: carry-overs) spent in the year, new buildings over their decided total, small reinvestments slightly under.
+#: Carried over = None: the previous year's unspent budget (the default rule); U-2302 shows a council that
+#: carried over less than was unspent.
+OUTCOMES: list[tuple[str, str, str, str, int, list[tuple[Any, ...]]]] = [
+    ("U-2201", "Ny förskola Solängen, 4 avdelningar", "nybyggnad", BUN, 2023, [
+        (2022, 15.0, 6.1, 38.0, 38.0, "pågående", 2023, None),
+        (2023, 23.0, 17.5, 38.0, 41.5, "pågående", 2024, None),
+        (2024, 0.0, 19.6, 38.0, 43.2, "avslutat", 2024, None)]),
+    ("U-2202", "Ombyggnad kök Mossebo skola", "ombyggnad", BUN, 2022, [
+        (2022, 12.0, 4.1, 12.0, 12.7, "pågående", 2023, None),
+        (2023, 0.0, 9.9, 12.0, 14.0, "avslutat", 2023, None)]),
+    ("U-2203", "Tak och ventilation Centralskolan", "reinvestering", BUN, 2022, [
+        (2022, 6.0, 5.7, 6.0, 5.7, "avslutat", 2022, None)]),
+    ("U-2204", "Gatubelysning LED, etapp 2", "reinvestering", TN, 2023, [
+        (2022, 4.0, 3.6, 8.0, 8.0, "pågående", 2023, None),
+        (2023, 4.0, 4.3, 8.0, 7.9, "avslutat", 2023, None)]),
+    ("U-2205", "Konstgräsplan Centralorten", "nybyggnad", KFN, 2022, [
+        (2022, 7.0, 0.4, 7.0, 7.0, "pågående", 2023, None),
+        (2023, 0.0, 7.9, 7.0, 8.3, "avslutat", 2023, None)]),
+    ("U-2206", "Badrum Ekebacka boende", "ombyggnad", SN, 2022, [
+        (2022, 3.5, 3.4, 3.5, 3.4, "avslutat", 2022, None)]),
+    ("U-2301", "Ny UV-rening vattenverket Centralorten", "reinvestering", TN, 2024, [
+        (2023, 10.0, 3.2, 24.0, 24.0, "pågående", 2024, None),
+        (2024, 14.0, 6.1, 24.0, 26.5, "pågående", 2025, None)]),
+    ("U-2302", "Tillbyggnad kök Björkgården", "tillbyggnad", SN, 2023, [
+        (2023, 9.5, 1.1, 9.5, 9.5, "pågående", 2024, None),
+        (2024, 0.0, 6.8, 9.5, 10.9, "pågående", 2025, 6.0)]),
+    ("U-2401", "Tillgänglighet och reception Kommunhuset", "ombyggnad", KS, 2024, [
+        (2024, 5.2, 0.6, 5.2, 5.2, "pågående", 2025, None)]),
+    # The first stage of P-12 (sheet Projekt): design in 2024; the construction cost from 2025 is in Projekt.
+    ("P-12", "", "", TN, 2027, [
+        (2024, 4.0, 1.2, 76.0, 76.0, "pågående", 2027, None)]),
+]
+
+
+def outcome_rows() -> list[dict[str, Any]]:
+    """Sheet Utfall from :data:`OUTCOMES` (kr)."""
+    rows = []
+    for pid, name, ptype, committee, planned, years in OUTCOMES:
+        for year, budget, outcome, decided, forecast, status, done, carried in years:
+            rows.append({
+                "project_id": pid, "name": name, "year": year, "budget_kr": round(budget * 1e6),
+                "carried_over_kr": None if carried is None else round(carried * 1e6),
+                "outcome_kr": round(outcome * 1e6), "decided_total_kr": round(decided * 1e6),
+                "forecast_total_kr": round(forecast * 1e6), "status": status, "planned_completion_year": planned,
+                "forecast_completion_year": done, "committee": committee, "project_type": ptype,
+            })
+    return rows
+
+
 def fmt(v: Any) -> str:
     """One CSV cell: empty for missing, ja/nej for booleans, decimal point, integers without '.0'."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -1345,6 +1400,7 @@ def main(argv: list[str] | None = None) -> None:
         [{"parameter": p, "from_year": y, "value": v, "source": s} for p, y, v, s in ASSUMPTIONS],
     )
     write_table(out, "targets", TARGETS)
+    write_table(out, "outcomes", outcome_rows())
 
     _report(vimmerby, level, pop, facilities, components, linear, fin, dep)
 

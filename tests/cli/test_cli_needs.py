@@ -58,6 +58,9 @@ def test_demo_writes_everything(tmp_path: Path) -> None:
     assert (out / "optimering" / "plan.xlsx").exists()
     assert (out / "plandokument" / "plandokument.pdf").stat().st_size > 10_000
     assert any((out / "risk").iterdir())
+    # the follow-up of the example's outcomes 2022–2024
+    assert (out / "uppfoljning" / "planerat_och_byggt.png").exists()
+    assert "Genomförandegrad (utfall mot budget inklusive ombudgetering)" in r.stderr
     # the optimised plan is compared with the ranking list, and a short Monte Carlo is run
     assert "Jämförelse med rangordning efter nytta per krona" in r.stderr
     assert "Monte Carlo" in r.stderr and "Sannolikhet" in r.stderr

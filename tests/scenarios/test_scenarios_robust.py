@@ -8,7 +8,7 @@ import pytest
 from hushall.finance import forecast
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule
-from hushall.scenarios import greedy_planner, plan_value, robust_plan, tighten_targets
+from hushall.scenarios import MonteCarloSpec, greedy_planner, plan_value, robust_plan, tighten_targets
 from hushall.scenarios.robust import BALANSKRAV_COMPANION, PlanChoice
 
 
@@ -36,7 +36,10 @@ def test_plan_value_and_the_greedy_planner(data: MunicipalityData) -> None:
 
 
 def test_robust_plan_reaches_the_level_and_costs_value(healthy: MunicipalityData) -> None:
-    res = robust_plan(healthy, greedy_planner, level=0.9, n_draws=800, years=10, max_iterations=6, seed=2)
+    # The stated assumptions (not the rates measured in the example's outcomes), under which the greedy plan
+    # starts below the level.
+    res = robust_plan(healthy, greedy_planner, level=0.9, n_draws=800, years=10, max_iterations=6, seed=2,
+                      spec=MonteCarloSpec.default())
     assert res.status == "uppnådd", res.iterations
     assert res.base_probability < 0.9 <= res.robust_probability
     assert res.value_cost is not None and res.value_cost > 0

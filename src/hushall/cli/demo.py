@@ -45,6 +45,15 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     fc = forecast(data, Schedule.committed(ProjectCatalog.from_data(data)))
     say(forecast_summary(fc, data))
     files += write_forecast_outputs(fc, data, out / "prognos")
+    from hushall.followup import follow_up, measured_rates
+    from hushall.reports.followup import followup_summary, write_followup_outputs
+
+    follow = follow_up(data)
+    if not follow.empty:
+        say("\nUppföljning: vad som byggdes mot vad som planerades (fliken Utfall) …")
+        rates = measured_rates(follow)
+        say(followup_summary(follow, rates, data.name))
+        files += write_followup_outputs(follow, rates, out / "uppfoljning")
     from hushall.cli.optimize_commands import run_optimization
     from hushall.reports.optimization import optimization_summary, write_optimization_outputs
 

@@ -28,6 +28,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "scenarios": "hushall.cli.scenario_commands:scenarios",
     "serve": "hushall.cli.web_commands:serve",
     "user": "hushall.cli.web_commands:user",
+    "uppfölj": "hushall.cli.followup_commands:uppfolj",
 }
 
 

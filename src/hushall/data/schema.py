@@ -502,6 +502,55 @@ SCENARIOS = TableSpec(
     ),
 )
 
+#: Status of an investment project at the end of a year (sheet ``Utfall``).
+OUTCOME_STATUSES: tuple[str, ...] = ("ej_påbörjat", "pågående", "avslutat")
+
+OUTCOMES = TableSpec(
+    key="outcomes",
+    sheet="Utfall",
+    description=(
+        "Investeringsredovisningens utfall per projekt och år till och med basåret (RKR R14): årets budget, "
+        "utfall, beslutad totalutgift och prognos. Används för uppföljningen ('hushall uppfölj') och för att "
+        "mäta genomförandegrad och kostnadsavvikelse."
+    ),
+    primary_key=("project_id", "year"),
+    required=False,
+    issue="uppföljning",
+    columns=(
+        _c("project_id", "projekt_id", "str",
+           "Projektets kod (samma som i fliken Projekt om projektet finns där; avslutade projekt behöver inte "
+           "finnas där).", example="P-12"),
+        _c("name", "namn", "str", "Projektets namn (tomt = namnet i fliken Projekt).", required=False,
+           default="", example="Ny förskola Solängen"),
+        _c("year", "år", "int", "Räkenskapsår (till och med basåret).", unit="år", example=2024, **YEAR),
+        _c("budget_kr", "budget_kr", "float",
+           "Årets ursprungliga investeringsbudget för projektet enligt fullmäktiges budgetbeslut.", unit="kr",
+           min=0, example=15_000_000),
+        _c("carried_over_kr", "ombudgeterat_kr", "float",
+           "Beslutad ombudgetering från föregående år (tomt = föregående års ej förbrukade budget).", unit="kr",
+           required=False, min=0, example=None),
+        _c("outcome_kr", "utfall_kr", "float", "Årets utgift (utfall) för projektet.", unit="kr",
+           example=9_800_000),
+        _c("decided_total_kr", "beslutad_totalutgift_kr", "float",
+           "Beslutad totalutgift för hela projektet vid årets slut (RKR R14).", unit="kr", min=0,
+           example=38_000_000),
+        _c("forecast_total_kr", "prognos_totalutgift_kr", "float",
+           "Prognos för projektets totalutgift vid årets slut (RKR R14); för avslutat projekt = verklig "
+           "totalutgift.", unit="kr", min=0, example=40_200_000),
+        _c("status", "status", "enum", "Projektets läge vid årets slut.", choices=OUTCOME_STATUSES,
+           example="pågående"),
+        _c("planned_completion_year", "planerat_klart_år", "int",
+           "År projektet skulle bli klart enligt beslutet.", unit="år", required=False, example=2023, **YEAR),
+        _c("forecast_completion_year", "prognos_klart_år", "int",
+           "År projektet beräknas bli klart (avslutat: året det blev klart; tomt = planerat).", unit="år",
+           required=False, example=2024, **YEAR),
+        _c("committee", "nämnd", "str", "Ansvarig nämnd.", required=False, default="",
+           example="Barn- och utbildningsnämnden"),
+        _c("project_type", "typ", "enum", "Slag av projekt (tomt = typen i fliken Projekt).",
+           choices=PROJECT_TYPES, required=False, default="", example="nybyggnad"),
+    ),
+)
+
 #: All tables, in the order they appear in the workbook.
 TABLES: dict[str, TableSpec] = {
     t.key: t
@@ -517,6 +566,7 @@ TABLES: dict[str, TableSpec] = {
         ASSUMPTIONS,
         TARGETS,
         SCENARIOS,
+        OUTCOMES,
     )
 }
 

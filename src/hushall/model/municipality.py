@@ -39,6 +39,8 @@ class MunicipalityData:
     assumptions: dict[str, Parameter]
     targets: pd.DataFrame
     source: str = ""
+    #: Investment outcomes per project and year up to the base year (sheet ``Utfall``; empty when not given).
+    outcomes: pd.DataFrame = field(default_factory=lambda: _empty("outcomes"))
     _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -170,6 +172,7 @@ def build(frames: dict[str, pd.DataFrame], source: str = "") -> MunicipalityData
         finance=table("finance"),
         assumptions=assumptions,
         targets=table("targets"),
+        outcomes=table("outcomes"),
         source=source,
     )
 

@@ -287,6 +287,9 @@ def _check_rules(frames: dict[str, pd.DataFrame], out: Collector) -> None:
         for _, r in targets[bad_period].iterrows():
             out.add("E_YEAR_RANGE", "från_år är senare än till_år.", sheet=sheet["targets"], row=int(r["_row"]),
                     column="till_år", value=int(r["to_year"]))
+    outcomes = frames.get("outcomes")
+    if outcomes is not None:
+        _check_outcomes(outcomes, base_year, out)
     finance = frames.get("finance")
     if finance is not None and len(finance):
         from hushall.data.schema import FINANCE_ITEMS
@@ -296,6 +299,31 @@ def _check_rules(frames: dict[str, pd.DataFrame], out: Collector) -> None:
             if item not in present:
                 out.add("E_FINANCE_ITEM", f"Posten {item} saknas i basårets bokslut.", sheet=sheet["finance"],
                         column="post", value=item)
+
+
+def _check_outcomes(outcomes: pd.DataFrame, base_year: int | None, out: Collector) -> None:
+    """Outcomes are history: no year after the base year, and a project is finished only once."""
+    sheet = TABLES["outcomes"].sheet
+    if base_year is not None:
+        late = (outcomes["year"] > base_year).fillna(False).astype(bool)
+        for _, r in outcomes[late].iterrows():
+            out.add("E_YEAR_RANGE", f"Utfall kan bara anges för år till och med basåret {base_year}.",
+                    sheet=sheet, row=int(r["_row"]), column="år", value=int(r["year"]))
+    ordered = outcomes.dropna(subset=["year"]).sort_values(["project_id", "year"])
+    finished_before = (ordered["status"] == "avslutat").groupby(ordered["project_id"]).transform(
+        lambda s: s.shift(fill_value=False).cummax())
+    for _, r in ordered[finished_before.astype(bool)].iterrows():
+        if r["status"] != "avslutat" or r["outcome_kr"] != 0:
+            out.add("E_OUTCOME_STATUS", "Projektet är redan avslutat ett tidigare år; ett avslutat projekt kan "
+                    "inte ha nya utgifter eller öppnas igen.", sheet=sheet, row=int(r["_row"]), column="status",
+                    value=r["status"])
+    # A plan may well have said an earlier year than the one reported (that is what 'late' means); a forecast of
+    # a project not yet finished cannot lie before the year it is reported in.
+    early = (outcomes["forecast_completion_year"] < outcomes["year"]).fillna(False).astype(bool)
+    for _, r in outcomes[early & (outcomes["status"] != "avslutat")].iterrows():
+        out.add("E_YEAR_RANGE", "Ett projekt som inte är avslutat kan inte beräknas bli klart före "
+                "redovisningsåret.", sheet=sheet, row=int(r["_row"]), column="prognos_klart_år",
+                value=int(r["forecast_completion_year"]))
 
 
 def parse_shares(text: str) -> list[float] | None:

@@ -11,7 +11,8 @@ numbers out in six chapters:
 4. *Ekonomi*: resultaträkning, balansräkning, kassaflödesanalys and key ratios per year, against the targets;
 5. *Risk*: the scenarios and the Monte Carlo results when there are any;
 6. *Antaganden och källor*: every parameter with its value and source, the data version, the date and the
-   version of Hushåll.
+   version of Hushåll;
+7. *Uppföljning av investeringarna*, when the data has outcomes (sheet ``Utfall``): :mod:`hushall.reports.followup`.
 
 Presentation only: numbers come from the stages and are formatted with :mod:`hushall.reports.formatting`; the
 charts are the definitions of :mod:`hushall.reports.charts` and :mod:`hushall.reports.plan_charts`, rendered with
@@ -53,6 +54,7 @@ from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart
 from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, atomic_path, write_tables_xlsx
+from hushall.reports.followup import followup_chapter
 from hushall.reports.forecast import asset_lines, asset_sheet
 from hushall.reports.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.reports.labels import category_label, ordered_categories
@@ -1315,6 +1317,7 @@ def render_plan_pdf(doc: PlanDocument, path: str | Path) -> Path:
         _economy_chapter(pdf, doc, charts)
         _risk_chapter(pdf, doc, charts)
         _assumptions_chapter(pdf, doc)
+        followup_chapter(pdf, doc.data, charts, number=7)
         with atomic_path(target) as tmp_pdf:
             pdf.output(str(tmp_pdf))
     return target

@@ -56,6 +56,7 @@ from numpy.typing import NDArray
 from scipy.special import expit, logit, ndtri
 
 from hushall.finance import FinanceInputs, build_inputs, ratios, run, target_results
+from hushall.followup import MeasuredRates, follow_up, measured_rates
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import reinvestment_path
 from hushall.projects import ProjectCatalog, Schedule, cumulative_index
@@ -182,6 +183,55 @@ class MonteCarloSpec:
         pos = [order.index(d.key) for d in drivers]
         return cls(tuple(drivers), matrix[np.ix_(pos, pos)],
                    " ".join(str(doc["correlation"].get("reference", "")).split()))
+
+    @classmethod
+    def for_data(cls, data: MunicipalityData) -> MonteCarloSpec:
+        """The defaults, with the execution rate and cost overrun measured in ``data``'s outcomes (sheet
+        ``Utfall``) when it has any (:meth:`with_measured`); otherwise exactly :meth:`default`.
+
+        >>> from hushall.examples import exempelkommun
+        >>> spec = MonteCarloSpec.for_data(exempelkommun())
+        >>> round(spec.driver("genomförandegrad").param("mean"), 2), spec.driver("genomförandegrad").param("years")
+        (0.6, 1.0)
+        """
+        spec = cls.default()
+        if data.outcomes.empty:
+            return spec
+        return spec.with_measured(measured_rates(follow_up(data)))
+
+    def with_measured(self, rates: MeasuredRates) -> MonteCarloSpec:
+        """A copy whose ``execution`` and ``overrun`` drivers take the rates measured in the outcomes.
+
+        Execution: the measured yearly rate ``ḡ`` (outcome against the budget including carry-overs) is the share
+        of a *one*-year plan carried out within the year, so ``years = 1`` and the start probability is ``e = ḡ``:
+        under the execution rule a project due this year — first planned or carried over — starts with
+        probability ``e``, so the year's outcome over its revised budget is ``e`` on average. ``sd_logit`` is the
+        spread of ``logit g_t`` between the reported years. Overrun: ``mean = ō`` of the finished projects; their
+        log spread ``s_o`` is split between the common and the project part in the proportion of the defaults
+        (``s_c² + s_p² = s_o²``). A number that cannot be measured (one year, no finished project) keeps its
+        default. See :mod:`hushall.followup.learning`.
+        """
+        out = self
+        for d in self.drivers:
+            if d.kind == "execution":
+                params: dict[str, float] = {"mean": min(max(rates.execution_mean, 0.01), 1.0), "years": 1.0}
+                if rates.execution_sd_logit is not None:
+                    params["sd_logit"] = rates.execution_sd_logit
+                out = out._measured(d.key, params, rates.source)
+            elif d.kind == "overrun" and rates.overrun_mean is not None:
+                params = {"mean": rates.overrun_mean}
+                if rates.overrun_sd_log is not None:
+                    c, p = d.param("sd_common"), d.param("sd_project")
+                    norm = math.hypot(c, p) or 1.0
+                    params.update(sd_common=rates.overrun_sd_log * c / norm,
+                                  sd_project=rates.overrun_sd_log * p / norm)
+                out = out._measured(d.key, params, rates.source)
+        return out
+
+    def _measured(self, key: str, params: Mapping[str, float], source: str) -> MonteCarloSpec:
+        d = self.with_driver(key, **params).driver(key)
+        new = replace(d, reference=source)
+        return replace(self, drivers=tuple(new if x.key == key else x for x in self.drivers))
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -407,7 +457,7 @@ def simulate_chunk(data: MunicipalityData, schedule: Any = None, spec: MonteCarl
                    seed: int = 1, start: int = 0, stop: int = 1000) -> dict[str, Any]:
     """The raw per-draw results of draws ``start … stop − 1``: statements, ratios, target results, lines,
     outcomes and the drivers' draws (for tests and for looking at single futures)."""
-    ctx = _context(data, schedule, spec or MonteCarloSpec.default(), seed)
+    ctx = _context(data, schedule, spec or MonteCarloSpec.for_data(data), seed)
     return _chunk(ctx, start, stop)
 
 
@@ -622,7 +672,8 @@ def simulate(
     schedule
         Project id → start year; ``None`` = the projects already decided.
     spec
-        The uncertain drivers (default: :meth:`MonteCarloSpec.default`).
+        The uncertain drivers (default: :meth:`MonteCarloSpec.for_data`: the stated defaults, with the execution
+        rate and cost overrun measured in sheet ``Utfall`` when the municipality has outcomes).
     n_draws, seed
         Number of futures and the seed: the same seed gives the same numbers.
     chunk_size
@@ -645,7 +696,7 @@ def simulate(
     if n_draws < 1:
         raise ValueError("n_draws must be at least 1")
     t0 = time.perf_counter()
-    spec = spec or MonteCarloSpec.default()
+    spec = spec or MonteCarloSpec.for_data(data)
     sched = Schedule.committed(ProjectCatalog.from_data(data)) if schedule is None else Schedule(schedule)
     ctx = _context(data, sched, spec, seed)
     n_t = ctx.plan.n_years

@@ -27,6 +27,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("economy", "/ekonomi", "Ekonomi"),
     ("plans", "/planer", "Planer"),
     ("peers", "/jamfor", "Jämför"),
+    ("followup", "/uppfoljning", "Uppföljning"),
     ("report", "/rapport", "Rapport"),
 )
 
