@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input
+from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, output_folder
 
 #: Defaults of the command line (the library's are in :func:`hushall.optimize.optimize`).
 DEFAULT_TIME_LIMIT_S = 60.0
@@ -62,6 +62,7 @@ def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float
              candidates: bool, as_json: bool, out: Path | None) -> None:
     """Den bästa investeringsplanen inom målen för god ekonomisk hushållning, med förklaringar."""
     data = load_input(path, use_example)
+    out = output_folder(out)
     plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates)
     from hushall.reports.optimization import optimization_summary, plan_check, write_optimization_outputs
 

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from hushall import __version__
+from hushall.files import atomic_path
 from hushall.finance import Forecast, forecast
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult, analyse_needs
@@ -49,7 +50,7 @@ from hushall.projects import ProjectCatalog, Schedule
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart
-from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, atomic_path, write_tables_xlsx
+from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, write_tables_xlsx
 from hushall.reports.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.reports.labels import category_label, ordered_categories
 from hushall.reports.needs import NUMBER_FORMATS as NEEDS_NUMBER_FORMATS
