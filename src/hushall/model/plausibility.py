@@ -72,11 +72,17 @@ AMOUNT_TARGETS = {"investeringstak_kr": (1e5, 1e6, "Mkr"), "låneskuld_per_invå
 
 
 def _fmt(x: float, decimals: int = 0) -> str:
-    return f"{x:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    """Swedish number: thousands separated by no-break spaces, decimal comma, no trailing zeros.
+
+    >>> _fmt(3000.0), _fmt(0.3, 2), _fmt(2.0 / 3.7, 2), _fmt(60.0, 2)
+    ('3\xa0000', '0,3', '0,54', '60')
+    """
+    text = f"{x:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 def _percent(x: float) -> str:
-    return _fmt(x, 0 if float(x).is_integer() else 2).rstrip("0").rstrip(",") + " %"
+    return _fmt(x, 2) + " %"
 
 
 def balance_difference(values: Mapping[str, float]) -> tuple[float, float, float]:
@@ -242,12 +248,13 @@ def _check_targets(frames: dict[str, pd.DataFrame], out: Collector) -> None:
             continue
         where: dict[str, Any] = {"sheet": sheet, "row": row, "column": col, "value": float(x)}
         if kind in SHARE_TARGETS and abs(x) > SHARE_TARGETS[kind]:
-            hint = (f" Menade du {_percent(x)}? Skriv {_fmt(x / 100, 2)} (andelar skrivs som decimaltal)."
+            share = f"{x / 100:.2f}".replace(".", ",")
+            hint = (f" Menade du {_percent(x)}? Skriv {share} (andelar skrivs som decimaltal)."
                     if abs(x) <= 100 else "")
             out.add("E_TARGET_RANGE", f"Målet {kind} är en andel och kan inte vara över 1 (100 %); {_fmt(x, 2)} "
                     f"betyder {_percent(100 * x)}.{hint}", **where)
         elif kind in PLAUSIBLE_SHARE and abs(x) > PLAUSIBLE_SHARE[kind]:
-            hint = f" – menade du {_percent(x)}? Skriv då {_fmt(x / 100, 2)}" if abs(x) <= 100 else ""
+            hint = f" – menade du {_percent(x)}? Skriv då {_fmt(x / 100, 4)}" if abs(x) <= 100 else ""
             out.warn("W_TARGET_RANGE", f"Målet {kind} = {_fmt(x, 2)} betyder {_percent(100 * x)}{hint}. Andelar "
                      "skrivs som decimaltal.", **where)
         elif kind in AMOUNT_TARGETS:
@@ -291,7 +298,7 @@ def _check_assumptions(frames: dict[str, pd.DataFrame], out: Collector) -> None:
         unit = units.get(name, "")
         where: dict[str, Any] = {"sheet": sheet, "row": row, "column": "värde", "value": float(x)}
         if unit.startswith("andel") and abs(x) > 1:
-            hint = f" – menade du {_percent(x)}? Skriv då {_fmt(x / 100, 4).rstrip('0')}" if abs(x) <= 100 else ""
+            hint = f" – menade du {_percent(x)}? Skriv då {_fmt(x / 100, 4)}" if abs(x) <= 100 else ""
             out.warn("W_ASSUMPTION_PERCENT", f"{name} = {_fmt(x, 2)} betyder {_percent(100 * x)} per år{hint}. "
                      "Andelar skrivs som decimaltal.", **where)
         elif unit.startswith("procent ") and 0 < abs(x) < 1 and name == "skattesats_basår":

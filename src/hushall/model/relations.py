@@ -12,6 +12,8 @@ impossible whatever the money allows; they are found here, before any solve, and
 * a project that is not must-do but can never start for the same reason is a warning: it will never be chosen.
 
 Dependency cycles and references to unknown projects are checked in :mod:`hushall.model.validate`.
+:func:`project_conflicts` runs the same checks on a municipality's projects after loading (the optimiser's
+command line names the conflicts when a model built outside validation proves infeasible).
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from hushall.data.schema import TABLES
+from hushall.errors import Problem
 
 if TYPE_CHECKING:
+    from hushall.model.municipality import MunicipalityData
     from hushall.model.validate import Collector
 
 
@@ -37,7 +41,8 @@ def check_project_relations(proj: pd.DataFrame, base_year: int | None, horizon: 
         return
     sheet = TABLES["projects"].sheet
     first = proj.drop_duplicates("project_id")
-    rows = dict(zip(first["project_id"], first["_row"].astype(int), strict=True))
+    rows: dict[str, int | None] = (dict(zip(first["project_id"], first["_row"].astype(int), strict=True))
+                                   if "_row" in first else dict.fromkeys(first["project_id"]))
     depends = {p: d for p, d in zip(first["project_id"], first["depends_on"], strict=True) if d and d in rows}
     must = [p for p, m in zip(first["project_id"], first["must_do"], strict=True) if isinstance(m, bool) and m]
     # the projects that must be done: the must-do ones and, through the chains, those they depend on
@@ -99,3 +104,17 @@ def check_project_relations(proj: pd.DataFrame, base_year: int | None, horizon: 
         else:
             out.warn("W_PROJECT_NEVER", f"Projektet kan aldrig väljas: {text}.", sheet=sheet, row=rows[p],
                      column="beroende_av", value=dep)
+
+
+def project_conflicts(data: MunicipalityData) -> list[Problem]:
+    """The errors of :func:`check_project_relations` for a loaded municipality's projects.
+
+    >>> from hushall.examples import exempelkommun
+    >>> project_conflicts(exempelkommun())
+    []
+    """
+    from hushall.model.validate import Collector
+
+    out = Collector(file=None)
+    check_project_relations(data.projects, data.base_year, data.horizon_years, out)
+    return [p for p in out.problems if not p.is_warning]

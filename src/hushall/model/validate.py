@@ -30,7 +30,7 @@ IGNORED_COLUMNS = {"kommentar", "anteckning", "notering"}
 class Collector:
     """Collects problems for one file."""
 
-    file: str
+    file: str | None
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, code: str, message: str, **where: Any) -> None:
