@@ -18,7 +18,6 @@ Run ``python -m tests.malformed_corpus OUT`` to write the corpus to a folder (on
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import sys
