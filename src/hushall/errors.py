@@ -91,7 +91,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: Any = None
-    severity: Severity = "error"
+    severity: Severity | str = "error"  # "error" or "warning"
 
     @property
     def is_warning(self) -> bool:

@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import click
 
@@ -96,6 +96,14 @@ def show_warnings(data: Any) -> None:
     """The data's warnings (values possible but probably not meant) on stderr, one per line."""
     for p in data.warnings:
         info(str(p))
+
+
+@overload
+def output_folder(out: Path) -> Path: ...
+
+
+@overload
+def output_folder(out: None) -> None: ...
 
 
 def output_folder(out: Path | None) -> Path | None:

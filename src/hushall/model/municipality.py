@@ -131,7 +131,7 @@ def _normalise_weights(targets: pd.DataFrame) -> pd.DataFrame:
     rows = targets["target_type"] == "kriterievikt"
     if not rows.any():
         return targets
-    weights = normalised_weights(dict(enumerate(targets.loc[rows, "limit"].astype(float))))
+    weights = normalised_weights({str(i): float(v) for i, v in enumerate(targets.loc[rows, "limit"])})
     out = targets.copy()
     out.loc[rows, "limit"] = list(weights.values())
     return out

@@ -125,8 +125,7 @@ def finance_problems(values: Mapping[str, float], rows: Mapping[str, int] | None
 
     def add(code: str, message: str, item: str | None = None, severity: str = "error") -> None:
         out.append(Problem(code, message, file=file, sheet=sheet, row=rows.get(item) if item else None,
-                           column="belopp_kr", value=None if item is None else values[item],
-                           severity=severity))  # type: ignore[arg-type]
+                           column="belopp_kr", value=None if item is None else values[item], severity=severity))
 
     for item in NON_POSITIVE_ITEMS:
         if values.get(item, 0.0) > 0:

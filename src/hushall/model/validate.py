@@ -197,9 +197,9 @@ def convert_table(spec: TableSpec, raw: RawTable, out: Collector) -> pd.DataFram
         for _, r in keyed[dup].iterrows():
             cols = ", ".join(spec.names[k] for k in key_cols)
             val = " / ".join(str(r[k]) for k in key_cols)
-            key = tuple(r[k] for k in key_cols) if len(key_cols) > 1 else r[key_cols[0]]
+            id_value: Any = tuple(r[k] for k in key_cols) if len(key_cols) > 1 else r[key_cols[0]]
             out.add("E_DUPLICATE_ID", f"Dubblett: {cols} måste vara unikt, men samma värde finns redan på rad "
-                    f"{int(first_row.loc[key])}. Ge raden ett eget id eller ta bort den.", sheet=sheet,
+                    f"{int(first_row.loc[id_value])}. Ge raden ett eget id eller ta bort den.", sheet=sheet,
                     row=int(r["_row"]), column=spec.names[key_cols[-1]], value=val)
     return df
 
