@@ -20,6 +20,7 @@ from hushall.cli.common import (
     load_schedule,
     output_folder,
 )
+from hushall.files import protect
 
 #: ``--plan optimerad``: the optimiser's plan on the baseline, tried under every scenario.
 PLAN_OPTIMISED = "optimerad"
@@ -134,6 +135,7 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
             info(f"Scenarier från arbetsboken: {', '.join(s.name for s in own.values())}.")
         library.update(own)
     if scenario_file is not None:
+        protect(scenario_file)
         extra = read_scenarios(scenario_file)
         info(f"Scenarier från {scenario_file}: {', '.join(s.name for s in extra.values())}.")
         library.update(extra)
