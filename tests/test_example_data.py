@@ -55,7 +55,7 @@ def test_municipality() -> None:
     assert len(k) == 1
     row = k.iloc[0]
     assert row["namn"] == "Exempelkommun"
-    assert row["kommunkod"] == "0999"
+    assert row["kommunkod"] == "0099"
     assert (row["basår"], row["planeringshorisont_år"], row["prisbasår"]) == (2024, 30, 2024)
 
 

@@ -1373,7 +1373,7 @@ def main(argv: list[str] | None = None) -> None:
         [
             {
                 "name": "Exempelkommun",
-                "code": "0999",
+                "code": "0099",
                 "base_year": BASE_YEAR,
                 "horizon_years": HORIZON,
                 "price_base_year": BASE_YEAR,

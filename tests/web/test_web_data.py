@@ -148,11 +148,11 @@ def test_oversized_upload_gets_413(app: Any, browser_for: Any) -> None:
 
 def test_formulas_are_never_executed(planner: Any, tables: dict[str, Any]) -> None:
     # openpyxl writes the formula without a cached value: Hushåll reads Excel's saved value only, so the cell
-    # is empty and the required column is reported, instead of the formula being computed.
+    # has no value and is reported as a formula without a saved value, instead of the formula being computed.
     tables["Anläggningar"][0]["återanskaffningsvärde_kr"] = "=20000000*2"
     r = upload(planner, [("formler.xlsx", xlsx_bytes(tables))])
     assert r.status_code == 422
-    assert "E_REQUIRED" in r.text
+    assert "E_FORMULA" in r.text and "40000000" not in r.text
     assert "återanskaffningsvärde_kr" in r.text
 
 

@@ -14,11 +14,12 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import click
 
 from hushall.errors import DataValidationError, HushallError
+from hushall.files import protect
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,7 +45,8 @@ def handle_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except DataValidationError as exc:
             if kwargs.get("as_json"):
-                emit_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})
+                emit_json({"valid": False, "problems": [p.to_dict() for p in exc.problems],
+                           "warnings": [p.to_dict() for p in exc.warnings]})
             info(str(exc))
             sys.exit(EXIT_INVALID)
         except HushallError as exc:
@@ -82,9 +84,33 @@ def load_input(path: Path | None, use_example: bool) -> Any:
     if path is None and not use_example:
         raise click.UsageError("Ange en arbetsbok/mapp (PATH) eller --example.")
     t0 = time.perf_counter()
+    if path is not None:
+        protect(path)  # no output of this command may replace the data it read
     data = exempelkommun() if use_example else load(path)  # type: ignore[arg-type]
     info(f"Läste {data.summary()} ({time.perf_counter() - t0:.1f} s).")
+    show_warnings(data)
     return data
+
+
+def show_warnings(data: Any) -> None:
+    """The data's warnings (values possible but probably not meant) on stderr, one per line."""
+    for p in data.warnings:
+        info(str(p))
+
+
+@overload
+def output_folder(out: Path) -> Path: ...
+
+
+@overload
+def output_folder(out: None) -> None: ...
+
+
+def output_folder(out: Path | None) -> Path | None:
+    """``--out`` checked: not a file, not the folder of the data read (:func:`hushall.files.check_output_folder`)."""
+    from hushall.files import check_output_folder
+
+    return None if out is None else check_output_folder(out)
 
 
 def load_schedule(plan: Path | None, data: Any) -> Any:
@@ -96,6 +122,7 @@ def load_schedule(plan: Path | None, data: Any) -> Any:
         schedule = Schedule.committed(ProjectCatalog.from_data(data))
         info(f"Plan: de {len(schedule)} projekt som redan är beslutade (måste/fast startår).")
         return schedule
+    protect(plan)
     schedule = read_schedule(plan, data)
     info(f"Plan: {len(schedule)} projekt från {plan}.")
     return schedule

@@ -13,7 +13,17 @@ from pathlib import Path
 import click
 
 from hushall import __version__
-from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, load_schedule
+from hushall.cli.common import (
+    emit_json,
+    handle_errors,
+    info,
+    input_options,
+    load_input,
+    load_schedule,
+    output_folder,
+    show_warnings,
+)
+from hushall.files import protect
 
 #: The subcommands defined in their own modules: name → ``"module:attribute"`` of the click command. A module is
 #: imported only when its command runs (or ``--help`` lists it), so start-up stays fast: a command module imports
@@ -68,22 +78,35 @@ def validate(path: Path, as_json: bool) -> None:
     """Kontrollera en arbetsbok (.xlsx) eller en mapp med CSV-filer och lista ALLA problem."""
     from hushall.model import load
 
+    protect(path)
     data = load(path)
     if as_json:
-        emit_json({"valid": True, "summary": data.summary(), "problems": []})
-    info(f"OK: {data.summary()}.")
+        emit_json({"valid": True, "summary": data.summary(), "problems": [],
+                   "warnings": [p.to_dict() for p in data.warnings]})
+    show_warnings(data)
+    n = len(data.warnings)
+    tail = "" if not n else f" ({n} varning{'ar' if n > 1 else ''}, se ovan)"
+    info(f"OK: {data.summary()}.{tail}")
 
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--example", "use_example", is_flag=True, help="Fyll mallen med Exempelkommun.")
+@click.option("--force", is_flag=True, help="Skriv över FILE om den redan finns.")
 @handle_errors
-def template(file: Path, use_example: bool) -> None:
-    """Skriv en tom, kommenterad Excel-mall (eller Exempelkommun ifylld) till FILE.xlsx."""
+def template(file: Path, use_example: bool, force: bool) -> None:
+    """Skriv en tom, kommenterad Excel-mall (eller Exempelkommun ifylld) till FILE.xlsx.
+
+    En fil som redan finns skrivs inte över utan --force.
+    """
     from hushall.data.template import write_template
+    from hushall.errors import OutputExistsError
 
     if file.suffix.lower() != ".xlsx":
         raise click.UsageError("Mallen skrivs som .xlsx, t.ex. 'hushall template kommun.xlsx'.")
+    if file.exists() and not force:
+        raise OutputExistsError(f"Filen {file} finns redan och skrivs inte över: den kan innehålla kommunens "
+                                "data. Ange ett annat filnamn, eller --force för att ersätta den.")
     frames = None
     if use_example:
         from hushall.data.io import read_raw
@@ -91,7 +114,7 @@ def template(file: Path, use_example: bool) -> None:
         from hushall.model.validate import validate_workbook
 
         frames, _ = validate_workbook(read_raw(example_path()))
-    write_template(file, frames)
+    write_template(file, frames, overwrite=force)
     info(f"Skrev {'Exempelkommun' if use_example else 'en tom mall'} till {file}.")
 
 
@@ -103,6 +126,7 @@ def template(file: Path, use_example: bool) -> None:
 def needs(path: Path | None, use_example: bool, as_json: bool, out: Path | None) -> None:
     """Behovsanalys: förnyelsebehov, underhållsskuld, platser mot befolkning och reservkraft."""
     data = load_input(path, use_example)
+    out = output_folder(out)
     from hushall.needs import analyse_needs
     from hushall.reports import write_needs_outputs
     from hushall.reports.text import needs_summary
@@ -128,6 +152,7 @@ def needs(path: Path | None, use_example: bool, as_json: bool, out: Path | None)
 def forecast(path: Path | None, use_example: bool, plan: Path | None, as_json: bool, out: Path | None) -> None:
     """Långtidsprognos: resultaträkning, balansräkning, kassaflöde, nyckeltal och mål år för år."""
     data = load_input(path, use_example)
+    out = output_folder(out)
     from hushall.finance import forecast as run_forecast
     from hushall.reports.forecast import forecast_summary, write_forecast_outputs
 
@@ -150,7 +175,7 @@ def demo(out: Path) -> None:
     """Kör allt som finns på Exempelkommun och skriv utdata till en mapp."""
     from hushall.cli.demo import run_demo
 
-    run_demo(out, info)
+    run_demo(output_folder(out), info)
 
 
 @cli.command("docs-data")
@@ -161,7 +186,9 @@ def docs_data(out: Path | None) -> None:
 
     text = markdown_docs() + "\n"
     if out:
-        out.write_text(text, encoding="utf-8")
+        from hushall.files import write_bytes_atomic
+
+        write_bytes_atomic(out, text.encode("utf-8"))
     else:
         click.echo(text)
 

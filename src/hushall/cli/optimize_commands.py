@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input
+from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, output_folder
 
 #: Defaults of the command line (the library's are in :func:`hushall.optimize.optimize`).
 DEFAULT_TIME_LIMIT_S = 60.0
@@ -37,11 +37,31 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
         n_before = len(data.projects)
         data = with_candidates(data)
         say(f"Kandidatprojekt ur behovsanalysen: {len(data.projects) - n_before} st läggs till fliken Projekt.")
-    say(f"Optimerar (tidsgräns {time_limit:g} s, gap {100 * gap:g} %, förklaringar högst {explain_s:g} s) …")
+    say(f"Optimerar (tidsgräns {time_limit:g} s, gap {100 * gap:g} %, förklaringar högst {explain_s:g} s) …"
+        .replace(".", ","))
     result = optimize(data, time_limit=time_limit, mip_gap=gap, progress=stderr_progress(),
                       explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained})
     say(f"Klart: {result.message}")
+    if result.status == "no_solution":
+        raise _no_plan(data, result, time_limit)
     return describe_optimization(data, result)
+
+
+def _no_plan(data: Any, result: Any, time_limit: float) -> Exception:
+    """The error to stop with when the optimiser returned no plan: the conflicting projects when no plan exists,
+    else the time limit to raise."""
+    from hushall.errors import DataValidationError, SolverError
+    from hushall.model.relations import project_conflicts
+
+    if result.proven_infeasible:
+        conflicts = project_conflicts(data)
+        if conflicts:
+            return DataValidationError(conflicts)
+        must = [str(p) for p, m in zip(data.projects["project_id"], data.projects["must_do"], strict=True)
+                if isinstance(m, bool) and m]
+        return SolverError(f"{result.message} Kontrollera villkoren för de måste-märkta projekten "
+                           f"({', '.join(must) or 'inga'}) och projekt med fast startår.")
+    return SolverError(f"{result.message} ({time_limit:g} s). Ge optimeringen mer tid med --time-limit.")
 
 
 @click.command("optimize")
@@ -62,6 +82,7 @@ def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float
              candidates: bool, as_json: bool, out: Path | None) -> None:
     """Den bästa investeringsplanen inom målen för god ekonomisk hushållning, med förklaringar."""
     data = load_input(path, use_example)
+    out = output_folder(out)
     plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates)
     from hushall.reports.optimization import optimization_summary, plan_check, write_optimization_outputs
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from hushall.cli.common import handle_errors, info, input_options, load_input
+from hushall.cli.common import handle_errors, info, input_options, load_input, output_folder
 
 PLAN_OPTIMISED = "optimerad"
 PLAN_COMMITTED = "beslutade"
@@ -104,6 +104,7 @@ def report(path: Path | None, use_example: bool, plan: str | None, out: Path, dr
            data_version: str | None) -> None:
     """Plandokumentet (PDF) och arbetsboken med alla tabeller bakom det (Excel)."""
     data = load_input(path, use_example)
+    out = output_folder(out)
     write_report(data, out, plan=plan, draws=draws, time_limit=time_limit, data_version=data_version)
 
 

@@ -11,7 +11,16 @@ from typing import Any
 
 import click
 
-from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, load_schedule
+from hushall.cli.common import (
+    emit_json,
+    handle_errors,
+    info,
+    input_options,
+    load_input,
+    load_schedule,
+    output_folder,
+)
+from hushall.files import protect
 
 #: ``--plan optimerad``: the optimiser's plan on the baseline, tried under every scenario.
 PLAN_OPTIMISED = "optimerad"
@@ -76,6 +85,7 @@ def _run(*, path: Path | None, use_example: bool, plan: Path | None, scenario_fi
          robust: bool, level: float, robust_years: int | None, planner_name: str, time_limit: float,
          scheduler: str | None, workers: int | None, as_json: bool, out: Path | None) -> None:
     data = load_input(path, use_example)
+    out = output_folder(out)
     from hushall.optimize.linear import native_stdout_to_stderr
 
     # workers started now inherit the redirection too (HiGHS banners from Dask worker processes)
@@ -125,6 +135,7 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
             info(f"Scenarier från arbetsboken: {', '.join(s.name for s in own.values())}.")
         library.update(own)
     if scenario_file is not None:
+        protect(scenario_file)
         extra = read_scenarios(scenario_file)
         info(f"Scenarier från {scenario_file}: {', '.join(s.name for s in extra.values())}.")
         library.update(extra)

@@ -2,13 +2,16 @@
 
 Raw tables keep every cell as the user wrote it (strings, numbers, ``None``) together with the row number the
 user sees, so that :mod:`hushall.data.validate` can name the exact cell of every problem. Formulas are never
-executed: openpyxl returns the value Excel cached when the file was saved.
+executed: openpyxl returns the value Excel cached when the file was saved. A formula cell without a cached value
+(a workbook written by a program, never opened and saved in Excel) is recorded in :attr:`RawTable.formulas`, so
+that validation can say so instead of reporting an empty cell.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +29,8 @@ class RawTable:
     header: list[str]
     rows: list[list[Any]]
     row_numbers: list[int]
+    #: (row number, column index from 0) → formula text, for formula cells without a saved value.
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -47,17 +52,29 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def _trim(header: list[Any], rows: list[tuple[int, list[Any]]]) -> RawTable | None:
-    # Drop trailing empty header cells and wholly empty rows; keep the user's row numbers.
+def _last_filled(row: list[Any]) -> int:
+    """1 + the index of the row's last cell holding a value (0 for an empty row)."""
+    for i in range(len(row) - 1, -1, -1):
+        if _clean(row[i]) is not None:
+            return i + 1
+    return 0
+
+
+def _trim(header: list[Any], rows: list[tuple[int, list[Any]]], keep: frozenset[int] = frozenset()
+          ) -> RawTable | None:
+    # Drop trailing empty header cells and wholly empty rows (not those with a formula cell, numbers in ``keep``);
+    # keep the user's row numbers.
     hdr = [("" if h is None else str(h).strip()) for h in header]
-    while hdr and hdr[-1] == "":
-        hdr.pop()
+    # the table is as wide as its last header or its last cell with a value: a value beside the headers is not
+    # dropped in silence (validation names its column)
+    width = max([_last_filled(hdr)] + [_last_filled(row) for _, row in rows])
+    hdr = (hdr + [""] * width)[:width]
     kept_rows: list[list[Any]] = []
     numbers: list[int] = []
     for number, row in rows:
         cells = [_clean(c) for c in row[: len(hdr)]]
         cells += [None] * (len(hdr) - len(cells))
-        if any(c is not None for c in cells):
+        if number in keep or any(c is not None for c in cells):
             kept_rows.append(cells)
             numbers.append(number)
     return RawTable(sheet="", header=hdr, rows=kept_rows, row_numbers=numbers)
@@ -82,6 +99,7 @@ def read_xlsx(path: Path) -> RawWorkbook:
             "E_FILE_UNREADABLE", f"Arbetsboken kunde inte läsas ({type(exc).__name__}). Är den skadad?", file=label
         ) from exc
     book = RawWorkbook(path=path)
+    formulas = _unsaved_formulas(path) if _has_formulas(path) else {}
     try:
         for ws in wb.worksheets:
             it = ws.iter_rows(values_only=True)
@@ -90,13 +108,59 @@ def read_xlsx(path: Path) -> RawWorkbook:
             except StopIteration:
                 header = []
             rows = [(i, list(r)) for i, r in enumerate(it, start=2)]
-            t = _trim(header, rows)
+            sheet_formulas = {(r, c): f for (title, r, c), f in formulas.items()
+                              if title == ws.title and r >= 2 and _value_at(rows, r, c) is None}
+            t = _trim(header, rows, frozenset(r for r, _ in sheet_formulas))
             if t is not None:
                 t.sheet = ws.title.strip()
+                t.formulas = {k: f for k, f in sheet_formulas.items() if k[1] < len(t.header)}
                 book.tables[t.sheet] = t
     finally:
         wb.close()
     return book
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the .xlsx holds a formula element (a cheap scan, before a second read)."""
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            tail = b""
+            with zf.open(name) as f:
+                while chunk := f.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-8:]
+    return False
+
+
+def _unsaved_formulas(path: Path) -> dict[tuple[str, int, int], str]:
+    """(sheet title, row, column index) → formula text of every formula cell (a second read, formulas kept)."""
+    import openpyxl
+
+    out: dict[tuple[str, int, int], str] = {}
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        for ws in wb.worksheets:
+            for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for j, v in enumerate(row):
+                    text = v if isinstance(v, str) else getattr(v, "text", None)  # ArrayFormula: .text
+                    if isinstance(text, str) and text.startswith("="):
+                        out[(ws.title, i, j)] = text
+    finally:
+        wb.close()
+    return out
+
+
+def _value_at(rows: list[tuple[int, list[Any]]], number: int, column: int) -> Any:
+    index = number - 2  # rows hold row 2 onwards, in order
+    if 0 <= index < len(rows) and column < len(rows[index][1]):
+        return rows[index][1][column]
+    return None
 
 
 def _sniff_delimiter(text: str) -> str:

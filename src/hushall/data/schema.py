@@ -165,6 +165,7 @@ class ColumnSpec:
     min: float | None = None
     max: float | None = None
     references: str | None = None  # "table.column" this column must match (foreign key)
+    max_length: int | None = None  # longest text accepted; None = by kind (:func:`text_limit`)
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,28 @@ class TableSpec:
 
 def _c(name: str, header: str, dtype: DType, description: str, **kw: Any) -> ColumnSpec:
     return ColumnSpec(name=name, header=header, dtype=dtype, description=description, **kw)
+
+
+#: Longest text accepted in a cell, by kind of column: a code, a name, any other text (sources, descriptions,
+#: lists). Longer text is almost always a paste gone wrong, and it would flood tables, charts and the plan document.
+ID_MAX_CHARS = 64
+NAME_MAX_CHARS = 200
+TEXT_MAX_CHARS = 2000
+
+
+def text_limit(col: ColumnSpec) -> int:
+    """The longest text accepted in column ``col``.
+
+    >>> text_limit(FACILITIES.column("facility_id")), text_limit(FACILITIES.column("name"))
+    (64, 200)
+    """
+    if col.max_length is not None:
+        return col.max_length
+    if col.references or col.name.endswith("_id") or col.name in ("code", "exclusive_group"):
+        return ID_MAX_CHARS
+    if col.name in ("name", "scenario"):
+        return NAME_MAX_CHARS
+    return TEXT_MAX_CHARS
 
 
 YEAR = {"min": 1800, "max": 2200}

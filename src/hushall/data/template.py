@@ -9,8 +9,6 @@ municipality), which loads back to the same model.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from hushall.data.schema import TABLES, ColumnSpec, TableSpec
+from hushall.files import atomic_path
 
 HEADER_FILL = "1F4E79"
 OPTIONAL_FILL = "5B7FA6"
@@ -123,10 +122,12 @@ def _add_sheet(wb: Any, spec: TableSpec, frame: pd.DataFrame | None, lists: dict
     ws.freeze_panes = "A2"
 
 
-def write_template(path: str | Path, frames: dict[str, pd.DataFrame] | None = None) -> Path:
+def write_template(path: str | Path, frames: dict[str, pd.DataFrame] | None = None, *, overwrite: bool = True
+                   ) -> Path:
     """Write the annotated template, empty or filled with ``frames`` (internal column names).
 
     The file is written to a temporary name and renamed, so a failure never leaves half a workbook.
+    ``overwrite=False`` refuses (:class:`hushall.errors.OutputExistsError`) when the file exists.
 
     Examples
     --------
@@ -169,21 +170,13 @@ def write_template(path: str | Path, frames: dict[str, pd.DataFrame] | None = No
         frame = None if frames is None else frames.get(spec.key)
         _add_sheet(wb, spec, frame, lists)
     wb.move_sheet(lists_ws, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_atomic(path, wb.save)
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        wb.save(tmp)
     return path
 
 
 def save_atomic(path: Path, save: Callable[[str], object]) -> None:
-    """Call ``save(tmp)`` on a temporary file beside ``path``, then rename it over ``path``.
-
-    A failure while saving never leaves half a file, and the old file stays as it was.
-    """
-    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """Call ``save(tmp)`` on a temporary file beside ``path``, then rename it over ``path``
+    (:func:`hushall.files.atomic_path`): a failure never leaves half a file, and the old file stays as it was."""
+    with atomic_path(path) as tmp:
+        save(str(tmp))

@@ -37,7 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from hushall.data.schema import COMPONENT_TYPES, FINANCE_ITEMS, OPTIONAL_FINANCE_ITEMS, TABLES
 from hushall.errors import DataValidationError, Problem
-from hushall.model import MunicipalityData
+from hushall.model import MunicipalityData, plausibility
 from hushall.needs.capacity import band_shares
 from hushall.needs.reinvestment import reinvestment_path
 from hushall.projects import PlanEffects, cumulative_index, empty_plan
@@ -46,10 +46,6 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 _SHEET = TABLES["finance"].sheet
-
-#: Largest difference between the base year's assets and claims (share of total assets) that is taken as rounding
-#: in the transcription and put into kortfristiga skulder; a larger one is an error.
-BALANCE_TOLERANCE_SHARE = 5e-4
 
 #: Sheet ``Antaganden`` parameter (or finance default) → field of :class:`FinanceInputs`.
 DRIVER_FIELDS: dict[str, str] = {
@@ -244,8 +240,9 @@ def opening_balance(data: MunicipalityData) -> dict[str, float]:
     ------
     hushall.errors.DataValidationError
         When the sheet is empty or lacks an item, when a cost is entered as positive, or when assets and claims
-        differ by more than :data:`BALANCE_TOLERANCE_SHARE` of the total assets. A smaller difference (rounding)
-        is put into ``kortfristiga_skulder``.
+        differ by more than :data:`hushall.model.plausibility.BALANCE_TOLERANCE_SHARE` of the total assets
+        (:func:`hushall.model.plausibility.finance_problems`). A smaller difference (rounding) is put into
+        ``kortfristiga_skulder``.
     """
     fin = data.finance
     if fin is None or len(fin) == 0:
@@ -257,29 +254,12 @@ def opening_balance(data: MunicipalityData) -> dict[str, float]:
         values.setdefault(item, 0.0)
     problems = [Problem("E_FINANCE_ITEM", f"Posten {item} saknas i basårets bokslut.", sheet=_SHEET, column="post",
                         value=item) for item in FINANCE_ITEMS if item not in values]
-    for item in ("verksamhetens_kostnader", "avskrivningar", "finansiella_kostnader"):
-        if values.get(item, 0.0) > 0:
-            problems.append(Problem("E_FINANCE_SIGN", "Kostnader anges negativa, som i årsredovisningen.",
-                                    sheet=_SHEET, column="belopp_kr", value=f"{item} = {values[item]:,.0f}"))
+    # signs, balance and reserve as checked when the data was loaded (a frame built by hand is checked here)
+    problems += [p for p in plausibility.finance_problems(values) if not p.is_warning]
     if problems:
         raise DataValidationError(problems)
-    assets = sum(values[k] for k in ("immateriella_anläggningstillgångar", "materiella_anläggningstillgångar",
-                                     "finansiella_anläggningstillgångar", "omsättningstillgångar", "likvida_medel"))
-    claims = sum(values[k] for k in ("eget_kapital", "avsättningar_pensioner", "övriga_avsättningar",
-                                     "långfristiga_skulder", "kortfristiga_skulder"))
-    diff = assets - claims
-    if abs(diff) > BALANCE_TOLERANCE_SHARE * abs(assets) + 1.0:
-        raise DataValidationError.single(
-            "E_FINANCE_BALANCE",
-            f"Balansräkningen går inte ihop: tillgångarna är {assets:,.0f} kr men eget kapital, avsättningar och "
-            f"skulder {claims:,.0f} kr (skillnad {diff:,.0f} kr). Omsättningstillgångar ska anges utan likvida "
-            "medel, och avsättningar andra än pensioner räknas till kortfristiga skulder.".replace(",", "\u00a0"),
-            sheet=_SHEET, column="belopp_kr")
+    _assets, _claims, diff = plausibility.balance_difference(values)
     values["kortfristiga_skulder"] += diff
-    if values["resultatreserv"] > max(values["eget_kapital"], 0.0):
-        raise DataValidationError.single(
-            "E_FINANCE_RESERVE", "Resultatreserven är en del av eget kapital och kan inte vara större än det.",
-            sheet=_SHEET, column="belopp_kr", value=values["resultatreserv"])
     return values
 
 

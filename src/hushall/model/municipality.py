@@ -11,8 +11,9 @@ import pandas as pd
 
 from hushall.data.io import read_raw
 from hushall.data.schema import TABLES
-from hushall.errors import raise_if_problems
+from hushall.errors import Problem, raise_if_problems
 from hushall.model.parameters import Parameter, component_lifetimes, default_assumptions
+from hushall.model.plausibility import normalised_weights
 from hushall.model.validate import validate_workbook
 
 
@@ -41,6 +42,8 @@ class MunicipalityData:
     source: str = ""
     #: Investment outcomes per project and year up to the base year (sheet ``Utfall``; empty when not given).
     outcomes: pd.DataFrame = field(default_factory=lambda: _empty("outcomes"))
+    #: Warnings found when the data was validated (values that are possible but probably not what was meant).
+    warnings: tuple[Problem, ...] = ()
     _cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -125,8 +128,21 @@ def _resolve_components(components: pd.DataFrame, facilities: pd.DataFrame) -> p
     return c
 
 
-def build(frames: dict[str, pd.DataFrame], source: str = "") -> MunicipalityData:
-    """Assemble a :class:`MunicipalityData` from frames that passed validation."""
+def _normalise_weights(targets: pd.DataFrame) -> pd.DataFrame:
+    """The ``kriterievikt`` rows with limits that sum to 1 (warned of in validation when they did not)."""
+    rows = targets["target_type"] == "kriterievikt"
+    if not rows.any():
+        return targets
+    weights = normalised_weights({str(i): float(v) for i, v in enumerate(targets.loc[rows, "limit"])})
+    out = targets.copy()
+    out.loc[rows, "limit"] = list(weights.values())
+    return out
+
+
+def build(frames: dict[str, pd.DataFrame], source: str = "", warnings: tuple[Problem, ...] = ()
+          ) -> MunicipalityData:
+    """Assemble a :class:`MunicipalityData` from frames that passed validation (criteria weights scaled to sum
+    to 1, see :func:`hushall.model.plausibility.normalised_weights`)."""
     muni = frames["municipality"].iloc[0]
     districts = frames["districts"].drop(columns="_row")
     facilities = frames["facilities"].drop(columns="_row").copy()
@@ -171,21 +187,25 @@ def build(frames: dict[str, pd.DataFrame], source: str = "") -> MunicipalityData
         projects=table("projects"),
         finance=table("finance"),
         assumptions=assumptions,
-        targets=table("targets"),
+        targets=_normalise_weights(table("targets")),
         outcomes=table("outcomes"),
         source=source,
+        warnings=tuple(warnings),
     )
 
 
 def load(path: str | Path) -> MunicipalityData:
     """Load and validate a municipality from an .xlsx workbook or a folder of CSV files.
 
+    Warnings (values possible but probably not meant) do not stop the loading; they are kept in
+    :attr:`MunicipalityData.warnings` for the caller to show.
+
     Raises
     ------
     hushall.errors.DataValidationError
-        With every problem found (file, sheet, row, column, value, reason).
+        With every error found (file, sheet, row, column, value, reason), and the warnings beside them.
     """
     book = read_raw(path)
     frames, problems = validate_workbook(book)
     raise_if_problems(problems)
-    return build(frames, source=str(path))
+    return build(frames, source=str(path), warnings=tuple(p for p in problems if p.is_warning))

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 
 from hushall.data.io import RawTable, RawWorkbook
-from hushall.data.schema import TABLES, ColumnSpec, TableSpec
+from hushall.data.schema import TABLES, ColumnSpec, TableSpec, text_limit
 from hushall.errors import Problem
+from hushall.model.plausibility import check_plausibility
+from hushall.model.relations import check_project_relations
 
 TRUE = {"ja", "j", "yes", "y", "true", "sant", "1", "x"}
 FALSE = {"nej", "n", "no", "false", "falskt", "0"}
@@ -28,15 +30,24 @@ IGNORED_COLUMNS = {"kommentar", "anteckning", "notering"}
 class Collector:
     """Collects problems for one file."""
 
-    file: str
+    file: str | None
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, code: str, message: str, **where: Any) -> None:
         self.problems.append(Problem(code=code, message=message, file=self.file, **where))
 
+    def warn(self, code: str, message: str, **where: Any) -> None:
+        """A value that is possible but probably not what was meant: shown, does not stop the work."""
+        self.problems.append(Problem(code=code, message=message, file=self.file, severity="warning", **where))
+
 
 def _fmt_num(x: float) -> str:
     return f"{x:g}".replace(".", ",")
+
+
+def _fmt_count(n: float) -> str:
+    """A count or amount with Swedish thousands separators: 32 000."""
+    return f"{n:,.0f}".replace(",", "\u00a0")
 
 
 def _convert(value: Any, col: ColumnSpec) -> tuple[Any, str | None]:
@@ -44,7 +55,12 @@ def _convert(value: Any, col: ColumnSpec) -> tuple[Any, str | None]:
     if col.dtype == "str":
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip(), None
+        text = str(value).strip()
+        limit = text_limit(col)
+        if len(text) > limit:
+            return None, (f"Texten är {_fmt_count(len(text))} tecken lång; högst {limit} tecken får plats i "
+                          f"{col.header}. Korta den (längre förklaringar hör hemma i en kommentarkolumn).")
+        return text, None
     if col.dtype == "enum":
         s = str(value).strip().lower()
         if s in col.choices:
@@ -81,6 +97,16 @@ def _convert(value: Any, col: ColumnSpec) -> tuple[Any, str | None]:
     return x, None
 
 
+def _column_letter(index: int) -> str:
+    """Excel's letter of the column at ``index`` (from 0): 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
 def _range_reason(x: float, col: ColumnSpec) -> str | None:
     if col.min is not None and x < col.min:
         if col.min == 0:
@@ -100,8 +126,9 @@ def convert_table(spec: TableSpec, raw: RawTable, out: Collector) -> pd.DataFram
         key = h.strip().lower()
         if key == "":
             if any(r[i] is not None for r in raw.rows):
-                out.add("E_COLUMN_UNNAMED", "Kolumnen har värden men ingen rubrik.", sheet=sheet, row=1,
-                        column=f"kolumn {i + 1}")
+                out.add("E_COLUMN_UNNAMED", "Kolumnen har värden men ingen rubrik. Skriv en rubrik (kommentar "
+                        "om den inte ska läsas) eller töm kolumnen.", sheet=sheet, row=1,
+                        column=f"{_column_letter(i)} (utan rubrik)")
             continue
         if key in IGNORED_COLUMNS:
             continue
@@ -126,6 +153,14 @@ def convert_table(spec: TableSpec, raw: RawTable, out: Collector) -> pd.DataFram
     for row, number in zip(raw.rows, raw.row_numbers, strict=True):
         for c in spec.columns:
             value = row[positions[c.name]] if c.name in positions else None
+            formula = raw.formulas.get((number, positions[c.name])) if c.name in positions else None
+            if value is None and formula is not None:
+                out.add("E_FORMULA", "Cellen innehåller en formel utan sparat värde, så Hushåll kan inte läsa "
+                        "resultatet. Öppna arbetsboken i Excel och spara den (då sparas formelns värde), eller "
+                        "kopiera cellerna och klistra in dem som värden.", sheet=sheet, row=number, column=c.header,
+                        value=formula)
+                data[c.name].append(c.default)
+                continue
             if value is None:
                 if c.required:
                     out.add("E_REQUIRED", f"Värde saknas i obligatorisk kolumn ({c.description})", sheet=sheet,
@@ -137,7 +172,7 @@ def convert_table(spec: TableSpec, raw: RawTable, out: Collector) -> pd.DataFram
                 reason = _range_reason(float(converted), c)
             if reason is not None:
                 code = "E_RANGE" if c.dtype in ("int", "float") and converted is not None else (
-                    "E_CHOICE" if c.dtype == "enum" else "E_TYPE")
+                    "E_CHOICE" if c.dtype == "enum" else "E_TEXT_LENGTH" if c.dtype == "str" else "E_TYPE")
                 out.add(code, reason, sheet=sheet, row=number, column=c.header, value=value)
                 data[c.name].append(c.default)
                 continue
@@ -156,12 +191,16 @@ def convert_table(spec: TableSpec, raw: RawTable, out: Collector) -> pd.DataFram
     if spec.primary_key:
         key_cols = list(spec.primary_key)
         valid = df[key_cols].notna().all(axis=1)
-        dup = df[valid].duplicated(subset=key_cols, keep="first")
-        for _, r in df[valid][dup].iterrows():
+        keyed = df[valid]
+        dup = keyed.duplicated(subset=key_cols, keep="first")
+        first_row = keyed.drop_duplicates(subset=key_cols).set_index(key_cols)["_row"]
+        for _, r in keyed[dup].iterrows():
             cols = ", ".join(spec.names[k] for k in key_cols)
             val = " / ".join(str(r[k]) for k in key_cols)
-            out.add("E_DUPLICATE_ID", f"Dubblett: {cols} måste vara unikt.", sheet=sheet, row=int(r["_row"]),
-                    column=spec.names[key_cols[-1]], value=val)
+            id_value: Any = tuple(r[k] for k in key_cols) if len(key_cols) > 1 else r[key_cols[0]]
+            out.add("E_DUPLICATE_ID", f"Dubblett: {cols} måste vara unikt, men samma värde finns redan på rad "
+                    f"{int(first_row.loc[id_value])}. Ge raden ett eget id eller ta bort den.", sheet=sheet,
+                    row=int(r["_row"]), column=spec.names[key_cols[-1]], value=val)
     return df
 
 
@@ -254,7 +293,8 @@ def _check_rules(frames: dict[str, pd.DataFrame], out: Collector) -> None:
             out.add("E_COMPONENT_VALUE", "Ange andel_av_värde eller värde_kr.", sheet=sheet["components"],
                     row=int(r["_row"]), column="andel_av_värde")
         if fac is not None:
-            built = fac.set_index("facility_id")["year_built"]
+            # a duplicate id is reported by its table's key check; the first row answers for it here
+            built = fac.drop_duplicates("facility_id").set_index("facility_id")["year_built"]
             fy = comps["facility_id"].map(built)
             early = (comps["last_renewed_year"] < fy).fillna(False).astype(bool)
             for _, r in comps[early].iterrows():
@@ -277,6 +317,7 @@ def _check_rules(frames: dict[str, pd.DataFrame], out: Collector) -> None:
     proj = frames.get("projects")
     if proj is not None:
         _check_projects(proj, base_year, horizon, out)
+        check_project_relations(proj, base_year, horizon, out)
     targets = frames.get("targets")
     if targets is not None:
         needs_criterion = (targets["target_type"] == "kriterievikt") & (targets["criterion"] == "")
@@ -441,6 +482,7 @@ def validate_workbook(book: RawWorkbook) -> tuple[dict[str, pd.DataFrame], list[
             frames[spec.key] = df
     _check_references(frames, out)
     _check_rules(frames, out)
+    check_plausibility(frames, out)
     return frames, out.problems
 
 

@@ -45,6 +45,8 @@ STATUSES = {
     "targets_infeasible": "Ingen plan uppfyller alla mål och tak. Planen nedan bryter dem så lite som möjligt.",
     "no_solution": "Ingen plan hittades inom tidsgränsen.",
 }
+NO_PLAN_EXISTS = ("Ingen plan är möjlig: projektens villkor (måste, fast startår, beroende av, alternativgrupp) "
+                  "motsäger varandra.")
 
 
 @dataclass
@@ -81,7 +83,15 @@ class OptimizationResult:
     unschedulable: tuple[str, ...] = ()
 
     @property
+    def proven_infeasible(self) -> bool:
+        """No plan exists at all: the solver proved the must-do, fixed-start, dependency and alternative rules
+        contradict each other (targets and ceilings are elastic, so they never cause this)."""
+        return self.status == "no_solution" and "infeasible" in self.solver_status.lower()
+
+    @property
     def message(self) -> str:
+        if self.proven_infeasible:
+            return NO_PLAN_EXISTS
         return STATUSES.get(self.status, self.status)
 
     @property

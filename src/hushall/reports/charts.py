@@ -18,8 +18,6 @@ S. van der Walt and N. Smith (2015), *A better default colormap for Matplotlib* 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from hushall.data.schema import FACILITY_CATEGORIES
+from hushall.files import write_bytes_atomic
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
 from hushall.reports.formatting import fmt_mkr
@@ -379,20 +378,6 @@ def save_chart(chart: alt.TopLevelMixin, path: str | Path, *, scale: float = 2.0
     content = render_chart(chart, (target.suffix.lower(),), scale=scale)[target.suffix.lower()]
     write_bytes_atomic(target, content)
     return target
-
-
-def write_bytes_atomic(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary shared files
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 __all__ = [

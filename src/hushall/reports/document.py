@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from hushall import __version__
+from hushall.files import atomic_path
 from hushall.finance import Forecast, forecast
 from hushall.finance.verdict import Verdict, assess, with_monte_carlo
 from hushall.model import MunicipalityData
@@ -53,7 +54,7 @@ from hushall.projects.maintenance import plan_maintenance_debt
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart
-from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, atomic_path, write_tables_xlsx
+from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, write_tables_xlsx
 from hushall.reports.followup import followup_chapter
 from hushall.reports.forecast import asset_lines, asset_sheet
 from hushall.reports.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places

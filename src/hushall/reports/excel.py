@@ -23,17 +23,16 @@ Examples
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from hushall.files import atomic_path, check_target
 
 #: Rows of an Excel worksheet, the header included.
 EXCEL_MAX_ROWS = 1_048_576
@@ -105,21 +104,6 @@ def _styled(ws: Any, value: Any, fmt: str | None) -> Any:
     return cell
 
 
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it when the block succeeds (removed otherwise)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary shared files
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _width(header: str, column: pd.Series, fmt: str | None) -> float:
     sample = column.iloc[:2000]
     if fmt in (KR_FORMAT, DECIMAL_FORMAT) and len(sample):
@@ -154,6 +138,7 @@ def write_tables_xlsx(
     ValueError
         When a sheet name is not allowed by Excel or a table has more rows than a worksheet holds.
     """
+    check_target(path)  # before the write-only workbook exists: it cannot be dropped half-built
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side

@@ -13,6 +13,7 @@ printer.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,8 @@ from fpdf.outline import OutlineSection
 
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSansCondensed.ttf", "B": "DejaVuSansCondensed-Bold.ttf"}
+#: Drawn for a character the font does not have (U+FFFD is not in DejaVu Sans Condensed either).
+MISSING_GLYPH = "?"
 
 #: Grey levels (0 black … 255 white) used instead of colour.
 TEXT_GREY = 90
@@ -64,6 +67,19 @@ class PlanPDF(FPDF):
         self.set_lang("sv-SE")
         self.alias_nb_pages()
         self.figure_count = 0
+
+    def normalize_text(self, text: str) -> str:
+        """Text as the font can draw it: composed (NFC), and each character the font lacks (an emoji, a script
+        DejaVu does not cover) replaced by :data:`MISSING_GLYPH`, so the document never has empty boxes and fpdf2
+        never warns (in English) about missing glyphs."""
+        text = super().normalize_text(text)
+        cmap = getattr(self.current_font, "cmap", None)
+        if not cmap:
+            return text
+        text = unicodedata.normalize("NFC", text)
+        if all(ord(c) in cmap or c in "\n\r\t" for c in text):
+            return text
+        return "".join(c if ord(c) in cmap or c in "\n\r\t" else MISSING_GLYPH for c in text)
 
     # --- running header and footer -------------------------------------------------------------------------
 
