@@ -165,9 +165,12 @@ def solve_model(
     emit(Progress("lp", lp_time, bound=lp_obj, message=lp_status))
     x0 = None
     if warm_start and lp_sol is not None:
-        from hushall.optimize.warmstart import round_greedily
+        from hushall.optimize.warmstart import improve_locally, round_greedily
 
         x0 = round_greedily(bm, lp_sol[x_slice])
+        if bm.problem.n_columns <= LARGE_MODEL_COLUMNS:
+            # trade start years between projects where the rounding stopped at the first binding target
+            x0 = improve_locally(bm, x0, time_budget_s=min(0.05 * time_limit, 1.0))
         emit(Progress("warm_start", time.perf_counter() - t0, message=f"{int(x0.sum())} projekt valda"))
     incumbent, inc_obj, first_obj = x0, float("-inf"), None
     inc_solution = None

@@ -268,3 +268,107 @@ def integer_values(bm: BuiltModel, x: FloatArray) -> tuple[IntArray, FloatArray]
             idx.append(z.index())
             val.append((bkr < 0).astype(float))
     return np.concatenate(idx), np.concatenate(val)
+
+
+def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, max_rounds: int = 200) -> FloatArray:
+    """Improve a plan by best-improvement local search over start years (a 1-opt/2-opt neighbourhood).
+
+    Moves: move one chosen project to another start year; add one project; drop one project and add another;
+    move two chosen projects at once. A move is kept only if it keeps every relation and breaks no ceiling or
+    target more than the plan does (the same test as :func:`round_greedily`: ceilings, targets and the balanced
+    budget replayed through the financial model for all moves of a round as one batch), and it raises the plan's
+    worth ``v + r/κ``. Projects that change places are left as they are (their worth depends on the places
+    network, which the replay does not see). The greedy rounding fills each year up to its first binding target;
+    these moves trade start years between projects, which the LP relaxation does fractionally.
+    """
+    import time
+
+    p = bm.problem
+    t_end = time.perf_counter() + time_budget_s
+    plan = _Plan(bm)
+    x = np.asarray(x, dtype=float).copy()
+    cols_of = p.project_columns()
+    places = p.capacity.project_places if p.capacity is not None else np.zeros(p.n_projects)
+    movable = (places == 0) & ~np.isin(np.arange(p.n_projects), p.depends_on[p.depends_on >= 0]) & (p.depends_on < 0)
+    worth = p.value + p.debt_relief_kr / p.kr_per_point
+    chosen_cols = np.flatnonzero(x > 0.5)
+    plan.add(chosen_cols, force=True)
+    base_fin = plan.fin_viol.copy()
+    base_ceil = plan.ceiling_viol.copy()
+    t_n = plan.t_count
+    for _ in range(max_rounds):
+        if time.perf_counter() > t_end:
+            break
+        col_of_project = plan.chosen
+        moves_out: list[list[int]] = []
+        moves_in: list[list[int]] = []
+        single_out, single_in = [], []
+        for q in np.flatnonzero(movable):
+            cur = int(col_of_project[q])
+            for j in cols_of[q]:
+                j = int(j)
+                if j == cur:
+                    continue
+                single_out.append([cur] if cur >= 0 else [])
+                single_in.append([j])
+        moves_out += single_out
+        moves_in += single_in
+        chosen_m = [int(col_of_project[q]) for q in np.flatnonzero(movable & ~p.must_do) if col_of_project[q] >= 0]
+        # drop one, add another
+        for c_out in chosen_m:
+            for o, i in zip(single_out, single_in, strict=True):
+                if not o and p.col_project[i[0]] != p.col_project[c_out]:
+                    moves_out.append([c_out])
+                    moves_in.append(i)
+        # two moves of chosen projects at once
+        shifts = [(o, i) for o, i in zip(single_out, single_in, strict=True) if o]
+        for a in range(len(shifts)):
+            for b in range(a + 1, len(shifts)):
+                if p.col_project[shifts[a][0][0]] == p.col_project[shifts[b][0][0]]:
+                    continue
+                moves_out.append(shifts[a][0] + shifts[b][0])
+                moves_in.append(shifts[a][1] + shifts[b][1])
+        if not moves_in:
+            break
+        gain = np.array([worth[i].sum() - worth[o].sum() for o, i in zip(moves_out, moves_in, strict=True)])
+        keep = np.flatnonzero(gain > 1e-9)
+        if not keep.size:
+            break
+        # exclusive groups: an added project may not join a group taken by a project that stays
+        ok_rel = np.ones(len(keep), dtype=bool)
+        for n, k in enumerate(keep):
+            for j in moves_in[k]:
+                g = p.exclusive_group[p.col_project[j]]
+                if g >= 0 and plan.group_taken[g] and not any(
+                        p.exclusive_group[p.col_project[o]] == g for o in moves_out[k]):
+                    ok_rel[n] = False
+        keep = keep[ok_rel]
+        keep = keep[np.argsort(-gain[keep], kind="stable")]
+        found = False
+        for lo in range(0, len(keep), 512):
+            if time.perf_counter() > t_end:
+                break
+            batch = keep[lo:lo + 512]
+            delta = np.zeros((len(batch), plan.stacked.shape[1]))
+            for n, k in enumerate(batch):
+                if moves_in[k]:
+                    delta[n] += plan.rows(np.asarray(moves_in[k])).sum(axis=0)
+                if moves_out[k]:
+                    delta[n] -= plan.rows(np.asarray(moves_out[k])).sum(axis=0)
+            tot = {name: plan.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n]
+                   for i, name in enumerate(plan.names)}
+            ok = (plan._ceiling_excess(tot) <= base_ceil[None, :] + TOL_KR).all(axis=1)
+            if plan.finance is not None and plan.finance.targets:
+                ok &= (plan._violations({g: tot[g] for g in EFFECTS}) <= base_fin[None, :] + TOL_KR).all(axis=1)
+            good = np.flatnonzero(ok)
+            if good.size:
+                k = batch[good[0]]
+                x[moves_out[k]] = 0.0
+                x[moves_in[k]] = 1.0
+                plan = _Plan(bm)
+                plan.add(np.flatnonzero(x > 0.5), force=True)
+                found = True
+                break
+        if not found:
+            break
+    return x
