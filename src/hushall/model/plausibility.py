@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from hushall.data.municipality_codes import is_made_up, municipality_codes
-from hushall.data.schema import TABLES
+from hushall.data.schema import OPTIONAL_FINANCE_ITEMS, TABLES
 from hushall.errors import Problem
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ def finance_problems(values: Mapping[str, float], rows: Mapping[str, int] | None
             add("W_FINANCE_SIGN", f"Posten {item} anger {meaning}. Det förekommer, men kontrollera tecknet: "
                 "kostnader anges negativa och intäkter positiva. Beloppet används som det står.", item,
                 severity="warning")
-    if all(k in values for k in ASSET_ITEMS + CLAIM_ITEMS):
+    if all(k in values for k in ASSET_ITEMS + CLAIM_ITEMS if k not in OPTIONAL_FINANCE_ITEMS):
         assets, claims, diff = balance_difference(values)
         if balance_is_off(assets, diff):
             more = "tillgångarna är större" if diff > 0 else "eget kapital och skulder är större"
