@@ -25,6 +25,44 @@ ROBUST_LEVEL_ENV = "HUSHALL_WEB_ROBUST_LEVEL"
 #: Default: every target holds with probability ≥ 90 % in each of the investment plan's first ten years.
 DEFAULT_ROBUST_LEVEL = 0.9
 ROBUST_YEARS = 10
+#: Environment variable of the number of worker processes that run plan jobs at once (default 2: two cores).
+JOB_WORKERS_ENV = "HUSHALL_WEB_JOB_WORKERS"
+DEFAULT_JOB_WORKERS = 2
+#: Environment variable of the proxies whose ``X-Forwarded-Proto``/``X-Forwarded-For`` are believed
+#: (comma-separated addresses; default the loopback addresses, where a local reverse proxy runs).
+TRUSTED_PROXIES_ENV = "HUSHALL_WEB_TRUSTED_PROXIES"
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
+
+
+def job_workers_from_env(env: dict[str, str] | None = None) -> int:
+    """Plan jobs that may run at once: ``HUSHALL_WEB_JOB_WORKERS`` or 2 (1–16).
+
+    Examples
+    --------
+    >>> job_workers_from_env({}), job_workers_from_env({JOB_WORKERS_ENV: "3"}), job_workers_from_env(
+    ...     {JOB_WORKERS_ENV: "0"})
+    (2, 3, 2)
+    """
+    env = dict(os.environ) if env is None else env
+    try:
+        value = int(env.get(JOB_WORKERS_ENV, "") or DEFAULT_JOB_WORKERS)
+    except ValueError:
+        return DEFAULT_JOB_WORKERS
+    return value if 1 <= value <= 16 else DEFAULT_JOB_WORKERS
+
+
+def trusted_proxies_from_env(env: dict[str, str] | None = None) -> tuple[str, ...]:
+    """
+    Examples
+    --------
+    >>> trusted_proxies_from_env({}), trusted_proxies_from_env({TRUSTED_PROXIES_ENV: "10.0.0.5, 10.0.0.6"})
+    (('127.0.0.1', '::1'), ('10.0.0.5', '10.0.0.6'))
+    """
+    env = dict(os.environ) if env is None else env
+    raw = env.get(TRUSTED_PROXIES_ENV)
+    if raw is None:
+        return DEFAULT_TRUSTED_PROXIES
+    return tuple(a.strip() for a in raw.split(",") if a.strip())
 
 
 def robust_level_from_env(env: dict[str, str] | None = None) -> float:
@@ -146,17 +184,32 @@ class WebSettings:
     number of possible futures each plan is simulated in for its risk (``HUSHALL_WEB_MC_DRAWS``, default 2 000;
     0 = no risk analysis); ``robust_level`` the probability the plan's safer alternative must reach in the first
     ten years (``HUSHALL_WEB_ROBUST_LEVEL``, default 0,9; 0 = none).
+
+    Limits on uploads: ``max_upload_bytes`` for the request (the packed file), ``max_unpacked_bytes`` for what a
+    workbook's members unpack to (read from the zip directory before anything is unpacked) and
+    ``max_rows_per_sheet``. Uploads are read and validated in a worker process, never in the request.
+
+    ``job_workers`` plan jobs run at once, each in its own process (``HUSHALL_WEB_JOB_WORKERS``, default 2 for a
+    two-core server) at a lower CPU priority (``worker_nice``) so pages stay quick while they run; one upload
+    may run beside them.
+
+    The session cookie is ``Secure`` when the request came over HTTPS — directly, or through a proxy in
+    ``trusted_proxies`` that says so with ``X-Forwarded-Proto: https`` — and always with ``secure_cookies``.
+    Plain http (``hushall serve`` on 127.0.0.1) works without configuration.
     """
 
     database_url: str = field(default_factory=default_database_url)
-    max_upload_bytes: int = 20 * 1024 * 1024
-    max_unpacked_bytes: int = 200 * 1024 * 1024
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_unpacked_bytes: int = 50 * 1024 * 1024
+    max_rows_per_sheet: int = 100_000
     secure_cookies: bool = False
+    trusted_proxies: tuple[str, ...] = field(default_factory=trusted_proxies_from_env)
     session_hours: float = 12.0
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
     run_jobs: bool = True
-    job_workers: int = 1
+    job_workers: int = field(default_factory=job_workers_from_env)
+    worker_nice: int = 10
     job_poll_seconds: float = 0.5
     heartbeat_seconds: float = 2.0
     heartbeat_stale_seconds: float = 30.0

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
 from hushall.web.config import DATABASE_URL_ENV, WebSettings
+from hushall.web.db import transaction
 from hushall.web.models import Job, PlanVariant, User, utcnow
 from hushall.web.security import as_utc, audit
 
@@ -130,7 +131,7 @@ class JobDispatcher:
             free -= 1
 
     def _claim(self) -> int | None:
-        with self.factory() as db, db.begin():
+        with transaction(self.factory) as db:
             candidates = db.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(5)).all()
             for job_id in candidates:
                 claimed = db.execute(
@@ -164,7 +165,7 @@ class JobDispatcher:
     def _finish_process(self, job_id: int, proc: subprocess.Popen[bytes]) -> None:
         """After a worker exits: a job it left 'running' did not end by itself."""
         code = proc.returncode
-        with self.factory() as db, db.begin():
+        with transaction(self.factory) as db:
             job = db.get(Job, job_id)
             if job is None or job.status not in ACTIVE_STATES:
                 return
@@ -179,7 +180,7 @@ class JobDispatcher:
         """Mark running jobs whose worker is gone as interrupted; return how many."""
         stale_before = utcnow() - timedelta(seconds=self.settings.heartbeat_stale_seconds)
         marked = 0
-        with self.factory() as db, db.begin():
+        with transaction(self.factory) as db:
             for job in db.scalars(select(Job).where(Job.status == "running")).all():
                 if job.id in self.processes:
                     continue
@@ -198,5 +199,5 @@ class JobDispatcher:
         return self.mark_lost()
 
     def _set(self, job_id: int, **values: Any) -> None:
-        with self.factory() as db, db.begin():
+        with transaction(self.factory) as db:
             db.execute(update(Job).where(Job.id == job_id).values(**values))

@@ -23,7 +23,7 @@ from sqlalchemy import update
 
 from hushall.errors import HushallError
 from hushall.web.config import DATABASE_URL_ENV
-from hushall.web.db import make_engine, session_factory
+from hushall.web.db import make_engine, session_factory, transaction
 from hushall.web.jobs import INTERRUPTED_MESSAGE
 from hushall.web.models import Job, PlanVariant, utcnow
 
@@ -47,7 +47,7 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0) -> s
     factory = session_factory(engine)
 
     def set_job(**values: Any) -> None:
-        with factory() as db, db.begin():
+        with transaction(factory) as db:
             db.execute(update(Job).where(Job.id == job_id).values(**values))
 
     stop_beat = threading.Event()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from hushall.data.schema import TABLES
 from hushall.errors import DataValidationError
+from hushall.web.db import transaction
 from hushall.web.deps import database, identify, planner, reader, state
 from hushall.web.models import DataVersion, User
 from hushall.web.rendering import page
@@ -86,7 +87,7 @@ async def receive_upload(request: Request, user: User, files: list[UploadFile], 
             _ = base.tables  # load the base tables before the session closes (CSV uploads build on them)
         checked = await run_in_threadpool(check_upload, uploads, base=base,
                                           max_unpacked=app.settings.max_unpacked_bytes)
-    with app.factory() as db, db.begin():
+    with transaction(app.factory) as db:
         parent = latest_version(db) if checked.file_kind == "csv" else None
         version = store_version(db, checked, user, comment, parent=parent)
     return version

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session as DbSession
 from hushall.data.schema import CRITERIA
 from hushall.errors import PlanError
 from hushall.web import charts
+from hushall.web.db import transaction
 from hushall.web.deps import database, identify, planner, reader, state
 from hushall.web.exports import plan_workbook
 from hushall.web.i18n import translate
@@ -106,7 +107,7 @@ async def create_variant_route(request: Request, user: User = planner) -> Respon
     form = await request.form()
     app = state(request)
     try:
-        with app.factory() as db, db.begin():
+        with transaction(app.factory) as db:
             version = pick_version(db, None)
             if version is None:
                 raise HTTPException(409, "Ladda upp data först.")
@@ -312,7 +313,7 @@ async def update_variant_route(request: Request, variant_id: int, user: User = p
     form = await request.form()
     app = state(request)
     try:
-        with app.factory() as db, db.begin():
+        with transaction(app.factory) as db:
             variant = variant_or_404(db, variant_id)
             try:
                 row_version = int(str(form.get("row_version", "")))
@@ -336,7 +337,7 @@ async def update_variant_route(request: Request, variant_id: int, user: User = p
 async def decide_route(request: Request, variant_id: int, user: User = planner) -> Response:
     form = await request.form()
     try:
-        with state(request).factory() as db, db.begin():
+        with transaction(state(request).factory) as db:
             variant = variant_or_404(db, variant_id)
             try:
                 row_version = int(str(form.get("row_version", "")))
@@ -351,7 +352,7 @@ async def decide_route(request: Request, variant_id: int, user: User = planner) 
 @router.post("/planer/{variant_id}/optimera")
 def run_route(request: Request, variant_id: int, user: User = planner) -> Response:
     app = state(request)
-    with app.factory() as db, db.begin():
+    with transaction(app.factory) as db:
         variant = variant_or_404(db, variant_id)
         submit_job(db, variant, user)
     if app.dispatcher is not None:
