@@ -25,6 +25,9 @@ ROBUST_LEVEL_ENV = "HUSHALL_WEB_ROBUST_LEVEL"
 #: Default: every target holds with probability ≥ 90 % in each of the investment plan's first ten years.
 DEFAULT_ROBUST_LEVEL = 0.9
 ROBUST_YEARS = 10
+#: Environment variables of the upload limits (the web process passes them on to its workers).
+UNPACKED_ENV = "HUSHALL_WEB_MAX_UNPACKED_BYTES"
+ROWS_ENV = "HUSHALL_WEB_MAX_ROWS_PER_SHEET"
 #: Environment variable of the number of worker processes that run plan jobs at once (default 2: two cores).
 JOB_WORKERS_ENV = "HUSHALL_WEB_JOB_WORKERS"
 DEFAULT_JOB_WORKERS = 2
@@ -221,6 +224,7 @@ class WebSettings:
 
     def worker_env(self) -> dict[str, str]:
         """What the worker processes need to know of these settings (the optimiser's limits, the draws, the
-        robust level)."""
+        robust level, the upload limits)."""
         return {**self.solver.to_env(), MC_DRAWS_ENV: str(int(self.mc_draws)),
-                ROBUST_LEVEL_ENV: repr(float(self.robust_level))}
+                ROBUST_LEVEL_ENV: repr(float(self.robust_level)), UNPACKED_ENV: str(int(self.max_unpacked_bytes)),
+                ROWS_ENV: str(int(self.max_rows_per_sheet))}

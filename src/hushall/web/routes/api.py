@@ -20,11 +20,19 @@ from hushall.errors import DataValidationError, PlanError
 from hushall.web.db import transaction
 from hushall.web.deps import admin, database, identify, planner, reader, state
 from hushall.web.jobs import submit_job
-from hushall.web.models import AuditEntry, DataVersion, Job, PlanVariant, User
+from hushall.web.models import AuditEntry, DataUpload, DataVersion, Job, PlanVariant, User
 from hushall.web.rendering import page
 from hushall.web.routes.auth import TOO_MANY, attempt_login
 from hushall.web.routes.common import pick_version, view_of
-from hushall.web.routes.data import XLSX, attachment, receive_upload, template_bytes
+from hushall.web.routes.data import (
+    XLSX,
+    attachment,
+    parse_base,
+    submit_upload,
+    template_bytes,
+    upload_job,
+    upload_or_404,
+)
 from hushall.web.security import (
     AccountError,
     add_user,
@@ -41,7 +49,7 @@ from hushall.web.services import (
     update_variant,
     variant_or_404,
 )
-from hushall.web.store import diff_versions
+from hushall.web.store import UploadConflict, diff_versions
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(identify)], tags=["api"])
 docs_router = APIRouter(include_in_schema=False, dependencies=[Depends(identify)])
@@ -181,18 +189,41 @@ def api_versions(user: User = reader, db: DbSession = database) -> list[dict[str
     return [version_json(v) for v in db.scalars(select(DataVersion).order_by(DataVersion.number.desc()))]
 
 
-@router.post("/data/versions", status_code=201, summary="Ladda upp en arbetsbok (.xlsx) eller CSV-filer",
-             responses={422: {"description": "Valideringsproblem; inget har sparats"}})
+def upload_json(db: DbSession, upload: DataUpload) -> dict[str, Any]:
+    job = upload_job(db, upload)
+    return {"id": upload.id, "files": upload.filenames, "file_kind": upload.file_kind, "comment": upload.comment,
+            "base_version": upload.base_version.number if upload.base_version else None,
+            "status": job.status if job else None, "job": job_json(job),
+            "version": upload.version.number if upload.version else None, "problems": upload.problems or [],
+            "created_at": upload.created_at.isoformat(), "status_url": f"/api/v1/data/uploads/{upload.id}"}
+
+
+@router.post("/data/versions", status_code=202,
+             summary="Ladda upp en arbetsbok (.xlsx) eller CSV-filer; den läses och kontrolleras i bakgrunden",
+             description="`base_version` är den version uppladdningen bygger på (utelämnad: den senaste nu). Den "
+                         "sparas som nästa version efter den, eller inte alls (409) om någon annan hunnit före. "
+                         "Följ uppladdningen på `status_url`.",
+             responses={409: {"description": "En nyare version har sparats; inget har sparats"},
+                        422: {"description": "Filen avvisades direkt; inget har sparats"}})
 async def api_upload(request: Request, files: Annotated[list[UploadFile], File()],
-                     comment: Annotated[str, Form(max_length=2000)] = "", user: User = planner) -> Any:
+                     comment: Annotated[str, Form(max_length=2000)] = "",
+                     base_version: Annotated[str, Form(max_length=20)] = "", user: User = planner) -> Any:
     try:
-        version = await receive_upload(request, user, files, comment)
+        queued = await submit_upload(request, user, files, comment, parse_base(base_version))
     except DataValidationError as exc:
         return JSONResponse({"stored": False, "problems": [p.to_dict() for p in exc.problems]}, status_code=422)
+    except UploadConflict as exc:
+        return JSONResponse({"stored": False, "detail": str(exc), "code": exc.code,
+                             "newest_version": exc.newest}, status_code=409)
     with state(request).factory() as db:
-        stored = pick_version(db, version.number)
-        assert stored is not None
-        return version_json(stored)
+        found = db.get(DataUpload, queued.id)
+        assert found is not None
+        return upload_json(db, found)
+
+
+@router.get("/data/uploads/{upload_id}", summary="En uppladdnings status, problem och version")
+def api_upload_status(upload_id: int, user: User = reader, db: DbSession = database) -> dict[str, Any]:
+    return upload_json(db, upload_or_404(db, upload_id))
 
 
 @router.get("/data/versions/{number}", summary="En dataversion")
