@@ -46,6 +46,7 @@ from hushall.web.services import (
     latest_job,
     list_variants,
     plan_finance,
+    prepare_model,
     update_variant,
     variant_or_404,
 )
@@ -308,6 +309,7 @@ def api_variants(user: User = reader, db: DbSession = database) -> list[dict[str
 
 @router.post("/variants", status_code=201, summary="Skapa en planvariant på den senaste dataversionen")
 def api_create_variant(request: Request, body: VariantIn, user: User = planner) -> dict[str, Any]:
+    prepare_model(request)
     try:
         with transaction(state(request).factory) as db:
             dv = pick_version(db, None)
@@ -328,6 +330,7 @@ def api_variant(variant_id: int, user: User = reader, db: DbSession = database) 
 @router.put("/variants/{variant_id}", summary="Ändra en planvariant (optimistisk låsning med row_version)",
             responses={409: {"description": "Någon annan har ändrat varianten"}})
 def api_update_variant(request: Request, variant_id: int, body: VariantUpdate, user: User = planner) -> dict[str, Any]:
+    prepare_model(request, variant_id)
     try:
         with transaction(state(request).factory) as db:
             variant = variant_or_404(db, variant_id)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session as DbSession
 
@@ -33,6 +34,7 @@ from hushall.web.services import (
     pdf_available,
     pdf_module,
     plan_finance,
+    prepare_model,
     schedule_of,
     update_variant,
     variant_or_404,
@@ -105,6 +107,11 @@ def new_variant_page(request: Request, user: User = planner, db: DbSession = dat
 @router.post("/planer")
 async def create_variant_route(request: Request, user: User = planner) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_create_variant_form, request, user, form)
+
+
+def _create_variant_form(request: Request, user: User, form: Any) -> Response:
+    prepare_model(request)
     app = state(request)
     try:
         with transaction(app.factory) as db:
@@ -311,6 +318,11 @@ def edit_variant_page(request: Request, variant_id: int, user: User = planner,
 @router.post("/planer/{variant_id}")
 async def update_variant_route(request: Request, variant_id: int, user: User = planner) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_update_variant_form, request, variant_id, user, form)
+
+
+def _update_variant_form(request: Request, variant_id: int, user: User, form: Any) -> Response:
+    prepare_model(request, variant_id)
     app = state(request)
     try:
         with transaction(app.factory) as db:
@@ -336,6 +348,10 @@ async def update_variant_route(request: Request, variant_id: int, user: User = p
 @router.post("/planer/{variant_id}/besluta")
 async def decide_route(request: Request, variant_id: int, user: User = planner) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_decide_form, request, variant_id, user, form)
+
+
+def _decide_form(request: Request, variant_id: int, user: User, form: Any) -> Response:
     try:
         with transaction(state(request).factory) as db:
             variant = variant_or_404(db, variant_id)
