@@ -7,8 +7,10 @@ The embedded default is a SQLite file in the user's data directory (``platformdi
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: Environment variable that overrides the database URL (the CLI's ``--database-url`` wins over it).
 DATABASE_URL_ENV = "HUSHALL_DATABASE_URL"
@@ -37,6 +39,17 @@ TRUSTED_PROXIES_ENV = "HUSHALL_WEB_TRUSTED_PROXIES"
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 
 
+def _env_value(env: dict[str, str] | None, name: str, default: Any, parse: Callable[[str], Any],
+               valid: Callable[[Any], bool]) -> Any:
+    """``env[name]`` parsed, or ``default`` when it is unset, unreadable or not valid."""
+    env = dict(os.environ) if env is None else env
+    try:
+        value = parse(env.get(name, "") or str(default))
+    except ValueError:
+        return default
+    return value if valid(value) else default
+
+
 def job_workers_from_env(env: dict[str, str] | None = None) -> int:
     """Plan jobs that may run at once: ``HUSHALL_WEB_JOB_WORKERS`` or 2 (1–16).
 
@@ -46,12 +59,7 @@ def job_workers_from_env(env: dict[str, str] | None = None) -> int:
     ...     {JOB_WORKERS_ENV: "0"})
     (2, 3, 2)
     """
-    env = dict(os.environ) if env is None else env
-    try:
-        value = int(env.get(JOB_WORKERS_ENV, "") or DEFAULT_JOB_WORKERS)
-    except ValueError:
-        return DEFAULT_JOB_WORKERS
-    return value if 1 <= value <= 16 else DEFAULT_JOB_WORKERS
+    return _env_value(env, JOB_WORKERS_ENV, DEFAULT_JOB_WORKERS, int, lambda v: 1 <= v <= 16)
 
 
 def trusted_proxies_from_env(env: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -77,12 +85,7 @@ def robust_level_from_env(env: dict[str, str] | None = None) -> float:
     ...     {ROBUST_LEVEL_ENV: "1.5"})
     (0.9, 0.0, 0.9)
     """
-    env = dict(os.environ) if env is None else env
-    try:
-        value = float(env.get(ROBUST_LEVEL_ENV, "") or DEFAULT_ROBUST_LEVEL)
-    except ValueError:
-        return DEFAULT_ROBUST_LEVEL
-    return value if value == 0.0 or 0.5 <= value < 1.0 else DEFAULT_ROBUST_LEVEL
+    return _env_value(env, ROBUST_LEVEL_ENV, DEFAULT_ROBUST_LEVEL, float, lambda v: v == 0.0 or 0.5 <= v < 1.0)
 
 
 def mc_draws_from_env(env: dict[str, str] | None = None) -> int:
@@ -93,12 +96,7 @@ def mc_draws_from_env(env: dict[str, str] | None = None) -> int:
     >>> mc_draws_from_env({}), mc_draws_from_env({MC_DRAWS_ENV: "0"}), mc_draws_from_env({MC_DRAWS_ENV: "x"})
     (2000, 0, 2000)
     """
-    env = dict(os.environ) if env is None else env
-    try:
-        value = int(float(env.get(MC_DRAWS_ENV, "") or DEFAULT_MC_DRAWS))
-    except ValueError:
-        return DEFAULT_MC_DRAWS
-    return value if value >= 0 else DEFAULT_MC_DRAWS
+    return _env_value(env, MC_DRAWS_ENV, DEFAULT_MC_DRAWS, lambda text: int(float(text)), lambda v: v >= 0)
 
 
 def data_dir() -> Path:

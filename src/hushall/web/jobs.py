@@ -43,28 +43,28 @@ INTERRUPTED_MESSAGE = ("Jobbet avbröts: servern eller arbetsprocessen stoppades
                        "Inget resultat sparades och inget skrevs till hälften; starta det igen.")
 
 
+def _queue(db: DbSession, actor: User | None, **fields: Any) -> Job:
+    job = Job(status="queued", progress=0.0, message="Väntar på en ledig arbetsprocess …", error="", runner_id="",
+              created_by=actor.id if actor else None, created_at=utcnow(), **fields)
+    db.add(job)
+    db.flush()
+    return job
+
+
 def submit_job(db: DbSession, variant: PlanVariant, actor: User | None) -> Job:
     """Queue an optimisation of ``variant`` as it is now (its ``row_version``)."""
     active = db.scalar(select(Job).where(Job.variant_id == variant.id, Job.status.in_(ACTIVE_STATES),
                                          Job.variant_row_version == variant.row_version))
     if active is not None:
         return active
-    job = Job(kind="optimise", variant_id=variant.id, variant_row_version=variant.row_version, status="queued",
-              progress=0.0, message="Väntar på en ledig arbetsprocess …", error="", runner_id="",
-              created_by=actor.id if actor else None, created_at=utcnow())
-    db.add(job)
-    db.flush()
+    job = _queue(db, actor, kind="optimise", variant_id=variant.id, variant_row_version=variant.row_version)
     audit(db, actor, "job.submit", "job", job.id, {"variant": variant.id, "variant_row_version": variant.row_version})
     return job
 
 
 def submit_upload(db: DbSession, upload: DataUpload, actor: User | None) -> Job:
     """Queue the reading of ``upload`` (again, after it was interrupted)."""
-    job = Job(kind="upload", variant_id=None, upload_id=upload.id, variant_row_version=0, status="queued",
-              progress=0.0, message="Väntar på en ledig arbetsprocess …", error="", runner_id="",
-              created_by=actor.id if actor else None, created_at=utcnow())
-    db.add(job)
-    db.flush()
+    job = _queue(db, actor, kind="upload", variant_id=None, upload_id=upload.id, variant_row_version=0)
     audit(db, actor, "upload.submit", "upload", upload.id, {"files": upload.filenames, "job": job.id})
     return job
 
