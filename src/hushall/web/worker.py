@@ -127,7 +127,8 @@ def run_upload(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:
     def fail(problems: list[dict[str, Any]], error: str) -> str:
         with transaction(factory) as db:
             db.execute(update(DataUpload).where(DataUpload.id == upload_id).values(problems=problems, content=None))
-            db.execute(update(Job).where(Job.id == job_id).values(status="failed", error=error, finished_at=utcnow()))
+            db.execute(update(Job).where(Job.id == job_id).values(status="failed", error=error, message="",
+                                                                  finished_at=utcnow()))
         return "failed"
 
     with factory() as db:
