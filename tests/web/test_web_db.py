@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_helpers import Browser, count_rows, make_settings, xlsx_bytes
+from web_helpers import Browser, count_rows, make_settings, upload_files, xlsx_bytes
 
 from hushall.web.app import create_app
 from hushall.web.db import current_revision, make_engine, migrate
@@ -19,7 +19,7 @@ from hushall.web.models import Base, DataVersion
 def test_migrations_create_the_schema_the_models_describe(any_db_url: str) -> None:
     engine = make_engine(any_db_url)
     migrate(engine)  # already at head: a second run changes nothing
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     engine.dispose()
@@ -32,7 +32,7 @@ def test_first_start_creates_and_migrates_a_new_sqlite_file(tmp_path: Any) -> No
     app.state.hushall.engine.dispose()
     assert path.exists()
     engine = make_engine(f"sqlite:///{path}")
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     engine.dispose()
 
 
@@ -40,12 +40,12 @@ def test_upload_version_and_optimistic_locking(any_db_url: str, tables: dict[str
     with TestClient(create_app(make_settings(any_db_url))) as client:
         b = Browser(client)
         assert b.login("planner").status_code == 303
-        r = b.post("/data/ladda-upp", files=[("files", ("k.xlsx", xlsx_bytes(tables), "application/octet-stream"))])
-        assert r.status_code == 303, r.text
+        r = upload_files(b, [("k.xlsx", xlsx_bytes(tables))])
+        assert r.version == 2, r.text
         assert count_rows(any_db_url, "data_versions") == 2
         tables["Anläggningar"][0]["byggår"] = "fel"
-        r = b.post("/data/ladda-upp", files=[("files", ("k.xlsx", xlsx_bytes(tables), "application/octet-stream"))])
-        assert r.status_code == 422
+        r = upload_files(b, [("k.xlsx", xlsx_bytes(tables))])
+        assert r.status == "failed"
         assert count_rows(any_db_url, "data_versions") == 2
         assert "Testkommun" in b.get("/").text
         r = b.post("/planer", {"name": "Låst"})
@@ -65,7 +65,7 @@ def test_postgres_url_is_normalised_to_psycopg(postgres: Any) -> None:
     engine = make_engine(url)
     assert engine.dialect.driver == "psycopg"
     migrate(engine)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     engine.dispose()
 
 

@@ -206,3 +206,31 @@ def test_full_flow_in_a_real_browser(page: Any, example_workbook: Path, tmp_path
     page.get_by_label("Språk").select_option("en")
     page.get_by_role("button", name="Byt språk").click()
     page.wait_for_selector("text=Report")
+
+
+def test_an_open_page_says_when_it_has_lost_contact_with_the_server(page: Any, server: str) -> None:
+    """A tab showing a running job whose polls cannot reach the server (it is down) says so in Swedish, keeps
+    trying, and takes the notice away when the server answers again."""
+    import re
+
+    page.context.add_cookies([{"name": "hushall_lang", "value": "sv", "url": server}])
+    page.goto("/planer")
+    if "/logga-in" in page.url:
+        page.get_by_label("Användarnamn").fill("planner")
+        page.get_by_label("Lösenord").fill(PASSWORDS["planner"])
+        page.keyboard.press("Enter")
+        page.goto("/planer")
+    polls = re.compile(r"/jobb\?polling=1")
+    page.route(polls, lambda route: route.abort("connectionrefused"))
+    page.get_by_role("link", name="Ny planvariant").click()
+    page.get_by_label("Namn", exact=True).fill("Kontakt")
+    page.get_by_role("button", name="Skapa planvariant").click()
+    page.get_by_role("button", name="Kör optimeringen").click()
+    notice = page.locator("#connection-lost")
+    assert notice.is_hidden()
+    notice.wait_for(state="visible", timeout=15_000)
+    assert "Kontakten med servern är bruten" in notice.inner_text()
+    assert page.locator("#job-status").is_visible()  # what the page last knew stays on it
+    page.screenshot(path=str(ARTEFACTS / "5c-kontakt-bruten.png"), full_page=True)
+    page.unroute(polls)
+    notice.wait_for(state="hidden", timeout=30_000)  # the next poll answers (or the page reloads when done)

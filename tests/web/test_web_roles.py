@@ -21,7 +21,7 @@ PUBLIC = {("GET", "/logga-in"), ("POST", "/logga-in"), ("POST", "/logga-ut"), ("
           ("POST", "/api/v1/session"), ("GET", "/api/docs")}
 USERS = {"läsare": "reader", "planerare": "planner", "administratör": "admin"}
 SAMPLE = {"number": "1", "variant_id": "1", "job_id": "1", "user_id": "1", "name": "population",
-          "metric": "result_kr", "table": "facilities"}
+          "metric": "result_kr", "table": "facilities", "upload_id": "1"}
 QUERY = {"/data/jamfor": "?fran=1&till=1", "/api/v1/data/diff": "?from=1&to=1", "/api/v1/compare": "?ids=1&ids=1",
          "/planer/jamfor/diagram/{metric}.svg": "?v=1"}
 

@@ -156,3 +156,134 @@ def _example() -> Any:
     return _EXAMPLE[0]
 
 
+
+
+# --- uploads (read by a worker) -------------------------------------------------------------------------------
+
+
+def run_queued_uploads(app: Any) -> int:
+    """Run the queued upload jobs of ``app``'s database in this process, exactly as a worker process would
+    (``hushall.web.worker.run_job``); return how many ran."""
+    from unittest import mock
+
+    from hushall.web.jobs import JobDispatcher
+    from hushall.web.worker import run_job
+
+    st = app.state.hushall
+    dispatcher = JobDispatcher(st.settings, st.factory)
+    ran = 0
+    with mock.patch.dict(os.environ, st.settings.worker_env()):
+        while (claimed := dispatcher._claim(["upload"])) is not None:
+            run_job(st.settings.database_url, claimed[0], 60.0)
+            ran += 1
+    return ran
+
+
+class UploadOutcome:
+    """What became of an upload: refused in the request (``refused`` = its HTTP status), or read by the worker
+    (``status`` done/failed, ``version`` stored); ``text`` is the page the user ends on."""
+
+    def __init__(self, refused: int | None, status: str | None, version: int | None, text: str,
+                 location: str = "") -> None:
+        self.refused, self.status, self.version, self.text, self.location = refused, status, version, text, location
+
+
+def upload_files(browser: Browser, files: list[tuple[str, bytes]], comment: str = "",
+                 base_version: int | None = None, run: bool = True) -> UploadOutcome:
+    """Upload through the Data page's form, let the worker read it, and return what the user sees."""
+    data = {"comment": comment}
+    if base_version is not None:
+        data["base_version"] = str(base_version)
+    r = browser.post("/data/ladda-upp", data=data,
+                     files=[("files", (name, content, "application/octet-stream")) for name, content in files])
+    if r.status_code != 303:
+        return UploadOutcome(r.status_code, None, None, r.text)
+    location = r.headers["location"]
+    if run:
+        run_queued_uploads(browser.client.app)
+    upload_id = int(location.rstrip("/").rsplit("/", 1)[1])
+    status = browser.get(f"/api/v1/data/uploads/{upload_id}").json()
+    return UploadOutcome(None, status["status"], status["version"], browser.get(location).text, location)
+
+
+# --- a live server on a loopback port, for real parallel requests ----------------------------------------------
+
+
+class LiveServer:
+    """``app`` served by uvicorn in a thread on 127.0.0.1 (stopped on exit)."""
+
+    def __init__(self, app: Any) -> None:
+        import socket
+        import threading
+
+        import uvicorn
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = int(s.getsockname()[1])
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        wait_for(lambda: self.server.started, timeout=20, every=0.02)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+    def request(self, method: str, path: str, *, headers: dict[str, str] | None = None, json_body: Any = None,
+                files: list[tuple[str, str, bytes]] | None = None, fields: dict[str, str] | None = None,
+                source: str | None = None) -> tuple[int, dict[str, str], bytes]:
+        return http_request(self.port, method, path, headers=headers, json_body=json_body, files=files,
+                            fields=fields, source=source)
+
+
+def http_request(port: int, method: str, path: str, *, headers: dict[str, str] | None = None, json_body: Any = None,
+                 files: list[tuple[str, str, bytes]] | None = None, fields: dict[str, str] | None = None,
+                 source: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One request to 127.0.0.1:``port`` (from the loopback address ``source``); JSON, form fields or files
+    (``(field, filename, content)``, sent as multipart/form-data)."""
+    import http.client
+    import json
+    import uuid
+
+    headers = dict(headers or {})
+    body: bytes | None = None
+    if json_body is not None:
+        body = json.dumps(json_body).encode()
+        headers["Content-Type"] = "application/json"
+    elif files is not None:
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in (fields or {}).items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for field, filename, content in files:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+                         "Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+    elif fields is not None:
+        from urllib.parse import urlencode
+
+        body = urlencode(fields).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                      source_address=(source, 0) if source else None)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+def bearer(port: int, name: str, source: str | None = None) -> dict[str, str]:
+    import json
+
+    status, _h, body = http_request(port, "POST", "/api/v1/session",
+                                    json_body={"username": name, "password": PASSWORDS[name]}, source=source)
+    assert status == 200, body
+    return {"Authorization": f"Bearer {json.loads(body)['token']}"}

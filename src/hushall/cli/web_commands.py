@@ -49,9 +49,10 @@ database_option = click.option(
 @database_option
 @click.option("--demo", is_flag=True, help="Starta med Exempelkommun och en demoanvändare (ny databas).")
 @click.option("--secure-cookies", is_flag=True, help="Kakor bara över HTTPS (bakom en HTTPS-proxy).")
-@click.option("--job-workers", default=1, show_default=True, type=click.IntRange(1, 16),
-              help="Optimeringar som får köras samtidigt (en process var).")
-def serve(host: str, port: int, database_url: str | None, demo: bool, secure_cookies: bool, job_workers: int) -> None:
+@click.option("--job-workers", default=None, type=click.IntRange(1, 16),
+              help="Optimeringar som får köras samtidigt (en process var; standard HUSHALL_WEB_JOB_WORKERS eller 2).")
+def serve(host: str, port: int, database_url: str | None, demo: bool, secure_cookies: bool,
+          job_workers: int | None) -> None:
     """Starta webbapplikationen (FastAPI) – det gemensamma arbetsrummet för planerna."""
     _require_web()
     import uvicorn
@@ -63,7 +64,8 @@ def serve(host: str, port: int, database_url: str | None, demo: bool, secure_coo
     if demo and not database_url:
         database_url = demo_database_url()
     url = _database_url(database_url)
-    settings = WebSettings(database_url=url, secure_cookies=secure_cookies, demo=demo, job_workers=job_workers)
+    extra = {} if job_workers is None else {"job_workers": job_workers}
+    settings = WebSettings(database_url=url, secure_cookies=secure_cookies, demo=demo, **extra)
     click.echo(f"Databas: {_safe_url(url)}", err=True)
     login = prepare_demo(settings) if demo else None
     app = create_app(settings)  # creates and migrates the database on first start

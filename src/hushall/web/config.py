@@ -7,8 +7,10 @@ The embedded default is a SQLite file in the user's data directory (``platformdi
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: Environment variable that overrides the database URL (the CLI's ``--database-url`` wins over it).
 DATABASE_URL_ENV = "HUSHALL_DATABASE_URL"
@@ -25,6 +27,53 @@ ROBUST_LEVEL_ENV = "HUSHALL_WEB_ROBUST_LEVEL"
 #: Default: every target holds with probability ≥ 90 % in each of the investment plan's first ten years.
 DEFAULT_ROBUST_LEVEL = 0.9
 ROBUST_YEARS = 10
+#: Environment variables of the upload limits (the web process passes them on to its workers).
+UNPACKED_ENV = "HUSHALL_WEB_MAX_UNPACKED_BYTES"
+ROWS_ENV = "HUSHALL_WEB_MAX_ROWS_PER_SHEET"
+#: Environment variable of the number of worker processes that run plan jobs at once (default 2: two cores).
+JOB_WORKERS_ENV = "HUSHALL_WEB_JOB_WORKERS"
+DEFAULT_JOB_WORKERS = 2
+#: Environment variable of the proxies whose ``X-Forwarded-Proto``/``X-Forwarded-For`` are believed
+#: (comma-separated addresses; default the loopback addresses, where a local reverse proxy runs).
+TRUSTED_PROXIES_ENV = "HUSHALL_WEB_TRUSTED_PROXIES"
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
+
+
+def _env_value(env: dict[str, str] | None, name: str, default: Any, parse: Callable[[str], Any],
+               valid: Callable[[Any], bool]) -> Any:
+    """``env[name]`` parsed, or ``default`` when it is unset, unreadable or not valid."""
+    env = dict(os.environ) if env is None else env
+    try:
+        value = parse(env.get(name, "") or str(default))
+    except ValueError:
+        return default
+    return value if valid(value) else default
+
+
+def job_workers_from_env(env: dict[str, str] | None = None) -> int:
+    """Plan jobs that may run at once: ``HUSHALL_WEB_JOB_WORKERS`` or 2 (1–16).
+
+    Examples
+    --------
+    >>> job_workers_from_env({}), job_workers_from_env({JOB_WORKERS_ENV: "3"}), job_workers_from_env(
+    ...     {JOB_WORKERS_ENV: "0"})
+    (2, 3, 2)
+    """
+    return _env_value(env, JOB_WORKERS_ENV, DEFAULT_JOB_WORKERS, int, lambda v: 1 <= v <= 16)
+
+
+def trusted_proxies_from_env(env: dict[str, str] | None = None) -> tuple[str, ...]:
+    """
+    Examples
+    --------
+    >>> trusted_proxies_from_env({}), trusted_proxies_from_env({TRUSTED_PROXIES_ENV: "10.0.0.5, 10.0.0.6"})
+    (('127.0.0.1', '::1'), ('10.0.0.5', '10.0.0.6'))
+    """
+    env = dict(os.environ) if env is None else env
+    raw = env.get(TRUSTED_PROXIES_ENV)
+    if raw is None:
+        return DEFAULT_TRUSTED_PROXIES
+    return tuple(a.strip() for a in raw.split(",") if a.strip())
 
 
 def robust_level_from_env(env: dict[str, str] | None = None) -> float:
@@ -36,12 +85,7 @@ def robust_level_from_env(env: dict[str, str] | None = None) -> float:
     ...     {ROBUST_LEVEL_ENV: "1.5"})
     (0.9, 0.0, 0.9)
     """
-    env = dict(os.environ) if env is None else env
-    try:
-        value = float(env.get(ROBUST_LEVEL_ENV, "") or DEFAULT_ROBUST_LEVEL)
-    except ValueError:
-        return DEFAULT_ROBUST_LEVEL
-    return value if value == 0.0 or 0.5 <= value < 1.0 else DEFAULT_ROBUST_LEVEL
+    return _env_value(env, ROBUST_LEVEL_ENV, DEFAULT_ROBUST_LEVEL, float, lambda v: v == 0.0 or 0.5 <= v < 1.0)
 
 
 def mc_draws_from_env(env: dict[str, str] | None = None) -> int:
@@ -52,12 +96,7 @@ def mc_draws_from_env(env: dict[str, str] | None = None) -> int:
     >>> mc_draws_from_env({}), mc_draws_from_env({MC_DRAWS_ENV: "0"}), mc_draws_from_env({MC_DRAWS_ENV: "x"})
     (2000, 0, 2000)
     """
-    env = dict(os.environ) if env is None else env
-    try:
-        value = int(float(env.get(MC_DRAWS_ENV, "") or DEFAULT_MC_DRAWS))
-    except ValueError:
-        return DEFAULT_MC_DRAWS
-    return value if value >= 0 else DEFAULT_MC_DRAWS
+    return _env_value(env, MC_DRAWS_ENV, DEFAULT_MC_DRAWS, lambda text: int(float(text)), lambda v: v >= 0)
 
 
 def data_dir() -> Path:
@@ -146,17 +185,32 @@ class WebSettings:
     number of possible futures each plan is simulated in for its risk (``HUSHALL_WEB_MC_DRAWS``, default 2 000;
     0 = no risk analysis); ``robust_level`` the probability the plan's safer alternative must reach in the first
     ten years (``HUSHALL_WEB_ROBUST_LEVEL``, default 0,9; 0 = none).
+
+    Limits on uploads: ``max_upload_bytes`` for the request (the packed file), ``max_unpacked_bytes`` for what a
+    workbook's members unpack to (read from the zip directory before anything is unpacked) and
+    ``max_rows_per_sheet``. Uploads are read and validated in a worker process, never in the request.
+
+    ``job_workers`` plan jobs run at once, each in its own process (``HUSHALL_WEB_JOB_WORKERS``, default 2 for a
+    two-core server) at a lower CPU priority (``worker_nice``) so pages stay quick while they run; one upload
+    may run beside them.
+
+    The session cookie is ``Secure`` when the request came over HTTPS — directly, or through a proxy in
+    ``trusted_proxies`` that says so with ``X-Forwarded-Proto: https`` — and always with ``secure_cookies``.
+    Plain http (``hushall serve`` on 127.0.0.1) works without configuration.
     """
 
     database_url: str = field(default_factory=default_database_url)
-    max_upload_bytes: int = 20 * 1024 * 1024
-    max_unpacked_bytes: int = 200 * 1024 * 1024
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_unpacked_bytes: int = 50 * 1024 * 1024
+    max_rows_per_sheet: int = 100_000
     secure_cookies: bool = False
+    trusted_proxies: tuple[str, ...] = field(default_factory=trusted_proxies_from_env)
     session_hours: float = 12.0
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
     run_jobs: bool = True
-    job_workers: int = 1
+    job_workers: int = field(default_factory=job_workers_from_env)
+    worker_nice: int = 10
     job_poll_seconds: float = 0.5
     heartbeat_seconds: float = 2.0
     heartbeat_stale_seconds: float = 30.0
@@ -168,6 +222,7 @@ class WebSettings:
 
     def worker_env(self) -> dict[str, str]:
         """What the worker processes need to know of these settings (the optimiser's limits, the draws, the
-        robust level)."""
+        robust level, the upload limits)."""
         return {**self.solver.to_env(), MC_DRAWS_ENV: str(int(self.mc_draws)),
-                ROBUST_LEVEL_ENV: repr(float(self.robust_level))}
+                ROBUST_LEVEL_ENV: repr(float(self.robust_level)), UNPACKED_ENV: str(int(self.max_unpacked_bytes)),
+                ROWS_ENV: str(int(self.max_rows_per_sheet))}

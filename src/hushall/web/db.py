@@ -2,6 +2,13 @@
 
 SQLite is tuned for a small shared server: WAL journal (readers never wait for the writer), a busy timeout so
 that the web process and the worker processes wait for each other instead of failing, and foreign keys on.
+
+Every change goes through :func:`transaction`. On SQLite it starts with ``BEGIN IMMEDIATE``: the writer takes the
+database's write lock before it reads, so two requests that read a row and then change it run one after the
+other. (With a plain deferred ``BEGIN`` both would read the same snapshot and the second write would fail at once
+with "database is locked" — SQLite does not wait for a writer whose snapshot is stale.) PostgreSQL runs at READ
+COMMITTED; code that must read-then-write under contention takes :func:`advisory_lock` or writes with a guard
+(``UPDATE … WHERE row_version = :seen``, a unique key).
 """
 
 from __future__ import annotations
@@ -11,10 +18,13 @@ from contextlib import contextmanager
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from hushall.web.config import normalise_database_url
+
+#: Connection execution option that marks a writing transaction (``BEGIN IMMEDIATE`` on SQLite).
+WRITE_OPTION = "hushall_write"
 
 
 def make_engine(url: str) -> Engine:
@@ -33,6 +43,13 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # The driver's own implicit BEGIN is switched off; _begin below says BEGIN or BEGIN IMMEDIATE.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            immediate = conn.get_execution_options().get(WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -44,9 +61,21 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session whose work is committed at the end, or rolled back whole on any error."""
+    """A writing session whose work is committed at the end, or rolled back whole on any error.
+
+    On SQLite the write lock is taken at the start (``BEGIN IMMEDIATE``), so keep these transactions short:
+    never parse a file or run a solver inside one.
+    """
     with factory() as session, session.begin():
+        session.connection(execution_options={WRITE_OPTION: True})
         yield session
+
+
+def advisory_lock(session: Session, name: str) -> None:
+    """Serialise the transactions that take the same ``name`` until they end (PostgreSQL advisory lock;
+    on SQLite the :func:`transaction` already holds the database's single write lock)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 def alembic_config(engine: Engine) -> Any:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from hushall.web import DEMO_HINT
 from hushall.web.config import WebSettings, data_dir, sqlite_url
-from hushall.web.db import make_engine, migrate, session_factory
+from hushall.web.db import make_engine, migrate, session_factory, transaction
 from hushall.web.models import PlanVariant
 from hushall.web.security import add_user, find_user, generate_password, set_password
 
@@ -47,7 +47,7 @@ def prepare_demo(settings: WebSettings) -> DemoLogin:
     migrate(engine)
     factory = session_factory(engine)
     password = generate_password()
-    with factory() as db, db.begin():
+    with transaction(factory) as db:
         user = find_user(db, DEMO_USER)
         if user is None:
             user = add_user(db, DEMO_USER, password, "administratör", "Demoanvändare")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
@@ -68,23 +69,26 @@ def language(request: Request) -> str:
     return lang if lang in LANGUAGES else state(request).settings.default_language
 
 
+def _find_session(app_state: AppState, token: str | None, kind: str) -> Any:
+    with app_state.factory() as db:
+        return lookup_session(db, token, kind)
+
+
 async def identify(request: Request) -> None:
-    """Find the session (cookie or bearer token) and check the CSRF token of unsafe browser requests."""
+    """Find the session (cookie or bearer token) and check the CSRF token of unsafe browser requests.
+
+    The database lookup runs in the thread pool: the event loop never waits for the database."""
     app_state = state(request)
     request.state.lang = language(request)
     auth = request.headers.get("authorization", "")
     bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
-    with app_state.factory() as db:
-        if bearer is not None:
-            row = lookup_session(db, bearer, "bearer")
-            kind = "bearer"
-        else:
-            row = lookup_session(db, request.cookies.get(SESSION_COOKIE), "cookie")
-            kind = "cookie"
-        request.state.user = row.user if row else None
-        request.state.session_kind = kind if row else None
-        pre = request.scope.get("state", {}).get("pre_csrf")
-        request.state.csrf = row.csrf_token if row else pre
+    kind = "bearer" if bearer is not None else "cookie"
+    token = bearer if bearer is not None else request.cookies.get(SESSION_COOKIE)
+    row = await run_in_threadpool(_find_session, app_state, token, kind) if token else None
+    request.state.user = row.user if row else None
+    request.state.session_kind = kind if row else None
+    pre = request.scope.get("state", {}).get("pre_csrf")
+    request.state.csrf = row.csrf_token if row else pre
     if bearer is not None and row is None:
         raise NotAuthenticated()
     # Browsers attach cookies by themselves, so every change made with the session cookie (and every form

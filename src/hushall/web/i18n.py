@@ -55,6 +55,20 @@ def pct(x: float | None, lang: str, decimals: int = 1) -> str:
 
 
 ENGLISH: dict[str, str] = {
+    # uploads and the connection notice
+    "Senaste uppladdningar": "Recent uploads",
+    "Uppladdning": "Upload",
+    "Bygger på": "Based on",
+    "version": "version",
+    "Kontrolleras": "Being checked",
+    "Sparad": "Saved",
+    "Sparades inte": "Not saved",
+    "Visa versionen": "Show the version",
+    "Kör uppladdningen igen": "Run the upload again",
+    "Tillbaka till Data": "Back to Data",
+    "Uppladdningen bygger på version {n}. Har någon annan sparat en nyare version när den ska sparas, sparas den inte; du får då göra om dina ändringar på den nya versionen.": "The upload is based on version {n}. If someone else has saved a newer version by the time it is stored, it is not stored; you then redo your changes on the new version.",
+    "Filen läses och kontrolleras i bakgrunden. Ingen ny version blir gällande förrän allt är kontrollerat; du kan lämna sidan under tiden.": "The file is read and checked in the background. No new version takes effect until everything is checked; you may leave the page meanwhile.",
+    "Kontakten med servern är bruten. Det som visas kan vara inaktuellt; sidan försöker igen av sig själv.": "The connection to the server is lost. What is shown may be out of date; the page keeps trying by itself.",
     # navigation and frame
     "Översikt": "Overview",
     "Data": "Data",

@@ -1,4 +1,4 @@
-"""Background jobs: the optimiser runs in a worker process, never inside a web request.
+"""Background jobs: the optimiser and the reading of uploads run in worker processes, never inside a web request.
 
 A job's whole state lives in the ``jobs`` table — ``queued → running → done | failed | interrupted`` with its
 progress, message and result — so a page reload, a second browser or the JSON API all see the same job.
@@ -7,6 +7,9 @@ The web process runs a :class:`JobDispatcher` thread. It claims queued jobs (an 
 status = 'queued'``, so two servers on one database never take the same job), starts ``python -m
 hushall.web.worker JOB_ID`` for each, and watches them:
 
+* at most ``job_workers`` optimisations run at once (a small pool: two on a two-core server), and one upload
+  besides, so that a file never waits behind long solves; workers run at a lower CPU priority (``nice``) with
+  one thread each, so that the web process stays responsive;
 * a worker that exits without recording an outcome is marked **failed** with its exit code;
 * a running job whose worker process no longer exists, or whose heartbeat is older than
   ``heartbeat_stale_seconds`` (a worker killed together with a previous server), is marked **interrupted** —
@@ -29,14 +32,23 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
 from hushall.web.config import DATABASE_URL_ENV, WebSettings
-from hushall.web.models import Job, PlanVariant, User, utcnow
+from hushall.web.db import transaction
+from hushall.web.models import DataUpload, Job, PlanVariant, User, utcnow
 from hushall.web.security import as_utc, audit
 
 log = logging.getLogger("hushall.web.jobs")
 
 ACTIVE_STATES = ("queued", "running")
 INTERRUPTED_MESSAGE = ("Jobbet avbröts: servern eller arbetsprocessen stoppades medan det kördes. "
-                       "Inget resultat sparades; starta optimeringen igen.")
+                       "Inget resultat sparades och inget skrevs till hälften; starta det igen.")
+
+
+def _queue(db: DbSession, actor: User | None, **fields: Any) -> Job:
+    job = Job(status="queued", progress=0.0, message="Väntar på en ledig arbetsprocess …", error="", runner_id="",
+              created_by=actor.id if actor else None, created_at=utcnow(), **fields)
+    db.add(job)
+    db.flush()
+    return job
 
 
 def submit_job(db: DbSession, variant: PlanVariant, actor: User | None) -> Job:
@@ -45,13 +57,21 @@ def submit_job(db: DbSession, variant: PlanVariant, actor: User | None) -> Job:
                                          Job.variant_row_version == variant.row_version))
     if active is not None:
         return active
-    job = Job(kind="optimise", variant_id=variant.id, variant_row_version=variant.row_version, status="queued",
-              progress=0.0, message="Väntar på en ledig arbetsprocess …", error="", runner_id="",
-              created_by=actor.id if actor else None, created_at=utcnow())
-    db.add(job)
-    db.flush()
+    job = _queue(db, actor, kind="optimise", variant_id=variant.id, variant_row_version=variant.row_version)
     audit(db, actor, "job.submit", "job", job.id, {"variant": variant.id, "variant_row_version": variant.row_version})
     return job
+
+
+def submit_upload(db: DbSession, upload: DataUpload, actor: User | None) -> Job:
+    """Queue the reading of ``upload`` (again, after it was interrupted)."""
+    job = _queue(db, actor, kind="upload", variant_id=None, upload_id=upload.id, variant_row_version=0)
+    audit(db, actor, "upload.submit", "upload", upload.id, {"files": upload.filenames, "job": job.id})
+    return job
+
+
+#: Environment of every worker: one thread per numerical library (the pool, not threads, uses the cores).
+WORKER_THREADS_ENV = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"), "1")
+NICE_ENV = "HUSHALL_WORKER_NICE"
 
 
 def pid_alive(pid: int | None) -> bool:
@@ -75,6 +95,7 @@ class JobDispatcher:
         self.factory = factory
         self.runner_id = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.processes: dict[int, subprocess.Popen[bytes]] = {}
+        self.kinds: dict[int, str] = {}
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -103,6 +124,7 @@ class JobDispatcher:
                     proc.wait()
             self._finish_process(job_id, proc)
         self.processes.clear()
+        self.kinds.clear()
 
     def wake(self) -> None:
         self._wake.set()
@@ -121,30 +143,33 @@ class JobDispatcher:
     def tick(self) -> None:
         self._reap()
         self.mark_lost()
-        free = self.settings.job_workers - len(self.processes)
-        while free > 0 and not self._stop.is_set():
-            job_id = self._claim()
-            if job_id is None:
+        while not self._stop.is_set():
+            running = list(self.kinds.values())
+            kinds = [kind for kind, room in (("upload", 1), ("optimise", self.settings.job_workers))
+                     if running.count(kind) < room]
+            claimed = self._claim(kinds) if kinds else None
+            if claimed is None:
                 break
-            self._spawn(job_id)
-            free -= 1
+            self._spawn(*claimed)
 
-    def _claim(self) -> int | None:
-        with self.factory() as db, db.begin():
-            candidates = db.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.id).limit(5)).all()
-            for job_id in candidates:
+    def _claim(self, kinds: list[str]) -> tuple[int, str] | None:
+        with transaction(self.factory) as db:
+            candidates = db.execute(select(Job.id, Job.kind).where(Job.status == "queued", Job.kind.in_(kinds))
+                                    .order_by(Job.id).limit(5)).all()
+            for job_id, kind in candidates:
                 claimed = db.execute(
                     update(Job).where(Job.id == job_id, Job.status == "queued").values(
                         status="running", runner_id=self.runner_id, started_at=utcnow(), heartbeat_at=utcnow(),
                         message="Startar arbetsprocessen …")
                 ).rowcount  # type: ignore[attr-defined]
                 if claimed:
-                    return int(job_id)
+                    return int(job_id), str(kind)
         return None
 
-    def _spawn(self, job_id: int) -> None:
-        env = {**os.environ, **self.extra_env, DATABASE_URL_ENV: self.settings.database_url,
-               "HUSHALL_HEARTBEAT_SECONDS": str(self.settings.heartbeat_seconds), **self.settings.worker_env()}
+    def _spawn(self, job_id: int, kind: str = "optimise") -> None:
+        env = {**WORKER_THREADS_ENV, **os.environ, **self.extra_env, DATABASE_URL_ENV: self.settings.database_url,
+               "HUSHALL_HEARTBEAT_SECONDS": str(self.settings.heartbeat_seconds), **self.settings.worker_env(),
+               NICE_ENV: str(self.settings.worker_nice)}
         try:
             proc = subprocess.Popen([sys.executable, "-m", "hushall.web.worker", str(job_id)], env=env,
                                     stdin=subprocess.DEVNULL)
@@ -153,6 +178,7 @@ class JobDispatcher:
                       finished_at=utcnow())
             return
         self.processes[job_id] = proc
+        self.kinds[job_id] = kind
         self._set(job_id, pid=proc.pid)
 
     def _reap(self) -> None:
@@ -160,11 +186,12 @@ class JobDispatcher:
             if proc.poll() is not None:
                 self._finish_process(job_id, proc)
                 del self.processes[job_id]
+                self.kinds.pop(job_id, None)
 
     def _finish_process(self, job_id: int, proc: subprocess.Popen[bytes]) -> None:
         """After a worker exits: a job it left 'running' did not end by itself."""
         code = proc.returncode
-        with self.factory() as db, db.begin():
+        with transaction(self.factory) as db:
             job = db.get(Job, job_id)
             if job is None or job.status not in ACTIVE_STATES:
                 return
@@ -179,7 +206,7 @@ class JobDispatcher:
         """Mark running jobs whose worker is gone as interrupted; return how many."""
         stale_before = utcnow() - timedelta(seconds=self.settings.heartbeat_stale_seconds)
         marked = 0
-        with self.factory() as db, db.begin():
+        with transaction(self.factory) as db:
             for job in db.scalars(select(Job).where(Job.status == "running")).all():
                 if job.id in self.processes:
                     continue
@@ -198,5 +225,5 @@ class JobDispatcher:
         return self.mark_lost()
 
     def _set(self, job_id: int, **values: Any) -> None:
-        with self.factory() as db, db.begin():
+        with transaction(self.factory) as db:
             db.execute(update(Job).where(Job.id == job_id).values(**values))

@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES: tuple[str, ...] = ("läsare", "planerare", "administratör")
 JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed", "interrupted")
+JOB_KINDS: tuple[str, ...] = ("optimise", "upload")
 VARIANT_STATES: tuple[str, ...] = ("utkast", "beslutad")
 
 
@@ -155,15 +156,44 @@ class PlanVariant(Base):
     decider: Mapped[User | None] = relationship(foreign_keys=[decided_by])
 
 
+class DataUpload(Base):
+    """An uploaded file waiting to be read and validated by a worker (``kind='upload'`` job).
+
+    It names the version it builds on (``base_version_id``; none for the first). Only when the whole file has
+    validated does it become the next version (``base + 1``, a unique number: of two uploads on the same base
+    one is stored and the other refused as a conflict). The file is dropped once the upload has ended, except
+    when it was interrupted — then it can be run again.
+    """
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_kind: Mapped[str] = mapped_column(String(10))  # xlsx | csv
+    filenames: Mapped[list[str]] = mapped_column(JSON)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("data_versions.id"), nullable=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("data_versions.id"), nullable=True)
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    base_version: Mapped[DataVersion | None] = relationship(foreign_keys=[base_version_id])
+    version: Mapped[DataVersion | None] = relationship(foreign_keys=[version_id])
+    creator: Mapped[User | None] = relationship()
+
+
 class Job(Base):
-    """A background job (the optimiser) run by a worker process; its state lives here, not in memory."""
+    """A background job run by a worker process — an optimisation of a plan variant (``kind='optimise'``) or
+    the reading of an upload (``kind='upload'``); its state lives here, not in memory."""
 
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_status", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default="optimise")
-    variant_id: Mapped[int] = mapped_column(ForeignKey("plan_variants.id"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("plan_variants.id"), index=True, nullable=True)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"), index=True, nullable=True)
     variant_row_version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(12), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
@@ -178,7 +208,8 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    variant: Mapped[PlanVariant] = relationship()
+    variant: Mapped[PlanVariant | None] = relationship()
+    upload: Mapped[DataUpload | None] = relationship()
     creator: Mapped[User | None] = relationship()
 
 

@@ -5,8 +5,10 @@
   Browsers carry it in an HttpOnly, SameSite=Lax cookie; API clients send it as ``Authorization: Bearer``.
 * Every state-changing request from a browser must carry the session's CSRF token (form field ``csrf_token``
   or header ``X-CSRF-Token``). Before login the token is a double-submit cookie.
-* Failed logins are counted per user name and per client address in a sliding window; past the limit the
-  password is not even checked.
+* Failed logins are counted per client address and user name together, and per client address, in a sliding
+  window; past the limit the password is not even checked. The attacker's address is locked, not the account:
+  its owner still logs in from elsewhere. The count and the attempt are recorded in one short transaction
+  *before* the (slow) password check, so parallel guesses cannot all slip under the limit.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session as DbSession
+from sqlalchemy.orm import sessionmaker
 
 from hushall.errors import HushallError
+from hushall.web.db import advisory_lock, transaction
 from hushall.web.models import ROLES, AuditEntry, LoginAttempt, Session, User, utcnow
 
 ROLE_RANK: dict[str, int] = {role: rank for rank, role in enumerate(ROLES, start=1)}
@@ -147,19 +152,23 @@ def csrf_matches(expected: str | None, given: str | None) -> bool:
 
 
 def login_blocked(db: DbSession, username: str, ip: str, max_failures: int, window_seconds: int) -> bool:
-    """True when the user name or the client address has too many failed logins in the window."""
+    """True when this client address has too many failed logins for this user name, or for all names, in the
+    window. Failures from other addresses do not count: they would let anyone lock a known user out."""
     since = utcnow() - timedelta(seconds=window_seconds)
     name = username.strip().lower()[:80]
-    by_name = db.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == name, LoginAttempt.at >= since, LoginAttempt.success.is_(False)))
-    by_ip = db.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.ip == ip, LoginAttempt.at >= since, LoginAttempt.success.is_(False)))
+    failed = select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.ip == ip[:64], LoginAttempt.at >= since, LoginAttempt.success.is_(False))
+    by_pair = db.scalar(failed.where(LoginAttempt.username == name))
+    by_ip = db.scalar(failed)
     # An address may try a few more names than one name may be tried (an office behind one NAT address).
-    return (by_name or 0) >= max_failures or (by_ip or 0) >= 4 * max_failures
+    return (by_pair or 0) >= max_failures or (by_ip or 0) >= 4 * max_failures
 
 
-def record_login(db: DbSession, username: str, ip: str, success: bool) -> None:
-    db.add(LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], at=utcnow(), success=success))
+def record_login(db: DbSession, username: str, ip: str, success: bool) -> LoginAttempt:
+    attempt = LoginAttempt(username=username.strip().lower()[:80], ip=ip[:64], at=utcnow(), success=success)
+    db.add(attempt)
+    db.flush()
+    return attempt
 
 
 def authenticate(db: DbSession, username: str, password: str) -> User | None:
@@ -168,6 +177,44 @@ def authenticate(db: DbSession, username: str, password: str) -> User | None:
         verify_password(_DUMMY_HASH, password)
         return None
     return user if verify_password(user.password_hash, password) else None
+
+
+@dataclass
+class LoginOutcome:
+    """What a login attempt came to: a session (``token`` is given to the client once), refused, or blocked."""
+
+    user: User | None = None
+    token: str = ""
+    session: Session | None = None
+    blocked: bool = False
+
+
+def log_in(factory: sessionmaker[DbSession], username: str, password: str, ip: str, kind: str, *,
+           max_failures: int, window_seconds: int, hours: float) -> LoginOutcome:
+    """Check a login under the rate limit and open a session of ``kind`` (``cookie`` or ``bearer``).
+
+    1. One short write transaction (serialised per client address): refuse if the address is over the limit,
+       else record this attempt as *failed* — it counts against the limit from this moment on.
+    2. Verify the password outside any transaction (Argon2 takes a while; no lock is held meanwhile).
+    3. On success mark the attempt successful and open the session.
+    """
+    with transaction(factory) as db:
+        advisory_lock(db, f"login:{ip[:64]}")
+        if login_blocked(db, username, ip, max_failures, window_seconds):
+            return LoginOutcome(blocked=True)
+        attempt_id = record_login(db, username, ip, success=False).id
+        user = find_user(db, username) if username else None
+        user_id, password_hash = (user.id, user.password_hash) if user is not None and user.active else (None, None)
+    if not verify_password(password_hash or _DUMMY_HASH, password) or user_id is None:
+        return LoginOutcome()
+    with transaction(factory) as db:
+        found = db.get(User, user_id)
+        if found is None or not found.active:
+            return LoginOutcome()
+        db.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(success=True))
+        token, row = create_session(db, found, kind, hours)
+        audit(db, found, "session.login" if kind == "cookie" else "session.login_api", "user", found.id, {"ip": ip})
+    return LoginOutcome(user=found, token=token, session=row)
 
 
 # --- audit -------------------------------------------------------------------------------------------------

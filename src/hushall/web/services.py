@@ -1,7 +1,10 @@
 """Operations on plan variants and their results, shared by the pages and the JSON API.
 
 Optimistic locking: every change names the ``row_version`` the user saw. If someone else has changed the
-variant since, :class:`VariantConflict` is raised and nothing is written. A decided variant is immutable:
+variant since, :class:`VariantConflict` is raised and nothing is written. The check and the write are one
+statement (``UPDATE … WHERE row_version = :seen``), so it holds for parallel requests too; the data model a
+change is checked against is built (or taken from the cache) before the writing transaction starts, so that
+transaction stays short. A decided variant is immutable:
 "editing" it creates the next version in its family.
 """
 
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from hushall.errors import HushallError, PlanError
 from hushall.model import MunicipalityData
+from hushall.web.db import advisory_lock
 from hushall.web.deps import state
 from hushall.web.models import DataVersion, Job, PlanVariant, User, utcnow
 from hushall.web.planning import apply_variant, clean_settings, default_settings
@@ -48,6 +52,18 @@ def _model(request: Request, version: DataVersion) -> MunicipalityData:
     return model_of(request, version)
 
 
+def prepare_model(request: Request, variant_id: int | None = None) -> None:
+    """Build (or find in the cache) the data model a change of variant ``variant_id`` — or a new variant on the
+    newest version — is checked against, so that the writing transaction that follows stays short."""
+    from hushall.web.store import latest_version
+
+    with state(request).factory() as db:
+        variant = db.get(PlanVariant, variant_id) if variant_id is not None else None
+        version = variant.data_version if variant is not None else latest_version(db)
+        if version is not None:
+            _model(request, version)
+
+
 def create_variant(request: Request, db: DbSession, actor: User, name: str, description: str,
                    data_version: DataVersion, raw_settings: dict[str, Any] | None) -> PlanVariant:
     data = _model(request, data_version)
@@ -76,6 +92,8 @@ def update_variant(request: Request, db: DbSession, actor: User, variant: PlanVa
     if variant.status == "beslutad":
         if row_version != variant.row_version:
             raise VariantConflict()
+        # two edits of one decided variant at once each get their own next version number
+        advisory_lock(db, f"variant-family:{variant.family_id}")
         newest = db.scalar(select(func.max(PlanVariant.version_no)).where(PlanVariant.family_id == variant.family_id))
         successor = PlanVariant(family_id=variant.family_id, version_no=int(newest or 0) + 1, parent_id=variant.id,
                                 name=name, description=description, data_version_id=variant.data_version_id,

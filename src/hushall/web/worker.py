@@ -21,10 +21,10 @@ from typing import Any
 
 from sqlalchemy import update
 
-from hushall.errors import HushallError
-from hushall.web.config import DATABASE_URL_ENV
-from hushall.web.db import make_engine, session_factory
-from hushall.web.jobs import INTERRUPTED_MESSAGE
+from hushall.errors import DataValidationError, HushallError
+from hushall.web.config import DATABASE_URL_ENV, ROWS_ENV, UNPACKED_ENV
+from hushall.web.db import make_engine, session_factory, transaction
+from hushall.web.jobs import INTERRUPTED_MESSAGE, NICE_ENV
 from hushall.web.models import Job, PlanVariant, utcnow
 
 log = logging.getLogger("hushall.web.worker")
@@ -47,7 +47,7 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0) -> s
     factory = session_factory(engine)
 
     def set_job(**values: Any) -> None:
-        with factory() as db, db.begin():
+        with transaction(factory) as db:
             db.execute(update(Job).where(Job.id == job_id).values(**values))
 
     stop_beat = threading.Event()
@@ -77,6 +77,13 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0) -> s
             job = db.get(Job, job_id)
             if job is None:
                 return "missing"
+            kind = job.kind
+        if kind == "upload":
+            status = run_upload(factory, job_id, progress, set_job)
+            return status
+        with factory() as db:
+            job = db.get(Job, job_id)
+            assert job is not None
             variant = db.get(PlanVariant, job.variant_id)
             assert variant is not None
             data = build_version(variant.data_version)
@@ -95,12 +102,63 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0) -> s
         set_job(status="failed", error=f"{exc} [{exc.code}]", finished_at=utcnow())
     except Exception as exc:
         traceback.print_exc()
-        set_job(status="failed", error=f"Internt fel i optimeringen: {type(exc).__name__}: {exc}",
+        set_job(status="failed", error=f"Internt fel i jobbet: {type(exc).__name__}: {exc}",
                 finished_at=utcnow())
     finally:
         stop_beat.set()
         engine.dispose()
     return status
+
+
+def run_upload(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:
+    """Read and validate an upload, then store it as the successor of the version it builds on.
+
+    Problems (a data error, a conflict with a version stored meanwhile) end the job as *failed* with every
+    problem kept on the upload for its page; nothing is stored then.
+    """
+    from hushall.web.config import WebSettings
+    from hushall.web.models import DataUpload, DataVersion
+    from hushall.web.store import UploadConflict, UploadLimits, check_upload, commit_upload, unpack_upload
+
+    limits = UploadLimits(
+        unpacked_bytes=int(os.environ.get(UNPACKED_ENV, "") or WebSettings.max_unpacked_bytes),
+        rows_per_sheet=int(os.environ.get(ROWS_ENV, "") or WebSettings.max_rows_per_sheet))
+
+    def fail(problems: list[dict[str, Any]], error: str) -> str:
+        with transaction(factory) as db:
+            db.execute(update(DataUpload).where(DataUpload.id == upload_id).values(problems=problems, content=None))
+            db.execute(update(Job).where(Job.id == job_id).values(status="failed", error=error, message="",
+                                                                  finished_at=utcnow()))
+        return "failed"
+
+    with factory() as db:
+        job = db.get(Job, job_id)
+        assert job is not None and job.upload_id is not None
+        upload_id = job.upload_id
+        upload = db.get(DataUpload, upload_id)
+        assert upload is not None and upload.content is not None
+        base = db.get(DataVersion, upload.base_version_id) if upload.base_version_id else None
+        if base is not None:
+            _ = base.tables  # CSV files build on the base's other sheets
+        files = unpack_upload(upload.file_kind, upload.filenames, upload.content)
+    progress(0.1, "Läser och kontrollerar filen …")
+    try:
+        checked = check_upload(files, base=base, limits=limits)
+    except DataValidationError as exc:
+        n = len(exc.problems)
+        return fail([p.to_dict() for p in exc.problems],
+                    f"Uppladdningen sparades inte: {n} problem hittades. Rätta filen och ladda upp den igen.")
+    progress(0.8, "Sparar versionen …")
+    try:
+        version = commit_upload(factory, upload_id, checked)
+    except UploadConflict as exc:
+        return fail([{"code": exc.code, "message": str(exc)}], str(exc))
+    with transaction(factory) as db:
+        db.execute(update(DataUpload).where(DataUpload.id == upload_id).values(content=None))
+        db.execute(update(Job).where(Job.id == job_id).values(
+            status="done", progress=1.0, message=f"Sparad som version {version.number}.",
+            result={"version": version.number}, finished_at=utcnow(), heartbeat_at=utcnow()))
+    return "done"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     if not url:
         print(f"{DATABASE_URL_ENV} saknas.", file=sys.stderr)
         return 2
+    nice = int(os.environ.get(NICE_ENV, "0") or 0)
+    if nice > 0:
+        os.nice(nice)  # the web process keeps its priority: pages stay quick while jobs run
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     beat = float(os.environ.get("HUSHALL_HEARTBEAT_SECONDS", "2"))

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
+from hushall.web.db import transaction
 from hushall.web.deps import admin, database, identify, state
 from hushall.web.models import ROLES, AuditEntry, Session, User
 from hushall.web.rendering import page
@@ -31,7 +32,7 @@ def add_user_route(request: Request, username: Annotated[str, Form(max_length=80
                    password: Annotated[str, Form(max_length=1000)], role: Annotated[str, Form()],
                    display_name: Annotated[str, Form(max_length=200)] = "", user: User = admin) -> Response:
     try:
-        with state(request).factory() as db, db.begin():
+        with transaction(state(request).factory) as db:
             add_user(db, username, password, role, display_name, actor=user)
     except AccountError as exc:
         with state(request).factory() as db:
@@ -45,7 +46,7 @@ def update_user_route(request: Request, user_id: int, role: Annotated[str, Form(
                       active: Annotated[str, Form()] = "", password: Annotated[str, Form(max_length=1000)] = "",
                       user: User = admin) -> Response:
     try:
-        with state(request).factory() as db, db.begin():
+        with transaction(state(request).factory) as db:
             target = db.get(User, user_id)
             if target is None:
                 raise HTTPException(404, "Användaren finns inte.")

@@ -17,22 +17,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from hushall.errors import DataValidationError, PlanError
+from hushall.web.db import transaction
 from hushall.web.deps import admin, database, identify, planner, reader, state
 from hushall.web.jobs import submit_job
-from hushall.web.models import AuditEntry, DataVersion, Job, PlanVariant, User
+from hushall.web.models import AuditEntry, DataUpload, DataVersion, Job, PlanVariant, User
 from hushall.web.rendering import page
-from hushall.web.routes.auth import client_ip
+from hushall.web.routes.auth import TOO_MANY, attempt_login
 from hushall.web.routes.common import pick_version, view_of
-from hushall.web.routes.data import XLSX, attachment, receive_upload, template_bytes
+from hushall.web.routes.data import (
+    XLSX,
+    attachment,
+    parse_base,
+    submit_upload,
+    template_bytes,
+    upload_job,
+    upload_or_404,
+)
 from hushall.web.security import (
     AccountError,
     add_user,
-    audit,
-    authenticate,
-    create_session,
     end_session,
-    login_blocked,
-    record_login,
 )
 from hushall.web.services import (
     VariantConflict,
@@ -42,10 +46,11 @@ from hushall.web.services import (
     latest_job,
     list_variants,
     plan_finance,
+    prepare_model,
     update_variant,
     variant_or_404,
 )
-from hushall.web.store import diff_versions
+from hushall.web.store import UploadConflict, diff_versions
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(identify)], tags=["api"])
 docs_router = APIRouter(include_in_schema=False, dependencies=[Depends(identify)])
@@ -150,28 +155,19 @@ def conflict() -> HTTPException:
 
 @router.post("/session", response_model=TokenOut, summary="Logga in och få en API-token")
 def api_login(request: Request, body: LoginIn) -> Any:
-    app = state(request)
-    settings = app.settings
-    ip = client_ip(request)
-    with app.factory() as db, db.begin():
-        if login_blocked(db, body.username, ip, settings.login_max_failures, settings.login_window_seconds):
-            raise HTTPException(429, "För många misslyckade inloggningar. Försök igen om en stund.",
-                                headers={"Retry-After": str(settings.login_window_seconds)})
-        user = authenticate(db, body.username, body.password)
-        record_login(db, body.username, ip, user is not None)
-        if user is None:
-            error = HTTPException(401, "Fel användarnamn eller lösenord.")
-        else:
-            token, row = create_session(db, user, "bearer", settings.session_hours)
-            audit(db, user, "session.login_api", "user", user.id, {"ip": ip})
-            return {"token": token, "expires_at": row.expires_at.isoformat(), "user": user_json(user)}
-    raise error
+    outcome = attempt_login(request, body.username, body.password, "bearer")
+    if outcome.blocked:
+        raise HTTPException(429, TOO_MANY, headers={"Retry-After": str(state(request).settings.login_window_seconds)})
+    if outcome.user is None or outcome.session is None:
+        raise HTTPException(401, "Fel användarnamn eller lösenord.")
+    return {"token": outcome.token, "expires_at": outcome.session.expires_at.isoformat(),
+            "user": user_json(outcome.user)}
 
 
 @router.delete("/session", summary="Logga ut (gör token ogiltig)")
 def api_logout(request: Request, user: User = reader) -> dict[str, bool]:
     auth = request.headers.get("authorization", "")
-    with state(request).factory() as db, db.begin():
+    with transaction(state(request).factory) as db:
         end_session(db, auth[7:].strip() if auth.lower().startswith("bearer ") else None)
     return {"ok": True}
 
@@ -194,18 +190,41 @@ def api_versions(user: User = reader, db: DbSession = database) -> list[dict[str
     return [version_json(v) for v in db.scalars(select(DataVersion).order_by(DataVersion.number.desc()))]
 
 
-@router.post("/data/versions", status_code=201, summary="Ladda upp en arbetsbok (.xlsx) eller CSV-filer",
-             responses={422: {"description": "Valideringsproblem; inget har sparats"}})
+def upload_json(db: DbSession, upload: DataUpload) -> dict[str, Any]:
+    job = upload_job(db, upload)
+    return {"id": upload.id, "files": upload.filenames, "file_kind": upload.file_kind, "comment": upload.comment,
+            "base_version": upload.base_version.number if upload.base_version else None,
+            "status": job.status if job else None, "job": job_json(job),
+            "version": upload.version.number if upload.version else None, "problems": upload.problems or [],
+            "created_at": upload.created_at.isoformat(), "status_url": f"/api/v1/data/uploads/{upload.id}"}
+
+
+@router.post("/data/versions", status_code=202,
+             summary="Ladda upp en arbetsbok (.xlsx) eller CSV-filer; den läses och kontrolleras i bakgrunden",
+             description="`base_version` är den version uppladdningen bygger på (utelämnad: den senaste nu). Den "
+                         "sparas som nästa version efter den, eller inte alls (409) om någon annan hunnit före. "
+                         "Följ uppladdningen på `status_url`.",
+             responses={409: {"description": "En nyare version har sparats; inget har sparats"},
+                        422: {"description": "Filen avvisades direkt; inget har sparats"}})
 async def api_upload(request: Request, files: Annotated[list[UploadFile], File()],
-                     comment: Annotated[str, Form(max_length=2000)] = "", user: User = planner) -> Any:
+                     comment: Annotated[str, Form(max_length=2000)] = "",
+                     base_version: Annotated[str, Form(max_length=20)] = "", user: User = planner) -> Any:
     try:
-        version = await receive_upload(request, user, files, comment)
+        queued = await submit_upload(request, user, files, comment, parse_base(base_version))
     except DataValidationError as exc:
         return JSONResponse({"stored": False, "problems": [p.to_dict() for p in exc.problems]}, status_code=422)
+    except UploadConflict as exc:
+        return JSONResponse({"stored": False, "detail": str(exc), "code": exc.code,
+                             "newest_version": exc.newest}, status_code=409)
     with state(request).factory() as db:
-        stored = pick_version(db, version.number)
-        assert stored is not None
-        return version_json(stored)
+        found = db.get(DataUpload, queued.id)
+        assert found is not None
+        return upload_json(db, found)
+
+
+@router.get("/data/uploads/{upload_id}", summary="En uppladdnings status, problem och version")
+def api_upload_status(upload_id: int, user: User = reader, db: DbSession = database) -> dict[str, Any]:
+    return upload_json(db, upload_or_404(db, upload_id))
 
 
 @router.get("/data/versions/{number}", summary="En dataversion")
@@ -290,8 +309,9 @@ def api_variants(user: User = reader, db: DbSession = database) -> list[dict[str
 
 @router.post("/variants", status_code=201, summary="Skapa en planvariant på den senaste dataversionen")
 def api_create_variant(request: Request, body: VariantIn, user: User = planner) -> dict[str, Any]:
+    prepare_model(request)
     try:
-        with state(request).factory() as db, db.begin():
+        with transaction(state(request).factory) as db:
             dv = pick_version(db, None)
             if dv is None:
                 raise HTTPException(409, "Ladda upp data först.")
@@ -310,8 +330,9 @@ def api_variant(variant_id: int, user: User = reader, db: DbSession = database) 
 @router.put("/variants/{variant_id}", summary="Ändra en planvariant (optimistisk låsning med row_version)",
             responses={409: {"description": "Någon annan har ändrat varianten"}})
 def api_update_variant(request: Request, variant_id: int, body: VariantUpdate, user: User = planner) -> dict[str, Any]:
+    prepare_model(request, variant_id)
     try:
-        with state(request).factory() as db, db.begin():
+        with transaction(state(request).factory) as db:
             variant = variant_or_404(db, variant_id)
             saved = update_variant(request, db, user, variant, body.row_version, body.name, body.description,
                                    body.settings.model_dump(exclude_none=True))
@@ -326,7 +347,7 @@ def api_update_variant(request: Request, variant_id: int, body: VariantUpdate, u
              responses={409: {"description": "Någon annan har ändrat varianten"}})
 def api_decide(request: Request, variant_id: int, body: DecideIn, user: User = planner) -> dict[str, Any]:
     try:
-        with state(request).factory() as db, db.begin():
+        with transaction(state(request).factory) as db:
             variant = variant_or_404(db, variant_id)
             decide_variant(db, user, variant, body.row_version)
             db.refresh(variant)
@@ -340,7 +361,7 @@ def api_decide(request: Request, variant_id: int, body: DecideIn, user: User = p
 @router.post("/variants/{variant_id}/jobs", status_code=202, summary="Kör optimeringen som ett bakgrundsjobb")
 def api_run(request: Request, variant_id: int, user: User = planner) -> dict[str, Any]:
     app = state(request)
-    with app.factory() as db, db.begin():
+    with transaction(app.factory) as db:
         job = submit_job(db, variant_or_404(db, variant_id), user)
         out = job_json(job)
     if app.dispatcher is not None:
@@ -383,7 +404,7 @@ def api_users(user: User = admin, db: DbSession = database) -> list[dict[str, An
 @router.post("/users", status_code=201, summary="Lägg till en användare (administratör)")
 def api_add_user(request: Request, body: UserIn, user: User = admin) -> dict[str, Any]:
     try:
-        with state(request).factory() as db, db.begin():
+        with transaction(state(request).factory) as db:
             return user_json(add_user(db, body.username, body.password, body.role, body.display_name, actor=user))
     except AccountError as exc:
         raise HTTPException(422, str(exc)) from exc

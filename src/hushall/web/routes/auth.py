@@ -7,24 +7,34 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from hushall.web.db import transaction
 from hushall.web.deps import identify, state
 from hushall.web.i18n import LANG_COOKIE, LANGUAGES
 from hushall.web.rendering import page
-from hushall.web.security import (
-    SESSION_COOKIE,
-    audit,
-    authenticate,
-    create_session,
-    end_session,
-    login_blocked,
-    record_login,
-)
+from hushall.web.security import SESSION_COOKIE, LoginOutcome, end_session, log_in
 
 router = APIRouter(dependencies=[Depends(identify)], include_in_schema=False)
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    """The client's address (through trusted proxies; see :func:`hushall.web.app.forwarded_client`)."""
+    ip = request.scope.get("state", {}).get("client_ip")
+    return str(ip) if ip else (request.client.host if request.client else "?")
+
+
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies get ``Secure``: the request came over HTTPS, or the settings ask for it always."""
+    return bool(request.scope.get("state", {}).get("secure_cookies")) or state(request).settings.secure_cookies
+
+
+def attempt_login(request: Request, username: str, password: str, kind: str) -> LoginOutcome:
+    settings = state(request).settings
+    return log_in(state(request).factory, username, password, client_ip(request), kind,
+                  max_failures=settings.login_max_failures, window_seconds=settings.login_window_seconds,
+                  hours=settings.session_hours)
+
+
+TOO_MANY = "För många misslyckade inloggningar från din adress. Försök igen om en stund."
 
 
 def safe_next(target: str | None) -> str:
@@ -42,28 +52,15 @@ def login_page(request: Request, next: str = "/") -> Response:
 @router.post("/logga-in")
 def login(request: Request, username: Annotated[str, Form(max_length=200)] = "",
           password: Annotated[str, Form(max_length=1000)] = "", next: Annotated[str, Form()] = "/") -> Response:
-    app = state(request)
-    settings = app.settings
-    ip = client_ip(request)
-    error: str | None
-    token = ""
-    with app.factory() as db, db.begin():
-        if login_blocked(db, username, ip, settings.login_max_failures, settings.login_window_seconds):
-            error, status = "För många misslyckade inloggningar. Försök igen om en stund.", 429
-            user = None
-        else:
-            user = authenticate(db, username, password)
-            record_login(db, username, ip, user is not None)
-            error, status = ("Fel användarnamn eller lösenord.", 401) if user is None else (None, 200)
-        if user is not None:
-            token, _row = create_session(db, user, "cookie", settings.session_hours)
-            audit(db, user, "session.login", "user", user.id, {"ip": ip})
-    if user is None:
-        headers = {"Retry-After": str(settings.login_window_seconds)} if status == 429 else None
+    settings = state(request).settings
+    outcome = attempt_login(request, username, password, "cookie")
+    if outcome.user is None:
+        error, status = (TOO_MANY, 429) if outcome.blocked else ("Fel användarnamn eller lösenord.", 401)
+        headers = {"Retry-After": str(settings.login_window_seconds)} if outcome.blocked else None
         return page(request, "login.html", {"next": safe_next(next), "error": error, "username": username},
                     status_code=status, headers=headers)
     response = RedirectResponse(safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.secure_cookies,
+    response.set_cookie(SESSION_COOKIE, outcome.token, httponly=True, samesite="lax", secure=secure_cookies(request),
                         max_age=int(settings.session_hours * 3600), path="/")
     return response
 
@@ -71,7 +68,7 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)] = "",
 @router.post("/logga-ut")
 def logout(request: Request) -> Response:
     app = state(request)
-    with app.factory() as db, db.begin():
+    with transaction(app.factory) as db:
         end_session(db, request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/logga-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -84,5 +81,5 @@ def set_language(request: Request, lang: Annotated[str, Form()] = "sv",
     response = RedirectResponse(safe_next(next), status_code=303)
     if lang in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="lax", max_age=365 * 86400, path="/",
-                            secure=state(request).settings.secure_cookies)
+                            secure=secure_cookies(request))
     return response

@@ -6,12 +6,14 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session as DbSession
 
 from hushall.data.schema import CRITERIA
 from hushall.errors import PlanError
 from hushall.web import charts
+from hushall.web.db import transaction
 from hushall.web.deps import database, identify, planner, reader, state
 from hushall.web.exports import plan_workbook
 from hushall.web.i18n import translate
@@ -32,6 +34,7 @@ from hushall.web.services import (
     pdf_available,
     pdf_module,
     plan_finance,
+    prepare_model,
     schedule_of,
     update_variant,
     variant_or_404,
@@ -104,9 +107,14 @@ def new_variant_page(request: Request, user: User = planner, db: DbSession = dat
 @router.post("/planer")
 async def create_variant_route(request: Request, user: User = planner) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_create_variant_form, request, user, form)
+
+
+def _create_variant_form(request: Request, user: User, form: Any) -> Response:
+    prepare_model(request)
     app = state(request)
     try:
-        with app.factory() as db, db.begin():
+        with transaction(app.factory) as db:
             version = pick_version(db, None)
             if version is None:
                 raise HTTPException(409, "Ladda upp data först.")
@@ -312,9 +320,14 @@ def edit_variant_page(request: Request, variant_id: int, user: User = planner,
 @router.post("/planer/{variant_id}")
 async def update_variant_route(request: Request, variant_id: int, user: User = planner) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_update_variant_form, request, variant_id, user, form)
+
+
+def _update_variant_form(request: Request, variant_id: int, user: User, form: Any) -> Response:
+    prepare_model(request, variant_id)
     app = state(request)
     try:
-        with app.factory() as db, db.begin():
+        with transaction(app.factory) as db:
             variant = variant_or_404(db, variant_id)
             try:
                 row_version = int(str(form.get("row_version", "")))
@@ -337,8 +350,12 @@ async def update_variant_route(request: Request, variant_id: int, user: User = p
 @router.post("/planer/{variant_id}/besluta")
 async def decide_route(request: Request, variant_id: int, user: User = planner) -> Response:
     form = await request.form()
+    return await run_in_threadpool(_decide_form, request, variant_id, user, form)
+
+
+def _decide_form(request: Request, variant_id: int, user: User, form: Any) -> Response:
     try:
-        with state(request).factory() as db, db.begin():
+        with transaction(state(request).factory) as db:
             variant = variant_or_404(db, variant_id)
             try:
                 row_version = int(str(form.get("row_version", "")))
@@ -353,7 +370,7 @@ async def decide_route(request: Request, variant_id: int, user: User = planner) 
 @router.post("/planer/{variant_id}/optimera")
 def run_route(request: Request, variant_id: int, user: User = planner) -> Response:
     app = state(request)
-    with app.factory() as db, db.begin():
+    with transaction(app.factory) as db:
         variant = variant_or_404(db, variant_id)
         submit_job(db, variant, user)
     if app.dispatcher is not None:
