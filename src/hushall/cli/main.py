@@ -131,6 +131,7 @@ def docs_data(out: Path | None) -> None:
         click.echo(text)
 
 
+from hushall.cli.import_commands import register_import_commands  # noqa: E402
 from hushall.cli.optimize_commands import optimize  # noqa: E402
 from hushall.cli.report_commands import report  # noqa: E402
 from hushall.cli.scenario_commands import scenarios  # noqa: E402
@@ -140,6 +141,7 @@ cli.add_command(optimize)
 cli.add_command(report)
 cli.add_command(scenarios)
 register_web_commands(cli)
+register_import_commands(cli)
 
 
 def main() -> None:
