@@ -66,5 +66,55 @@ def import_sie_command(file: Path, mapping: Path | None, into: Path | None, out:
     _finish(import_sie(file, mapping), into, out, force, as_json)
 
 
+def _workbook_context(into: Path | None) -> tuple[int | None, Any, set[str] | None]:
+    """Base year, facilities and district ids of the workbook an import goes into (when it exists)."""
+    from hushall.data.importers.tabular import parse_year
+    from hushall.data.importers.workbook import read_sheet
+
+    if into is None or not into.is_file() or into.suffix.lower() != ".xlsx":
+        return None, None, None
+    kommun = read_sheet(into, "municipality")
+    base_year = parse_year(kommun["base_year"].iloc[0]) if kommun is not None and len(kommun) else None
+    facilities = read_sheet(into, "facilities")
+    districts = read_sheet(into, "districts")
+    return base_year, facilities, None if districts is None else set(districts["district_id"])
+
+
+@import_group.command("anlaggningar")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--mapping", default="raindance", show_default=True,
+              help="Kolumnmappning (YAML) för exporten, eller ett medföljande exempel: raindance, unit4.")
+@click.option("--basar", "base_year", type=int,
+              help="Basår för bokfört värde och återstående livslängd. Standard: basåret i --into, annars "
+                   "förra året.")
+@_target_options
+@handle_errors
+def import_assets_command(file: Path, mapping: str, base_year: int | None, into: Path | None, out: Path | None,
+                          force: bool, as_json: bool) -> None:
+    """Anläggningsregistret (CSV eller xlsx) till flikarna Anläggningar och Komponenter."""
+    import datetime as dt
+
+    from hushall.data.importers.assets import import_assets
+
+    wb_year, _, districts = _workbook_context(into)
+    year = base_year or wb_year or dt.date.today().year - 1
+    _finish(import_assets(file, mapping, year, districts), into, out, force, as_json)
+
+
+@import_group.command("investeringsplan")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--enhet", "unit", type=click.Choice(["kr", "tkr", "mnkr"]),
+              help="Beloppens enhet, om den inte står i rubriken.")
+@_target_options
+@handle_errors
+def import_plan_command(file: Path, unit: str | None, into: Path | None, out: Path | None, force: bool,
+                        as_json: bool) -> None:
+    """Investeringsplanen (projekt, nämnd, total, en kolumn per år) till fliken Projekt."""
+    from hushall.data.importers.investment_plan import import_investment_plan
+
+    base_year, facilities, districts = _workbook_context(into)
+    _finish(import_investment_plan(file, base_year, unit, facilities, districts), into, out, force, as_json)
+
+
 def register_import_commands(cli: click.Group) -> None:
     cli.add_command(import_group)

@@ -73,6 +73,7 @@ from pathlib import Path
 import pandas as pd
 
 from hushall.data.importers.sie import SieFile, parse_sie
+from hushall.data.importers.tabular import sv_number
 from hushall.data.importers.workbook import ImportResult
 from hushall.data.schema import FINANCE_ITEMS
 from hushall.errors import DataValidationError, Problem
@@ -319,11 +320,8 @@ def map_accounts(sie: SieFile, table: MappingTable) -> FinanceImport:
 
 
 def _kr(x: Decimal) -> str:
-    """Swedish thousands separator: ``_kr(Decimal('-1234567.5'))`` → ``'−1 234 567,50'``."""
-    q = f"{abs(x):,.2f}".replace(",", " ").replace(".", ",")
-    if q.endswith(",00"):
-        q = q[:-3]
-    return ("−" if x < 0 else "") + q
+    """Kronor with öre only when there are any: ``_kr(Decimal('-1234567.50'))`` → ``'−1 234 567,50'``."""
+    return sv_number(float(x), 0 if x == x.to_integral_value() else 2)
 
 
 def import_sie(path: str | Path, mapping: str | Path | None = None) -> ImportResult:

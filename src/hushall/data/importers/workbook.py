@@ -142,7 +142,7 @@ def merge_sheet(wb: Any, spec: TableSpec, frame: pd.DataFrame) -> MergeCount:
             fmt = _number_format(col)
             if fmt:
                 cell.number_format = fmt
-    count.kept = len({r for r in existing.values()} - touched)
+    count.kept = len(set(existing.values()) - touched)
     return count
 
 
@@ -203,3 +203,29 @@ def write_import(result: ImportResult, *, into: Path | None = None, out: Path | 
         _write_report(wb, name, frame)
     _atomic_save(wb, into)
     return into, counts
+
+
+def read_sheet(path: str | Path, key: str) -> pd.DataFrame | None:
+    """One sheet of the user's workbook as written (internal column names, raw cells); ``None`` if absent.
+
+    The imports use it to check facilities and districts against the workbook they go into, without validating
+    (or reading) the rest of it.
+    """
+    import openpyxl
+
+    spec = TABLES[key]
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = next((wb[n] for n in wb.sheetnames if n.strip().lower() == spec.sheet.lower()), None)
+        if ws is None:
+            return None
+        rows = list(ws.iter_rows(values_only=True))
+    finally:
+        wb.close()
+    if not rows:
+        return pd.DataFrame(columns=[c.name for c in spec.columns])
+    by_header = {h.lower(): n for h, n in spec.headers.items()}
+    names = [by_header.get(str(h or "").strip().lower()) for h in rows[0]]
+    records = [{n: ("" if v is None else str(v).strip()) for n, v in zip(names, r, strict=False) if n}
+               for r in rows[1:] if any(v is not None for v in r)]
+    return pd.DataFrame(records, columns=[c.name for c in spec.columns])
