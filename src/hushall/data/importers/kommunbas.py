@@ -78,6 +78,11 @@ from hushall.data.importers.workbook import ImportResult
 from hushall.data.schema import FINANCE_ITEMS
 from hushall.errors import DataValidationError, Problem
 
+#: Lines the ledger does not hold as such, and where the annual report has them.
+MANUAL_LINES = {
+    "resultatreserv": "resultatutjämningsreserven, en del av eget kapital: not till eget kapital",
+    "ansvarsförbindelse_pensioner": "pensionsförpliktelser inom linjen: not om ansvarsförbindelser",
+}
 MAPPING_COLUMNS = ("konton", "post", "ersättningspost", "typ", "beskrivning", "källa")
 ROW_KINDS = ("post", "del", "ignorera")
 
@@ -363,6 +368,11 @@ def import_sie(path: str | Path, mapping: str | Path | None = None) -> ImportRes
         messages.append(f"{len(base)} konton med saldo {fin.base_year} hör inte till någon post (summa "
                         f"{_kr(Decimal(str(base['belopp_kr'].sum())))} kr) – se fliken '_SIE konton utan post':")
         messages += [f"  {r.konto} {r.namn}: {_kr(Decimal(str(r.belopp_kr)))} kr" for r in base.head(20).itertuples()]
+    missing = [i for i in FINANCE_ITEMS if i not in fin.lines[fin.base_year]]
+    if missing:
+        messages.append("Finns inte i bokföringen – fyll i för hand i Ekonomi (med --into behålls det som redan "
+                        "står där): " + ", ".join(f"{i} ({MANUAL_LINES.get(i, 'se årsredovisningen')})"
+                                                 for i in missing) + ".")
     messages += fin.notes
     municipality = {"name": sie.company or "", "code": "", "base_year": fin.base_year, "horizon_years": 30,
                     "price_base_year": fin.base_year}

@@ -42,6 +42,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -108,50 +109,41 @@ class SieFile:
         return dict(sums)
 
 
-class _Line:
-    """Tokenise one line: plain words, quoted strings and ``{…}`` object lists."""
+_TOKEN = re.compile(r'[ \t]*(?:"((?:[^"\\]|\\.)*)"|\{([^}{]*)\}|([^ \t"{}]+))')
+_ESCAPE = re.compile(r"\\([\"\\])")
 
-    def __init__(self, text: str, number: int):
-        self.number = number
-        self.tokens: list[str | list[str]] = []
-        i, n = 0, len(text)
-        while i < n:
-            c = text[i]
-            if c in " \t":
-                i += 1
-            elif c == '"':
-                s, i = self._quoted(text, i + 1)
-                self.tokens.append(s)
-            elif c == "{":
-                end = text.find("}", i)
-                if end < 0:
-                    raise ValueError("objektlistan saknar avslutande '}'")
-                inner = _Line(text[i + 1:end], number).tokens
-                if any(isinstance(t, list) for t in inner):
-                    raise ValueError("objektlistor kan inte nästlas")
-                self.tokens.append([str(t) for t in inner])
-                i = end + 1
-            else:
-                j = i
-                while j < n and text[j] not in ' \t"{':
-                    j += 1
-                self.tokens.append(text[i:j])
-                i = j
 
-    @staticmethod
-    def _quoted(text: str, i: int) -> tuple[str, int]:
-        out: list[str] = []
-        while i < len(text):
-            c = text[i]
-            if c == "\\" and i + 1 < len(text) and text[i + 1] in '"\\':
-                out.append(text[i + 1])
-                i += 2
-            elif c == '"':
-                return "".join(out), i + 1
-            else:
-                out.append(c)
-                i += 1
-        raise ValueError("en sträng saknar avslutande citattecken")
+def _unescape(m: re.Match[str]) -> str:
+    return m.group(1)
+
+
+def _tokens(text: str, inner: bool = False) -> list[str | list[str]]:
+    """Split one line into plain words, quoted strings (``\\"`` unescaped) and ``{…}`` object lists."""
+    if '"' not in text and "{" not in text and "}" not in text:
+        return list(text.split())  # the common case, fast
+    out: list[str | list[str]] = []
+    pos, end = 0, len(text.rstrip())
+    while pos < end:
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            rest = text[pos:].lstrip()
+            if rest.startswith('"'):
+                raise ValueError("en sträng saknar avslutande citattecken")
+            if rest.startswith("{"):
+                raise ValueError("objektlistor kan inte nästlas" if inner or "{" in rest[1:].split("}")[0]
+                                 else "objektlistan saknar avslutande '}'")
+            raise ValueError(f"oväntat tecken {rest[:1]!r}")
+        quoted, braces, word = m.groups()
+        if quoted is not None:
+            out.append(_ESCAPE.sub(_unescape, quoted) if "\\" in quoted else quoted)
+        elif braces is not None:
+            if inner:
+                raise ValueError("objektlistor kan inte nästlas")
+            out.append([str(t) for t in _tokens(braces, inner=True)])
+        else:
+            out.append(word)
+        pos = m.end()
+    return out
 
 
 def _amount(token: object) -> Decimal:
@@ -269,7 +261,7 @@ def parse_sie(data: bytes, file: str) -> SieFile:
             problem(number, None, f"Raden börjar inte med en etikett (#…): {stripped[:40]!r}.")
             continue
         try:
-            tokens = _Line(stripped, number).tokens
+            tokens = _tokens(stripped)
         except ValueError as exc:
             problem(number, stripped.split()[0], str(exc).capitalize() + ".")
             continue
