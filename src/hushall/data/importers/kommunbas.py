@@ -69,6 +69,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -99,7 +100,7 @@ class MappingRow:
 
 @dataclass
 class MappingTable:
-    rows: dict[tuple[str, str], MappingRow] = field(default_factory=dict)  # (prefix, kind == del) → row
+    rows: dict[tuple[str, bool], MappingRow] = field(default_factory=dict)  # (prefix, kind == del) → row
 
     def _match(self, account: str, part: bool) -> MappingRow | None:
         best: MappingRow | None = None
@@ -149,7 +150,7 @@ def read_mapping(text: str, origin: str, table: MappingTable | None = None) -> M
             "E_MAPPING_COLUMNS", "Kontomappningen saknar kolumn(er): " + ", ".join(missing)
             + ". Kolumner: " + ", ".join(MAPPING_COLUMNS) + ".", file=origin, row=1)
     for number, rec in enumerate(reader, start=2):
-        where = {"file": origin, "row": number}
+        where: dict[str, Any] = {"file": origin, "row": number}
         if None in rec:
             problems.append(Problem("E_MAPPING_FIELDS", "Raden har fler fält än rubrikraden (ett avgränsningstecken "
                                     "i en text? Sätt texten inom citattecken).", **where))

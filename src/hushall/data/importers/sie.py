@@ -44,6 +44,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -69,6 +70,18 @@ class Voucher:
     text: str
     transactions: tuple[Transaction, ...]
     line: int
+
+
+@dataclass
+class _OpenVoucher:
+    """A #VER whose {…} block is being read."""
+
+    series: str
+    number: str
+    date: dt.date | None
+    text: str
+    line: int
+    transactions: list[Transaction] = field(default_factory=list)
 
 
 @dataclass
@@ -232,7 +245,7 @@ def parse_sie(data: bytes, file: str) -> SieFile:
         sie.notes.append(f"Filen är kodad som {encoding}, inte PC8 (kodsida 437) som standarden föreskriver; "
                          "den lästes ändå.")
     problems: list[Problem] = []
-    voucher: dict[str, object] | None = None
+    voucher: _OpenVoucher | None = None
     in_block = False
     seen_label = False
 
@@ -271,7 +284,7 @@ def parse_sie(data: bytes, file: str) -> SieFile:
             sie.notes.append("Filen börjar inte med #FLAGGA som standarden föreskriver.")
         seen_label = True
         if voucher is not None and not in_block:
-            problem(voucher["line"], "#VER", "Verifikationen saknar sitt block { … } med #TRANS-rader.")  # type: ignore[arg-type]
+            problem(voucher.line, "#VER", "Verifikationen saknar sitt block { … } med #TRANS-rader.")
             voucher = None
         if in_block and label not in ("#TRANS", "#RTRANS", "#BTRANS"):
             problem(number, label, f"{label} står inne i ett verifikationsblock; bara #TRANS hör hemma där "
@@ -296,7 +309,7 @@ def parse_sie(data: bytes, file: str) -> SieFile:
 
 
 def _record(sie: SieFile, label: str, args: list[str | list[str]], number: int,
-            voucher: dict[str, object] | None, in_block: bool) -> dict[str, object] | None:
+            voucher: _OpenVoucher | None, in_block: bool) -> _OpenVoucher | None:
     """Store one record; return the voucher under construction (``#VER`` starts one)."""
     if label == "#FLAGGA":
         _int(args[0], "flaggan")
@@ -348,16 +361,14 @@ def _record(sie: SieFile, label: str, args: list[str | list[str]], number: int,
     elif label == "#VER":
         date = _date(args[2]) if len(args) > 2 and args[2] != "" else None
         text = str(args[3]) if len(args) > 3 else ""
-        return {"series": str(args[0]), "number": str(args[1]), "date": date, "text": text, "line": number,
-                "transactions": []}
+        return _OpenVoucher(str(args[0]), str(args[1]), date, text, number)
     elif label == "#TRANS":
         if not in_block or voucher is None:
             raise ValueError("#TRANS utanför ett verifikationsblock { … }")
         objects = _objects(args[1]) if len(args) > 1 and isinstance(args[1], list) else ()
         if len(args) < 3:
             raise ValueError("#TRANS ska ha konto, objektlista och belopp")
-        voucher["transactions"].append(  # type: ignore[attr-defined]
-            Transaction(_account(args[0]), _amount(args[2]), objects, number))
+        voucher.transactions.append(Transaction(_account(args[0]), _amount(args[2]), objects, number))
     elif label in ("#BTRANS", "#RTRANS"):
         if not in_block:
             raise ValueError(f"{label} utanför ett verifikationsblock")
@@ -366,13 +377,10 @@ def _record(sie: SieFile, label: str, args: list[str | list[str]], number: int,
     return voucher
 
 
-def _close_voucher(sie: SieFile, v: dict[str, object], problem: object) -> None:
-    transactions = tuple(v["transactions"])  # type: ignore[call-overload]
-    total = sum((t.amount for t in transactions), Decimal(0))
+def _close_voucher(sie: SieFile, v: _OpenVoucher, problem: Callable[[int, str | None, str], None]) -> None:
+    total = sum((t.amount for t in v.transactions), Decimal(0))
     if total != 0:
-        problem(v["line"], "#VER",  # type: ignore[operator]
-                f"Verifikation {v['series']} {v['number']} balanserar inte: summan av #TRANS är "
+        problem(v.line, "#VER", f"Verifikation {v.series} {v.number} balanserar inte: summan av #TRANS är "
                 f"{total} kr, inte 0.")
         return
-    sie.vouchers.append(Voucher(str(v["series"]), str(v["number"]), v["date"],  # type: ignore[arg-type]
-                                str(v["text"]), transactions, int(v["line"])))  # type: ignore[call-overload]
+    sie.vouchers.append(Voucher(v.series, v.number, v.date, v.text, tuple(v.transactions), v.line))

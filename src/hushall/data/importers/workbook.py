@@ -110,7 +110,8 @@ def merge_sheet(wb: Any, spec: TableSpec, frame: pd.DataFrame) -> MergeCount:
             j = ws.max_column + 1 if any(c.value is not None for c in ws[1]) else 1
             ws.cell(row=1, column=j, value=col.header).font = Font(bold=True)
             header[col.header.lower()] = j
-    key_cols = [header.get(spec.names[k].lower()) for k in spec.primary_key]
+    found_keys = [header.get(spec.names[k].lower()) for k in spec.primary_key]
+    key_cols = [k for k in found_keys if k is not None]
     existing: dict[tuple[str, ...], int] = {}
     last = 1
     for r in range(2, ws.max_row + 1):
@@ -118,8 +119,8 @@ def merge_sheet(wb: Any, spec: TableSpec, frame: pd.DataFrame) -> MergeCount:
         if all(_blank(v) for v in values):
             continue
         last = r
-        if all(k is not None for k in key_cols):
-            key = tuple(str(ws.cell(row=r, column=k).value).strip() for k in key_cols)  # type: ignore[arg-type]
+        if len(key_cols) == len(found_keys):
+            key = tuple(str(ws.cell(row=r, column=k).value).strip() for k in key_cols)
             existing.setdefault(key, r)
     count = MergeCount()
     touched: set[int] = set()
