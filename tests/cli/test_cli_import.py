@@ -81,3 +81,10 @@ def test_assets_and_plan_into_the_example(example_xlsx: Path) -> None:  # noqa: 
     names = [c.value for c in wb["Anläggningar"]["A"]]
     assert "B100" in names and "F-C-01" in names  # added beside the example's own facilities
     assert Decimal(str(wb["Projekt"].max_row)) == 1 + 22 + 6
+
+
+def test_sie_of_another_year_than_the_workbook_is_pointed_out(tmp_path: Path, example_xlsx: Path) -> None:  # noqa: F811
+    sie = tmp_path / "k.se"
+    sie.write_bytes(write_sie({2023: example_ekonomi()}, 2023))
+    r = run("import", "sie", sie, "--into", example_xlsx)
+    assert r.exit_code == 0 and "arbetsbokens basår är 2024 men SIE-filens räkenskapsår är 2023" in r.stderr

@@ -94,3 +94,13 @@ def test_target_must_be_given_once(tmp_path: Path) -> None:
         write_import(finance_result())
     with pytest.raises(DataValidationError, match="finns inte"):
         write_import(finance_result(), into=tmp_path / "saknas.xlsx")
+
+
+def test_lines_match_whatever_case_the_user_wrote(example_xlsx: Path) -> None:
+    wb = openpyxl.load_workbook(example_xlsx)
+    for row in wb["Ekonomi"].iter_rows(min_row=2):
+        if row[0].value == "skatteintäkter":
+            row[0].value = "Skatteintäkter"
+    wb.save(example_xlsx)
+    _, counts = write_import(finance_result(), into=example_xlsx)
+    assert counts["Ekonomi"].added == 0 and counts["Ekonomi"].updated == 2

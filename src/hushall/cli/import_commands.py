@@ -63,7 +63,12 @@ def import_sie_command(file: Path, mapping: Path | None, into: Path | None, out:
     """Bokföringen från en SIE-fil (typ 1–4) till fliken Ekonomi: basåret och tidigare år."""
     from hushall.data.importers.kommunbas import import_sie
 
-    _finish(import_sie(file, mapping), into, out, force, as_json)
+    result = import_sie(file, mapping)
+    wb_year, _, _ = _workbook_context(into)
+    if wb_year is not None and wb_year != result.summary["base_year"]:
+        result.messages.append(f"Obs: arbetsbokens basår är {wb_year} men SIE-filens räkenskapsår är "
+                               f"{result.summary['base_year']}. Ändra basåret i fliken Kommun om filen är rätt.")
+    _finish(result, into, out, force, as_json)
 
 
 def _workbook_context(into: Path | None) -> tuple[int | None, Any, set[str] | None]:

@@ -169,7 +169,14 @@ def write_template(path: str | Path, frames: dict[str, pd.DataFrame] | None = No
         _add_sheet(wb, spec, frame, lists)
     wb.move_sheet(lists_ws, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
+    save_atomically(wb, path)
+    return path
+
+
+def save_atomically(wb: Any, path: Path) -> None:
+    """Save an openpyxl workbook to a temporary file beside ``path`` and rename it over ``path`` when complete,
+    so a failure never leaves half a workbook (or a stray temporary file)."""
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".hushall-", dir=path.parent)
     os.close(fd)
     try:
         wb.save(tmp)
@@ -177,4 +184,3 @@ def write_template(path: str | Path, frames: dict[str, pd.DataFrame] | None = No
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path

@@ -47,7 +47,7 @@ from hushall.data.importers.tabular import (
     parse_year,
     read_table,
 )
-from hushall.data.importers.workbook import ImportResult
+from hushall.data.importers.workbook import ImportResult, listed
 from hushall.data.schema import COMPONENT_TYPES, FACILITY_CATEGORIES
 from hushall.errors import DataValidationError, Problem
 
@@ -253,13 +253,10 @@ def import_assets(path: str | Path, layout: str | Path, base_year: int,
         reports["_Okända områden"] = pd.DataFrame(unknown_districts)
     messages = [f"{lay.name}: {len(table.rows)} rader → {len(facility_rows)} anläggningar, "
                 f"{len(components)} komponenter (basår {base_year})."]
-    if rejected:
-        messages.append(f"{len(rejected)} rader kunde inte placeras (fliken '_Ej placerade tillgångar'):")
-        messages += [f"  rad {r['rad']} ({r['tillgång_id']}): {r['orsak']}" for r in rejected[:20]]
-    if unknown_districts:
-        messages.append(f"{len(unknown_districts)} anläggningar har ett okänt område: "
-                        + ", ".join(f"{u['anläggning_id']} ({u['område_id'] or 'saknas'})"
-                                    for u in unknown_districts[:10]) + ".")
+    messages += listed(f"{len(rejected)} rader kunde inte placeras (fliken '_Ej placerade tillgångar'):",
+                       [f"rad {r['rad']} ({r['tillgång_id']}): {r['orsak']}" for r in rejected])
+    messages += listed(f"{len(unknown_districts)} anläggningar har ett okänt område (fliken '_Okända områden'):",
+                       [f"{u['anläggning_id']}: {u['område_id'] or 'saknas'}" for u in unknown_districts])
     summary = {"facilities": len(facility_rows), "components": len(components), "rejected": rejected,
                "unknown_districts": unknown_districts}
     return ImportResult("anläggningar", tables, reports, messages, None, summary)

@@ -40,7 +40,7 @@ from hushall.data.importers.tabular import (
     sv_number,
     table_from_rows,
 )
-from hushall.data.importers.workbook import ImportResult
+from hushall.data.importers.workbook import ImportResult, listed
 from hushall.data.schema import PROJECT_TYPES
 from hushall.errors import DataValidationError
 
@@ -196,12 +196,10 @@ def import_investment_plan(path: str | Path, base_year: int | None = None, unit:
         reports["_Okända anläggningar, områden"] = pd.DataFrame(unknown)
     messages = [f"Investeringsplan ({unit}, åren {year_list[0]}–{year_list[-1]}): {len(projects)} projekt, "
                 f"summa {sv_number(sum(p['cost_kr'] for p in projects) / 1e6, 1)} Mkr."]
-    if rejected:
-        messages.append(f"{len(rejected)} rader lästes inte in:")
-        messages += [f"  rad {r['rad']} {r['projekt']}: {r['orsak']}" for r in rejected[:20]]
-    if unknown:
-        messages.append(f"{len(unknown)} okända anläggningar eller områden:")
-        messages += [f"  rad {u['rad']} {u['projekt']}: {u['slag']} {u['värde']}" for u in unknown[:20]]
+    messages += listed(f"{len(rejected)} rader lästes inte in:",
+                       [f"rad {r['rad']} {r['projekt']}: {r['orsak']}" for r in rejected])
+    messages += listed(f"{len(unknown)} okända anläggningar eller områden:",
+                       [f"rad {u['rad']} {u['projekt']}: {u['slag']} {u['värde']}" for u in unknown])
     if facilities is None:
         messages.append("Anläggningar och områden kontrollerades inte (ingen arbetsbok med --into).")
     summary = {"projects": len(projects), "unit": unit, "rejected": rejected, "unknown": unknown}

@@ -75,7 +75,7 @@ import pandas as pd
 
 from hushall.data.importers.sie import SieFile, parse_sie
 from hushall.data.importers.tabular import sv_number
-from hushall.data.importers.workbook import ImportResult
+from hushall.data.importers.workbook import ImportResult, listed
 from hushall.data.schema import FINANCE_ITEMS
 from hushall.errors import DataValidationError, Problem
 
@@ -365,10 +365,9 @@ def import_sie(path: str | Path, mapping: str | Path | None = None) -> ImportRes
         f"{len(sie.vouchers)} verifikationer, {len(sie.objects)} objekt).",
         f"Ekonomi {fin.base_year}: {len(fin.lines[fin.base_year])} poster fyllda.",
     ]
-    if len(base):
-        messages.append(f"{len(base)} konton med saldo {fin.base_year} hör inte till någon post (summa "
-                        f"{_kr(Decimal(str(base['belopp_kr'].sum())))} kr) – se fliken '_SIE konton utan post':")
-        messages += [f"  {r.konto} {r.namn}: {_kr(Decimal(str(r.belopp_kr)))} kr" for r in base.head(20).itertuples()]
+    messages += listed(f"{len(base)} konton med saldo {fin.base_year} hör inte till någon post (summa "
+                       f"{_kr(Decimal(str(base['belopp_kr'].sum())))} kr) – se fliken '_SIE konton utan post':",
+                       [f"{r.konto} {r.namn}: {_kr(Decimal(str(r.belopp_kr)))} kr" for r in base.itertuples()])
     missing = [i for i in FINANCE_ITEMS if i not in fin.lines[fin.base_year]]
     if missing:
         messages.append("Finns inte i bokföringen – fyll i för hand i Ekonomi (med --into behålls det som redan "

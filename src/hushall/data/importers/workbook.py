@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from hushall.data.schema import TABLES, TableSpec
-from hushall.data.template import _cell_value, _number_format, write_template
+from hushall.data.template import _cell_value, _number_format, save_atomically, write_template
 from hushall.errors import DataValidationError
 
 
@@ -54,15 +54,10 @@ def _blank(v: Any) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or v == ""
 
 
-def _atomic_save(wb: Any, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".hushall-", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def listed(title: str, lines: list[str], limit: int = 20) -> list[str]:
+    """A heading and at most ``limit`` indented lines for the terminal (the sheet has them all)."""
+    more = [f"  … och {len(lines) - limit} till"] if len(lines) > limit else []
+    return [title, *(f"  {line}" for line in lines[:limit]), *more] if lines else []
 
 
 def _write_report(wb: Any, name: str, frame: pd.DataFrame) -> None:
@@ -94,6 +89,12 @@ def _new_sheet(wb: Any, spec: TableSpec) -> Any:
     return ws
 
 
+def _key(spec: TableSpec, values: list[Any]) -> tuple[str, ...]:
+    """A row's key as compared: trimmed text; enumerations (Ekonomi's post) without regard to case."""
+    return tuple(str(v).strip().lower() if spec.column(k).dtype == "enum" else str(v).strip()
+                 for k, v in zip(spec.primary_key, values, strict=True))
+
+
 def merge_sheet(wb: Any, spec: TableSpec, frame: pd.DataFrame) -> MergeCount:
     """Merge ``frame`` (internal names) into the workbook's sheet for ``spec`` by its key (see module docs)."""
     from openpyxl.styles import Font
@@ -120,12 +121,12 @@ def merge_sheet(wb: Any, spec: TableSpec, frame: pd.DataFrame) -> MergeCount:
             continue
         last = r
         if len(key_cols) == len(found_keys):
-            key = tuple(str(ws.cell(row=r, column=k).value).strip() for k in key_cols)
+            key = _key(spec, [ws.cell(row=r, column=k).value for k in key_cols])
             existing.setdefault(key, r)
     count = MergeCount()
     touched: set[int] = set()
     for record in frame.to_dict("records"):
-        key = tuple(str(record[k]).strip() for k in spec.primary_key)
+        key = _key(spec, [record[k] for k in spec.primary_key])
         row = existing.get(key)
         if row is None:
             last += 1
@@ -178,7 +179,7 @@ def write_import(result: ImportResult, *, into: Path | None = None, out: Path | 
             wb = openpyxl.load_workbook(tmp)
             for name, frame in result.reports.items():
                 _write_report(wb, name, frame)
-            _atomic_save(wb, out)
+            save_atomically(wb, out)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -202,7 +203,7 @@ def write_import(result: ImportResult, *, into: Path | None = None, out: Path | 
         counts[spec.sheet] = merge_sheet(wb, spec, frame)
     for name, frame in result.reports.items():
         _write_report(wb, name, frame)
-    _atomic_save(wb, into)
+    save_atomically(wb, into)
     return into, counts
 
 
