@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,24 @@ def write_csv_dir(path: Path, tables: Tables, delimiter: str = ",") -> Path:
             for r in rows:
                 w.writerow(["" if r.get(h) is None else r.get(h) for h in headers])
     return path
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ•])")
+
+
+def flattering_sentences(text: str, must_say: str = "underhållsskulden växer från") -> list[str]:
+    """Sentences of ``text`` that call a plan god ekonomisk hushållning without saying ``must_say`` in the same
+    sentence: by default, that the maintenance debt grows — what a plan whose debt grows must never show (pass
+    ``"bara i"`` for a plan whose probability is low). Headings that ask the question (ending in ``?``) and names
+    of the targets (``mål för god ekonomisk hushållning``) are not verdicts."""
+    flat = re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    out = []
+    for sentence in _SENTENCE_END.split(flat):
+        lower = sentence.lower()
+        for hit in re.finditer("god ekonomisk hushållning", lower):
+            before = lower[:hit.start()]
+            if lower.rstrip().endswith("?") or before.endswith(("för ", "om ")) or "?" in lower[hit.end():][:3]:
+                continue
+            if must_say not in lower:
+                out.append(sentence)
+    return out

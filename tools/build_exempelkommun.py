@@ -1042,6 +1042,9 @@ def build_projects(fac: Mapping[str, dict[str, Any]], linear: list[dict[str, Any
             latest_start=2040,
             area_m2=fac["F-BH-04"]["area_m2"],
             operating_cost_change_kr=-fac["F-BH-04"]["operating_cost_kr"],
+            # a small gym in a village: a few hundred kr per m² (fictional; rural commercial premises sell at
+            # roughly 1 000–3 000 kr/m², a gym that needs conversion for less)
+            sale_proceeds_kr=round_to(fac["F-BH-04"]["area_m2"] * 1_500, 100_000),
             **scores(0, 0, 2, 1, 0, 1),
         ),
         p(
@@ -1181,19 +1184,52 @@ ASSUMPTIONS = [
         "SKR Skatteunderlagsprognos 2024 (riket); den egna befolkningens minskning räknas av i modellen",
     ),
     ("skattesats", 2027, 0.25, "Fiktivt budgetbeslut: skatten höjs med 25 öre från 2027 (procentenheter mot basåret)"),
+    (
+        "skattesats",
+        2044,
+        1.0,
+        "Antagande i den långsiktiga prognosen (fiktivt): när de äldre blir fler behöver skatten höjas med "
+        "ytterligare 75 öre 2044 för att balanskravet och självfinansieringen ska hålla (procentenheter mot "
+        "basåret)",
+    ),
     ("skattesats_basår", 2025, 22.36, "Vimmerby kommuns skattesats 2019 (SCB), kalibreringens förebild"),
     ("statsbidrag_tillväxt", 2025, 0.02, "SKR: generella statsbidrag inkl. utjämning ca 2 % per år"),
     ("kassa_golv_kr", 2025, 30_000_000, "Finanspolicy (fiktiv): minst 30 Mkr i likvida medel"),
+    (
+        "skatteunderlag_tillväxt",
+        2029,
+        0.035,
+        "Antagande efter prognosåren: SKR:s långsiktiga bedömning, skatteunderlaget växer ca 3,5 % per år i ett "
+        "konjunkturläge i balans (avrundat)",
+    ),
+    (
+        "kassa_mål_kr",
+        2025,
+        60_000_000,
+        "Finanspolicy (fiktiv): likvida medel över 60 Mkr används till att amortera låneskulden",
+    ),
+    (
+        "reinvestering_ram_kr",
+        2025,
+        65_000_000,
+        "Dagens reinvesteringsram (fiktiv): snittet av de senaste årens reinvesteringar i befintliga lokaler, "
+        "ledningar och gator, i nivå med avskrivningarna (65,9 Mkr basåret); tillsammans med nya projekt blir "
+        "investeringarna ca 8–12 % av skatter och bidrag, som i små kommuner (SCB Räkenskapssammandraget)",
+    ),
 ]
 
 TARGETS: list[dict[str, Any]] = [
     # The council's result target applies from 2027, after a budget in balance 2025–2026 (fictional decision).
-    {"target_id": "M1", "target_type": "resultat_andel", "limit": 0.01, "period_years": 1, "from_year": 2027},
+    # The targets of god ekonomisk hushållning hold for the ten-year plan (fictional council decision); the
+    # long-term years after it are forecast and judged by the verdict, not bound by the target.
+    {"target_id": "M1", "target_type": "resultat_andel", "limit": 0.01, "period_years": 1, "from_year": 2027,
+     "to_year": 2034},
     {"target_id": "M2", "target_type": "självfinansieringsgrad", "limit": 0.6, "period_years": 5},
     {"target_id": "M3", "target_type": "låneskuld_per_invånare", "limit": 75_000, "period_years": 1},
     {"target_id": "M4", "target_type": "soliditet", "limit": 0.30, "period_years": 1},
     {"target_id": "M5", "target_type": "balanskrav", "limit": 0, "period_years": 1},
-    {"target_id": "M6", "target_type": "investeringstak_kr", "limit": 120_000_000, "period_years": 1},
+    # Genomförandekapacitet for all investment: today's reinvestment frame (65 Mkr) plus about 120 Mkr of projects.
+    {"target_id": "M6", "target_type": "investeringstak_kr", "limit": 185_000_000, "period_years": 1},
     {"target_id": "M7", "target_type": "max_parallella_projekt", "limit": 6, "period_years": 1},
     *(
         {"target_id": f"V{i}", "target_type": "kriterievikt", "limit": w, "period_years": 1, "criterion": k}

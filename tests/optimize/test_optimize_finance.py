@@ -137,3 +137,18 @@ def test_replay_equals_the_lp(seed: int) -> None:
     path = problem.finance.replay(eff)  # type: ignore[union-attr]
     for var in ("result", "debt", "cash", "borrowing"):
         np.testing.assert_allclose(ev.finance[var].to_numpy(), path[var][0], atol=1.0)
+
+
+def test_optimised_plan_keeps_cash_between_floor_and_target_while_in_debt(
+        optimised: tuple[MunicipalityData, object]) -> None:
+    """The treasury of the optimised plan: never below the floor, and while the municipality is in debt, no
+    cash above the liquidity target (it repays debt instead)."""
+    data, result = optimised
+    fin = result.finance  # type: ignore[attr-defined]
+    cash, debt = fin["cash"].to_numpy(), fin["debt"].to_numpy()
+    floor, target = data.assumption("kassa_golv_kr"), data.assumption("kassa_mål_kr")
+    assert (cash >= floor - 1).all()
+    in_debt = debt > 1
+    assert in_debt.any()
+    assert (cash[in_debt] <= target[in_debt] + 1).all()
+    assert (fin["repayment"] > 1).any()

@@ -62,8 +62,8 @@ def test_zero_variance_is_the_deterministic_forecast_to_the_krona(data: Municipa
 
 
 def test_standard_error_shrinks_with_the_square_root_of_draws(data: MunicipalityData) -> None:
-    small = [simulate(data, None, n_draws=250, seed=s).probability("M1").loc[2035] for s in range(1, 9)]
-    large = [simulate(data, None, n_draws=2250, seed=s).probability("M1").loc[2035] for s in range(1, 9)]
+    small = [simulate(data, None, n_draws=250, seed=s).probability("M1").loc[2034] for s in range(1, 9)]
+    large = [simulate(data, None, n_draws=2250, seed=s).probability("M1").loc[2034] for s in range(1, 9)]
     ratio = np.std(small, ddof=1) / np.std(large, ddof=1)
     assert 1.5 < ratio < 6.0  # expected √9 = 3
     res = simulate(data, None, n_draws=2250, seed=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hushall.web.i18n import mkr, pct, tkr
@@ -97,3 +98,24 @@ def test_empty_database_says_how_to_start(browser_for: Any, tmp_path: Any) -> No
         b.login("reader")
         assert "Inga data ännu" in b.get("/").text
         assert "Inga data ännu" in b.get("/behov").text
+
+
+def test_overview_and_economy_state_the_verdict_and_never_flatter(reader: Any) -> None:
+    from tests.helpers import flattering_sentences
+
+    from hushall.examples import exempelkommun
+    from hushall.finance import forecast
+    from hushall.finance.verdict import assess
+    from hushall.reports.verdict import verdict_sentence
+
+    data = exempelkommun()
+    verdict = assess(data, forecast(data))
+    assert verdict.assets is not None and verdict.assets.grows  # the example's baseline: its debt grows
+    sentence = verdict_sentence(verdict)
+    for url in ("/", "/ekonomi"):
+        html = reader.get(url).text
+        assert "Håller god ekonomisk hushållning?" in html
+        assert html.count('class="verdict"') == 1
+        text = re.sub(r"<[^>]+>", " ", html)
+        assert sentence.replace("\u00a0", " ") in text.replace("&nbsp;", " ").replace("\u00a0", " ")
+        assert not flattering_sentences(text), url

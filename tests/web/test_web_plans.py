@@ -210,6 +210,8 @@ def test_compare_two_variants_and_download_the_plan(job_app: Any) -> None:
         assert "Sannolikhet att alla mål håller varje år" in page.text
         plan = b.get(f"/planer/{ids[0]}")
         assert plan.status_code == 200 and "Risken är inte beräknad" in plan.text
+        assert "Håller god ekonomisk hushållning?" in plan.text  # the verdict, without a risk part
+        assert "sannolikheten att målen håller i osäkra framtider är inte prövad" in plan.text
         assert b.get(f"/planer/{ids[0]}/risk/sannolikhet.svg").status_code == 404
 
         xlsx = b.get(f"/planer/{ids[0]}/plan.xlsx")

@@ -61,6 +61,13 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     say(montecarlo_text(mc))
     files += write_risk_outputs(out / "risk", None, mc, None)
 
+    from hushall.finance.verdict import with_monte_carlo
+    from hushall.reports.plan_reasons import target_names
+    from hushall.reports.verdict import verdict_block
+
+    say("\n" + "\n".join(verdict_block(with_monte_carlo(plan.verdict, mc), target_names(data),
+                                        title="Den optimerade planen med risken: håller god ekonomisk hushållning?")))
+
     from hushall.cli.report_commands import write_report
 
     say("\n5/5 Plandokument (PDF och Excel) för den optimerade planen …")

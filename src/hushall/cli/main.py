@@ -131,13 +131,19 @@ def docs_data(out: Path | None) -> None:
         click.echo(text)
 
 
+from hushall.cli.backtest_commands import backtest  # noqa: E402
 from hushall.cli.import_commands import register_import_commands  # noqa: E402
 from hushall.cli.optimize_commands import optimize  # noqa: E402
+from hushall.cli.peers_commands import jamfor  # noqa: E402
+from hushall.cli.population_commands import befolkning  # noqa: E402
 from hushall.cli.report_commands import report  # noqa: E402
 from hushall.cli.scenario_commands import scenarios  # noqa: E402
 from hushall.cli.web_commands import register_web_commands  # noqa: E402
 
+cli.add_command(backtest)
 cli.add_command(optimize)
+cli.add_command(befolkning)
+cli.add_command(jamfor)
 cli.add_command(report)
 cli.add_command(scenarios)
 register_web_commands(cli)

@@ -101,6 +101,12 @@ FINANCE_ITEMS: tuple[str, ...] = (
     "kortfristiga_skulder",
     "ansvarsförbindelse_pensioner",
 )
+#: Lines of sheet ``Ekonomi`` that may be left out (0 when absent): as printed in many annual reports.
+OPTIONAL_FINANCE_ITEMS: tuple[str, ...] = (
+    "immateriella_anläggningstillgångar",
+    "övriga_avsättningar",
+    "jämförelsestörande_poster",
+)
 
 #: Year-keyed drivers of the financial plan (sheet ``Antaganden``), see ``hushall/data/defaults.yaml``.
 ASSUMPTION_PARAMETERS: tuple[str, ...] = (
@@ -124,6 +130,22 @@ ASSUMPTION_PARAMETERS: tuple[str, ...] = (
     "löneandel",
     "ansvarsförbindelse_minskning",
     "skattesats_basår",
+    "reinvestering_ram_kr",
+    "reinvestering_efter_behov",
+    "kassa_mål_kr",
+    "räntebindningstid_år",
+    "ränta_låneportfölj_basår",
+    "ansvarsförbindelse_uppräkning",
+    "särskild_löneskatt",
+    "pensionsavsättning_tillväxt",
+    "utdelning_kr",
+    "nettokostnad_förändring_kr",
+    "nettokostnad_ökning_utöver_demografi",
+    "jämförelsestörande_poster_kr",
+    "rörelsekapital_indexering",
+    "avskrivningar_befintliga_kr",
+    "nyupptagna_lån_kr",
+    "amortering_kr",
 )
 
 
@@ -357,6 +379,9 @@ PROJECTS = TableSpec(
            unit="platser", required=False, default=0.0, example=60),
         _c("area_m2", "yta_m2", "float", "Ny eller berörd yta.", unit="m²", required=False, default=0.0, min=0,
            example=4800),
+        _c("sale_proceeds_kr", "försäljningspris_kr", "float",
+           "Köpeskilling vid försäljning (typ försäljning), i prisbasårets priser; kommer in det år projektet är klart.",
+           unit="kr", required=False, default=0.0, min=0, example=0),
         _c("operating_cost_change_kr", "driftkonsekvens_kr_år",
            "float", "Förändrad årlig driftkostnad när projektet är klart (+ ökning, − besparing).",
            unit="kr/år", required=False, default=0.0, example=2_500_000),
@@ -393,7 +418,8 @@ FINANCE = TableSpec(
     required=False,
     issue="2/3",
     columns=(
-        _c("item", "post", "enum", "Post i resultat- eller balansräkningen.", choices=FINANCE_ITEMS,
+        _c("item", "post", "enum", "Post i resultat- eller balansräkningen.",
+           choices=(*FINANCE_ITEMS, *OPTIONAL_FINANCE_ITEMS),
            example="skatteintäkter"),
         _c("amount_kr", "belopp_kr", "float", "Belopp i kr.", unit="kr", example=890_000_000),
         _c("source", "källa", "str", "Var beloppet kommer ifrån.", required=False, default="",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -169,17 +170,19 @@ def write_template(path: str | Path, frames: dict[str, pd.DataFrame] | None = No
         _add_sheet(wb, spec, frame, lists)
     wb.move_sheet(lists_ws, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LISTS_SHEET))
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_atomically(wb, path)
+    save_atomic(path, wb.save)
     return path
 
 
-def save_atomically(wb: Any, path: Path) -> None:
-    """Save an openpyxl workbook to a temporary file beside ``path`` and rename it over ``path`` when complete,
-    so a failure never leaves half a workbook (or a stray temporary file)."""
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", prefix=".hushall-", dir=path.parent)
+def save_atomic(path: Path, save: Callable[[str], object]) -> None:
+    """Call ``save(tmp)`` on a temporary file beside ``path``, then rename it over ``path``.
+
+    A failure while saving never leaves half a file, and the old file stays as it was.
+    """
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
+        save(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -34,6 +34,7 @@ from hushall.finance.ratios import RATIO_LINES, ratios
 from hushall.finance.targets import evaluate_targets
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule, plan_effects, plan_indices
+from hushall.projects.maintenance import plan_maintenance_debt
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,6 +100,7 @@ def forecast(
     data: MunicipalityData,
     schedule: Mapping[str, int] | None = None,
     overrides: Mapping[str, ArrayLike] | None = None,
+    reinvestment_policy: str | None = None,
 ) -> Forecast:
     """Forecast the statements, ratios and targets of a municipality for one plan.
 
@@ -112,6 +114,9 @@ def forecast(
     overrides
         Driver overrides for :func:`hushall.finance.build_inputs` (scalars or ``(T,)`` arrays; for a scenario axis
         use :func:`build_inputs` and :func:`run` directly).
+    reinvestment_policy
+        ``"ram"``, ``"behov"`` or ``"ingen"`` (:data:`hushall.needs.reinvestment.POLICIES`); ``None`` = as the
+        data says (sheet Antaganden).
 
     Raises
     ------
@@ -124,7 +129,8 @@ def forecast(
     sched = Schedule.committed(cat) if schedule is None else Schedule(schedule)
     cons, price = plan_indices(data)
     plan = plan_effects(cat, sched, data.years, cons, price)
-    inputs = build_inputs(data, plan, overrides)
+    inputs = build_inputs(data, plan, overrides, reinvestment_policy)
+    inputs = inputs.replace(maintenance_debt_kr=plan_maintenance_debt(data, sched, reinvestment_policy))
     if len(inputs.shape) != 1:
         raise ValueError("forecast() takes overrides without a scenario axis; use build_inputs() and run()")
     st = run(inputs)
@@ -146,9 +152,13 @@ def forecast(
     driver_names = ("skatteunderlag_tillväxt", "skattesats", "statsbidrag_tillväxt", "befolkning_riket_tillväxt",
                     "invånare", "behovsindex", "nettokostnad_volymandel", "prisindex", "löneindex", "löneandel",
                     "byggprisindex", "ränta", "ränta_likvida_medel", "kassa_golv_kr", "amortering_andel",
-                    "pensionsutbetalningar_kr", "pensionsavsättning_förändring_kr", "ansvarsförbindelse_minskning")
+                    "pensionsutbetalningar_kr", "pensionsavsättning_förändring_kr", "ansvarsförbindelse_minskning",
+                    "kassa_mål_kr", "räntebindningstid_år", "pensionsavsättning_tillväxt", "utdelning_kr",
+                    "nettokostnad_förändring_kr", "rörelsekapital_indexering")
     driver_values = {name: np.broadcast_to(np.asarray(getattr(inputs, DRIVER_FIELDS[name]), float), (len(years),))
                      for name in driver_names}
+    driver_values["räntebindningstid_år"] = np.broadcast_to(np.asarray(
+        inputs.fixed_rate_years if inputs.fixed_rate_years is not None else 1.0, float), (len(years),))
     return Forecast(
         years=years,
         income_statement=_frame(INCOME_STATEMENT_LINES, st.income_statement, years),

@@ -35,10 +35,11 @@ import pandas as pd
 import yaml
 from numpy.typing import ArrayLike, NDArray
 
-from hushall.data.schema import COMPONENT_TYPES, FINANCE_ITEMS, TABLES
+from hushall.data.schema import COMPONENT_TYPES, FINANCE_ITEMS, OPTIONAL_FINANCE_ITEMS, TABLES
 from hushall.errors import DataValidationError, Problem
 from hushall.model import MunicipalityData
 from hushall.needs.capacity import band_shares
+from hushall.needs.reinvestment import reinvestment_path
 from hushall.projects import PlanEffects, cumulative_index, empty_plan
 
 FloatArray = NDArray[np.float64]
@@ -70,6 +71,17 @@ DRIVER_FIELDS: dict[str, str] = {
     "pensionsavsättning_förändring_kr": "pension_provision_change_kr",
     "ansvarsförbindelse_minskning": "pension_commitment_decline",
     "resultatreserv_disposition_kr": "reserve_use_kr",
+    "kassa_mål_kr": "liquidity_target_kr",
+    "räntebindningstid_år": "fixed_rate_years",
+    "pensionsavsättning_tillväxt": "pension_provision_growth",
+    "utdelning_kr": "dividends_kr",
+    "nettokostnad_förändring_kr": "net_cost_change_kr",
+    "nettokostnad_ökning_utöver_demografi": "cost_volume_growth",
+    "jämförelsestörande_poster_kr": "items_affecting_comparability_kr",
+    "rörelsekapital_indexering": "working_capital_indexation",
+    "avskrivningar_befintliga_kr": "existing_depreciation_kr",
+    "nyupptagna_lån_kr": "borrowing_path_kr",
+    "amortering_kr": "amortisation_path_kr",
     "invånare": "population",
     "behovsindex": "demand_index",
 }
@@ -79,9 +91,14 @@ _FROM_ASSUMPTIONS = (
     "nettokostnad_volymandel", "ränta", "ränta_likvida_medel", "kassa_golv_kr", "amortering_andel",
     "pensionsutbetalningar_kr", "pensionsavsättning_förändring_kr",
     "befolkning_riket_tillväxt", "löneandel", "ansvarsförbindelse_minskning", "skattesats_basår",
+    "kassa_mål_kr", "räntebindningstid_år", "pensionsavsättning_tillväxt", "utdelning_kr",
+    "nettokostnad_förändring_kr", "nettokostnad_ökning_utöver_demografi", "jämförelsestörande_poster_kr", "rörelsekapital_indexering",
+    "avskrivningar_befintliga_kr", "nyupptagna_lån_kr", "amortering_kr",
 )
 _PLAN_FIELDS = ("investment_kr", "expensed_kr", "operating_cost_change_kr", "sale_proceeds_kr")
-_COMPONENT_FIELDS = ("capitalised_by_component_kr", "new_depreciation_by_component_kr")
+_COMPONENT_FIELDS: tuple[str, ...] = ("capitalised_by_component_kr", "new_depreciation_by_component_kr",
+                                      "reinvestment_capitalised_by_component_kr",
+                                      "reinvestment_depreciation_by_component_kr")
 
 
 @cache
@@ -169,6 +186,26 @@ class FinanceInputs:
     places_change: FloatArray
     component_types: tuple[str, ...] = COMPONENT_TYPES
     sources: Mapping[str, str] | None = None
+    # -- optional drivers: None keeps the neutral behaviour named in each comment -------------------------------
+    reinvestment_kr: FloatArray | None = None  # none
+    reinvestment_capitalised_by_component_kr: FloatArray | None = None  # (C, T) none
+    reinvestment_depreciation_by_component_kr: FloatArray | None = None  # (C, T) none
+    renewal_need_kr: FloatArray | None = None  # memo (price base year kr), NaN
+    maintenance_debt_kr: FloatArray | None = None  # memo (price base year kr), NaN
+    liquidity_target_kr: FloatArray | None = None  # no target: excess cash is kept
+    fixed_rate_years: FloatArray | None = None  # 1: the portfolio follows the market rate at once
+    pension_payout_share: FloatArray | None = None  # 0: only pension_payments_kr
+    payroll_tax_rate: float = 0.2426
+    loan_rate_base: float | None = None  # the portfolio's average rate in the base year; None: the first year's
+    pension_provision_growth: FloatArray | None = None  # 0
+    items_affecting_comparability_kr: FloatArray | None = None  # 0
+    net_cost_change_kr: FloatArray | None = None  # 0
+    cost_volume_growth: FloatArray | None = None  # 0: no volume growth beyond demography
+    dividends_kr: FloatArray | None = None  # 0
+    working_capital_indexation: FloatArray | None = None  # 1: follows the cost index
+    existing_depreciation_kr: FloatArray | None = None  # (T,) NaN: the base year's rate
+    borrowing_path_kr: FloatArray | None = None  # NaN: the finance policy
+    amortisation_path_kr: FloatArray | None = None  # NaN: the finance policy
 
     @property
     def n_years(self) -> int:
@@ -177,21 +214,26 @@ class FinanceInputs:
     @property
     def shape(self) -> tuple[int, ...]:
         """``(T,)`` or ``(S, T)``: the broadcast shape of every driver and plan array."""
-        shapes = [np.shape(getattr(self, f.name)) for f in fields(self) if f.name in _ARRAY_FIELDS]
-        shapes += [np.shape(getattr(self, n))[:-2] + np.shape(getattr(self, n))[-1:] for n in _COMPONENT_FIELDS]
+        shapes = [np.shape(getattr(self, f.name)) for f in fields(self)
+                  if f.name in _ARRAY_FIELDS and getattr(self, f.name) is not None]
+        shapes += [np.shape(getattr(self, n))[:-2] + np.shape(getattr(self, n))[-1:] for n in _COMPONENT_FIELDS
+                   if getattr(self, n) is not None]
         shape = np.broadcast_shapes((self.n_years,), *[s for s in shapes if s])
         return tuple(int(x) for x in shape)
 
     def replace(self, **changes: Any) -> FinanceInputs:
         """A copy with some fields changed (arrays are converted to float)."""
-        conv: dict[str, Any] = {k: (np.asarray(v, dtype=float) if k in _ARRAY_FIELDS or k in _COMPONENT_FIELDS else v)
+        conv: dict[str, Any] = {k: (np.asarray(v, dtype=float) if (k in _ARRAY_FIELDS or k in _COMPONENT_FIELDS)
+                                    and v is not None else v)
                 for k, v in changes.items()}
         return replace(self, **conv)
 
 
+#: Fields that may be ``(T,)``-only (not broadcast over scenarios by the shape logic when None).
 _ARRAY_FIELDS = frozenset(
     f.name for f in fields(FinanceInputs)
-    if f.name not in ("years", "opening", "population_base", "component_types", "sources", *_COMPONENT_FIELDS)
+    if f.name not in ("years", "opening", "population_base", "component_types", "sources", "payroll_tax_rate", "loan_rate_base",
+                      *_COMPONENT_FIELDS)
 )
 
 
@@ -211,6 +253,8 @@ def opening_balance(data: MunicipalityData) -> dict[str, float]:
             "E_FINANCE_MISSING", "Fliken Ekonomi saknas eller är tom: den ekonomiska prognosen utgår från basårets "
             "bokslut. Fyll i basårets resultat- och balansräkning (en rad per post).", sheet=_SHEET)
     values = {str(k): float(v) for k, v in zip(fin["item"], fin["amount_kr"], strict=True) if pd.notna(v)}
+    for item in OPTIONAL_FINANCE_ITEMS:
+        values.setdefault(item, 0.0)
     problems = [Problem("E_FINANCE_ITEM", f"Posten {item} saknas i basårets bokslut.", sheet=_SHEET, column="post",
                         value=item) for item in FINANCE_ITEMS if item not in values]
     for item in ("verksamhetens_kostnader", "avskrivningar", "finansiella_kostnader"):
@@ -219,10 +263,10 @@ def opening_balance(data: MunicipalityData) -> dict[str, float]:
                                     sheet=_SHEET, column="belopp_kr", value=f"{item} = {values[item]:,.0f}"))
     if problems:
         raise DataValidationError(problems)
-    assets = sum(values[k] for k in ("materiella_anläggningstillgångar", "finansiella_anläggningstillgångar",
-                                     "omsättningstillgångar", "likvida_medel"))
-    claims = sum(values[k] for k in ("eget_kapital", "avsättningar_pensioner", "långfristiga_skulder",
-                                     "kortfristiga_skulder"))
+    assets = sum(values[k] for k in ("immateriella_anläggningstillgångar", "materiella_anläggningstillgångar",
+                                     "finansiella_anläggningstillgångar", "omsättningstillgångar", "likvida_medel"))
+    claims = sum(values[k] for k in ("eget_kapital", "avsättningar_pensioner", "övriga_avsättningar",
+                                     "långfristiga_skulder", "kortfristiga_skulder"))
     diff = assets - claims
     if abs(diff) > BALANCE_TOLERANCE_SHARE * abs(assets) + 1.0:
         raise DataValidationError.single(
@@ -332,10 +376,34 @@ def _as_driver(name: str, value: ArrayLike, n_years: int) -> FloatArray:
     return np.full(n_years, float(arr)) if arr.ndim == 0 else arr * np.ones(n_years)
 
 
+def loan_rate_base(data: MunicipalityData, opening: Mapping[str, float]) -> float | None:
+    """The loan portfolio's average rate in the base year: parameter ``ränta_låneportfölj_basår`` for the base
+    year, else the base year's financial costs over its long-term debt (an upper bound: it includes the interest
+    on the pension provision), else ``None`` (no debt: the first plan year's market rate)."""
+    given = float(data.assumptions["ränta_låneportfölj_basår"].series([data.base_year])[0])
+    if np.isfinite(given):
+        return given
+    debt = opening["långfristiga_skulder"]
+    return -opening["finansiella_kostnader"] / debt if debt > 0 else None
+
+
+def reinvestment_inputs(data: MunicipalityData, construction_index: ArrayLike,
+                        policy: str | None = None) -> dict[str, Any]:
+    """The reinvestment policy's money (:mod:`hushall.needs.reinvestment`) as fields of :class:`FinanceInputs`:
+    reinvestment, capitalised and depreciated per component type (nominal, priced with ``construction_index``),
+    the renewal need and the maintenance debt (price base year kr, memo)."""
+    path = reinvestment_path(data, policy)
+    spend, cap, dep = path.nominal(construction_index)
+    return {"reinvestment_kr": spend, "reinvestment_capitalised_by_component_kr": cap,
+            "reinvestment_depreciation_by_component_kr": dep, "renewal_need_kr": path.need_real_kr,
+            "maintenance_debt_kr": path.debt_real_kr}
+
+
 def build_inputs(
     data: MunicipalityData,
     plan_effects: PlanEffects | None = None,
     overrides: Mapping[str, ArrayLike] | None = None,
+    reinvestment_policy: str | None = None,
 ) -> FinanceInputs:
     """Gather the model's inputs from a validated municipality and a plan.
 
@@ -348,6 +416,9 @@ def build_inputs(
     overrides
         Driver name (Swedish parameter name or :class:`FinanceInputs` field) → scalar, ``(T,)`` or ``(S, T)``.
         Overriding ``byggprisindex`` or ``prisindex`` also reprices the plan.
+    reinvestment_policy
+        ``"ram"``, ``"behov"`` or ``"ingen"`` (:data:`hushall.needs.reinvestment.POLICIES`); ``None`` = as sheet
+        Antaganden says (``reinvestering_efter_behov``, ``reinvestering_ram_kr``).
 
     Raises
     ------
@@ -362,6 +433,8 @@ def build_inputs(
     drivers["population"] = pop
     drivers["demand_index"] = demand_index(data)
     drivers["reserve_use_kr"] = np.zeros(n)
+    drivers["pension_payout_share"] = (data.assumption("ansvarsförbindelse_minskning")
+                                       + data.assumption("ansvarsförbindelse_uppräkning"))
     sources = _driver_sources(data)
     direct: dict[str, FloatArray] = {}
     for key, value in (overrides or {}).items():
@@ -401,5 +474,8 @@ def build_inputs(
         sources=sources,
         **drivers,
     )
+    fields_["payroll_tax_rate"] = float(data.assumption("särskild_löneskatt")[0])
+    fields_["loan_rate_base"] = loan_rate_base(data, opening)
+    fields_.update(reinvestment_inputs(data, construction_index, reinvestment_policy))
     fields_.update(direct)
     return FinanceInputs(**fields_)

@@ -105,14 +105,17 @@ INCOME_STATEMENT_LINES: tuple[str, ...] = (
     "verksamhetens_kostnader",
     "varav_driftkonsekvenser_projekt",
     "varav_pensionsutbetalningar",
+    "varav_jämförelsestörande_poster",
     "avskrivningar",
     "varav_avskrivningar_befintliga",
     "varav_avskrivningar_nya",
+    "varav_avskrivningar_reinvesteringar",
     "verksamhetens_nettokostnader",
     "skatteintäkter",
     "generella_statsbidrag",
     "verksamhetens_resultat",
     "finansiella_intäkter",
+    "varav_utdelning",
     "finansiella_kostnader",
     "resultat_efter_finansiella_poster",
     "årets_resultat",
@@ -123,10 +126,12 @@ INCOME_STATEMENT_LINES: tuple[str, ...] = (
 
 #: Balansräkning, in order; ``ansvarsförbindelse_pensioner`` is outside the balance sheet (inom linjen).
 BALANCE_SHEET_LINES: tuple[str, ...] = (
+    "immateriella_anläggningstillgångar",
     "materiella_anläggningstillgångar",
     "varav_befintliga_anläggningar",
     "varav_pågående_projekt",
     "varav_nya_anläggningar",
+    "varav_reinvesteringar",
     "finansiella_anläggningstillgångar",
     "summa_anläggningstillgångar",
     "omsättningstillgångar",
@@ -137,6 +142,7 @@ BALANCE_SHEET_LINES: tuple[str, ...] = (
     "varav_årets_resultat",
     "varav_resultatreserv",
     "avsättningar_pensioner",
+    "övriga_avsättningar",
     "långfristiga_skulder",
     "kortfristiga_skulder",
     "summa_eget_kapital_avsättningar_och_skulder",
@@ -175,6 +181,12 @@ MEMO_LINES: tuple[str, ...] = (
     "byggprisindex",
     "projekt_under_byggnad",
     "platser_förändring",
+    "reinvesteringar",
+    "reinvesteringar_fasta_priser",
+    "förnyelsebehov_fasta_priser",
+    "underhållsskuld_fasta_priser",
+    "ränta_låneportfölj",
+    "varav_löneskatt_pensioner",
 )
 
 
@@ -222,6 +234,58 @@ def _cum_before(x: NDArray[np.floating[Any]], first: ArrayLike) -> FloatArray:
     return np.concatenate([head, x[..., :-1]], axis=-1)
 
 
+def _optional(x: ArrayLike | None, shape: tuple[int, ...], default: float) -> FloatArray:
+    """An optional driver broadcast to ``shape``; ``None`` gives ``default`` everywhere."""
+    if x is None:
+        return np.full(shape, default)
+    return np.broadcast_to(np.asarray(x, dtype=float), shape)
+
+
+def existing_runoff(mat0: float, dep0: float, override_kr: ArrayLike | None, n: int) -> tuple[FloatArray, FloatArray]:
+    """Book value and depreciation of the assets existing at the end of the base year, ``(T,)`` each.
+
+    ``AV_t = a · MAT^bef_{t−1}`` with ``a = −AV_0 / MAT_0`` (a pool of mixed ages run off at the base year's
+    rate), unless ``override_kr`` gives the year's depreciation (a municipality's own depreciation plan: NaN =
+    the rate). The book value never goes below zero.
+
+    >>> bv, dep = existing_runoff(100.0, -10.0, [np.nan, 30.0, np.nan], 3)
+    >>> bv.tolist(), dep.tolist()
+    ([90.0, 60.0, 54.0], [10.0, 30.0, 6.0])
+    """
+    rate = min(1.0, -dep0 / mat0) if mat0 > 0 else 0.0
+    over = np.full(n, np.nan) if override_kr is None else np.broadcast_to(np.asarray(override_kr, float), (n,))
+    bv = np.empty(n)
+    dep = np.empty(n)
+    prev = mat0
+    for t in range(n):
+        d = over[t] if np.isfinite(over[t]) else rate * prev
+        d = min(max(d, 0.0), max(prev, 0.0))
+        prev = prev - d
+        bv[t], dep[t] = prev, d
+    return bv, dep
+
+
+def fixed_rate_path(market_rate: FloatArray, fixed_years: FloatArray, first: ArrayLike) -> FloatArray:
+    """Average interest rate of the loan portfolio: ``r̄_t = r̄_{t−1} + (r_t − r̄_{t−1}) / max(1, τ_t)``.
+
+    With an average fixed-rate period (räntebindningstid) ``τ`` years, about ``1/τ`` of the portfolio is
+    refixed each year at the market rate ``r_t``, so a change of rate reaches the interest cost gradually
+    (Kommuninvest, *Kommunsektorns låneskuld*: genomsnittlig räntebindningstid). ``first`` is ``r̄_0``.
+
+    >>> fixed_rate_path(np.array([0.03, 0.05, 0.05]), np.array([2.0, 2.0, 2.0]), 0.03).tolist()
+    [0.03, 0.04, 0.045]
+    """
+    r = np.asarray(market_rate, dtype=float)
+    tau = np.maximum(np.asarray(fixed_years, dtype=float), 1.0)
+    shape: tuple[int, ...] = np.broadcast_shapes(r.shape, tau.shape)
+    out = np.empty(shape)
+    prev = np.broadcast_to(np.asarray(first, dtype=float), shape[:-1]).copy()
+    for t in range(shape[-1]):
+        prev = prev + (r[..., t] - prev) / tau[..., t]
+        out[..., t] = prev
+    return out
+
+
 def run(inputs: FinanceInputs) -> Statements:
     """Roll the statements forward over the plan years (equations: module docstring).
 
@@ -238,9 +302,17 @@ def run(inputs: FinanceInputs) -> Statements:
     shape = inputs.shape
     n = shape[-1]
     o = inputs.opening
+    n_c = len(inputs.component_types)
 
     def arr(x: ArrayLike) -> FloatArray:
         return np.broadcast_to(np.asarray(x, dtype=float), shape)
+
+    comp_shape = (*shape[:-1], n_c, n)
+
+    def comp(x: ArrayLike | None) -> FloatArray:
+        """A per-component array as given, ``(C, T)`` or ``(S, C, T)``: broadcast only at the end, so that
+        cumulative sums over a plan without a scenario axis are not repeated for every scenario."""
+        return np.zeros((n_c, n)) if x is None else np.asarray(x, dtype=float)
 
     pop = arr(inputs.population)
     pop_ratio = pop / inputs.population_base
@@ -255,51 +327,77 @@ def run(inputs: FinanceInputs) -> Statements:
     w = arr(inputs.wage_share)
     cost_index = np.cumprod(1.0 + w * arr(inputs.wage_growth) + (1.0 - w) * arr(inputs.price_growth), axis=-1)
     v = arr(inputs.volume_share)
-    factor = cost_index * ((1.0 - v) + v * arr(inputs.demand_index))
+    volume = np.cumprod(1.0 + _optional(inputs.cost_volume_growth, shape, 0.0), axis=-1)
+    factor = cost_index * ((1.0 - v) + v * arr(inputs.demand_index)) * volume
     gains = arr(inputs.sale_proceeds_kr)
-    pensions = arr(inputs.pension_payments_kr)
+    commitment0 = o["ansvarsförbindelse_pensioner"]
+    commitment = commitment0 * np.cumprod(1.0 - arr(inputs.pension_commitment_decline), axis=-1)
+    payout_share = _optional(inputs.pension_payout_share, shape, 0.0)
+    pensions = arr(inputs.pension_payments_kr) + payout_share * _cum_before(commitment, commitment0)
+    payroll_tax = float(inputs.payroll_tax_rate)
+    one_offs = _optional(inputs.items_affecting_comparability_kr, shape, 0.0)
+    net_cost_change = _optional(inputs.net_cost_change_kr, shape, 0.0)
     project_costs = arr(inputs.operating_cost_change_kr) + arr(inputs.expensed_kr)
     vi = o["verksamhetens_intäkter"] * factor + gains
-    vk = (o["verksamhetens_kostnader"] + pensions[..., :1]) * factor - pensions - project_costs
+    vk_base = o["verksamhetens_kostnader"] - o.get("jämförelsestörande_poster", 0.0)
+    vk = (vk_base + pensions[..., :1]) * factor - pensions - project_costs - net_cost_change + one_offs
 
     mat0 = o["materiella_anläggningstillgångar"]
-    rate = min(1.0, -o["avskrivningar"] / mat0) if mat0 > 0 else 0.0
-    existing_bv = arr(mat0 * (1.0 - rate) ** np.arange(1, n + 1))
-    dep_existing = _cum_before(existing_bv, mat0) - existing_bv
-    comp_shape = (*shape[:-1], len(inputs.component_types), n)
-    cap_c = np.broadcast_to(np.asarray(inputs.capitalised_by_component_kr, dtype=float), comp_shape)
-    dep_c = np.broadcast_to(np.asarray(inputs.new_depreciation_by_component_kr, dtype=float), comp_shape)
-    dep_new = dep_c.sum(axis=-2)
-    av = 0.0 - (dep_existing + dep_new)
+    existing_bv1, dep_existing1 = existing_runoff(mat0, o["avskrivningar"], inputs.existing_depreciation_kr, n)
+    existing_bv, dep_existing = arr(existing_bv1), arr(dep_existing1)
+    cap_c = comp(inputs.capitalised_by_component_kr)
+    dep_c = comp(inputs.new_depreciation_by_component_kr)
+    rcap_c = comp(inputs.reinvestment_capitalised_by_component_kr)
+    rdep_c = comp(inputs.reinvestment_depreciation_by_component_kr)
+    if rcap_c.shape[-2] != n_c or rdep_c.shape[-2] != n_c:  # the plan pools its components (e.g. "alla")
+        if n_c != 1:
+            raise ValueError(f"reinvestment has {rcap_c.shape[-2]} component types, the plan {n_c}")
+        rcap_c, rdep_c = rcap_c.sum(axis=-2, keepdims=True), rdep_c.sum(axis=-2, keepdims=True)
+    dep_new = np.broadcast_to(dep_c.sum(axis=-2), shape)
+    dep_reinv = np.broadcast_to(rdep_c.sum(axis=-2), shape)
+    av = 0.0 - (dep_existing + dep_new + dep_reinv)
     vnk = vi + vk + av
     vr = vnk + si + gs
 
     investment = arr(inputs.investment_kr)
-    wip = np.cumsum(investment - cap_c.sum(axis=-2), axis=-1)
+    reinvestment = _optional(inputs.reinvestment_kr, shape, 0.0)
+    wip = np.cumsum(investment - cap_c.sum(axis=-2) + reinvestment - rcap_c.sum(axis=-2), axis=-1)
     bv_c = np.cumsum(cap_c - dep_c, axis=-1)
     new_bv = bv_c.sum(axis=-2)
-    mat = existing_bv + wip + new_bv
+    rbv_c = np.cumsum(rcap_c - rdep_c, axis=-1)
+    reinv_bv = rbv_c.sum(axis=-2)
+    wip, new_bv, reinv_bv = (np.broadcast_to(x, shape) for x in (wip, new_bv, reinv_bv))
+    mat = existing_bv + wip + new_bv + reinv_bv
 
-    ot = o["omsättningstillgångar"] * cost_index
-    ks = o["kortfristiga_skulder"] * cost_index
+    wc_index = 1.0 + _optional(inputs.working_capital_indexation, shape, 1.0) * (cost_index - 1.0)
+    ot = o["omsättningstillgångar"] * wc_index
+    ks = o["kortfristiga_skulder"] * wc_index
     d_ot = ot - _cum_before(ot, o["omsättningstillgångar"])
     d_ks = ks - _cum_before(ks, o["kortfristiga_skulder"])
-    d_prov = arr(inputs.pension_provision_change_kr)
-    provision = o["avsättningar_pensioner"] + np.cumsum(d_prov, axis=-1)
-    commitment = o["ansvarsförbindelse_pensioner"] * np.cumprod(1.0 - arr(inputs.pension_commitment_decline), axis=-1)
+    prov_growth = _optional(inputs.pension_provision_growth, shape, 0.0)
+    provision0 = o["avsättningar_pensioner"]
+    provision = provision0 * np.cumprod(1.0 + prov_growth, axis=-1) + np.cumsum(
+        arr(inputs.pension_provision_change_kr), axis=-1)
+    d_prov = provision - _cum_before(provision, provision0)
     reserve_use = arr(inputs.reserve_use_kr)
     reserve = o["resultatreserv"] - np.cumsum(reserve_use, axis=-1)
 
     deposit = arr(inputs.deposit_rate)
-    interest = arr(inputs.interest_rate)
+    market = arr(inputs.interest_rate)
+    rate0 = market[..., 0] if inputs.loan_rate_base is None else np.full(shape[:-1], float(inputs.loan_rate_base))
+    interest = fixed_rate_path(market, _optional(inputs.fixed_rate_years, shape, 1.0), rate0)
     amort_share = arr(inputs.amortisation_share)
     floor = arr(inputs.cash_floor_kr)
+    target = np.maximum(_optional(inputs.liquidity_target_kr, shape, np.inf), floor)
+    borrow_path = _optional(inputs.borrowing_path_kr, shape, np.nan)
+    amort_path = _optional(inputs.amortisation_path_kr, shape, np.nan)
+    dividends = _optional(inputs.dividends_kr, shape, 0.0)
     fi_other = np.maximum(0.0, o["finansiella_intäkter"] - deposit[..., 0] * o["likvida_medel"])
-    fk_other = np.maximum(0.0, -o["finansiella_kostnader"] - interest[..., 0] * o["långfristiga_skulder"])
-    adjustments = dep_existing + dep_new + d_prov - gains - d_ot + d_ks
-    cfi = gains - investment
+    fk_other = np.maximum(0.0, -o["finansiella_kostnader"] - rate0 * o["långfristiga_skulder"])
+    adjustments = dep_existing + dep_new + dep_reinv + d_prov - gains - d_ot + d_ks
+    cfi = gains - investment - reinvestment
     # Everything in C*_t that does not depend on last year's cash or debt.
-    known = vr + fi_other[..., None] - fk_other[..., None] + adjustments + cfi
+    known = vr + fi_other[..., None] + dividends - fk_other[..., None] + adjustments + cfi
 
     cash = np.empty(shape)
     debt = np.empty(shape)
@@ -311,13 +409,21 @@ def run(inputs: FinanceInputs) -> Statements:
         a_t = amort_share[..., t] * l_prev
         pre = c_prev * (1.0 + deposit[..., t]) - l_prev * interest[..., t] - a_t + known[..., t]
         b_t = np.maximum(0.0, floor[..., t] - pre)
-        c_prev = pre + b_t
-        l_prev = l_prev - a_t + b_t
-        cash[..., t], debt[..., t], borrow[..., t], amort[..., t] = c_prev, l_prev, b_t, a_t
+        e_t = np.minimum(np.maximum(0.0, pre - target[..., t]), np.maximum(l_prev - a_t, 0.0))
+        given_b, given_a = np.isfinite(borrow_path[..., t]), np.isfinite(amort_path[..., t])
+        if given_b.any() or given_a.any():
+            b_t = np.where(given_b, borrow_path[..., t], b_t)
+            a_total = np.where(given_a, amort_path[..., t], a_t + e_t)
+            pre = pre + a_t - a_total
+            a_t, e_t = a_total, np.zeros_like(a_t)
+            b_t = np.where(given_b, b_t, np.maximum(0.0, floor[..., t] - pre))
+        c_prev = pre + b_t - e_t
+        l_prev = l_prev - a_t - e_t + b_t
+        cash[..., t], debt[..., t], borrow[..., t], amort[..., t] = c_prev, l_prev, b_t, a_t + e_t
 
     cash_before = _cum_before(cash, o["likvida_medel"])
     debt_before = _cum_before(debt, o["långfristiga_skulder"])
-    fi = deposit * cash_before + fi_other[..., None]
+    fi = deposit * cash_before + fi_other[..., None] + dividends
     fk = 0.0 - (interest * debt_before + fk_other[..., None])
     refp = vr + fi + fk
     result = refp
@@ -326,8 +432,10 @@ def run(inputs: FinanceInputs) -> Statements:
     cff = borrow - amort
 
     fa = arr(o["finansiella_anläggningstillgångar"])
-    total_assets = mat + fa + ot + cash
-    total_claims = equity + provision + debt + ks
+    intangible = arr(o.get("immateriella_anläggningstillgångar", 0.0))
+    other_prov = arr(o.get("övriga_avsättningar", 0.0))
+    total_assets = intangible + mat + fa + ot + cash
+    total_claims = equity + provision + other_prov + debt + ks
 
     income = {
         "verksamhetens_intäkter": vi,
@@ -335,14 +443,17 @@ def run(inputs: FinanceInputs) -> Statements:
         "verksamhetens_kostnader": vk,
         "varav_driftkonsekvenser_projekt": 0.0 - project_costs,
         "varav_pensionsutbetalningar": 0.0 - pensions,
+        "varav_jämförelsestörande_poster": one_offs,
         "avskrivningar": av,
         "varav_avskrivningar_befintliga": 0.0 - dep_existing,
         "varav_avskrivningar_nya": 0.0 - dep_new,
+        "varav_avskrivningar_reinvesteringar": 0.0 - dep_reinv,
         "verksamhetens_nettokostnader": vnk,
         "skatteintäkter": si,
         "generella_statsbidrag": gs,
         "verksamhetens_resultat": vr,
         "finansiella_intäkter": fi,
+        "varav_utdelning": dividends,
         "finansiella_kostnader": fk,
         "resultat_efter_finansiella_poster": refp,
         "årets_resultat": result,
@@ -351,12 +462,14 @@ def run(inputs: FinanceInputs) -> Statements:
         "balanskravsresultat": result - gains + reserve_use,
     }
     balance = {
+        "immateriella_anläggningstillgångar": intangible,
         "materiella_anläggningstillgångar": mat,
         "varav_befintliga_anläggningar": existing_bv,
         "varav_pågående_projekt": wip,
         "varav_nya_anläggningar": new_bv,
+        "varav_reinvesteringar": reinv_bv,
         "finansiella_anläggningstillgångar": fa,
-        "summa_anläggningstillgångar": mat + fa,
+        "summa_anläggningstillgångar": intangible + mat + fa,
         "omsättningstillgångar": ot,
         "likvida_medel": cash,
         "summa_omsättningstillgångar": ot + cash,
@@ -365,6 +478,7 @@ def run(inputs: FinanceInputs) -> Statements:
         "varav_årets_resultat": result,
         "varav_resultatreserv": reserve,
         "avsättningar_pensioner": provision,
+        "övriga_avsättningar": other_prov,
         "långfristiga_skulder": debt,
         "kortfristiga_skulder": ks,
         "summa_eget_kapital_avsättningar_och_skulder": total_claims,
@@ -372,13 +486,13 @@ def run(inputs: FinanceInputs) -> Statements:
     }
     cash_flow = {
         "årets_resultat": result,
-        "justering_avskrivningar": dep_existing + dep_new,
+        "justering_avskrivningar": dep_existing + dep_new + dep_reinv,
         "justering_avsättningar": d_prov,
         "justering_realisationsvinster": 0.0 - gains,
         "förändring_omsättningstillgångar": 0.0 - d_ot,
         "förändring_kortfristiga_skulder": d_ks,
         "kassaflöde_löpande_verksamhet": cfo,
-        "investering_materiella_anläggningstillgångar": 0.0 - investment,
+        "investering_materiella_anläggningstillgångar": 0.0 - investment - reinvestment,
         "försäljning_materiella_anläggningstillgångar": gains,
         "kassaflöde_investeringsverksamhet": cfi,
         "nyupptagna_lån": borrow,
@@ -392,11 +506,19 @@ def run(inputs: FinanceInputs) -> Statements:
     memo = {
         "invånare": pop,
         "skatter_och_generella_statsbidrag": si + gs,
-        "nettoinvesteringar": investment - gains,
-        "investeringar_fasta_priser": investment / ci,
+        "nettoinvesteringar": investment + reinvestment - gains,
+        "investeringar_fasta_priser": (investment + reinvestment) / ci,
         "byggprisindex": ci,
         "projekt_under_byggnad": arr(inputs.projects_under_construction),
         "platser_förändring": arr(inputs.places_change),
+        "reinvesteringar": reinvestment,
+        "reinvesteringar_fasta_priser": reinvestment / ci,
+        "förnyelsebehov_fasta_priser": _optional(inputs.renewal_need_kr, shape, np.nan),
+        "underhållsskuld_fasta_priser": _optional(inputs.maintenance_debt_kr, shape, np.nan),
+        "ränta_låneportfölj": interest,
+        "varav_löneskatt_pensioner": pensions * payroll_tax / (1.0 + payroll_tax),
     }
-    components = {"aktiverat": cap_c, "avskrivningar": 0.0 - dep_c, "bokfört_värde": bv_c}
+    components = {"aktiverat": np.broadcast_to(cap_c + rcap_c, comp_shape),
+                  "avskrivningar": np.broadcast_to(0.0 - dep_c - rdep_c, comp_shape),
+                  "bokfört_värde": np.broadcast_to(bv_c + rbv_c, comp_shape)}
     return Statements(inputs.years, income, balance, cash_flow, memo, components, tuple(inputs.component_types))

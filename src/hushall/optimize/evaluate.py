@@ -109,7 +109,24 @@ def limit_table(bm: BuiltModel, pv: PlanValues, lp_row_dual: FloatArray | None =
         window = d + np.concatenate([[0.0], d[:-1]]) + np.concatenate([[0.0, 0.0], d[:-2]])
         rows = np.flatnonzero(out["block"].to_numpy() == lim.name)
         tight[rows] &= window[lim.row_years] > BINDING_TOL_KR
-    out["binding"] = tight | (out["shadow_price_points"].fillna(0.0).to_numpy() > 1e-9)
+    binding = tight | (out["shadow_price_points"].fillna(0.0).to_numpy() > 1e-9)
+    out["binding"] = binding & ~_debt_covered_by_cash(bm, pv, out)
+    return out
+
+
+def _debt_covered_by_cash(bm: BuiltModel, pv: PlanValues, rows: pd.DataFrame) -> NDArray[np.bool_]:
+    """Rows of a debt target (``låneskuld_per_invånare``) in a year when the plan's cash is at least its debt:
+    such a target never binds — the municipality could repay the debt at once, so it is no reason to postpone a
+    project (and under the treasury rule, cash above the liquidity target repays debt)."""
+    fb = bm.problem.finance
+    out = np.zeros(len(rows), dtype=bool)
+    if fb is None or not len(rows) or f"fin:{fb.debt}" not in bm.lm.variables:
+        return out
+    debt_blk, cash_blk = bm.lm.variables[f"fin:{fb.debt}"], bm.lm.variables[f"fin:{fb.cash}"]
+    covered = pv.solution[cash_blk.start:cash_blk.stop] >= pv.solution[debt_blk.start:debt_blk.stop]
+    t = np.searchsorted(bm.problem.years, rows["year"].to_numpy())
+    debt_rows = (rows["target_type"] == "låneskuld_per_invånare").to_numpy()
+    out[debt_rows] = covered[t[debt_rows]]
     return out
 
 

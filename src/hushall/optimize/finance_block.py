@@ -7,12 +7,12 @@ few yearly variables (result, borrowing, debt, cash, equity, …) and the projec
 * :func:`hushall.optimize.model.define_financial_block` writes the equations and every target in Mål as rows of
   the MILP, and
 * :meth:`FinancialBlock.replay` runs the same recursion forward for given project aggregates (vectorised over a
-  batch of plans), with the borrowing rule of the financial model: borrow exactly what keeps cash at the floor,
-  nothing when cash is above it.
+  batch of plans), with the treasury rule of the financial model: borrow exactly what keeps cash at the floor,
+  nothing when cash is above it; with a liquidity target, repay debt with the cash above it.
 
-In the MILP, borrowing is a continuous variable; after the binaries are fixed a final LP minimises borrowing,
-which reproduces the borrowing rule, so the optimiser's statements equal the replay's (and the financial
-model's) to the krona.
+In the MILP, borrowing and repayment are continuous variables (repayment gated by one binary per year); after the
+binaries are fixed the write-back takes the repayment from the replay and minimises borrowing, which reproduces
+the rule, so the optimiser's statements equal the replay's (and the financial model's) to the krona.
 
 Equation ``e`` in year ``t`` reads
 
@@ -136,7 +136,8 @@ class FinancialBlock:
     """The financial model's recursion and targets as linear yearly equations (amounts in kr).
 
     ``variables`` are yearly unknowns; there is one equation fewer than variables, the remaining degree of
-    freedom being ``borrowing`` (>= 0), chosen so that ``cash`` stays at or above ``cash_floor``.
+    freedom being ``borrowing`` (>= 0), chosen so that ``cash`` stays at or above ``cash_floor`` — two fewer
+    with a treasury that repays (``repayment``, >= 0): cash above ``cash_target`` repays debt.
     """
 
     years: IntArray
@@ -156,6 +157,12 @@ class FinancialBlock:
     #: restoration rule.
     balanskrav_mode: str = "restore"
     extra: dict[str, FloatArray] = field(default_factory=dict)
+    #: The treasury's extra repayment ``E >= 0`` (a variable of ``variables``), or ``None``: debt is repaid only
+    #: by the scheduled amortisation and cash may grow without bound (:func:`simple_financial_block`).
+    repayment: str | None = None
+    #: The liquidity target per year (kr): cash above it repays debt (with ``repayment``; ``inf``: no target).
+    cash_target: FloatArray | None = None
+    debt: str = "debt"
 
     @property
     def n_years(self) -> int:
@@ -169,22 +176,36 @@ class FinancialBlock:
         return float(h[t])
 
     # -- replay --------------------------------------------------------------------------------------------
-    def _systems(self) -> tuple[np.ndarray, np.ndarray]:
-        """Per year, the inverse of the lag-0 system with borrowing fixed (regime 0) or cash fixed (1)."""
+    def _regimes(self) -> list[tuple[str, ...]]:
+        """The variables fixed in each regime of the treasury rule, in the order :meth:`replay` tries them.
+
+        Without repayment: borrowing = 0 (0), cash = floor (1). With repayment: borrowing = repayment = 0 (0);
+        cash = floor, repayment = 0 (1); borrowing = 0, cash = target (2); borrowing = 0, debt = 0 (3).
+        """
+        if self.repayment is None:
+            return [(self.borrowing,), (self.cash,)]
+        return [(self.borrowing, self.repayment), (self.cash, self.repayment), (self.borrowing, self.cash),
+                (self.borrowing, self.debt)]
+
+    def _systems(self) -> list[np.ndarray]:
+        """Per regime and year, the inverse of the lag-0 system with the regime's variables fixed."""
         k, n_t = len(self.variables), self.n_years
         pos = {v: i for i, v in enumerate(self.variables)}
-        if len(self.equations) != k - 1:
-            raise ValueError(f"{len(self.equations)} equations for {k} variables; need one fewer")
+        free = 1 if self.repayment is None else 2
+        if len(self.equations) != k - free:
+            raise ValueError(f"{len(self.equations)} equations for {k} variables; need {free} fewer")
         a0 = np.zeros((n_t, k, k))
         for e_i, eq in enumerate(self.equations):
             for (var, lag), coef in eq.terms.items():
                 if lag == 0:
                     a0[:, e_i, pos[var]] += coef
-        m0 = a0.copy()
-        m0[:, k - 1, pos[self.borrowing]] = 1.0
-        m1 = a0.copy()
-        m1[:, k - 1, pos[self.cash]] = 1.0
-        return np.linalg.inv(m0), np.linalg.inv(m1)
+        out = []
+        for fixed in self._regimes():
+            mat = a0.copy()
+            for r, var in enumerate(fixed):
+                mat[:, k - free + r, pos[var]] = 1.0
+            out.append(np.linalg.inv(mat))
+        return out
 
     def _compiled(self) -> dict[str, object]:
         """The recursion as per-year matrices (built once): lag-0 inverses, lag and effect coefficients."""
@@ -193,7 +214,7 @@ class FinancialBlock:
             return cached
         k, n_t, m = len(self.variables), self.n_years, len(self.equations)
         pos = {v: i for i, v in enumerate(self.variables)}
-        inv0, inv1 = self._systems()
+        inverses = self._systems()
         lag_mats: dict[int, np.ndarray] = {}
         eff_mats: dict[int, np.ndarray] = {}
         rhs = np.zeros((n_t, m))
@@ -212,12 +233,19 @@ class FinancialBlock:
                 mat[:, e_i, AGGREGATES.index(g)] += coef
         for lag, mat in lag_mats.items():
             mat[: min(lag, n_t)] = 0.0  # moved to rhs
-        compiled = {"inv0": inv0, "inv1": inv1, "lag": lag_mats, "eff": eff_mats, "rhs": rhs, "pos": pos}
+        compiled: dict[str, object] = {"inv": inverses, "lag": lag_mats, "eff": eff_mats, "rhs": rhs, "pos": pos}
         self.__dict__["_compiled_cache"] = compiled
         return compiled
 
     def replay(self, effects: Mapping[str, np.ndarray]) -> dict[str, FloatArray]:
-        """Run the recursion forward for a batch of plans.
+        """Run the recursion forward for a batch of plans, with the treasury rule of
+        :func:`hushall.finance.model.run`.
+
+        Each year, first without new loans or extra repayment (``C*``, the cash before borrowing); below the
+        floor, borrow to the floor (:math:`B = golv - C^*`); with a liquidity target (``repayment``) and cash above
+        it, repay debt down to the target (:math:`E = C^* - mål`) — or all the debt, if that is less
+        (:math:`E = L_{t-1} - A_t`, debt 0). Exactly the rule ``B = max(0, golv − C*)``,
+        ``E = min(max(0, C* − mål), L_{t−1} − A_t)`` of the financial model.
 
         Parameters
         ----------
@@ -232,37 +260,74 @@ class FinancialBlock:
         """
         c = self._compiled()
         k, n_t = len(self.variables), self.n_years
-        m = k - 1
+        m = len(self.equations)
         eff_in = {g: np.atleast_2d(np.asarray(v, dtype=float)) for g, v in effects.items() if g in AGGREGATES}
         batch = max((v.shape[0] for v in eff_in.values()), default=1)
         e = np.zeros((batch, n_t, len(AGGREGATES)))
         for g, v in eff_in.items():
             e[:, :, AGGREGATES.index(g)] = v
-        pos = c["pos"]
-        ib, ic = pos[self.borrowing], pos[self.cash]  # type: ignore[index]
-        inv0, inv1, rhs = c["inv0"], c["inv1"], c["rhs"]
+        pos: dict[str, int] = c["pos"]  # type: ignore[assignment]
+        ib, ic = pos[self.borrowing], pos[self.cash]
+        inv: list[np.ndarray] = c["inv"]  # type: ignore[assignment]
+        rhs: np.ndarray = c["rhs"]  # type: ignore[assignment]
         lag_mats: dict[int, np.ndarray] = c["lag"]  # type: ignore[assignment]
         eff_mats: dict[int, np.ndarray] = c["eff"]  # type: ignore[assignment]
+        target = self.target_path()
         z = np.zeros((batch, n_t, k))
         b = np.zeros((batch, k))
         for t in range(n_t):
-            b[:, :m] = rhs[t]  # type: ignore[index]
+            b[:, :m] = rhs[t]
             for lag, mat in lag_mats.items():
                 if t - lag >= 0:
                     b[:, :m] -= z[:, t - lag, :] @ mat[t].T
             for lag, mat in eff_mats.items():
                 if t - lag >= 0:
                     b[:, :m] -= e[:, t - lag, :] @ mat[t].T
-            b[:, m] = 0.0
-            sol = b @ inv0[t].T  # type: ignore[index]
+            b[:, m:] = 0.0
+            sol = b @ inv[0][t].T
             short = sol[:, ic] < self.cash_floor[t]
             if short.any():
                 b1 = b[short].copy()
                 b1[:, m] = self.cash_floor[t]
-                sol[short] = b1 @ inv1[t].T  # type: ignore[index]
+                sol[short] = b1 @ inv[1][t].T
+            if self.repayment is not None and np.isfinite(target[t]):
+                idebt = pos[self.debt]
+                excess = ~short & (sol[:, ic] > target[t]) & (sol[:, idebt] > 0.0)
+                if excess.any():
+                    b2 = b[excess].copy()
+                    b2[:, m + 1] = target[t]
+                    s2 = b2 @ inv[2][t].T
+                    all_debt = s2[:, idebt] < 0.0
+                    if all_debt.any():
+                        b3 = b2[all_debt].copy()
+                        b3[:, m + 1] = 0.0
+                        s2[all_debt] = b3 @ inv[3][t].T
+                    sol[excess] = s2
+                ir = pos[self.repayment]
+                sol[:, ir] = np.maximum(sol[:, ir], 0.0)
             sol[:, ib] = np.maximum(sol[:, ib], 0.0)
             z[:, t, :] = sol
-        return {v: z[:, :, i] for v, i in pos.items()}  # type: ignore[attr-defined]
+        return {v: z[:, :, i] for v, i in pos.items()}
+
+    def rule_dominates(self) -> bool:
+        """Whether the treasury rule of :meth:`replay` is, for a fixed plan, at least as good for every target as
+        any other borrowing and repayment the MILP allows (the argument is in
+        :func:`hushall.optimize.model.define_financial_block`): the loan portfolio's rate at least the deposit
+        rate, ``0 <= a_t <= 1`` and a deposit rate above −100 % in every year. ``False`` when the rates are not
+        known (``extra``: ``loan_rate``, ``deposit_rate``, ``amortisation_share``)."""
+        try:
+            r, rho, a = (np.asarray(self.extra[k], dtype=float)
+                         for k in ("loan_rate", "deposit_rate", "amortisation_share"))
+        except KeyError:
+            return False
+        return bool(np.all(r >= rho) and np.all((a >= 0) & (a <= 1)) and np.all(rho > -1))
+
+    def target_path(self) -> FloatArray:
+        """The liquidity target per year (kr): cash above it repays debt; ``inf`` where there is none. Never below
+        the floor (as :func:`hushall.finance.model.run`)."""
+        if self.repayment is None or self.cash_target is None:
+            return np.full(self.n_years, np.inf)
+        return np.maximum(np.asarray(self.cash_target, dtype=float), np.asarray(self.cash_floor, dtype=float))
 
     def expression(self, terms: Terms, effects: Terms, path: Mapping[str, np.ndarray],
                    eff: Mapping[str, np.ndarray]) -> FloatArray:

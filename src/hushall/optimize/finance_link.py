@@ -1,31 +1,40 @@
 r"""The financial model of :mod:`hushall.finance` restated as a :class:`FinancialBlock` for the MILP.
 
 :mod:`hushall.finance.model` states its yearly recursion so that an LP can restate it: interest on opening
-balances, borrowing ``B_t = max(0, golv_t − C*_t)``. Everything that does not depend on the plan is taken from the
-financial model itself, run once without projects (so drivers, demography, pensions and working capital are the
-finance stage's, not re-derived here); the plan enters through its yearly aggregates — capitalised investment
-``I``, expensed outlays ``X``, depreciation ``DEP``, operating-cost change ``O`` and sale proceeds ``G`` (all
-nominal, from :class:`hushall.projects.UnitEffects`).
+balances, borrowing ``B_t = max(0, golv_t − C*_t)``, extra repayment ``E_t = min(max(0, C*_t − mål_t),
+L_{t−1} − A_t)`` from cash above the liquidity target. Everything that does not depend on the plan is taken from
+the financial model itself, run once without projects (superscript 0), so drivers, demography, pensions, working
+capital, dividends, the reinvestment policy (its investment, depreciation and book value) and the loan
+portfolio's average rate ``r̄`` (with its fixed-rate period) are the finance stage's, not re-derived here; the plan
+enters through its yearly aggregates — capitalised investment ``I``, expensed outlays ``X``, depreciation ``DEP``,
+operating-cost change ``O`` and sale proceeds ``G`` (all nominal, from :class:`hushall.projects.UnitEffects`).
 
-Yearly equations (kr; superscript 0: the financial model without projects)
+Yearly equations (kr)
 
-* result: :math:`ÅR_t = VR^0_t + FI^{övr} - FK^{övr} + \rho_t C_{t-1} - r_t L_{t-1} + G_t - O_t - X_t -
-  \mathrm{DEP}_t`, where ``FI^{övr} = FI^0_t − ρ_t C^0_{t−1}`` and ``FK^{övr} = −FK^0_t − r_t L^0_{t−1}``;
-* debt: :math:`L_t = (1 - a_t) L_{t-1} + B_t`;
-* cash: :math:`C_t = (1 + \rho_t) C_{t-1} - (r_t + a_t) L_{t-1} + K^0_t + G_t - O_t - X_t - I_t + B_t` with
-  ``K^0 = VR^0 + FI^{övr} − FK^{övr} + AV^0_{befintliga} + ΔAVS − ΔOT + ΔKS`` (cash from operations without
-  projects and before interest);
+* result: :math:`ÅR_t = VR^0_t + FI^{övr}_t - FK^{övr}_t + \rho_t C_{t-1} - \bar r_t L_{t-1} + G_t - O_t - X_t -
+  \mathrm{DEP}_t`, where ``FI^{övr} = FI^0_t − ρ_t C^0_{t−1}`` (dividends etc.) and
+  ``FK^{övr} = −FK^0_t − r̄_t L^0_{t−1}`` (``r̄``: memo line ``ränta_låneportfölj``);
+* debt: :math:`L_t = (1 - a_t) L_{t-1} + B_t - E_t`;
+* cash: :math:`C_t = (1 + \rho_t) C_{t-1} - (\bar r_t + a_t) L_{t-1} + K^0_t + G_t - O_t - X_t - I_t + B_t - E_t`
+  with ``K^0 = VR^0 + FI^{övr} − FK^{övr}`` + the base run's cash-flow adjustments (justering för avskrivningar,
+  avsättningar, realisationsvinster, förändring av omsättningstillgångar och kortfristiga skulder) + its
+  kassaflöde från investeringsverksamheten (the reinvestment policy);
 * equity: :math:`EK_t = EK_{t-1} + ÅR_t`;
-* fixed assets: :math:`MAT_t = MAT_{t-1} + I_t - \mathrm{DEP}_t - AV^0_{befintliga,t}`;
+* fixed assets: :math:`MAT_t = MAT_{t-1} + I_t - \mathrm{DEP}_t + (MAT^0_t - MAT^0_{t-1})`;
 
-with :math:`B_t \ge 0` and :math:`C_t \ge` golv. Targets (as :func:`hushall.finance.target_results`, sums over
-the rolling window ``W_t`` of ``period_år`` plan years):
+with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` only from cash above the target:
+:func:`hushall.optimize.model.define_financial_block`; without ``kassa_mål_kr`` there is no ``E``). Targets (as
+:func:`hushall.finance.target_results`, sums over the rolling window ``W_t`` of ``period_år`` plan years):
 
 * resultat_andel: :math:`\sum_W ÅR \ge x \sum_W (SI + GS)`;
-* självfinansieringsgrad: :math:`\sum_W (ÅR + AV^0 + \mathrm{DEP}) \ge y \sum_W (I - G)`;
+* självfinansieringsgrad: :math:`\sum_W (ÅR + \mathrm{DEP} - AV^0) \ge y \sum_W (I - G + NI^0)` (``AV^0 < 0``
+  the base's depreciation, ``NI^0`` its nettoinvesteringar: the reinvestment);
 * låneskuld_per_invånare: :math:`\sum_W L \le z \sum_W \text{invånare}`;
-* soliditet (inkl. pensioner): :math:`\sum_W EK (- ANSV) \ge w \sum_W (MAT + FA + OT + C)`;
+* soliditet (inkl. pensioner): :math:`\sum_W EK (- ANSV) \ge w \sum_W (IMM + MAT + FA + OT + C)`;
 * balanskrav: ``BKR = ÅR − G + U`` restored within three years (:class:`BalanskravTarget`).
+
+The investment ceilings (``investeringstak_kr``) count the base's reinvestment in fixed prices
+(:func:`hushall.optimize.inputs.ceilings_from_targets`).
 
 References
 ----------
@@ -80,44 +89,59 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
     """The financial model of :mod:`hushall.finance` and the financial targets of Mål as a
     :class:`FinancialBlock` (equations in the module docstring)."""
     inputs = build_inputs(data)
+    for name in ("borrowing_path_kr", "amortisation_path_kr"):
+        path = getattr(inputs, name)
+        if path is not None and np.isfinite(np.asarray(path, dtype=float)).any():
+            raise ValueError(f"the optimiser restates the finance policy; a given path ({name}) is not supported")
     st = run(inputs)
     o = inputs.opening
     years = np.asarray(data.years, dtype=np.int64)
     n = len(years)
     one, zero = np.ones(n), np.zeros(n)
-    rate = np.broadcast_to(np.asarray(inputs.interest_rate, float), (n,)).copy()
+    rate = np.asarray(st["ränta_låneportfölj"], dtype=float).copy()
     deposit = np.broadcast_to(np.asarray(inputs.deposit_rate, float), (n,)).copy()
     amort = np.broadcast_to(np.asarray(inputs.amortisation_share, float), (n,)).copy()
     floor = np.broadcast_to(np.asarray(inputs.cash_floor_kr, float), (n,)).copy()
+    target = None if inputs.liquidity_target_kr is None else np.maximum(
+        np.broadcast_to(np.asarray(inputs.liquidity_target_kr, float), (n,)), floor)
     cash0, debt0 = float(o["likvida_medel"]), float(o["långfristiga_skulder"])
     fi_other = st["finansiella_intäkter"] - deposit * _prev(st["likvida_medel"], cash0)
     fk_other = -st["finansiella_kostnader"] - rate * _prev(st["långfristiga_skulder"], debt0)
     base_result = st["verksamhetens_resultat"] + fi_other - fk_other
-    dep_existing = -st["varav_avskrivningar_befintliga"]
-    base_cash = (base_result + dep_existing + st["justering_avsättningar"] + st["förändring_omsättningstillgångar"]
-                 + st["förändring_kortfristiga_skulder"])
-    existing_bv = st["varav_befintliga_anläggningar"]
+    base_cash = (base_result + st["justering_avskrivningar"] + st["justering_avsättningar"]
+                 + st["justering_realisationsvinster"] + st["förändring_omsättningstillgångar"]
+                 + st["förändring_kortfristiga_skulder"] + st["kassaflöde_investeringsverksamhet"])
+    base_mat = st["materiella_anläggningstillgångar"]
     mat0 = float(o["materiella_anläggningstillgångar"])
+    repay = target is not None and bool(np.isfinite(target).any())
+    variables: tuple[str, ...] = ("result", "borrowing", "debt", "cash", "equity", "fixed_assets")
+    debt_terms: Terms = {("debt", 0): one, ("debt", 1): -(1.0 - amort), ("borrowing", 0): -one}
+    cash_terms: Terms = {("cash", 0): one, ("cash", 1): -(1.0 + deposit), ("debt", 1): rate + amort,
+                         ("borrowing", 0): -one}
+    if repay:
+        variables = (*variables, "repayment")
+        debt_terms[("repayment", 0)] = one.copy()
+        cash_terms[("repayment", 0)] = one.copy()
 
     eqs = [
         Equation("result", {("result", 0): one, ("cash", 1): -deposit, ("debt", 1): rate},
                  {("depreciation", 0): one, ("operating_cost", 0): one, ("expensed", 0): one,
                   ("sale_proceeds", 0): -one}, base_result),
-        Equation("debt", {("debt", 0): one, ("debt", 1): -(1.0 - amort), ("borrowing", 0): -one}, {}, zero.copy()),
-        Equation("cash", {("cash", 0): one, ("cash", 1): -(1.0 + deposit), ("debt", 1): rate + amort,
-                          ("borrowing", 0): -one},
+        Equation("debt", debt_terms, {}, zero.copy()),
+        Equation("cash", cash_terms,
                  {("sale_proceeds", 0): -one, ("operating_cost", 0): one, ("expensed", 0): one,
                   ("invest_nominal", 0): one}, base_cash),
         Equation("equity", {("equity", 0): one, ("equity", 1): -one, ("result", 0): -one}, {}, zero.copy()),
         Equation("fixed_assets", {("fixed_assets", 0): one, ("fixed_assets", 1): -one},
-                 {("invest_nominal", 0): -one, ("depreciation", 0): one},
-                 existing_bv - _prev(existing_bv, mat0)),
+                 {("invest_nominal", 0): -one, ("depreciation", 0): one}, base_mat - _prev(base_mat, mat0)),
     ]
     history = {"cash": np.array([cash0]), "debt": np.array([debt0]), "equity": np.array([float(o["eget_kapital"])]),
-               "fixed_assets": np.array([mat0]), "result": np.array([0.0]), "borrowing": np.array([0.0])}
+               "fixed_assets": np.array([mat0]), "result": np.array([0.0]), "borrowing": np.array([0.0]),
+               "repayment": np.array([0.0])}
     revenue = st["skatter_och_generella_statsbidrag"]
     population = st["invånare"]
-    other_assets = st["finansiella_anläggningstillgångar"] + st["omsättningstillgångar"]
+    other_assets = (st["immateriella_anläggningstillgångar"] + st["finansiella_anläggningstillgångar"]
+                    + st["omsättningstillgångar"])
     commitment = st["ansvarsförbindelse_pensioner"]
     reserve_use = st["resultatreserv_disposition"]
 
@@ -147,9 +171,12 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
             eff: Terms = {**rolling_terms("depreciation", one, w), **rolling_terms("invest_nominal", -limit * one, w)}
             for (g, lag), c in rolling_terms("sale_proceeds", limit * one, w).items():
                 eff[(g, lag)] = c
+            # Σ (ÅR + AV) ≥ y Σ nettoinvesteringar: the base's depreciation and net investment (reinvestment)
+            # are constants, the plan's depreciation, investment and sale proceeds effects
             targets.append(FinancialTarget(
                 tid, ttype, f"självfinansieringsgrad minst {pct_sv(limit)}{span}", "ge",
-                rolling_terms("result", one, w), eff, -window_sum(dep_existing, w), mask))
+                rolling_terms("result", one, w), eff,
+                window_sum(st["avskrivningar"], w) + limit * window_sum(st["nettoinvesteringar"], w), mask))
         elif ttype == "låneskuld_per_invånare":
             targets.append(FinancialTarget(
                 tid, ttype, f"låneskuld högst {limit:,.0f} kr per invånare{span}".replace(",", "\u00a0"), "le",
@@ -172,12 +199,16 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
                 {("sale_proceeds", 0): -one}, reserve_use.copy(), mask, big_m))
     return FinancialBlock(
         years=years,
-        variables=("result", "borrowing", "debt", "cash", "equity", "fixed_assets"),
+        variables=variables,
         history=history,
         equations=eqs,
         targets=targets,
         cash_floor=floor,
         source="hushall.finance (run without projects) restated by hushall.optimize.finance_link",
         balanskrav=balanskrav,
-        extra={"revenue_kr": revenue, "population": population},
+        extra={"revenue_kr": revenue, "population": population, "base_investment_real_kr": st["investeringar_fasta_priser"],
+               "loan_rate": rate, "deposit_rate": deposit,
+               "amortisation_share": amort},
+        repayment="repayment" if repay else None,
+        cash_target=target if repay else None,
     )

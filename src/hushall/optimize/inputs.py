@@ -24,6 +24,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hushall.data.schema import CRITERIA
+from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
 from hushall.needs import capacity_table, component_status, maintenance_debt_totals
 from hushall.optimize.finance_link import _period, financial_block_from_municipality, target_mask
@@ -34,6 +35,7 @@ from hushall.optimize.problem import (
     assemble_problem,
 )
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
+from hushall.projects.maintenance import policy_debt_share
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -68,7 +70,8 @@ def criterion_weights(data: MunicipalityData) -> tuple[FloatArray, str]:
 
 def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
     """Maintenance debt (kr, price base year) in each plan year of the components each project renews — or of the
-    facility it closes or sells — if the project is not done: the cost of waiting.
+    facility it closes or sells — if the project is not done: the cost of waiting, under the reinvestment policy
+    (which renews the share ``1 − ρ_t`` of every backlog, :func:`hushall.projects.maintenance.policy_debt_share`).
 
     Renewed components: the ``förnyar_komponenter`` list (component ids, or component types at the project's
     facility); without a list, every component of the facility for ombyggnad, konvertering, avveckling and
@@ -99,8 +102,11 @@ def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
     if not pairs_p:
         return out
     pp, cc = np.concatenate(pairs_p), np.concatenate(pairs_c)
-    return maintenance_debt_totals(status["value_kr"].to_numpy(float)[cc], status["first_due_year"].to_numpy()[cc],
-                                   years, groups=pp, n_groups=p_count)
+    nothing = maintenance_debt_totals(status["value_kr"].to_numpy(float)[cc], status["first_due_year"].to_numpy()[cc],
+                                      years, groups=pp, n_groups=p_count)
+    # the reinvestment policy renews a share of every backlog: what waits is ρ_t of it (projects.maintenance)
+    share, _ = policy_debt_share(data)
+    return nothing * share[None, : len(years)]
 
 
 def capacity_block(data: MunicipalityData) -> CapacityBlock | None:
@@ -203,15 +209,27 @@ def capacity_block(data: MunicipalityData) -> CapacityBlock | None:
     )
 
 
-def ceilings_from_targets(data: MunicipalityData) -> list[Ceiling]:
-    """The ``investeringstak_kr`` and ``max_parallella_projekt`` rows of Mål."""
+def base_investment_real(data: MunicipalityData) -> FloatArray | None:
+    """The investment volume without projects (kr/year, price-base-year prices: the reinvestment policy's), as
+    the financial model has it (``investeringar_fasta_priser``); ``None`` without sheet Ekonomi."""
+    if not len(data.finance):
+        return None
+    return np.asarray(run(build_inputs(data))["investeringar_fasta_priser"], dtype=float)
+
+
+def ceilings_from_targets(data: MunicipalityData, base_real_kr: FloatArray | None = None) -> list[Ceiling]:
+    """The ``investeringstak_kr`` and ``max_parallella_projekt`` rows of Mål. An investment ceiling also counts
+    ``base_real_kr``, the volume outside the plan (:func:`base_investment_real`), so that the optimiser's
+    ceiling is :mod:`hushall.finance.targets`' evaluation of ``investeringar_fasta_priser``."""
     years = np.asarray(data.years, dtype=np.int64)
     out = []
     for row in data.targets.to_dict("records"):
         ttype = str(row["target_type"])
         if ttype in ("investeringstak_kr", "max_parallella_projekt"):
+            invest = ttype == "investeringstak_kr"
             out.append(Ceiling(str(row["target_id"]), ttype, np.full(len(years), float(row["limit"])),
-                               _period(row) if ttype == "investeringstak_kr" else 1, target_mask(row, years)))
+                               _period(row) if invest else 1, target_mask(row, years),
+                               base_real_kr if invest else None))
     return out
 
 
@@ -268,8 +286,12 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
     fixed = np.where(cat.fixed, cat.earliest_start - first, -1)
     cap_block = capacity_block(data) if capacity else None
     fin = financial_block_from_municipality(data) if finance and len(data.finance) else None
+    base_real: FloatArray | None
     if fin is not None:
         fin.balanskrav_mode = balanskrav
+        base_real = fin.extra["base_investment_real_kr"]
+    else:
+        base_real = base_investment_real(data)
     problem = assemble_problem(
         years=years,
         project_ids=ids,
@@ -293,7 +315,7 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         discount_rate=data.assumption("diskonteringsränta"),
         debt_by_year_kr=project_debt_by_year(data, years),
         debt_penalty_share=data.assumption("straff_underhållsskuld_andel"),
-        ceilings=ceilings_from_targets(data),
+        ceilings=ceilings_from_targets(data, base_real),
         capacity=cap_block,
         finance=fin,
         effects=_unit_effects(unit, cons, first),

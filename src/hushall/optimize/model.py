@@ -21,8 +21,8 @@ Constraints
     * ``depends_on``: for B depending on A, every year t: :math:`\sum_{s\le t} x_{B,s} \le
       \sum_{s + d_A \le t} x_{A,s}` — B starts only after A is complete (and B chosen ⇒ A chosen);
     * ``exclusive``: :math:`\sum_{p\in g}\sum_s x_{p,s} \le 1` per group of alternatives;
-    * ``ceiling:<id>``: investment volume :math:`\sum_{\tau \in W_t}\sum_j I^{real}_{j,\tau} x_j \le |W_t|\,\bar I`
-      over the ceiling's rolling window, or projects under construction
+    * ``ceiling:<id>``: investment volume :math:`\sum_{\tau \in W_t}(\sum_j I^{real}_{j,\tau} x_j + R_\tau) \le
+      |W_t|\,\bar I` over the ceiling's rolling window (``R``: the reinvestment policy's volume, outside the plan), or projects under construction
       :math:`\sum_j [s_j \le t < s_j + d_j] x_j \le \bar N` (elastic);
     * ``capacity_demand``: :math:`\sum_{a\to q} f_{a,t} + u_{q,t} = D_{q,t}`;
       ``capacity_node``: :math:`\sum_{a\to n} f_{a,t} \le C_n + \sum_j \Delta_{p(j)}[c_j \le t] x_j`;
@@ -289,7 +289,8 @@ def define_ceilings(bm: BuiltModel) -> None:
             coo = sp.csc_matrix(a).T.tocoo()
             _add_limit_rows(bm, f"ceiling:{c.target_id}:{k}", "ceiling", c.target_id, c.target_type,
                             "investeringsvolym högst taket (genomförandekapacitet)", "le", coo.row,
-                            bm.x.index(coo.col), coo.data, limit[years] * count / MKR, years, "kr", MKR,
+                            bm.x.index(coo.col), coo.data,
+                            (limit[years] * count - c.base_window_sum(t_count)[years]) / MKR, years, "kr", MKR,
                             bm.violation_penalty)
         elif c.target_type == "max_parallella_projekt":
             coo = sp.csc_matrix(problem.active()[:, years]).T.tocoo()
@@ -423,20 +424,54 @@ def _term_entries(
 
 
 def define_financial_block(bm: BuiltModel, agg: dict[str, VarBlock]) -> dict[str, VarBlock]:
-    """The financial model's yearly recursion as equality rows (Mkr)."""
+    """The financial model's yearly recursion as equality rows (Mkr), and the treasury rule.
+
+    With a liquidity target (``FinancialBlock.repayment``) the extra repayment ``E_t >= 0`` is allowed only from
+    cash above the target, through one binary ``y_t`` per year (``fin:repays``)::
+
+        E_t <= M_t y_t,    C_t >= mål_t − (mål_t − golv_t)(1 − y_t),    L_t >= 0
+
+    (``M_t``: :func:`_repayment_bound`). The financial model's rule (``B = max(0, golv − C*)``,
+    ``E = min(max(0, C* − mål), L_{t−1} − A_t)``) is one solution of these rows, and for a fixed plan it is the
+    best one for every target type, so a plan that meets the targets here meets them under the rule:
+    by induction over the years the rule's debt is the least, ``L^R_t <= L_t``, and its net financial position
+    the largest, ``N^R_t >= N_t`` (``N = C − L``), since ``N_t = (1 + ρ_t) N_{t−1} − (r̄_t − ρ_t) L_{t−1} + K_t``
+    does not depend on ``B`` or ``E``, and any solution here has ``L_t >= max((1 − a_t) L_{t−1}, golv_t − N_t)``
+    without repayment and ``L_t >= max(0, mål_t − N_t)`` with. Hence
+
+    * årets resultat ``= K'_t + ρ_t N_{t−1} − (r̄_t − ρ_t) L_{t−1}`` is at least as high — so resultat_andel,
+      självfinansieringsgrad and balanskrav (monotone in the result) hold — when the loan portfolio's rate
+      is at least the deposit rate, ``r̄_t >= ρ_t``;
+    * låneskuld_per_invånare: the debt is the least;
+    * soliditet (also inkl. pensioner): the equity rises by the same amount as ``N``
+      (``ΔEK_t = ΔN_t``) and total assets by ``ΔN_t + ΔL_t``, so ``EK − w·TA`` changes by
+      ``(1 − w) ΔN_t − w ΔL_t >= 0`` for a limit ``0 <= w <= 1``;
+
+    given ``r̄_t >= ρ_t``, ``0 <= a_t <= 1`` and ``ρ_t > −1`` in every year
+    (:meth:`~hushall.optimize.finance_block.FinancialBlock.rule_dominates` checks them). The write-back
+    (:func:`hushall.optimize.solve.assign_solution`) takes ``E`` from the rule's replay.
+    """
     problem, m = bm.problem, bm.lm
     fb = problem.finance
     if fb is None:
         return {}
     t_count = problem.n_years
     blocks: dict[str, VarBlock] = {}
+    target = fb.target_path()
     for v in fb.variables:
-        lower = -INF
+        lower: FloatArray | float = -INF
+        upper: FloatArray | float = INF
         cost = 0.0
         if v == fb.borrowing:
             lower, cost = 0.0, -bm.options.borrowing_penalty
-        lo = np.asarray(fb.cash_floor, float) / MKR if v == fb.cash else np.full(t_count, lower)
-        blocks[v] = m.add_variables(f"fin:{v}", lower=lo, upper=INF, cost=cost, size=t_count,
+        elif v == fb.cash:
+            lower = np.asarray(fb.cash_floor, float) / MKR
+        elif fb.repayment is not None and v == fb.debt:
+            lower = 0.0
+        elif fb.repayment is not None and v == fb.repayment:
+            lower, upper = 0.0, np.where(np.isfinite(target), INF, 0.0)
+        blocks[v] = m.add_variables(f"fin:{v}", lower=np.broadcast_to(lower, (t_count,)).copy(),
+                                    upper=np.broadcast_to(upper, (t_count,)).copy(), cost=cost, size=t_count,
                                     coords={"year": np.arange(t_count)})
     for eq in fb.equations:
         r1, c1, v1, shift = _term_entries(problem, eq.terms, blocks, fb.history)
@@ -445,7 +480,42 @@ def define_financial_block(bm: BuiltModel, agg: dict[str, VarBlock]) -> dict[str
         m.add_constraints(f"fin:{eq.name}", rows=np.concatenate([r1, r2]), cols=np.concatenate([c1, c2]),
                           vals=np.concatenate([v1, v2]), lower=rhs, upper=rhs, size=t_count,
                           coords={"year": np.arange(t_count)})
+    if fb.repayment is not None:
+        tt = np.arange(t_count)
+        has = np.isfinite(target)
+        y = m.add_variables("fin:repays", lower=0.0, upper=np.where(has, 1.0, 0.0), integer=True, size=t_count,
+                            coords={"year": tt})
+        big_e = _repayment_bound(problem) / MKR
+        e, c = blocks[fb.repayment], blocks[fb.cash]
+        m.add_constraints("fin:repay_if", rows=np.concatenate([tt, tt]), cols=np.concatenate([e.index(), y.index()]),
+                          vals=np.concatenate([np.ones(t_count), -np.full(t_count, big_e)]),
+                          upper=np.zeros(t_count), size=t_count, coords={"year": tt})
+        tgt = np.where(has, target, np.asarray(fb.cash_floor, float)) / MKR
+        gap = tgt - np.asarray(fb.cash_floor, float) / MKR
+        # C_t − gap_t y_t >= golv_t: with y = 1 cash is at least the target
+        m.add_constraints("fin:repay_from_excess", rows=np.concatenate([tt, tt]),
+                          cols=np.concatenate([c.index(), y.index()]), vals=np.concatenate([np.ones(t_count), -gap]),
+                          lower=np.asarray(fb.cash_floor, float) / MKR, size=t_count, coords={"year": tt})
+        blocks["repays"] = y
     return blocks
+
+
+def _repayment_bound(problem: OptimizationProblem) -> float:
+    """An upper bound on any year's extra repayment under the treasury rule (kr): the debt it repays is at most
+    the opening debt, plus the most the rule borrows to keep the floor — the do-nothing plan's largest debt
+    and cash shortfall plus every project's cash effects with interest on them at the highest loan rate."""
+    fb = problem.finance
+    assert fb is not None
+    base = fb.replay({})
+    cash = sum((abs(problem.effect(g)) for g in ("invest_nominal", "operating_cost", "expensed", "sale_proceeds")),
+               start=sp.csr_matrix((problem.n_columns, problem.n_years)))
+    per_col = np.asarray(sp.csr_matrix(cash).sum(axis=1)).ravel()
+    per_project = np.zeros(problem.n_projects)
+    np.maximum.at(per_project, problem.col_project, per_col)
+    rate = float(np.max(np.abs(fb.extra.get("loan_rate", np.zeros(1)))))
+    growth = (1.0 + min(rate, 1.0)) ** problem.n_years
+    return float(2.0 * (fb.history_value(fb.debt, -1) + np.max(base[fb.debt]) + np.max(np.abs(base[fb.cash]))
+                        + float(np.max(fb.cash_floor)) + per_project.sum() * growth) + 1.0e6)
 
 
 def define_financial_targets(bm: BuiltModel, fin: dict[str, VarBlock], agg: dict[str, VarBlock]) -> None:

@@ -92,13 +92,30 @@ EFFECTS: tuple[str, ...] = ("invest_real", "invest_nominal", "depreciation", "op
 class Ceiling:
     """A yearly ceiling of Mål: ``investeringstak_kr`` (investment volume in price-base-year prices, summed over
     a rolling window of ``window`` years against ``limit × years in the window``) or ``max_parallella_projekt``
-    (projects under construction)."""
+    (projects under construction).
+
+    ``base_kr``: the yearly investment volume outside the plan that the ceiling also counts (price-base-year
+    prices; the reinvestment policy's, :func:`hushall.optimize.inputs.ceilings_from_targets`), so that the room
+    for projects is ``limit × years − Σ base`` over the window, as :mod:`hushall.finance.targets` evaluates
+    ``investeringar_fasta_priser``."""
 
     target_id: str
     target_type: str
     limit: FloatArray
     window: int = 1
     mask: BoolArray | None = None
+    base_kr: FloatArray | None = None
+
+    def base_window_sum(self, n_years: int) -> FloatArray:
+        """``Σ base`` over each year's rolling window (zeros without a base)."""
+        if self.base_kr is None:
+            return np.zeros(n_years)
+        cs = np.cumsum(np.asarray(self.base_kr, dtype=float))
+        out = cs.copy()
+        n = max(int(self.window), 1)
+        if n < n_years:
+            out[n:] -= cs[:-n]
+        return out
 
     def active(self, n_years: int) -> BoolArray:
         m = np.ones(n_years, dtype=bool) if self.mask is None else np.asarray(self.mask, dtype=bool)
@@ -151,12 +168,14 @@ class OptimizationProblem:
         return self.effect("invest_real")
 
     def yearly_limit(self, target_type: str) -> FloatArray:
-        """The tightest yearly limit of the ceilings of a type (``inf`` where none applies)."""
+        """The tightest yearly limit of the ceilings of a type for the plan's projects (``inf`` where none
+        applies): an investment ceiling less the volume outside the plan it counts (``Ceiling.base_kr``)."""
         out = np.full(self.n_years, np.inf)
         for c in self.ceilings:
             if c.target_type == target_type:
                 act = c.active(self.n_years)
-                out[act] = np.minimum(out[act], np.asarray(c.limit, dtype=float)[act])
+                room = np.asarray(c.limit, dtype=float) - (0.0 if c.base_kr is None else np.asarray(c.base_kr, float))
+                out[act] = np.minimum(out[act], room[act])
         return out
 
     # -- sizes ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from hushall.optimize.linear import highs_from_arrays
 from hushall.optimize.model import MKR, BuiltModel
+from hushall.optimize.problem import EFFECTS
 
 FloatArray = NDArray[np.float64]
 
@@ -437,7 +438,9 @@ class PlanValues:
 def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanValues:
     """Fix the plan's binaries and solve the LP that remains.
 
-    Borrowing is minimised (it is the financial model's rule: borrow only what keeps cash at the floor), places
+    The extra repayment is the treasury rule's (:meth:`~hushall.optimize.finance_block.FinancialBlock.replay`:
+    cash above the liquidity target repays debt) and borrowing is minimised given it (the financial model's rule:
+    borrow only what keeps cash at the floor), so the financial variables are the rule's; places
     go to the nearest facility with room, and the targets' slack shows what the plan violates (zero when it
     meets every target). Works for any plan, also one that breaks targets (the ranking baseline).
     """
@@ -453,6 +456,23 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanVa
         # well above the tie-breakers: borrowing is the least possible given the plan (more borrowing never
         # helps a target, so this does not trade against the targets' slack)
         cost[b.start:b.stop] = -1.0
+    fb = bm.problem.finance
+    if fb is not None:
+        from hushall.optimize.warmstart import integer_values
+
+        # every indicator as the financial model has it for this plan (replay): the balanskrav deficit years and
+        # the treasury's repayment years
+        idx, val = integer_values(bm, np.asarray(x, float))
+        lo[idx] = up[idx] = val
+    if fb is not None and fb.repayment is not None:
+        # the extra repayment as the treasury rule has it; with it fixed, the least borrowing is the rule's, and
+        # every other financial variable follows from the equations
+        eff = {name: np.asarray(bm.problem.effect(name).T @ np.asarray(x, float))[None, :] for name in EFFECTS}
+        e_kr = fb.replay(eff)[fb.repayment][0]
+        e = bm.lm.variables[f"fin:{fb.repayment}"]
+        lo[e.start:e.stop] = up[e.start:e.stop] = e_kr / MKR
+        d = bm.lm.variables[f"fin:{fb.debt}"]
+        lo[d.start:d.stop] = -np.inf  # debt 0 after repaying it all: no rounding below zero can fail the LP
     # rows over the binaries alone (relations) cannot change once they are fixed: free them, so that any plan
     # — also one breaking a relation — can be evaluated; the caller reports such breaks from the row activity
     rl, ru = arr["row_lower"].copy(), arr["row_upper"].copy()

@@ -59,7 +59,7 @@ class _Plan:
                 if n < self.t_count:
                     roll[:, n:] -= cs[:, :-n]
                 count = np.minimum(np.arange(1, self.t_count + 1), n)
-                out.append(np.maximum(roll - limit * count, 0.0))
+                out.append(np.maximum(roll + c.base_window_sum(self.t_count) - limit * count, 0.0))
             else:
                 out.append(np.maximum(totals["parallel"] - limit, 0.0))
         return np.concatenate(out, axis=1)
@@ -250,15 +250,19 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
 
 def integer_values(bm: BuiltModel, x: FloatArray) -> tuple[IntArray, FloatArray]:
     """Indices and values of every integer variable for the plan ``x``: the columns, and the balanskrav deficit
-    indicators from the replayed financial model (so HiGHS completes the rest by one LP)."""
+    indicators and the treasury's repayment indicators from the replayed financial model (so HiGHS completes the rest by one LP)."""
     p = bm.problem
     idx = [bm.x.index()]
     val = [np.asarray(x, dtype=float)]
     fb = p.finance
-    if fb is not None and fb.balanskrav and fb.balanskrav_mode == "restore":
+    if fb is not None and ((fb.balanskrav and fb.balanskrav_mode == "restore") or fb.repayment is not None):
         eff = {name: np.asarray(p.effect(name).T @ x)[None, :] for name in EFFECTS}
         path = fb.replay(eff)
-        for k, bk in enumerate(fb.balanskrav):
+        if fb.repayment is not None:
+            y = bm.lm.variables["fin:repays"]
+            idx.append(y.index())
+            val.append((path[fb.repayment][0] > 0).astype(float))
+        for k, bk in enumerate(fb.balanskrav if fb.balanskrav_mode == "restore" else []):
             bkr = fb.balanskravsresultat(bk, path, eff)[0]
             z = bm.lm.variables[f"balanskrav:{k}:is_deficit"]
             idx.append(z.index())

@@ -43,13 +43,17 @@ import pandas as pd
 
 from hushall import __version__
 from hushall.finance import Forecast, forecast
+from hushall.finance.verdict import Verdict, assess, with_monte_carlo
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult, analyse_needs
+from hushall.needs.reinvestment import POLICIES
 from hushall.projects import ProjectCatalog, Schedule
+from hushall.projects.maintenance import plan_maintenance_debt
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart
 from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, atomic_path, write_tables_xlsx
+from hushall.reports.forecast import asset_lines, asset_sheet
 from hushall.reports.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.reports.labels import category_label, ordered_categories
 from hushall.reports.needs import NUMBER_FORMATS as NEEDS_NUMBER_FORMATS
@@ -75,6 +79,7 @@ from hushall.reports.plan_reasons import (
     target_names,
     year_ranges,
 )
+from hushall.reports.verdict import VERDICT_TITLE, verdict_lines
 
 #: PNG scale of the charts in the PDF (2 = about 190 dpi at their printed size).
 CHART_SCALE = 2.0
@@ -295,20 +300,6 @@ def given_plan(schedule: Mapping[str, int], label: str = "Plan enligt fil") -> P
                       default_reason_out="Ingår inte i den angivna planen.")
 
 
-def _maintenance_debt_with_plan(data: MunicipalityData, schedule: Schedule) -> np.ndarray | None:
-    """The maintenance debt per plan year with the plan (price base year kr), from the scenarios stage
-    (:func:`hushall.scenarios.plan.plan_arrays` and :func:`~hushall.scenarios.plan.realise` without delays or
-    overruns); ``None`` when that stage is not installed."""
-    try:
-        from hushall.scenarios.plan import plan_arrays, realise
-    except ImportError:  # pragma: no cover - the scenarios stage ships with Hushåll
-        return None
-    arrays = plan_arrays(data, schedule)
-    ones = np.ones(len(data.years))
-    debt = np.asarray(realise(arrays, ones, ones)["maintenance_debt_kr"], dtype=float)
-    return debt if debt.shape == (len(data.years),) else None
-
-
 #: Lines of the Monte Carlo result as the document shows them: label, unit, scale to the unit.
 RISK_LINES: dict[str, tuple[str, str, float]] = {
     "årets_resultat": ("Årets resultat", "Mkr", 1e-6),
@@ -502,6 +493,7 @@ class PlanDocument:
     assumptions: pd.DataFrame
     debt_without_kr: np.ndarray
     debt_with_kr: np.ndarray | None
+    verdict: Verdict
 
     @property
     def years(self) -> list[int]:
@@ -531,6 +523,7 @@ class PlanDocument:
             "Resultaträkning": pt.statement_sheet(f.income_statement),
             "Balansräkning": pt.statement_sheet(f.balance_sheet),
             "Kassaflödesanalys": pt.statement_sheet(f.cash_flow),
+            "Reinvestering och pensioner": asset_sheet(f, d.price_base_year),
             "Nyckeltal": pt.ratio_sheet(f),
             "Mål per år": self.targets,
             "Drivare per år": pt.statement_sheet(f.drivers).rename(columns={"post": "drivare"}),
@@ -584,16 +577,17 @@ class PlanDocument:
             ("Låneskuld per invånare", "kr", _kr_cell, f.ratios.loc["låneskuld_per_invånare"].to_numpy(dtype=float)),
             ("Soliditet", "%", _pct_cell, f.ratios.loc["soliditet"].to_numpy(dtype=float)),
         ]
-        if self.debt_with_kr is not None:
-            rows.append(("Underhållsskuld med planen", "Mkr", mkr, self.debt_with_kr))
-        else:
-            rows.append(("Underhållsskuld om inget förnyas", "Mkr", mkr, self.debt_without_kr))
+        pby = self.data.price_base_year
+        rows.insert(1, ("  varav reinvesteringar", "Mkr", mkr, np.asarray(f.statements["reinvesteringar"], float)))
+        rows.append((f"Underhållsskuld, {pby} års priser", "Mkr", mkr,
+                     np.asarray(f.statements["underhållsskuld_fasta_priser"], dtype=float)))
         return rows
 
     def key_figures_sheet(self) -> pd.DataFrame:
         out = pd.DataFrame({"år": self.years})
         for label, unit, _, values in self.key_figures():
-            header = f"{label.lower()}_kr" if unit in ("Mkr", "kr") else label.lower().replace(" i % av", "_andel_av")
+            header = (f"{label.strip().lower()}_kr" if unit in ("Mkr", "kr")
+                      else label.lower().replace(" i % av", "_andel_av"))
             out[header] = values
         return out
 
@@ -699,16 +693,15 @@ def prepare_document(
             plan = committed_plan(data)
     needs = analyse_needs(data)
     fc = forecast(data, plan.schedule)
-    debt_without = needs.maintenance_debt_by_year.set_index("year")["amount_kr"].reindex(
-        list(fc.years)).to_numpy(dtype=float)
-    debt_with = plan.maintenance_debt_kr
-    if debt_with is None:
-        debt_with = _maintenance_debt_with_plan(data, plan.schedule)
+    # one maintenance debt: the forecast's (reinvestment policy + the plan's projects), against the policy alone
+    debt_without = plan_maintenance_debt(data, {})
+    debt_with = np.asarray(fc.statements["underhållsskuld_fasta_priser"], dtype=float)
     investments = pt.project_investments(data, plan.schedule)
     targets = pt.target_rows(fc, data)
     years = list(fc.years)
     if isinstance(risk, str) and risk == AUTO:
         risk = compute_risk(data, plan.schedule)
+    verdict = with_monte_carlo(assess(data, fc), risk if _is_monte_carlo(risk) else None)
     return PlanDocument(
         data=data,
         needs=needs,
@@ -726,6 +719,7 @@ def prepare_document(
         assumptions=pt.assumption_sheet(data, fc),
         debt_without_kr=debt_without,
         debt_with_kr=debt_with,
+        verdict=verdict,
     )
 
 
@@ -831,11 +825,14 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
     if len(places):
         does.append("Platser när projekten är klara: " + ", ".join(
             f"{s} {'+' if v > 0 else '−'}{fmt_places(abs(v))}" for s, v in places.items()) + ".")
-    if doc.debt_with_kr is not None:
-        does.append(f"Underhållsskulden år {last} blir {fmt_mkr(float(doc.debt_with_kr[-1]))} med planen, mot "
-                    f"{fmt_mkr(float(doc.debt_without_kr[-1]))} om inget förnyas.")
+    assets = doc.verdict.assets
+    if assets is not None:
+        does.append(f"Reinvesteringar: {fmt_mkr(assets.reinvestment_kr)} {first}–{last} "
+                    f"({pby} års priser, {POLICIES.get(assets.policy, assets.policy)}); underhållsskulden år {last} "
+                    f"blir {fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} utan "
+                    "planens projekt.")
     else:
-        does.append(f"Om inget förnyas växer underhållsskulden till {fmt_mkr(float(doc.debt_without_kr[-1]))} "
+        does.append(f"Utan planens projekt växer underhållsskulden till {fmt_mkr(float(doc.debt_without_kr[-1]))} "
                     f"år {last}.")
     if len(doc.left_out):
         does.append(f"{len(doc.left_out)} projekt kom inte med (avsnitt 3.2).")
@@ -868,21 +865,8 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
         f"{last} ({fmt_kr(float(per_inh.iloc[-1]))} per invånare).",
     ]
 
-    summary = doc.target_summary
-    all_met = summary[summary["år_uppfyllt"] == summary["antal_år"]]
-    missed = summary[summary["år_uppfyllt"] < summary["antal_år"]]
-    if not len(summary):
-        verdict = ["Fliken Mål har inga finansiella mål att pröva planen mot."]
-    elif not len(missed):
-        verdict = [f"Ja: alla {len(summary)} finansiella mål uppfylls varje år {first}–{last}. God ekonomisk "
-                   "hushållning enligt de finansiella målen håller under hela planperioden."]
-    else:
-        verdict = [f"Nej, inte alla år: {len(all_met)} av {len(summary)} finansiella mål uppfylls varje år "
-                   f"{first}–{last}."]
-        for r in missed.itertuples(index=False):
-            verdict.append(f"{r.mål_id} {r.mål}: uppfylls inte {r.antal_år - r.år_uppfyllt} av {r.antal_år} år, "
-                           f"första gången {int(r.första_år_ej_uppfyllt)}.")
-    if doc.risk.headline:
+    verdict = verdict_lines(doc.verdict, target_names(doc.data), with_reinvestment=False)  # said under "does"
+    if doc.verdict.risk is None and doc.risk.headline:
         verdict.append(doc.risk.headline)
     return {"need": need, "does": does, "costs": costs, "verdict": verdict}
 
@@ -920,7 +904,7 @@ def _summary_page(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
     text = _summary_text(doc)
     pdf.chapter("1. Sammanfattning", new_page=False)  # the table of contents' page break made the page
     blocks = (("Vad tillgångarna behöver", text["need"]), ("Vad planen gör", text["does"]),
-              ("Vad det kostar", text["costs"]), ("Håller god ekonomisk hushållning?", text["verdict"]))
+              ("Vad det kostar", text["costs"]), (VERDICT_TITLE, text["verdict"]))
     for title, lines in blocks:
         pdf.set_font("DejaVu", "B", 10.5)
         pdf.cell(0, 5.5, title, new_x="LMARGIN", new_y="NEXT")
@@ -964,7 +948,8 @@ def _needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
     if doc.debt_with_kr is not None:
         png, size = charts.png(plan_charts.maintenance_debt_plan_chart(
             doc.years, doc.debt_without_kr, doc.debt_with_kr, price_base_year=n.price_base_year))
-        pdf.figure(png, size_px=size, caption="Underhållsskuld per år med och utan planen.")
+        pdf.figure(png, size_px=size, caption="Underhållsskuld per år med och utan planens projekt, med "
+                                              "reinvesteringspolicyn i båda.")
     else:
         pdf.note("Underhållsskulden med planen visas inte",
                  "Hushåll räknar ännu inte ut vilka komponenter planens projekt förnyar år för år, så här visas "
@@ -973,7 +958,7 @@ def _needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
         pdf.figure(png, size_px=size, caption="Underhållsskuld per år om inget förnyas, per kategori.")
     years = doc.summary_years()
     idx = [doc.years.index(y) for y in years]
-    rows = [["Om inget förnyas", *(_mkr_cell(doc.debt_without_kr[i]) for i in idx)]]
+    rows = [["Utan planens projekt", *(_mkr_cell(doc.debt_without_kr[i]) for i in idx)]]
     if doc.debt_with_kr is not None:
         rows.append(["Med planen", *(_mkr_cell(doc.debt_with_kr[i]) for i in idx)])
     label_w = 40.0
@@ -1179,9 +1164,25 @@ def _economy_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
     _statement(pdf, f.balance_sheet, years, "4.2 Balansräkning", first=False)
     _statement(pdf, f.cash_flow, years, "4.3 Kassaflödesanalys", first=False)
 
-    pdf.section("4.4 Nyckeltal och mål", new_page=True, landscape=True)
     blocks = [list(years[i:i + YEARS_PER_BLOCK]) for i in range(0, len(years), YEARS_PER_BLOCK)]
     label_w = 76.0
+    pdf.section("4.4 Reinvestering, underhållsskuld och pensioner", new_page=True, landscape=True)
+    pdf.paragraph(f"Reinvesteringarna enligt reinvesteringspolicyn, förnyelsebehovet och underhållsskulden vid "
+                  f"årets slut, i Mkr; prisbasen står på varje rad (löpande priser eller {doc.data.price_base_year} "
+                  "års priser). Pensionsutbetalningarna är kostnader i resultaträkningen, inklusive löneskatt.",
+                  size=9)
+    lines = asset_lines(f, doc.data.price_base_year)
+    for block in blocks:
+        col_w = (pdf.content_width - label_w) / YEARS_PER_BLOCK
+        idx = [years.index(y) for y in block]
+        rows = [[label + (" (%)" if unit == "andel" else " (Mkr)"),
+                 *((_pct_cell if unit == "andel" else _mkr_cell)(float(values[i])) for i in idx)]
+                for label, unit, values in lines]
+        pdf.data_table(["Post", *map(str, block)], rows, widths=[label_w] + [col_w] * len(block),
+                       align=["L"] + ["R"] * len(block), size=7.5, keep_together=True,
+                       caption=f"Reinvestering, underhållsskuld och pensioner {block[0]}–{block[-1]}")
+
+    pdf.section("4.5 Nyckeltal och mål", new_page=True, landscape=True)
     for block in blocks:
         col_w = (pdf.content_width - label_w) / YEARS_PER_BLOCK
         rows = []

@@ -8,13 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from hushall.finance import Forecast
+from hushall.finance.verdict import Verdict, assess, cumulative_share_of_need
 from hushall.model import MunicipalityData
 from hushall.reports.charts import _configure, save_chart
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
 from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
+from hushall.reports.plan_reasons import target_names
+from hushall.reports.verdict import verdict_block
 
 #: Swedish labels of statement lines and ratios (the line names are already Swedish snake_case).
 LINE_LABELS: dict[str, str] = {
@@ -64,7 +68,37 @@ def _statement_sheet(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def forecast_sheets(fc: Forecast) -> dict[str, pd.DataFrame]:
+def asset_lines(fc: Forecast, price_base_year: int) -> list[tuple[str, str, np.ndarray]]:
+    """The plan's reinvestment, renewal need, maintenance debt and pension payouts per year, each labelled with
+    its price basis: ``(label, unit, values)`` with unit ``"kr"`` (amounts in kr) or ``"andel"`` (a share).
+
+    Pension payouts are negative as in the resultaträkning (a cost) and include the löneskatt.
+    """
+    st = fc.statements
+    fixed = f"{price_base_year} års priser"
+    return [
+        ("Reinvesteringar (löpande priser)", "kr", np.asarray(st["reinvesteringar"], dtype=float)),
+        (f"Reinvesteringar ({fixed})", "kr", np.asarray(st["reinvesteringar_fasta_priser"], dtype=float)),
+        (f"Förnyelsebehov ({fixed})", "kr", np.asarray(st["förnyelsebehov_fasta_priser"], dtype=float)),
+        (f"Underhållsskuld vid årets slut ({fixed})", "kr",
+         np.asarray(st["underhållsskuld_fasta_priser"], dtype=float)),
+        ("Reinvesteringar i % av förnyelsebehovet, ackumulerat", "andel",
+         cumulative_share_of_need(st)),
+        ("Pensionsutbetalningar inkl. löneskatt (löpande priser)", "kr",
+         np.asarray(st["varav_pensionsutbetalningar"], dtype=float)),
+        ("  varav löneskatt (löpande priser)", "kr", -np.asarray(st["varav_löneskatt_pensioner"], dtype=float)),
+    ]
+
+
+def asset_sheet(fc: Forecast, price_base_year: int) -> pd.DataFrame:
+    """:func:`asset_lines` as a sheet: one row per line (kr, or a share), one column per year."""
+    rows = asset_lines(fc, price_base_year)
+    table = pd.DataFrame([values for _label, _unit, values in rows], columns=[str(y) for y in fc.years])
+    table.insert(0, "Post", [label + (" (kr)" if unit == "kr" else "") for label, unit, _ in rows])
+    return table
+
+
+def forecast_sheets(fc: Forecast, price_base_year: int) -> dict[str, pd.DataFrame]:
     """The forecast as sheets people can keep working in (kr, one column per year)."""
     ratios = fc.ratios.copy()
     ratios.index = [line_label(str(i)) for i in ratios.index]
@@ -83,6 +117,7 @@ def forecast_sheets(fc: Forecast) -> dict[str, pd.DataFrame]:
         "Resultaträkning": _statement_sheet(fc.income_statement),
         "Balansräkning": _statement_sheet(fc.balance_sheet),
         "Kassaflödesanalys": _statement_sheet(fc.cash_flow),
+        "Reinvestering och pensioner": asset_sheet(fc, price_base_year),
         "Nyckeltal": ratios.reset_index(),
         "Mål": targets,
         "Antaganden": drivers.reset_index(),
@@ -181,10 +216,12 @@ def target_grid_lines(fc: Forecast, col: int = 44) -> list[str]:
     return lines
 
 
-def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5) -> str:
-    """Terminal summary: key lines in Mkr for every ``every``-th year, ratios, and targets as ✓/✗ per year."""
+def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5, verdict: Verdict | None = None) -> str:
+    """Terminal summary: key lines in Mkr for every ``every``-th year, reinvestment and maintenance debt, ratios,
+    targets as ✓/✗ per year, and the verdict (:func:`hushall.finance.verdict.assess` unless ``verdict`` is given,
+    e.g. with its risk part)."""
     years = [y for i, y in enumerate(fc.years) if i % every == 0 or y == fc.years[-1]]
-    col = 44
+    col = 58
     head = "".ljust(col) + "".join(f"{y:>10}" for y in years)
     lines = [f"Långtidsprognos för {data.name} {fc.years[0]}–{fc.years[-1]} (Mkr, löpande priser)", "", head]
     for table, names in (
@@ -198,6 +235,12 @@ def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5) ->
             row = table.loc[name]
             lines.append(line_label(name)[:col - 1].ljust(col)
                          + "".join(f"{fmt_number(float(row[y]) / 1e6, 1):>10}" for y in years))
+    lines += ["", "Reinvestering, underhållsskuld och pensioner (Mkr; prisbas i raden)"]
+    for label, unit, values in asset_lines(fc, data.price_base_year):
+        by_year = dict(zip(fc.years, values, strict=True))
+        cells = [fmt_pct(float(by_year[y])) if unit == "andel" else fmt_number(float(by_year[y]) / 1e6, 1)
+                 for y in years]
+        lines.append(label[:col - 1].ljust(col) + "".join(f"{c:>10}" for c in cells))
     lines += ["", "Nyckeltal"]
     for name in ("resultat_andel_av_skatter_och_bidrag", "självfinansieringsgrad", "soliditet",
                  "soliditet_inkl_pensionsförpliktelser", "nettokostnadsandel", "låneskuld_per_invånare"):
@@ -206,13 +249,14 @@ def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5) ->
                  for y in years]
         lines.append(line_label(name)[:col - 1].ljust(col) + "".join(f"{c:>10}" for c in cells))
     if len(fc.targets):
-        lines += ["", "Mål för god ekonomisk hushållning (✓ uppfyllt, ✗ inte uppfyllt, · gäller inte)"]
+        lines += ["", "Finansiella mål år för år (✓ uppfyllt, ✗ inte uppfyllt, · gäller inte)"]
         lines += target_grid_lines(fc, col)
         worst = fc.targets[~fc.targets["met"].astype(bool)]
         if len(worst):
             w = worst.sort_values("margin_kr").iloc[0]
             lines.append(f"Största avvikelse: {w['target_id']} år {int(w['year'])}, "
                          f"{fmt_mkr(float(w['margin_kr']))}")
+    lines += ["", *verdict_block(verdict or assess(data, fc), target_names(data))]
     return "\n".join(lines)
 
 
@@ -220,7 +264,7 @@ def write_forecast_outputs(fc: Forecast, data: MunicipalityData, out_dir: str | 
     """Write prognos.xlsx, one CSV per sheet and the charts (PNG and SVG) into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    sheets = forecast_sheets(fc)
+    sheets = forecast_sheets(fc, data.price_base_year)
     files = [write_tables_xlsx(out / "prognos.xlsx", sheets)]
     files += write_tables_csv(out, sheets)
     charts = {"resultat": result_chart(fc), "laneskuld": debt_chart(fc), "soliditet": soliditet_chart(fc),

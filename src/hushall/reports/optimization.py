@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from hushall.finance import Forecast, forecast
+from hushall.finance.verdict import Verdict, assess
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.reports.charts import _configure, save_chart
@@ -41,6 +42,7 @@ from hushall.reports.plan_tables import (
     project_investments,
     target_rows,
 )
+from hushall.reports.verdict import verdict_block
 
 #: Lines of the optimiser's finance table and the statement line of the forecast that must equal them.
 CHECKED_LINES: dict[str, tuple[str, str]] = {
@@ -77,6 +79,12 @@ class OptimizedPlan:
     @property
     def schedule(self) -> Schedule:
         return self.choice.schedule
+
+    @cached_property
+    def verdict(self) -> Verdict:
+        """The targets and assets parts of the verdict on the plan (add the risk with
+        :func:`hushall.finance.verdict.with_monte_carlo`)."""
+        return assess(self.data, self.forecast)
 
     @cached_property
     def investments(self) -> pd.DataFrame:
@@ -278,9 +286,10 @@ def violation_lines(violations: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8) -> str:
+def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict: Verdict | None = None) -> str:
     """Terminal summary: status and gap, the plan year by year, what was left out and why, binding targets,
-    the value of more room, the targets per year and the comparison with the benefit/cost ranking."""
+    the value of more room, the targets per year, the comparison with the benefit/cost ranking and the verdict
+    (``plan.verdict`` unless ``verdict`` is given, e.g. with its risk part)."""
     r, data, fc, choice = plan.result, plan.data, plan.forecast, plan.choice
     names = dict(zip(data.projects["project_id"].astype(str), data.projects["name"].astype(str), strict=True))
     cost = dict(zip(data.projects["project_id"].astype(str), data.projects["cost_kr"].astype(float), strict=True))
@@ -347,6 +356,7 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8) -> str:
         if gain is not None and within.get("meets_targets"):
             lines.append(f"  Den optimerade planen ger {fmt_pct(gain)} mer värde än rangordningen finansierad bara så "
                          "långt alla mål håller.")
+    lines += ["", *verdict_block(verdict or plan.verdict, target_names(data))]
     check = plan_check(plan)
     if len(check):
         worst = float(check["största_skillnad_kr"].max())

@@ -57,6 +57,7 @@ from scipy.special import expit, logit, ndtri
 
 from hushall.finance import FinanceInputs, build_inputs, ratios, run, target_results
 from hushall.model import MunicipalityData
+from hushall.needs.reinvestment import reinvestment_path
 from hushall.projects import ProjectCatalog, Schedule, cumulative_index
 from hushall.scenarios.plan import PlanArrays, plan_arrays, realise
 
@@ -362,6 +363,10 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
         fields["demand_index"] = base.demand_index[None, :] * pop_factor
     eff = realise(plan, np.broadcast_to(ci, (n_s, n_t)), np.broadcast_to(pi, (n_s, n_t)), overrun, delay,
                   pop_factor)
+    if "construction_index" in fields:  # the reinvestment frame is priced with the same construction prices
+        spend, cap, dep = reinvestment_path(ctx.data).nominal(ci, pooled=True)
+        fields.update(reinvestment_kr=spend, reinvestment_capitalised_by_component_kr=cap,
+                      reinvestment_depreciation_by_component_kr=dep)
     fields.update(
         investment_kr=eff["investment_kr"], expensed_kr=eff["expensed_kr"],
         operating_cost_change_kr=eff["operating_cost_kr"], sale_proceeds_kr=eff["sale_proceeds_kr"],

@@ -19,16 +19,10 @@ statements to the krona. Everything is one gather over ``(S, P, T)`` arrays; no 
 
 Maintenance debt under a plan
 -----------------------------
-The maintenance debt at the end of year ``t`` (price base year kr) is the value of the components due in or before
-``t`` (:func:`hushall.needs.renewal.component_status`) that no project has renewed by then. A project completed at
-the end of year ``c`` renews its components: component ``i`` (due ``d_i``, whole lifetime ``L_i``) then no longer
-counts from ``max(d_i, c)`` until it falls due again at ``c + L_i``. A project of type *avveckling* or *försäljning*
-removes its facility's components for good. Which components a project renews: the ids or types listed in
-``förnyar_komponenter`` (types within the project's facility); when the list is empty, every component of the
-facility for *ombyggnad* (sheet ``Projekt``: "Tom = alla vid ombyggnad") and for *avveckling*/*försäljning*, none
-otherwise. A component claimed by several projects of the plan counts for the first of them in sheet order.
-New buildings' own components are new and not counted. Delayed projects clear the debt later: postponed renewal
-makes the debt grow.
+The maintenance debt at the end of year ``t`` (price base year kr) is what the reinvestment policy leaves waiting
+minus what the plan's projects renew or close, as :mod:`hushall.projects.maintenance` defines it:
+``B_t = ρ_t · (N_t − Σ_p R^0_{p, c_p, t})`` — ``debt_relief_kr`` holds ``ρ_t · R^0`` and ``debt_without_plan_kr``
+``ρ_t · N_t``. A delayed project clears the debt later: postponed renewal makes the debt grow.
 
 Places under a plan
 -------------------
@@ -46,7 +40,7 @@ Examples
 >>> out = realise(arrays, np.ones(30), np.ones(30))
 >>> round(float(out["investment_kr"].sum()) / 1e6, 1)  # 73,4 + 53,1 Mkr in price base year kr
 126.5
->>> bool(out["maintenance_debt_kr"][-1] < arrays.debt_if_nothing_kr[-1])
+>>> bool(out["maintenance_debt_kr"][-1] < arrays.debt_without_plan_kr[-1])
 True
 """
 
@@ -61,8 +55,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from hushall.model import MunicipalityData
 from hushall.needs.capacity import capacity_table
-from hushall.needs.renewal import component_status, maintenance_debt_totals
-from hushall.projects import ProjectCatalog, Schedule, depreciation_kernel, project_defaults
+from hushall.needs.renewal import component_status
+from hushall.projects import ProjectCatalog, Schedule, depreciation_kernel
+from hushall.projects.maintenance import debt_relief, policy_debt_share
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -106,8 +101,8 @@ class PlanArrays:
     debt_relief_kr
         ``(P, T + 1, T)``: maintenance debt cleared in year ``t`` when completed at year index ``c`` (``c = T``:
         not within the plan).
-    debt_if_nothing_kr
-        ``(T,)`` maintenance debt if nothing is renewed.
+    debt_without_plan_kr
+        ``(T,)`` maintenance debt under the reinvestment policy without the plan's projects.
     place_cell
         ``(P,)`` index of the project's service in ``demand`` (−1: none).
     demand, capacity
@@ -126,7 +121,7 @@ class PlanArrays:
     places: FloatArray
     sale_proceeds_kr: FloatArray
     debt_relief_kr: FloatArray
-    debt_if_nothing_kr: FloatArray
+    debt_without_plan_kr: FloatArray
     place_cell: IntArray
     demand: FloatArray
     capacity: FloatArray
@@ -142,41 +137,6 @@ class PlanArrays:
     def completion_years(self) -> IntArray:
         """Planned completion year of each project (end of its last construction year)."""
         return self.years[0] + self.start_index + self.duration - 1
-
-
-def _claims(data: MunicipalityData, rows: list[dict[str, Any]], status: pd.DataFrame) -> tuple[list[IntArray],
-                                                                                                 BoolArray]:
-    """Components each project renews (positions in ``status``) and whether it removes them for good."""
-    removing = set(project_defaults()["not_capitalised"]["values"])
-    by_id = {cid: i for i, cid in enumerate(status["component_id"])}
-    fac = status["facility_id"].to_numpy()
-    ctype = status["component_type"].to_numpy()
-    claimed = np.zeros(len(status), dtype=bool)
-    out: list[IntArray] = []
-    removes = np.zeros(len(rows), dtype=bool)
-    for k, r in enumerate(rows):
-        facility = str(r.get("facility_id") or "").strip()
-        ptype = str(r.get("project_type") or "").strip()
-        listed = [s.strip() for s in str(r.get("renews_components") or "").split(";") if s.strip()]
-        at_facility = fac == facility if facility else np.zeros(len(status), dtype=bool)
-        if ptype in removing and facility:
-            mask = at_facility
-            removes[k] = True
-        elif listed:
-            mask = np.zeros(len(status), dtype=bool)
-            for item in listed:
-                if item in by_id:
-                    mask[by_id[item]] = True
-                else:
-                    mask |= at_facility & (ctype == item.lower())
-        elif ptype == "ombyggnad" and facility:
-            mask = at_facility
-        else:
-            mask = np.zeros(len(status), dtype=bool)
-        mask = mask & ~claimed
-        claimed |= mask
-        out.append(np.flatnonzero(mask))
-    return out, removes
 
 
 def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
@@ -201,24 +161,11 @@ def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
     dep_share = cat.component_split[idx] @ kernel
 
     status = component_status(data)
-    value = status["value_kr"].to_numpy(dtype=float)
-    due = status["first_due_year"].to_numpy(dtype=np.int64)
-    life = status["lifetime_whole_years"].to_numpy(dtype=np.int64)
-    debt_if_nothing = maintenance_debt_totals(value, due, years)[0]
     rows = data.projects.iloc[idx].to_dict("records") if len(idx) else []
-    claims, removes = _claims(data, rows, status)
-    t = np.arange(n_t)
-    c = np.arange(n_t + 1)
-    relief = np.zeros((idx.size, n_t + 1, n_t))
-    for k, comps in enumerate(claims):
-        if comps.size == 0:
-            continue
-        d_i = (due[comps] - first)[None, :, None]
-        end = np.full(comps.size, np.iinfo(np.int64).max // 4) if removes[k] else life[comps]
-        cc = c[:, None, None]
-        mask = (t[None, None, :] >= np.maximum(d_i, cc)) & (t[None, None, :] < cc + end[None, :, None])
-        mask &= cc < n_t
-        relief[k] = np.einsum("ni,cit->ct", value[comps][None, :], mask.astype(float))
+    # the debt waiting under the reinvestment policy: a share ρ_t of the debt if nothing were renewed
+    share, nothing = policy_debt_share(data)
+    debt_without_plan = share * nothing
+    relief = debt_relief(rows, status, years) * share[None, None, :]
 
     cap = capacity_table(data).groupby(["service_id", "year"], sort=False)[["demand", "capacity"]].sum()
     service_ids = [str(sid) for sid in data.services["service_id"]]
@@ -244,7 +191,7 @@ def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
         places=cat.places_change[idx].astype(float),
         sale_proceeds_kr=cat.sale_proceeds_kr[idx].astype(float),
         debt_relief_kr=relief,
-        debt_if_nothing_kr=debt_if_nothing,
+        debt_without_plan_kr=debt_without_plan,
         place_cell=place_cell,
         demand=demand,
         capacity=capacity,
@@ -384,7 +331,7 @@ def realise(
         "sale_proceeds_kr": counts[:, 2 * n_t:3 * n_t] * pi2,
         "places": counts[:, n_t:2 * n_t],
         "projects_under_construction": counts[:, 3 * n_t:4 * n_t],
-        "maintenance_debt_kr": plan.debt_if_nothing_kr[None, :] - counts[:, 4 * n_t:],
+        "maintenance_debt_kr": plan.debt_without_plan_kr[None, :] - counts[:, 4 * n_t:],
     }
     n_cells = plan.demand.shape[0]
     if n_cells:

@@ -170,6 +170,8 @@ def create_app(settings: WebSettings | None = None, *, run_migrations: bool = Tr
     for router in (auth.router, pages.router, data.router, plans.router, admin.router, api.router,
                    api.docs_router):
         app.include_router(router)
+    from hushall.web.routes import peers as peers_routes  # page Jämför (hushall.peers)
+    app.include_router(peers_routes.router)
 
     @app.exception_handler(NotAuthenticated)
     async def _not_authenticated(request: Request, _exc: NotAuthenticated) -> Response:

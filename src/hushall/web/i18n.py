@@ -255,6 +255,7 @@ ENGLISH: dict[str, str] = {
     "Detaljer": "Details",
     # risk (Monte Carlo) of a plan
     "Risk": "Risk",
+    "Håller god ekonomisk hushållning?": "Is the plan sound (god ekonomisk hushållning)?",
     "Mer om risken": "More about the risk",
     "Risk – hur sannolikt håller planen?": "Risk – how likely is the plan to hold?",
     "I {p} av {n} möjliga framtider håller alla mål varje år {period}.":

@@ -26,6 +26,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("needs", "/behov", "Behov"),
     ("economy", "/ekonomi", "Ekonomi"),
     ("plans", "/planer", "Planer"),
+    ("peers", "/jamfor", "Jämför"),
     ("report", "/rapport", "Rapport"),
 )
 

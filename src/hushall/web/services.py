@@ -154,7 +154,8 @@ def plan_finance(request: Request, db: DbSession, variant: PlanVariant | None,
     def make() -> tuple[FinanceView, MunicipalityData]:
         data = apply_variant(_model(request, variant.data_version), variant.settings)
         try:
-            return finance_view(data, schedule_of(job.result if job else None)), data
+            result = job.result if job else None
+            return finance_view(data, schedule_of(result), (result or {}).get("risk")), data
         except HushallError as exc:
             return FinanceView(False, str(exc)), data
 

@@ -75,6 +75,7 @@ class FinanceView:
     ratios: list[dict[str, Any]] | None = None
     ratio_table: list[tuple[str, str, list[float | None]]] | None = None
     series: dict[str, list[float | None]] | None = None
+    verdict: list[str] | None = None  # whether the plan is sound: the sentence, then its details
 
 
 #: Display of each target type: label, unit kind, whether the limit is a lower bound.
@@ -111,14 +112,27 @@ def finance_module() -> Any | None:
     return module if hasattr(module, "forecast") else None
 
 
-def finance_view(data: MunicipalityData, schedule: Any = None) -> FinanceView:
-    """Statements and ratios per year from :func:`hushall.finance.forecast`, targets marked."""
+def finance_view(data: MunicipalityData, schedule: Any = None, risk: Any = None) -> FinanceView:
+    """Statements and ratios per year from :func:`hushall.finance.forecast`, targets marked, and the verdict
+    (:mod:`hushall.finance.verdict`; its risk part from a stored Monte Carlo summary ``risk`` with
+    ``all_years_probability`` and ``draws``, when the plan has one)."""
     module = finance_module()
     if module is None:
         return FinanceView(False, "Ekonomimodellen är inte installerad ännu.")
     if len(data.finance) == 0:
         return FinanceView(False, "Fliken Ekonomi är tom: fyll i basårets bokslut för att se den ekonomiska planen.")
-    return describe_forecast(module.forecast(data, schedule=schedule))
+    from hushall.finance.verdict import assess, with_risk
+    from hushall.reports.plan_reasons import target_names
+    from hushall.reports.verdict import verdict_lines
+
+    fc = module.forecast(data, schedule=schedule)
+    view = describe_forecast(fc)
+    verdict = assess(data, fc)
+    if isinstance(risk, dict):
+        verdict = with_risk(verdict, risk.get("all_years_probability"), risk.get("draws"),
+                            risk.get("all_years_standard_error"))
+    view.verdict = verdict_lines(verdict, target_names(data, with_ids=False))
+    return view
 
 
 def _values(row: Any) -> list[float | None]:

@@ -7,7 +7,7 @@ table of account-number prefixes covers every municipality that follows it (``ko
 ========  ===================================  ===========================================================
 prefix    line (``Ekonomi.post``)              Kommun-Bas
 ========  ===================================  ===========================================================
-10        immateriella (→ materiella for now)  class 1 *tillgångar*: 10 immateriella anläggningstillgångar
+10        immateriella_anläggningstillgångar   class 1 *tillgångar*: 10 immateriella anläggningstillgångar
 11–12     materiella_anläggningstillgångar     11 mark, byggnader, tekniska anläggningar; 12 maskiner
 13        finansiella_anläggningstillgångar    13 finansiella anläggningstillgångar
 14–18     omsättningstillgångar                förråd, fordringar, kortfristiga placeringar
@@ -76,8 +76,11 @@ import pandas as pd
 from hushall.data.importers.sie import SieFile, parse_sie
 from hushall.data.importers.tabular import sv_number
 from hushall.data.importers.workbook import ImportResult, listed
-from hushall.data.schema import FINANCE_ITEMS
+from hushall.data.schema import FINANCE_ITEMS, TABLES
 from hushall.errors import DataValidationError, Problem
+
+#: Every line sheet Ekonomi accepts (required and optional), in the sheet's order: the mapping may name any.
+EKONOMI_LINES: tuple[str, ...] = TABLES["finance"].column("item").choices
 
 #: Lines the ledger does not hold as such, and where the annual report has them.
 MANUAL_LINES = {
@@ -166,10 +169,10 @@ def read_mapping(text: str, origin: str, table: MappingTable | None = None) -> M
         line = ""
         if kind != "ignorera":
             candidates = [c for c in (r.get("post", ""), r.get("ersättningspost", "")) if c]
-            usable = [c for c in candidates if c in FINANCE_ITEMS]
+            usable = [c for c in candidates if c in EKONOMI_LINES]
             if not usable:
                 problems.append(Problem(
-                    "E_MAPPING_LINE", "Okänd post i Ekonomi. Tillåtna: " + ", ".join(FINANCE_ITEMS) + ".",
+                    "E_MAPPING_LINE", "Okänd post i Ekonomi. Tillåtna: " + ", ".join(EKONOMI_LINES) + ".",
                     column="post", value=r.get("post", ""), **where))
                 continue
             line = usable[0]
@@ -224,7 +227,7 @@ class FinanceImport:
         """Sheet Ekonomi for one year (default: the base year), internal column names."""
         year = self.base_year if year is None else year
         rows = []
-        for item in FINANCE_ITEMS:
+        for item in EKONOMI_LINES:
             if item in self.lines.get(year, {}):
                 accts = self.accounts[year][item]
                 shown = ", ".join(accts[:8]) + (f" … ({len(accts)} konton)" if len(accts) > 8 else "")
@@ -351,7 +354,7 @@ def import_sie(path: str | Path, mapping: str | Path | None = None) -> ImportRes
     table = load_mapping(mapping)
     fin = map_accounts(sie, table)
     years = sorted(fin.lines)
-    wide = pd.DataFrame({"post": [i for i in FINANCE_ITEMS if any(i in fin.lines[y] for y in years)]})
+    wide = pd.DataFrame({"post": [i for i in EKONOMI_LINES if any(i in fin.lines[y] for y in years)]})
     for y in years:
         wide[str(y)] = [float(fin.lines[y][i]) if i in fin.lines[y] else None for i in wide["post"]]
     reports = {"_SIE konton utan post": fin.unmapped, "_Ekonomi per år": wide}

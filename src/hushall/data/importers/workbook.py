@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from hushall.data.schema import TABLES, TableSpec
-from hushall.data.template import _cell_value, _number_format, save_atomically, write_template
+from hushall.data.template import _cell_value, _number_format, save_atomic, write_template
 from hushall.errors import DataValidationError
 
 
@@ -179,7 +179,7 @@ def write_import(result: ImportResult, *, into: Path | None = None, out: Path | 
             wb = openpyxl.load_workbook(tmp)
             for name, frame in result.reports.items():
                 _write_report(wb, name, frame)
-            save_atomically(wb, out)
+            save_atomic(out, wb.save)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -203,7 +203,7 @@ def write_import(result: ImportResult, *, into: Path | None = None, out: Path | 
         counts[spec.sheet] = merge_sheet(wb, spec, frame)
     for name, frame in result.reports.items():
         _write_report(wb, name, frame)
-    save_atomically(wb, into)
+    save_atomic(into, wb.save)
     return into, counts
 
 

@@ -244,6 +244,7 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
     done = current_result(db, variant)
     data = model_of(request, variant.data_version)
     names = dict(zip(data.projects["project_id"].astype(str), data.projects["name"].astype(str), strict=True))
+    finance = plan_finance(request, db, variant, variant.data_version)[0] if done and done.result else None
     return page(request, "variant.html", {
         "active": "plans", "variant": variant, "job": job, "done": done, "result": done.result if done else None,
         "fields": [(f, f.to_display(variant.settings["targets"].get(f.target_type))) for f in TARGET_FIELDS],
@@ -252,6 +253,7 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
         "risk": risk_view((done.result or {}).get("risk") if done else None, request.state.lang),
         "robust": robust_sentences((done.result or {}).get("robust") if done else None, request.state.lang),
         "pdf": pdf_available(), "dv": variant.data_version,
+        "verdict": finance.verdict if finance is not None and finance.available else None,
     })
 
 

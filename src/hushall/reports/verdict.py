@@ -1,0 +1,134 @@
+"""The verdict of :mod:`hushall.finance.verdict` in Swedish: one sentence with all three parts, and the details.
+
+Every place that says whether a plan is sound (the terminal summaries, the plan document, the web) prints
+:func:`verdict_sentence`, so no place can say "ja" about the targets while keeping quiet about the maintenance debt
+or the risk: the sentence always carries the targets, the assets and the risk, and it calls the plan god ekonomisk
+hushållning only when all three hold.
+
+Examples
+--------
+>>> from hushall.finance.verdict import AssetOutcome, TargetOutcome, Verdict, with_risk
+>>> t = (TargetOutcome("M1", "resultat_andel", (2025, 2026), (), 1e6),)
+>>> a = AssetOutcome(2024, 2026, 2024, "ram", 100e6, 150e6, 150e6, 2026, 80e6, 160e6)
+>>> from hushall.reports.formatting import NBSP
+>>> v = with_risk(Verdict(2025, 2026, t, a), 0.9, 1000)
+>>> print(verdict_sentence(v).replace(NBSP, " "))  # doctest: +NORMALIZE_WHITESPACE
+Delvis, god ekonomisk hushållning enligt de finansiella målen men inte för tillgångarna: det finansiella målet
+uppfylls varje år 2025–2026, men underhållsskulden växer från 100,0 Mkr (2024) till 150,0 Mkr (2026) i 2024 års
+priser – reinvesteringarna är 50,0 % av förnyelsebehovet; alla mål håller varje år i 90,0 % av 1 000 möjliga
+framtider.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+
+from hushall.finance.verdict import LOW_PROBABILITY, AssetOutcome, RiskOutcome, Verdict
+from hushall.needs.reinvestment import POLICIES
+from hushall.reports.formatting import fmt_mkr, fmt_number, fmt_pct
+from hushall.reports.plan_reasons import year_ranges
+
+#: Heading used wherever the verdict is shown.
+VERDICT_TITLE = "Håller god ekonomisk hushållning?"
+
+
+def _targets_clause(v: Verdict) -> str:
+    n = len(v.targets)
+    if not n:
+        return "fliken Mål har inga finansiella mål att pröva planen mot"
+    if v.targets_hold:
+        which = f"alla {n} finansiella mål" if n > 1 else "det finansiella målet"
+        return f"{which} uppfylls varje år {v.first_year}–{v.last_year}"
+    failed = v.failed_targets
+    return (f"{len(failed)} av {n} finansiella mål uppfylls inte varje år {v.first_year}–{v.last_year} "
+            f"(första gången {v.first_failed_year})")
+
+
+def _share_text(a: AssetOutcome) -> str:
+    share = a.share_of_need
+    if share is None:
+        return "inget förnyelsebehov under planperioden"
+    return f"reinvesteringarna är {fmt_pct(share)} av förnyelsebehovet"
+
+
+def _assets_clause(v: Verdict) -> str:
+    a = v.assets
+    if a is None:
+        return "underhållsskulden kan inte bedömas (inga komponenter att förnya i data)"
+    peak = (f", som mest {fmt_mkr(a.debt_peak_kr)} ({a.peak_year})" if a.peaks_above_both_ends else "")
+    prices = f"{a.price_base_year} års priser"
+    if a.grows:
+        return (f"underhållsskulden växer från {fmt_mkr(a.debt_base_kr)} ({a.base_year}) till "
+                f"{fmt_mkr(a.debt_last_kr)} ({a.last_year}){peak} i {prices} – {_share_text(a)}")
+    return (f"underhållsskulden växer inte: {fmt_mkr(a.debt_base_kr)} ({a.base_year}), {fmt_mkr(a.debt_last_kr)} "
+            f"({a.last_year}){peak} i {prices} – {_share_text(a)}")
+
+
+def _risk_clause(r: RiskOutcome | None) -> str:
+    if r is None:
+        return "sannolikheten att målen håller i osäkra framtider är inte prövad (Monte Carlo)"
+    futures = f"{fmt_number(r.n_draws)} möjliga framtider"
+    if r.low:
+        return f"alla mål håller varje år bara i {fmt_pct(r.probability)} av {futures}"
+    return f"alla mål håller varje år i {fmt_pct(r.probability)} av {futures}"
+
+
+def verdict_sentence(v: Verdict) -> str:
+    """The verdict in one Swedish sentence: an answer (Ja, Ja i prognosen, Delvis, Nej) and all three parts.
+
+    The sentence calls the plan god ekonomisk hushållning without reservation only when :attr:`Verdict.sound`;
+    otherwise the same sentence says which part does not hold.
+    """
+    targets, assets, risk = _targets_clause(v), _assets_clause(v), _risk_clause(v.risk)
+    if not v.targets_hold:
+        return f"Nej, inte god ekonomisk hushållning: {targets}; {assets}; {risk}."
+    if v.sound:
+        return f"Ja, god ekonomisk hushållning i alla tre delarna: {targets}, {assets}, och {risk}."
+    if v.assets_hold is not False and v.risk is None:
+        return f"Ja i prognosen utan osäkerhet: {targets} och {assets}; men {risk}."
+    weak = []
+    if v.assets_hold is False:
+        weak.append("för tillgångarna")
+    if v.risk_holds is False:
+        weak.append(f"med marginal för osäkerheten (under {fmt_pct(LOW_PROBABILITY, 0)} sannolikhet)")
+    body = f"{targets}, men {assets}; {risk}" if v.assets_hold is False else f"{targets} och {assets}, men {risk}"
+    return (f"Delvis, god ekonomisk hushållning enligt de finansiella målen men inte {' och inte '.join(weak)}: "
+            f"{body}.")
+
+
+def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
+                    with_reinvestment: bool = True) -> list[str]:
+    """The lines under the sentence: each failing target with its years, and (``with_reinvestment``) the
+    reinvestment over the plan against the need, with the policy."""
+    names = names or {}
+    lines = []
+    for t in v.failed_targets:
+        label = names.get(t.target_id, t.target_id)
+        lines.append(f"{label[:1].upper()}{label[1:]}: uppfylls inte {len(t.failed_years)} av {len(t.years)} år "
+                     f"({year_ranges(t.failed_years)}).")
+    a = v.assets
+    if a is not None and with_reinvestment:
+        lines.append(f"Reinvesteringar {v.first_year}–{v.last_year}: {fmt_mkr(a.reinvestment_kr)} mot ett "
+                     f"förnyelsebehov på {fmt_mkr(a.renewal_need_kr)} ({a.price_base_year} års priser; "
+                     f"reinvesteringspolicy: {POLICIES.get(a.policy, a.policy)}).")
+    return lines
+
+
+def verdict_lines(v: Verdict, names: Mapping[str, str] | None = None, *,
+                  with_reinvestment: bool = True) -> list[str]:
+    """The sentence and its details, for a terminal or a bullet list."""
+    return [verdict_sentence(v), *verdict_details(v, names, with_reinvestment=with_reinvestment)]
+
+
+def verdict_block(v: Verdict, names: Mapping[str, str] | None = None, *, title: str = VERDICT_TITLE,
+                  width: int = 110) -> list[str]:
+    """The verdict as terminal lines: the title, the sentence wrapped at ``width``, the details indented."""
+    out = [title]
+    for i, text in enumerate(verdict_lines(v, names)):
+        first, rest = ("", "") if i == 0 else ("  ", "    ")
+        out += textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest)
+    return out
+
+
+__all__ = ["VERDICT_TITLE", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]

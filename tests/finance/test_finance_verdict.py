@@ -1,0 +1,94 @@
+"""The verdict on a plan: three parts (targets year by year, maintenance debt and reinvestment, risk), thresholds
+defined once, and "sound" only when all three hold."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from hushall.examples import exempelkommun
+from hushall.finance import forecast
+from hushall.finance.verdict import (
+    DEBT_GROWTH_TOLERANCE,
+    LOW_PROBABILITY,
+    AssetOutcome,
+    TargetOutcome,
+    Verdict,
+    assess,
+    cumulative_share_of_need,
+    with_monte_carlo,
+    with_risk,
+)
+from hushall.model import MunicipalityData
+from hushall.needs.reinvestment import reinvestment_path
+
+
+@pytest.fixture(scope="module")
+def data() -> MunicipalityData:
+    return exempelkommun()
+
+
+def test_three_parts_from_the_forecast(data: MunicipalityData) -> None:
+    fc = forecast(data)
+    v = assess(data, fc)
+    # targets: every target of the forecast, its failing years exactly those the table marks as not met
+    assert {t.target_id for t in v.targets} == set(fc.targets["target_id"])
+    for t in v.targets:
+        rows = fc.targets[fc.targets["target_id"] == t.target_id]
+        assert t.years == tuple(rows["year"])
+        assert t.failed_years == tuple(rows.loc[~rows["met"].astype(bool), "year"])
+    assert v.targets_hold == bool(fc.targets["met"].all())
+    # assets: from the statements' memo lines, base year from the overdue components
+    memo = fc.statements.memo
+    a = v.assets
+    assert a is not None
+    assert a.debt_base_kr == pytest.approx(reinvestment_path(data).debt_base_kr)
+    assert a.debt_last_kr == pytest.approx(memo["underhållsskuld_fasta_priser"][-1])
+    assert a.debt_peak_kr == pytest.approx(memo["underhållsskuld_fasta_priser"].max())
+    assert a.share_of_need == pytest.approx(memo["reinvesteringar_fasta_priser"].sum()
+                                            / memo["förnyelsebehov_fasta_priser"].sum())
+    assert a.share_of_need == pytest.approx(cumulative_share_of_need(fc.statements)[-1])
+    # risk: not measured until added
+    assert v.risk is None and v.risk_holds is None and not v.sound
+    mc_like = type("MC", (), {"all_years_probability": 0.004, "n_draws": 5000, "all_years_standard_error": 0.001})
+    r = with_monte_carlo(v, mc_like()).risk
+    assert r is not None and r.low and r.n_draws == 5000
+
+
+def test_debt_grows_without_reinvestment_and_not_when_renewing_as_needed(data: MunicipalityData) -> None:
+    nothing = assess(data, forecast(data, reinvestment_policy="ingen"), "ingen")
+    assert nothing.assets is not None and nothing.assets.grows and nothing.assets_hold is False
+    assert nothing.assets.reinvestment_kr == 0.0 and nothing.assets.share_of_need == 0.0
+    needed = assess(data, forecast(data, reinvestment_policy="behov"), "behov")
+    assert needed.assets is not None and not needed.assets.grows
+    assert needed.assets.share_of_need == pytest.approx(1.0)
+    assert not with_risk(nothing, 0.99, 1000).sound  # a growing debt is never sound, whatever the targets
+
+
+def _assets(base: float, last: float) -> AssetOutcome:
+    return AssetOutcome(2024, 2030, 2024, "ram", base, last, max(base, last), 2030, 1.0, 2.0)
+
+
+def test_thresholds_are_where_they_are_said_to_be() -> None:
+    base = 100e6
+    assert not _assets(base, base * (1 + DEBT_GROWTH_TOLERANCE)).grows
+    assert _assets(base, base * (1 + DEBT_GROWTH_TOLERANCE) + 1.0).grows
+    assert not _assets(0.0, 0.0).grows and _assets(0.0, 10.0).grows
+    v = Verdict(2025, 2030, (), _assets(base, base))
+    assert with_risk(v, LOW_PROBABILITY - 1e-9, 100).risk.low
+    assert not with_risk(v, LOW_PROBABILITY, 100).risk.low
+    assert with_risk(v, float("nan"), 100).risk is None
+
+
+def test_sound_only_when_all_three_hold() -> None:
+    ok_target = TargetOutcome("M1", "resultat_andel", (2025, 2026), (), 1.0)
+    bad_target = TargetOutcome("M1", "resultat_andel", (2025, 2026), (2026,), -1.0)
+    for target, grows, prob in itertools.product((ok_target, bad_target), (False, True), (None, 0.2, 0.9)):
+        v = Verdict(2025, 2026, (target,), _assets(100e6, 200e6 if grows else 100e6))
+        if prob is not None:
+            v = with_risk(v, prob, 1000)
+        expected = target.holds and not grows and prob is not None and prob >= LOW_PROBABILITY
+        assert v.sound is expected, (target, grows, prob)
+    assert np.isnan(Verdict(2025, 2026, (), None).first_failed_year or np.nan)
