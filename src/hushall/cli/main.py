@@ -32,6 +32,7 @@ from hushall.files import protect
 LAZY_COMMANDS: dict[str, str] = {
     "backtest": "hushall.cli.backtest_commands:backtest",
     "befolkning": "hushall.cli.population_commands:befolkning",
+    "import": "hushall.cli.import_commands:import_group",
     "jämför": "hushall.cli.peers_commands:jamfor",
     "optimize": "hushall.cli.optimize_commands:optimize",
     "report": "hushall.cli.report_commands:report",

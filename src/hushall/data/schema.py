@@ -626,4 +626,7 @@ def markdown_docs() -> str:
                 f"{c.description} |"
             )
         out.append("")
+    from hushall.data.importers.docs import markdown_import_docs  # the imports' tables (hushall import)
+
+    out.append(markdown_import_docs())
     return "\n".join(out)
