@@ -48,16 +48,16 @@ def test_maintenance_debt_under_the_plan(data: MunicipalityData) -> None:
     ones = np.ones(data.horizon_years)
     nothing = plan_arrays(data, {})
     assert nothing.n_projects == 0
-    np.testing.assert_allclose(realise(nothing, ones, ones)["maintenance_debt_kr"], nothing.debt_if_nothing_kr)
+    np.testing.assert_allclose(realise(nothing, ones, ones)["maintenance_debt_kr"], nothing.debt_without_plan_kr)
     renew = plan_arrays(data, {"P-12": 2025, "P-14": 2025})
     debt = realise(renew, ones, ones)["maintenance_debt_kr"]
-    assert (debt <= nothing.debt_if_nothing_kr + 1e-6).all()
+    assert (debt <= nothing.debt_without_plan_kr + 1e-6).all()
     done = 2025 + 2 - 1 - data.first_year  # P-14 (2 years) completes at the end of 2026, P-12 (3) of 2027
-    np.testing.assert_allclose(debt[:done], nothing.debt_if_nothing_kr[:done])  # nothing cleared before
-    assert (debt < nothing.debt_if_nothing_kr - 1e6).any()
+    np.testing.assert_allclose(debt[:done], nothing.debt_without_plan_kr[:done])  # nothing cleared before
+    assert (debt < nothing.debt_without_plan_kr - 1e6).any()
     # A closure removes its facility's components for good.
     close = plan_arrays(data, {"P-11": 2026})
-    assert realise(close, ones, ones)["maintenance_debt_kr"][-1] <= nothing.debt_if_nothing_kr[-1]
+    assert realise(close, ones, ones)["maintenance_debt_kr"][-1] <= nothing.debt_without_plan_kr[-1]
     assert close.debt_relief_kr[0, 1, -1] >= 0
 
 
