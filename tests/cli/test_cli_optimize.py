@@ -33,9 +33,9 @@ def test_json_has_the_promised_keys(optimised: tuple[dict[str, Any], Path, str])
             "explanations"} <= set(doc)
     assert doc["status"] in ("optimal", "feasible")
     assert doc["bound"] >= doc["objective"] - 1e-6
-    # the gap is what it says: (bound − plan) / bound; "optimal" means within the asked 1 %, "feasible" that the
+    # the gap is what it says: (bound − plan) / plan; "optimal" means within the asked 1 %, "feasible" that the
     # time limit came first (the example's tight targets: issue 14 has the formulation work that closes it)
-    assert doc["gap"] == pytest.approx((doc["bound"] - doc["objective"]) / abs(doc["bound"]), abs=1e-6)
+    assert doc["gap"] == pytest.approx((doc["bound"] - doc["objective"]) / abs(doc["objective"]), abs=1e-4)
     assert 0 <= doc["gap"] <= (0.01 + 1e-9 if doc["status"] == "optimal" else 0.2)
     assert {"project", "start_year"} <= set(doc["schedule"][0])
     assert {"binding_by_year", "marginal_value", "projects"} <= set(doc["explanations"])
