@@ -149,7 +149,8 @@ def test_full_flow_in_a_real_browser(page: Any, example_workbook: Path, tmp_path
 
     # 5 Planer: two variants, each optimised in a worker process
     ids = []
-    for name, ceiling in (("Snål plan", "60"), ("Enligt målen", "120")):
+    # the ceiling counts all investment: today's reinvestment frame (65 Mkr) and the projects
+    for name, ceiling in (("Snål plan", "125"), ("Enligt målen", "185")):
         page.get_by_role("link", name="5 Planer").click()
         page.get_by_role("link", name="Ny planvariant").click()
         page.get_by_label("Namn", exact=True).fill(name)
@@ -181,9 +182,17 @@ def test_full_flow_in_a_real_browser(page: Any, example_workbook: Path, tmp_path
         assert cells.count() == 2 and all(cells.nth(k).inner_text().strip() for k in range(2)), row
     shot(page, "5b-jamfor")
 
-    # 6 Rapport: download the reports
-    page.get_by_role("link", name="6 Rapport").click()
-    shot(page, "6-rapport")
+    # 6 Jämför and 7 Uppföljning: similar municipalities, and what was built against what was planned
+    page.get_by_role("link", name="6 Jämför").click()
+    page.wait_for_load_state("networkidle")
+    shot(page, "6a-jamfor-kommuner")
+    page.get_by_role("link", name="7 Uppföljning").click()
+    page.wait_for_load_state("networkidle")
+    shot(page, "7-uppfoljning")
+
+    # 8 Rapport: download the reports
+    page.get_by_role("link", name="8 Rapport").click()
+    shot(page, "8-rapport")
     links = page.get_by_role("link", name="Ladda ner .xlsx")
     assert links.count() == 2
     for k in range(2):
