@@ -32,7 +32,14 @@ def overview(request: Request, user: User = reader, db: DbSession = database,
     view = view_of(request, data_version)
     needs = view.needs
     debt = needs.maintenance_debt_by_year
-    debt_rows = [(int(y), float(a)) for y, a in zip(debt["year"], debt["amount_kr"], strict=True)
+    from hushall.projects.maintenance import plan_maintenance_debt
+
+    # the maintenance debt with today's reinvestment (the policy of the data, no projects) beside the debt if
+    # nothing were renewed (the needs analysis)
+    with_policy = dict(zip((int(y) for y in view.data.years), plan_maintenance_debt(view.data, {}), strict=True))
+    with_policy[view.data.base_year] = float(needs.maintenance_debt_kr)
+    debt_rows = [(int(y), float(a), with_policy.get(int(y))) for y, a in zip(debt["year"], debt["amount_kr"],
+                                                                             strict=True)
                  if int(y) in (view.data.base_year, *view.years)]
     pop_years = [view.data.base_year, *view.years]
     population_rows = pivot_population(view.population, pop_years)
