@@ -50,6 +50,7 @@ from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult, analyse_needs
 from hushall.needs.reinvestment import POLICIES
 from hushall.projects import ProjectCatalog, Schedule
+from hushall.projects.consequences import operating_consequences
 from hushall.projects.maintenance import plan_maintenance_debt
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
@@ -715,7 +716,8 @@ def prepare_document(
         date=date or dt.date.today(),
         data_version=data_version or data_fingerprint(data),
         investments=investments,
-        plan_table=pt.plan_sheet(data, plan.schedule, investments, plan.reasons_in),
+        plan_table=pt.plan_sheet(data, plan.schedule, investments, plan.reasons_in, operating_consequences(
+            data, plan.schedule, dict(zip(fc.years, fc.statements["ränta_låneportfölj"].tolist(), strict=True)))),
         left_out=pt.left_out_sheet(data, plan.schedule, plan.reasons_out, plan.default_reason_out),
         targets=targets,
         target_summary=pt.target_summary(targets),
@@ -1019,6 +1021,20 @@ def _plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
             pdf.bullets([f"{pid} {names[pid]}: {text}" for pid, text in later], size=9, height=4.5)
         png, size = charts.png(plan_charts.plan_timeline_chart(plan))
         pdf.figure(png, size_px=size, caption="Planens projekt från start till färdigt.")
+        if "kapitalkostnad_kr_år" in plan:
+            pdf.subheading("Driftkonsekvenser: vad projekten kostar varje år när de är klara")
+            cons = [[r.projekt_id, r.namn, str(r.klart_år + 1), _mkr_cell(r.kapitalkostnad_kr_år),
+                     _mkr_cell(r.driftkonsekvens_kr_år), _mkr_cell(r.summa_driftkonsekvens_kr_år)]
+                    for r in plan.itertuples(index=False)]
+            cons.append(["", "Summa", "", _mkr_cell(plan["kapitalkostnad_kr_år"].sum()),
+                         _mkr_cell(plan["driftkonsekvens_kr_år"].sum()),
+                         _mkr_cell(plan["summa_driftkonsekvens_kr_år"].sum())])
+            pdf.data_table(["Id", "Projekt", "Från", "Kapitalkostnad", "Drift", "Summa"], cons,
+                           widths=[13, 78, 14, 25, 20, 24], align=["L", "L", "R", "R", "R", "R"],
+                           bold_rows=[False] * (len(cons) - 1) + [True], size=8,
+                           caption=f"Tabell: driftkonsekvenser per år, Mkr ({pby} års priser). Kapitalkostnad = "
+                                   "avskrivningar + ränta på investeringen (låneportföljens ränta); drift = "
+                                   "den ändrade driftkostnaden som förvaltningen angett (− = besparing).")
     else:
         pdf.paragraph("Planen innehåller inga projekt.")
     ceiling = doc.data.targets[doc.data.targets["target_type"] == "investeringstak_kr"]["limit"]

@@ -177,7 +177,7 @@ def investment_chart(years: Sequence[int], investment_kr: ArrayLike, *, ceiling_
         x=x, y=alt.Y("mkr:Q", title=f"Mkr ({prices})", axis=alt.Axis(format=",.0f")),
         tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")])
     layers: list[alt.Chart] = [bars]
-    subtitle = "Utgifter för planens projekt per år."
+    subtitle = "Investeringar per år: reinvesteringar i befintliga anläggningar och planens projekt."
     if ceiling_kr is not None and np.isfinite(ceiling_kr):
         rule = alt.Chart(pd.DataFrame({"tak": [ceiling_kr / 1e6], "serie": ["Investeringstak"]})).mark_rule(
             strokeDash=[6, 3], strokeWidth=2).encode(

@@ -245,8 +245,13 @@ def project_investments(data: MunicipalityData, schedule: Schedule) -> pd.DataFr
 
 
 def plan_sheet(data: MunicipalityData, schedule: Schedule, investments: pd.DataFrame,
-               explanations: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The projects of the plan in start-year order: what, where, when, cost and effects."""
+               explanations: Mapping[str, str] | None = None,
+               consequences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The projects of the plan in start-year order: what, where, when, cost and effects; with
+    ``consequences`` (:func:`hushall.projects.consequences.operating_consequences`) the yearly capital cost and
+    the total operating consequence too."""
+    capital = {} if consequences is None else dict(zip(consequences["projekt_id"],
+                                                       consequences["kapitalkostnad_kr_år"], strict=True))
     cat = ProjectCatalog.from_data(data)
     proj = data.projects.set_index(data.projects["project_id"].astype(str))
     districts = _names(data.districts, "district_id")
@@ -270,12 +275,18 @@ def plan_sheet(data: MunicipalityData, schedule: Schedule, investments: pd.DataF
             "utgift_löpande_priser_kr": float(nominal.get(pid, 0.0)),
             "platser_förändring": float(cat.places_change[i]),
             "driftkonsekvens_kr_år": float(cat.operating_cost_change_kr[i]),
+            "kapitalkostnad_kr_år": float(capital.get(pid, np.nan)),
+            "summa_driftkonsekvens_kr_år": float(capital.get(pid, np.nan)) + float(cat.operating_cost_change_kr[i]),
             "beslutat": "ja" if bool(cat.must_do[i] or cat.fixed[i]) else "nej",
             "motivering": (explanations or {}).get(pid, ""),
         })
     columns = ["projekt_id", "namn", "typ", "område", "tjänst", "startår", "klart_år", "kostnad_kr",
-               "utgift_löpande_priser_kr", "platser_förändring", "driftkonsekvens_kr_år", "beslutat", "motivering"]
-    return pd.DataFrame(rows, columns=columns)
+               "utgift_löpande_priser_kr", "platser_förändring", "driftkonsekvens_kr_år", "kapitalkostnad_kr_år",
+               "summa_driftkonsekvens_kr_år", "beslutat", "motivering"]
+    frame = pd.DataFrame(rows, columns=columns)
+    if consequences is None:
+        frame = frame.drop(columns=["kapitalkostnad_kr_år", "summa_driftkonsekvens_kr_år"])
+    return frame
 
 
 def left_out_sheet(data: MunicipalityData, schedule: Schedule, reasons: Mapping[str, str],
