@@ -64,7 +64,9 @@ def test_reoptimising_with_the_milp_on_worker_processes_equals_local(data: Munic
     not on the clock, so the answer does not depend on the machine's speed."""
     from hushall.scenarios import OptimiserPlanner
 
-    planner = OptimiserPlanner(time_limit=120.0, mip_gap=0.02)
+    # 10 %: the example's first plans come within it in seconds (its tight targets keep the bound open for long:
+    # issue 14), so every solve stops on the gap, not on the clock
+    planner = OptimiserPlanner(time_limit=120.0, mip_gap=0.10)
     chosen = [builtin_scenarios()["hög_ränta"]]
     local = compare(data, chosen, planner=planner)
     with dask_client(n_workers=2, processes=True, threads_per_worker=1) as c:
