@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -107,7 +108,7 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None, sta
 
 
 def cached_page(request: Request, name: str, context: dict[str, Any], key: Any, title: str,
-                status_code: int = 200) -> HTMLResponse:
+                status_code: int = 200, more: Callable[[], dict[str, Any]] | None = None) -> HTMLResponse:
     """A page whose main content is the same for every user: rendered once per ``key`` and language.
 
     Only the frame (user name, CSRF token, menu) is rendered per request; the content template must not use
@@ -118,7 +119,8 @@ def cached_page(request: Request, name: str, context: dict[str, Any], key: Any, 
     lang = getattr(request.state, "lang", "sv")
 
     def render() -> str:
-        ctx = {**_context(request), **context, "request": request}
+        # ``more``: the rest of the context, computed only when the page is not cached yet
+        ctx = {**_context(request), **context, **(more() if more is not None else {}), "request": request}
         return TEMPLATES.env.get_template(name).render(ctx)
 
     html = render() if key is None else state(request).views.get_or_make(("html", name, key, lang), render)

@@ -152,6 +152,18 @@ def current_result(db: DbSession, variant: PlanVariant) -> Job | None:
     return None
 
 
+def current_result_id(db: DbSession, variant: PlanVariant) -> int | None:
+    """The id of :func:`current_result`'s job, without loading any result."""
+    rows = db.execute(select(Job.id, Job.variant_row_version).where(Job.variant_id == variant.id,
+                                                                    Job.status == "done")
+                      .order_by(Job.id.desc())).all()
+    for job_id, row_version in rows:
+        if row_version == variant.row_version or (
+                variant.status == "beslutad" and row_version == variant.row_version - 1):
+            return int(job_id)
+    return None
+
+
 def schedule_of(result: dict[str, Any] | None) -> Any:
     if not result:
         return None

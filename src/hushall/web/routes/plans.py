@@ -28,6 +28,7 @@ from hushall.web.services import (
     VariantConflict,
     create_variant,
     current_result,
+    current_result_id,
     decide_variant,
     latest_job,
     list_variants,
@@ -171,19 +172,23 @@ def compare_page(request: Request, user: User = reader, db: DbSession = database
                                                      "error": "Välj 2–4 varianter att jämföra." if ids else None},
                            key=None, title="Jämför planvarianter")
     chosen = [variant_or_404(db, i) for i in ids]
-    columns = plan_columns(request, db, chosen)
-    years: list[int] = next((c["years"] for c in columns if c["years"]), [])
-    target_labels = list(dict.fromkeys(label for c in columns for label, _m, _n in c["met"]))
-    ratio_rows = [(label, unit, [((c["result"] or {}).get("ratios") or {}).get(key) or [None] for c in columns])
-                  for key, label, unit in PLAN_RATIOS]
-    ratio_rows = [r for r in ratio_rows if any(v[-1] is not None for v in r[2])]
-    key = tuple((c["variant"].id, c["variant"].row_version, c["job"].id if c["job"] else None) for c in columns)
+    # the page is the same for the same variants and results: its key from the jobs' ids alone (no results
+    # loaded), the columns computed only when the page is not cached yet
+    key = tuple((v.id, v.row_version, current_result_id(db, v)) for v in chosen)
+
+    def columns_context() -> dict[str, Any]:
+        columns = plan_columns(request, db, chosen)
+        years: list[int] = next((c["years"] for c in columns if c["years"]), [])
+        target_labels = list(dict.fromkeys(label for c in columns for label, _m, _n in c["met"]))
+        ratio_rows = [(label, unit, [((c["result"] or {}).get("ratios") or {}).get(k) or [None] for c in columns])
+                      for k, label, unit in PLAN_RATIOS]
+        ratio_rows = [r for r in ratio_rows if any(v[-1] is not None for v in r[2])]
+        return {"columns": columns, "years": years, "target_labels": target_labels, "ratio_rows": ratio_rows}
+
     return cached_page(request, "compare.html", {"active": "plans", "variants": variants, "chosen": chosen,
-                                                 "columns": columns, "metrics": COMPARE_METRICS, "ids": ids,
-                                                 "years": years, "target_labels": target_labels,
-                                                 "ratio_rows": ratio_rows,
+                                                 "metrics": COMPARE_METRICS, "ids": ids,
                                                  "query": "&".join(f"v={i}" for i in ids), "error": None},
-                       key=key, title="Jämför planvarianter")
+                       key=key, title="Jämför planvarianter", more=columns_context)
 
 
 def compare_frame(columns: list[dict[str, Any]], metric: str, scale: float) -> pd.DataFrame:
