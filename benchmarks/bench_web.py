@@ -59,7 +59,7 @@ def prepare(url: str, stand_in: bool = False, time_limit: float = 30.0) -> tuple
     with factory() as db, db.begin():
         user = add_user(db, "bench", password, "planerare")
         version = store_version(db, checked, user, "benchmark")
-        for name, ceiling in (("Snål", 125e6), ("Enligt målen", 185e6))  # incl. the 65 Mkr reinvestment frame:
+        for name, ceiling in (("Snål", 125e6), ("Enligt målen", 185e6)):  # incl. the 65 Mkr reinvestment frame
             settings = default_settings(checked.data)
             settings["targets"]["investeringstak_kr"] = ceiling
             variant = PlanVariant(family_id=0, version_no=1, name=name, description="", data_version_id=version.id,
