@@ -8,7 +8,15 @@ import zipfile
 from typing import Any
 
 import pytest
-from web_helpers import XLSX_TYPE, UploadOutcome, count_rows, csv_bytes, run_queued_uploads, upload_files, xlsx_bytes
+from web_helpers import (
+    XLSX_TYPE,
+    UploadOutcome,
+    count_rows,
+    csv_bytes,
+    run_queued_uploads,
+    upload_files,
+    xlsx_bytes,
+)
 
 
 def upload(browser: Any, files: list[tuple[str, bytes]], comment: str = "") -> UploadOutcome:

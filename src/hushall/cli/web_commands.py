@@ -6,6 +6,7 @@ Register them on the main group with :func:`register_web_commands`. The web depe
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from typing import Any
 
@@ -64,8 +65,9 @@ def serve(host: str, port: int, database_url: str | None, demo: bool, secure_coo
     if demo and not database_url:
         database_url = demo_database_url()
     url = _database_url(database_url)
-    extra = {} if job_workers is None else {"job_workers": job_workers}
-    settings = WebSettings(database_url=url, secure_cookies=secure_cookies, demo=demo, **extra)
+    settings = WebSettings(database_url=url, secure_cookies=secure_cookies, demo=demo)
+    if job_workers is not None:  # else the settings' own default (HUSHALL_WEB_JOB_WORKERS or 2)
+        settings = dataclasses.replace(settings, job_workers=job_workers)
     click.echo(f"Databas: {_safe_url(url)}", err=True)
     login = prepare_demo(settings) if demo else None
     app = create_app(settings)  # creates and migrates the database on first start

@@ -411,12 +411,11 @@ def run(inputs: FinanceInputs) -> Statements:
         b_t = np.maximum(0.0, floor[..., t] - pre)
         e_t = np.minimum(np.maximum(0.0, pre - target[..., t]), np.maximum(l_prev - a_t, 0.0))
         given_b, given_a = np.isfinite(borrow_path[..., t]), np.isfinite(amort_path[..., t])
-        if given_b.any() or given_a.any():
-            b_t = np.where(given_b, borrow_path[..., t], b_t)
+        if given_b.any() or given_a.any():  # decided financing replaces the policy where it is given
             a_total = np.where(given_a, amort_path[..., t], a_t + e_t)
             pre = pre + a_t - a_total
             a_t, e_t = a_total, np.zeros_like(a_t)
-            b_t = np.where(given_b, b_t, np.maximum(0.0, floor[..., t] - pre))
+            b_t = np.where(given_b, borrow_path[..., t], np.maximum(0.0, floor[..., t] - pre))
         c_prev = pre + b_t - e_t
         l_prev = l_prev - a_t - e_t + b_t
         cash[..., t], debt[..., t], borrow[..., t], amort[..., t] = c_prev, l_prev, b_t, a_t + e_t

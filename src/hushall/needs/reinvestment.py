@@ -68,7 +68,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -287,6 +287,6 @@ def reinvestment_path(data: MunicipalityData, policy: str | None = None) -> Rein
                                  codes, type_codes, len(types), years, as_needed, frame, renew=policy != "ingen")
     groups = pd.DataFrame({"facility_id": [u[0] for u in uniques], "component_type": [u[1] for u in uniques],
                            "lifetime_years": [int(u[2]) for u in uniques]})
-    path = ReinvestmentPath(**{**path.__dict__, "groups": groups})
+    path = replace(path, groups=groups)
     data._cache[key] = path
     return path

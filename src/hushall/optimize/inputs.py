@@ -105,7 +105,7 @@ def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
     nothing = maintenance_debt_totals(status["value_kr"].to_numpy(float)[cc], status["first_due_year"].to_numpy()[cc],
                                       years, groups=pp, n_groups=p_count)
     # the reinvestment policy renews a share of every backlog: what waits is ρ_t of it (projects.maintenance)
-    share, _ = policy_debt_share(data)
+    share, _ = policy_debt_share(data, status=status)
     return nothing * share[None, : len(years)]
 
 

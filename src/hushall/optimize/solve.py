@@ -460,6 +460,12 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanVa
         # helps a target, so this does not trade against the targets' slack)
         cost[b.start:b.stop] = -1.0
     fb = bm.problem.finance
+    # the financial model's recursion for this plan (replay), once: its repayment fixes the LP's, and its
+    # variables are written back to the krona
+    path = None
+    if fb is not None:
+        eff = {name: np.asarray(bm.problem.effect(name).T @ np.asarray(x, float))[None, :] for name in EFFECTS}
+        path = fb.replay(eff)
     if fb is not None:
         from hushall.optimize.warmstart import integer_values
 
@@ -470,8 +476,8 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanVa
     if fb is not None and fb.repayment is not None:
         # the extra repayment as the treasury rule has it; with it fixed, the least borrowing is the rule's, and
         # every other financial variable follows from the equations
-        eff = {name: np.asarray(bm.problem.effect(name).T @ np.asarray(x, float))[None, :] for name in EFFECTS}
-        e_kr = fb.replay(eff)[fb.repayment][0]
+        assert path is not None
+        e_kr = path[fb.repayment][0]
         e = bm.lm.variables[f"fin:{fb.repayment}"]
         lo[e.start:e.stop] = up[e.start:e.stop] = e_kr / MKR
         d = bm.lm.variables[f"fin:{fb.debt}"]
@@ -491,15 +497,13 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanVa
     status = h.modelStatusToString(h.getModelStatus())
     sol = h.getSolution()
     solution = np.asarray(sol.col_value)
-    if fb is not None:
-        # the financial variables exactly as the financial model's recursion gives them (the LP agrees within
-        # its tolerances, a few kr over 30 years; the replay is the same equations to the krona)
-        eff = {name: np.asarray(bm.problem.effect(name).T @ np.asarray(x, float))[None, :] for name in EFFECTS}
-        path = fb.replay(eff)
+    if fb is not None and path is not None:
+        # the financial variables exactly as the recursion gives them (the LP agrees only within its tolerances,
+        # a few kr over 30 years)
         for v in fb.variables:
-            blk = bm.lm.variables.get(f"fin:{v}")
-            if blk is not None and v in path:
-                solution[blk.start:blk.stop] = path[v][0] / MKR
+            var = bm.lm.variables.get(f"fin:{v}")
+            if var is not None and v in path:
+                solution[var.start:var.stop] = path[v][0] / MKR
     # the objective with the original costs (the borrowing term as in the MILP)
     objective = _objective(bm.lm.arrays(), solution, bm.lm.offset)
     return PlanValues(np.asarray(x, float), solution, np.asarray(sol.row_value), objective, status)

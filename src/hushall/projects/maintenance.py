@@ -105,10 +105,12 @@ def debt_relief(rows: list[dict[str, Any]], status: pd.DataFrame, years: IntArra
     return relief
 
 
-def policy_debt_share(data: MunicipalityData, policy: str | None = None) -> tuple[FloatArray, FloatArray]:
+def policy_debt_share(data: MunicipalityData, policy: str | None = None,
+                      status: pd.DataFrame | None = None) -> tuple[FloatArray, FloatArray]:
     """``(ρ_t, N_t)``: the share of the backlog the reinvestment policy leaves waiting, and the debt if nothing
-    were renewed, per plan year (see the module docstring)."""
-    status = component_status(data)
+    were renewed, per plan year (see the module docstring). ``status``: :func:`component_status` when the caller
+    has it."""
+    status = component_status(data) if status is None else status
     years = np.asarray(data.years, dtype=np.int64)
     nothing = maintenance_debt_totals(status["value_kr"].to_numpy(float), status["first_due_year"].to_numpy(),
                                       years)[0]
@@ -121,7 +123,8 @@ def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
                           policy: str | None = None) -> FloatArray:
     """The maintenance debt at the end of each plan year (price base year kr) under the reinvestment policy and
     the plan ``schedule`` (project id → start year)."""
-    share, nothing = policy_debt_share(data, policy)
+    status = component_status(data)
+    share, nothing = policy_debt_share(data, policy, status)
     years = np.asarray(data.years, dtype=np.int64)
     projects = data.projects
     if not len(schedule) or not len(projects):
@@ -135,7 +138,7 @@ def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
         duration = int(row.get("duration_years") or 1)
         rows.append(row)
         completion.append(int(start) + duration - 1 - int(years[0]))
-    relief = debt_relief(rows, component_status(data), years)
+    relief = debt_relief(rows, status, years)
     n_t = len(years)
     cleared = sum((relief[k, min(max(c, 0), n_t)] for k, c in enumerate(completion)), start=np.zeros(n_t))
     return share * np.maximum(nothing - cleared, 0.0)

@@ -54,7 +54,7 @@ from hushall.projects.consequences import operating_consequences
 from hushall.projects.maintenance import plan_maintenance_debt
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
-from hushall.reports.charts import capacity_chart, maintenance_debt_chart, renewal_chart, save_chart
+from hushall.reports.charts import capacity_chart, renewal_chart, save_chart
 from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, write_tables_xlsx
 from hushall.reports.followup import followup_chapter
 from hushall.reports.forecast import asset_lines, asset_sheet
@@ -119,7 +119,6 @@ class PlanChoice:
     explanations: list[str] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)
     comparison: pd.DataFrame | None = None
-    maintenance_debt_kr: np.ndarray | None = None  # with the plan, per plan year (fixed prices)
     postponed: dict[str, str] = field(default_factory=dict)
     marginal: pd.DataFrame | None = None
     marginal_notes: list[str] = field(default_factory=list)
@@ -496,7 +495,7 @@ class PlanDocument:
     target_summary: pd.DataFrame
     assumptions: pd.DataFrame
     debt_without_kr: np.ndarray
-    debt_with_kr: np.ndarray | None
+    debt_with_kr: np.ndarray
     verdict: Verdict
 
     @property
@@ -507,9 +506,8 @@ class PlanDocument:
         """Every table behind the document, one sheet each, in document order."""
         d, f = self.data, self.forecast
         needs = needs_sheets(self.needs, d)
-        debt = pd.DataFrame({"år": self.years, "utan_planen_kr": self.debt_without_kr})
-        if self.debt_with_kr is not None:
-            debt["med_planen_kr"] = self.debt_with_kr
+        debt = pd.DataFrame({"år": self.years, "utan_planen_kr": self.debt_without_kr,
+                             "med_planen_kr": self.debt_with_kr})
         sheets: dict[str, pd.DataFrame] = {
             "Om dokumentet": pd.DataFrame(self.meta(), columns=["uppgift", "värde"]),
             "Nyckeltal i sammanfattning": self.key_figures_sheet(),
@@ -950,22 +948,14 @@ def _needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: _Charts) -> None:
                                           "planåret.")
 
     pdf.section("2.2 Underhållsskuld med och utan planen", min_space=90)
-    if doc.debt_with_kr is not None:
-        png, size = charts.png(plan_charts.maintenance_debt_plan_chart(
-            doc.years, doc.debt_without_kr, doc.debt_with_kr, price_base_year=n.price_base_year))
-        pdf.figure(png, size_px=size, caption="Underhållsskuld per år med och utan planens projekt, med "
-                                              "reinvesteringspolicyn i båda.")
-    else:
-        pdf.note("Underhållsskulden med planen visas inte",
-                 "Hushåll räknar ännu inte ut vilka komponenter planens projekt förnyar år för år, så här visas "
-                 "underhållsskulden om inget förnyas. Planens förnyelseprojekt minskar den.")
-        png, size = charts.png(maintenance_debt_chart(n))
-        pdf.figure(png, size_px=size, caption="Underhållsskuld per år om inget förnyas, per kategori.")
+    png, size = charts.png(plan_charts.maintenance_debt_plan_chart(
+        doc.years, doc.debt_without_kr, doc.debt_with_kr, price_base_year=n.price_base_year))
+    pdf.figure(png, size_px=size, caption="Underhållsskuld per år med och utan planens projekt, med "
+                                          "reinvesteringspolicyn i båda.")
     years = doc.summary_years()
     idx = [doc.years.index(y) for y in years]
-    rows = [["Utan planens projekt", *(_mkr_cell(doc.debt_without_kr[i]) for i in idx)]]
-    if doc.debt_with_kr is not None:
-        rows.append(["Med planen", *(_mkr_cell(doc.debt_with_kr[i]) for i in idx)])
+    rows = [["Utan planens projekt", *(_mkr_cell(doc.debt_without_kr[i]) for i in idx)],
+            ["Med planen", *(_mkr_cell(doc.debt_with_kr[i]) for i in idx)]]
     label_w = 40.0
     col_w = (pdf.content_width - label_w) / len(years)
     pdf.data_table(["Mkr", *map(str, years)], rows, widths=[label_w] + [col_w] * len(years),

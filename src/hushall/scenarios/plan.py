@@ -163,7 +163,7 @@ def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
     status = component_status(data)
     rows = data.projects.iloc[idx].to_dict("records") if len(idx) else []
     # the debt waiting under the reinvestment policy: a share ρ_t of the debt if nothing were renewed
-    share, nothing = policy_debt_share(data)
+    share, nothing = policy_debt_share(data, status=status)
     debt_without_plan = share * nothing
     relief = debt_relief(rows, status, years) * share[None, None, :]
 

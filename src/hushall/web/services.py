@@ -143,13 +143,8 @@ def current_result(db: DbSession, variant: PlanVariant) -> Job | None:
     Deciding a variant bumps its row version without changing its settings, so results of the decided
     settings count too.
     """
-    jobs = db.scalars(select(Job).where(Job.variant_id == variant.id, Job.status == "done")
-                      .order_by(Job.id.desc())).all()
-    for job in jobs:
-        if job.variant_row_version == variant.row_version or (
-                variant.status == "beslutad" and job.variant_row_version == variant.row_version - 1):
-            return job
-    return None
+    job_id = current_result_id(db, variant)
+    return None if job_id is None else db.get(Job, job_id)
 
 
 def current_result_id(db: DbSession, variant: PlanVariant) -> int | None:

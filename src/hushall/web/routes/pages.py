@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -30,30 +30,35 @@ def overview(request: Request, user: User = reader, db: DbSession = database,
     if data_version is None:
         return page(request, "empty.html", {"active": "overview"})
     view = view_of(request, data_version)
-    needs = view.needs
-    debt = needs.maintenance_debt_by_year
-    from hushall.projects.maintenance import plan_maintenance_debt
 
-    # the maintenance debt with today's reinvestment (the policy of the data, no projects) beside the debt if
-    # nothing were renewed (the needs analysis)
-    with_policy = dict(zip((int(y) for y in view.data.years), plan_maintenance_debt(view.data, {}), strict=True))
-    with_policy[view.data.base_year] = float(needs.maintenance_debt_kr)
-    debt_rows = [(int(y), float(a), with_policy.get(int(y))) for y, a in zip(debt["year"], debt["amount_kr"],
-                                                                             strict=True)
-                 if int(y) in (view.data.base_year, *view.years)]
-    pop_years = [view.data.base_year, *view.years]
-    population_rows = pivot_population(view.population, pop_years)
-    totals = {
-        "pop_first": sum(r["values"][0] or 0.0 for r in population_rows),
-        "pop_last": sum(r["values"][-1] or 0.0 for r in population_rows),
-        "short": sum(r["cells"][0]["short"] for r in view.places),
-        "empty": sum(r["cells"][0]["empty"] for r in view.places),
-    }
+    def tables() -> dict[str, Any]:
+        """The overview's tables, computed only when the page is not cached yet."""
+        from hushall.projects.maintenance import plan_maintenance_debt
+
+        needs = view.needs
+        debt = needs.maintenance_debt_by_year
+        # the maintenance debt with today's reinvestment (the policy of the data, no projects) beside the debt
+        # if nothing were renewed (the needs analysis)
+        with_policy = dict(zip((int(y) for y in view.data.years), plan_maintenance_debt(view.data, {}),
+                               strict=True))
+        with_policy[view.data.base_year] = float(needs.maintenance_debt_kr)
+        debt_rows = [(int(y), float(a), with_policy.get(int(y)))
+                     for y, a in zip(debt["year"], debt["amount_kr"], strict=True)
+                     if int(y) in (view.data.base_year, *view.years)]
+        pop_years = [view.data.base_year, *view.years]
+        population_rows = pivot_population(view.population, pop_years)
+        totals = {
+            "pop_first": sum(r["values"][0] or 0.0 for r in population_rows),
+            "pop_last": sum(r["values"][-1] or 0.0 for r in population_rows),
+            "short": sum(r["cells"][0]["short"] for r in view.places),
+            "empty": sum(r["cells"][0]["empty"] for r in view.places),
+        }
+        return {"population_rows": population_rows, "population_years": pop_years, "totals": totals,
+                "debt_rows": debt_rows}
+
     return cached_page(request, "overview.html", {
-        "active": "overview", "dv": data_version, "view": view, "data": view.data,
-        "population_rows": population_rows, "population_years": pop_years, "totals": totals,
-        "debt_rows": debt_rows, "finance": view.baseline,
-    }, key=data_version.id, title="Översikt")
+        "active": "overview", "dv": data_version, "view": view, "data": view.data, "finance": view.baseline,
+    }, key=data_version.id, title="Översikt", more=tables)
 
 
 @router.get("/behov")
