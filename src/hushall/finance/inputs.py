@@ -38,6 +38,7 @@ from numpy.typing import ArrayLike, NDArray
 from hushall.data.schema import COMPONENT_TYPES, FINANCE_ITEMS, OPTIONAL_FINANCE_ITEMS, TABLES
 from hushall.errors import DataValidationError, Problem
 from hushall.model import MunicipalityData, plausibility
+from hushall.needs.book_value import existing_books
 from hushall.needs.capacity import band_shares
 from hushall.needs.reinvestment import reinvestment_path
 from hushall.projects import PlanEffects, cumulative_index, empty_plan
@@ -139,6 +140,17 @@ class FinanceInputs:
         Use (+) of or allocation (−) to the resultatreserv (KL 11 kap.), default 0.
     investment_kr, expensed_kr, operating_cost_change_kr, sale_proceeds_kr
         The plan: capitalised outlays, expensed outlays (avveckling), operating-cost change (+ cost), sale proceeds.
+    written_off_kr, existing_depreciation_stopped_kr, realisation_gains_kr
+        Optional, from the plan: book value of the existing components sold or closed (leaves the balance sheet
+        in the completion year), their depreciation that no longer falls due, and the realisation gains summed
+        per project (``max(0, price − book value)``; ``None``: ``max(0, sale_proceeds_kr − written_off_kr)``
+        per year). See :mod:`hushall.projects.effects`.
+    existing_depreciation_kr
+        Depreciation of the assets existing at the end of the base year (NaN: the base year's rate on the
+        remaining book value). :func:`build_inputs` fills it from the register's component schedule
+        (:func:`hushall.needs.book_value.existing_books`: book value / remaining life per component, scaled so
+        that the register's base-year depreciation equals sheet Ekonomi's) where parameter
+        ``avskrivningar_befintliga_kr`` is empty and the register has depreciation in the base year.
     capitalised_by_component_kr, new_depreciation_by_component_kr
         ``(C, T)`` or ``(S, C, T)``: value capitalised at completion and depreciation, per component type.
     projects_under_construction, places_change
@@ -202,6 +214,9 @@ class FinanceInputs:
     existing_depreciation_kr: FloatArray | None = None  # (T,) NaN: the base year's rate
     borrowing_path_kr: FloatArray | None = None  # NaN: the finance policy
     amortisation_path_kr: FloatArray | None = None  # NaN: the finance policy
+    written_off_kr: FloatArray | None = None  # 0: no book value leaves with a sale or closure
+    existing_depreciation_stopped_kr: FloatArray | None = None  # 0
+    realisation_gains_kr: FloatArray | None = None  # max(0, sale proceeds − written off) per year
 
     @property
     def n_years(self) -> int:
@@ -367,6 +382,21 @@ def loan_rate_base(data: MunicipalityData, opening: Mapping[str, float]) -> floa
     return -opening["finansiella_kostnader"] / debt if debt > 0 else None
 
 
+def existing_depreciation_default(data: MunicipalityData, given: ArrayLike) -> FloatArray:
+    """Parameter ``avskrivningar_befintliga_kr`` with its empty years (NaN) filled from the register's component
+    schedule (:func:`hushall.needs.book_value.existing_books`: per component historical cost over its lifetime,
+    ending when fully depreciated, scaled so that the register's base-year depreciation equals the ``avskrivningar``
+    of sheet Ekonomi; year 1 includes components completed in the base year). Without a register that depreciates
+    in the base year the years stay empty: the model's geometric run-off at the base year's rate."""
+    path = np.array(given, dtype=float)
+    if not np.isnan(path).any():
+        return path
+    books = existing_books(data)
+    if books.register_base_depreciation_kr <= 0:
+        return path
+    return np.where(np.isnan(path), books.total_depreciation_kr, path)
+
+
 def reinvestment_inputs(data: MunicipalityData, construction_index: ArrayLike,
                         policy: str | None = None) -> dict[str, Any]:
     """The reinvestment policy's money (:mod:`hushall.needs.reinvestment`) as fields of :class:`FinanceInputs`:
@@ -410,6 +440,7 @@ def build_inputs(
     n = years.size
     pop, pop_base = population_by_year(data)
     drivers: dict[str, FloatArray] = {DRIVER_FIELDS[name]: data.assumption(name) for name in _FROM_ASSUMPTIONS}
+    drivers["existing_depreciation_kr"] = existing_depreciation_default(data, drivers["existing_depreciation_kr"])
     drivers["population"] = pop
     drivers["demand_index"] = demand_index(data)
     drivers["reserve_use_kr"] = np.zeros(n)
@@ -454,6 +485,9 @@ def build_inputs(
         sources=sources,
         **drivers,
     )
+    fields_["written_off_kr"] = nominal.written_off_kr
+    fields_["existing_depreciation_stopped_kr"] = nominal.existing_depreciation_stopped_kr
+    fields_["realisation_gains_kr"] = nominal.realisation_gains_kr
     fields_["payroll_tax_rate"] = float(data.assumption("särskild_löneskatt")[0])
     fields_["loan_rate_base"] = loan_rate_base(data, opening)
     fields_.update(reinvestment_inputs(data, construction_index, reinvestment_policy))

@@ -57,7 +57,7 @@ IntArray = NDArray[np.int64]
 
 #: Yearly totals of the chosen projects that enter the financial model (kr, nominal except ``invest_real``).
 AGGREGATES: tuple[str, ...] = ("invest_nominal", "invest_real", "depreciation", "operating_cost", "expensed",
-                                "sale_proceeds")
+                                "sale_proceeds", "written_off", "realisation_gain")
 
 Terms = dict[tuple[str, int], FloatArray]
 

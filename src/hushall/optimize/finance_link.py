@@ -6,13 +6,16 @@ L_{t−1} − A_t)`` from cash above the liquidity target. Everything that does 
 the financial model itself, run once without projects (superscript 0), so drivers, demography, pensions, working
 capital, dividends, the reinvestment policy (its investment, depreciation and book value) and the loan
 portfolio's average rate ``r̄`` (with its fixed-rate period) are the finance stage's, not re-derived here; the plan
-enters through its yearly aggregates — capitalised investment ``I``, expensed outlays ``X``, depreciation ``DEP``,
-operating-cost change ``O`` and sale proceeds ``G`` (all nominal, from :class:`hushall.projects.UnitEffects`).
+enters through its yearly aggregates — capitalised investment ``I``, expensed outlays ``X``, depreciation ``DEP``
+(less the existing depreciation that stops with a sale or closure), operating-cost change ``O``, sale proceeds
+``G``, the book value ``W`` that a sale or closure takes off the balance sheet and the realisation gains ``RV``
+(Σ per project ``max(0, price − W)``; all nominal, from :class:`hushall.projects.UnitEffects`; ``W`` and ``RV``
+are constants per project and start year).
 
 Yearly equations (kr)
 
 * result: :math:`ÅR_t = VR^0_t + FI^{övr}_t - FK^{övr}_t + \rho_t C_{t-1} - \bar r_t L_{t-1} + G_t - O_t - X_t -
-  \mathrm{DEP}_t`, where ``FI^{övr} = FI^0_t − ρ_t C^0_{t−1}`` (dividends etc.) and
+  \mathrm{DEP}_t - W_t`, where ``FI^{övr} = FI^0_t − ρ_t C^0_{t−1}`` (dividends etc.) and
   ``FK^{övr} = −FK^0_t − r̄_t L^0_{t−1}`` (``r̄``: memo line ``ränta_låneportfölj``);
 * debt: :math:`L_t = (1 - a_t) L_{t-1} + B_t - E_t`;
 * cash: :math:`C_t = (1 + \rho_t) C_{t-1} - (\bar r_t + a_t) L_{t-1} + K^0_t + G_t - O_t - X_t - I_t + B_t - E_t`
@@ -20,7 +23,7 @@ Yearly equations (kr)
   avsättningar, realisationsvinster, förändring av omsättningstillgångar och kortfristiga skulder) + its
   kassaflöde från investeringsverksamheten (the reinvestment policy);
 * equity: :math:`EK_t = EK_{t-1} + ÅR_t`;
-* fixed assets: :math:`MAT_t = MAT_{t-1} + I_t - \mathrm{DEP}_t + (MAT^0_t - MAT^0_{t-1})`;
+* fixed assets: :math:`MAT_t = MAT_{t-1} + I_t - \mathrm{DEP}_t - W_t + (MAT^0_t - MAT^0_{t-1})`;
 
 with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` only from cash above the target:
 :func:`hushall.optimize.model.define_financial_block`; without ``kassa_mål_kr`` there is no ``E``). Targets (as
@@ -31,7 +34,8 @@ with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` o
   the base's depreciation, ``NI^0`` its nettoinvesteringar: the reinvestment);
 * låneskuld_per_invånare: :math:`\sum_W L \le z \sum_W \text{invånare}`;
 * soliditet (inkl. pensioner): :math:`\sum_W EK (- ANSV) \ge w \sum_W (IMM + MAT + FA + OT + C)`;
-* balanskrav: ``BKR = ÅR − G + U`` restored within three years (:class:`BalanskravTarget`).
+* balanskrav: ``BKR = ÅR − RV + U`` restored within three years (:class:`BalanskravTarget`): realisation gains
+  are left out, losses stay in (KL 11 kap., the balanskravsutredning).
 
 The investment ceilings (``investeringstak_kr``) count the base's reinvestment in fixed prices
 (:func:`hushall.optimize.inputs.ceilings_from_targets`).
@@ -126,14 +130,15 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
     eqs = [
         Equation("result", {("result", 0): one, ("cash", 1): -deposit, ("debt", 1): rate},
                  {("depreciation", 0): one, ("operating_cost", 0): one, ("expensed", 0): one,
-                  ("sale_proceeds", 0): -one}, base_result),
+                  ("sale_proceeds", 0): -one, ("written_off", 0): one}, base_result),
         Equation("debt", debt_terms, {}, zero.copy()),
         Equation("cash", cash_terms,
                  {("sale_proceeds", 0): -one, ("operating_cost", 0): one, ("expensed", 0): one,
                   ("invest_nominal", 0): one}, base_cash),
         Equation("equity", {("equity", 0): one, ("equity", 1): -one, ("result", 0): -one}, {}, zero.copy()),
         Equation("fixed_assets", {("fixed_assets", 0): one, ("fixed_assets", 1): -one},
-                 {("invest_nominal", 0): -one, ("depreciation", 0): one}, base_mat - _prev(base_mat, mat0)),
+                 {("invest_nominal", 0): -one, ("depreciation", 0): one, ("written_off", 0): one},
+                 base_mat - _prev(base_mat, mat0)),
     ]
     history = {"cash": np.array([cash0]), "debt": np.array([debt0]), "equity": np.array([float(o["eget_kapital"])]),
                "fixed_assets": np.array([mat0]), "result": np.array([0.0]), "borrowing": np.array([0.0]),
@@ -196,7 +201,7 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
             big_m = 5.0 * float(np.max(np.abs(revenue))) + 5.0 * float(abs(st["verksamhetens_kostnader"]).max())
             balanskrav.append(BalanskravTarget(
                 tid, "negativt balanskravsresultat återställs inom tre år", {("result", 0): one},
-                {("sale_proceeds", 0): -one}, reserve_use.copy(), mask, big_m))
+                {("realisation_gain", 0): -one}, reserve_use.copy(), mask, big_m))
     return FinancialBlock(
         years=years,
         variables=variables,

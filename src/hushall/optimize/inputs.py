@@ -248,10 +248,13 @@ def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year:
         return {
             "invest_nominal": sp.csr_matrix(invest),
             "invest_real": sp.csr_matrix(invest / construction_index[None, :]),
-            "depreciation": take("depreciation_kr"),
+            # the plan's depreciation less that of the existing components it sells or closes
+            "depreciation": take("depreciation_kr") - take("existing_depreciation_stopped_kr"),
             "operating_cost": take("operating_cost_kr"),
             "expensed": take("expensed_kr"),
             "sale_proceeds": take("sale_proceeds_kr"),
+            "written_off": take("written_off_kr"),
+            "realisation_gain": take("realisation_gain_kr"),
         }
 
     return effects

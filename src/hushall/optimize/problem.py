@@ -83,9 +83,11 @@ class CapacityBlock:
 
 
 #: Yearly effects of a column (kr): capitalised investment in price-base-year prices (for the investment ceiling)
-#: and nominal, depreciation, operating-cost change, expensed outlays (avveckling) and sale proceeds (nominal).
+#: and nominal, depreciation, operating-cost change, expensed outlays (avveckling) and sale proceeds (nominal);
+#: the book value a sale or closure takes off the balance sheet and the realisation gain ``max(0, price − book
+#: value)`` (:mod:`hushall.projects.effects`).
 EFFECTS: tuple[str, ...] = ("invest_real", "invest_nominal", "depreciation", "operating_cost", "expensed",
-                            "sale_proceeds")
+                            "sale_proceeds", "written_off", "realisation_gain")
 
 
 @dataclass

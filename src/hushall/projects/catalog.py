@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -115,6 +115,11 @@ class ProjectCatalog:
         ``(P,)`` the window of allowed start years.
     must_do, fixed
         ``(P,)`` whether the project is required, and whether its start year is locked.
+    removed_book_value_kr, removed_depreciation_kr
+        ``(P, T + 1)`` and ``(P, T)`` over the plan years (column 0 of the first: the end of the base year): the
+        book value and depreciation of the existing components a project takes out of use (avveckling,
+        försäljning; :func:`hushall.needs.book_value.existing_books`), ``None`` when the catalog was built without
+        the register (no book value leaves the balance sheet).
     """
 
     project_ids: tuple[str, ...]
@@ -135,6 +140,8 @@ class ProjectCatalog:
     first_year: int
     last_year: int
     component_types: tuple[str, ...] = COMPONENT_TYPES
+    removed_book_value_kr: FloatArray | None = None
+    removed_depreciation_kr: FloatArray | None = None
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -277,9 +284,29 @@ class ProjectCatalog:
         cat = cls.from_frame(data.projects, first_year=data.first_year, last_year=data.last_year,
                              facilities=data.facilities, components=data.components,
                              sale_proceeds_kr=sale_proceeds_kr)
+        cat = _with_removed_books(cat, data)
         if sale_proceeds_kr is None:
             data._cache[key] = cat
         return cat
+
+
+def _with_removed_books(cat: ProjectCatalog, data: MunicipalityData) -> ProjectCatalog:
+    """The catalog with the book value and depreciation of the components each project takes out of use."""
+    from hushall.needs.book_value import existing_books
+    from hushall.needs.renewal import component_status
+    from hushall.projects.maintenance import renewed_components
+
+    books = existing_books(data)
+    n_t = books.years.size
+    value = np.zeros((len(cat), n_t + 1))
+    dep = np.zeros((len(cat), n_t))
+    if len(cat) and books.book_value_kr.size:
+        status = component_status(data)
+        for k, row in enumerate(data.projects.to_dict("records")):
+            claims, removes = renewed_components([row], status)  # each on its own: alternatives may share one
+            if removes[0]:
+                value[k], dep[k] = books.of(claims[0])
+    return replace(cat, removed_book_value_kr=value, removed_depreciation_kr=dep)
 
 
 def _type_default_shares() -> dict[str, float]:
