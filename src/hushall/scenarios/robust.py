@@ -202,6 +202,8 @@ def _run_plan(data: MunicipalityData, schedule: Mapping[str, int], delay: np.nda
     return run(inputs.replace(
         investment_kr=eff["investment_kr"], expensed_kr=eff["expensed_kr"],
         operating_cost_change_kr=eff["operating_cost_kr"], sale_proceeds_kr=eff["sale_proceeds_kr"],
+        written_off_kr=eff["written_off_kr"], existing_depreciation_stopped_kr=eff["existing_depreciation_stopped_kr"],
+        realisation_gains_kr=eff["realisation_gains_kr"],
         capitalised_by_component_kr=eff["capitalised_kr"][:, None, :],
         new_depreciation_by_component_kr=eff["depreciation_kr"][:, None, :],
         projects_under_construction=eff["projects_under_construction"], places_change=eff["places"],
