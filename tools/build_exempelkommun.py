@@ -1043,7 +1043,8 @@ def build_projects(fac: Mapping[str, dict[str, Any]], linear: list[dict[str, Any
             area_m2=fac["F-BH-04"]["area_m2"],
             operating_cost_change_kr=-fac["F-BH-04"]["operating_cost_kr"],
             # a small gym in a village: a few hundred kr per m² (fictional; rural commercial premises sell at
-            # roughly 1 000–3 000 kr/m², a gym that needs conversion for less)
+            # roughly 1 000–3 000 kr/m², a gym that needs conversion for less) — below the gym's book value
+            # (≈ 4,3 Mkr in 2027), so the sale is a realisation loss (SOURCES.md)
             sale_proceeds_kr=round_to(fac["F-BH-04"]["area_m2"] * 1_500, 100_000),
             **scores(0, 0, 2, 1, 0, 1),
         ),
@@ -1128,7 +1129,9 @@ def build_finance(
         ),
         "avskrivningar": (
             depreciation,
-            "Återanskaffningsvärde/livslängd summerat över komponenterna i Komponenter",
+            "Återanskaffningsvärde/livslängd summerat över komponenterna i Komponenter; ankaret för "
+            "komponenternas avskrivningsplan (avskrivningar_befintliga_kr tom: registrets plan skalas så att "
+            "basåret blir detta belopp)",
         ),
         "skatteintäkter": (tax, "SCB 2019 Vimmerby 46 182 kr/inv × 1,04^5 × 15 400 inv"),
         "generella_statsbidrag": (grants, "SCB 2019 Vimmerby 15 541 kr/inv × 1,04^5 × 15 400 inv"),

@@ -362,7 +362,8 @@ COMPONENTS = TableSpec(
            unit="kr", required=False, min=0, example=None),
         _c("lifetime_years", "livslängd_år", "float", "Teknisk livslängd; tom = standard för typen.",
            unit="år", required=False, min=1, max=200, example=40),
-        _c("last_renewed_year", "senast_förnyad_år", "int", "År komponenten senast byttes eller byggdes.",
+        _c("last_renewed_year", "senast_förnyad_år", "int", "År komponenten senast byttes eller byggdes (ger också dess bokförda värde och "
+           "avskrivningar).",
            unit="år", example=1968, **YEAR),
         _c("condition", "skick", "int", "Skick 1–5 vid senaste besiktning (1 = mycket gott, 5 = uttjänt).",
            required=False, min=1, max=5, example=4),
@@ -403,7 +404,9 @@ PROJECTS = TableSpec(
         _c("area_m2", "yta_m2", "float", "Ny eller berörd yta.", unit="m²", required=False, default=0.0, min=0,
            example=4800),
         _c("sale_proceeds_kr", "försäljningspris_kr", "float",
-           "Köpeskilling vid försäljning (typ försäljning), i prisbasårets priser; kommer in det år projektet är klart.",
+           "Köpeskilling vid försäljning (typ försäljning), i prisbasårets priser; kommer in det år projektet är klart. "
+           "Pris minus anläggningens bokförda värde (dess komponenter) är realisationsvinst eller -förlust; "
+           "realisationsvinster räknas bort i balanskravsresultatet.",
            unit="kr", required=False, default=0.0, min=0, example=0),
         _c("operating_cost_change_kr", "driftkonsekvens_kr_år",
            "float", "Förändrad årlig driftkostnad när projektet är klart (+ ökning, − besparing).",

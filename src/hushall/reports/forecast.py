@@ -30,6 +30,7 @@ LINE_LABELS: dict[str, str] = {
     "nettoinvesteringar_andel_av_skatter_och_bidrag": "Nettoinvesteringar i % av skatter och bidrag",
     "låneskuld_per_invånare": "Låneskuld per invånare (kr)",
     "kassalikviditet": "Kassalikviditet",
+    "justering_realisationsvinster": "Justering för realisationsvinster och -förluster",
 }
 
 TARGET_LABELS: dict[str, str] = {
