@@ -120,16 +120,31 @@ def test_existing_depreciation_follows_the_component_schedule(data):
 
 def test_year_one_includes_components_completed_in_the_base_year(data):
     comps = data.components.copy()
-    row = comps.index[0]
-    comps.loc[row, "last_renewed_year"] = data.base_year
+    k = int(np.argmin(component_status(data)["value_kr"].to_numpy()))  # a small one: the anchor is not capped
+    comps.loc[comps.index[k], "last_renewed_year"] = data.base_year
     changed = data.replace(components=comps)
     before, after = existing_books(data), existing_books(changed)
+    assert not after.capped
     # the base year's depreciation is the anchor either way; the new component adds to year 1
     status = component_status(changed)
-    new_dep = (after.scale * status.loc[0, "value_kr"] * construction_price_index(changed, [data.base_year])[0]
-               / status.loc[0, "lifetime_years"])
-    assert after.depreciation_kr[0, 0] == pytest.approx(new_dep)
+    new_dep = (after.scale * status.loc[k, "value_kr"] * construction_price_index(changed, [data.base_year])[0]
+               / status.loc[k, "lifetime_years"])
+    assert after.depreciation_kr[k, 0] == pytest.approx(new_dep) and new_dep > 0
     assert after.total_depreciation_kr[0] > before.total_depreciation_kr[0]
+
+
+def test_the_anchor_never_books_more_than_the_balance_sheet_holds(data):
+    fin = data.finance.copy()
+    row = fin["item"] == "materiella_anläggningstillgångar"
+    fin.loc[row, "amount_kr"] = 800e6  # less than the scaled register (1 423 Mkr): the register is older
+    fin.loc[fin["item"] == "eget_kapital", "amount_kr"] -= 633e6  # still balanced
+    small = data.replace(finance=fin)
+    books = existing_books(small)
+    assert books.capped and books.book_value_kr[:, 0].sum() == pytest.approx(800e6)
+    assert books.total_depreciation_kr[0] < 65.9e6
+    fc = forecast(small, {"P-20": 2027, "P-11": 2026, "P-10": 2030})
+    assert (fc.statements["varav_befintliga_anläggningar"] >= -KRONA).all()
+    assert not existing_books(data).capped
 
 
 def test_a_given_depreciation_plan_wins_over_the_register(data):

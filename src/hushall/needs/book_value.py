@@ -24,7 +24,10 @@ published in sheet ``Ekonomi``::
     a = −AV_0 / Σ_k AV_k(basår),     AV^bef_t = a · Σ_k AV_k(t),   BV^bef_k(t) = a · BV_k(t)
 
 (``a = 1`` when the sheet or the register's base-year depreciation is missing). Plan year 1 then equals the
-published depreciation plus that of components completed in the base year. The part of the published
+published depreciation plus that of components completed in the base year. The anchor never puts more book value
+on the register than the balance sheet holds: when ``a · Σ_k BV_k(basår) > MAT_0``, ``a = MAT_0 / Σ_k BV_k(basår)``
+(and year 1 falls short of the published depreciation — the register says the assets are older than the
+accounts do; :attr:`ExistingBooks.capped`). The part of the published
 ``materiella_anläggningstillgångar`` that the scaled register does not explain (``MAT_0 − a · Σ_k BV_k(basår)``:
 land, which is not depreciated, and assets whose age the register does not show) is kept at its book value.
 
@@ -87,6 +90,8 @@ class ExistingBooks:
         The anchor ``a`` (module docstring).
     register_base_depreciation_kr
         The register's own (unscaled) depreciation of the base year; 0 when it has none.
+    capped
+        Whether the anchor was lowered to keep the register's book value within ``materiella_anläggningstillgångar``.
     """
 
     years: IntArray
@@ -96,6 +101,7 @@ class ExistingBooks:
     depreciation_kr: FloatArray
     scale: float
     register_base_depreciation_kr: float
+    capped: bool = False
 
     @property
     def total_depreciation_kr(self) -> FloatArray:
@@ -109,12 +115,13 @@ class ExistingBooks:
         return self.book_value_kr[pos].sum(axis=0), self.depreciation_kr[pos].sum(axis=0)
 
 
-def _published_depreciation(data: MunicipalityData) -> float:
+def _published(data: MunicipalityData, item: str) -> float:
+    """The absolute amount of an item of sheet Ekonomi; NaN when the sheet or the item is missing."""
     fin = data.finance
     if fin is None or not len(fin):
         return float("nan")
-    dep = fin.loc[fin["item"] == "avskrivningar", "amount_kr"]
-    return float("nan") if dep.empty or pd.isna(dep.iloc[0]) else float(abs(dep.iloc[0]))
+    value = fin.loc[fin["item"] == item, "amount_kr"]
+    return float("nan") if value.empty or pd.isna(value.iloc[0]) else float(abs(value.iloc[0]))
 
 
 def existing_books(data: MunicipalityData) -> ExistingBooks:
@@ -137,12 +144,16 @@ def existing_books(data: MunicipalityData) -> ExistingBooks:
     span = np.concatenate([[base - 1, base], years])  # the year before the base year, the base year, the plan
     bv = cost[:, None] * remaining_book_share(span[None, :], built[:, None], life[:, None])
     register_base = float((bv[:, 0] - bv[:, 1]).sum())
-    published = _published_depreciation(data)
+    published = _published(data, "avskrivningar")
     scale = published / register_base if register_base > 0 and np.isfinite(published) else 1.0
+    balance, register_book = _published(data, "materiella_anläggningstillgångar"), float(bv[:, 1].sum())
+    capped = bool(np.isfinite(balance) and scale * register_book > balance)
+    if capped:
+        scale = balance / register_book
     book = scale * bv[:, 1:]
     books = ExistingBooks(years=years, component_ids=tuple(status["component_id"]),
                           facility_ids=status["facility_id"].to_numpy(dtype=object), book_value_kr=book,
                           depreciation_kr=book[:, :-1] - book[:, 1:], scale=float(scale),
-                          register_base_depreciation_kr=register_base)
+                          register_base_depreciation_kr=register_base, capped=capped)
     data._cache[key] = books
     return books
