@@ -89,7 +89,7 @@ def test_closure_without_a_price_writes_the_book_value_off(data):
 
 
 def test_forecast_of_a_plan_with_sales_and_closures_equals_the_reference(data):
-    st_, inputs, _ = statements(data, {"P-20": 2026, "P-11": 2030, "P-10": 2033}, prices={"P-11": 30e6})
+    _, inputs, _ = statements(data, {"P-20": 2026, "P-11": 2030, "P-10": 2033}, prices={"P-11": 30e6})
     assert (inputs.written_off_kr > 0).sum() == 3
     assert_equal_to_reference(inputs)
 
@@ -148,8 +148,8 @@ def test_the_anchor_never_books_more_than_the_balance_sheet_holds(data):
 
 
 def test_a_given_depreciation_plan_wins_over_the_register(data):
-    st_ = run(build_inputs(data, overrides={"avskrivningar_befintliga_kr": 50e6}))
-    np.testing.assert_allclose(-st_["varav_avskrivningar_befintliga"][:5], 50e6)
+    given = run(build_inputs(data, overrides={"avskrivningar_befintliga_kr": 50e6}))
+    np.testing.assert_allclose(-given["varav_avskrivningar_befintliga"][:5], 50e6)
 
 
 def _with_disposals(data: MunicipalityData, picks: list[tuple[int, int, float]]) -> tuple[MunicipalityData, dict]:

@@ -306,12 +306,12 @@ def plan_effects(
         inside = (completion >= yrs[0]) & (completion <= yrs[-1])
         removes = inside & (catalog.removed_book_value_kr[idx].any(axis=1) | (catalog.sale_proceeds_kr[idx] != 0))
         c_i = completion[removes] - yrs[0]
-        disposal = dict(
-            disposal_year_index=c_i.astype(np.int64),
-            disposal_price_real_kr=catalog.sale_proceeds_kr[idx][removes],
-            disposal_book_value_kr=catalog.removed_book_value_kr[idx[removes], c_i + 1],
-            existing_depreciation_stopped_kr=(catalog.removed_depreciation_kr[idx] * in_service).sum(axis=0),
-        )
+        disposal = {
+            "disposal_year_index": c_i.astype(np.int64),
+            "disposal_price_real_kr": catalog.sale_proceeds_kr[idx][removes],
+            "disposal_book_value_kr": catalog.removed_book_value_kr[idx[removes], c_i + 1],
+            "existing_depreciation_stopped_kr": (catalog.removed_depreciation_kr[idx] * in_service).sum(axis=0),
+        }
     return PlanEffects(
         years=yrs,
         component_types=catalog.component_types,
