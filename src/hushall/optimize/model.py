@@ -543,9 +543,10 @@ def define_financial_targets(bm: BuiltModel, fin: dict[str, VarBlock], agg: dict
 def _result_reach_kr(problem: OptimizationProblem) -> FloatArray:
     """An upper bound per year on how far any plan can move the result from the result without projects (kr):
     per project the largest direct effect of any of its start years (depreciation, operating cost, expensed
-    outlays, sale proceeds) plus interest at the highest rate on everything it has paid or received so far
+    outlays, sale proceeds, book value written off, realisation gains left out of the balanskrav) plus interest at the highest rate on everything it has paid or received so far
     (with a 50 % margin for interest on interest), summed over projects."""
-    direct = sum((abs(problem.effect(g)) for g in ("depreciation", "operating_cost", "expensed", "sale_proceeds")),
+    direct = sum((abs(problem.effect(g)) for g in ("depreciation", "operating_cost", "expensed", "sale_proceeds",
+                                                    "written_off", "realisation_gain")),
                  start=sp.csr_matrix((problem.n_columns, problem.n_years)))
     cash = sum((abs(problem.effect(g)) for g in ("invest_nominal", "operating_cost", "expensed", "sale_proceeds")),
                start=sp.csr_matrix((problem.n_columns, problem.n_years)))
