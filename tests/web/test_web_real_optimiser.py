@@ -56,7 +56,7 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
         b = Browser(client)
         assert b.login("planner").status_code == 303
         ids = []
-        for name, ceiling in (("Snål plan", "125"), ("Enligt målen", "185")):  # incl. the reinvestment frame
+        for name, ceiling in (("Snål plan", "100"), ("Enligt målen", "185")):  # incl. the reinvestment frame
             r = b.post("/planer", _form(name, ceiling))
             assert r.status_code == 303, r.text
             ids.append(int(r.headers["location"].rsplit("/", 1)[1]))
