@@ -263,7 +263,7 @@ def validate(name: str, document: Any, file: str | None = None) -> dict[str, Any
     ...                                                   "keywords": {}}})
     Traceback (most recent call last):
     ...
-    hushall.errors.ConfigError: Standardvärdena i finance.yaml är felaktiga: service_cost_per_place.values.default: Input should be a valid number, unable to parse string as a number (värde 'dyr').
+    hushall.errors.ConfigError: Standardvärdena i finance.yaml är felaktiga: service_cost_per_place.values.default: Input should be a valid number, unable to parse string as a number (värde 'dyr')
     """
     file = file or f"{name}.yaml"
     if not isinstance(document, Mapping):
