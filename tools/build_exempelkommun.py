@@ -60,7 +60,7 @@ MORTALITY_DECLINE = 0.01  # per year, all ages
 MIGRATION_TREND = 0.02  # per year, of the in-migration level
 
 # ----------------------------------------------------------------------------------------------------------
-# Parameters mirrored from src/hushall/data/defaults.yaml (the script uses the standard library, numpy and
+# Parameters mirrored from src/hushall/data/defaults/parameters.yaml (the script uses the standard library, numpy and
 # pandas only, so the YAML is not parsed here; tests/test_example_data.py checks the shares sum to one).
 # ----------------------------------------------------------------------------------------------------------
 LIFETIMES = {

@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from hushall.data import defaults, target_types
+
 DType = Literal["str", "int", "float", "bool", "enum"]
 
 #: Component types with their Swedish names. Buildings have parts; linear assets (pipes, streets) are
@@ -69,17 +71,8 @@ PROJECT_TYPES: tuple[str, ...] = (
 #: Criteria on which projects are scored (0–5) and the council weights in ``Mål``.
 CRITERIA: tuple[str, ...] = ("lagkrav", "kapacitet", "skick", "energi", "beredskap", "politik")
 
-TARGET_TYPES: tuple[str, ...] = (
-    "resultat_andel",  # årets resultat / (skatteintäkter + generella statsbidrag), lower bound
-    "självfinansieringsgrad",  # lower bound, per year or over a period
-    "låneskuld_per_invånare",  # upper bound, kr
-    "soliditet",  # lower bound, excl. pension commitments outside the balance sheet
-    "soliditet_inkl_pensioner",  # lower bound, incl. ansvarsförbindelse
-    "balanskrav",  # legal: negative balanskravsresultat restored within three years
-    "investeringstak_kr",  # genomförandekapacitet, kr per year (ceiling)
-    "max_parallella_projekt",  # projects under construction at once (ceiling)
-    "kriterievikt",  # weight of one criterion in the optimiser's objective
-)
+#: The types of sheet Mål (column ``typ``): the keys of the registry :data:`hushall.data.target_types.TARGET_TYPES`.
+TARGET_TYPES: tuple[str, ...] = tuple(target_types.TARGET_TYPES)
 
 #: Lines of the base-year statements in sheet ``Ekonomi`` (kr; costs negative as in the annual report).
 FINANCE_ITEMS: tuple[str, ...] = (
@@ -108,45 +101,9 @@ OPTIONAL_FINANCE_ITEMS: tuple[str, ...] = (
     "jämförelsestörande_poster",
 )
 
-#: Year-keyed drivers of the financial plan (sheet ``Antaganden``), see ``hushall/data/defaults.yaml``.
-ASSUMPTION_PARAMETERS: tuple[str, ...] = (
-    "skatteunderlag_tillväxt",
-    "skattesats",
-    "statsbidrag_tillväxt",
-    "prisindex",
-    "löneindex",
-    "byggprisindex",
-    "ränta",
-    "ränta_likvida_medel",
-    "kassa_golv_kr",
-    "amortering_andel",
-    "pensionsutbetalningar_kr",
-    "pensionsavsättning_förändring_kr",
-    "nettokostnad_volymandel",
-    "diskonteringsränta",
-    "straff_ouppfylld_plats_kr",
-    "straff_underhållsskuld_andel",
-    "befolkning_riket_tillväxt",
-    "löneandel",
-    "ansvarsförbindelse_minskning",
-    "skattesats_basår",
-    "reinvestering_ram_kr",
-    "reinvestering_efter_behov",
-    "kassa_mål_kr",
-    "räntebindningstid_år",
-    "ränta_låneportfölj_basår",
-    "ansvarsförbindelse_uppräkning",
-    "särskild_löneskatt",
-    "pensionsavsättning_tillväxt",
-    "utdelning_kr",
-    "nettokostnad_förändring_kr",
-    "nettokostnad_ökning_utöver_demografi",
-    "jämförelsestörande_poster_kr",
-    "rörelsekapital_indexering",
-    "avskrivningar_befintliga_kr",
-    "nyupptagna_lån_kr",
-    "amortering_kr",
-)
+#: Year-keyed drivers of the financial plan (sheet ``Antaganden``), in the order of the defaults' ``assumptions``
+#: (:mod:`hushall.data.defaults`, which give each its unit and source).
+ASSUMPTION_PARAMETERS: tuple[str, ...] = defaults.assumption_names()
 
 
 @dataclass(frozen=True)

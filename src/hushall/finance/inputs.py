@@ -3,8 +3,8 @@
 :func:`build_inputs` gathers them from a validated municipality:
 
 * the opening balance and the base-year flows from sheet ``Ekonomi`` (kr; costs negative as in the annual report);
-* every driver from sheet ``Antaganden`` (defaults with sources in ``hushall/data/defaults.yaml``) or from
-  ``hushall/finance/defaults.yaml`` for the few that are not yet parameters of the workbook, each over the plan
+* every driver from sheet ``Antaganden`` (defaults with sources in ``hushall/data/defaults/parameters.yaml``) or from
+  ``hushall/data/defaults/finance.yaml`` for the few that are not yet parameters of the workbook, each over the plan
   years;
 * inhabitants per year (sheet ``Befolkning``) and the demographic demand index (``Befolkning`` × ``Tjänster``);
 * the nominal effects of the investment plan (:class:`hushall.projects.PlanEffects`), priced with the
@@ -26,15 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from functools import cache
-from importlib import resources
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import ArrayLike, NDArray
 
+from hushall.data.defaults import assumption_names
+from hushall.data.defaults import load as load_defaults
 from hushall.data.schema import COMPONENT_TYPES, FINANCE_ITEMS, OPTIONAL_FINANCE_ITEMS, TABLES
 from hushall.errors import DataValidationError, Problem
 from hushall.model import MunicipalityData, plausibility
@@ -83,26 +82,13 @@ DRIVER_FIELDS: dict[str, str] = {
     "behovsindex": "demand_index",
 }
 
-_FROM_ASSUMPTIONS = (
-    "skatteunderlag_tillväxt", "skattesats", "statsbidrag_tillväxt", "prisindex", "löneindex", "byggprisindex",
-    "nettokostnad_volymandel", "ränta", "ränta_likvida_medel", "kassa_golv_kr", "amortering_andel",
-    "pensionsutbetalningar_kr", "pensionsavsättning_förändring_kr",
-    "befolkning_riket_tillväxt", "löneandel", "ansvarsförbindelse_minskning", "skattesats_basår",
-    "kassa_mål_kr", "räntebindningstid_år", "pensionsavsättning_tillväxt", "utdelning_kr",
-    "nettokostnad_förändring_kr", "nettokostnad_ökning_utöver_demografi", "jämförelsestörande_poster_kr", "rörelsekapital_indexering",
-    "avskrivningar_befintliga_kr", "nyupptagna_lån_kr", "amortering_kr",
-)
+#: The drivers read from sheet Antaganden: its parameters (named by the defaults, :mod:`hushall.data.defaults`)
+#: that are fields of :class:`FinanceInputs`.
+_FROM_ASSUMPTIONS: tuple[str, ...] = tuple(n for n in assumption_names() if n in DRIVER_FIELDS)
 _PLAN_FIELDS = ("investment_kr", "expensed_kr", "operating_cost_change_kr", "sale_proceeds_kr")
 _COMPONENT_FIELDS: tuple[str, ...] = ("capitalised_by_component_kr", "new_depreciation_by_component_kr",
                                       "reinvestment_capitalised_by_component_kr",
                                       "reinvestment_depreciation_by_component_kr")
-
-
-@cache
-def finance_defaults() -> dict[str, Any]:
-    """The finance stage's defaults (``hushall/finance/defaults.yaml``), parsed once."""
-    text = resources.files("hushall.finance").joinpath("defaults.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -296,14 +282,14 @@ def population_by_year(data: MunicipalityData) -> tuple[FloatArray, float]:
 
 
 def service_cost_weights(service_ids: list[str]) -> FloatArray:
-    """Cost per place of each service (``hushall/finance/defaults.yaml``), matched on the id by keyword.
+    """Cost per place of each service (``hushall/data/defaults/finance.yaml``), matched on the id by keyword.
 
     Examples
     --------
     >>> service_cost_weights(["forskola", "grundskola_f6", "sabo", "bibliotek"]).tolist()
     [170000.0, 125000.0, 1000000.0, 150000.0]
     """
-    spec = finance_defaults()["service_cost_per_place"]
+    spec = load_defaults("finance")["service_cost_per_place"]
     costs = spec["values"]
     keywords = spec["keywords"]
     order = ("forskola", "gymnasium", "sabo", "grundskola")  # förskola before skola
@@ -359,7 +345,7 @@ def _driver_sources(data: MunicipalityData) -> dict[str, str]:
         out[name] = p.reference + (f" Arbetsboken: {extra}" if extra else "")
     out["invånare"] = "Fliken Befolkning (summa över områden och åldrar)."
     out["behovsindex"] = ("Befolkning × Tjänster: befolkningen i varje verksamhets åldrar × täckningsgrad, vägd med "
-                          "kostnad per plats (SKR:s demografiska kalkyl; hushall/finance/defaults.yaml).")
+                          "kostnad per plats (SKR:s demografiska kalkyl; hushall/data/defaults/finance.yaml).")
     return out
 
 

@@ -43,12 +43,14 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hushall.data.target_types import TARGET_TYPES, Aggregation, Sense, TargetType, types_where
 from hushall.finance.model import Statements
 from hushall.model import MunicipalityData
 
@@ -61,17 +63,9 @@ TOLERANCE_KR = 0.5
 #: Columns of :func:`evaluate_targets` (``scenario`` is added first when the statements have a scenario axis).
 TARGET_COLUMNS: tuple[str, ...] = ("target_id", "target_type", "year", "value", "limit", "met", "margin_kr")
 
-#: Target types evaluated here; the other types of sheet Mål are optimiser weights.
-EVALUATED_TYPES: tuple[str, ...] = (
-    "resultat_andel",
-    "självfinansieringsgrad",
-    "låneskuld_per_invånare",
-    "soliditet",
-    "soliditet_inkl_pensioner",
-    "balanskrav",
-    "investeringstak_kr",
-    "max_parallella_projekt",
-)
+#: Target types evaluated here (the registry's :attr:`~hushall.data.target_types.TargetType.evaluated`); the other
+#: types of sheet Mål are optimiser weights.
+EVALUATED_TYPES: tuple[str, ...] = types_where(evaluated=True)
 
 
 @dataclass(frozen=True)
@@ -126,6 +120,60 @@ def balanskrav_requirements(balanskravsresultat: FloatArray) -> tuple[FloatArray
     return limit, overdue
 
 
+def _line(s: Statements, terms: tuple[tuple[str, float], ...]) -> FloatArray:
+    total: FloatArray = np.zeros(s.shape)
+    for name, coefficient in terms:
+        total = total + coefficient * np.asarray(s[name], dtype=float)
+    return total
+
+
+def ratio_measure(s: Statements, kind: TargetType, limit: float, n: int) -> tuple[FloatArray, FloatArray]:
+    """Value and margin (kr) of a ratio target over a rolling window of ``n`` years (the registry's measure):
+    ``value = N_W / D_W``, ``margin = sign · (N_W − limit · D_W) / c`` with ``c`` the years in the window for a
+    stock and 1 for a flow (:mod:`hushall.data.target_types`)."""
+    count = np.minimum(np.arange(1, s.years.size + 1), n).astype(float)
+    num_w = _rolling_sum(_line(s, kind.numerator), n)
+    den_w = _rolling_sum(_line(s, kind.denominator), n) if kind.denominator else np.broadcast_to(count, s.shape)
+    value = _ratio(num_w, den_w) if kind.denominator else num_w / count
+    sign = 1.0 if kind.sense is Sense.MIN else -1.0
+    margin = sign * (num_w - limit * den_w)
+    if kind.aggregation is Aggregation.STOCK:
+        margin = margin / count
+    return value, margin
+
+
+def limit_per_unit(s: Statements, kind: TargetType, n: int) -> FloatArray:
+    """kr of margin bought by moving a ratio target's limit one unit, per year: ``D_W / c`` (the derivative of
+    :func:`ratio_measure`'s margin with respect to the limit, up to its sign)."""
+    count = np.minimum(np.arange(1, s.years.size + 1), n).astype(float)
+    den_w = _rolling_sum(_line(s, kind.denominator), n) if kind.denominator else count
+    return den_w / count if kind.aggregation is Aggregation.STOCK else den_w
+
+
+#: A rule's result: value, limit, met, margin (kr).
+RuleResult = tuple[FloatArray, FloatArray, BoolArray, FloatArray]
+
+
+def _balanskrav(s: Statements, lim: FloatArray) -> RuleResult:
+    value: FloatArray = np.asarray(s["balanskravsresultat"], dtype=float)
+    required, overdue = balanskrav_requirements(value)
+    return value, required, overdue <= TOLERANCE_KR, value - required
+
+
+def _projects_at_once(s: Statements, lim: FloatArray) -> RuleResult:
+    value: FloatArray = np.broadcast_to(s["projekt_under_byggnad"], lim.shape).astype(float)
+    return value, lim, value <= lim + 1e-9, np.full(lim.shape, np.nan)
+
+
+#: The target types with a rule of their own (:attr:`Aggregation.RULE`): ``(statements, limit) → (value, limit,
+#: met, margin_kr)``. Balanskrav: the limit is the amount that must be restored in the year; projects at once:
+#: the count is not kr, so the margin is NaN.
+RULES: dict[str, Callable[[Statements, FloatArray], RuleResult]] = {
+    "balanskrav": _balanskrav,
+    "max_parallella_projekt": _projects_at_once,
+}
+
+
 def target_results(targets: pd.DataFrame, statements: Statements) -> list[TargetResult]:
     """Evaluate every target of a ``Mål`` table (internal column names) on the statements, vectorised over
     scenarios."""
@@ -147,45 +195,14 @@ def target_results(targets: pd.DataFrame, statements: Statements) -> list[Target
             active &= years >= int(lo)
         if hi is not None and not pd.isna(hi):
             active &= years <= int(hi)
-        count = np.minimum(np.arange(1, years.size + 1), n).astype(float)
         lim = np.full(shape, limit)
-        if ttype in ("resultat_andel", "självfinansieringsgrad"):
-            if ttype == "resultat_andel":
-                num, den = s["årets_resultat"], s["skatter_och_generella_statsbidrag"]
-            else:
-                num, den = s["årets_resultat"] - s["avskrivningar"], s["nettoinvesteringar"]
-            num_w, den_w = _rolling_sum(num, n), _rolling_sum(den, n)
-            value = _ratio(num_w, den_w)
-            margin = num_w - limit * den_w
-        elif ttype == "låneskuld_per_invånare":
-            debt_w, pop_w = _rolling_sum(s["långfristiga_skulder"], n), _rolling_sum(s["invånare"], n)
-            value = _ratio(debt_w, pop_w)
-            margin = (limit * pop_w - debt_w) / count
-        elif ttype in ("soliditet", "soliditet_inkl_pensioner"):
-            equity = s["eget_kapital"]
-            if ttype == "soliditet_inkl_pensioner":
-                equity = equity - s["ansvarsförbindelse_pensioner"]
-            eq_w, ta_w = _rolling_sum(equity, n), _rolling_sum(s["summa_tillgångar"], n)
-            value = _ratio(eq_w, ta_w)
-            margin = (eq_w - limit * ta_w) / count
-        elif ttype == "investeringstak_kr":
-            inv_w = _rolling_sum(s["investeringar_fasta_priser"], n)
-            value = inv_w / count
-            margin = limit * count - inv_w
-        elif ttype == "max_parallella_projekt":
-            value = np.broadcast_to(s["projekt_under_byggnad"], shape).astype(float)
-            margin = np.full(shape, np.nan)
-            met = value <= limit + 1e-9
-            out.append(TargetResult(str(row["target_id"]), ttype, years, active, value, lim, met, margin))
-            continue
-        else:  # balanskrav
-            value = np.asarray(s["balanskravsresultat"], dtype=float)
-            lim, overdue = balanskrav_requirements(value)
-            margin = value - lim
-            met = overdue <= TOLERANCE_KR
-            out.append(TargetResult(str(row["target_id"]), ttype, years, active, value, lim, met, margin))
-            continue
-        met = margin >= -TOLERANCE_KR
+        kind = TARGET_TYPES[ttype]
+        met: BoolArray
+        if kind.aggregation is Aggregation.RULE:
+            value, lim, met, margin = RULES[ttype](s, lim)
+        else:
+            value, margin = ratio_measure(s, kind, limit, n)
+            met = np.asarray(margin >= -TOLERANCE_KR)
         out.append(TargetResult(str(row["target_id"]), ttype, years, active, value, lim, met, margin))
     return out
 

@@ -18,6 +18,7 @@ import pandas as pd
 from hushall.data.io import RawTable, RawWorkbook
 from hushall.data.schema import TABLES, ColumnSpec, TableSpec, text_limit
 from hushall.errors import Problem
+from hushall.formatting import fmt_number
 from hushall.model.plausibility import check_plausibility
 from hushall.model.relations import check_project_relations
 
@@ -47,7 +48,7 @@ def _fmt_num(x: float) -> str:
 
 def _fmt_count(n: float) -> str:
     """A count or amount with Swedish thousands separators: 32 000."""
-    return f"{n:,.0f}".replace(",", "\u00a0")
+    return fmt_number(n)
 
 
 def _convert(value: Any, col: ColumnSpec) -> tuple[Any, str | None]:

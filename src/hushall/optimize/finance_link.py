@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
 from hushall.optimize.finance_block import (
@@ -59,14 +60,13 @@ from hushall.optimize.finance_block import (
     FinancialBlock,
     FinancialTarget,
     Terms,
-    pct_sv,
     rolling_terms,
 )
 
 FloatArray = NDArray[np.float64]
 
-FINANCIAL_TARGET_TYPES = ("resultat_andel", "självfinansieringsgrad", "låneskuld_per_invånare", "soliditet",
-                          "soliditet_inkl_pensioner", "balanskrav")
+#: The types restated through the financial model (the rest of the evaluated types are ceilings on the plan).
+FINANCIAL_TARGET_TYPES = types_where(evaluated=True, plan_ceiling=False)
 
 
 def _prev(x: FloatArray, first: float) -> FloatArray:
@@ -167,10 +167,10 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
         limit = float(row["limit"])
         w = _period(row)
         mask = target_mask(row, years)
-        span = f" (summa över {w} år)" if w > 1 else ""
+        label = TARGET_TYPES[ttype].describe(limit, w)  # the words are the registry's, not the optimiser's
         if ttype == "resultat_andel":
             targets.append(FinancialTarget(
-                tid, ttype, f"årets resultat minst {pct_sv(limit, 1)} av skatter och generella statsbidrag{span}", "ge",
+                tid, ttype, label, "ge",
                 rolling_terms("result", one, w), {}, limit * window_sum(revenue, w), mask))
         elif ttype == "självfinansieringsgrad":
             eff: Terms = {**rolling_terms("depreciation", one, w), **rolling_terms("invest_nominal", -limit * one, w)}
@@ -179,28 +179,25 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
             # Σ (ÅR + AV) ≥ y Σ nettoinvesteringar: the base's depreciation and net investment (reinvestment)
             # are constants, the plan's depreciation, investment and sale proceeds effects
             targets.append(FinancialTarget(
-                tid, ttype, f"självfinansieringsgrad minst {pct_sv(limit)}{span}", "ge",
+                tid, ttype, label, "ge",
                 rolling_terms("result", one, w), eff,
                 window_sum(st["avskrivningar"], w) + limit * window_sum(st["nettoinvesteringar"], w), mask))
         elif ttype == "låneskuld_per_invånare":
             targets.append(FinancialTarget(
-                tid, ttype, f"låneskuld högst {limit:,.0f} kr per invånare{span}".replace(",", "\u00a0"), "le",
+                tid, ttype, label, "le",
                 rolling_terms("debt", one, w), {}, limit * window_sum(population, w), mask))
         elif ttype in ("soliditet", "soliditet_inkl_pensioner"):
             terms = {**rolling_terms("equity", one, w)}
             for var in ("fixed_assets", "cash"):
                 terms.update(rolling_terms(var, -limit * one, w))
             rhs = limit * window_sum(other_assets, w)
-            what = "soliditet"
             if ttype == "soliditet_inkl_pensioner":
                 rhs = rhs + window_sum(commitment, w)
-                what = "soliditet inklusive pensionsförpliktelser"
-            targets.append(FinancialTarget(tid, ttype, f"{what} minst {pct_sv(limit)}{span}", "ge", terms, {}, rhs,
-                                           mask))
+            targets.append(FinancialTarget(tid, ttype, label, "ge", terms, {}, rhs, mask))
         else:  # balanskrav
             big_m = 5.0 * float(np.max(np.abs(revenue))) + 5.0 * float(abs(st["verksamhetens_kostnader"]).max())
             balanskrav.append(BalanskravTarget(
-                tid, "negativt balanskravsresultat återställs inom tre år", {("result", 0): one},
+                tid, label, {("result", 0): one},
                 {("realisation_gain", 0): -one}, reserve_use.copy(), mask, big_m))
     return FinancialBlock(
         years=years,

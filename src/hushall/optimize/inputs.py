@@ -24,6 +24,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hushall.data.schema import CRITERIA
+from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
 from hushall.needs import capacity_table, component_status, maintenance_debt_totals
@@ -217,6 +218,10 @@ def base_investment_real(data: MunicipalityData) -> FloatArray | None:
     return np.asarray(run(build_inputs(data))["investeringar_fasta_priser"], dtype=float)
 
 
+#: The types the optimiser holds as ceilings on the plan's own columns (the registry's ``plan_ceiling``).
+PLAN_CEILINGS: tuple[str, ...] = types_where(plan_ceiling=True)
+
+
 def ceilings_from_targets(data: MunicipalityData, base_real_kr: FloatArray | None = None) -> list[Ceiling]:
     """The ``investeringstak_kr`` and ``max_parallella_projekt`` rows of Mål. An investment ceiling also counts
     ``base_real_kr``, the volume outside the plan (:func:`base_investment_real`), so that the optimiser's
@@ -225,8 +230,8 @@ def ceilings_from_targets(data: MunicipalityData, base_real_kr: FloatArray | Non
     out = []
     for row in data.targets.to_dict("records"):
         ttype = str(row["target_type"])
-        if ttype in ("investeringstak_kr", "max_parallella_projekt"):
-            invest = ttype == "investeringstak_kr"
+        if ttype in PLAN_CEILINGS:
+            invest = TARGET_TYPES[ttype].windowed  # the investment volume over a window; a count per year
             out.append(Ceiling(str(row["target_id"]), ttype, np.full(len(years), float(row["limit"])),
                                _period(row) if invest else 1, target_mask(row, years),
                                base_real_kr if invest else None))

@@ -47,6 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
+from hushall.data.target_types import TARGET_TYPES
 from hushall.optimize.finance_block import AGGREGATES
 from hushall.optimize.linear import INF, LinearModel, VarBlock
 from hushall.optimize.problem import OptimizationProblem
@@ -288,14 +289,14 @@ def define_ceilings(bm: BuiltModel) -> None:
             count = np.minimum(np.arange(1, t_count + 1), n)[years]
             coo = sp.csc_matrix(a).T.tocoo()
             _add_limit_rows(bm, f"ceiling:{c.target_id}:{k}", "ceiling", c.target_id, c.target_type,
-                            "investeringsvolym högst taket (genomförandekapacitet)", "le", coo.row,
+                            TARGET_TYPES[c.target_type].name["sv"], "le", coo.row,
                             bm.x.index(coo.col), coo.data,
                             (limit[years] * count - c.base_window_sum(t_count)[years]) / MKR, years, "kr", MKR,
                             bm.violation_penalty)
         elif c.target_type == "max_parallella_projekt":
             coo = sp.csc_matrix(problem.active()[:, years]).T.tocoo()
             _add_limit_rows(bm, f"ceiling:{c.target_id}:{k}", "ceiling", c.target_id, c.target_type,
-                            "projekt i byggskede samtidigt högst taket", "le", coo.row, bm.x.index(coo.col),
+                            TARGET_TYPES[c.target_type].name["sv"], "le", coo.row, bm.x.index(coo.col),
                             coo.data, limit[years], years, "projekt", 1.0,
                             bm.violation_penalty * max(mean_cost, 1e-3))
         else:

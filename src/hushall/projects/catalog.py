@@ -11,7 +11,7 @@ Rules (each documented where it is applied):
 * Component split, first match wins: the project's own ``komponentfördelning``; the components it renews
   (``förnyar_komponenter``: component ids weighted by their value, or component types); the category of the facility
   it touches (``va`` → ``va_ledning``, ``gata`` → ``gata``); the default of its project type
-  (``hushall/projects/defaults.yaml``).
+  (``hushall/data/defaults/projects.yaml``).
 * Projects of type ``avveckling`` and ``försäljning`` are not capitalised: their outlay is an expense of the year
   (RKR R4). Their ``driftkonsekvens_kr_år`` (normally negative: a saving) and ``platser_förändring`` (normally
   negative) take effect like any other project's.
@@ -35,15 +35,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import NDArray
 
+from hushall.data.defaults import load as load_defaults
 from hushall.data.schema import COMPONENT_TYPES, TABLES
 from hushall.errors import DataValidationError, PlanError
 from hushall.model import MunicipalityData
@@ -55,13 +53,6 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 _SHEET = TABLES["projects"].sheet
-
-
-@cache
-def project_defaults() -> dict[str, Any]:
-    """The projects stage's defaults (``hushall/projects/defaults.yaml``), parsed once."""
-    text = resources.files("hushall.projects").joinpath("defaults.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
 
 
 def _missing(x: Any) -> bool:
@@ -107,7 +98,7 @@ class ProjectCatalog:
     component_split
         ``(P, C)`` share of the capitalised value per component type (rows sum to 1; 0 when not capitalised).
     lifetimes_years
-        ``(C,)`` depreciation lifetime per component type (``component_lifetimes`` in hushall/data/defaults.yaml).
+        ``(C,)`` depreciation lifetime per component type (``component_lifetimes`` in hushall/data/defaults/parameters.yaml).
     operating_cost_change_kr, places_change, sale_proceeds_kr
         ``(P,)`` yearly operating-cost change (price base year kr; + cost, − saving), places added (+) or
         removed (−), and sale proceeds (price base year kr, 0 unless given).
@@ -178,7 +169,7 @@ class ProjectCatalog:
         Missing optional columns take their schema defaults. ``sale_proceeds_kr`` (project id → kr in the price base
         year) overrides a ``sale_proceeds_kr`` column, which the schema does not have yet.
         """
-        defaults = project_defaults()
+        defaults = load_defaults("projects")
         by_type = defaults["component_split"]["by_project_type"]
         by_category = defaults["component_split"]["by_facility_category"]
         not_capitalised = set(defaults["not_capitalised"]["values"])
@@ -310,9 +301,7 @@ def _with_removed_books(cat: ProjectCatalog, data: MunicipalityData) -> ProjectC
 
 
 def _type_default_shares() -> dict[str, float]:
-    from hushall.model.parameters import defaults
-
-    return {str(k): float(v) for k, v in defaults()["default_value_shares"]["values"].items()}
+    return {str(k): float(v) for k, v in load_defaults("parameters")["default_value_shares"]["values"].items()}
 
 
 def _component_split(

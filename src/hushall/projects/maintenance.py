@@ -34,10 +34,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hushall.data.defaults import load as load_defaults
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import reinvestment_path
 from hushall.needs.renewal import component_status, maintenance_debt_totals
-from hushall.projects.catalog import project_defaults
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -49,7 +49,7 @@ def renewed_components(rows: list[dict[str, Any]], status: pd.DataFrame) -> tupl
     them for good. ``förnyar_komponenter`` lists component ids, or component types at the project's facility;
     without a list an ombyggnad renews its facility; avveckling and försäljning remove it. A component is
     claimed by the first project that names it."""
-    removing = set(project_defaults()["not_capitalised"]["values"])
+    removing = set(load_defaults("projects")["not_capitalised"]["values"])
     by_id = {cid: i for i, cid in enumerate(status["component_id"])}
     fac = status["facility_id"].to_numpy()
     ctype = status["component_type"].to_numpy()

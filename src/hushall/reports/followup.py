@@ -12,9 +12,9 @@ import altair as alt
 import pandas as pd
 
 from hushall.followup import ALL_COMMITTEES, FollowUp, MeasuredRates
+from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.charts import SEGMENT_OUTLINE, _configure, save_chart
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
-from hushall.reports.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 
 STATUS_LABELS = {"ej_påbörjat": "ej påbörjat", "pågående": "pågående", "avslutat": "avslutat"}
 #: Bars of the chart: original budget, budget including carry-overs, outcome (Tol muted, distinct in grey).

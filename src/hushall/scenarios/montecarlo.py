@@ -1,7 +1,7 @@
 r"""Monte Carlo: one plan over thousands of possible futures, with the vectorised financial model.
 
 Each future (a *draw*) moves the uncertain drivers around the municipality's own baseline
-(``hushall/scenarios/montecarlo.yaml`` holds every distribution, its default and its source):
+(``hushall/data/defaults/montecarlo.yaml`` holds every distribution, its default and its source):
 
 * **ränta** (and the deposit rate with it), **byggprisindex**, **skatteunderlag_tillväxt**: yearly mean-reverting
   AR(1) deviations from the baseline path;
@@ -45,17 +45,17 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import NDArray
 from scipy.special import expit, logit, ndtri
 
-from hushall.finance import FinanceInputs, build_inputs, ratios, run, target_results
+from hushall.data.defaults import assumption_names, assumption_unit
+from hushall.data.defaults import load as load_defaults
+from hushall.data.target_types import TARGET_TYPES, Sense, types_where
+from hushall.finance import DRIVER_FIELDS, FinanceInputs, build_inputs, ratios, run, target_results
 from hushall.followup import MeasuredRates, follow_up, measured_rates
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import reinvestment_path
@@ -89,8 +89,7 @@ OUTCOMES: dict[str, str] = {
 }
 
 #: Targets bounded from below (the rest — låneskuld per invånare, investeringstak, projekt samtidigt — from above).
-LOWER_BOUND_TARGETS: frozenset[str] = frozenset(
-    {"resultat_andel", "självfinansieringsgrad", "soliditet", "soliditet_inkl_pensioner", "balanskrav"})
+LOWER_BOUND_TARGETS: frozenset[str] = frozenset(types_where(sense=Sense.MIN))
 
 DEFAULT_QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 
@@ -103,10 +102,10 @@ DECILE_EDGES = ndtri(np.arange(1, 10) / 10.0)
 
 # --- Specification ----------------------------------------------------------------------------------------------
 
-#: Year-keyed drivers an ``ar1`` driver may move → field of :class:`hushall.finance.FinanceInputs`.
-_FIELD = {"ränta": "interest_rate", "ränta_likvida_medel": "deposit_rate", "byggprisindex": "construction_growth",
-          "skatteunderlag_tillväxt": "tax_base_growth", "statsbidrag_tillväxt": "grants_growth",
-          "prisindex": "price_growth", "löneindex": "wage_growth"}
+#: Year-keyed drivers an ``ar1`` driver may move → field of :class:`hushall.finance.FinanceInputs`: the rates of
+#: sheet Antaganden (unit ``andel per år`` in the defaults) that the financial model reads.
+_FIELD = {name: DRIVER_FIELDS[name] for name in assumption_names()
+          if name in DRIVER_FIELDS and assumption_unit(name) == "andel per år"}
 
 
 @dataclass(frozen=True)
@@ -129,12 +128,6 @@ class Driver:
         return {"key": self.key, "label": self.label, "kind": self.kind, "params": dict(self.params),
                 "parameters": dict(zip(self.parameters, self.loadings, strict=True)), "unit": self.unit,
                 "reference": self.reference}
-
-
-@cache
-def _defaults_document() -> dict[str, Any]:
-    text = resources.files("hushall.scenarios").joinpath("montecarlo.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
 
 
 _NON_PARAMS = {"label", "kind", "parameters", "unit", "reference"}
@@ -167,8 +160,8 @@ class MonteCarloSpec:
 
     @classmethod
     def default(cls) -> MonteCarloSpec:
-        """The defaults of ``hushall/scenarios/montecarlo.yaml``."""
-        doc = _defaults_document()
+        """The defaults of ``hushall/data/defaults/montecarlo.yaml``."""
+        doc = load_defaults("montecarlo")
         drivers = []
         for key, spec in doc["drivers"].items():
             loads = {str(p): float(v) for p, v in (spec.get("parameters") or {}).items()}
@@ -643,7 +636,7 @@ class MonteCarloResult:
 
 def _margin(r: Any, n_s: int, n_t: int) -> FloatArray:
     """A target's margin per draw and year: kr (≥ 0 = holds), or projects under the ceiling."""
-    if r.target_type == "max_parallella_projekt":
+    if TARGET_TYPES[r.target_type].unit == "count":
         return np.broadcast_to(r.limit, (n_s, n_t)) - np.broadcast_to(r.value, (n_s, n_t))
     return np.broadcast_to(r.margin_kr, (n_s, n_t))
 

@@ -84,7 +84,7 @@ def markdown_import_docs() -> str:
     life = default_lifetimes()
     out += ["", "Komponenttyp ur komponent- eller beskrivningstexten (längsta nyckelord vinner), annars ur "
             "kontot; livslängd ur registrets nyttjandeperiod, annars standard för typen "
-            "(`component_lifetimes` i `hushall/data/defaults.yaml`, med källor).", "",
+            "(`component_lifetimes` i `hushall/data/defaults/parameters.yaml`, med källor).", "",
             "| typ | nyckelord | standardlivslängd, år |", "|---|---|---|"]
     out += [f"| {t} | {', '.join(words)} | {life[t]:g} |" for t, words in kw["component_types"].items()]
     out += ["", "Rader som inte ingår i anläggningsplanen (ordet måste stå som helt ord) listas med orsaken:", ""]
