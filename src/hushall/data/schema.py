@@ -78,6 +78,9 @@ TARGET_TYPES: tuple[str, ...] = (
     "balanskrav",  # legal: negative balanskravsresultat restored within three years
     "investeringstak_kr",  # genomförandekapacitet, kr per year (ceiling)
     "max_parallella_projekt",  # projects under construction at once (ceiling)
+    "underhållsskuld_kr",  # maintenance debt at most the limit, kr (price base year), upper bound
+    "underhållsskuld_växer_inte",  # maintenance debt at most (1 + limit) × the base year's debt
+    "reinvestering_andel_av_behov",  # reinvestment / renewal need over the window, lower bound
     "kriterievikt",  # weight of one criterion in the optimiser's objective
 )
 
@@ -473,7 +476,12 @@ TARGETS = TableSpec(
     key="targets",
     sheet="Mål",
     description=(
-        "Finansiella mål för god ekonomisk hushållning, tak för genomförande och kriterievikter."
+        "Finansiella mål för god ekonomisk hushållning, mål för underhållsskulden, tak för genomförande och "
+        "kriterievikter. Underhållsskulden (prisbasårets priser): underhållsskuld_kr = högst gränsen i kr; "
+        "underhållsskuld_växer_inte = högst basårets skuld × (1 + gräns), gräns 0 betyder att skulden inte får "
+        "växa; reinvestering_andel_av_behov = reinvesteringarna minst gränsen (andel) av förnyelsebehovet över "
+        "perioden. Källor: Kommuninvest (2021) Klarar vi underhållsskulden?; SKR (2021) Underhållsskuld i "
+        "kommunernas fastigheter."
     ),
     primary_key=("target_id",),
     required=False,
@@ -482,7 +490,8 @@ TARGETS = TableSpec(
         _c("target_id", "mål_id", "str", "Unik kod för målet.", example="M1"),
         _c("target_type", "typ", "enum", "Slag av mål.", choices=TARGET_TYPES, example="resultat_andel"),
         _c("limit", "gräns", "float",
-           "Gränsvärde (andelar som decimaltal, belopp i kr, vikt för kriterievikt).", example=0.02),
+           "Gränsvärde (andelar som decimaltal, belopp i kr, vikt för kriterievikt; för underhållsskuld_växer_inte "
+           "den tillåtna ökningen mot basåret som andel).", example=0.02),
         _c("period_years", "period_år", "int", "1 = varje år; n = i genomsnitt över rullande n år.",
            unit="år", required=False, default=1, min=1, max=10, example=1),
         _c("from_year", "från_år", "int", "Första år målet gäller (tomt = hela planen).", unit="år",

@@ -18,7 +18,34 @@ soliditet_inkl_pensioner   Σ (EK − ansvarsförbindelse) / Σ tillgångar     
 investeringstak_kr         mean investering i prisbasårets priser (kr/år)         Σ (tak − investering), fasta pr.
 max_parallella_projekt     projekt under byggnad (antal)                          NaN (not kr)
 balanskrav                 balanskravsresultat (kr)                               value − limit
+underhållsskuld_kr         mean underhållsskuld (kr, prisbasårets priser)         mean (gräns − U)
+underhållsskuld_växer_inte mean underhållsskuld (kr, prisbasårets priser)         mean ((1 + x) · U_0 − U)
+reinvestering_andel_av_    Σ reinvesteringar / Σ förnyelsebehov (fasta priser)    Σ R − x · Σ N
+behov
 ========================== ====================================================== ================================
+
+Maintenance debt (underhållsskuld)
+----------------------------------
+Two forms of the asset side of god ekonomisk hushållning, on the statements' memo lines in the price base year's
+prices (``underhållsskuld_fasta_priser`` ``U_t`` — the plan's debt, :func:`hushall.projects.plan_maintenance_debt`
+— ``reinvesteringar_fasta_priser`` ``R_t`` and ``förnyelsebehov_fasta_priser`` ``N_t``, the as-needed schedule):
+
+* **the debt must not grow** — ``underhållsskuld_växer_inte`` with ``gräns`` x: ``U_t ≤ (1 + x) · U_0``, ``U_0``
+  the debt at the end of the base year (the value of the components then overdue,
+  :attr:`hushall.needs.reinvestment.ReinvestmentPath.debt_base_kr`); x = 0 holds the debt, x = −0,2 asks it to
+  fall by a fifth. ``underhållsskuld_kr`` states the same bound as a level in kr: ``U_t ≤ gräns``;
+* **reinvestment at least x of the need** — ``reinvestering_andel_av_behov``: ``Σ_W R ≥ x · Σ_W N`` over the
+  window (x = 1: renew as fast as the components fall due, so that no new debt arises).
+
+Sources for the forms: Kommuninvest (E. Värja, *Klarar vi underhållsskulden?*, kommuninvest.se, November 2021)
+writes that god ekonomisk hushållning is not only financial targets and an efficient organisation but also taking
+care of the municipality's assets, and that active maintenance that avoids building up large maintenance debts is
+both cheaper and better than putting large things right late; SKR's *Underhållsskuld i kommunernas fastigheter*
+(2021) values the maintenance debt as the deferred maintenance at what it costs to put right (the measure ``U``
+here, :mod:`hushall.needs.reinvestment`); RKR R15 asks the förvaltningsberättelse to evaluate god ekonomisk
+hushållning against the goals the council set. The two forms — the debt against where it stands at the end of
+the base year, and the reinvestment against the renewal need — are Hushåll's reading of "taking care of the
+assets" in those terms, not wording from the sources; the numbers (level, share) are the council's.
 
 Balanskrav (KL 11 kap. 12 §): a negative balanskravsresultat shall be restored during the following three years.
 Deficits are restored first in, first out. ``limit`` is the amount that must be restored in the year at the
@@ -51,6 +78,7 @@ from numpy.typing import NDArray
 
 from hushall.finance.model import Statements
 from hushall.model import MunicipalityData
+from hushall.needs.reinvestment import reinvestment_path
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -71,7 +99,28 @@ EVALUATED_TYPES: tuple[str, ...] = (
     "balanskrav",
     "investeringstak_kr",
     "max_parallella_projekt",
+    "underhållsskuld_kr",
+    "underhållsskuld_växer_inte",
+    "reinvestering_andel_av_behov",
 )
+
+#: Target types on the maintenance debt and the reinvestment (the asset side; see the module docstring).
+MAINTENANCE_TYPES: tuple[str, ...] = ("underhållsskuld_kr", "underhållsskuld_växer_inte",
+                                      "reinvestering_andel_av_behov")
+
+
+def maintenance_debt_limit_kr(target_type: str, limit: float, debt_base_kr: float) -> float:
+    """The bound on the maintenance debt (kr, price base year) of a debt target: the limit itself for
+    ``underhållsskuld_kr``, ``(1 + limit) · debt_base_kr`` for ``underhållsskuld_växer_inte``.
+
+    >>> maintenance_debt_limit_kr("underhållsskuld_växer_inte", 0.0, 124e6) / 1e6
+    124.0
+    >>> maintenance_debt_limit_kr("underhållsskuld_kr", 50e6, 124e6) / 1e6
+    50.0
+    """
+    if target_type == "underhållsskuld_växer_inte":
+        return (1.0 + float(limit)) * float(debt_base_kr)
+    return float(limit)
 
 
 @dataclass(frozen=True)
@@ -126,9 +175,17 @@ def balanskrav_requirements(balanskravsresultat: FloatArray) -> tuple[FloatArray
     return limit, overdue
 
 
-def target_results(targets: pd.DataFrame, statements: Statements) -> list[TargetResult]:
+def target_results(targets: pd.DataFrame, statements: Statements,
+                   debt_base_kr: float = float("nan")) -> list[TargetResult]:
     """Evaluate every target of a ``Mål`` table (internal column names) on the statements, vectorised over
-    scenarios."""
+    scenarios. ``debt_base_kr``: the maintenance debt at the end of the base year, for ``underhållsskuld_växer_inte``
+    (:func:`maintenance_debt_base_kr`).
+
+    Raises
+    ------
+    ValueError
+        When the table has an ``underhållsskuld_växer_inte`` target and ``debt_base_kr`` is not given.
+    """
     s = statements
     years = np.asarray(s.years, dtype=np.int64)
     shape = s.shape
@@ -172,6 +229,19 @@ def target_results(targets: pd.DataFrame, statements: Statements) -> list[Target
             inv_w = _rolling_sum(s["investeringar_fasta_priser"], n)
             value = inv_w / count
             margin = limit * count - inv_w
+        elif ttype in ("underhållsskuld_kr", "underhållsskuld_växer_inte"):
+            if ttype == "underhållsskuld_växer_inte" and not np.isfinite(debt_base_kr):
+                raise ValueError("underhållsskuld_växer_inte needs the base year's maintenance debt (debt_base_kr)")
+            bound = maintenance_debt_limit_kr(ttype, limit, debt_base_kr)
+            lim = np.full(shape, bound)
+            debt_w = _rolling_sum(np.broadcast_to(s["underhållsskuld_fasta_priser"], shape).astype(float), n)
+            value = debt_w / count
+            margin = bound - value
+        elif ttype == "reinvestering_andel_av_behov":
+            spend_w = _rolling_sum(np.broadcast_to(s["reinvesteringar_fasta_priser"], shape).astype(float), n)
+            need_w = _rolling_sum(np.broadcast_to(s["förnyelsebehov_fasta_priser"], shape).astype(float), n)
+            value = _ratio(spend_w, need_w)
+            margin = spend_w - limit * need_w
         elif ttype == "max_parallella_projekt":
             value = np.broadcast_to(s["projekt_under_byggnad"], shape).astype(float)
             margin = np.full(shape, np.nan)
@@ -190,6 +260,13 @@ def target_results(targets: pd.DataFrame, statements: Statements) -> list[Target
     return out
 
 
+def maintenance_debt_base_kr(data: MunicipalityData) -> float:
+    """The maintenance debt at the end of the base year (kr, price base year; NaN without components)."""
+    if not len(data.components):
+        return float("nan")
+    return float(reinvestment_path(data).debt_base_kr)
+
+
 def evaluate_targets(data: MunicipalityData, statements: Statements,
                      ratios: dict[str, FloatArray] | None = None) -> pd.DataFrame:
     """Every target of sheet ``Mål`` in every year it applies to.
@@ -199,7 +276,7 @@ def evaluate_targets(data: MunicipalityData, statements: Statements,
     computed from the statements so that period targets use the ratio of sums.
     """
     del ratios
-    results = target_results(data.targets, statements)
+    results = target_results(data.targets, statements, maintenance_debt_base_kr(data))
     frames = []
     for r in results:
         yrs = r.years[r.active]

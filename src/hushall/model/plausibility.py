@@ -67,9 +67,11 @@ UNUSUAL_SIGNS = {
 
 #: Target types whose limit is a share that cannot exceed 1 (100 %), and shares that rarely exceed ``plausible``.
 SHARE_TARGETS = {"soliditet": 1.0, "soliditet_inkl_pensioner": 1.0, "resultat_andel": 1.0}
-PLAUSIBLE_SHARE = {"resultat_andel": 0.1, "självfinansieringsgrad": 3.0}
+PLAUSIBLE_SHARE = {"resultat_andel": 0.1, "självfinansieringsgrad": 3.0, "underhållsskuld_växer_inte": 1.0,
+                   "reinvestering_andel_av_behov": 2.0}
 #: Amount targets (kr) and the smallest plausible limit: below it, the limit was probably given in Mkr or tkr.
-AMOUNT_TARGETS = {"investeringstak_kr": (1e5, 1e6, "Mkr"), "låneskuld_per_invånare": (1e3, 1e3, "tusen kr")}
+AMOUNT_TARGETS = {"investeringstak_kr": (1e5, 1e6, "Mkr"), "låneskuld_per_invånare": (1e3, 1e3, "tusen kr"),
+                  "underhållsskuld_kr": (1e5, 1e6, "Mkr")}
 
 
 def _fmt(x: float, decimals: int = 0) -> str:

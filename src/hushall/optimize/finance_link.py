@@ -31,7 +31,17 @@ with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` o
   the base's depreciation, ``NI^0`` its nettoinvesteringar: the reinvestment);
 * låneskuld_per_invånare: :math:`\sum_W L \le z \sum_W \text{invånare}`;
 * soliditet (inkl. pensioner): :math:`\sum_W EK (- ANSV) \ge w \sum_W (IMM + MAT + FA + OT + C)`;
-* balanskrav: ``BKR = ÅR − G + U`` restored within three years (:class:`BalanskravTarget`).
+* balanskrav: ``BKR = ÅR − G + U`` restored within three years (:class:`BalanskravTarget`);
+* underhållsskuld_kr, underhållsskuld_växer_inte: the plan's maintenance debt is linear in the columns,
+  ``U_t = U^0_t − Σ_j ρ_t R^0_{p(j), c(j), t} x_j`` (:mod:`hushall.projects.maintenance`: the policy's debt less
+  what the chosen projects renew or close; the aggregate ``maintenance_relief``), so
+  :math:`\sum_W \mathrm{REL} / |W| \ge \sum_W U^0 / |W| - \bar U` with ``Ū`` the bound
+  (:func:`hushall.finance.targets.maintenance_debt_limit_kr`) — the window's mean, as the forecast evaluates it,
+  so that the row's violation is the forecast's margin in kr. Exact when no component is renewed or closed by
+  two chosen projects (the forecast counts such a component once, the sum here twice; alternatives for one
+  facility are usually an exclusive group);
+* reinvestering_andel_av_behov: :math:`\sum_W R \ge x \sum_W N` — under a reinvestment policy both sides are
+  constants of the base run, so the row reports the target (elastic) but no plan of projects can change it.
 
 The investment ceilings (``investeringstak_kr``) count the base's reinvestment in fixed prices
 (:func:`hushall.optimize.inputs.ceilings_from_targets`).
@@ -48,6 +58,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from hushall.finance import build_inputs, run
+from hushall.finance.targets import MAINTENANCE_TYPES, maintenance_debt_base_kr, maintenance_debt_limit_kr
 from hushall.model import MunicipalityData
 from hushall.optimize.finance_block import (
     BalanskravTarget,
@@ -62,7 +73,7 @@ from hushall.optimize.finance_block import (
 FloatArray = NDArray[np.float64]
 
 FINANCIAL_TARGET_TYPES = ("resultat_andel", "självfinansieringsgrad", "låneskuld_per_invånare", "soliditet",
-                          "soliditet_inkl_pensioner", "balanskrav")
+                          "soliditet_inkl_pensioner", "balanskrav", *MAINTENANCE_TYPES)
 
 
 def _prev(x: FloatArray, first: float) -> FloatArray:
@@ -192,6 +203,21 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
                 what = "soliditet inklusive pensionsförpliktelser"
             targets.append(FinancialTarget(tid, ttype, f"{what} minst {pct_sv(limit)}{span}", "ge", terms, {}, rhs,
                                            mask))
+        elif ttype in ("underhållsskuld_kr", "underhållsskuld_växer_inte"):
+            bound = maintenance_debt_limit_kr(ttype, limit, maintenance_debt_base_kr(data)
+                                              if ttype == "underhållsskuld_växer_inte" else float("nan"))
+            count = np.minimum(np.arange(1, n + 1), w).astype(float)
+            what = (f"underhållsskulden högst {bound / 1e6:,.1f} Mkr".replace(",", "\u00a0").replace(".", ",")
+                    + (" (basårets nivå" + (f" {'+' if limit > 0 else '−'} {pct_sv(abs(limit))}" if limit else "")
+                       + ")" if ttype == "underhållsskuld_växer_inte" else ""))
+            targets.append(FinancialTarget(
+                tid, ttype, what + span, "ge", {}, rolling_terms("maintenance_relief", one / count, w),
+                window_sum(st["underhållsskuld_fasta_priser"], w) / count - bound, mask))
+        elif ttype == "reinvestering_andel_av_behov":
+            targets.append(FinancialTarget(
+                tid, ttype, f"reinvesteringar minst {pct_sv(limit)} av förnyelsebehovet{span}", "ge", {}, {},
+                limit * window_sum(st["förnyelsebehov_fasta_priser"], w)
+                - window_sum(st["reinvesteringar_fasta_priser"], w), mask))
         else:  # balanskrav
             big_m = 5.0 * float(np.max(np.abs(revenue))) + 5.0 * float(abs(st["verksamhetens_kostnader"]).max())
             balanskrav.append(BalanskravTarget(

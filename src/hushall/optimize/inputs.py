@@ -35,7 +35,7 @@ from hushall.optimize.problem import (
     assemble_problem,
 )
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
-from hushall.projects.maintenance import policy_debt_share
+from hushall.projects.maintenance import policy_debt_share, project_relief
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -233,8 +233,10 @@ def ceilings_from_targets(data: MunicipalityData, base_real_kr: FloatArray | Non
     return out
 
 
-def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year: int
-                  ) -> Callable[[IntArray], dict[str, sp.csr_matrix]]:
+def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year: int,
+                  relief: FloatArray | None = None) -> Callable[[IntArray], dict[str, sp.csr_matrix]]:
+    """Yearly effects of columns ``(project, start index)``; ``relief`` (:func:`hushall.projects.maintenance.
+    project_relief`) adds the maintenance debt each column clears from the end of its completion year."""
     def effects(cols: IntArray) -> dict[str, sp.csr_matrix]:
         p = cols[:, 0]
         s = cols[:, 1] + first_year - unit.catalog.earliest_start[p]
@@ -245,7 +247,12 @@ def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year:
             return sp.csr_matrix(unit.array(name)[p, s, :])
 
         invest = unit.array("investment_kr")[p, s, :]
-        return {
+        out: dict[str, sp.csr_matrix] = {}
+        if relief is not None:
+            n_t = relief.shape[2]
+            done = np.minimum(cols[:, 1] + unit.catalog.duration_years[p] - 1, n_t)
+            out["maintenance_relief"] = sp.csr_matrix(relief[p, np.maximum(done, 0), :])
+        return out | {
             "invest_nominal": sp.csr_matrix(invest),
             "invest_real": sp.csr_matrix(invest / construction_index[None, :]),
             "depreciation": take("depreciation_kr"),
@@ -318,7 +325,7 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         ceilings=ceilings_from_targets(data, base_real),
         capacity=cap_block,
         finance=fin,
-        effects=_unit_effects(unit, cons, first),
+        effects=_unit_effects(unit, cons, first, project_relief(data) if len(data.components) else None),
         clip_to_plan=False,
         name=data.name,
     )

@@ -83,9 +83,10 @@ class CapacityBlock:
 
 
 #: Yearly effects of a column (kr): capitalised investment in price-base-year prices (for the investment ceiling)
-#: and nominal, depreciation, operating-cost change, expensed outlays (avveckling) and sale proceeds (nominal).
+#: and nominal, depreciation, operating-cost change, expensed outlays (avveckling) and sale proceeds (nominal), and
+#: the maintenance debt the project clears (kr, price base year; :mod:`hushall.projects.maintenance`).
 EFFECTS: tuple[str, ...] = ("invest_real", "invest_nominal", "depreciation", "operating_cost", "expensed",
-                            "sale_proceeds")
+                            "sale_proceeds", "maintenance_relief")
 
 
 @dataclass

@@ -142,3 +142,23 @@ def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
     n_t = len(years)
     cleared = sum((relief[k, min(max(c, 0), n_t)] for k, c in enumerate(completion)), start=np.zeros(n_t))
     return share * np.maximum(nothing - cleared, 0.0)
+
+
+def project_relief(data: MunicipalityData, policy: str | None = None) -> FloatArray:
+    """``ρ_t · R^0[p, c, t]`` for every project of sheet Projekt on its own, shape ``(P, T + 1, T)``: the
+    maintenance debt (price base year kr) project ``p`` clears in year index ``t`` under the reinvestment policy
+    when completed at the end of year index ``c`` (``c = T``: after the plan). The plan's debt is the policy's
+    less the sum over its projects, ``B_t = ρ_t N_t − Σ_p ρ_t R^0[p, c_p, t]`` — linear in the plan, which is
+    how the optimiser states the maintenance-debt targets. It equals :func:`plan_maintenance_debt` when no
+    component is claimed by two chosen projects (each project here claims its components on its own, so that
+    alternatives for the same facility each carry their relief)."""
+    status = component_status(data)
+    share, _ = policy_debt_share(data, policy, status)
+    years = np.asarray(data.years, dtype=np.int64)
+    rows = data.projects.to_dict("records")
+    out = np.zeros((len(rows), len(years) + 1, len(years)))
+    if not len(status):
+        return out
+    for k, row in enumerate(rows):
+        out[k] = debt_relief([row], status, years)[0]
+    return out * share[None, None, :]

@@ -41,6 +41,9 @@ TARGET_LABELS: dict[str, str] = {
     "balanskrav": "Balanskravet (KL 11 kap.)",
     "investeringstak_kr": "Investeringstak (genomförandekapacitet)",
     "max_parallella_projekt": "Projekt samtidigt",
+    "underhållsskuld_kr": "Underhållsskuld ≤ (fasta priser)",
+    "underhållsskuld_växer_inte": "Underhållsskulden växer inte",
+    "reinvestering_andel_av_behov": "Reinvesteringar ≥ andel av förnyelsebehovet",
 }
 
 

@@ -71,11 +71,12 @@ def targets_overview_chart(targets: pd.DataFrame, *, width: int = 660, short: bo
 
 def _kind(target_type: str) -> tuple[str, float, str]:
     """(axis title, scale to display units, d3 format) of a target's measure."""
-    if target_type in ("resultat_andel", "självfinansieringsgrad", "soliditet", "soliditet_inkl_pensioner"):
+    if target_type in ("resultat_andel", "självfinansieringsgrad", "soliditet", "soliditet_inkl_pensioner",
+                       "reinvestering_andel_av_behov"):
         return "procent", 100.0, ",.1f"
     if target_type == "låneskuld_per_invånare":
         return "kr per invånare", 1.0, ",.0f"
-    if target_type in ("balanskrav", "investeringstak_kr"):
+    if target_type in ("balanskrav", "investeringstak_kr", "underhållsskuld_kr", "underhållsskuld_växer_inte"):
         return "Mkr", 1e-6, ",.0f"
     return "antal", 1.0, ",.0f"
 

@@ -43,6 +43,9 @@ TARGET_WORDS: dict[str, str] = {
     "balanskrav": "balanskravet",
     "investeringstak_kr": "investeringstaket",
     "max_parallella_projekt": "taket för antal projekt samtidigt",
+    "underhållsskuld_kr": "taket för underhållsskulden",
+    "underhållsskuld_växer_inte": "målet att underhållsskulden inte ska växa",
+    "reinvestering_andel_av_behov": "målet för reinvesteringar mot förnyelsebehovet",
 }
 
 _num = finite_or_none  # the name the terminal summary imports

@@ -102,6 +102,11 @@ def target_label(target_type: str, limit: float, period: Any = 1) -> str:
         "balanskrav": "Balanskravet: underskott återställs inom tre år",
         "investeringstak_kr": f"Investeringar högst {fmt_mkr(limit)} per år (fasta priser){p}",
         "max_parallella_projekt": f"Högst {fmt_number(limit)} projekt under byggnad samtidigt",
+        "underhållsskuld_kr": f"Underhållsskuld högst {fmt_mkr(limit)} (fasta priser){p}",
+        "underhållsskuld_växer_inte": ("Underhållsskulden växer inte" if not limit else
+                                       f"Underhållsskuld högst basårets {'+' if limit > 0 else '−'} "
+                                       f"{fmt_pct(abs(limit))}") + p,
+        "reinvestering_andel_av_behov": f"Reinvesteringar minst {fmt_pct(limit, 0)} av förnyelsebehovet{p}",
     }
     return labels.get(target_type, f"{target_type} {fmt_number(limit, 2)}")
 
@@ -125,6 +130,9 @@ def target_short_label(target_type: str, limit: float, period: Any = 1) -> str:
         "balanskrav": "Balanskravet",
         "investeringstak_kr": f"Investeringar ≤ {fmt_mkr(limit, 0)}/år{p}",
         "max_parallella_projekt": f"≤ {fmt_number(limit)} projekt samtidigt",
+        "underhållsskuld_kr": f"Underhållsskuld ≤ {fmt_mkr(limit, 0)}{p}",
+        "underhållsskuld_växer_inte": f"Underhållsskuld ≤ basåret{p}",
+        "reinvestering_andel_av_behov": f"Reinvestering ≥ {fmt_pct(limit, 0)} av behov{p}",
     }
     return labels.get(target_type, target_type)
 
@@ -133,11 +141,12 @@ def format_target_value(target_type: str, value: float) -> str:
     """A target's measure as the document shows it (``–`` when it cannot be computed, e.g. a ratio to zero)."""
     if not math.isfinite(float(value)):
         return "–"
-    if target_type in ("resultat_andel", "självfinansieringsgrad", "soliditet", "soliditet_inkl_pensioner"):
+    if target_type in ("resultat_andel", "självfinansieringsgrad", "soliditet", "soliditet_inkl_pensioner",
+                       "reinvestering_andel_av_behov"):
         return fmt_pct(value)
     if target_type == "låneskuld_per_invånare":
         return fmt_kr(value)
-    if target_type in ("balanskrav", "investeringstak_kr"):
+    if target_type in ("balanskrav", "investeringstak_kr", "underhållsskuld_kr", "underhållsskuld_växer_inte"):
         return fmt_mkr(value)
     return fmt_number(value)
 

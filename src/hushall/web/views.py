@@ -88,6 +88,9 @@ TARGET_DISPLAY: dict[str, tuple[str, str, bool]] = {
     "balanskrav": ("Balanskravsresultat (återställs inom tre år)", "mkr", True),
     "investeringstak_kr": ("Investeringar, prisbasårets priser", "mkr", False),
     "max_parallella_projekt": ("Projekt under byggnad samtidigt", "count", False),
+    "underhållsskuld_kr": ("Underhållsskuld, prisbasårets priser", "mkr", False),
+    "underhållsskuld_växer_inte": ("Underhållsskuld, högst basårets", "mkr", False),
+    "reinvestering_andel_av_behov": ("Reinvesteringar / förnyelsebehov", "share", True),
 }
 RATIO_KIND = {"låneskuld_per_invånare": "kr", "kassalikviditet": "share"}
 
