@@ -417,6 +417,10 @@ PROJECTS = TableSpec(
         _c("renews_components", "förnyar_komponenter", "str",
            "Komponenter (id eller typ) som projektet förnyar, semikolonseparerade. Tom = alla vid ombyggnad.",
            required=False, default="", example=""),
+        _c("replaces_facilities", "ersätter_anläggningar", "str",
+           "Anläggningar (anläggning_id, semikolonseparerade) som projektet ersätter: de tas ur bruk när "
+           "projektet är klart, och deras förnyelsebehov och underhållsskuld försvinner från det året.",
+           required=False, default="", example=""),
         *(
             _c(f"score_{k}", f"poäng_{k}", "float", f"Poäng 0–5 på kriteriet {k}.", required=False,
                default=0.0, min=0, max=5, example=3)

@@ -158,6 +158,8 @@ class OptimizationProblem:
     unschedulable: tuple[str, ...] = ()
     operating_index: FloatArray | None = None
     group_names: tuple[str, ...] = ()
+    #: Per project, the facilities whose renewal it takes over (policy *behov*; effect ``renewal_avoided``).
+    renewal_facilities: tuple[str, ...] = ()
 
     def effect(self, name: str) -> sp.csr_matrix:
         """One yearly effect matrix ``(N, T)`` (zero when the problem has none of it)."""
