@@ -153,7 +153,7 @@ def shared_claim_groups(data: MunicipalityData, group: IntArray, names: list[str
     for a in range(n):
         if group[a] >= 0:
             parent[find(a)] = find(n + int(group[a]))
-    roots = {find(a) for a in np.flatnonzero(shared)}
+    roots = {find(int(a)) for a in np.flatnonzero(shared)}
     if not roots:
         return group, names
     out, out_names = group.copy(), list(names)
