@@ -362,6 +362,9 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
     weights, _ = criterion_weights(data)
     fixed = np.where(cat.fixed, cat.earliest_start - first, -1)
     renewal = project_renewal_change(data, cons) if len(data.components) else None
+    # the debt each project clears is an aggregate of the model only when a maintenance-debt target needs it
+    debt_rows = len(data.components) > 0 and bool(
+        data.targets["target_type"].isin(["underhållsskuld_kr", "underhållsskuld_växer_inte"]).any())
     if renewal is not None:
         group, names_g = shared_claim_groups(data, group, names_g)
     cap_block = capacity_block(data) if capacity else None
@@ -398,7 +401,7 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         ceilings=ceilings_from_targets(data, base_real),
         capacity=cap_block,
         finance=fin,
-        effects=_unit_effects(unit, cons, first, project_relief(data) if len(data.components) else None, renewal),
+        effects=_unit_effects(unit, cons, first, project_relief(data) if debt_rows else None, renewal),
         clip_to_plan=False,
         name=data.name,
     )
