@@ -419,7 +419,8 @@ PROJECTS = TableSpec(
            required=False, default="", example=""),
         _c("replaces_facilities", "ersätter_anläggningar", "str",
            "Anläggningar (anläggning_id, semikolonseparerade) som projektet ersätter: de tas ur bruk när "
-           "projektet är klart, och deras förnyelsebehov och underhållsskuld försvinner från det året.",
+           "projektet är klart: deras underhållsskuld försvinner från det året, och vid reinvestering efter behov "
+           "även deras förnyelse (reinvesteringar och avskrivningar på dem).",
            required=False, default="", example=""),
         *(
             _c(f"score_{k}", f"poäng_{k}", "float", f"Poäng 0–5 på kriteriet {k}.", required=False,
