@@ -374,6 +374,11 @@ PROJECTS = TableSpec(
         _c("renews_components", "förnyar_komponenter", "str",
            "Komponenter (id eller typ) som projektet förnyar, semikolonseparerade. Tom = alla vid ombyggnad.",
            required=False, default="", example=""),
+        _c("replaces_facilities", "ersätter_anläggningar", "str",
+           "Anläggningar (anläggning_id, semikolonseparerade) som projektet ersätter: de tas ur bruk när "
+           "projektet är klart: deras underhållsskuld försvinner från det året, och vid reinvestering efter behov "
+           "även deras förnyelse (reinvesteringar och avskrivningar på dem).",
+           required=False, default="", example=""),
         *(
             _c(f"score_{k}", f"poäng_{k}", "float", f"Poäng 0–5 på kriteriet {k}.", required=False,
                default=0.0, min=0, max=5, example=3)
@@ -433,7 +438,12 @@ TARGETS = TableSpec(
     key="targets",
     sheet="Mål",
     description=(
-        "Finansiella mål för god ekonomisk hushållning, tak för genomförande och kriterievikter."
+        "Finansiella mål för god ekonomisk hushållning, mål för underhållsskulden, tak för genomförande och "
+        "kriterievikter. Underhållsskulden (prisbasårets priser): underhållsskuld_kr = högst gränsen i kr; "
+        "underhållsskuld_växer_inte = högst basårets skuld × (1 + gräns), gräns 0 betyder att skulden inte får "
+        "växa; reinvestering_andel_av_behov = reinvesteringarna minst gränsen (andel) av förnyelsebehovet över "
+        "perioden. Källor: Kommuninvest (2021) Klarar vi underhållsskulden?; SKR (2021) Underhållsskuld i "
+        "kommunernas fastigheter."
     ),
     primary_key=("target_id",),
     required=False,
@@ -442,7 +452,8 @@ TARGETS = TableSpec(
         _c("target_id", "mål_id", "str", "Unik kod för målet.", example="M1"),
         _c("target_type", "typ", "enum", "Slag av mål.", choices=TARGET_TYPES, example="resultat_andel"),
         _c("limit", "gräns", "float",
-           "Gränsvärde (andelar som decimaltal, belopp i kr, vikt för kriterievikt).", example=0.02),
+           "Gränsvärde (andelar som decimaltal, belopp i kr, vikt för kriterievikt; för underhållsskuld_växer_inte "
+           "den tillåtna ökningen mot basåret som andel).", example=0.02),
         _c("period_years", "period_år", "int", "1 = varje år; n = i genomsnitt över rullande n år.",
            unit="år", required=False, default=1, min=1, max=10, example=1),
         _c("from_year", "från_år", "int", "Första år målet gäller (tomt = hela planen).", unit="år",

@@ -277,6 +277,32 @@ TARGET_TYPES: dict[str, TargetType] = {t.key: t for t in (
         short=_sv_en("≤ {limit} projekt samtidigt", "≤ {limit} projects at once"),
         plan_ceiling=True, minimum=1.0),
     TargetType(
+        "underhållsskuld_kr", Sense.MAX, Aggregation.STOCK, "kr",
+        name=_sv_en("Underhållsskuld, prisbasårets priser", "Maintenance debt, base-year prices"),
+        words=_sv_en("taket för underhållsskulden", "the ceiling on the maintenance debt"),
+        long=_sv_en("Underhållsskuld högst {limit} (fasta priser)", "Maintenance debt at most {limit} (fixed prices)"),
+        short=_sv_en("Underhållsskuld ≤ {limit}", "Maintenance debt ≤ {limit}"),
+        display_scale=1e-6, display_unit=_sv_en("Mkr", "MSEK"), decimals=1, short_decimals=0,
+        numerator=(("underhållsskuld_fasta_priser", 1.0),), smallest_plausible=(1e5, 1e6, "Mkr"), minimum=0.0),
+    TargetType(
+        # its own rule (the base year's debt U_0 is not a statement line): growth mean_W U / U_0 − 1 ≤ x
+        "underhållsskuld_växer_inte", Sense.MAX, Aggregation.RULE, "share",
+        name=_sv_en("Underhållsskuldens tillväxt sedan basåret", "Growth of the maintenance debt since the base year"),
+        words=_sv_en("målet att underhållsskulden inte ska växa", "the target that the maintenance debt must not grow"),
+        long=_sv_en("Underhållsskulden växer högst {limit} från basåret",
+                    "The maintenance debt grows at most {limit} from the base year"),
+        short=_sv_en("Underhållsskuld växer ≤ {limit}", "Maintenance debt growth ≤ {limit}"),
+        display_scale=100.0, display_unit=_PCT, decimals=1, short_decimals=0, plausible_max=1.0, minimum=-1.0),
+    TargetType(
+        "reinvestering_andel_av_behov", Sense.MIN, Aggregation.FLOW, "share",
+        name=_sv_en("Reinvesteringar i förhållande till förnyelsebehovet", "Reinvestment relative to the renewal need"),
+        words=_sv_en("målet för reinvesteringar mot förnyelsebehovet", "the reinvestment-to-need target"),
+        long=_sv_en("Reinvesteringar minst {limit} av förnyelsebehovet", "Reinvestment at least {limit} of the renewal need"),
+        short=_sv_en("Reinvestering ≥ {limit} av behov", "Reinvestment ≥ {limit} of need"),
+        display_scale=100.0, display_unit=_PCT, decimals=0, short_decimals=0,
+        numerator=(("reinvesteringar_fasta_priser", 1.0),), denominator=(("förnyelsebehov_fasta_priser", 1.0),),
+        plausible_max=2.0, minimum=0.0),
+    TargetType(
         "kriterievikt", Sense.NONE, Aggregation.NONE, "weight",
         name=_sv_en("Kriterievikt", "Criterion weight"),
         words=_sv_en("", ""),

@@ -36,6 +36,16 @@ with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` o
 * soliditet (inkl. pensioner): :math:`\sum_W EK (- ANSV) \ge w \sum_W (IMM + MAT + FA + OT + C)`;
 * balanskrav: ``BKR = ÅR − RV + U`` restored within three years (:class:`BalanskravTarget`): realisation gains
   are left out, losses stay in (KL 11 kap., the balanskravsutredning).
+* underhållsskuld_kr, underhållsskuld_växer_inte: the plan's maintenance debt is linear in the columns,
+  ``U_t = U^0_t − Σ_j ρ_t R^0_{p(j), c(j), t} x_j`` (:mod:`hushall.projects.maintenance`: the policy's debt less
+  what the chosen projects renew or close; the aggregate ``maintenance_relief``), so
+  :math:`\sum_W \mathrm{REL} / |W| \ge \sum_W U^0 / |W| - \bar U` with ``Ū`` the bound
+  (:func:`hushall.finance.targets.maintenance_debt_limit_kr`) — the window's mean, as the forecast evaluates it,
+  so that the row's violation is the forecast's margin in kr. Exact when no component is renewed or closed by
+  two chosen projects (the forecast counts such a component once, the sum here twice; alternatives for one
+  facility are usually an exclusive group);
+* reinvestering_andel_av_behov: :math:`\sum_W R \ge x \sum_W N` — under a reinvestment policy both sides are
+  constants of the base run, so the row reports the target (elastic) but no plan of projects can change it.
 
 The investment ceilings (``investeringstak_kr``) count the base's reinvestment in fixed prices
 (:func:`hushall.optimize.inputs.ceilings_from_targets`).
@@ -53,6 +63,7 @@ from numpy.typing import NDArray
 
 from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
+from hushall.finance.targets import MAINTENANCE_TYPES, maintenance_debt_base_kr, maintenance_debt_limit_kr
 from hushall.model import MunicipalityData
 from hushall.optimize.finance_block import (
     BalanskravTarget,
@@ -194,6 +205,18 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
             if ttype == "soliditet_inkl_pensioner":
                 rhs = rhs + window_sum(commitment, w)
             targets.append(FinancialTarget(tid, ttype, label, "ge", terms, {}, rhs, mask))
+        elif ttype in ("underhållsskuld_kr", "underhållsskuld_växer_inte"):
+            bound = maintenance_debt_limit_kr(ttype, limit, maintenance_debt_base_kr(data)
+                                              if ttype == "underhållsskuld_växer_inte" else float("nan"))
+            count = np.minimum(np.arange(1, n + 1), w).astype(float)
+            targets.append(FinancialTarget(
+                tid, ttype, label, "ge", {}, rolling_terms("maintenance_relief", one / count, w),
+                window_sum(st["underhållsskuld_fasta_priser"], w) / count - bound, mask))
+        elif ttype == "reinvestering_andel_av_behov":
+            targets.append(FinancialTarget(
+                tid, ttype, label, "ge", {}, {},
+                limit * window_sum(st["förnyelsebehov_fasta_priser"], w)
+                - window_sum(st["reinvesteringar_fasta_priser"], w), mask))
         else:  # balanskrav
             big_m = 5.0 * float(np.max(np.abs(revenue))) + 5.0 * float(abs(st["verksamhetens_kostnader"]).max())
             balanskrav.append(BalanskravTarget(

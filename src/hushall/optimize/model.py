@@ -48,7 +48,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hushall.data.target_types import TARGET_TYPES
-from hushall.optimize.finance_block import AGGREGATES
+from hushall.optimize.finance_block import AGGREGATES, OPTIONAL_AGGREGATES
 from hushall.optimize.linear import INF, LinearModel, VarBlock
 from hushall.optimize.problem import OptimizationProblem
 
@@ -190,6 +190,8 @@ def define_project_aggregates(m: LinearModel, problem: OptimizationProblem, x: V
     t_count = problem.n_years
     out: dict[str, VarBlock] = {}
     for name in AGGREGATES:
+        if name in OPTIONAL_AGGREGATES and name not in problem.effects:
+            continue
         v = m.add_variables(f"agg:{name}", lower=-INF, upper=INF, size=t_count,
                             coords={"year": np.arange(t_count)})
         out[name] = v

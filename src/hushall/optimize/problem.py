@@ -85,9 +85,10 @@ class CapacityBlock:
 #: Yearly effects of a column (kr): capitalised investment in price-base-year prices (for the investment ceiling)
 #: and nominal, depreciation, operating-cost change, expensed outlays (avveckling) and sale proceeds (nominal);
 #: the book value a sale or closure takes off the balance sheet and the realisation gain ``max(0, price − book
-#: value)`` (:mod:`hushall.projects.effects`).
+#: value)`` (:mod:`hushall.projects.effects`); and the maintenance debt the project clears (kr, price base year;
+#: :mod:`hushall.projects.maintenance`).
 EFFECTS: tuple[str, ...] = ("invest_real", "invest_nominal", "depreciation", "operating_cost", "expensed",
-                            "sale_proceeds", "written_off", "realisation_gain")
+                            "sale_proceeds", "written_off", "realisation_gain", "maintenance_relief")
 
 
 @dataclass
@@ -159,6 +160,8 @@ class OptimizationProblem:
     unschedulable: tuple[str, ...] = ()
     operating_index: FloatArray | None = None
     group_names: tuple[str, ...] = ()
+    #: Per project, the facilities whose renewal it takes over (policy *behov*; effect ``renewal_avoided``).
+    renewal_facilities: tuple[str, ...] = ()
 
     def effect(self, name: str) -> sp.csr_matrix:
         """One yearly effect matrix ``(N, T)`` (zero when the problem has none of it)."""

@@ -215,6 +215,11 @@ class ProjectCatalog:
             else:
                 profile[i, :d] = 1.0 / d
             ptype = _str(r.get("project_type")) or "nybyggnad"
+            for fid in replaced_facilities(r):
+                if fac_category and fid not in fac_category:
+                    raise DataValidationError.single(
+                        "E_REFERENCE", f"Projekt {pid}: ersätter okänd anläggning {fid!r} (finns inte i fliken "
+                        "Anläggningar).", sheet=_SHEET, column="ersätter_anläggningar", value=fid)
             capitalised[i] = ptype not in not_capitalised
             if capitalised[i]:
                 shares_by_type = _component_split(
@@ -279,6 +284,11 @@ class ProjectCatalog:
         if sale_proceeds_kr is None:
             data._cache[key] = cat
         return cat
+
+
+def replaced_facilities(row: Mapping[str, Any]) -> list[str]:
+    """The facilities a project row replaces (column ``ersätter_anläggningar``, semicolon separated)."""
+    return [s.strip() for s in _str(row.get("replaces_facilities")).split(";") if s.strip()]
 
 
 def _with_removed_books(cat: ProjectCatalog, data: MunicipalityData) -> ProjectCatalog:

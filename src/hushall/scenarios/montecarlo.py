@@ -56,6 +56,7 @@ from hushall.data.defaults import assumption_names, assumption_unit
 from hushall.data.defaults import load as load_defaults
 from hushall.data.target_types import TARGET_TYPES, Sense, types_where
 from hushall.finance import DRIVER_FIELDS, FinanceInputs, build_inputs, ratios, run, target_results
+from hushall.finance.targets import maintenance_debt_base_kr
 from hushall.followup import MeasuredRates, follow_up, measured_rates
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import reinvestment_path
@@ -418,11 +419,11 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
         capitalised_by_component_kr=eff["capitalised_kr"][:, None, :],
         new_depreciation_by_component_kr=eff["depreciation_kr"][:, None, :],
         projects_under_construction=eff["projects_under_construction"], places_change=eff["places"],
-        component_types=("alla",),
+        component_types=("alla",), maintenance_debt_kr=eff["maintenance_debt_kr"],
     )
     st = run(base.replace(**fields))
     rat = ratios(st)
-    targets = target_results(data.targets, st)
+    targets = target_results(data.targets, st, maintenance_debt_base_kr(data))
     lines = {
         "årets_resultat": st["årets_resultat"],
         "resultat_andel_av_skatter_och_bidrag": rat["resultat_andel_av_skatter_och_bidrag"],

@@ -50,7 +50,7 @@ import pandas as pd
 from hushall.data.target_types import TARGET_TYPES, Aggregation, types_where, window
 from hushall.errors import SolverError
 from hushall.finance import build_inputs, run, target_results
-from hushall.finance.targets import limit_per_unit
+from hushall.finance.targets import limit_per_unit, maintenance_debt_base_kr
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.scenarios.montecarlo import (
@@ -176,7 +176,7 @@ def choice_from_optimization(result: Any) -> PlanChoice:
 def _shortfall(data: MunicipalityData, statements: Any) -> tuple[np.ndarray, np.ndarray]:
     """Per draw: total shortfall (kr; a project over the parallel ceiling counts 1e8 kr) and a (S, R) met matrix
     over every active target-year."""
-    res = target_results(data.targets, statements)
+    res = target_results(data.targets, statements, maintenance_debt_base_kr(data))
     n_s = statements.shape[0]
     short = np.zeros(n_s)
     mets = []
