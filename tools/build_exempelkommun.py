@@ -1186,13 +1186,13 @@ ASSUMPTIONS = [
         0.038,
         "SKR Skatteunderlagsprognos 2024 (riket); den egna befolkningens minskning räknas av i modellen",
     ),
-    ("skattesats", 2027, 0.25, "Fiktivt budgetbeslut: skatten höjs med 25 öre från 2027 (procentenheter mot basåret)"),
+    ("skattesats", 2027, 0.45, "Fiktivt budgetbeslut: skatten höjs med 45 öre från 2027 (procentenheter mot basåret)"),
     (
         "skattesats",
         2044,
         1.0,
         "Antagande i den långsiktiga prognosen (fiktivt): när de äldre blir fler behöver skatten höjas med "
-        "ytterligare 75 öre 2044 för att balanskravet och självfinansieringen ska hålla (procentenheter mot "
+        "ytterligare 55 öre 2044 för att balanskravet och självfinansieringen ska hålla (procentenheter mot "
         "basåret)",
     ),
     ("skattesats_basår", 2025, 22.36, "Vimmerby kommuns skattesats 2019 (SCB), kalibreringens förebild"),

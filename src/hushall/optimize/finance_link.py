@@ -63,7 +63,7 @@ from numpy.typing import NDArray
 
 from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
-from hushall.finance.targets import MAINTENANCE_TYPES, maintenance_debt_base_kr, maintenance_debt_limit_kr
+from hushall.finance.targets import maintenance_debt_base_kr, maintenance_debt_limit_kr
 from hushall.model import MunicipalityData
 from hushall.optimize.finance_block import (
     BalanskravTarget,
