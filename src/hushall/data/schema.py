@@ -78,6 +78,7 @@ TARGET_TYPES: tuple[str, ...] = (
     "balanskrav",  # legal: negative balanskravsresultat restored within three years
     "investeringstak_kr",  # genomförandekapacitet, kr per year (ceiling)
     "max_parallella_projekt",  # projects under construction at once (ceiling)
+    "leveranstak_nämnd_kr",  # delivery capacity of one nämnd (column nämnd), kr per year (ceiling)
     "kriterievikt",  # weight of one criterion in the optimiser's objective
 )
 
@@ -428,6 +429,9 @@ PROJECTS = TableSpec(
         _c("exclusive_group", "alternativgrupp", "str",
            "Projekt med samma alternativgrupp utesluter varandra (högst ett väljs).", required=False, default="",
            example=""),
+        _c("committee", "nämnd", "str",
+           "Ansvarig nämnd (tomt = nämnden i fliken Utfall); räknas mot nämndens leveranstak i fliken Mål.",
+           required=False, default="", example=""),
     ),
 )
 
@@ -491,6 +495,8 @@ TARGETS = TableSpec(
            required=False, example=None, **YEAR),
         _c("criterion", "kriterium", "enum", "Kriterium (endast för typ kriterievikt).",
            choices=CRITERIA, required=False, default="", example=""),
+        _c("committee", "nämnd", "str", "Nämnd (endast för typ leveranstak_nämnd_kr).", required=False,
+           default="", example=""),
     ),
 )
 

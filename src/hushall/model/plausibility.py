@@ -69,7 +69,8 @@ UNUSUAL_SIGNS = {
 SHARE_TARGETS = {"soliditet": 1.0, "soliditet_inkl_pensioner": 1.0, "resultat_andel": 1.0}
 PLAUSIBLE_SHARE = {"resultat_andel": 0.1, "självfinansieringsgrad": 3.0}
 #: Amount targets (kr) and the smallest plausible limit: below it, the limit was probably given in Mkr or tkr.
-AMOUNT_TARGETS = {"investeringstak_kr": (1e5, 1e6, "Mkr"), "låneskuld_per_invånare": (1e3, 1e3, "tusen kr")}
+AMOUNT_TARGETS = {"investeringstak_kr": (1e5, 1e6, "Mkr"), "låneskuld_per_invånare": (1e3, 1e3, "tusen kr"),
+                  "leveranstak_nämnd_kr": (1e5, 1e6, "Mkr")}
 
 
 def _fmt(x: float, decimals: int = 0) -> str:

@@ -27,6 +27,7 @@ from hushall.data.schema import CRITERIA
 from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
 from hushall.needs import capacity_table, component_status, maintenance_debt_totals
+from hushall.optimize.delivery import delivery_ceilings
 from hushall.optimize.finance_link import _period, financial_block_from_municipality, target_mask
 from hushall.optimize.problem import (
     CapacityBlock,
@@ -323,4 +324,5 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         name=data.name,
     )
     problem.group_names = tuple(names_g)
+    problem.delivery_ceilings = delivery_ceilings(data)
     return problem
