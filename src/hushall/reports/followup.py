@@ -226,8 +226,9 @@ def followup_chapter(pdf: Any, data: Any, charts: Any, number: int, replan: Any 
         replan_section(pdf, replan, f"{number}.3")
 
 
-def followup_rows(follow: FollowUp, rates: MeasuredRates) -> dict[str, Any]:
-    """The follow-up as formatted rows (Swedish number formatting) for the web page."""
+def followup_rows(follow: FollowUp, rates: MeasuredRates, delivery: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The follow-up as formatted rows (Swedish number formatting) for the web page; ``delivery``: the learned
+    delivery capacity per nämnd (:func:`hushall.followup.learning.learned_delivery_ceilings`)."""
     years = [{"år": int(y), "budget": fmt_mkr(r["budget_kr"]), "ombudgeterat": fmt_mkr(r["carried_over_kr"]),
               "reviderad": fmt_mkr(r["revised_budget_kr"]), "utfall": fmt_mkr(r["outcome_kr"]),
               "grad": _pct(r["execution_rate"])} for y, r in follow.totals().iterrows()]
@@ -245,7 +246,11 @@ def followup_rows(follow: FollowUp, rates: MeasuredRates) -> dict[str, Any]:
                  "planerat": "–" if pd.isna(r["planned_completion_year"]) else int(r["planned_completion_year"]),
                  "klart": int(r["completion_year"]), "försenat": bool(r["late"]), "dyrare": bool(r["over_cost"])}
                 for pid, r in follow.projects.iterrows()]
+    capacity = [] if delivery is None else [
+        {"nämnd": str(name), "tak": fmt_mkr(r["limit_kr"]), "år": int(r["year"]), "antal": int(r["years"])}
+        for name, r in delivery.iterrows()]
     return {"years": years, "committees": committees, "measured": measured, "projects": projects,
+            "capacity": capacity,
             "carried": fmt_mkr(follow.carried_into_plan_kr), "next_year": follow.base_year + 1,
             "execution": _pct(rates.execution_mean), "period": f"{follow.years[0]}–{follow.years[-1]}"}
 
