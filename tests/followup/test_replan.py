@@ -44,7 +44,7 @@ def test_example_committed_projects_replace_their_rows() -> None:
     # the committed outlay reaches the forecast whole, the finished projects' not at all (price base = base year)
     d = r.data
     without = forecast(d, {}).statements.memo["investeringar_fasta_priser"]
-    committed = forecast(d, {p: 2025 for p in r.committed.index}).statements.memo["investeringar_fasta_priser"]
+    committed = forecast(d, dict.fromkeys(r.committed.index, 2025)).statements.memo["investeringar_fasta_priser"]
     assert float(np.sum(committed - without)) == pytest.approx(r.committed_kr, abs=1.0)
 
 

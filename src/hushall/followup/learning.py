@@ -205,7 +205,7 @@ def with_delivery_ceilings(data: MunicipalityData, follow: FollowUp) -> Municipa
     learned = learned_delivery_ceilings(data, follow)
     targets = data.targets
     own = targets[targets["target_type"] == "leveranstak_nämnd_kr"] if len(targets) else targets
-    have = {str(c).strip().casefold() for c in (own["committee"] if "committee" in own else [])}
+    have = {str(c).strip().casefold() for c in own.get("committee", [])}
     rows = [{"target_id": f"LK-{i + 1}", "target_type": "leveranstak_nämnd_kr", "limit": float(r["limit_kr"]),
              "period_years": 1, "from_year": pd.NA, "to_year": pd.NA, "criterion": "", "committee": str(name)}
             for i, (name, r) in enumerate(learned.iterrows()) if str(name).strip().casefold() not in have]

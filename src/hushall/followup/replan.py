@@ -18,7 +18,8 @@ expenditure, ``P`` the forecast total, ``k`` the (forecast) completion year, ``T
                  Places, operating consequence and components are kept from sheet Projekt; a project only in
                  Utfall joins Projekt with its name, type and nämnd from Utfall, in the first district, without
                  places or operating consequence (Utfall does not say them).
-    ej_påbörjat  a candidate as before (its window starts in the plan at the earliest).
+    ej_påbörjat  a candidate as before (its window starts in the plan at the earliest); a project only in Utfall
+                 is no candidate (Utfall does not say its effects: add it to sheet Projekt).
 
 A dependency on a finished project is met (the finished project is no longer a candidate).
 
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -191,7 +193,7 @@ def plan_changes(r: Replanning, decided: Mapping[str, int], replanned: Mapping[s
     names.update({str(k): str(v) for k, v in r.data.projects.set_index("project_id")["name"].items()})
     binding = binding or {}
     committed_first = r.committed["remaining_kr"].sum() if len(r.committed) else 0.0
-    rows = []
+    rows: list[tuple[Any, ...]] = []
 
     def mkr(x: float) -> str:
         return f"{x / 1e6:,.1f}".replace(",", "\u00a0").replace(".", ",") + "\u00a0Mkr"

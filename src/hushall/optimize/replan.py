@@ -8,12 +8,7 @@ optimiser from the first plan year and lists what moved against the decided plan
 The decided plan is the council's (a plan file, :func:`hushall.projects.plan_file.read_schedule`), or — without
 one — the optimiser's plan for the data as given, before the outcomes were taken into account.
 
-Examples
---------
->>> from hushall.optimize.synthetic import synthetic_municipality
->>> r = replan(synthetic_municipality(8, n_years=5, seed=2), time_limit=5)
->>> r.replanning.finished.empty, r.changes.empty
-(True, False)
+Tested in ``tests/followup/test_replan.py`` (an example is a solve of several seconds).
 """
 
 from __future__ import annotations
