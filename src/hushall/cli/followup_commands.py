@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
 from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input
 
@@ -59,6 +58,8 @@ def uppfolj(path: Path | None, use_example: bool, as_json: bool, out: Path | Non
 
 def _replan(data: Any, out: Path | None, as_json: bool, decided_file: Path | None, delivery: bool,
             time_limit: float) -> None:
+    import pandas as pd
+
     from hushall.errors import SolverError
     from hushall.optimize.replan import replan
     from hushall.reports.followup import replan_summary, write_replan_outputs
