@@ -29,8 +29,7 @@ def test_rules_on_the_hand_checked_case() -> None:
     assert b["committee"] == "TN"
     assert "A" not in set(r.data.projects["project_id"])
     # the candidates of Projekt are untouched, the base year's accounts (the money actually left) too
-    pd.testing.assert_frame_equal(r.data.projects.iloc[:len(data.projects)], data.projects.assign(committee=""),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(r.data.projects.iloc[:len(data.projects)], data.projects, check_dtype=False)
     pd.testing.assert_frame_equal(r.data.finance, data.finance)
 
 
@@ -71,11 +70,16 @@ def test_replan_keeps_finished_and_spent_and_replays_to_the_krona() -> None:
 
 def test_plan_changes_reasons() -> None:
     r = replanning(with_outcomes(HAND))
-    table = plan_changes(r, {"P-03": 2025, "P-06": 2026, "P-15": 2027}, {"B": 2025, "P-06": 2028, "P-15": 2026,
-                                                                            "P-14": 2025},
-                         binding={2026: "bindande i den nya planen: investeringstak (M6)"}).set_index("project_id")
+    table = plan_changes(r, {"P-03": 2025, "P-06": 2026, "P-14": 2026, "P-15": 2027},
+                         {"B": 2025, "P-06": 2028, "P-14": 2029, "P-15": 2026, "P-13": 2025},
+                         binding={2026: [("investeringstak (M6)", ""),
+                                         ("Tekniska nämnden: leveranskapacitet (L1)", "Tekniska nämnden")]},
+                         ).set_index("project_id")
     assert table.loc["P-03", "change"] == "utgår" and "2,0\u00a0Mkr" in table.loc["P-03", "reason"]
     assert table.loc["P-06", "change"] == "senare"
     assert table.loc["P-06", "reason"] == "Flyttad 2026 → 2028: år 2026 är bindande i den nya planen: investeringstak (M6)."
-    assert table.loc["P-15", "change"] == "tidigare" and table.loc["P-14", "change"] == "ny i planen"
+    # a nämnd's delivery ceiling is a reason for its own projects only (P-14 is Tekniska nämnden's, P-06 is not)
+    assert table.loc["P-14", "reason"] == ("Flyttad 2026 → 2029: år 2026 är bindande i den nya planen: "
+                                           "investeringstak (M6), Tekniska nämnden: leveranskapacitet (L1).")
+    assert table.loc["P-15", "change"] == "tidigare" and table.loc["P-13", "change"] == "ny i planen"
     assert table.loc["A", "change"] == "klart" and table.loc["B", "change"] == "pågår"

@@ -37,7 +37,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,17 +181,31 @@ CHANGES = ("klart", "pågår", "ny i planen", "utgår", "senare", "tidigare", "o
 
 
 def plan_changes(r: Replanning, decided: Mapping[str, int], replanned: Mapping[str, int],
-                 binding: Mapping[int, str] | None = None) -> pd.DataFrame:
+                 binding: Mapping[int, Sequence[tuple[str, str]]] | None = None) -> pd.DataFrame:
     """What moved between the decided plan and the re-plan, and why (plain Swedish).
 
     ``decided`` and ``replanned`` map project id → start year; ``binding`` maps a plan year to the targets and
-    ceilings binding in the re-plan that year (Swedish text), the reason a project leaves or moves from it.
+    ceilings binding in the re-plan that year, as (Swedish label, nämnd) — the nämnd of a delivery ceiling, ``""``
+    for the others: the reason a project leaves or moves from that year is every binding row that is not another
+    nämnd's delivery ceiling.
     Finished and committed projects are listed first; unchanged projects are kept (change ``oförändrad``).
     """
     names = dict(zip(r.original.projects["project_id"].astype(str), r.original.projects["name"].astype(str),
                      strict=True))
     names.update({str(k): str(v) for k, v in r.data.projects.set_index("project_id")["name"].items()})
     binding = binding or {}
+    committees = dict(zip(r.data.projects["project_id"].astype(str),
+                          project_committees(r.data).str.strip().str.casefold(), strict=True))
+
+    def why_year(pid: str, year: int) -> str:
+        own = committees.get(pid, "")
+        labels = [label for label, committee in binding.get(year, ())
+                  if not committee or committee.strip().casefold() == own]
+        if not labels:
+            return ""
+        more = f" och {len(labels) - 3} till" if len(labels) > 3 else ""
+        return "bindande i den nya planen: " + ", ".join(labels[:3]) + more
+
     committed_first = r.committed["remaining_kr"].sum() if len(r.committed) else 0.0
     rows: list[tuple[Any, ...]] = []
 
@@ -216,13 +230,13 @@ def plan_changes(r: Replanning, decided: Mapping[str, int], replanned: Mapping[s
         squeeze = (f"de pågående projekten tar {mkr(committed_first)} av utrymmet från {r.data.first_year}"
                    if committed_first > 0 else "utfallen ändrar utgångsläget")
         if before is not None and after is None:
-            why = binding.get(int(before))
+            why = why_year(pid, int(before))
             change, reason = "utgår", (f"Ryms inte längre i planen: år {before} är {why}." if why
                                        else f"Ryms inte längre i planen: {squeeze}.")
         elif before is None and after is not None:
             change, reason = "ny i planen", "Ryms i den nya planen med de pengar som finns kvar."
         elif before is not None and after is not None and after > before:
-            why = binding.get(int(before))
+            why = why_year(pid, int(before))
             change, reason = "senare", (f"Flyttad {before} → {after}: år {before} är {why}." if why
                                         else f"Flyttad {before} → {after}: {squeeze}.")
         elif before is not None and after is not None and after < before:

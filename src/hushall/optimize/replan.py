@@ -23,6 +23,7 @@ from hushall.followup.learning import with_delivery_ceilings
 from hushall.followup.replan import Replanning, plan_changes, replanning
 from hushall.model import MunicipalityData
 from hushall.optimize.api import optimize
+from hushall.optimize.delivery import TARGET_TYPE as DELIVERY
 from hushall.optimize.result import OptimizationResult
 
 #: Where the decided plan came from, when not from a file (Swedish, for the reports).
@@ -45,18 +46,21 @@ class Replan:
         return self.replanning.data
 
 
-def binding_by_year(result: OptimizationResult) -> dict[int, str]:
-    """Per plan year, the targets and ceilings binding in ``result`` (their labels, Swedish)."""
+def binding_by_year(result: OptimizationResult, data: MunicipalityData) -> dict[int, list[tuple[str, str]]]:
+    """Per plan year, the targets and ceilings binding in ``result``: (Swedish label with the target id, the nämnd
+    of a delivery ceiling or ``""``)."""
     t = result.targets
     if t is None or not len(t) or "binding" not in t:
         return {}
+    targets = data.targets
+    committee = (dict(zip(targets["target_id"].astype(str), targets["committee"].fillna("").astype(str), strict=True))
+                 if len(targets) and "committee" in targets else {})
     rows = t[t["binding"].astype(bool)]
-    out: dict[int, str] = {}
+    out: dict[int, list[tuple[str, str]]] = {}
     for year, group in rows.groupby("year"):
-        labels = list(dict.fromkeys(f"{lab} ({tid})" for lab, tid in zip(group["label"], group["target_id"],
-                                                                         strict=True)))
-        out[int(year)] = ("bindande i den nya planen: " + ", ".join(labels[:3])
-                          + (f" och {len(labels) - 3} till" if len(labels) > 3 else ""))
+        pairs = [(f"{lab} ({tid})", committee.get(str(tid), "") if ttype == DELIVERY else "")
+                 for lab, tid, ttype in zip(group["label"], group["target_id"], group["target_type"], strict=True)]
+        out[int(year)] = list(dict.fromkeys(pairs))
     return out
 
 
@@ -84,5 +88,5 @@ def replan(data: MunicipalityData, *, decided: Mapping[str, int] | None = None, 
         first = optimize(data, time_limit=time_limit, mip_gap=mip_gap, explain=False, ranking=False, **options)
         decided, source = first.schedule_dict, DECIDED_BY_OPTIMISER
     result = optimize(prepared.data, time_limit=time_limit, mip_gap=mip_gap, explain=explain, **options)
-    changes = plan_changes(prepared, dict(decided), result.schedule_dict, binding_by_year(result))
+    changes = plan_changes(prepared, dict(decided), result.schedule_dict, binding_by_year(result, prepared.data))
     return Replan(prepared, result, dict(decided), source, changes)

@@ -310,6 +310,10 @@ def replan_summary(replan: Any) -> str:
     for _, row in table[table["ändring"] != "oförändrad"].iterrows():
         lines.append(f"  {row['projekt']} {row['namn']}: {row['skäl']}")
     lines += ["", f"Optimeringen: {replan.result.message}"]
+    if replan.result.violations:
+        from hushall.reports.optimization import violation_lines
+
+        lines += ["Mål och tak som den nya planen bryter:"] + [f"  {x}" for x in violation_lines(replan.result.violations)]
     return "\n".join(lines)
 
 
