@@ -1077,7 +1077,19 @@ def build_projects(fac: Mapping[str, dict[str, Any]], linear: list[dict[str, Any
             **scores(4, 0, 2, 1, 0, 2),
         ),
     ]
+    for r in rows:  # the nämnd of the activity, as in Utfall (SOURCES.md, section 7)
+        r["committee"] = PROJECT_COMMITTEES[r["project_id"]]
     return rows
+
+
+BUN, SOC, TN, KFN, KS = ("Barn- och utbildningsnämnden", "Socialnämnden", "Tekniska nämnden",
+                         "Kultur- och fritidsnämnden", "Kommunstyrelsen")
+#: Nämnd per project: the nämnd whose activity the project serves.
+PROJECT_COMMITTEES = {
+    "P-01": SOC, "P-02": SOC, "P-03": SOC, "P-04": BUN, "P-05": BUN, "P-06": BUN, "P-07": BUN, "P-08": BUN,
+    "P-09": BUN, "P-10": BUN, "P-11": BUN, "P-12": TN, "P-13": TN, "P-14": TN, "P-15": KS, "P-16": KFN,
+    "P-17": KFN, "P-18": BUN, "P-19": SOC, "P-20": BUN, "P-21": BUN, "P-22": KFN,
+}
 
 
 # ==========================================================================================================

@@ -10,6 +10,7 @@ import pytest
 
 from hushall.examples import exempelkommun
 from hushall.finance import forecast
+from hushall.finance.targets import maintenance_debt_base_kr
 from hushall.finance.verdict import assess
 from hushall.model import MunicipalityData
 from hushall.optimize import evaluate_plan, optimize, problem_from_municipality
@@ -32,12 +33,14 @@ def test_a_plan_meeting_the_financial_targets_but_letting_the_debt_grow_violates
     assert financial["met"].all()
     debt = np.asarray(fc.statements["underhållsskuld_fasta_priser"], dtype=float)
     u1 = t[t["target_id"] == "U1"].set_index("year")
-    base = float(u1["limit"].iloc[0])
+    base = maintenance_debt_base_kr(data)
     assert base > 0
+    assert (u1["limit"] == 0.0).all()  # the growth allowed since the base year
     grows = debt > base + 0.5
     assert grows.any() and (~grows).any()
     np.testing.assert_array_equal(u1["met"].to_numpy(), ~grows)
     np.testing.assert_allclose(u1["margin_kr"].to_numpy(), base - debt, atol=1e-6)
+    np.testing.assert_allclose(u1["value"].to_numpy(), debt / base - 1.0)
     # reinvestment share over the plan: the frame renews less than falls due
     u2 = t[t["target_id"] == "U2"].set_index("year")
     spend = np.asarray(fc.statements["reinvesteringar_fasta_priser"], dtype=float)

@@ -180,6 +180,8 @@ def test_full_flow_in_a_real_browser(page: Any, example_workbook: Path, tmp_path
     shot(page, "6a-jamfor-kommuner")
     page.get_by_role("link", name="7 Uppföljning").click()
     page.wait_for_load_state("networkidle")
+    for heading in ("Genomförandegrad per år och nämnd", "Leveranskapacitet per nämnd"):
+        assert page.get_by_role("heading", name=heading).is_visible(), heading
     shot(page, "7-uppfoljning")
 
     # 8 Rapport: download the reports

@@ -393,6 +393,9 @@ PROJECTS = TableSpec(
         _c("exclusive_group", "alternativgrupp", "str",
            "Projekt med samma alternativgrupp utesluter varandra (högst ett väljs).", required=False, default="",
            example=""),
+        _c("committee", "nämnd", "str",
+           "Ansvarig nämnd (tomt = nämnden i fliken Utfall); räknas mot nämndens leveranstak i fliken Mål.",
+           required=False, default="", example=""),
     ),
 )
 
@@ -462,6 +465,8 @@ TARGETS = TableSpec(
            required=False, example=None, **YEAR),
         _c("criterion", "kriterium", "enum", "Kriterium (endast för typ kriterievikt).",
            choices=CRITERIA, required=False, default="", example=""),
+        _c("committee", "nämnd", "str", "Nämnd (endast för typ leveranstak_nämnd_kr).", required=False,
+           default="", example=""),
     ),
 )
 

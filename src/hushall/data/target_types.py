@@ -303,6 +303,17 @@ TARGET_TYPES: dict[str, TargetType] = {t.key: t for t in (
         numerator=(("reinvesteringar_fasta_priser", 1.0),), denominator=(("förnyelsebehov_fasta_priser", 1.0),),
         plausible_max=2.0, minimum=0.0),
     TargetType(
+        # a ceiling on one nämnd's projects (column nämnd of Mål), held by the optimiser
+        # (:mod:`hushall.optimize.delivery`); not a line of the statements, so not evaluated on them
+        "leveranstak_nämnd_kr", Sense.MAX, Aggregation.FLOW, "kr",
+        name=_sv_en("Leveranstak per nämnd och år", "Delivery ceiling per committee and year"),
+        words=_sv_en("nämndens leveranstak", "the committee's delivery ceiling"),
+        long=_sv_en("Nämndens investeringar högst {limit} per år (fasta priser)",
+                    "The committee's investment at most {limit} a year (fixed prices)"),
+        short=_sv_en("Nämnd ≤ {limit}/år", "Committee ≤ {limit}/year"),
+        display_scale=1e-6, display_unit=_sv_en("Mkr", "MSEK"), decimals=1, short_decimals=0,
+        evaluated=False, smallest_plausible=(1e5, 1e6, "Mkr"), minimum=0.0),
+    TargetType(
         "kriterievikt", Sense.NONE, Aggregation.NONE, "weight",
         name=_sv_en("Kriterievikt", "Criterion weight"),
         words=_sv_en("", ""),

@@ -325,6 +325,10 @@ def _check_rules(frames: dict[str, pd.DataFrame], out: Collector) -> None:
         for _, r in rows("targets", needs_criterion).iterrows():
             out.add("E_REQUIRED", "Kriterievikt kräver ett kriterium.", sheet=sheet["targets"],
                     row=int(r["_row"]), column="kriterium")
+        needs_committee = (targets["target_type"] == "leveranstak_nämnd_kr") & (targets["committee"] == "")
+        for _, r in rows("targets", needs_committee).iterrows():
+            out.add("E_REQUIRED", "Leveranstak per nämnd kräver en nämnd (kolumnen nämnd).", sheet=sheet["targets"],
+                    row=int(r["_row"]), column="nämnd")
         bad_period = (targets["from_year"] > targets["to_year"]).fillna(False).astype(bool)
         for _, r in targets[bad_period].iterrows():
             out.add("E_YEAR_RANGE", "från_år är senare än till_år.", sheet=sheet["targets"], row=int(r["_row"]),

@@ -36,6 +36,7 @@ from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
 from hushall.needs import capacity_table, component_status, maintenance_debt_totals
+from hushall.optimize.delivery import delivery_ceilings
 from hushall.optimize.finance_link import _period, financial_block_from_municipality, target_mask
 from hushall.optimize.problem import (
     CapacityBlock,
@@ -419,4 +420,5 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
                          strict=True))
         problem.renewal_facilities = tuple(", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in f)
                                            for f in renewal[2])
+    problem.delivery_ceilings = delivery_ceilings(data)
     return problem

@@ -48,6 +48,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hushall.data.target_types import TARGET_TYPES
+from hushall.optimize.delivery import define_delivery_ceilings
 from hushall.optimize.finance_block import AGGREGATES, OPTIONAL_AGGREGATES
 from hushall.optimize.linear import INF, LinearModel, VarBlock
 from hushall.optimize.problem import OptimizationProblem
@@ -703,6 +704,7 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
     define_dependencies(lm, problem, bm.x)
     define_exclusive_groups(lm, problem, bm.x)
     define_ceilings(bm)
+    define_delivery_ceilings(bm)
     define_capacity(bm)
     if problem.finance is not None:
         agg = define_project_aggregates(lm, problem, bm.x, operating_index=problem.operating_index)

@@ -22,7 +22,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
+    from hushall.optimize.delivery import DeliveryCeiling
     from hushall.optimize.finance_block import FinancialBlock
 
 FloatArray = NDArray[np.float64]
@@ -162,6 +163,8 @@ class OptimizationProblem:
     group_names: tuple[str, ...] = ()
     #: Per project, the facilities whose renewal it takes over (policy *behov*; effect ``renewal_avoided``).
     renewal_facilities: tuple[str, ...] = ()
+    #: Delivery ceilings per nämnd (:mod:`hushall.optimize.delivery`).
+    delivery_ceilings: list[DeliveryCeiling] = field(default_factory=list)
 
     def effect(self, name: str) -> sp.csr_matrix:
         """One yearly effect matrix ``(N, T)`` (zero when the problem has none of it)."""

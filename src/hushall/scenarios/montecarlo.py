@@ -58,6 +58,7 @@ from hushall.data.target_types import TARGET_TYPES, Sense, types_where
 from hushall.finance import DRIVER_FIELDS, FinanceInputs, build_inputs, ratios, run, target_results
 from hushall.finance.targets import maintenance_debt_base_kr
 from hushall.followup import MeasuredRates, follow_up, measured_rates
+from hushall.followup.replan import project_committees
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import reinvestment_path
 from hushall.projects import ProjectCatalog, Schedule, cumulative_index
@@ -141,6 +142,9 @@ class MonteCarloSpec:
     drivers: tuple[Driver, ...]
     correlation: FloatArray
     correlation_reference: str = ""
+    #: Per project id, how its measured group differs from the pooled rates (:meth:`with_project_rates`):
+    #: ``execution_logit_shift``, ``execution_sd_ratio``, ``overrun_log_shift``; ``None`` = every project alike.
+    project_rates: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         k = len(self.drivers)
@@ -191,7 +195,41 @@ class MonteCarloSpec:
         spec = cls.default()
         if data.outcomes.empty:
             return spec
-        return spec.with_measured(measured_rates(follow_up(data)))
+        rates = measured_rates(follow_up(data))
+        return spec.with_measured(rates).with_project_rates(data, rates)
+
+    def with_project_rates(self, data: MunicipalityData, rates: MeasuredRates) -> MonteCarloSpec:
+        """A copy where each project of sheet Projekt takes the execution rate, spread and cost overrun of its
+        nämnd or project type (:meth:`hushall.followup.MeasuredRates.for_projects`: a group's number when it has
+        enough observations, else the pooled one), as shifts from the pooled numbers::
+
+            logit e_p = logit ē + (logit ḡ_p − logit ḡ) + s_λ (s_λ,p / s_λ) z       ln(1 + o_p) − ln(1 + ō) added
+                                                                                  to the cost factor's log mean
+
+        so scaling or removing a driver's spread (:meth:`scaled`, :meth:`without`) moves every project alike.
+
+        >>> from hushall.examples import exempelkommun
+        >>> spec = MonteCarloSpec.for_data(exempelkommun())
+        >>> round(float(spec.project_rates.loc["P-12", "execution_logit_shift"]), 2)
+        -0.72
+        """
+        if not len(data.projects):
+            return self
+        per = rates.for_projects(project_committees(data), data.projects["project_type"].astype(str).tolist())
+        pooled = min(max(rates.execution_mean, 0.01), 0.99)
+        rate = per["execution_rate"].astype(float).clip(0.01, 0.99)
+        sd_pooled = rates.execution_sd_logit
+        sd = per["execution_sd_logit"].astype(float)
+        o_pooled = 0.0 if rates.overrun_mean is None else rates.overrun_mean
+        overrun = per["overrun_mean"].astype(float).fillna(o_pooled)
+        table = pd.DataFrame({
+            "execution_logit_shift": logit(rate) - logit(pooled),
+            "execution_sd_ratio": (sd / sd_pooled).fillna(1.0) if sd_pooled else 1.0,
+            "overrun_log_shift": np.log1p(overrun) - math.log1p(o_pooled),
+            "execution_basis": per["execution_basis"], "overrun_basis": per["overrun_basis"],
+        })
+        table.index = pd.Index(data.projects["project_id"].astype(str), name="project_id")
+        return replace(self, project_rates=table)
 
     def with_measured(self, rates: MeasuredRates) -> MonteCarloSpec:
         """A copy whose ``execution`` and ``overrun`` drivers take the rates measured in the outcomes.
@@ -252,7 +290,7 @@ class MonteCarloSpec:
 
     def deterministic(self) -> MonteCarloSpec:
         """No uncertainty at all: every draw is the baseline forecast (no spread, no overrun, no slippage)."""
-        out = self.scaled(0.0)
+        out = replace(self.scaled(0.0), project_rates=None)
         for d in self.drivers:
             if d.kind == "overrun":
                 out = out.with_driver(d.key, mean=0.0)
@@ -346,6 +384,18 @@ def _context(data: MunicipalityData, schedule: Any, spec: MonteCarloSpec, seed: 
     return _Context(data, spec, plan, base, chol, cons_base, price_base, baseline, seed)
 
 
+def _project_shifts(spec: MonteCarloSpec, plan: PlanArrays) -> dict[str, FloatArray]:
+    """The plan's projects' shifts from the pooled rates (zeros, ratio 1 without :attr:`project_rates`)."""
+    n_p = plan.n_projects
+    out = {"execution_logit_shift": np.zeros(n_p), "execution_sd_ratio": np.ones(n_p),
+           "overrun_log_shift": np.zeros(n_p)}
+    if spec.project_rates is not None and n_p:
+        table = spec.project_rates.reindex(list(plan.project_ids))
+        for key, empty in (("execution_logit_shift", 0.0), ("execution_sd_ratio", 1.0), ("overrun_log_shift", 0.0)):
+            out[key] = table[key].astype(float).fillna(empty).to_numpy()
+    return out
+
+
 def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
     """Every per-draw quantity of draws ``start … stop − 1``."""
     spec, plan, data = ctx.spec, ctx.plan, ctx.data
@@ -359,6 +409,7 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
     overrun = np.ones((n_s, n_p))
     delay = np.zeros((n_s, n_p), dtype=np.int64)
     exec_prob = np.ones(n_s)
+    shift = _project_shifts(spec, plan)
     for k, d in enumerate(spec.drivers):
         if d.kind == "ar1":
             phi, sd = d.param("persistence"), d.param("sd")
@@ -379,17 +430,22 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
         elif d.kind == "overrun":
             sc, sp = d.param("sd_common"), d.param("sd_project")
             mu = math.log1p(d.param("mean")) - 0.5 * (sc * sc + sp * sp)
-            overrun = overrun * np.exp(mu + sc * summary[:, k:k + 1] + sp * eta)
+            overrun = overrun * np.exp(mu + shift["overrun_log_shift"][None, :] + sc * summary[:, k:k + 1]
+                                       + sp * eta)
         elif d.kind == "execution":
             mean, sdl = d.param("mean", 1.0), d.param("sd_logit")
             if mean >= 1.0:
                 continue
-            share = expit(logit(mean) + sdl * summary[:, k])
-            exec_prob = execution_probability(share, int(d.param("years", 3)))
-            q = 1.0 - exec_prob
+            # (S, P): one common shock per draw, each project shifted to its group (with_project_rates)
+            share = expit(logit(mean) + shift["execution_logit_shift"][None, :]
+                          + sdl * shift["execution_sd_ratio"][None, :] * summary[:, k:k + 1])
+            prob = execution_probability(share, int(d.param("years", 3)))
+            exec_prob = prob.mean(axis=1) if n_p else execution_probability(expit(logit(mean) + sdl * summary[:, k]),
+                                                                             int(d.param("years", 3)))
+            q = 1.0 - prob
             with np.errstate(divide="ignore"):
-                steps = np.floor(np.log(u) / np.log(q)[:, None])
-            delay = np.where(q[:, None] > 0, np.minimum(steps, n_t), 0).astype(np.int64)
+                steps = np.floor(np.log(u) / np.log(q))
+            delay = np.where(q > 0, np.minimum(steps, n_t), 0).astype(np.int64)
         else:
             raise ValueError(f"unknown driver kind {d.kind!r}")
     base = ctx.base

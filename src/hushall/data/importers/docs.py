@@ -35,6 +35,7 @@ def markdown_import_docs() -> str:
         "| kommando | läser | skriver |",
         "|---|---|---|",
         "| `hushall import sie FIL [--mapping konton.csv]` | SIE typ 1–4 (kodsida 437) | Ekonomi (basåret), "
+        "Utfall (utfall per projekt och år ur projektobjekten, dimension 6: #TRANS i typ 4, #OIB/#OUB i typ 3), "
         "`_Ekonomi per år`, `_SIE konton utan post`, `_SIE noteringar` |",
         "| `hushall import anlaggningar FIL [--mapping raindance\\|unit4\\|egen.yaml] [--basar ÅR]` | "
         "anläggningsregister, CSV eller xlsx | Anläggningar, Komponenter, `_Anläggningsregister`, "
