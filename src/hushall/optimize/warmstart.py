@@ -79,21 +79,29 @@ class _Plan:
 
     def fits(self, cols: IntArray) -> int:
         """Number of leading candidates of ``cols`` that can all be added (prefix feasibility)."""
+        return self.fits_each(cols)[0]
+
+    def fits_each(self, cols: IntArray) -> tuple[int, NDArray[np.bool_]]:
+        """Prefix feasibility (as :meth:`fits`) and, in the same batched replay, whether each candidate alone
+        could be added to the plan as it is: the plans ``plan + c_0 + … + c_i`` and ``plan + c_i`` for every
+        ``i`` are checked together, so a run of candidates that fail on their own costs one replay, not one
+        each."""
         k = len(cols)
         if k == 0:
-            return 0
-        ok = np.ones(k, dtype=bool)
-        cum = np.cumsum(self.rows(cols), axis=0)
+            return 0, np.zeros(0, dtype=bool)
+        rows = self.rows(cols)
+        both = np.concatenate([np.cumsum(rows, axis=0), rows], axis=0)
+        ok = np.ones(2 * k, dtype=bool)
         t_n = self.t_count
-        prefix = {name: self.totals[name][None, :] + cum[:, i * t_n:(i + 1) * t_n]
-                  for i, name in enumerate(self.names)}
-        ok &= (self._ceiling_excess(prefix) <= self.ceiling_viol[None, :] + TOL_KR).all(axis=1)
+        plans = {name: self.totals[name][None, :] + both[:, i * t_n:(i + 1) * t_n]
+                 for i, name in enumerate(self.names)}
+        ok &= (self._ceiling_excess(plans) <= self.ceiling_viol[None, :] + TOL_KR).all(axis=1)
         if self.finance is not None and self.finance.targets:
-            eff = {g: prefix[g] for g in EFFECTS}
+            eff = {g: plans[g] for g in EFFECTS}
             viol = self._violations(eff)
             ok &= (viol <= self.fin_viol[None, :] + TOL_KR).all(axis=1)
-        bad = np.flatnonzero(~ok)
-        return int(bad[0]) if bad.size else k
+        bad = np.flatnonzero(~ok[:k])
+        return (int(bad[0]) if bad.size else k), ok[k:]
 
     def rows(self, cols: IntArray) -> np.ndarray:
         """Dense rows of the stacked yearly quantities for the given columns (fast CSR gather)."""
@@ -224,9 +232,18 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
                 g = p.exclusive_group[q]
                 if g >= 0:
                     groups.add(int(g))
+            alone: NDArray[np.bool_] | None = None  # each candidate alone fits the plan as it is (unchanged)
             while batch:
-                arr = np.asarray([ranked[q][pointer[q]] for q in batch], dtype=np.int64)
-                k = plan.fits(arr)
+                if alone is None or not alone.size:
+                    arr = np.asarray([ranked[q][pointer[q]] for q in batch], dtype=np.int64)
+                    k, alone = plan.fits_each(arr)
+                else:
+                    # the plan has not changed since ``alone`` was computed: the prefix of the remaining batch
+                    # fails at once exactly when its first candidate fails alone
+                    k = 0 if not alone[0] else -1
+                if k < 0:
+                    alone = None
+                    continue
                 if k:
                     plan.add(arr[:k])
                     added_any = True
@@ -242,6 +259,12 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
                         if max_failures is not None and failures >= max_failures:
                             return
                 batch = batch[k + 1:]
+                # after an addition the plan changed; otherwise the remaining candidates' own test still holds
+                if k:
+                    alone = None
+                else:
+                    alone = alone[1:]
+                    arr = arr[1:]
             queue = rest + queue
         pending = [q for q in skipped if plan.chosen[q] < 0]
         if not added_any or not pending:
