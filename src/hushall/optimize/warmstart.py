@@ -26,6 +26,17 @@ IntArray = NDArray[np.int64]
 TOL_KR = 1.0
 
 
+def dense_rows(m: sp.csr_matrix, rows: IntArray) -> FloatArray:
+    """Dense copies of some rows of a CSR matrix, in one gather (no sparse object per row)."""
+    starts, ends = m.indptr[rows], m.indptr[rows + 1]
+    counts = ends - starts
+    out = np.zeros((len(rows), m.shape[1]))
+    if counts.sum():
+        pos = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        out[np.repeat(np.arange(len(rows)), counts), m.indices[pos]] = m.data[pos]
+    return out
+
+
 class _Plan:
     """The plan being built and its yearly totals."""
 
@@ -105,15 +116,7 @@ class _Plan:
 
     def rows(self, cols: IntArray) -> np.ndarray:
         """Dense rows of the stacked yearly quantities for the given columns (fast CSR gather)."""
-        m = self.stacked
-        cols = np.asarray(cols, dtype=np.int64)
-        starts, ends = m.indptr[cols], m.indptr[cols + 1]
-        counts = ends - starts
-        out = np.zeros((len(cols), m.shape[1]))
-        if counts.sum():
-            pos = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-            out[np.repeat(np.arange(len(cols)), counts), m.indices[pos]] = m.data[pos]
-        return out
+        return dense_rows(self.stacked, np.asarray(cols, dtype=np.int64))
 
     def add(self, cols: IntArray, force: bool = False) -> None:
         p = self.problem
