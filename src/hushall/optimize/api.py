@@ -180,7 +180,7 @@ def optimize(
         }
     explanations: dict[str, Any] = {}
     if explain and evaluation is not None:
-        outcome.objective = objective
+        outcome.objective, outcome.gap = objective, gap
         explanations = explain_plan(bm, outcome, evaluation, **(explain_options or {}))
     elif evaluation is not None:
         from hushall.optimize.explain import infeasibility
