@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hushall.optimize.model import BuiltModel
-from hushall.optimize.problem import EFFECTS
+from hushall.optimize.problem import EFFECTS, OptimizationProblem
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -296,7 +296,8 @@ def integer_values(bm: BuiltModel, x: FloatArray) -> tuple[IntArray, FloatArray]
     return np.concatenate(idx), np.concatenate(val)
 
 
-def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, max_rounds: int = 200) -> FloatArray:
+def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, max_rounds: int = 200,
+                    max_shifts: int = 2000) -> FloatArray:
     """Improve a plan by best-improvement local search over start years (a 1-opt/2-opt neighbourhood).
 
     Moves: move one chosen project to another start year; add one project; drop one project and add another;
@@ -305,7 +306,9 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
     budget replayed through the financial model for all moves of a round as one batch), and it raises the plan's
     worth ``v + r/κ``. Projects that change places are left as they are (their worth depends on the places
     network, which the replay does not see). The greedy rounding fills each year up to its first binding target;
-    these moves trade start years between projects, which the LP relaxation does fractionally.
+    these moves trade start years between projects, which the LP relaxation does fractionally. The moves of a
+    round are built as arrays (:func:`_local_moves`); pairs of moves are formed among the ``max_shifts`` best
+    single moves of chosen projects, so a round's work stays bounded on large models.
     """
     import time
 
@@ -322,52 +325,27 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
     base_fin = plan.fin_viol.copy()
     base_ceil = plan.ceiling_viol.copy()
     t_n = plan.t_count
+    n_cols = p.n_columns
+    # every column's yearly quantities, dense, with a zero row at ``n_cols`` standing for "no column"
+    dense = np.vstack([plan.rows(np.arange(n_cols)), np.zeros((1, plan.stacked.shape[1]))])
+    worth_ext = np.append(worth, 0.0)
+    group_ext = np.append(p.exclusive_group[p.col_project], -1)
     for _ in range(max_rounds):
         if time.perf_counter() > t_end:
             break
-        col_of_project = plan.chosen
-        moves_out: list[list[int]] = []
-        moves_in: list[list[int]] = []
-        single_out, single_in = [], []
-        for q in np.flatnonzero(movable):
-            cur = int(col_of_project[q])
-            for j in cols_of[q]:
-                j = int(j)
-                if j == cur:
-                    continue
-                single_out.append([cur] if cur >= 0 else [])
-                single_in.append([j])
-        moves_out += single_out
-        moves_in += single_in
-        chosen_m = [int(col_of_project[q]) for q in np.flatnonzero(movable & ~p.must_do) if col_of_project[q] >= 0]
-        # drop one, add another
-        for c_out in chosen_m:
-            for o, i in zip(single_out, single_in, strict=True):
-                if not o and p.col_project[i[0]] != p.col_project[c_out]:
-                    moves_out.append([c_out])
-                    moves_in.append(i)
-        # two moves of chosen projects at once
-        shifts = [(o, i) for o, i in zip(single_out, single_in, strict=True) if o]
-        for a in range(len(shifts)):
-            for b in range(a + 1, len(shifts)):
-                if p.col_project[shifts[a][0][0]] == p.col_project[shifts[b][0][0]]:
-                    continue
-                moves_out.append(shifts[a][0] + shifts[b][0])
-                moves_in.append(shifts[a][1] + shifts[b][1])
-        if not moves_in:
+        out0, out1, in0, in1 = _local_moves(p, plan.chosen, movable, cols_of, worth, n_cols, max_shifts)
+        if not in0.size:
             break
-        gain = np.array([worth[i].sum() - worth[o].sum() for o, i in zip(moves_out, moves_in, strict=True)])
+        gain = (worth_ext[in0] + worth_ext[in1]) - (worth_ext[out0] + worth_ext[out1])
         keep = np.flatnonzero(gain > 1e-9)
         if not keep.size:
             break
         # exclusive groups: an added project may not join a group taken by a project that stays
         ok_rel = np.ones(len(keep), dtype=bool)
-        for n, k in enumerate(keep):
-            for j in moves_in[k]:
-                g = p.exclusive_group[p.col_project[j]]
-                if g >= 0 and plan.group_taken[g] and not any(
-                        p.exclusive_group[p.col_project[o]] == g for o in moves_out[k]):
-                    ok_rel[n] = False
+        for col in (in0[keep], in1[keep]):
+            g = group_ext[col]
+            taken = np.where(g >= 0, plan.group_taken[np.maximum(g, 0)] if plan.group_taken.size else False, False)
+            ok_rel &= ~(taken & (group_ext[out0[keep]] != g) & (group_ext[out1[keep]] != g))
         keep = keep[ok_rel]
         keep = keep[np.argsort(-gain[keep], kind="stable")]
         found = False
@@ -375,12 +353,7 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
             if time.perf_counter() > t_end:
                 break
             batch = keep[lo:lo + 512]
-            delta = np.zeros((len(batch), plan.stacked.shape[1]))
-            for n, k in enumerate(batch):
-                if moves_in[k]:
-                    delta[n] += plan.rows(np.asarray(moves_in[k])).sum(axis=0)
-                if moves_out[k]:
-                    delta[n] -= plan.rows(np.asarray(moves_out[k])).sum(axis=0)
+            delta = (dense[in0[batch]] + dense[in1[batch]]) - (dense[out0[batch]] + dense[out1[batch]])
             tot = {name: plan.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n]
                    for i, name in enumerate(plan.names)}
             ok = (plan._ceiling_excess(tot) <= base_ceil[None, :] + TOL_KR).all(axis=1)
@@ -389,8 +362,10 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
             good = np.flatnonzero(ok)
             if good.size:
                 k = batch[good[0]]
-                x[moves_out[k]] = 0.0
-                x[moves_in[k]] = 1.0
+                outs = [int(c) for c in (out0[k], out1[k]) if c < n_cols]
+                ins = [int(c) for c in (in0[k], in1[k]) if c < n_cols]
+                x[outs] = 0.0
+                x[ins] = 1.0
                 plan = _Plan(bm)
                 plan.add(np.flatnonzero(x > 0.5), force=True)
                 found = True
@@ -398,3 +373,41 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
         if not found:
             break
     return x
+
+
+def _local_moves(p: OptimizationProblem, chosen: IntArray, movable: NDArray[np.bool_], cols_of: list[IntArray], worth: FloatArray,
+                 n_cols: int, max_shifts: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """The moves of :func:`improve_locally` as four arrays (columns out, columns in; ``n_cols`` = none), in the
+    order: single moves (each movable project to each other start year, or in), drop one chosen project and add an
+    unchosen one, two chosen projects moved at once."""
+    qs = np.flatnonzero(movable)
+    s_out: list[IntArray] = []
+    s_in: list[IntArray] = []
+    for q in qs:
+        cols = np.asarray(cols_of[q], dtype=np.int64)
+        cur = int(chosen[q])
+        cols = cols[cols != cur]
+        s_in.append(cols)
+        s_out.append(np.full(len(cols), cur if cur >= 0 else n_cols, dtype=np.int64))
+    if not s_in:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    single_out, single_in = np.concatenate(s_out), np.concatenate(s_in)
+    none = np.full(len(single_in), n_cols, dtype=np.int64)
+    # drop one chosen (movable, not must-do) project, add one project that is not chosen
+    drop = chosen[movable & ~p.must_do & (chosen >= 0)]
+    adds = single_in[single_out == n_cols]
+    d_out = np.repeat(drop, len(adds))
+    d_in = np.tile(adds, len(drop))
+    # two chosen projects moved at once (the best ``max_shifts`` single moves of chosen projects)
+    shifts = np.flatnonzero(single_out < n_cols)
+    if len(shifts) > max_shifts:
+        gain = worth[single_in[shifts]] - worth[single_out[shifts]]
+        shifts = np.sort(shifts[np.argsort(-gain, kind="stable")[:max_shifts]])
+    a, b = np.triu_indices(len(shifts), 1)
+    a, b = shifts[a], shifts[b]
+    other = p.col_project[single_out[a]] != p.col_project[single_out[b]]
+    a, b = a[other], b[other]
+    cat = np.concatenate
+    return (cat([single_out, d_out, single_out[a]]), cat([none, np.full(len(d_out), n_cols, np.int64), single_out[b]]),
+            cat([single_in, d_in, single_in[a]]), cat([none, np.full(len(d_in), n_cols, np.int64), single_in[b]]))
