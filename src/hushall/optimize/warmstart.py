@@ -86,7 +86,8 @@ class _Plan:
 
     def completion(self, project: int) -> int:
         j = self.chosen[project]
-        return int(self.problem.completion[j]) if j >= 0 else -1
+        p = self.problem
+        return int(p.col_start[j] + p.duration[p.col_project[j]]) if j >= 0 else -1
 
     def fits(self, cols: IntArray) -> int:
         """Number of leading candidates of ``cols`` that can all be added (prefix feasibility)."""
