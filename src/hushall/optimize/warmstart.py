@@ -54,6 +54,7 @@ class _Plan:
         self.finance = p.finance
         self.fin_viol = self._violations({k: v[None, :] for k, v in self.totals.items()})[0]
         self.ceiling_viol = self._ceiling_excess({k: v[None, :] for k, v in self.totals.items()})[0]
+        self._prefix: tuple[IntArray, np.ndarray, np.ndarray, np.ndarray | None] | None = None
 
     def _ceiling_excess(self, totals: dict[str, np.ndarray]) -> np.ndarray:
         """Per plan in the batch, how far every ceiling-year is exceeded, shaped ``(B, rows)``."""
@@ -107,11 +108,15 @@ class _Plan:
         t_n = self.t_count
         plans = {name: self.totals[name][None, :] + both[:, i * t_n:(i + 1) * t_n]
                  for i, name in enumerate(self.names)}
-        ok &= (self._ceiling_excess(plans) <= self.ceiling_viol[None, :] + TOL_KR).all(axis=1)
+        ceil = self._ceiling_excess(plans)
+        ok &= (ceil <= self.ceiling_viol[None, :] + TOL_KR).all(axis=1)
+        viol = None
         if self.finance is not None and self.finance.targets:
             eff = {g: plans[g] for g in EFFECTS}
             viol = self._violations(eff)
             ok &= (viol <= self.fin_viol[None, :] + TOL_KR).all(axis=1)
+        # the prefixes' totals and excesses, for :meth:`add` of a prefix (no second replay)
+        self._prefix = (np.asarray(cols, dtype=np.int64).copy(), both[:k], ceil[:k], None if viol is None else viol[:k])
         bad = np.flatnonzero(~ok[:k])
         return (int(bad[0]) if bad.size else k), ok[k:]
 
@@ -122,6 +127,12 @@ class _Plan:
     def add(self, cols: IntArray, force: bool = False) -> None:
         p = self.problem
         total = self.rows(cols).sum(axis=0)
+        n = len(cols)
+        known = getattr(self, "_prefix", None)
+        self._prefix = None
+        # the prefix just checked by fits_each (the same totals, bit for bit): its excesses come from that replay
+        reuse = (not force and known is not None and 0 < n <= len(known[0])
+                 and np.array_equal(np.asarray(cols), known[0][:n]) and np.array_equal(total, known[1][n - 1]))
         t_n = self.t_count
         for i, name in enumerate(self.names):
             self.totals[name] += total[i * t_n:(i + 1) * t_n]
@@ -131,6 +142,12 @@ class _Plan:
             g = p.exclusive_group[proj]
             if g >= 0:
                 self.group_taken[g] = True
+        if reuse:
+            assert known is not None
+            self.ceiling_viol = known[2][n - 1].copy()
+            if known[3] is not None:
+                self.fin_viol = known[3][n - 1].copy()
+            return
         now_c = self._ceiling_excess({k: v[None, :] for k, v in self.totals.items()})[0]
         self.ceiling_viol = np.maximum(now_c, self.ceiling_viol) if force else now_c
         if self.finance is not None and self.finance.targets:
