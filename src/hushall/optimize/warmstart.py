@@ -126,7 +126,8 @@ class _Plan:
 
     def add(self, cols: IntArray, force: bool = False) -> None:
         p = self.problem
-        total = self.rows(cols).sum(axis=0)
+        # summed in the order of fits_each's prefix sums, so that a checked prefix's totals match bit for bit
+        total = np.cumsum(self.rows(cols), axis=0)[-1] if len(cols) else np.zeros(self.stacked.shape[1])
         n = len(cols)
         known = getattr(self, "_prefix", None)
         self._prefix = None
