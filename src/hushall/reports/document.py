@@ -14,7 +14,7 @@ numbers out in six chapters:
    version of Hushåll;
 7. *Uppföljning av investeringarna*, when the data has outcomes (sheet ``Utfall``): :mod:`hushall.reports.followup`.
 
-Presentation only: numbers come from the stages and are formatted with :mod:`hushall.reports.formatting`; the
+Presentation only: numbers come from the stages and are formatted with :mod:`hushall.formatting`; the
 charts are the definitions of :mod:`hushall.reports.charts` and :mod:`hushall.reports.plan_charts`, rendered with
 vl-convert (no browser, no network), so the web app shows the same pictures.
 
@@ -46,6 +46,7 @@ from hushall import __version__
 from hushall.files import atomic_path
 from hushall.finance import Forecast, forecast
 from hushall.finance.verdict import Verdict, assess, with_monte_carlo
+from hushall.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult, analyse_needs
 from hushall.needs.reinvestment import POLICIES
@@ -58,7 +59,6 @@ from hushall.reports.charts import capacity_chart, renewal_chart, save_chart
 from hushall.reports.excel import DECIMAL_FORMAT, KR_FORMAT, PERCENT_FORMAT, write_tables_xlsx
 from hushall.reports.followup import followup_chapter
 from hushall.reports.forecast import asset_lines, asset_sheet
-from hushall.reports.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.reports.labels import category_label, ordered_categories
 from hushall.reports.needs import NUMBER_FORMATS as NEEDS_NUMBER_FORMATS
 from hushall.reports.needs import (

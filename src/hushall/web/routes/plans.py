@@ -32,7 +32,6 @@ from hushall.web.services import (
     decide_variant,
     latest_job,
     list_variants,
-    pdf_available,
     pdf_module,
     plan_finance,
     prepare_model,
@@ -265,7 +264,7 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
         "figures": figure_table(done.result if done else None),
         "risk": risk_view((done.result or {}).get("risk") if done else None, request.state.lang),
         "robust": robust_sentences((done.result or {}).get("robust") if done else None, request.state.lang),
-        "pdf": pdf_available(), "dv": variant.data_version,
+        "dv": variant.data_version,
         "verdict": finance.verdict if finance is not None and finance.available else None,
     })
 
@@ -399,8 +398,6 @@ def plan_pdf(request: Request, variant_id: int, user: User = reader, db: DbSessi
     same probabilities (a fraction of a second)."""
     variant = variant_or_404(db, variant_id)
     module = pdf_module()
-    if module is None:
-        raise HTTPException(404, "PDF-plandokumentet finns inte i den här installationen ännu.")
     job = current_result(db, variant)
     _finance, data = plan_finance(request, db, variant, variant.data_version)
     schedule = schedule_of(job.result if job else None)
