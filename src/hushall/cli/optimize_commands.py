@@ -17,7 +17,7 @@ from hushall.cli.common import emit_json, handle_errors, info, input_options, lo
 DEFAULT_TIME_LIMIT_S = 60.0
 DEFAULT_GAP = 0.005
 #: Wall-clock budget of the explanations (re-solves with a target loosened or a project forced in).
-DEFAULT_EXPLAIN_S = 20.0
+DEFAULT_EXPLAIN_S = 3.0
 
 
 def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap: float = DEFAULT_GAP,
