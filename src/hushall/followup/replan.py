@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from hushall.followup.outcomes import NO_COMMITTEE, UNKNOWN_TYPE, FollowUp, follow_up
+from hushall.formatting import fmt_mkr
 from hushall.model import MunicipalityData
 from hushall.projects import cumulative_index
 
@@ -209,9 +210,7 @@ def plan_changes(r: Replanning, decided: Mapping[str, int], replanned: Mapping[s
     committed_first = r.committed["remaining_kr"].sum() if len(r.committed) else 0.0
     rows: list[tuple[Any, ...]] = []
 
-    def mkr(x: float) -> str:
-        return f"{x / 1e6:,.1f}".replace(",", "\u00a0").replace(".", ",") + "\u00a0Mkr"
-
+    mkr = fmt_mkr
     for pid, f in r.finished.iterrows():
         rows.append((pid, f["name"], decided.get(pid), None, "klart",
                      f"Klart {int(f['completion_year'])} (start {int(f['actual_start'])}); utgiften {mkr(f['spent_kr'])}"

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from hushall.formatting import fmt_mkr
 from hushall.model import MunicipalityData
 from hushall.optimize.evaluate import PlanEvaluation, evaluate_plan, violation_records
 from hushall.optimize.explain import explain as explain_plan
@@ -98,7 +99,7 @@ def renewal_avoided(schedule: pd.DataFrame) -> list[dict[str, Any]]:
         kr = float(r.renewal_avoided_kr)
         if abs(kr) < 0.5:
             continue
-        amount = f"{abs(kr) / 1e6:,.1f}".replace(",", "\u00a0").replace(".", ",") + "\u00a0Mkr"
+        amount = fmt_mkr(abs(kr))
         verb = "som inte behöver reinvesteras" if kr > 0 else "mer i reinvestering (komponenterna förfaller igen)"
         out.append({"project": str(r.project), "kr": kr, "facilities": str(r.renewal_avoided_facilities),
                     "text": f"{r.project} tar över förnyelsen av {r.renewal_avoided_facilities}: {amount} {verb} "
