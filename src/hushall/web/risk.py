@@ -4,7 +4,7 @@ The worker simulates the optimiser's plan over possible futures (:func:`hushall.
 small JSON summary with the result (:func:`risk_entry`, key ``risk`` of
 :data:`hushall.web.planning.RESULT_KEYS`). Every number comes from the Monte Carlo result; this module only picks,
 labels and phrases them. The charts are :mod:`hushall.reports.risk_charts`' own, drawn from the summary through
-:class:`hushall.reports.risk_web.StoredMonteCarlo`.
+:class:`hushall.study.risk.StoredMonteCarlo`.
 """
 
 from __future__ import annotations

@@ -276,7 +276,7 @@ def risk_chart(request: Request, variant_id: int, name: str, user: User = reader
     """The plan's risk charts: ``sannolikhet`` (each target per year), the fan charts of :data:`FAN_CHARTS` and
     ``tornado`` — :mod:`hushall.reports.risk_charts`' own, drawn from the stored summary."""
     from hushall.reports import risk_charts
-    from hushall.reports.risk_web import StoredMonteCarlo
+    from hushall.study.risk import StoredMonteCarlo
 
     variant = variant_or_404(db, variant_id)
     job = current_result(db, variant)
