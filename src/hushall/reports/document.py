@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import math
 import re
 import tempfile
@@ -44,14 +43,13 @@ import pandas as pd
 
 from hushall import __version__
 from hushall.files import atomic_path
-from hushall.finance import Forecast, forecast
-from hushall.finance.verdict import Verdict, assess, with_monte_carlo
+from hushall.finance import Forecast
+from hushall.finance.verdict import Verdict
 from hushall.model import MunicipalityData
-from hushall.needs import NeedsResult, analyse_needs
+from hushall.needs import NeedsResult
 from hushall.needs.reinvestment import POLICIES
+from hushall.optimize.result import OptimizationResult
 from hushall.projects import ProjectCatalog, Schedule
-from hushall.projects.consequences import operating_consequences
-from hushall.projects.maintenance import plan_maintenance_debt
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.charts import capacity_chart, renewal_chart, save_chart
@@ -71,6 +69,7 @@ from hushall.reports.needs import (
 from hushall.reports.pdf_layout import PlanPDF, png_size, render_toc
 from hushall.reports.plan_reasons import (
     MARGINAL_ROWS,
+    OPTIMISED_METHOD,
     comparison_sentences,
     constraint_sentences,
     marginal_highlights,
@@ -79,11 +78,13 @@ from hushall.reports.plan_reasons import (
     marginal_table,
     project_reason,
     ranking_comparison,
-    result_field,
     target_names,
     year_ranges,
 )
+from hushall.reports.risk_charts import fan_charts, tornado_chart
 from hushall.reports.verdict import VERDICT_TITLE, verdict_lines
+from hushall.scenarios import MonteCarloResult
+from hushall.study import DEFAULT_DRAWS, PlanRequest, PlanStudy, run_study
 
 #: PNG scale of the charts in the PDF (2 = about 190 dpi at their printed size).
 CHART_SCALE = 2.0
@@ -139,51 +140,6 @@ class RiskSection:
     headline: str = ""  # one sentence for the summary
 
 
-def _reason_map(value: Any) -> dict[str, str]:
-    """Per-project reasons from a mapping (project → text), a frame or a list of records (project id and a text
-    column)."""
-    if value is None:
-        return {}
-    if isinstance(value, Mapping):
-        return {str(k): " ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
-                for k, v in value.items() if v}
-    if isinstance(value, pd.DataFrame):
-        records = value.to_dict("records")
-    elif isinstance(value, str):
-        return {}
-    else:
-        records = [r if isinstance(r, Mapping) else vars(r) for r in value]
-    out: dict[str, str] = {}
-    for r in records:
-        pid = result_field(r, "project_id", "project", "projekt_id")
-        text = result_field(r, "explanation", "reason", "text", "motivering", "skäl", "why")
-        if pid is not None and text:
-            out[str(pid)] = str(text)
-    return out
-
-
-def _sentences(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(s) for s in value if isinstance(s, str) and s]
-
-
-def _schedule_of(result: Any) -> Schedule:
-    """The plan of an optimiser result: ``schedule_dict``, or ``schedule`` as a mapping or a table with the
-    project and its start year."""
-    direct = getattr(result, "schedule_dict", None)
-    if isinstance(direct, Mapping):
-        return Schedule(direct)
-    sched = result_field(result, "schedule", default={})
-    if isinstance(sched, pd.DataFrame):
-        pid = next(c for c in ("project", "project_id", "projekt_id") if c in sched.columns)
-        start = next(c for c in ("start_year", "startår", "start") if c in sched.columns)
-        return Schedule(dict(zip(sched[pid].astype(str), sched[start].astype(int), strict=True)))
-    return Schedule(dict(sched))
-
-
 def _number_fact(label: str, value: Any, fmt: Callable[[float], str]) -> list[tuple[str, str]]:
     x = finite_or_none(value)
     return [] if x is None else [(label, fmt(x))]
@@ -200,32 +156,22 @@ def _points_fact(label: str, points: Any, kr_per_point: float | None) -> list[tu
     return [(label, text)]
 
 
-def plan_from_optimization(data: MunicipalityData, result: Any) -> PlanChoice:
-    """Read the optimiser's result (:class:`hushall.optimize.result.OptimizationResult` or anything with the same
-    attributes): its plan, status, objective, gap, explanations and the comparison with the ranking list, in
-    Swedish sentences (:mod:`hushall.reports.plan_reasons`)."""
-    schedule = _schedule_of(result)
+def plan_from_optimization(data: MunicipalityData, result: OptimizationResult) -> PlanChoice:
+    """Read the optimiser's result: its plan, status, objective, gap, explanations and the comparison with the
+    ranking list, in Swedish sentences (:mod:`hushall.reports.plan_reasons`)."""
+    schedule = Schedule(result.schedule_dict)
     names = target_names(data)
-    method = str(result_field(result, "method", default="Optimering (MILP med HiGHS)"))
-    facts: list[tuple[str, str]] = [("Metod", method)]
-    status = result_field(result, "status")
-    message = result_field(result, "message")
-    if message:
-        facts.append(("Status", str(message)))
-    elif status is not None:
-        facts.append(("Status", str(status)))
-    kpp = finite_or_none(result_field(result, "kr_per_point"))
-    facts += _points_fact("Planens nettonytta", result_field(result, "objective"), kpp)
-    facts += _points_fact("Högsta möjliga nettonytta (bevisad gräns)", result_field(result, "bound"), kpp)
-    facts += _number_fact("Optimalitetsgap (högst så mycket bättre kan en plan vara)", result_field(result, "gap"),
+    facts: list[tuple[str, str]] = [("Metod", OPTIMISED_METHOD), ("Status", result.message)]
+    kpp = finite_or_none(result.kr_per_point)
+    facts += _points_fact("Planens nettonytta", result.objective, kpp)
+    facts += _points_fact("Högsta möjliga nettonytta (bevisad gräns)", result.bound, kpp)
+    facts += _number_fact("Optimalitetsgap (högst så mycket bättre kan en plan vara)", result.gap,
                           lambda x: fmt_pct(x, 2))
     if kpp:
         facts.append(("En poäng motsvarar", f"{fmt_mkr(kpp, 1)} (vad en poäng kostar i snitt bland projekten)"))
-    timings = result_field(result, "timings", default={})
-    if isinstance(timings, Mapping) and timings:
-        total = timings.get("total_s", timings.get("total"))
-        facts += _number_fact("Tid för optimering och förklaringar", total, lambda x: f"{fmt_number(x, 1)} s")
-    explanations = result_field(result, "explanations", default=[])
+    facts += _number_fact("Tid för optimering och förklaringar", result.timings.get("total_s"),
+                          lambda x: f"{fmt_number(x, 1)} s")
+    explanations = result.explanations
     sentences: list[str] = [
         "Optimeringen väljer projekt och startår så att planens nettonytta blir så stor som möjligt: kriterierna "
         "i fliken Mål med rådets vikter, plus den underhållsskuld och de saknade platser som projekten undviker. "
@@ -233,58 +179,34 @@ def plan_from_optimization(data: MunicipalityData, result: Any) -> PlanChoice:
     reasons_in: dict[str, str] = {}
     reasons_out: dict[str, str] = {}
     postponed: dict[str, str] = {}
+    for rec in explanations.get("projects") or []:
+        pid = str(rec.get("project", ""))
+        text = project_reason(rec, names)
+        if not pid or not text:
+            continue
+        if pid in schedule:
+            reasons_in.setdefault(pid, text)
+            if str(rec.get("status", "")) == "senarelagt":
+                postponed.setdefault(pid, text)
+        else:
+            reasons_out.setdefault(pid, text)
+    sentences += constraint_sentences(explanations, names)
     marginal: pd.DataFrame | None = None
     marginal_notes: list[str] = []
-    if isinstance(explanations, Mapping):
-        for key in ("plan", "summary", "overall", "sammanfattning"):
-            sentences += _sentences(explanations.get(key))
-        for key in ("chosen", "selected", "in_plan", "valda"):
-            reasons_in.update(_reason_map(explanations.get(key)))
-        for key in ("not_chosen", "left_out", "excluded", "rejected", "ej_valda"):
-            reasons_out.update(_reason_map(explanations.get(key)))
-        for rec in explanations.get("projects") or []:
-            pid = str(result_field(rec, "project", "project_id", default=""))
-            text = project_reason(rec, names)
-            if not pid or not text:
-                continue
-            if pid in schedule:
-                reasons_in.setdefault(pid, text)
-                if str(rec.get("status", "")) == "senarelagt":
-                    postponed.setdefault(pid, text)
-            else:
-                reasons_out.setdefault(pid, text)
-        sentences += constraint_sentences(explanations, names)
-        records = [r for r in explanations.get("marginal_value") or [] if isinstance(r, Mapping)]
-        if records:
-            marginal = marginal_table(records, names)
-            marginal_notes = (marginal_highlights(marginal)
-                              + marginal_sentences(records, kpp, min(len(marginal), MARGINAL_ROWS)))
-    elif isinstance(explanations, str) or (
-            isinstance(explanations, (list, tuple)) and all(isinstance(x, str) for x in explanations)):
-        sentences = _sentences(explanations)
-    else:
-        for pid, text in _reason_map(explanations).items():
-            (reasons_in if pid in schedule else reasons_out)[pid] = text
-    comparison = result_field(result, "comparison", "ranking_comparison")
-    if comparison is None:
-        ranking = result_field(result, "ranking")
-        if isinstance(ranking, pd.DataFrame):
-            comparison = ranking
-        elif isinstance(ranking, Mapping):
-            comparison = ranking_comparison(result, len(schedule), ranking, names)
-    elif not isinstance(comparison, pd.DataFrame):
-        try:
-            comparison = pd.DataFrame(comparison)
-        except (TypeError, ValueError):
-            comparison = None
-    comparison_notes = (comparison_sentences(comparison) if isinstance(comparison, pd.DataFrame)
-                        and "skillnad_mot_optimerad" in comparison.columns else [])
-    return PlanChoice(schedule=schedule, label="Optimerad plan", method=method, reasons_in=reasons_in,
+    records = [r for r in explanations.get("marginal_value") or [] if isinstance(r, Mapping)]
+    if records:
+        marginal = marginal_table(records, names)
+        marginal_notes = (marginal_highlights(marginal)
+                          + marginal_sentences(records, kpp, min(len(marginal), MARGINAL_ROWS)))
+    comparison = (ranking_comparison(result, len(schedule), result.ranking, names)
+                  if isinstance(result.ranking, Mapping) else None)
+    return PlanChoice(schedule=schedule, label="Optimerad plan", method=OPTIMISED_METHOD, reasons_in=reasons_in,
                       reasons_out=reasons_out, default_reason_out=(
                           "Valdes inte. Optimeraren gav ingen förklaring för just det här projektet (den förklarar "
                           "de projekt som ger mest poäng först)."),
                       explanations=sentences, facts=facts, comparison=comparison, postponed=postponed,
-                      marginal=marginal, marginal_notes=marginal_notes, comparison_notes=comparison_notes)
+                      marginal=marginal, marginal_notes=marginal_notes,
+                      comparison_notes=[] if comparison is None else comparison_sentences(comparison))
 
 
 def committed_plan(data: MunicipalityData) -> PlanChoice:
@@ -303,6 +225,16 @@ def given_plan(schedule: Mapping[str, int], label: str = "Plan enligt fil") -> P
                       default_reason_out="Ingår inte i den angivna planen.")
 
 
+def plan_of_study(data: MunicipalityData, study: PlanStudy) -> PlanChoice:
+    """The plan of a study as the document describes it: the optimiser's reasons when it was optimised, the
+    committed projects, or a plan chosen elsewhere under its label."""
+    if study.optimization is not None:
+        return plan_from_optimization(data, study.optimization)
+    if study.plan.source == "committed":
+        return committed_plan(data)
+    return given_plan(study.schedule, study.plan.label or "Angiven plan")
+
+
 #: Lines of the Monte Carlo result as the document shows them: label, unit, scale to the unit.
 RISK_LINES: dict[str, tuple[str, str, float]] = {
     "årets_resultat": ("Årets resultat", "Mkr", 1e-6),
@@ -314,8 +246,6 @@ RISK_LINES: dict[str, tuple[str, str, float]] = {
     "platser_saknas": ("Platser som saknas", "platser", 1.0),
 }
 
-#: Default number of Monte Carlo draws when the document computes the risk analysis itself.
-DEFAULT_DRAWS = 2000
 AUTO = "auto"
 
 
@@ -323,10 +253,6 @@ def _short_number(x: float) -> str:
     """At most three decimals, no trailing zeros (``0,8``, ``0,006``)."""
     text = fmt_number(x, 3)
     return text.rstrip("0").rstrip(",") if "," in text else text
-
-
-def _is_monte_carlo(risk: Any) -> bool:
-    return all(hasattr(risk, name) for name in ("probabilities", "joint", "percentiles", "n_draws"))
 
 
 def risk_from_monte_carlo(mc: Any, years: Sequence[int], show_years: Sequence[int]) -> RiskSection:
@@ -400,60 +326,19 @@ def risk_from_monte_carlo(mc: Any, years: Sequence[int], show_years: Sequence[in
 
 
 def _risk_charts(mc: Any) -> dict[str, Any]:
-    """The fan charts and the tornado of :mod:`hushall.reports.risk_charts` (the same charts as the web), when
-    that module offers them."""
-    try:
-        module = importlib.import_module("hushall.reports.risk_charts")
-    except ImportError:  # pragma: no cover - ships with Hushåll
-        return {}
-    charts: dict[str, Any] = {}
-    makers = (("fan_charts", "Planen i många möjliga framtider: median, 10:e–90:e percentilen och prognosen utan "
-                             "osäkerhet."),
-              ("tornado_chart", "Vilken osäkerhet som flyttar summan av årets resultat mest."))
-    for name, caption in makers:
-        fn = getattr(module, name, None)
-        if callable(fn):
-            charts[caption] = fn(mc)
-    return charts
+    """The fan charts and the tornado of :mod:`hushall.reports.risk_charts` (the same charts as the web)."""
+    return {
+        "Planen i många möjliga framtider: median, 10:e–90:e percentilen och prognosen utan osäkerhet.": fan_charts(mc),
+        "Vilken osäkerhet som flyttar summan av årets resultat mest.": tornado_chart(mc),
+    }
 
 
-def risk_section(risk: Any, years: Sequence[int] = (), show_years: Sequence[int] = ()) -> RiskSection:
-    """Chapter 5 from the scenarios stage's result (``None``: the chapter says the analysis is missing).
-
-    Accepts a :class:`RiskSection` as it is, a Monte Carlo result (:func:`risk_from_monte_carlo`), an object
-    offering ``report_section()`` returning a :class:`RiskSection`, or one with ``summary`` (text), ``tables``
-    (caption → frame) and ``charts`` (caption → Altair chart).
-    """
-    if risk is None or isinstance(risk, RiskSection):
-        return risk if risk is not None else RiskSection()
-    if _is_monte_carlo(risk):
-        return risk_from_monte_carlo(risk, list(years), list(show_years) or list(years))
-    maker = getattr(risk, "report_section", None)
-    if callable(maker):
-        made = maker()
-        if isinstance(made, RiskSection):
-            return made
-    section = RiskSection()
-    summary = result_field(risk, "summary", "explanations")
-    if isinstance(summary, str):
-        section.paragraphs = [summary]
-    elif summary is not None:
-        section.paragraphs = [str(s) for s in summary]
-    tables = result_field(risk, "tables", default={})
-    section.tables = {str(k): v for k, v in dict(tables).items() if isinstance(v, pd.DataFrame)}
-    section.charts = dict(result_field(risk, "charts", default={}))
-    section.sheets = {k[:31]: v for k, v in section.tables.items()}
-    return section
-
-
-def compute_risk(data: MunicipalityData, schedule: Mapping[str, int], draws: int = DEFAULT_DRAWS,
-                 seed: int = 1) -> Any:
-    """The Monte Carlo analysis of the plan from :mod:`hushall.scenarios` (``None`` when it is not installed)."""
-    try:
-        from hushall.scenarios import simulate
-    except ImportError:  # pragma: no cover - the scenarios stage ships with Hushåll
-        return None
-    return simulate(data, dict(schedule), n_draws=draws, seed=seed)
+def risk_section(mc: MonteCarloResult | None, years: Sequence[int] = (), show_years: Sequence[int] = ()
+                 ) -> RiskSection:
+    """Chapter 5 from the study's Monte Carlo result (``None``: the chapter says the analysis is missing)."""
+    if mc is None:
+        return RiskSection()
+    return risk_from_monte_carlo(mc, list(years), list(show_years) or list(years))
 
 
 def data_fingerprint(data: MunicipalityData) -> str:
@@ -667,62 +552,70 @@ def _kr_cell(x: float) -> str:
     return fmt_number(x, 0)
 
 
+def study_request(schedule: Mapping[str, int] | None = None, optimization: OptimizationResult | None = None,
+                  risk: Any = AUTO) -> PlanRequest:
+    """The study the document's shorthand asks for: ``schedule`` (a plan chosen elsewhere), else the optimiser's
+    result ``optimization``, else the committed projects; ``risk="auto"`` the Monte Carlo analysis with the
+    study's default draws, ``None`` none, a Monte Carlo result of that plan as it is."""
+    if isinstance(risk, str) and risk == AUTO:
+        draws = DEFAULT_DRAWS
+    else:
+        draws = 0 if risk is None else int(risk.n_draws)
+    if schedule is not None:
+        return PlanRequest(source="schedule", schedule=dict(schedule), draws=draws)
+    return PlanRequest(source="optimised" if optimization is not None else "committed", draws=draws)
+
+
 def prepare_document(
     data: MunicipalityData,
     schedule: Mapping[str, int] | None = None,
-    optimization: Any = None,
+    optimization: OptimizationResult | None = None,
     risk: Any = AUTO,
     *,
-    plan: PlanChoice | None = None,
     data_version: str | None = None,
     date: dt.date | None = None,
 ) -> PlanDocument:
-    """Run the stages for the plan and collect what the document shows (no files written).
+    """Run the study for the plan (:func:`hushall.study.run_study`, see :func:`study_request`) and collect what the
+    document shows (no files written)."""
+    montecarlo = None if risk is None or isinstance(risk, str) else risk
+    study = run_study(data, study_request(schedule, optimization, risk), optimization=optimization,
+                      montecarlo=montecarlo)
+    return document_of_study(data, study, data_version=data_version, date=date)
 
-    The plan is, in order: ``plan`` as given; ``schedule`` (a plan chosen elsewhere); the optimiser's result
-    ``optimization``; else the committed projects. ``risk="auto"`` runs the Monte Carlo analysis of
-    :mod:`hushall.scenarios` with :data:`DEFAULT_DRAWS` draws (a fraction of a second); ``None`` leaves it out.
+
+def document_of_study(data: MunicipalityData, study: PlanStudy, *, data_version: str | None = None,
+                      date: dt.date | None = None) -> PlanDocument:
+    """What the document shows of a plan study (no files written; nothing computed but selections and sums).
+
+    Raises
+    ------
+    hushall.errors.HushallError
+        When the study has no forecast (the data's own error, e.g. sheet Ekonomi empty).
     """
-    if plan is None:
-        if schedule is not None:
-            plan = given_plan(schedule, "Angiven plan")
-            if optimization is not None:
-                opt = plan_from_optimization(data, optimization)
-                plan.facts, plan.explanations, plan.comparison = opt.facts, opt.explanations, opt.comparison
-        elif optimization is not None:
-            plan = plan_from_optimization(data, optimization)
-        else:
-            plan = committed_plan(data)
-    needs = analyse_needs(data)
-    fc = forecast(data, plan.schedule)
-    # one maintenance debt: the forecast's (reinvestment policy + the plan's projects), against the policy alone
-    debt_without = plan_maintenance_debt(data, {})
-    debt_with = np.asarray(fc.statements["underhållsskuld_fasta_priser"], dtype=float)
+    fc = study.require_forecast()
+    plan = plan_of_study(data, study)
     investments = pt.project_investments(data, plan.schedule)
     targets = pt.target_rows(fc, data)
     years = list(fc.years)
-    if isinstance(risk, str) and risk == AUTO:
-        risk = compute_risk(data, plan.schedule)
-    verdict = with_monte_carlo(assess(data, fc), risk if _is_monte_carlo(risk) else None)
     return PlanDocument(
         data=data,
-        needs=needs,
+        needs=study.needs,
         forecast=fc,
         plan=plan,
-        risk=risk_section(risk, years, _summary_years(years)),
+        risk=risk_section(study.montecarlo, years, _summary_years(years)),
         title=f"Investerings- och underhållsplan {years[0]}–{years[-1]}",
         date=date or dt.date.today(),
         data_version=data_version or data_fingerprint(data),
         investments=investments,
-        plan_table=pt.plan_sheet(data, plan.schedule, investments, plan.reasons_in, operating_consequences(
-            data, plan.schedule, dict(zip(fc.years, fc.statements["ränta_låneportfölj"].tolist(), strict=True)))),
+        plan_table=pt.plan_sheet(data, plan.schedule, investments, plan.reasons_in, study.consequences),
         left_out=pt.left_out_sheet(data, plan.schedule, plan.reasons_out, plan.default_reason_out),
         targets=targets,
         target_summary=pt.target_summary(targets),
         assumptions=pt.assumption_sheet(data, fc),
-        debt_without_kr=debt_without,
-        debt_with_kr=debt_with,
-        verdict=verdict,
+        # one maintenance debt: the forecast's (reinvestment policy + the plan's projects), against the policy alone
+        debt_without_kr=np.asarray(study.debt_without_kr, dtype=float),
+        debt_with_kr=np.asarray(fc.statements["underhållsskuld_fasta_priser"], dtype=float),
+        verdict=study.verdict,
     )
 
 
@@ -1330,36 +1223,20 @@ def render_plan_pdf(doc: PlanDocument, path: str | Path) -> Path:
     return target
 
 
-def build_plan_document(
-    data: MunicipalityData,
-    schedule: Mapping[str, int] | None = None,
-    optimization: Any = None,
-    risk: Any = AUTO,
-    out_dir: str | Path = ".",
-    *,
-    plan: PlanChoice | None = None,
-    data_version: str | None = None,
-    date: dt.date | None = None,
-    stem: str = "plandokument",
-) -> tuple[Path, Path]:
+def build_plan_document(data: MunicipalityData, study: PlanStudy | None = None, out_dir: str | Path = ".", *,
+                        data_version: str | None = None, date: dt.date | None = None, stem: str = "plandokument"
+                        ) -> tuple[Path, Path]:
     """Write the plan document (``<stem>.pdf``) and the workbook behind it (``<stem>.xlsx``) to ``out_dir``.
 
     Parameters
     ----------
     data
         The validated municipality.
-    schedule
-        The plan (project id → start year). ``None``: the optimiser's plan when ``optimization`` is given, else
-        the committed projects.
-    optimization
-        The optimiser's result (status, objective, gap, schedule, explanations, comparison with a ranking).
-    risk
-        The scenarios' result (a Monte Carlo result or a :class:`RiskSection`); ``"auto"`` computes the Monte Carlo
-        analysis with :mod:`hushall.scenarios`; ``None`` writes a clear note that the risk analysis is missing.
+    study
+        The plan study to show (:func:`hushall.study.run_study`); ``None``: the committed projects with the
+        Monte Carlo analysis of the study's defaults.
     out_dir
         Folder for the two files (created when missing).
-    plan
-        A fully described plan (overrides ``schedule`` and ``optimization``).
     data_version
         Shown in the document; default a fingerprint of the data (:func:`data_fingerprint`).
     date
@@ -1369,18 +1246,15 @@ def build_plan_document(
     -------
     (pathlib.Path, pathlib.Path)
         The PDF and the workbook.
-
-    Raises
-    ------
-    hushall.errors.PlanError
-        When the plan names an unknown project or a start year outside its window.
     """
-    doc = prepare_document(data, schedule, optimization, risk, plan=plan, data_version=data_version, date=date)
+    if study is None:
+        study = run_study(data, PlanRequest(source="committed"))
+    doc = document_of_study(data, study, data_version=data_version, date=date)
     return write_plan_document(doc, out_dir, stem=stem)
 
 
 def write_plan_document(doc: PlanDocument, out_dir: str | Path, *, stem: str = "plandokument") -> tuple[Path, Path]:
-    """Write a prepared document (:func:`prepare_document`) as ``<stem>.pdf`` and ``<stem>.xlsx``."""
+    """Write a prepared document (:func:`document_of_study`) as ``<stem>.pdf`` and ``<stem>.xlsx``."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     xlsx = write_plan_workbook(doc, folder / f"{stem}.xlsx")
@@ -1388,19 +1262,17 @@ def write_plan_document(doc: PlanDocument, out_dir: str | Path, *, stem: str = "
     return pdf, xlsx
 
 
-def plan_document_pdf(data: MunicipalityData, schedule: Mapping[str, int] | None = None, optimization: Any = None,
-                      risk: Any = AUTO, **kwargs: Any) -> bytes:
-    """The plan document as PDF bytes (for a download in the web app)."""
+def plan_document_pdf(data: MunicipalityData, study: PlanStudy, **kwargs: Any) -> bytes:
+    """The plan document of a study as PDF bytes (for a download in the web app)."""
     with tempfile.TemporaryDirectory(prefix="hushall-pdf-") as tmp:
-        doc = prepare_document(data, schedule, optimization, risk, **kwargs)
+        doc = document_of_study(data, study, **kwargs)
         return render_plan_pdf(doc, Path(tmp) / "plandokument.pdf").read_bytes()
 
 
-def plan_document_xlsx(data: MunicipalityData, schedule: Mapping[str, int] | None = None, optimization: Any = None,
-                       risk: Any = AUTO, **kwargs: Any) -> bytes:
-    """The workbook behind the plan document as bytes (for a download in the web app)."""
+def plan_document_xlsx(data: MunicipalityData, study: PlanStudy, **kwargs: Any) -> bytes:
+    """The workbook behind the plan document of a study as bytes (for a download in the web app)."""
     with tempfile.TemporaryDirectory(prefix="hushall-xlsx-") as tmp:
-        doc = prepare_document(data, schedule, optimization, risk, **kwargs)
+        doc = document_of_study(data, study, **kwargs)
         return write_plan_workbook(doc, Path(tmp) / "plandokument.xlsx").read_bytes()
 
 
@@ -1411,13 +1283,16 @@ __all__ = [
     "build_plan_document",
     "committed_plan",
     "data_fingerprint",
+    "document_of_study",
     "given_plan",
     "plan_document_pdf",
     "plan_document_xlsx",
     "plan_from_optimization",
+    "plan_of_study",
     "prepare_document",
     "render_plan_pdf",
     "risk_section",
+    "study_request",
     "write_plan_document",
     "write_plan_workbook",
     "year_ranges",
