@@ -47,7 +47,9 @@ def fake_optimization() -> OptimizationResult:
         objective=12.5,
         bound=12.6,
         gap=0.008,
-        schedule=pd.DataFrame({"project": list(SCHEDULE), "start_year": list(SCHEDULE.values())}),
+        schedule=pd.DataFrame({"project": list(SCHEDULE), "start_year": list(SCHEDULE.values()),
+                               "in_use_year": [y + 2 for y in SCHEDULE.values()], "weighted_score": 0.5,
+                               "maintenance_debt_avoided_kr": 0.0}),  # the optimiser's columns the pages read
         explanations={
             "binding_by_year": {2025: ["M1"], 2026: ["M1", "M6"]},
             "infeasibility": {"feasible": True, "violations": []},

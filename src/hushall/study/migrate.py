@@ -3,7 +3,8 @@
 Version 0 is the web's plan result of Hushåll up to the study layer: a flat dict with ``schedule`` (chosen projects:
 ``project_id``, ``start_year`` …), ``years``, the figures per year (``investments_kr``, ``result_kr``, ``debt_kr``,
 ``ratios``, ``places_short``, ``maintenance_debt_kr``), ``status``, ``value``, ``bound``, ``gap``, ``risk`` and
-``robust``. It kept no optimiser result, so the study has none; everything else carries over as it was.
+``robust``. It kept no optimiser result, so the study has none and its plan is a given schedule (:data:`LABEL`);
+everything else carries over as it was.
 
 Examples
 --------
@@ -23,6 +24,8 @@ from typing import Any
 from hushall.study.request import PlanRequest
 from hushall.study.study import STUDY_VERSION, PlanFigures, PlanStudy, StudyPlan
 
+#: The plan of a version-0 result as the plan document names it (its optimiser result was not kept).
+LABEL = "Angiven plan"
 #: Keys of a version-0 result that hold figures per year.
 FIGURE_KEYS = ("investments_kr", "result_kr", "debt_kr", "ratios", "places_short", "maintenance_debt_kr")
 
@@ -38,11 +41,11 @@ def from_stored(doc: Mapping[str, Any]) -> PlanStudy:
     if doc.get("years") and all(k in doc for k in ("investments_kr", "result_kr", "debt_kr")):
         figures = PlanFigures(years=[int(y) for y in doc["years"]],
                               **{k: doc.get(k) or ({} if k == "ratios" else []) for k in FIGURE_KEYS})
-    request = PlanRequest(source="optimised", draws=draws,
+    request = PlanRequest(source="schedule", schedule=schedule, label=LABEL, draws=draws,
                           robust_level=float((robust or {}).get("level") or 0.0))
-    return PlanStudy(request=request, plan=StudyPlan("optimised", schedule, "Optimerad plan"), figures=figures,
+    return PlanStudy(request=request, plan=StudyPlan("schedule", schedule, LABEL), figures=figures,
                      risk=dict(risk) if risk else None, robust=dict(robust) if robust else None,
                      version=STUDY_VERSION)
 
 
-__all__ = ["FIGURE_KEYS", "from_stored"]
+__all__ = ["FIGURE_KEYS", "LABEL", "from_stored"]

@@ -14,7 +14,7 @@ from typing import Any
 
 #: The plan study's defaults (draws of a plan's risk, the safer plan's level and years): defined once, there.
 from hushall.study.request import DEFAULT_DRAWS as DEFAULT_MC_DRAWS
-from hushall.study.request import DEFAULT_ROBUST_LEVEL, ROBUST_YEARS
+from hushall.study.request import DEFAULT_ROBUST_LEVEL
 
 #: Environment variable that overrides the database URL (the CLI's ``--database-url`` wins over it).
 DATABASE_URL_ENV = "HUSHALL_DATABASE_URL"

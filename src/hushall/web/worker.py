@@ -40,7 +40,7 @@ def _on_signal(signum: int, _frame: FrameType | None) -> None:
 
 def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0) -> str:
     """Run job ``job_id``; return its final status."""
-    from hushall.web.planning import apply_variant, resolve_planner
+    from hushall.web.planning import apply_variant, resolve_planner, stored_schedule
     from hushall.web.store import build_version
 
     engine = make_engine(database_url)
@@ -90,8 +90,8 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0) -> s
             settings = dict(variant.settings)
         progress(0.05, "Bygger optimeringsproblemet …")
         planner = resolve_planner()
-        result = planner(apply_variant(data, settings), settings, progress)
-        chosen = len(result.get("schedule") or [])
+        result = planner(apply_variant(data, settings), settings, progress)  # a plan study's JSON
+        chosen = len(stored_schedule(result) or {})
         set_job(status="done", progress=1.0, message=f"{chosen} projekt i planen.", result=result,
                 finished_at=utcnow(), heartbeat_at=utcnow())
         status = "done"
