@@ -49,7 +49,7 @@ from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
 from hushall.needs.reinvestment import POLICIES
 from hushall.optimize.result import OptimizationResult
-from hushall.projects import ProjectCatalog, Schedule
+from hushall.projects import Schedule
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.charts import capacity_chart, renewal_chart, save_chart
@@ -209,10 +209,10 @@ def plan_from_optimization(data: MunicipalityData, result: OptimizationResult) -
                       comparison_notes=[] if comparison is None else comparison_sentences(comparison))
 
 
-def committed_plan(data: MunicipalityData) -> PlanChoice:
-    """The projects already decided (``måste`` or ``fast_startår``)."""
+def committed_plan(schedule: Mapping[str, int]) -> PlanChoice:
+    """The projects already decided (``måste`` or ``fast_startår``; the study's ``committed`` plan)."""
     return PlanChoice(
-        schedule=Schedule.committed(ProjectCatalog.from_data(data)),
+        schedule=Schedule(schedule),
         label="Beslutade projekt",
         method="De projekt som redan är beslutade (måste = ja eller fast startår i fliken Projekt).",
         default_reason_out="Inte beslutat: projektet har varken måste = ja eller ett fast startår.",
@@ -231,7 +231,7 @@ def plan_of_study(data: MunicipalityData, study: PlanStudy) -> PlanChoice:
     if study.optimization is not None:
         return plan_from_optimization(data, study.optimization)
     if study.plan.source == "committed":
-        return committed_plan(data)
+        return committed_plan(study.schedule)
     return given_plan(study.schedule, study.plan.label or "Angiven plan")
 
 
@@ -255,37 +255,34 @@ def _short_number(x: float) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
-def risk_from_monte_carlo(mc: Any, years: Sequence[int], show_years: Sequence[int]) -> RiskSection:
-    """Chapter 5 from a Monte Carlo result (:class:`hushall.scenarios.MonteCarloResult`): the probability that
-    each target holds, the spread of the key lines, which uncertainty matters most, and its drivers."""
+def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], years: Sequence[int],
+                          show_years: Sequence[int]) -> RiskSection:
+    """Chapter 5 from a plan study's Monte Carlo analysis: the probability that each target holds (from the
+    study's risk summary, :func:`hushall.study.risk.risk_summary`, as the web shows it), the spread of the key
+    lines, which uncertainty matters most, and its drivers."""
     section = RiskSection()
     first, last = years[0], years[-1]
+    draws = int(summary["draws"])
     section.paragraphs.append(
-        f"Planen har prövats mot {fmt_number(mc.n_draws)} möjliga framtider (Monte Carlo, frö {mc.seed}): ränta, "
+        f"Planen har prövats mot {fmt_number(draws)} möjliga framtider (Monte Carlo, frö {summary['seed']}): ränta, "
         "byggpriser, skatteunderlag, befolkning, projektkostnader och genomförandegrad varierar samtidigt och "
         "delvis tillsammans (avsnitt 6.6). Samma plan och samma regler för lån som i kapitel 4.")
-    p_all = float(getattr(mc, "all_years_probability", float("nan")))
-    se_all = float(getattr(mc, "all_years_standard_error", float("nan")))
-    if math.isfinite(p_all):
+    p_all = summary.get("all_years_probability")
+    if p_all is not None:
         section.paragraphs.append(
             f"Sannolikheten att alla finansiella mål håller varje år {first}–{last} är {fmt_pct(p_all)} "
-            f"(± {fmt_pct(se_all)} standardfel).")
+            f"(± {fmt_pct(summary.get('all_years_standard_error'))} standardfel).")
         section.headline = (f"Med osäkerheten i ränta, skatteunderlag, befolkning och byggkostnader håller alla mål "
-                            f"varje år i {fmt_pct(p_all)} av {fmt_number(mc.n_draws)} möjliga framtider "
+                            f"varje år i {fmt_pct(p_all)} av {fmt_number(draws)} möjliga framtider "
                             "(kapitel 5).")
-    probs = mc.probabilities
-    rows = []
-    for (tid, ttype), g in probs.groupby(["target_id", "target_type"], sort=False):
-        g = g.sort_values("year")
-        worst = g.loc[g["probability"].idxmin()]
-        rows.append({
-            "mål": f"{tid} {pt.target_short_label(str(ttype), float(g['limit'].iloc[0]))}",
-            "från år": str(int(g["year"].iloc[0])),
-            "sannolikhet första året": fmt_pct(float(g["probability"].iloc[0]), 0),
-            f"sannolikhet {int(g['year'].iloc[-1])}": fmt_pct(float(g["probability"].iloc[-1]), 0),
-            "lägsta sannolikhet": fmt_pct(float(worst["probability"]), 0),
-            "år för lägsta": str(int(worst["year"])),
-        })
+    rows = [{
+        "mål": f"{t['source_id']} {pt.target_short_label(str(t['target_type']), float(t['limit'] or 0.0))}",
+        "från år": str(t["years"][0]),
+        "sannolikhet första året": fmt_pct(t["probability"][0], 0),
+        f"sannolikhet {t['years'][-1]}": fmt_pct(t["probability"][-1], 0),
+        "lägsta sannolikhet": fmt_pct(t["lowest"], 0),
+        "år för lägsta": str(t["lowest_year"]),
+    } for t in summary.get("targets") or [] if t.get("years")]
     if rows:
         section.tables["Tabell: sannolikheten att målen håller"] = pd.DataFrame(rows)
     pct = mc.percentiles
@@ -333,12 +330,11 @@ def _risk_charts(mc: Any) -> dict[str, Any]:
     }
 
 
-def risk_section(mc: MonteCarloResult | None, years: Sequence[int] = (), show_years: Sequence[int] = ()
-                 ) -> RiskSection:
-    """Chapter 5 from the study's Monte Carlo result (``None``: the chapter says the analysis is missing)."""
-    if mc is None:
+def risk_section(study: PlanStudy, years: Sequence[int] = (), show_years: Sequence[int] = ()) -> RiskSection:
+    """Chapter 5 from the study's Monte Carlo analysis (none: the chapter says the analysis is missing)."""
+    if study.montecarlo is None or study.risk is None:
         return RiskSection()
-    return risk_from_monte_carlo(mc, list(years), list(show_years) or list(years))
+    return risk_from_monte_carlo(study.montecarlo, study.risk, list(years), list(show_years) or list(years))
 
 
 def data_fingerprint(data: MunicipalityData) -> str:
@@ -594,7 +590,7 @@ def document_of_study(data: MunicipalityData, study: PlanStudy, *, data_version:
     """
     fc = study.require_forecast()
     plan = plan_of_study(data, study)
-    investments = pt.project_investments(data, plan.schedule)
+    investments = study.investments
     targets = pt.target_rows(fc, data)
     years = list(fc.years)
     return PlanDocument(
@@ -602,7 +598,7 @@ def document_of_study(data: MunicipalityData, study: PlanStudy, *, data_version:
         needs=study.needs,
         forecast=fc,
         plan=plan,
-        risk=risk_section(study.montecarlo, years, _summary_years(years)),
+        risk=risk_section(study, years, _summary_years(years)),
         title=f"Investerings- och underhållsplan {years[0]}–{years[-1]}",
         date=date or dt.date.today(),
         data_version=data_version or data_fingerprint(data),

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from hushall.errors import HushallError, PlanError
 from hushall.model import MunicipalityData
@@ -120,7 +121,7 @@ class PlanStudy:
     ``robust`` (:func:`hushall.study.risk.robust_summary`), ``notes`` (what could not be computed, in Swedish).
     In memory: ``forecast`` (:class:`hushall.finance.Forecast`), ``needs`` (:class:`hushall.needs.NeedsResult`),
     ``montecarlo`` (:class:`hushall.scenarios.MonteCarloResult`), ``verdict``, ``consequences`` (the plan's
-    operating consequences) and ``error`` (why the forecast failed).
+    operating consequences), ``investments`` (:func:`project_investments`) and ``error`` (why the forecast failed).
     """
 
     request: PlanRequest
@@ -137,6 +138,7 @@ class PlanStudy:
     montecarlo: Any = field(default=None, repr=False, compare=False)
     verdict: Any = field(default=None, repr=False, compare=False)
     consequences: Any = field(default=None, repr=False, compare=False)
+    investments: Any = field(default=None, repr=False, compare=False)
     debt_without_kr: Any = field(default=None, repr=False, compare=False)
     error: HushallError | None = field(default=None, repr=False, compare=False)
 
@@ -257,6 +259,29 @@ def plan_figures(data: MunicipalityData, forecast: Any, schedule: Mapping[str, i
     )
 
 
+def project_investments(data: MunicipalityData, schedule: Mapping[str, int]) -> pd.DataFrame:
+    """Yearly outlay of each project in the plan (current prices, capitalised and expensed), long format:
+    ``project_id, year, amount_kr``; from :class:`hushall.projects.UnitEffects`."""
+    from hushall.projects import ProjectCatalog, UnitEffects
+
+    years = np.asarray(data.years, dtype=int)
+    if not len(schedule):
+        return pd.DataFrame({"project_id": pd.Series(dtype=str), "year": pd.Series(dtype=int),
+                             "amount_kr": pd.Series(dtype=float)})
+    unit = UnitEffects.from_data(data)
+    w = unit.weights(schedule)  # (P, S)
+    outlay = unit.array("investment_kr") + unit.array("expensed_kr")  # (P, S, T)
+    per_project = np.einsum("ps,pst->pt", w, outlay)
+    cat = ProjectCatalog.from_data(data)
+    idx = [cat.index(pid) for pid in schedule]
+    rows = per_project[idx]
+    return pd.DataFrame({
+        "project_id": np.repeat(np.asarray(list(schedule), dtype=object), len(years)),
+        "year": np.tile(years, len(idx)),
+        "amount_kr": rows.reshape(-1),
+    })
+
+
 def _forecast_parts(study: PlanStudy, data: MunicipalityData) -> None:
     """Forecast, needs, maintenance debt without the plan, operating consequences and figures (in place); a data
     problem (e.g. sheet Ekonomi empty) leaves them out with a note and keeps the error."""
@@ -278,6 +303,7 @@ def _forecast_parts(study: PlanStudy, data: MunicipalityData) -> None:
             study.notes.append(note)
         return
     study.forecast = fc
+    study.investments = project_investments(data, schedule)
     study.debt_without_kr = plan_maintenance_debt(data, {})
     study.consequences = operating_consequences(
         data, schedule, dict(zip(fc.years, fc.statements["ränta_låneportfölj"].tolist(), strict=True)))
@@ -375,13 +401,17 @@ def restore_study(data: MunicipalityData, stored: Mapping[str, Any] | PlanStudy)
         from hushall.scenarios import simulate
 
         seed = int((study.risk or {}).get("seed") or study.request.seed)
+        from hushall.study.risk import risk_summary
+
         try:
             study.montecarlo = simulate(data, dict(study.schedule), n_draws=draws, seed=seed)
         except (HushallError, ValueError, KeyError):
             study.montecarlo = None
+        else:  # the same draws and seed give the same summary (and one of this version for older results)
+            study.risk = risk_summary(study.montecarlo, data)
     _verdict(study, data)
     return study
 
 
 __all__ = ["STUDY_VERSION", "PlanFigures", "PlanStudy", "Progress", "StudyPlan", "choose_plan", "plan_figures",
-           "restore_study", "run_study"]
+           "project_investments", "restore_study", "run_study"]
