@@ -39,8 +39,8 @@ def from_stored(doc: Mapping[str, Any]) -> PlanStudy:
     robust = doc.get("robust") if isinstance(doc.get("robust"), Mapping) else None
     figures = None
     if doc.get("years") and all(k in doc for k in ("investments_kr", "result_kr", "debt_kr")):
-        figures = PlanFigures(years=[int(y) for y in doc["years"]],
-                              **{k: doc.get(k) or ({} if k == "ratios" else []) for k in FIGURE_KEYS})
+        figures = PlanFigures.from_json({**{k: doc.get(k) or ({} if k == "ratios" else []) for k in FIGURE_KEYS},
+                                         "years": [int(y) for y in doc["years"]]})
     request = PlanRequest(source="schedule", schedule=schedule, label=LABEL, draws=draws,
                           robust_level=float((robust or {}).get("level") or 0.0))
     return PlanStudy(request=request, plan=StudyPlan("schedule", schedule, LABEL), figures=figures,
