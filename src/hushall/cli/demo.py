@@ -1,4 +1,8 @@
-"""``hushall demo``: everything that exists, run on Exempelkommun."""
+"""``hushall demo``: everything that exists, run on Exempelkommun.
+
+The demo renders two plan studies (:func:`hushall.study.run_study`): the projects already decided (needs and
+forecast) and the optimised plan (optimisation, Monte Carlo, verdict and the plan document); the follow-up of the
+investments comes from :mod:`hushall.followup`."""
 
 from __future__ import annotations
 
@@ -20,7 +24,6 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     """Run every stage on the example and write the outputs under ``out``; return the files written."""
     from hushall.data.template import write_template
     from hushall.examples import example_path, exempelkommun
-    from hushall.needs import analyse_needs
     from hushall.reports import write_needs_outputs
     from hushall.reports.text import needs_summary
 
@@ -35,17 +38,18 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
 
     frames, _ = validate_workbook(read_raw(example_path()))
     files.append(write_template(out / "exempelkommun.xlsx", frames))
-    say("1/5 Behovsanalys …")
-    needs = analyse_needs(data)
-    say(needs_summary(needs, data))
-    files += write_needs_outputs(needs, data, out / "behov")
-
-    from hushall.finance import forecast
-    from hushall.projects import ProjectCatalog, Schedule
     from hushall.reports.forecast import forecast_summary, write_forecast_outputs
+    from hushall.study.request import PlanRequest
+    from hushall.study.study import run_study
+
+    # steps 1 and 2 show the study of the projects already decided (no risk analysis: step 4 has it)
+    committed = run_study(data, PlanRequest(source="committed", draws=0))
+    say("1/5 Behovsanalys …")
+    say(needs_summary(committed.needs, data))
+    files += write_needs_outputs(committed.needs, data, out / "behov")
 
     say("\n2/5 Långtidsprognos med de beslutade projekten …")
-    fc = forecast(data, Schedule.committed(ProjectCatalog.from_data(data)))
+    fc = committed.require_forecast()
     say(forecast_summary(fc, data))
     files += write_forecast_outputs(fc, data, out / "prognos")
     from hushall.followup import follow_up, measured_rates
@@ -63,8 +67,6 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     from hushall.reports.plan_reasons import target_names
     from hushall.reports.risk_charts import montecarlo_text, write_risk_outputs
     from hushall.reports.verdict import verdict_block
-    from hushall.study.request import PlanRequest
-    from hushall.study.study import run_study
 
     say("\n3/5 Optimering: den bästa planen inom målen, jämförd med rangordning efter nytta per krona …")
     say(f"Optimerar (tidsgräns {DEMO_TIME_LIMIT_S:g} s, förklaringar högst {DEMO_EXPLAIN_S:g} s) …".replace(".", ","))

@@ -42,7 +42,8 @@ RISK_LINES: tuple[str, ...] = ("årets_resultat", "låneskuld_per_invånare", "s
 RISK_OUTCOMES: tuple[str, ...] = ("mål_uppfyllda_andel", "resultat_summa")
 
 
-def _number(x: Any) -> float | None:
+def finite_number(x: Any) -> float | None:
+    """``x`` as a finite float (``-0.0`` as ``0.0``), ``None`` for anything else: what JSON takes."""
     try:
         v = float(x)
     except (TypeError, ValueError):
@@ -51,7 +52,7 @@ def _number(x: Any) -> float | None:
 
 
 def _numbers(values: Any) -> list[float | None]:
-    return [_number(v) for v in values]
+    return [finite_number(v) for v in values]
 
 
 def _shown_id(target_id: str) -> str:
@@ -81,11 +82,11 @@ def risk_summary(mc: Any, data: MunicipalityData) -> dict[str, Any]:
         period = periods.get(str(tid), 1)
         targets.append({
             "target_id": _shown_id(str(tid)), "source_id": str(tid), "target_type": str(ttype),
-            "limit": _number(g["limit"].iloc[0]),
+            "limit": finite_number(g["limit"].iloc[0]),
             "period_years": 1 if period is None or pd.isna(period) else int(period),
             "years": [int(y) for y in g["year"]], "probability": _numbers(g["probability"]),
             "standard_error": _numbers(g["standard_error"]),
-            "lowest": _number(worst["probability"]), "lowest_year": int(worst["year"]),
+            "lowest": finite_number(worst["probability"]), "lowest_year": int(worst["year"]),
         })
     years = [int(y) for y in mc.years]
     qnames = [quantile_name(q) for q in mc.quantiles]
@@ -103,16 +104,16 @@ def risk_summary(mc: Any, data: MunicipalityData) -> dict[str, Any]:
         rows = mc.tornado[mc.tornado["outcome"] == outcome].sort_values("variance_share", ascending=False)
         if not len(rows):
             continue
-        drivers[outcome] = {"label": OUTCOMES.get(outcome, outcome), "mean": _number(means.get(outcome)),
+        drivers[outcome] = {"label": OUTCOMES.get(outcome, outcome), "mean": finite_number(means.get(outcome)),
                             "drivers": [{"driver": str(r.driver), "label": str(r.label),
-                                         "variance_share": _number(r.variance_share), "low": _number(r.low),
-                                         "high": _number(r.high)} for r in rows.itertuples()]}
+                                         "variance_share": finite_number(r.variance_share), "low": finite_number(r.low),
+                                         "high": finite_number(r.high)} for r in rows.itertuples()]}
     joint = mc.joint
     return {
         "draws": int(mc.n_draws), "seed": int(mc.seed), "quantiles": [float(q) for q in mc.quantiles],
-        "years": years, "all_years_probability": _number(mc.all_years_probability),
-        "all_years_standard_error": _number(mc.all_years_standard_error),
-        "max_standard_error": _number(mc.max_standard_error()),
+        "years": years, "all_years_probability": finite_number(mc.all_years_probability),
+        "all_years_standard_error": finite_number(mc.all_years_standard_error),
+        "max_standard_error": finite_number(mc.max_standard_error()),
         "joint": {"years": [int(y) for y in joint["year"]], "probability": _numbers(joint["probability"])},
         "targets": targets, "lines": lines, "drivers": drivers,
         "elapsed_s": round(float(getattr(mc, "elapsed_s", 0.0)), 3),
@@ -129,20 +130,20 @@ def robust_summary(rb: Any, data: MunicipalityData, level: float) -> dict[str, A
     if last is not None:
         p = p[p["year"] <= last]
     weakest = p.sort_values("probability", kind="stable").iloc[0] if len(p) else None
-    base_value = _number(doc["base"]["value"])
-    cost = _number(doc["value_cost"])
+    base_value = finite_number(doc["base"]["value"])
+    cost = finite_number(doc["value_cost"])
     return {
         "level": float(level), "first_year": int(data.first_year), "last_year": last, "status": rb.status,
         "reached": rb.robust_probability >= level - 1e-12,
-        "base_probability": _number(rb.base_probability), "robust_probability": _number(rb.robust_probability),
+        "base_probability": finite_number(rb.base_probability), "robust_probability": finite_number(rb.robust_probability),
         "base_projects": len(doc["base"]["schedule"]), "robust_projects": len(doc["robust"]["schedule"]),
         "value_cost_share": None if cost is None or not base_value else cost / base_value,
-        "value_cost_kr": _number(doc["value_cost_kr"]),
+        "value_cost_kr": finite_number(doc["value_cost_kr"]),
         "changes": doc["changes"],
         "weakest": None if weakest is None else {
             "target_id": str(weakest["target_id"]), "year": int(weakest["year"]),
-            "probability": _number(weakest["probability"])},
-        "elapsed_s": _number(doc["elapsed_s"]),
+            "probability": finite_number(weakest["probability"])},
+        "elapsed_s": finite_number(doc["elapsed_s"]),
     }
 
 
@@ -218,4 +219,4 @@ class StoredMonteCarlo:
         )
 
 
-__all__ = ["RISK_LINES", "RISK_OUTCOMES", "StoredMonteCarlo", "risk_summary", "robust_summary"]
+__all__ = ["RISK_LINES", "RISK_OUTCOMES", "StoredMonteCarlo", "finite_number", "risk_summary", "robust_summary"]

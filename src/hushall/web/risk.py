@@ -9,7 +9,6 @@ from the summary through :class:`hushall.study.risk.StoredMonteCarlo`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,19 +16,12 @@ from hushall.model import MunicipalityData
 from hushall.reports.plan_reasons import target_names
 from hushall.reports.plan_tables import target_short_label
 from hushall.reports.risk_charts import LINE_DISPLAY
+from hushall.study.risk import finite_number as _number
 from hushall.web.i18n import number, pct, translate
 
 #: Fan charts of the plan page: chart name in the address → line.
 FAN_CHARTS: dict[str, str] = {"resultat": "årets_resultat", "laneskuld": "låneskuld_per_invånare",
                               "soliditet": "soliditet"}
-
-
-def _number(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return v + 0.0 if math.isfinite(v) else None
 
 
 def labelled_risk(risk: Mapping[str, Any] | None, data: MunicipalityData) -> dict[str, Any] | None:
