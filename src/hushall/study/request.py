@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
 #: Monte Carlo draws of a plan's risk analysis (about 0.2 s for Exempelkommun; 0 = none).
@@ -67,7 +67,6 @@ class PlanRequest:
     max_explained: int | None = None
     explain_project_s: float | None = None
     ranking: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.source not in PLAN_SOURCES:
