@@ -60,7 +60,7 @@ MORTALITY_DECLINE = 0.01  # per year, all ages
 MIGRATION_TREND = 0.02  # per year, of the in-migration level
 
 # ----------------------------------------------------------------------------------------------------------
-# Parameters mirrored from src/hushall/data/defaults.yaml (the script uses the standard library, numpy and
+# Parameters mirrored from src/hushall/data/defaults/parameters.yaml (the script uses the standard library, numpy and
 # pandas only, so the YAML is not parsed here; tests/test_example_data.py checks the shares sum to one).
 # ----------------------------------------------------------------------------------------------------------
 LIFETIMES = {
@@ -1043,7 +1043,8 @@ def build_projects(fac: Mapping[str, dict[str, Any]], linear: list[dict[str, Any
             area_m2=fac["F-BH-04"]["area_m2"],
             operating_cost_change_kr=-fac["F-BH-04"]["operating_cost_kr"],
             # a small gym in a village: a few hundred kr per m² (fictional; rural commercial premises sell at
-            # roughly 1 000–3 000 kr/m², a gym that needs conversion for less)
+            # roughly 1 000–3 000 kr/m², a gym that needs conversion for less) — below the gym's book value
+            # (≈ 4,3 Mkr in 2027), so the sale is a realisation loss (SOURCES.md)
             sale_proceeds_kr=round_to(fac["F-BH-04"]["area_m2"] * 1_500, 100_000),
             **scores(0, 0, 2, 1, 0, 1),
         ),
@@ -1076,7 +1077,19 @@ def build_projects(fac: Mapping[str, dict[str, Any]], linear: list[dict[str, Any
             **scores(4, 0, 2, 1, 0, 2),
         ),
     ]
+    for r in rows:  # the nämnd of the activity, as in Utfall (SOURCES.md, section 7)
+        r["committee"] = PROJECT_COMMITTEES[r["project_id"]]
     return rows
+
+
+BUN, SOC, TN, KFN, KS = ("Barn- och utbildningsnämnden", "Socialnämnden", "Tekniska nämnden",
+                         "Kultur- och fritidsnämnden", "Kommunstyrelsen")
+#: Nämnd per project: the nämnd whose activity the project serves.
+PROJECT_COMMITTEES = {
+    "P-01": SOC, "P-02": SOC, "P-03": SOC, "P-04": BUN, "P-05": BUN, "P-06": BUN, "P-07": BUN, "P-08": BUN,
+    "P-09": BUN, "P-10": BUN, "P-11": BUN, "P-12": TN, "P-13": TN, "P-14": TN, "P-15": KS, "P-16": KFN,
+    "P-17": KFN, "P-18": BUN, "P-19": SOC, "P-20": BUN, "P-21": BUN, "P-22": KFN,
+}
 
 
 # ==========================================================================================================
@@ -1128,7 +1141,9 @@ def build_finance(
         ),
         "avskrivningar": (
             depreciation,
-            "Återanskaffningsvärde/livslängd summerat över komponenterna i Komponenter",
+            "Återanskaffningsvärde/livslängd summerat över komponenterna i Komponenter; ankaret för "
+            "komponenternas avskrivningsplan (avskrivningar_befintliga_kr tom: registrets plan skalas så att "
+            "basåret blir detta belopp)",
         ),
         "skatteintäkter": (tax, "SCB 2019 Vimmerby 46 182 kr/inv × 1,04^5 × 15 400 inv"),
         "generella_statsbidrag": (grants, "SCB 2019 Vimmerby 15 541 kr/inv × 1,04^5 × 15 400 inv"),
@@ -1183,13 +1198,13 @@ ASSUMPTIONS = [
         0.038,
         "SKR Skatteunderlagsprognos 2024 (riket); den egna befolkningens minskning räknas av i modellen",
     ),
-    ("skattesats", 2027, 0.25, "Fiktivt budgetbeslut: skatten höjs med 25 öre från 2027 (procentenheter mot basåret)"),
+    ("skattesats", 2027, 0.45, "Fiktivt budgetbeslut: skatten höjs med 45 öre från 2027 (procentenheter mot basåret)"),
     (
         "skattesats",
         2044,
         1.0,
         "Antagande i den långsiktiga prognosen (fiktivt): när de äldre blir fler behöver skatten höjas med "
-        "ytterligare 75 öre 2044 för att balanskravet och självfinansieringen ska hålla (procentenheter mot "
+        "ytterligare 55 öre 2044 för att balanskravet och självfinansieringen ska hålla (procentenheter mot "
         "basåret)",
     ),
     ("skattesats_basår", 2025, 22.36, "Vimmerby kommuns skattesats 2019 (SCB), kalibreringens förebild"),

@@ -32,6 +32,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from hushall.formatting import fmt_number
+
 Severity = Literal["error", "warning"]
 
 #: Longest value or column name quoted in a message (a 32 000-character cell is cut, with its length said).
@@ -41,7 +43,7 @@ MAX_SHOWN_CHARS = 60
 def _cut(text: str) -> str:
     if len(text) <= MAX_SHOWN_CHARS:
         return text
-    count = f"{len(text):,}".replace(",", "\u00a0")
+    count = fmt_number(len(text))
     return f"{text[:MAX_SHOWN_CHARS]}… ({count} tecken)"
 
 
@@ -68,7 +70,7 @@ def format_value(value: Any) -> str:
         if not math.isfinite(x):
             return str(value)
         if x.is_integer() and abs(x) >= 1e6:
-            return f"{x:,.0f}".replace(",", "\u00a0")
+            return fmt_number(x)
         if x.is_integer():
             return str(int(x))
         return f"{x:.10g}".replace(".", ",")
@@ -161,6 +163,13 @@ class OutputExistsError(HushallError):
     input)."""
 
     code = "E_OUTPUT_EXISTS"
+
+
+class ConfigError(HushallError):
+    """A setting (an environment variable, a defaults file) that cannot be used; the message names it, its value
+    and what is allowed."""
+
+    code = "E_CONFIG"
 
 
 class SolverError(HushallError):

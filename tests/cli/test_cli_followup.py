@@ -58,3 +58,30 @@ def test_followup_bad_outcome_row_is_a_swedish_error(tmp_path: Path, tables: Tab
     r = CliRunner().invoke(cli, ["uppfölj", str(write_xlsx(tmp_path / "k.xlsx", tables))])
     assert r.exit_code == 1
     assert "Utfall" in r.stderr and "2026" in r.stderr and "basåret" in r.stderr
+
+
+def test_replan_from_today_with_the_decided_plan(tmp_path: Path) -> None:
+    decided = tmp_path / "beslut.csv"
+    decided.write_text("projekt_id;startår\nP-12;2025\nP-16;2026\nP-22;2025\n", encoding="utf-8")
+    out = tmp_path / "om"
+    r = CliRunner().invoke(cli, ["uppfölj", "--example", "--planera-om", "--beslutad-plan", str(decided),
+                                 "--time-limit", "10", "--json", "--out", str(out)])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["beslutad_plan"] == "beslutad plan (fil)"
+    assert sorted(doc["pågående"]) == ["P-12", "U-2301", "U-2302", "U-2401"]
+    assert all(doc["ny_plan"][p] == 2025 for p in doc["pågående"])
+    assert not set(doc["avslutade"]) & set(doc["ny_plan"])
+    assert doc["prognoskontroll_största_skillnad_kr"] < 1.0
+    changes = {c["project_id"]: c for c in doc["ändringar"]}
+    assert changes["P-16"]["decided_start"] == 2026 and changes["P-16"]["change"] in {
+        "oförändrad", "senare", "tidigare", "utgår"}
+    for name in ("omplanering.xlsx", "omplanering.pdf", "andringar.csv", "plan/plan.xlsx"):
+        assert (out / name).stat().st_size > 0
+
+
+def test_delivery_ceiling_without_a_nämnd_is_a_swedish_error(tmp_path: Path, tables: Tables) -> None:
+    tables["Mål"] = [{"mål_id": "L1", "typ": "leveranstak_nämnd_kr", "gräns": 20_000_000}]
+    r = CliRunner().invoke(cli, ["validate", str(write_xlsx(tmp_path / "k.xlsx", tables))])
+    assert r.exit_code == 1
+    assert "Mål" in r.stderr and "nämnd" in r.stderr and "Traceback" not in r.stderr + r.stdout

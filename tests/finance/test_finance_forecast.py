@@ -79,7 +79,9 @@ def test_avveckling_saves_operating_cost(small_municipality):
     f = forecast(small_municipality, {"AVV": 2028})
     diff = f.income_statement.loc["verksamhetens_kostnader"] - base.income_statement.loc["verksamhetens_kostnader"]
     price = f.inputs.price_index
-    assert diff.loc[2028] == pytest.approx(-1e6 * f.inputs.construction_index[3])  # demolition, expensed
+    written_off = f.statements["avyttrat_bokfört_värde"][3]  # the closed facility's book value (utrangering)
+    assert written_off > 0
+    assert diff.loc[2028] == pytest.approx(-1e6 * f.inputs.construction_index[3] - written_off)  # + demolition
     assert diff.loc[2029] == pytest.approx(2e6 * price[4])  # saving from the year after
     line = "investering_materiella_anläggningstillgångar"  # no investment of its own (reinvestment is the base's)
     assert (f.cash_flow.loc[line] - base.cash_flow.loc[line]).abs().sum() == 0

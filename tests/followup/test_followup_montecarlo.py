@@ -55,3 +55,39 @@ def test_example_spread_is_measured() -> None:
     o = spec.driver("kostnadsavvikelse")
     assert np.hypot(o.param("sd_common"), o.param("sd_project")) == pytest.approx(rates.overrun_sd_log)
     assert o.param("mean") == pytest.approx(rates.overrun_mean)
+
+
+def test_rates_per_nämnd_and_type_with_the_pooled_fallback() -> None:
+    data = exempelkommun()
+    rates = measured_rates(follow_up(data))
+    per = rates.for_projects(["Tekniska nämnden", "Kommunstyrelsen", "", ""],
+                             ["nybyggnad", "ombyggnad", "nybyggnad", "avveckling"])
+    # Tekniska nämnden, three years: 18,4 Mkr built of 43,2 Mkr budgeted including carry-overs
+    assert per.loc[0, "execution_basis"] == "Tekniska nämnden"
+    assert per.loc[0, "execution_rate"] == pytest.approx(18.4 / 43.2)
+    # Kommunstyrelsen has one year only: its project type's rate; no nämnd and a type without outcomes: pooled
+    assert per.loc[1, "execution_basis"] == "ombyggnad"
+    assert per.loc[1, "execution_rate"] == pytest.approx(rates.by_type.loc["ombyggnad", "execution_rate"])
+    assert per.loc[3, "execution_basis"] == "alla" and per.loc[3, "execution_rate"] == rates.execution_mean
+    # two finished projects per type are too few for a type's overrun: the pooled one
+    assert (per["overrun_basis"] == "alla").all() and per.loc[2, "overrun_mean"] == rates.overrun_mean
+    assert per.loc[1, "execution_sd_logit"] == pytest.approx(rates.by_type.loc["ombyggnad", "execution_sd_logit"])
+
+
+def test_monte_carlo_slips_each_project_at_its_groups_rate() -> None:
+    data = exempelkommun()
+    spec = MonteCarloSpec.for_data(data)
+    assert spec.project_rates is not None
+    assert spec.project_rates.loc["P-12", "execution_basis"] == "Tekniska nämnden"
+    assert spec.project_rates.loc["P-01", "execution_basis"] == "Socialnämnden"
+    assert spec.project_rates.loc["P-15", "execution_basis"] == "reinvestering"  # Kommunstyrelsen: one year only
+    plan = Schedule({"P-12": 2025, "P-01": 2026})
+    raw = simulate_chunk(data, plan, spec.without("genomförandegrad"), start=0, stop=4000)
+    on_time = (raw["delay"] == 0).mean(axis=0)  # projects in sheet order: P-01, P-12
+    rates = measured_rates(follow_up(data)).for_projects(["Socialnämnden", "Tekniska nämnden"],
+                                                         ["nybyggnad", "reinvestering"])
+    # no spread: each project starts when due with its group's measured rate (one-year plans, e = ḡ)
+    np.testing.assert_allclose(on_time, rates["execution_rate"].to_numpy(), atol=0.02)
+    assert on_time[1] < on_time[0] - 0.1
+    none = simulate_chunk(data, plan, spec.deterministic(), start=0, stop=200)
+    assert (none["delay"] == 0).all() and np.allclose(none["overrun"], 1.0)

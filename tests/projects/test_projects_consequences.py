@@ -1,5 +1,6 @@
 """Operating consequences per project (issue 10, part 3): capital cost = straight-line depreciation of each
-component + interest at the loan rate, plus the stated operating change; closures have no capital cost."""
+component + interest at the loan rate, plus the stated operating change; a closure ends its facility's capital
+cost."""
 
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ def test_capital_cost_by_hand() -> None:
     assert new["ränta_kr_år"] == pytest.approx(0.02 * cost)  # the completion year's rate (2028)
     assert new["summa_kr_år"] == pytest.approx(dep + 0.02 * cost + float(cat.operating_cost_change_kr[i]))
     closure = t.set_index("projekt_id").loc["P-10"]
-    assert closure["kapitalkostnad_kr_år"] == 0.0 and closure["summa_kr_år"] < 0  # a closure saves
+    k, c = cat.index("P-10"), 2030 - data.first_year  # closed at the end of 2030: its capital cost ends
+    saved = cat.removed_depreciation_kr[k, c + 1] + 0.05 * cat.removed_book_value_kr[k, c + 1]
+    assert saved > 0 and closure["kapitalkostnad_kr_år"] == pytest.approx(-saved)
+    assert closure["summa_kr_år"] < 0  # a closure saves
 
 
 def test_depreciation_equals_the_financial_models_first_full_year() -> None:

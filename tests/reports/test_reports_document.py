@@ -17,6 +17,7 @@ import pytest
 
 from hushall import __version__
 from hushall.finance import forecast
+from hushall.formatting import fmt_kr, fmt_mkr, fmt_number
 from hushall.model import MunicipalityData
 from hushall.needs import analyse_needs
 from hushall.optimize.result import OptimizationResult
@@ -29,7 +30,6 @@ from hushall.reports.document import (
     write_plan_document,
     year_ranges,
 )
-from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number
 
 pypdf = pytest.importorskip("pypdf")
 openpyxl = pytest.importorskip("openpyxl")

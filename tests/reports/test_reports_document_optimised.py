@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from hushall.finance import forecast
+from hushall.formatting import fmt_number
 from hushall.model import MunicipalityData
 from hushall.optimize import optimize
 from hushall.reports.document import prepare_document, write_plan_document
-from hushall.reports.formatting import fmt_number
 
 pypdf = pytest.importorskip("pypdf")
 

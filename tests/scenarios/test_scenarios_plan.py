@@ -25,7 +25,10 @@ def test_without_delay_the_totals_are_the_projects_stage(data: MunicipalityData,
     pairs = {"investment_kr": nominal.investment_kr, "expensed_kr": nominal.expensed_kr,
              "capitalised_kr": nominal.capitalised_kr, "depreciation_kr": nominal.depreciation_kr,
              "operating_cost_kr": nominal.operating_cost_kr, "sale_proceeds_kr": nominal.sale_proceeds_kr,
-             "places": nominal.places, "projects_under_construction": nominal.projects_under_construction}
+             "places": nominal.places, "projects_under_construction": nominal.projects_under_construction,
+             "written_off_kr": nominal.written_off_kr,
+             "existing_depreciation_stopped_kr": nominal.existing_depreciation_stopped_kr,
+             "realisation_gains_kr": nominal.realisation_gains_kr}
     for key, expected in pairs.items():
         np.testing.assert_allclose(out[key], expected, atol=1e-3, err_msg=key)
 
@@ -69,3 +72,22 @@ def test_new_places_reduce_missing_places(data: MunicipalityData) -> None:
     assert with_sabo[-1] < without[-1]
     fewer = realise(plan_arrays(data, {}), ones, ones, demand_factor=np.full(data.horizon_years, 0.8))
     assert (fewer["missing_places"] <= without + 1e-9).all()
+
+
+def test_a_sale_or_closure_takes_its_book_value_when_it_is_done(data: MunicipalityData) -> None:
+    """The book value written off is the one at the (delayed) completion; a price above it is a gain."""
+    cat = ProjectCatalog.from_data(data)
+    ci, pi = plan_indices(data)
+    arrays = plan_arrays(data, {"P-20": 2027, "P-11": 2027})
+    assert arrays.project_ids == ("P-11", "P-20")
+    delay = np.array([[0, 0], [2, 1]], dtype=np.int64)  # draw 1: P-11 two years late, P-20 one
+    out = realise(arrays, ci, pi, delay=delay)
+    t = 2027 - data.first_year
+    closed, sold = (cat.removed_book_value_kr[cat.index(pid)] for pid in arrays.project_ids)
+    assert out["written_off_kr"][0, t] == closed[t + 1] + sold[t + 1]
+    np.testing.assert_array_equal(out["written_off_kr"][1, t:t + 3], [0.0, sold[t + 2], closed[t + 3]])
+    assert (out["realisation_gains_kr"] == 0).all()  # Exempelkommun's gym sells below its book value
+    dear = realise(arrays, ci, pi * 20.0, delay=delay)  # at twenty times the prices the gym sells at a gain
+    gain = cat.sale_proceeds_kr[cat.index("P-20")] * pi[t + 1] * 20.0 - sold[t + 2]
+    assert gain > 0 and dear["realisation_gains_kr"][1, t + 1] == gain
+    assert dear["realisation_gains_kr"][1].sum() == gain  # the closure has no price: no gain

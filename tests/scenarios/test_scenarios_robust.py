@@ -8,7 +8,16 @@ import pytest
 from hushall.finance import forecast
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule
-from hushall.scenarios import MonteCarloSpec, greedy_planner, plan_value, robust_plan, tighten_targets
+from hushall.scenarios import (
+    MonteCarloSpec,
+    Override,
+    Scenario,
+    apply,
+    greedy_planner,
+    plan_value,
+    robust_plan,
+    tighten_targets,
+)
 from hushall.scenarios.robust import BALANSKRAV_COMPANION, PlanChoice
 
 
@@ -35,10 +44,12 @@ def test_plan_value_and_the_greedy_planner(data: MunicipalityData) -> None:
     assert not (met_committed & ~met).any()  # no target-year that held stops holding
 
 
-def test_robust_plan_reaches_the_level_and_costs_value(healthy: MunicipalityData) -> None:
+def test_robust_plan_reaches_the_level_and_costs_value(data: MunicipalityData) -> None:
     # The stated assumptions (not the rates measured in the example's outcomes), under which the greedy plan
-    # starts below the level.
-    res = robust_plan(healthy, greedy_planner, level=0.9, n_draws=800, years=10, max_iterations=6, seed=2,
+    # starts below the level. The tax rate +1,25 pp: with the existing assets depreciating along their
+    # components' schedule (issue 10 §6) +1 pp leaves the search at 89 % when the plan stops changing.
+    richer = apply(data, Scenario("skatt", "Skatt +1,25", overrides=(Override("skattesats", 1.25, "sätt", 2025),)))
+    res = robust_plan(richer, greedy_planner, level=0.9, n_draws=800, years=10, max_iterations=6, seed=2,
                       spec=MonteCarloSpec.default())
     assert res.status == "uppnådd", res.iterations
     assert res.base_probability < 0.9 <= res.robust_probability

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hushall.web.i18n import mkr, pct, tkr
+from hushall.formatting import fmt_mkr, fmt_pct, fmt_tkr
 
 
 def test_overview_shows_population_ratios_debt_and_places(reader: Any) -> None:
@@ -72,10 +72,10 @@ def test_all_assets_are_served_by_the_package(reader: Any) -> None:
 
 
 def test_swedish_and_english_number_formats() -> None:
-    assert mkr(-12_345_678, "sv") == "\u221212,3\u00a0Mkr"
-    assert tkr(1_234_567, "sv") == "1\u00a0235\u00a0tkr"
-    assert pct(0.1234, "sv") == "12,3\u00a0%"
-    assert mkr(126_000_000, "en") == "126.0\u00a0MSEK"
+    assert fmt_mkr(-12_345_678, lang="sv") == "\u221212,3\u00a0Mkr"
+    assert fmt_tkr(1_234_567, lang="sv") == "1\u00a0235\u00a0tkr"
+    assert fmt_pct(0.1234, lang="sv") == "12,3\u00a0%"
+    assert fmt_mkr(126_000_000, lang="en") == "126.0\u00a0MSEK"
 
 
 def test_unknown_pages_and_versions_are_404(reader: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_helpers import FAKE_PLANNER, Browser, api_token, make_settings, wait_for
+from web_helpers import Browser, api_token, fake_planner, make_settings, wait_for
 
 from hushall.web.app import create_app
 from hushall.web.jobs import JobDispatcher
@@ -94,10 +94,8 @@ def test_decided_variant_is_immutable_and_editing_makes_a_new_version(planner: B
 
 
 @pytest.fixture
-def job_app(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    for k, v in FAKE_PLANNER.items():
-        monkeypatch.setenv(k, v)
-    return create_app(make_settings(sqlite_url, run_jobs=True))
+def job_app(sqlite_url: str) -> Any:
+    return fake_planner(create_app(make_settings(sqlite_url, run_jobs=True)))
 
 
 def job_of(app: Any, job_id: int) -> Job:

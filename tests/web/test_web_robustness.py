@@ -27,7 +27,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from web_helpers import (
-    FAKE_PLANNER,
     HERE,
     PASSWORDS,
     Browser,
@@ -35,6 +34,7 @@ from web_helpers import (
     api_token,
     bearer,
     count_rows,
+    fake_planner,
     http_request,
     make_settings,
     run_queued_uploads,
@@ -390,8 +390,6 @@ def test_the_session_cookie_is_secure_over_https_or_a_trusted_proxy(sqlite_url: 
 
 @pytest.fixture
 def slow_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    for k, v in FAKE_PLANNER.items():
-        monkeypatch.setenv(k, v)
     monkeypatch.setenv("HUSHALL_FAKE_PLANNER_SECONDS", "4")
 
 
@@ -399,7 +397,7 @@ def test_plan_jobs_run_side_by_side_on_a_pool_of_workers(sqlite_url: str, slow_j
     from hushall.web.config import WebSettings
 
     assert WebSettings(database_url=sqlite_url).job_workers == 2  # suited to a two-core server
-    app = create_app(make_settings(sqlite_url, run_jobs=True, job_workers=WebSettings().job_workers))
+    app = fake_planner(create_app(make_settings(sqlite_url, run_jobs=True, job_workers=WebSettings().job_workers)))
     with TestClient(app) as client:
         headers = api_token(client, "planner")
         ids = [client.post("/api/v1/variants", json={"name": f"Plan {k}"}, headers=headers).json()["id"]
@@ -422,9 +420,9 @@ def test_plan_jobs_run_side_by_side_on_a_pool_of_workers(sqlite_url: str, slow_j
 SERVE = """
 import sys, uvicorn
 sys.path.insert(0, {here!r})
-from web_helpers import make_settings
+from web_helpers import fake_planner, make_settings
 from hushall.web.app import create_app
-app = create_app(make_settings({url!r}, run_jobs=True, job_workers=2))
+app = fake_planner(create_app(make_settings({url!r}, run_jobs=True, job_workers=2)))
 uvicorn.run(app, host="127.0.0.1", port={port}, log_level="warning")
 """
 
@@ -450,8 +448,9 @@ def test_a_killed_server_leaves_its_job_reported_honestly_and_nothing_lost(sqlit
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
-    env = {**os.environ, **FAKE_PLANNER, "HUSHALL_FAKE_PLANNER_SECONDS": "60",
-           "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2] / "src"), FAKE_PLANNER["PYTHONPATH"]])}
+    env = {**os.environ, "HUSHALL_FAKE_PLANNER_SECONDS": "60",
+           "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2] / "src"),
+                                          os.environ.get("PYTHONPATH", "")])}
     server = start_server(sqlite_url, port, env)
     try:
         token = bearer(port, "planner")

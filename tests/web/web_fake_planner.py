@@ -1,4 +1,5 @@
-"""A fast stand-in for the optimiser, used by the web tests through ``HUSHALL_WEB_PLANNER``.
+"""A fast stand-in for the optimiser, run by the web tests' job worker ``web_fake_worker`` (``fake_planner(app)``
+overrides the app's dependency ``job_worker``).
 
 It returns a plan result with every key the pages read (see ``hushall.web.planning.RESULT_KEYS``): the
 must-do projects plus the best-scoring others within the investment ceiling, each at its earliest start.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,16 @@ from hushall.web.security import add_user
 HERE = Path(__file__).resolve().parent
 PASSWORDS = {"admin": "admin-lösen-123", "planner": "planerar-lösen-1", "reader": "läsar-lösen-123"}
 ROLES = {"admin": "administratör", "planner": "planerare", "reader": "läsare"}
-FAKE_PLANNER = {"HUSHALL_WEB_PLANNER": "web_fake_planner:plan",
-                "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
+#: The job worker that plans with the fast stand-in (``web_fake_planner``) instead of the optimiser.
+FAKE_WORKER = [sys.executable, str(HERE / "web_fake_worker.py")]
+
+
+def fake_planner(app: Any) -> Any:
+    """``app`` with its plan jobs run by the fast stand-in planner (FastAPI's dependency overrides)."""
+    from hushall.web.deps import job_worker
+
+    app.dependency_overrides[job_worker] = lambda: list(FAKE_WORKER)
+    return app
 
 
 def make_settings(url: str, **overrides: Any) -> WebSettings:

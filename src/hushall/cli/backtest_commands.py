@@ -17,14 +17,14 @@ from hushall.cli.common import emit_json, handle_errors
 
 
 def _pp(x: float) -> str:
-    from hushall.reports.formatting import fmt_number
+    from hushall.formatting import fmt_number
 
     return f"{fmt_number(x * 100, 2)}\u00a0procentenheter"
 
 
 def backtest_text(bt: Any) -> str:
     """The back-test as Swedish text: the years with everything fed, then the mechanism table."""
-    from hushall.reports.formatting import fmt_number, fmt_pct
+    from hushall.formatting import fmt_number, fmt_pct
 
     case = bt.case
     lines = [f"Återprövning av den ekonomiska modellen: {case.published.kommun}, basår {case.base_year}, "

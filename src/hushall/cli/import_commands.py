@@ -60,7 +60,8 @@ def import_group() -> None:
 @handle_errors
 def import_sie_command(file: Path, mapping: Path | None, into: Path | None, out: Path | None, force: bool,
                        as_json: bool) -> None:
-    """Bokföringen från en SIE-fil (typ 1–4) till fliken Ekonomi: basåret och tidigare år."""
+    """Bokföringen från en SIE-fil (typ 1–4) till fliken Ekonomi: basåret och tidigare år; utfall per projekt
+    (projektobjekt, dimension 6) till fliken Utfall."""
     from hushall.data.importers.kommunbas import import_sie
 
     result = import_sie(file, mapping)

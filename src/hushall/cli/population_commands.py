@@ -12,10 +12,7 @@ from typing import Any
 import click
 
 from hushall.cli.common import emit_json, handle_errors, info
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}".replace(",", "\u00a0")
+from hushall.formatting import fmt_number as _fmt
 
 
 def _summary(comp: Any) -> str:

@@ -21,6 +21,7 @@ from hushall.cli.common import (
     output_folder,
 )
 from hushall.files import protect
+from hushall.formatting import fmt_number
 
 #: ``--plan optimerad``: the optimiser's plan on the baseline, tried under every scenario.
 PLAN_OPTIMISED = "optimerad"
@@ -166,7 +167,7 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
 
     mc = None
     if montecarlo:
-        info(f"Monte Carlo: {draws:,} framtider (frö {seed}) …".replace(",", "\u00a0"))
+        info(f"Monte Carlo: {fmt_number(draws)} framtider (frö {seed}) …")
         mc = simulate(data, comparison.outcomes[0].schedule, n_draws=draws, seed=seed, chunk_size=chunk_size)
         document["montecarlo"] = mc.to_json_dict()
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from hushall.cli.common import handle_errors
+
 WEB_EXTRA_HINT = 'Webbdelen kräver extra paket: pip install "hushall[web]"'
 
 
@@ -52,6 +54,7 @@ database_option = click.option(
 @click.option("--secure-cookies", is_flag=True, help="Kakor bara över HTTPS (bakom en HTTPS-proxy).")
 @click.option("--job-workers", default=None, type=click.IntRange(1, 16),
               help="Optimeringar som får köras samtidigt (en process var; standard HUSHALL_WEB_JOB_WORKERS eller 2).")
+@handle_errors
 def serve(host: str, port: int, database_url: str | None, demo: bool, secure_cookies: bool,
           job_workers: int | None) -> None:
     """Starta webbapplikationen (FastAPI) – det gemensamma arbetsrummet för planerna."""

@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from hushall.data import defaults, target_types
+
 DType = Literal["str", "int", "float", "bool", "enum"]
 
 #: Component types with their Swedish names. Buildings have parts; linear assets (pipes, streets) are
@@ -69,17 +71,8 @@ PROJECT_TYPES: tuple[str, ...] = (
 #: Criteria on which projects are scored (0–5) and the council weights in ``Mål``.
 CRITERIA: tuple[str, ...] = ("lagkrav", "kapacitet", "skick", "energi", "beredskap", "politik")
 
-TARGET_TYPES: tuple[str, ...] = (
-    "resultat_andel",  # årets resultat / (skatteintäkter + generella statsbidrag), lower bound
-    "självfinansieringsgrad",  # lower bound, per year or over a period
-    "låneskuld_per_invånare",  # upper bound, kr
-    "soliditet",  # lower bound, excl. pension commitments outside the balance sheet
-    "soliditet_inkl_pensioner",  # lower bound, incl. ansvarsförbindelse
-    "balanskrav",  # legal: negative balanskravsresultat restored within three years
-    "investeringstak_kr",  # genomförandekapacitet, kr per year (ceiling)
-    "max_parallella_projekt",  # projects under construction at once (ceiling)
-    "kriterievikt",  # weight of one criterion in the optimiser's objective
-)
+#: The types of sheet Mål (column ``typ``): the keys of the registry :data:`hushall.data.target_types.TARGET_TYPES`.
+TARGET_TYPES: tuple[str, ...] = tuple(target_types.TARGET_TYPES)
 
 #: Lines of the base-year statements in sheet ``Ekonomi`` (kr; costs negative as in the annual report).
 FINANCE_ITEMS: tuple[str, ...] = (
@@ -108,45 +101,9 @@ OPTIONAL_FINANCE_ITEMS: tuple[str, ...] = (
     "jämförelsestörande_poster",
 )
 
-#: Year-keyed drivers of the financial plan (sheet ``Antaganden``), see ``hushall/data/defaults.yaml``.
-ASSUMPTION_PARAMETERS: tuple[str, ...] = (
-    "skatteunderlag_tillväxt",
-    "skattesats",
-    "statsbidrag_tillväxt",
-    "prisindex",
-    "löneindex",
-    "byggprisindex",
-    "ränta",
-    "ränta_likvida_medel",
-    "kassa_golv_kr",
-    "amortering_andel",
-    "pensionsutbetalningar_kr",
-    "pensionsavsättning_förändring_kr",
-    "nettokostnad_volymandel",
-    "diskonteringsränta",
-    "straff_ouppfylld_plats_kr",
-    "straff_underhållsskuld_andel",
-    "befolkning_riket_tillväxt",
-    "löneandel",
-    "ansvarsförbindelse_minskning",
-    "skattesats_basår",
-    "reinvestering_ram_kr",
-    "reinvestering_efter_behov",
-    "kassa_mål_kr",
-    "räntebindningstid_år",
-    "ränta_låneportfölj_basår",
-    "ansvarsförbindelse_uppräkning",
-    "särskild_löneskatt",
-    "pensionsavsättning_tillväxt",
-    "utdelning_kr",
-    "nettokostnad_förändring_kr",
-    "nettokostnad_ökning_utöver_demografi",
-    "jämförelsestörande_poster_kr",
-    "rörelsekapital_indexering",
-    "avskrivningar_befintliga_kr",
-    "nyupptagna_lån_kr",
-    "amortering_kr",
-)
+#: Year-keyed drivers of the financial plan (sheet ``Antaganden``), in the order of the defaults' ``assumptions``
+#: (:mod:`hushall.data.defaults`, which give each its unit and source).
+ASSUMPTION_PARAMETERS: tuple[str, ...] = defaults.assumption_names()
 
 
 @dataclass(frozen=True)
@@ -362,7 +319,8 @@ COMPONENTS = TableSpec(
            unit="kr", required=False, min=0, example=None),
         _c("lifetime_years", "livslängd_år", "float", "Teknisk livslängd; tom = standard för typen.",
            unit="år", required=False, min=1, max=200, example=40),
-        _c("last_renewed_year", "senast_förnyad_år", "int", "År komponenten senast byttes eller byggdes.",
+        _c("last_renewed_year", "senast_förnyad_år", "int", "År komponenten senast byttes eller byggdes (ger också dess bokförda värde och "
+           "avskrivningar).",
            unit="år", example=1968, **YEAR),
         _c("condition", "skick", "int", "Skick 1–5 vid senaste besiktning (1 = mycket gott, 5 = uttjänt).",
            required=False, min=1, max=5, example=4),
@@ -403,7 +361,9 @@ PROJECTS = TableSpec(
         _c("area_m2", "yta_m2", "float", "Ny eller berörd yta.", unit="m²", required=False, default=0.0, min=0,
            example=4800),
         _c("sale_proceeds_kr", "försäljningspris_kr", "float",
-           "Köpeskilling vid försäljning (typ försäljning), i prisbasårets priser; kommer in det år projektet är klart.",
+           "Köpeskilling vid försäljning (typ försäljning), i prisbasårets priser; kommer in det år projektet är klart. "
+           "Pris minus anläggningens bokförda värde (dess komponenter) är realisationsvinst eller -förlust; "
+           "realisationsvinster räknas bort i balanskravsresultatet.",
            unit="kr", required=False, default=0.0, min=0, example=0),
         _c("operating_cost_change_kr", "driftkonsekvens_kr_år",
            "float", "Förändrad årlig driftkostnad när projektet är klart (+ ökning, − besparing).",
@@ -413,6 +373,11 @@ PROJECTS = TableSpec(
            required=False, default="", example=""),
         _c("renews_components", "förnyar_komponenter", "str",
            "Komponenter (id eller typ) som projektet förnyar, semikolonseparerade. Tom = alla vid ombyggnad.",
+           required=False, default="", example=""),
+        _c("replaces_facilities", "ersätter_anläggningar", "str",
+           "Anläggningar (anläggning_id, semikolonseparerade) som projektet ersätter: de tas ur bruk när "
+           "projektet är klart: deras underhållsskuld försvinner från det året, och vid reinvestering efter behov "
+           "även deras förnyelse (reinvesteringar och avskrivningar på dem).",
            required=False, default="", example=""),
         *(
             _c(f"score_{k}", f"poäng_{k}", "float", f"Poäng 0–5 på kriteriet {k}.", required=False,
@@ -428,6 +393,9 @@ PROJECTS = TableSpec(
         _c("exclusive_group", "alternativgrupp", "str",
            "Projekt med samma alternativgrupp utesluter varandra (högst ett väljs).", required=False, default="",
            example=""),
+        _c("committee", "nämnd", "str",
+           "Ansvarig nämnd (tomt = nämnden i fliken Utfall); räknas mot nämndens leveranstak i fliken Mål.",
+           required=False, default="", example=""),
     ),
 )
 
@@ -473,7 +441,12 @@ TARGETS = TableSpec(
     key="targets",
     sheet="Mål",
     description=(
-        "Finansiella mål för god ekonomisk hushållning, tak för genomförande och kriterievikter."
+        "Finansiella mål för god ekonomisk hushållning, mål för underhållsskulden, tak för genomförande och "
+        "kriterievikter. Underhållsskulden (prisbasårets priser): underhållsskuld_kr = högst gränsen i kr; "
+        "underhållsskuld_växer_inte = högst basårets skuld × (1 + gräns), gräns 0 betyder att skulden inte får "
+        "växa; reinvestering_andel_av_behov = reinvesteringarna minst gränsen (andel) av förnyelsebehovet över "
+        "perioden. Källor: Kommuninvest (2021) Klarar vi underhållsskulden?; SKR (2021) Underhållsskuld i "
+        "kommunernas fastigheter."
     ),
     primary_key=("target_id",),
     required=False,
@@ -482,7 +455,8 @@ TARGETS = TableSpec(
         _c("target_id", "mål_id", "str", "Unik kod för målet.", example="M1"),
         _c("target_type", "typ", "enum", "Slag av mål.", choices=TARGET_TYPES, example="resultat_andel"),
         _c("limit", "gräns", "float",
-           "Gränsvärde (andelar som decimaltal, belopp i kr, vikt för kriterievikt).", example=0.02),
+           "Gränsvärde (andelar som decimaltal, belopp i kr, vikt för kriterievikt; för underhållsskuld_växer_inte "
+           "den tillåtna ökningen mot basåret som andel).", example=0.02),
         _c("period_years", "period_år", "int", "1 = varje år; n = i genomsnitt över rullande n år.",
            unit="år", required=False, default=1, min=1, max=10, example=1),
         _c("from_year", "från_år", "int", "Första år målet gäller (tomt = hela planen).", unit="år",
@@ -491,6 +465,8 @@ TARGETS = TableSpec(
            required=False, example=None, **YEAR),
         _c("criterion", "kriterium", "enum", "Kriterium (endast för typ kriterievikt).",
            choices=CRITERIA, required=False, default="", example=""),
+        _c("committee", "nämnd", "str", "Nämnd (endast för typ leveranstak_nämnd_kr).", required=False,
+           default="", example=""),
     ),
 )
 

@@ -30,7 +30,6 @@ from hushall.finance.inputs import (
     FinanceInputs,
     build_inputs,
     demand_index,
-    finance_defaults,
     opening_balance,
 )
 from hushall.finance.model import (
@@ -70,7 +69,6 @@ __all__ = [
     "build_inputs",
     "demand_index",
     "evaluate_targets",
-    "finance_defaults",
     "forecast",
     "opening_balance",
     "ratios",

@@ -331,7 +331,7 @@ def _loan_path(p: Published, opening: Mapping[str, float], years: Sequence[int])
 
 def default_inputs(opening: Mapping[str, float], years: Sequence[int], population: float) -> FinanceInputs:
     """:class:`FinanceInputs` from the base year alone: every driver at the package's default
-    (``hushall/data/defaults.yaml``), population flat, no investment, no reinvestment policy."""
+    (``hushall/data/defaults/parameters.yaml``), population flat, no investment, no reinvestment policy."""
     yrs = np.asarray(years, dtype=np.int64)
     n = yrs.size
     params = default_assumptions()

@@ -34,7 +34,7 @@ from hushall.finance.ratios import RATIO_LINES, ratios
 from hushall.finance.targets import evaluate_targets
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule, plan_effects, plan_indices
-from hushall.projects.maintenance import plan_maintenance_debt
+from hushall.projects.maintenance import plan_maintenance_debt, plan_renewal_change
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,6 +96,26 @@ def _frame(lines: tuple[str, ...], values: Mapping[str, np.ndarray], years: list
     return df
 
 
+def _with_renewal_taken_over(data: MunicipalityData, inputs: FinanceInputs, schedule: Mapping[str, int],
+                             policy: str | None) -> FinanceInputs:
+    """Under the policy *behov*, the renewal the plan's projects take over (a facility closed or replaced, a
+    component renewed by an ombyggnad) leaves the reinvestment, its depreciation and the renewal need from the
+    project's completion year (:func:`hushall.projects.maintenance.plan_renewal_change`)."""
+    change = plan_renewal_change(data, schedule, inputs.construction_index, policy)
+    if change is None or inputs.reinvestment_kr is None:
+        return inputs
+    spend, dep = change
+    idx = np.asarray(inputs.construction_index, dtype=float)
+    cap = inputs.reinvestment_capitalised_by_component_kr
+    dep0 = inputs.reinvestment_depreciation_by_component_kr
+    need = inputs.renewal_need_kr
+    return inputs.replace(
+        reinvestment_kr=np.asarray(inputs.reinvestment_kr, dtype=float) + spend.sum(axis=0) * idx,
+        reinvestment_capitalised_by_component_kr=None if cap is None else np.asarray(cap, dtype=float) + spend * idx,
+        reinvestment_depreciation_by_component_kr=None if dep0 is None else np.asarray(dep0, dtype=float) + dep,
+        renewal_need_kr=None if need is None else np.asarray(need, dtype=float) + spend.sum(axis=0))
+
+
 def forecast(
     data: MunicipalityData,
     schedule: Mapping[str, int] | None = None,
@@ -131,6 +151,7 @@ def forecast(
     plan = plan_effects(cat, sched, data.years, cons, price)
     inputs = build_inputs(data, plan, overrides, reinvestment_policy)
     inputs = inputs.replace(maintenance_debt_kr=plan_maintenance_debt(data, sched, reinvestment_policy))
+    inputs = _with_renewal_taken_over(data, inputs, sched, reinvestment_policy)
     if len(inputs.shape) != 1:
         raise ValueError("forecast() takes overrides without a scenario axis; use build_inputs() and run()")
     st = run(inputs)

@@ -3,8 +3,8 @@
 :func:`build_inputs` gathers them from a validated municipality:
 
 * the opening balance and the base-year flows from sheet ``Ekonomi`` (kr; costs negative as in the annual report);
-* every driver from sheet ``Antaganden`` (defaults with sources in ``hushall/data/defaults.yaml``) or from
-  ``hushall/finance/defaults.yaml`` for the few that are not yet parameters of the workbook, each over the plan
+* every driver from sheet ``Antaganden`` (defaults with sources in ``hushall/data/defaults/parameters.yaml``) or from
+  ``hushall/data/defaults/finance.yaml`` for the few that are not yet parameters of the workbook, each over the plan
   years;
 * inhabitants per year (sheet ``Befolkning``) and the demographic demand index (``Befolkning`` × ``Tjänster``);
 * the nominal effects of the investment plan (:class:`hushall.projects.PlanEffects`), priced with the
@@ -26,18 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
-from functools import cache
-from importlib import resources
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import ArrayLike, NDArray
 
+from hushall.data.defaults import assumption_names
+from hushall.data.defaults import load as load_defaults
 from hushall.data.schema import COMPONENT_TYPES, FINANCE_ITEMS, OPTIONAL_FINANCE_ITEMS, TABLES
 from hushall.errors import DataValidationError, Problem
 from hushall.model import MunicipalityData, plausibility
+from hushall.needs.book_value import existing_books
 from hushall.needs.capacity import band_shares
 from hushall.needs.reinvestment import reinvestment_path
 from hushall.projects import PlanEffects, cumulative_index, empty_plan
@@ -82,26 +82,13 @@ DRIVER_FIELDS: dict[str, str] = {
     "behovsindex": "demand_index",
 }
 
-_FROM_ASSUMPTIONS = (
-    "skatteunderlag_tillväxt", "skattesats", "statsbidrag_tillväxt", "prisindex", "löneindex", "byggprisindex",
-    "nettokostnad_volymandel", "ränta", "ränta_likvida_medel", "kassa_golv_kr", "amortering_andel",
-    "pensionsutbetalningar_kr", "pensionsavsättning_förändring_kr",
-    "befolkning_riket_tillväxt", "löneandel", "ansvarsförbindelse_minskning", "skattesats_basår",
-    "kassa_mål_kr", "räntebindningstid_år", "pensionsavsättning_tillväxt", "utdelning_kr",
-    "nettokostnad_förändring_kr", "nettokostnad_ökning_utöver_demografi", "jämförelsestörande_poster_kr", "rörelsekapital_indexering",
-    "avskrivningar_befintliga_kr", "nyupptagna_lån_kr", "amortering_kr",
-)
+#: The drivers read from sheet Antaganden: its parameters (named by the defaults, :mod:`hushall.data.defaults`)
+#: that are fields of :class:`FinanceInputs`.
+_FROM_ASSUMPTIONS: tuple[str, ...] = tuple(n for n in assumption_names() if n in DRIVER_FIELDS)
 _PLAN_FIELDS = ("investment_kr", "expensed_kr", "operating_cost_change_kr", "sale_proceeds_kr")
 _COMPONENT_FIELDS: tuple[str, ...] = ("capitalised_by_component_kr", "new_depreciation_by_component_kr",
                                       "reinvestment_capitalised_by_component_kr",
                                       "reinvestment_depreciation_by_component_kr")
-
-
-@cache
-def finance_defaults() -> dict[str, Any]:
-    """The finance stage's defaults (``hushall/finance/defaults.yaml``), parsed once."""
-    text = resources.files("hushall.finance").joinpath("defaults.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,6 +126,17 @@ class FinanceInputs:
         Use (+) of or allocation (−) to the resultatreserv (KL 11 kap.), default 0.
     investment_kr, expensed_kr, operating_cost_change_kr, sale_proceeds_kr
         The plan: capitalised outlays, expensed outlays (avveckling), operating-cost change (+ cost), sale proceeds.
+    written_off_kr, existing_depreciation_stopped_kr, realisation_gains_kr
+        Optional, from the plan: book value of the existing components sold or closed (leaves the balance sheet
+        in the completion year), their depreciation that no longer falls due, and the realisation gains summed
+        per project (``max(0, price − book value)``; ``None``: ``max(0, sale_proceeds_kr − written_off_kr)``
+        per year). See :mod:`hushall.projects.effects`.
+    existing_depreciation_kr
+        Depreciation of the assets existing at the end of the base year (NaN: the base year's rate on the
+        remaining book value). :func:`build_inputs` fills it from the register's component schedule
+        (:func:`hushall.needs.book_value.existing_books`: book value / remaining life per component, scaled so
+        that the register's base-year depreciation equals sheet Ekonomi's) where parameter
+        ``avskrivningar_befintliga_kr`` is empty and the register has depreciation in the base year.
     capitalised_by_component_kr, new_depreciation_by_component_kr
         ``(C, T)`` or ``(S, C, T)``: value capitalised at completion and depreciation, per component type.
     projects_under_construction, places_change
@@ -202,6 +200,9 @@ class FinanceInputs:
     existing_depreciation_kr: FloatArray | None = None  # (T,) NaN: the base year's rate
     borrowing_path_kr: FloatArray | None = None  # NaN: the finance policy
     amortisation_path_kr: FloatArray | None = None  # NaN: the finance policy
+    written_off_kr: FloatArray | None = None  # 0: no book value leaves with a sale or closure
+    existing_depreciation_stopped_kr: FloatArray | None = None  # 0
+    realisation_gains_kr: FloatArray | None = None  # max(0, sale proceeds − written off) per year
 
     @property
     def n_years(self) -> int:
@@ -281,14 +282,14 @@ def population_by_year(data: MunicipalityData) -> tuple[FloatArray, float]:
 
 
 def service_cost_weights(service_ids: list[str]) -> FloatArray:
-    """Cost per place of each service (``hushall/finance/defaults.yaml``), matched on the id by keyword.
+    """Cost per place of each service (``hushall/data/defaults/finance.yaml``), matched on the id by keyword.
 
     Examples
     --------
     >>> service_cost_weights(["forskola", "grundskola_f6", "sabo", "bibliotek"]).tolist()
     [170000.0, 125000.0, 1000000.0, 150000.0]
     """
-    spec = finance_defaults()["service_cost_per_place"]
+    spec = load_defaults("finance")["service_cost_per_place"]
     costs = spec["values"]
     keywords = spec["keywords"]
     order = ("forskola", "gymnasium", "sabo", "grundskola")  # förskola before skola
@@ -344,7 +345,7 @@ def _driver_sources(data: MunicipalityData) -> dict[str, str]:
         out[name] = p.reference + (f" Arbetsboken: {extra}" if extra else "")
     out["invånare"] = "Fliken Befolkning (summa över områden och åldrar)."
     out["behovsindex"] = ("Befolkning × Tjänster: befolkningen i varje verksamhets åldrar × täckningsgrad, vägd med "
-                          "kostnad per plats (SKR:s demografiska kalkyl; hushall/finance/defaults.yaml).")
+                          "kostnad per plats (SKR:s demografiska kalkyl; hushall/data/defaults/finance.yaml).")
     return out
 
 
@@ -365,6 +366,21 @@ def loan_rate_base(data: MunicipalityData, opening: Mapping[str, float]) -> floa
         return given
     debt = opening["långfristiga_skulder"]
     return -opening["finansiella_kostnader"] / debt if debt > 0 else None
+
+
+def existing_depreciation_default(data: MunicipalityData, given: ArrayLike) -> FloatArray:
+    """Parameter ``avskrivningar_befintliga_kr`` with its empty years (NaN) filled from the register's component
+    schedule (:func:`hushall.needs.book_value.existing_books`: per component historical cost over its lifetime,
+    ending when fully depreciated, scaled so that the register's base-year depreciation equals the ``avskrivningar``
+    of sheet Ekonomi; year 1 includes components completed in the base year). Without a register that depreciates
+    in the base year the years stay empty: the model's geometric run-off at the base year's rate."""
+    path = np.array(given, dtype=float)
+    if not np.isnan(path).any():
+        return path
+    books = existing_books(data)
+    if books.register_base_depreciation_kr <= 0:
+        return path
+    return np.where(np.isnan(path), books.total_depreciation_kr, path)
 
 
 def reinvestment_inputs(data: MunicipalityData, construction_index: ArrayLike,
@@ -410,6 +426,7 @@ def build_inputs(
     n = years.size
     pop, pop_base = population_by_year(data)
     drivers: dict[str, FloatArray] = {DRIVER_FIELDS[name]: data.assumption(name) for name in _FROM_ASSUMPTIONS}
+    drivers["existing_depreciation_kr"] = existing_depreciation_default(data, drivers["existing_depreciation_kr"])
     drivers["population"] = pop
     drivers["demand_index"] = demand_index(data)
     drivers["reserve_use_kr"] = np.zeros(n)
@@ -454,6 +471,9 @@ def build_inputs(
         sources=sources,
         **drivers,
     )
+    fields_["written_off_kr"] = nominal.written_off_kr
+    fields_["existing_depreciation_stopped_kr"] = nominal.existing_depreciation_stopped_kr
+    fields_["realisation_gains_kr"] = nominal.realisation_gains_kr
     fields_["payroll_tax_rate"] = float(data.assumption("särskild_löneskatt")[0])
     fields_["loan_rate_base"] = loan_rate_base(data, opening)
     fields_.update(reinvestment_inputs(data, construction_index, reinvestment_policy))

@@ -20,25 +20,34 @@ Net cost of operations (SKR's demografiska kalkyl: the volume share follows the 
 
     K_t  = Π_t (1 + w · löneindex + (1 − w) · prisindex)               cost index, 1 in the base year
     F_t  = K_t · ((1 − v_t) + v_t · D_t)
-    VI_t = VI_0 · F_t + G_t                                             G = realisation gains (= sale proceeds)
-    VK_t = (VK_0 + P_1) · F_t − P_t − O_t − X_t                          P = pension payments shown apart,
+    VI_t = VI_0 · F_t + G_t                                             G = realisation gains
+    VK_t = (VK_0 + P_1) · F_t − P_t − O_t − X_t − RF_t                   P = pension payments shown apart,
                                                                         O = projects' operating-cost change,
                                                                         X = expensed project outlays
-    AV_t = −(a · MAT_0 · (1 − a)^(t−1) + Σ_k dep_k,t),  a = −AV_0 / MAT_0
+    RF_t = G_t − (S_t − W_t) ≥ 0                                        realisation losses and utrangering
+    AV_t = −(AVB_t − Z_t + Σ_k dep_k,t)
     VNK_t = VI_t + VK_t + AV_t;   VR_t = VNK_t + SI_t + GS_t
 
-Existing assets run off geometrically at the base-year rate ``a``: the first plan year's depreciation equals the
-base year's and declines as the existing book value is used up (a pool of assets of mixed ages, where
-components keep reaching the end of their depreciation). New assets: :mod:`hushall.projects` (component
-straight line from the year after completion).
+Sales and closures (:mod:`hushall.projects.effects`): a project that sells (price ``S``) or closes existing
+facilities takes the book value ``W`` of their components off the balance sheet in its completion year; the
+realisation result ``S − W`` is a gain in verksamhetens intäkter (``G`` = Σ over projects of ``max(0, S − W)``)
+or a loss in verksamhetens kostnader (``RF``; a closure without a price writes ``W`` off in full, utrangering,
+RKR R4), and the depreciation ``Z`` of those components stops from the following year.
+
+Existing assets (``AVB``): the register's component schedule (:mod:`hushall.needs.book_value`: historical cost
+over each component's lifetime, ending when it is fully depreciated, scaled so that the base year equals the
+published depreciation; :func:`hushall.finance.inputs.existing_depreciation_default`), or a municipality's own
+plan (``avskrivningar_befintliga_kr``); where neither is given, a geometric run-off at the base-year rate
+``a = −AV_0 / MAT_0``: ``AVB_t = a · MAT^bef_{t−1}`` (:func:`existing_runoff`). New assets:
+:mod:`hushall.projects` (component straight line from the year after completion).
 
 Financial items and the loan policy (the only non-linearity is the ``max`` of new borrowing)::
 
     FI_t = rl_t · C_{t−1} + FI_övr,   FI_övr = max(0, FI_0 − rl_1 · C_0)      (dividends etc. kept nominal)
     FK_t = −(r_t · L_{t−1} + FK_övr), FK_övr = max(0, −FK_0 − r_1 · L_0)      (pension interest etc.)
     ÅR_t = VR_t + FI_t + FK_t
-    CFO_t = ÅR_t − AV_t + ΔAVS_t − G_t − ΔOT_t + ΔKS_t
-    CFI_t = −I_t + G_t
+    CFO_t = ÅR_t − AV_t + ΔAVS_t − (S_t − W_t) − ΔOT_t + ΔKS_t             (realisation result → investing)
+    CFI_t = −I_t + S_t
     A_t  = α_t · L_{t−1}
     C*_t = C_{t−1} + CFO_t + CFI_t − A_t                                     cash before new borrowing
     B_t  = max(0, golv_t − C*_t)
@@ -50,7 +59,8 @@ cost on ``B`` makes the LP borrow only what the floor needs, which is this model
 
 Balance sheet::
 
-    MAT_t = MAT_0 (1 − a)^t + WIP_t + Σ_k BV_k,t                          existing + work in progress + new
+    MAT_t = MAT^bef_t + WIP_t + Σ_k BV_k,t                               existing + work in progress + new
+    MAT^bef_t = MAT^bef_{t−1} − (AVB_t − Z_t) − W_t
     WIP_t = Σ_{τ≤t} (I_τ − Σ_k cap_k,τ),   BV_k,t = Σ_{τ≤t} (cap_k,τ − dep_k,τ)
     FA_t = FA_0;   OT_t = OT_0 · K_t;   KS_t = KS_0 · K_t                  working capital follows the cost index
     EK_t = EK_{t−1} + ÅR_t;   RES_t = RES_{t−1} − U_t                        (U = use of resultatreserv)
@@ -59,13 +69,17 @@ Balance sheet::
 
 so that ``MAT + FA + OT + C = EK + AVS + L + KS`` every year, the cash flow statement reconciles with ``ΔC`` and
 ``ÅR`` flows into ``EK``. Balanskravsresultat (KL 11 kap. 12–14 §§; RKR R15 Förvaltningsberättelse, the
-balanskravsutredning): ``BKR_t = ÅR_t − G_t + U_t``.
+balanskravsutredning): ``BKR_t = ÅR_t − G_t + U_t``. The balanskravsutredning deducts *samtliga
+realisationsvinster* from årets resultat; realisation losses (and utrangeringar) stay in it — only *vissa
+realisationsförluster enligt undantagsmöjlighet* (a sale that is part of a restructuring, decided by fullmäktige
+case by case) may be added back, which the model does not assume.
 
 Simplifications
 ---------------
-* Sold assets' remaining book value is nil (the existing assets are one pool), so a sale is a realisation gain in
-  full; it is deducted in the balanskravsresultat. Replaced components are taken as fully depreciated (no
-  utrangering).
+* A sold or closed facility's book value is its register components' (scaled, see above). Reinvestments made under
+  the reinvestment policy stay in ``varav_reinvesteringar`` (the frame renews other facilities' components), and
+  components that a project renews (ombyggnad) are taken as fully depreciated (no utrangering of the replaced
+  part).
 * Verksamhetens intäkter and kostnader scale together by ``F``; jämförelsestörande poster are not modelled.
 * Skatteintäkter are not lagged (the final settlement, slutavräkning, is ignored).
 * Financial fixed assets are constant; other current assets and current liabilities follow the cost index;
@@ -103,6 +117,7 @@ INCOME_STATEMENT_LINES: tuple[str, ...] = (
     "verksamhetens_intäkter",
     "varav_realisationsvinster",
     "verksamhetens_kostnader",
+    "varav_realisationsförluster",
     "varav_driftkonsekvenser_projekt",
     "varav_pensionsutbetalningar",
     "varav_jämförelsestörande_poster",
@@ -187,6 +202,7 @@ MEMO_LINES: tuple[str, ...] = (
     "underhållsskuld_fasta_priser",
     "ränta_låneportfölj",
     "varav_löneskatt_pensioner",
+    "avyttrat_bokfört_värde",
 )
 
 
@@ -329,7 +345,12 @@ def run(inputs: FinanceInputs) -> Statements:
     v = arr(inputs.volume_share)
     volume = np.cumprod(1.0 + _optional(inputs.cost_volume_growth, shape, 0.0), axis=-1)
     factor = cost_index * ((1.0 - v) + v * arr(inputs.demand_index)) * volume
-    gains = arr(inputs.sale_proceeds_kr)
+    proceeds = arr(inputs.sale_proceeds_kr)
+    written_off = _optional(inputs.written_off_kr, shape, 0.0)
+    realised = proceeds - written_off
+    gains = (np.maximum(0.0, realised) if inputs.realisation_gains_kr is None
+             else arr(inputs.realisation_gains_kr))
+    losses = gains - realised
     commitment0 = o["ansvarsförbindelse_pensioner"]
     commitment = commitment0 * np.cumprod(1.0 - arr(inputs.pension_commitment_decline), axis=-1)
     payout_share = _optional(inputs.pension_payout_share, shape, 0.0)
@@ -340,11 +361,13 @@ def run(inputs: FinanceInputs) -> Statements:
     project_costs = arr(inputs.operating_cost_change_kr) + arr(inputs.expensed_kr)
     vi = o["verksamhetens_intäkter"] * factor + gains
     vk_base = o["verksamhetens_kostnader"] - o.get("jämförelsestörande_poster", 0.0)
-    vk = (vk_base + pensions[..., :1]) * factor - pensions - project_costs - net_cost_change + one_offs
+    vk = (vk_base + pensions[..., :1]) * factor - pensions - project_costs - net_cost_change + one_offs - losses
 
     mat0 = o["materiella_anläggningstillgångar"]
     existing_bv1, dep_existing1 = existing_runoff(mat0, o["avskrivningar"], inputs.existing_depreciation_kr, n)
-    existing_bv, dep_existing = arr(existing_bv1), arr(dep_existing1)
+    stopped = _optional(inputs.existing_depreciation_stopped_kr, shape, 0.0)
+    dep_existing = arr(dep_existing1) - stopped
+    existing_bv = existing_bv1 - np.cumsum(written_off - stopped, axis=-1)
     cap_c = comp(inputs.capitalised_by_component_kr)
     dep_c = comp(inputs.new_depreciation_by_component_kr)
     rcap_c = comp(inputs.reinvestment_capitalised_by_component_kr)
@@ -394,8 +417,8 @@ def run(inputs: FinanceInputs) -> Statements:
     dividends = _optional(inputs.dividends_kr, shape, 0.0)
     fi_other = np.maximum(0.0, o["finansiella_intäkter"] - deposit[..., 0] * o["likvida_medel"])
     fk_other = np.maximum(0.0, -o["finansiella_kostnader"] - rate0 * o["långfristiga_skulder"])
-    adjustments = dep_existing + dep_new + dep_reinv + d_prov - gains - d_ot + d_ks
-    cfi = gains - investment - reinvestment
+    adjustments = dep_existing + dep_new + dep_reinv + d_prov - realised - d_ot + d_ks
+    cfi = proceeds - investment - reinvestment
     # Everything in C*_t that does not depend on last year's cash or debt.
     known = vr + fi_other[..., None] + dividends - fk_other[..., None] + adjustments + cfi
 
@@ -440,6 +463,7 @@ def run(inputs: FinanceInputs) -> Statements:
         "verksamhetens_intäkter": vi,
         "varav_realisationsvinster": gains,
         "verksamhetens_kostnader": vk,
+        "varav_realisationsförluster": 0.0 - losses,
         "varav_driftkonsekvenser_projekt": 0.0 - project_costs,
         "varav_pensionsutbetalningar": 0.0 - pensions,
         "varav_jämförelsestörande_poster": one_offs,
@@ -487,12 +511,12 @@ def run(inputs: FinanceInputs) -> Statements:
         "årets_resultat": result,
         "justering_avskrivningar": dep_existing + dep_new + dep_reinv,
         "justering_avsättningar": d_prov,
-        "justering_realisationsvinster": 0.0 - gains,
+        "justering_realisationsvinster": 0.0 - realised,
         "förändring_omsättningstillgångar": 0.0 - d_ot,
         "förändring_kortfristiga_skulder": d_ks,
         "kassaflöde_löpande_verksamhet": cfo,
         "investering_materiella_anläggningstillgångar": 0.0 - investment - reinvestment,
-        "försäljning_materiella_anläggningstillgångar": gains,
+        "försäljning_materiella_anläggningstillgångar": proceeds,
         "kassaflöde_investeringsverksamhet": cfi,
         "nyupptagna_lån": borrow,
         "amortering": 0.0 - amort,
@@ -505,7 +529,7 @@ def run(inputs: FinanceInputs) -> Statements:
     memo = {
         "invånare": pop,
         "skatter_och_generella_statsbidrag": si + gs,
-        "nettoinvesteringar": investment + reinvestment - gains,
+        "nettoinvesteringar": investment + reinvestment - proceeds,
         "investeringar_fasta_priser": (investment + reinvestment) / ci,
         "byggprisindex": ci,
         "projekt_under_byggnad": arr(inputs.projects_under_construction),
@@ -516,6 +540,7 @@ def run(inputs: FinanceInputs) -> Statements:
         "underhållsskuld_fasta_priser": _optional(inputs.maintenance_debt_kr, shape, np.nan),
         "ränta_låneportfölj": interest,
         "varav_löneskatt_pensioner": pensions * payroll_tax / (1.0 + payroll_tax),
+        "avyttrat_bokfört_värde": written_off,
     }
     components = {"aktiverat": np.broadcast_to(cap_c + rcap_c, comp_shape),
                   "avskrivningar": np.broadcast_to(0.0 - dep_c - rdep_c, comp_shape),

@@ -44,7 +44,8 @@ _OPTIONAL_FIELDS: dict[str, float] = {
     "liquidity_target_kr": float("inf"), "fixed_rate_years": 1.0, "pension_payout_share": 0.0,
     "pension_provision_growth": 0.0, "items_affecting_comparability_kr": 0.0, "net_cost_change_kr": 0.0, "cost_volume_growth": 0.0,
     "dividends_kr": 0.0, "working_capital_indexation": 1.0, "existing_depreciation_kr": float("nan"),
-    "borrowing_path_kr": float("nan"), "amortisation_path_kr": float("nan"),
+    "borrowing_path_kr": float("nan"), "amortisation_path_kr": float("nan"), "written_off_kr": 0.0,
+    "existing_depreciation_stopped_kr": 0.0, "realisation_gains_kr": float("nan"),
 }
 _OPTIONAL_COMPONENT_FIELDS = ("reinvestment_capitalised_by_component_kr", "reinvestment_depreciation_by_component_kr")
 
@@ -87,7 +88,7 @@ def _one_scenario(x: dict[str, Any], o: dict[str, float], n: int, pop_base: floa
     n_c = len(x["capitalised_by_component_kr"])
     tax_index = grants_index = cost_index = volume = 1.0
     commitment_prev = o["ansvarsförbindelse_pensioner"]
-    existing_prev = mat0
+    existing_prev = existing_base_prev = mat0  # with and without the plan's sales and closures
     cash_prev, debt_prev = o["likvida_medel"], o["långfristiga_skulder"]
     equity_prev = o["eget_kapital"]
     provision_prev = o["avsättningar_pensioner"]
@@ -118,7 +119,12 @@ def _one_scenario(x: dict[str, Any], o: dict[str, float], n: int, pop_base: floa
         v = x["volume_share"][t]
         volume *= 1.0 + x["cost_volume_growth"][t]
         factor = cost_index * ((1.0 - v) + v * x["demand_index"][t]) * volume
-        gains = x["sale_proceeds_kr"][t]
+        proceeds = x["sale_proceeds_kr"][t]
+        written_off = x["written_off_kr"][t]
+        realised = proceeds - written_off
+        given_gains = x["realisation_gains_kr"][t]
+        gains = given_gains if given_gains == given_gains else max(0.0, realised)  # NaN: per year
+        losses = gains - realised
         pensions = x["pension_payments_kr"][t] + x["pension_payout_share"][t] * commitment_prev
         if pension_ref is None:
             pension_ref = pensions
@@ -126,11 +132,14 @@ def _one_scenario(x: dict[str, Any], o: dict[str, float], n: int, pop_base: floa
         project_costs = x["operating_cost_change_kr"][t] + x["expensed_kr"][t]
         one_off = x["items_affecting_comparability_kr"][t]
         vi = o["verksamhetens_intäkter"] * factor + gains
-        vk = ((vk_base + pension_ref) * factor - pensions - project_costs - x["net_cost_change_kr"][t] + one_off)
+        vk = ((vk_base + pension_ref) * factor - pensions - project_costs - x["net_cost_change_kr"][t] + one_off
+              - losses)
         over = x["existing_depreciation_kr"][t]
-        dep_existing = over if over == over else rate * existing_prev  # NaN: the rate
-        dep_existing = min(max(dep_existing, 0.0), max(existing_prev, 0.0))
-        existing = existing_prev - dep_existing
+        dep_existing = over if over == over else rate * existing_base_prev  # NaN: the rate
+        dep_existing = min(max(dep_existing, 0.0), max(existing_base_prev, 0.0))
+        existing_base_prev -= dep_existing  # the pool as if nothing were sold: its run-off and clip
+        dep_existing -= x["existing_depreciation_stopped_kr"][t]
+        existing = existing_prev - dep_existing - written_off
         cap = [x["capitalised_by_component_kr"][k][t] for k in range(n_c)]
         dep = [x["new_depreciation_by_component_kr"][k][t] for k in range(n_c)]
         rcap = [x["reinvestment_capitalised_by_component_kr"][k][t] for k in range(n_c)]
@@ -152,10 +161,10 @@ def _one_scenario(x: dict[str, Any], o: dict[str, float], n: int, pop_base: floa
         provision_change_sum += x["pension_provision_change_kr"][t]
         provision = o["avsättningar_pensioner"] * provision_growth_factor + provision_change_sum
         d_prov = provision - provision_prev
-        cfo = result + dep_existing + dep_new + dep_reinv + d_prov - gains - d_ot + d_ks
+        cfo = result + dep_existing + dep_new + dep_reinv + d_prov - realised - d_ot + d_ks
         investment = x["investment_kr"][t]
         reinvestment = x["reinvestment_kr"][t]
-        cfi = gains - investment - reinvestment
+        cfi = proceeds - investment - reinvestment
         amort = x["amortisation_share"][t] * debt_prev
         pre = cash_prev + cfo + cfi - amort
         floor = x["cash_floor_kr"][t]
@@ -181,7 +190,7 @@ def _one_scenario(x: dict[str, Any], o: dict[str, float], n: int, pop_base: floa
         ci = x["construction_index"][t]
         for line, value in (
             ("verksamhetens_intäkter", vi), ("varav_realisationsvinster", gains), ("verksamhetens_kostnader", vk),
-            ("varav_driftkonsekvenser_projekt", 0.0 - project_costs), ("varav_pensionsutbetalningar", 0.0 - pensions),
+            ("varav_realisationsförluster", 0.0 - losses), ("varav_driftkonsekvenser_projekt", 0.0 - project_costs), ("varav_pensionsutbetalningar", 0.0 - pensions),
             ("varav_jämförelsestörande_poster", one_off),
             ("avskrivningar", av), ("varav_avskrivningar_befintliga", 0.0 - dep_existing),
             ("varav_avskrivningar_nya", 0.0 - dep_new), ("varav_avskrivningar_reinvesteringar", 0.0 - dep_reinv),
@@ -204,14 +213,14 @@ def _one_scenario(x: dict[str, Any], o: dict[str, float], n: int, pop_base: floa
             ("summa_eget_kapital_avsättningar_och_skulder", equity + provision + other_prov + debt + ks),
             ("ansvarsförbindelse_pensioner", commitment),
             ("justering_avskrivningar", dep_existing + dep_new + dep_reinv), ("justering_avsättningar", d_prov),
-            ("justering_realisationsvinster", 0.0 - gains), ("förändring_omsättningstillgångar", 0.0 - d_ot),
+            ("justering_realisationsvinster", 0.0 - realised), ("förändring_omsättningstillgångar", 0.0 - d_ot),
             ("förändring_kortfristiga_skulder", d_ks), ("kassaflöde_löpande_verksamhet", cfo),
             ("investering_materiella_anläggningstillgångar", 0.0 - investment - reinvestment),
-            ("försäljning_materiella_anläggningstillgångar", gains), ("kassaflöde_investeringsverksamhet", cfi),
+            ("försäljning_materiella_anläggningstillgångar", proceeds), ("kassaflöde_investeringsverksamhet", cfi),
             ("nyupptagna_lån", borrow), ("amortering", 0.0 - amort), ("kassaflöde_finansieringsverksamhet", borrow - amort),
             ("årets_kassaflöde", cfo + cfi + borrow - amort), ("likvida_medel_vid_årets_början", cash_prev),
             ("likvida_medel_vid_årets_slut", cash), ("invånare", x["population"][t]),
-            ("skatter_och_generella_statsbidrag", si + gs), ("nettoinvesteringar", investment + reinvestment - gains),
+            ("skatter_och_generella_statsbidrag", si + gs), ("nettoinvesteringar", investment + reinvestment - proceeds),
             ("investeringar_fasta_priser", (investment + reinvestment) / ci), ("byggprisindex", ci),
             ("projekt_under_byggnad", x["projects_under_construction"][t]),
             ("platser_förändring", x["places_change"][t]),
@@ -220,6 +229,7 @@ def _one_scenario(x: dict[str, Any], o: dict[str, float], n: int, pop_base: floa
             ("underhållsskuld_fasta_priser", x["maintenance_debt_kr"][t]),
             ("ränta_låneportfölj", rate_t),
             ("varav_löneskatt_pensioner", pensions * payroll_tax / (1.0 + payroll_tax)),
+            ("avyttrat_bokfört_värde", written_off),
         ):
             put(line, value)
         for k in range(n_c):

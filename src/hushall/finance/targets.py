@@ -18,7 +18,34 @@ soliditet_inkl_pensioner   Σ (EK − ansvarsförbindelse) / Σ tillgångar     
 investeringstak_kr         mean investering i prisbasårets priser (kr/år)         Σ (tak − investering), fasta pr.
 max_parallella_projekt     projekt under byggnad (antal)                          NaN (not kr)
 balanskrav                 balanskravsresultat (kr)                               value − limit
+underhållsskuld_kr         mean underhållsskuld (kr, prisbasårets priser)         mean (gräns − U)
+underhållsskuld_växer_inte mean underhållsskuld / U_0 − 1 (growth since base year) mean ((1 + x) · U_0 − U)
+reinvestering_andel_av_    Σ reinvesteringar / Σ förnyelsebehov (fasta priser)    Σ R − x · Σ N
+behov
 ========================== ====================================================== ================================
+
+Maintenance debt (underhållsskuld)
+----------------------------------
+Two forms of the asset side of god ekonomisk hushållning, on the statements' memo lines in the price base year's
+prices (``underhållsskuld_fasta_priser`` ``U_t`` — the plan's debt, :func:`hushall.projects.plan_maintenance_debt`
+— ``reinvesteringar_fasta_priser`` ``R_t`` and ``förnyelsebehov_fasta_priser`` ``N_t``, the as-needed schedule):
+
+* **the debt must not grow** — ``underhållsskuld_växer_inte`` with ``gräns`` x: ``U_t ≤ (1 + x) · U_0``, ``U_0``
+  the debt at the end of the base year (the value of the components then overdue,
+  :attr:`hushall.needs.reinvestment.ReinvestmentPath.debt_base_kr`); x = 0 holds the debt, x = −0,2 asks it to
+  fall by a fifth. ``underhållsskuld_kr`` states the same bound as a level in kr: ``U_t ≤ gräns``;
+* **reinvestment at least x of the need** — ``reinvestering_andel_av_behov``: ``Σ_W R ≥ x · Σ_W N`` over the
+  window (x = 1: renew as fast as the components fall due, so that no new debt arises).
+
+Sources for the forms: Kommuninvest (E. Värja, *Klarar vi underhållsskulden?*, kommuninvest.se, November 2021)
+writes that god ekonomisk hushållning is not only financial targets and an efficient organisation but also taking
+care of the municipality's assets, and that active maintenance that avoids building up large maintenance debts is
+both cheaper and better than putting large things right late; SKR's *Underhållsskuld i kommunernas fastigheter*
+(2021) values the maintenance debt as the deferred maintenance at what it costs to put right (the measure ``U``
+here, :mod:`hushall.needs.reinvestment`); RKR R15 asks the förvaltningsberättelse to evaluate god ekonomisk
+hushållning against the goals the council set. The two forms — the debt against where it stands at the end of
+the base year, and the reinvestment against the renewal need — are Hushåll's reading of "taking care of the
+assets" in those terms, not wording from the sources; the numbers (level, share) are the council's.
 
 Balanskrav (KL 11 kap. 12 §): a negative balanskravsresultat shall be restored during the following three years.
 Deficits are restored first in, first out. ``limit`` is the amount that must be restored in the year at the
@@ -43,14 +70,17 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hushall.data.target_types import TARGET_TYPES, Aggregation, Sense, TargetType, types_where
 from hushall.finance.model import Statements
 from hushall.model import MunicipalityData
+from hushall.needs.reinvestment import reinvestment_path
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -61,17 +91,27 @@ TOLERANCE_KR = 0.5
 #: Columns of :func:`evaluate_targets` (``scenario`` is added first when the statements have a scenario axis).
 TARGET_COLUMNS: tuple[str, ...] = ("target_id", "target_type", "year", "value", "limit", "met", "margin_kr")
 
-#: Target types evaluated here; the other types of sheet Mål are optimiser weights.
-EVALUATED_TYPES: tuple[str, ...] = (
-    "resultat_andel",
-    "självfinansieringsgrad",
-    "låneskuld_per_invånare",
-    "soliditet",
-    "soliditet_inkl_pensioner",
-    "balanskrav",
-    "investeringstak_kr",
-    "max_parallella_projekt",
-)
+#: Target types evaluated here (the registry's :attr:`~hushall.data.target_types.TargetType.evaluated`); the other
+#: types of sheet Mål are optimiser weights.
+EVALUATED_TYPES: tuple[str, ...] = types_where(evaluated=True)
+
+#: Target types on the maintenance debt and the reinvestment (the asset side; see the module docstring).
+MAINTENANCE_TYPES: tuple[str, ...] = ("underhållsskuld_kr", "underhållsskuld_växer_inte",
+                                      "reinvestering_andel_av_behov")
+
+
+def maintenance_debt_limit_kr(target_type: str, limit: float, debt_base_kr: float) -> float:
+    """The bound on the maintenance debt (kr, price base year) of a debt target: the limit itself for
+    ``underhållsskuld_kr``, ``(1 + limit) · debt_base_kr`` for ``underhållsskuld_växer_inte``.
+
+    >>> maintenance_debt_limit_kr("underhållsskuld_växer_inte", 0.0, 124e6) / 1e6
+    124.0
+    >>> maintenance_debt_limit_kr("underhållsskuld_kr", 50e6, 124e6) / 1e6
+    50.0
+    """
+    if target_type == "underhållsskuld_växer_inte":
+        return (1.0 + float(limit)) * float(debt_base_kr)
+    return float(limit)
 
 
 @dataclass(frozen=True)
@@ -126,9 +166,96 @@ def balanskrav_requirements(balanskravsresultat: FloatArray) -> tuple[FloatArray
     return limit, overdue
 
 
-def target_results(targets: pd.DataFrame, statements: Statements) -> list[TargetResult]:
+def _line(s: Statements, terms: tuple[tuple[str, float], ...]) -> FloatArray:
+    total: FloatArray = np.zeros(s.shape)
+    for name, coefficient in terms:
+        total = total + coefficient * np.asarray(s[name], dtype=float)
+    return total
+
+
+def ratio_measure(s: Statements, kind: TargetType, limit: float, n: int) -> tuple[FloatArray, FloatArray]:
+    """Value and margin (kr) of a ratio target over a rolling window of ``n`` years (the registry's measure):
+    ``value = N_W / D_W``, ``margin = sign · (N_W − limit · D_W) / c`` with ``c`` the years in the window for a
+    stock and 1 for a flow (:mod:`hushall.data.target_types`)."""
+    count = np.minimum(np.arange(1, s.years.size + 1), n).astype(float)
+    num_w = _rolling_sum(_line(s, kind.numerator), n)
+    den_w = _rolling_sum(_line(s, kind.denominator), n) if kind.denominator else np.broadcast_to(count, s.shape)
+    value = _ratio(num_w, den_w) if kind.denominator else num_w / count
+    sign = 1.0 if kind.sense is Sense.MIN else -1.0
+    margin = sign * (num_w - limit * den_w)
+    if kind.aggregation is Aggregation.STOCK:
+        margin = margin / count
+    return value, margin
+
+
+def limit_per_unit(s: Statements, kind: TargetType, n: int) -> FloatArray:
+    """kr of margin bought by moving a ratio target's limit one unit, per year: ``D_W / c`` (the derivative of
+    :func:`ratio_measure`'s margin with respect to the limit, up to its sign)."""
+    count = np.minimum(np.arange(1, s.years.size + 1), n).astype(float)
+    den_w = _rolling_sum(_line(s, kind.denominator), n) if kind.denominator else count
+    return den_w / count if kind.aggregation is Aggregation.STOCK else den_w
+
+
+#: A rule's result: value, limit, met, margin (kr).
+RuleResult = tuple[FloatArray, FloatArray, BoolArray, FloatArray]
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule may need besides the statements and the limit: the window (``period_år``) and the maintenance
+    debt at the end of the base year (kr, price base year; :func:`maintenance_debt_base_kr`)."""
+
+    window: int = 1
+    debt_base_kr: float = float("nan")
+
+
+def _balanskrav(s: Statements, lim: FloatArray, ctx: RuleContext) -> RuleResult:
+    value: FloatArray = np.asarray(s["balanskravsresultat"], dtype=float)
+    required, overdue = balanskrav_requirements(value)
+    return value, required, overdue <= TOLERANCE_KR, value - required
+
+
+def _projects_at_once(s: Statements, lim: FloatArray, ctx: RuleContext) -> RuleResult:
+    value: FloatArray = np.broadcast_to(s["projekt_under_byggnad"], lim.shape).astype(float)
+    return value, lim, value <= lim + 1e-9, np.full(lim.shape, np.nan)
+
+
+def _debt_does_not_grow(s: Statements, lim: FloatArray, ctx: RuleContext) -> RuleResult:
+    """The maintenance debt's growth since the base year, ``mean_W U / U_0 − 1``, at most the limit x; the margin in
+    kr is ``mean_W ((1 + x) · U_0 − U)`` (the optimiser's row, :mod:`hushall.optimize.finance_link`)."""
+    if not np.isfinite(ctx.debt_base_kr):
+        raise ValueError("underhållsskuld_växer_inte needs the base year's maintenance debt (debt_base_kr)")
+    n = ctx.window
+    count = np.minimum(np.arange(1, s.years.size + 1), n).astype(float)
+    debt: FloatArray = _rolling_sum(np.broadcast_to(s["underhållsskuld_fasta_priser"], lim.shape).astype(float), n)
+    mean_debt = debt / count
+    bound = (1.0 + lim) * ctx.debt_base_kr
+    margin = bound - mean_debt
+    value = mean_debt / ctx.debt_base_kr - 1.0 if ctx.debt_base_kr > 0 else np.where(mean_debt > 0, np.inf, 0.0)
+    return value, lim, np.asarray(margin >= -TOLERANCE_KR), margin
+
+
+#: The target types with a rule of their own (:attr:`Aggregation.RULE`): ``(statements, limit) → (value, limit,
+#: met, margin_kr)``. Balanskrav: the limit is the amount that must be restored in the year; projects at once:
+#: the count is not kr, so the margin is NaN.
+RULES: dict[str, Callable[[Statements, FloatArray, RuleContext], RuleResult]] = {
+    "balanskrav": _balanskrav,
+    "max_parallella_projekt": _projects_at_once,
+    "underhållsskuld_växer_inte": _debt_does_not_grow,
+}
+
+
+def target_results(targets: pd.DataFrame, statements: Statements,
+                   debt_base_kr: float = float("nan")) -> list[TargetResult]:
     """Evaluate every target of a ``Mål`` table (internal column names) on the statements, vectorised over
-    scenarios."""
+    scenarios. ``debt_base_kr``: the maintenance debt at the end of the base year, for ``underhållsskuld_växer_inte``
+    (:func:`maintenance_debt_base_kr`).
+
+    Raises
+    ------
+    ValueError
+        When the table has an ``underhållsskuld_växer_inte`` target and ``debt_base_kr`` is not given.
+    """
     s = statements
     years = np.asarray(s.years, dtype=np.int64)
     shape = s.shape
@@ -147,47 +274,23 @@ def target_results(targets: pd.DataFrame, statements: Statements) -> list[Target
             active &= years >= int(lo)
         if hi is not None and not pd.isna(hi):
             active &= years <= int(hi)
-        count = np.minimum(np.arange(1, years.size + 1), n).astype(float)
         lim = np.full(shape, limit)
-        if ttype in ("resultat_andel", "självfinansieringsgrad"):
-            if ttype == "resultat_andel":
-                num, den = s["årets_resultat"], s["skatter_och_generella_statsbidrag"]
-            else:
-                num, den = s["årets_resultat"] - s["avskrivningar"], s["nettoinvesteringar"]
-            num_w, den_w = _rolling_sum(num, n), _rolling_sum(den, n)
-            value = _ratio(num_w, den_w)
-            margin = num_w - limit * den_w
-        elif ttype == "låneskuld_per_invånare":
-            debt_w, pop_w = _rolling_sum(s["långfristiga_skulder"], n), _rolling_sum(s["invånare"], n)
-            value = _ratio(debt_w, pop_w)
-            margin = (limit * pop_w - debt_w) / count
-        elif ttype in ("soliditet", "soliditet_inkl_pensioner"):
-            equity = s["eget_kapital"]
-            if ttype == "soliditet_inkl_pensioner":
-                equity = equity - s["ansvarsförbindelse_pensioner"]
-            eq_w, ta_w = _rolling_sum(equity, n), _rolling_sum(s["summa_tillgångar"], n)
-            value = _ratio(eq_w, ta_w)
-            margin = (eq_w - limit * ta_w) / count
-        elif ttype == "investeringstak_kr":
-            inv_w = _rolling_sum(s["investeringar_fasta_priser"], n)
-            value = inv_w / count
-            margin = limit * count - inv_w
-        elif ttype == "max_parallella_projekt":
-            value = np.broadcast_to(s["projekt_under_byggnad"], shape).astype(float)
-            margin = np.full(shape, np.nan)
-            met = value <= limit + 1e-9
-            out.append(TargetResult(str(row["target_id"]), ttype, years, active, value, lim, met, margin))
-            continue
-        else:  # balanskrav
-            value = np.asarray(s["balanskravsresultat"], dtype=float)
-            lim, overdue = balanskrav_requirements(value)
-            margin = value - lim
-            met = overdue <= TOLERANCE_KR
-            out.append(TargetResult(str(row["target_id"]), ttype, years, active, value, lim, met, margin))
-            continue
-        met = margin >= -TOLERANCE_KR
+        kind = TARGET_TYPES[ttype]
+        met: BoolArray
+        if kind.aggregation is Aggregation.RULE:
+            value, lim, met, margin = RULES[ttype](s, lim, RuleContext(n, debt_base_kr))
+        else:
+            value, margin = ratio_measure(s, kind, limit, n)
+            met = np.asarray(margin >= -TOLERANCE_KR)
         out.append(TargetResult(str(row["target_id"]), ttype, years, active, value, lim, met, margin))
     return out
+
+
+def maintenance_debt_base_kr(data: MunicipalityData) -> float:
+    """The maintenance debt at the end of the base year (kr, price base year; NaN without components)."""
+    if not len(data.components):
+        return float("nan")
+    return float(reinvestment_path(data).debt_base_kr)
 
 
 def evaluate_targets(data: MunicipalityData, statements: Statements,
@@ -199,7 +302,7 @@ def evaluate_targets(data: MunicipalityData, statements: Statements,
     computed from the statements so that period targets use the ratio of sums.
     """
     del ratios
-    results = target_results(data.targets, statements)
+    results = target_results(data.targets, statements, maintenance_debt_base_kr(data))
     frames = []
     for r in results:
         yrs = r.years[r.active]

@@ -13,6 +13,21 @@ projects ``p = 1 … m`` of a group (all, a nämnd or a project type)::
 Spreads need at least two observations; with fewer they are ``None`` and the Monte Carlo keeps its assumption.
 Only finished projects count for the overrun: the forecast of a project under way is still a forecast.
 
+Per project (:meth:`MeasuredRates.for_projects`), the rule that picks a group's number over the pooled one (a
+group's rate from one year, or a spread from two, is noise more than knowledge)::
+
+    execution rate   its nämnd's ḡ_n when the nämnd has ≥ 2 reported years, else its project type's ḡ_k when
+                     the type has ≥ 2, else the pooled ḡ
+    its spread       the same group's s_λ when that group has ≥ 3 reported years, else the pooled s_λ (a group's
+                     yearly rate is clipped to [5 %, 95 %] first: a year above 100 % is a catch-up of
+                     carry-overs, not certainty)
+    cost overrun     its project type's ō_k when the type has ≥ 3 finished projects, else the pooled ō
+
+Delivery capacity (:func:`learned_delivery_ceilings`): per nämnd with ≥ 2 reported years, the most it has built
+in one reported year, in price-base-year prices (construction price index ``I_c``)::
+
+    L_n = max_t Σ_{p∈n} U_{p,t} / I_c(t)
+
 References
 ----------
 The audits the issue cites (Herrljunga ≈ 50 %, Värmdö 2019 51 %, Grästorp 2015 ≈ 62 %) measure the execution rate
@@ -30,12 +45,24 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from hushall.followup.outcomes import FollowUp
+from hushall.followup.outcomes import NO_COMMITTEE, FollowUp
+from hushall.model import MunicipalityData
+from hushall.projects import cumulative_index
+
+#: Reported years a group needs before its execution rate replaces the pooled one (see the module's rule).
+MIN_GROUP_YEARS = 2
+#: Reported years a group needs before its spread replaces the pooled one.
+MIN_GROUP_YEARS_SPREAD = 3
+#: A group's yearly rate is clipped to [c, 1 − c] before its logit spread is taken.
+GROUP_RATE_CLIP = 0.05
+#: Finished projects a project type needs before its cost overrun replaces the pooled one.
+MIN_GROUP_FINISHED = 3
 
 
 @dataclass(frozen=True)
@@ -63,6 +90,29 @@ class MeasuredRates:
                 f"inklusive ombudgetering) över {self.n_years} år, kostnadsavvikelse för {self.n_finished} "
                 "avslutade projekt (prognos mot ursprungligt beslutad totalutgift).")
 
+    def for_projects(self, committees: Sequence[str], types: Sequence[str]) -> pd.DataFrame:
+        """Each project's execution rate, its logit spread and cost overrun under the module's rule, with the
+        group each number comes from (``execution_basis``, ``overrun_basis``: a nämnd, a project type or
+        ``alla``). ``committees`` and ``types``: one per project (``""`` = unknown)."""
+        bc, bt = self.by_committee, self.by_type
+        rows = []
+        for committee, ptype in zip(committees, types, strict=True):
+            committee = str(committee or "").strip()
+            rate, sdl, basis = self.execution_mean, self.execution_sd_logit, "alla"
+            for table, key in ((bc, committee), (bt, str(ptype))):
+                if key and key in table.index and table.at[key, "years"] >= MIN_GROUP_YEARS:
+                    rate, basis = float(table.at[key, "execution_rate"]), key
+                    if table.at[key, "years"] >= MIN_GROUP_YEARS_SPREAD:
+                        sdl = float(table.at[key, "execution_sd_logit"])
+                    break
+            overrun, o_basis = self.overrun_mean, "alla"
+            if str(ptype) in bt.index and bt.at[str(ptype), "finished"] >= MIN_GROUP_FINISHED:
+                overrun, o_basis = float(bt.at[str(ptype), "overrun_mean"]), str(ptype)
+            rows.append({"execution_rate": rate, "execution_sd_logit": sdl, "execution_basis": basis,
+                         "overrun_mean": overrun, "overrun_basis": o_basis})
+        return pd.DataFrame(rows, columns=["execution_rate", "execution_sd_logit", "execution_basis",
+                                           "overrun_mean", "overrun_basis"])
+
 
 def _sd(values: pd.Series | np.ndarray) -> float | None:
     x = np.asarray(values, dtype=float)
@@ -82,6 +132,9 @@ def _execution_by(py: pd.DataFrame, key: str) -> pd.DataFrame:
     pooled = per_year.groupby(level=0).sum()
     out = pd.DataFrame({"execution_rate": pooled["outcome_kr"] / pooled["revised_budget_kr"]})
     out["execution_sd"] = rate.groupby(level=0).agg(lambda s: _sd(s) if len(s) >= 2 else np.nan)
+    # a group's year above 100 % is a catch-up of carry-overs: counted as 95 % in the spread (see the module)
+    out["execution_sd_logit"] = rate.groupby(level=0).agg(
+        lambda s: _sd(_logit(s.clip(GROUP_RATE_CLIP, 1 - GROUP_RATE_CLIP))) if len(s) >= 2 else np.nan)
     out["years"] = rate.groupby(level=0).size()
     out["lowest"] = rate.groupby(level=0).min()
     out["highest"] = rate.groupby(level=0).max()
@@ -117,3 +170,48 @@ def measured_rates(follow: FollowUp) -> MeasuredRates:
         by_committee=_execution_by(py, "committee"),
         by_type=by_type,
     )
+
+
+def learned_delivery_ceilings(data: MunicipalityData, follow: FollowUp) -> pd.DataFrame:
+    """Per nämnd with outcomes, ``L_n`` (the module's equation): ``limit_kr`` (price-base-year prices), the
+    ``year`` it was reached and the number of reported ``years``; projects without a nämnd are left out."""
+    py = follow.project_years
+    py = py[py["committee"] != NO_COMMITTEE]
+    if py.empty:
+        return pd.DataFrame(columns=["limit_kr", "year", "years"])
+    per_year = py.groupby(["committee", "year"])["outcome_kr"].sum().reset_index()
+    years = per_year.groupby("committee")["year"].transform("size")
+    per_year = per_year[years >= MIN_GROUP_YEARS]
+    if per_year.empty:
+        return pd.DataFrame(columns=["limit_kr", "year", "years"])
+    index = cumulative_index(data.assumptions["byggprisindex"], per_year["year"].to_numpy(), data.price_base_year)
+    per_year["real_kr"] = per_year["outcome_kr"] / index
+    best = per_year.loc[per_year.groupby("committee")["real_kr"].idxmax()].set_index("committee")
+    return pd.DataFrame({"limit_kr": best["real_kr"], "year": best["year"].astype(int),
+                         "years": per_year.groupby("committee").size()})
+
+
+def with_delivery_ceilings(data: MunicipalityData, follow: FollowUp) -> MunicipalityData:
+    """``data`` with a ``leveranstak_nämnd_kr`` row in Mål for every nämnd of the outcomes that has none there:
+    the learned :func:`learned_delivery_ceilings`. A row the council wrote itself wins (the override).
+
+    >>> from hushall.examples import exempelkommun
+    >>> from hushall.followup import follow_up
+    >>> d = exempelkommun()
+    >>> t = with_delivery_ceilings(d, follow_up(d)).targets
+    >>> sorted(t[t["target_type"] == "leveranstak_nämnd_kr"]["committee"])[:2]
+    ['Barn- och utbildningsnämnden', 'Kultur- och fritidsnämnden']
+    """
+    learned = learned_delivery_ceilings(data, follow)
+    targets = data.targets
+    own = targets[targets["target_type"] == "leveranstak_nämnd_kr"] if len(targets) else targets
+    have = {str(c).strip().casefold() for c in own.get("committee", [])}
+    rows = [{"target_id": f"LK-{i + 1}", "target_type": "leveranstak_nämnd_kr", "limit": float(r["limit_kr"]),
+             "period_years": 1, "from_year": pd.NA, "to_year": pd.NA, "criterion": "", "committee": str(name)}
+            for i, (name, r) in enumerate(learned.iterrows()) if str(name).strip().casefold() not in have]
+    if not rows:
+        return data
+    added = pd.DataFrame(rows).reindex(columns=targets.columns if len(targets.columns) else list(rows[0]))
+    merged = pd.concat([targets, added.astype(targets.dtypes.to_dict(), errors="ignore")], ignore_index=True) \
+        if len(targets) else added
+    return data.replace(targets=merged)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +11,7 @@ import pandas as pd
 from hushall.data.io import read_raw
 from hushall.data.schema import TABLES
 from hushall.errors import Problem, raise_if_problems
+from hushall.formatting import fmt_number
 from hushall.model.parameters import Parameter, component_lifetimes, default_assumptions
 from hushall.model.plausibility import normalised_weights
 from hushall.model.validate import validate_workbook
@@ -71,37 +71,10 @@ class MunicipalityData:
         """A copy with some fields changed (used by scenarios; the original is untouched)."""
         return replace(self, _cache={}, **changes)  # type: ignore[arg-type]
 
-    # Accessors to the later stages, as PyPSA's ``Network.optimize``: imported on call, so the model stage itself
-    # depends on nothing after it.
-    def needs(self) -> Any:
-        """The needs analysis (:func:`hushall.needs.analyse_needs`), computed once and kept.
-
-        >>> from hushall.examples import exempelkommun
-        >>> exempelkommun().needs().maintenance_debt_kr > 0
-        True
-        """
-        if "needs" not in self._cache:
-            from hushall.needs import analyse_needs
-
-            self._cache["needs"] = analyse_needs(self)
-        return self._cache["needs"]
-
-    def forecast(self, schedule: Any = None) -> Any:
-        """The long-term financial plan for ``schedule`` (:func:`hushall.finance.forecast`; ``None`` = the
-        projects already decided).
-
-        >>> from hushall.examples import exempelkommun
-        >>> len(exempelkommun().forecast().years)
-        30
-        """
-        from hushall.finance import forecast
-
-        return forecast(self, schedule)
-
     def summary(self) -> str:
         pop = self.population_total()
         first = pop.get(self.base_year, pop.iloc[0])
-        inhabitants = f"{first:,.0f}".replace(",", "\u00a0")
+        inhabitants = fmt_number(first)
         return (
             f"{self.name} ({self.code}): {len(self.districts)} områden, {len(self.facilities)} anläggningar, "
             f"{len(self.components)} komponenter, {len(self.projects)} projekt, "

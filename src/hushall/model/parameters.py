@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
-from typing import Any
 
 import numpy as np
-import yaml
+
+from hushall.data.defaults import load as load_defaults
 
 
 @dataclass(frozen=True)
@@ -45,16 +43,9 @@ class Parameter:
         return Parameter(self.name, merged, self.unit, self.reference, ov)
 
 
-@cache
-def defaults() -> dict[str, Any]:
-    """The package's default parameters (``hushall/data/defaults.yaml``), parsed once."""
-    text = resources.files("hushall.data").joinpath("defaults.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
 def default_assumptions() -> dict[str, Parameter]:
     out = {}
-    for name, spec in defaults()["assumptions"]["values"].items():
+    for name, spec in load_defaults("parameters")["assumptions"]["values"].items():
         md = spec.get("metadata", {})
         out[name] = Parameter(
             name,
@@ -67,8 +58,8 @@ def default_assumptions() -> dict[str, Parameter]:
 
 def component_lifetimes() -> dict[str, dict[str, float]]:
     """Default technical lifetime and Weibull shape per component type."""
-    return {k: dict(v) for k, v in defaults()["component_lifetimes"]["values"].items()}
+    return {k: dict(v) for k, v in load_defaults("parameters")["component_lifetimes"]["values"].items()}
 
 
 def condition_remaining_life() -> dict[int, float]:
-    return {int(k): float(v) for k, v in defaults()["condition_remaining_life"]["values"].items()}
+    return {int(k): float(v) for k, v in load_defaults("parameters")["condition_remaining_life"]["values"].items()}

@@ -32,7 +32,9 @@ import pandas as pd
 
 from hushall.data.municipality_codes import is_made_up, municipality_codes
 from hushall.data.schema import OPTIONAL_FINANCE_ITEMS, TABLES
+from hushall.data.target_types import TARGET_TYPES
 from hushall.errors import Problem
+from hushall.formatting import fmt_number
 
 if TYPE_CHECKING:
     from hushall.model.validate import Collector
@@ -65,11 +67,6 @@ UNUSUAL_SIGNS = {
     "eget_kapital": (-1, "negativt eget kapital"),
 }
 
-#: Target types whose limit is a share that cannot exceed 1 (100 %), and shares that rarely exceed ``plausible``.
-SHARE_TARGETS = {"soliditet": 1.0, "soliditet_inkl_pensioner": 1.0, "resultat_andel": 1.0}
-PLAUSIBLE_SHARE = {"resultat_andel": 0.1, "självfinansieringsgrad": 3.0}
-#: Amount targets (kr) and the smallest plausible limit: below it, the limit was probably given in Mkr or tkr.
-AMOUNT_TARGETS = {"investeringstak_kr": (1e5, 1e6, "Mkr"), "låneskuld_per_invånare": (1e3, 1e3, "tusen kr")}
 
 
 def _fmt(x: float, decimals: int = 0) -> str:
@@ -78,8 +75,7 @@ def _fmt(x: float, decimals: int = 0) -> str:
     >>> _fmt(3000.0), _fmt(0.3, 2), _fmt(2.0 / 3.7, 2), _fmt(60.0, 2)
     ('3\xa0000', '0,3', '0,54', '60')
     """
-    text = f"{x:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
-    return text.rstrip("0").rstrip(",") if "," in text else text
+    return fmt_number(x, decimals, trim=True)
 
 
 def _percent(x: float) -> str:
@@ -247,18 +243,21 @@ def _check_targets(frames: dict[str, pd.DataFrame], out: Collector) -> None:
         if x is None or (isinstance(x, float) and math.isnan(x)):
             continue
         where: dict[str, Any] = {"sheet": sheet, "row": row, "column": col, "value": float(x)}
-        if kind in SHARE_TARGETS and abs(x) > SHARE_TARGETS[kind]:
-            share = f"{x / 100:.2f}".replace(".", ",")
+        tt = TARGET_TYPES.get(kind)
+        if tt is None:
+            continue  # an unknown type is refused by the schema's validation
+        if tt.limit_max is not None and abs(x) > tt.limit_max:
+            share = fmt_number(x / 100, 2)
             hint = (f" Menade du {_percent(x)}? Skriv {share} (andelar skrivs som decimaltal)."
                     if abs(x) <= 100 else "")
             out.add("E_TARGET_RANGE", f"Målet {kind} är en andel och kan inte vara över 1 (100 %); {_fmt(x, 2)} "
                     f"betyder {_percent(100 * x)}.{hint}", **where)
-        elif kind in PLAUSIBLE_SHARE and abs(x) > PLAUSIBLE_SHARE[kind]:
+        elif tt.plausible_max is not None and abs(x) > tt.plausible_max:
             hint = f" – menade du {_percent(x)}? Skriv då {_fmt(x / 100, 4)}" if abs(x) <= 100 else ""
             out.warn("W_TARGET_RANGE", f"Målet {kind} = {_fmt(x, 2)} betyder {_percent(100 * x)}{hint}. Andelar "
                      "skrivs som decimaltal.", **where)
-        elif kind in AMOUNT_TARGETS:
-            smallest, factor, unit = AMOUNT_TARGETS[kind]
+        elif tt.smallest_plausible is not None:
+            smallest, factor, unit = tt.smallest_plausible
             if x < 0:
                 out.add("E_TARGET_RANGE", f"Målet {kind} är ett belopp i kr och kan inte vara negativt.", **where)
             elif 0 < x < smallest:
@@ -266,9 +265,9 @@ def _check_targets(frames: dict[str, pd.DataFrame], out: Collector) -> None:
                          f"{_fmt(x, 2)} {unit} ({_fmt(x * factor)} kr)?", **where)
             elif x > MAX_AMOUNT_KR:
                 out.add("E_AMOUNT", "Beloppet är större än 1 000 miljarder kr. Kontrollera nollorna.", **where)
-        elif kind == "max_parallella_projekt" and x < 1:
-            out.add("E_TARGET_RANGE", "Högst antal projekt samtidigt måste vara minst 1.", **where)
-        elif kind == "kriterievikt":
+        elif tt.unit == "count" and tt.minimum is not None and x < tt.minimum:
+            out.add("E_TARGET_RANGE", f"Högst antal projekt samtidigt måste vara minst {_fmt(tt.minimum)}.", **where)
+        elif tt.unit == "weight":
             if x < 0:
                 out.add("E_TARGET_RANGE", "En kriterievikt kan inte vara negativ.", **where)
             elif r["criterion"]:

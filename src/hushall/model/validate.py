@@ -18,6 +18,7 @@ import pandas as pd
 from hushall.data.io import RawTable, RawWorkbook
 from hushall.data.schema import TABLES, ColumnSpec, TableSpec, text_limit
 from hushall.errors import Problem
+from hushall.formatting import fmt_number
 from hushall.model.plausibility import check_plausibility
 from hushall.model.relations import check_project_relations
 
@@ -47,7 +48,7 @@ def _fmt_num(x: float) -> str:
 
 def _fmt_count(n: float) -> str:
     """A count or amount with Swedish thousands separators: 32 000."""
-    return f"{n:,.0f}".replace(",", "\u00a0")
+    return fmt_number(n)
 
 
 def _convert(value: Any, col: ColumnSpec) -> tuple[Any, str | None]:
@@ -324,6 +325,10 @@ def _check_rules(frames: dict[str, pd.DataFrame], out: Collector) -> None:
         for _, r in rows("targets", needs_criterion).iterrows():
             out.add("E_REQUIRED", "Kriterievikt kräver ett kriterium.", sheet=sheet["targets"],
                     row=int(r["_row"]), column="kriterium")
+        needs_committee = (targets["target_type"] == "leveranstak_nämnd_kr") & (targets["committee"] == "")
+        for _, r in rows("targets", needs_committee).iterrows():
+            out.add("E_REQUIRED", "Leveranstak per nämnd kräver en nämnd (kolumnen nämnd).", sheet=sheet["targets"],
+                    row=int(r["_row"]), column="nämnd")
         bad_period = (targets["from_year"] > targets["to_year"]).fillna(False).astype(bool)
         for _, r in targets[bad_period].iterrows():
             out.add("E_YEAR_RANGE", "från_år är senare än till_år.", sheet=sheet["targets"], row=int(r["_row"]),

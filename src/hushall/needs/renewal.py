@@ -15,7 +15,7 @@ happen mid-year, at ``Y + ½``, so a life that started at ``R + ½`` and lasts `
 
 * without a condition grade, the first renewal is due in ``last_renewed_year + round(L)``;
 * with a condition grade ``g`` (inspected in the base year), the remaining life is ``L × f[g]`` with ``f`` from
-  ``condition_remaining_life`` in ``defaults.yaml`` (IIMM 2015), and the first renewal is due in
+  ``condition_remaining_life`` in ``hushall/data/defaults/parameters.yaml`` (IIMM 2015), and the first renewal is due in
   ``base_year + round(L × f[g])``; grade 5 (``f = 0``) is due in the base year, i.e. overdue.
 
 Components due in or before the base year are **overdue**: together they are the maintenance debt
@@ -46,7 +46,7 @@ References
    and remaining useful life).
 .. [Cox] D. R. Cox (1962), *Renewal Theory*, Methuen, ch. 4 (the renewal equation, delayed renewal processes,
    the elementary renewal theorem).
-.. [BPI] SCB, *Byggnadsprisindex (BPI)*, default ``byggprisindex`` in ``hushall/data/defaults.yaml``.
+.. [BPI] SCB, *Byggnadsprisindex (BPI)*, default ``byggprisindex`` in ``hushall/data/defaults/parameters.yaml``.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def whole_lifetimes(lifetime_years: ArrayLike) -> IntArray:
 def remaining_life_fractions(condition: ArrayLike) -> FloatArray:
     """Fraction of the technical lifetime left at each condition grade 1–5; NaN where no grade is given.
 
-    The fractions are ``condition_remaining_life`` of ``hushall/data/defaults.yaml`` [IIMM]_.
+    The fractions are ``condition_remaining_life`` of ``hushall/data/defaults/parameters.yaml`` [IIMM]_.
 
     Examples
     --------

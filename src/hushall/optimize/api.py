@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from hushall.model import MunicipalityData
@@ -79,6 +80,30 @@ def _status(outcome: SolveOutcome, evaluation: PlanEvaluation | None, mip_gap: f
     if not evaluation.meets_targets:
         return "targets_infeasible"
     return "optimal" if outcome.gap <= mip_gap + 1e-12 or outcome.model_status == "Optimal" else "feasible"
+
+
+def renewal_avoided(schedule: pd.DataFrame) -> list[dict[str, Any]]:
+    """The renewal each chosen project takes off the reinvestment (policy *behov*: a facility closed or replaced,
+    components renewed by the project), in words: project, kr (price base year, over the plan), facilities.
+
+    >>> s = pd.DataFrame({"project": ["P-NY"], "renewal_avoided_kr": [106.2e6],
+    ...                   "renewal_avoided_facilities": ["F-C-02 Västerskolan, F-LA-01 Lindås skola"]})
+    >>> renewal_avoided(s)[0]["text"]
+    'P-NY tar över förnyelsen av F-C-02 Västerskolan, F-LA-01 Lindås skola: 106,2\xa0Mkr som inte behöver reinvesteras under planperioden (prisbasårets priser).'
+    """
+    if "renewal_avoided_kr" not in schedule:
+        return []
+    out = []
+    for r in schedule.itertuples(index=False):
+        kr = float(r.renewal_avoided_kr)
+        if abs(kr) < 0.5:
+            continue
+        amount = f"{abs(kr) / 1e6:,.1f}".replace(",", "\u00a0").replace(".", ",") + "\u00a0Mkr"
+        verb = "som inte behöver reinvesteras" if kr > 0 else "mer i reinvestering (komponenterna förfaller igen)"
+        out.append({"project": str(r.project), "kr": kr, "facilities": str(r.renewal_avoided_facilities),
+                    "text": f"{r.project} tar över förnyelsen av {r.renewal_avoided_facilities}: {amount} {verb} "
+                            "under planperioden (prisbasårets priser)."})
+    return out
 
 
 def optimize(
@@ -186,6 +211,10 @@ def optimize(
         from hushall.optimize.explain import infeasibility
 
         explanations = {"infeasibility": infeasibility(evaluation)}
+    if evaluation is not None:
+        avoided = renewal_avoided(evaluation.schedule)
+        if avoided:
+            explanations["renewal_avoided"] = avoided
     t_total = time.perf_counter() - t0
     if evaluation is None:  # no plan at all (the relations contradict each other, or time ran out)
         evaluation = evaluate_plan(bm, np.zeros(problem.n_columns))

@@ -145,6 +145,9 @@ def schedule_table(bm: BuiltModel, x: FloatArray) -> pd.DataFrame:
         "weighted_score": ws,
         "value": p.value[j],
         "maintenance_debt_avoided_kr": p.debt_relief_kr[j],
+        "renewal_avoided_kr": np.asarray(p.effect("renewal_avoided")[j].sum(axis=1)).ravel(),
+        "renewal_avoided_facilities": [p.renewal_facilities[q] if q < len(p.renewal_facilities) else ""
+                                       for q in proj],
         "must_do": p.must_do[proj],
     }).sort_values(["start_year", "project"]).reset_index(drop=True)
 

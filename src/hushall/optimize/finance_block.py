@@ -43,21 +43,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-
-def pct_sv(share: float, decimals: int = 0) -> str:
-    """A share as a Swedish percentage for labels (decimal comma, no-break space before %).
-
-    >>> pct_sv(0.01, 1), pct_sv(0.6)
-    ('1,0\xa0%', '60\xa0%')
-    """
-    return f"{100 * share:.{decimals}f}".replace(".", ",") + "\u00a0%"
+from hushall.data.target_types import TARGET_TYPES
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 #: Yearly totals of the chosen projects that enter the financial model (kr, nominal except ``invest_real``).
 AGGREGATES: tuple[str, ...] = ("invest_nominal", "invest_real", "depreciation", "operating_cost", "expensed",
-                                "sale_proceeds")
+                                "sale_proceeds", "written_off", "realisation_gain", "maintenance_relief")
+
+#: Aggregates the model defines only when the problem has the effect (targets on them are added only then).
+OPTIONAL_AGGREGATES: frozenset[str] = frozenset({"maintenance_relief"})
 
 Terms = dict[tuple[str, int], FloatArray]
 
@@ -459,11 +455,11 @@ def simple_financial_block(
         limit = float(spec["limit"])  # type: ignore[arg-type]
         period = int(spec.get("period_years", 1) or 1)  # type: ignore[call-overload]
         mask = np.asarray(spec.get("mask", np.ones(n_t, bool)), dtype=bool)
+        label = TARGET_TYPES[ttype].describe(limit, period)  # the words are the registry's
         if ttype == "resultat_andel":
-            tgs.append(FinancialTarget(tid, ttype, f"årets resultat minst {pct_sv(limit, 1)} av skatter och bidrag",
-                                       "ge", {("result", 0): one}, {}, limit * revenue, mask))
+            tgs.append(FinancialTarget(tid, ttype, label, "ge", {("result", 0): one}, {}, limit * revenue, mask))
         elif ttype == "balanskrav":
-            bks.append(BalanskravTarget(tid, "negativt balanskravsresultat återställs inom tre år", {("result", 0): one},
+            bks.append(BalanskravTarget(tid, label, {("result", 0): one},
                                         {}, np.zeros(n_t), mask, 5.0 * float(np.max(np.abs(revenue)))))
         elif ttype == "självfinansieringsgrad":
             # sum over the window of (result + depreciation) >= limit * sum of investment
@@ -472,13 +468,11 @@ def simple_financial_block(
                              for t in range(n_t)])
             effects = {**rolling_terms("depreciation", one, period),
                        **rolling_terms("invest_nominal", -limit * one, period)}
-            tgs.append(FinancialTarget(tid, ttype, f"självfinansieringsgrad minst {pct_sv(limit)} över {period} år",
-                                       "ge", rolling_terms("result", one, period), effects, -base, mask))
+            tgs.append(FinancialTarget(tid, ttype, label, "ge", rolling_terms("result", one, period), effects, -base, mask))
         elif ttype == "låneskuld_per_invånare":
-            tgs.append(FinancialTarget(tid, ttype, f"låneskuld högst {limit:,.0f} kr per invånare".replace(",", "\u00a0"),
-                                       "le", {("debt", 0): one}, {}, limit * np.asarray(population, float), mask))
+            tgs.append(FinancialTarget(tid, ttype, label, "le", {("debt", 0): one}, {}, limit * np.asarray(population, float), mask))
         elif ttype == "soliditet":
-            tgs.append(FinancialTarget(tid, ttype, f"soliditet minst {pct_sv(limit)}", "ge",
+            tgs.append(FinancialTarget(tid, ttype, label, "ge",
                                        {("equity", 0): one, ("fixed_assets", 0): -limit * one,
                                         ("cash", 0): -limit * one}, {}, limit * other_assets_kr * one, mask))
     return FinancialBlock(years=years, variables=variables, history=history, equations=eqs, targets=tgs,

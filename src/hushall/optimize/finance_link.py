@@ -6,13 +6,16 @@ L_{t−1} − A_t)`` from cash above the liquidity target. Everything that does 
 the financial model itself, run once without projects (superscript 0), so drivers, demography, pensions, working
 capital, dividends, the reinvestment policy (its investment, depreciation and book value) and the loan
 portfolio's average rate ``r̄`` (with its fixed-rate period) are the finance stage's, not re-derived here; the plan
-enters through its yearly aggregates — capitalised investment ``I``, expensed outlays ``X``, depreciation ``DEP``,
-operating-cost change ``O`` and sale proceeds ``G`` (all nominal, from :class:`hushall.projects.UnitEffects`).
+enters through its yearly aggregates — capitalised investment ``I``, expensed outlays ``X``, depreciation ``DEP``
+(less the existing depreciation that stops with a sale or closure), operating-cost change ``O``, sale proceeds
+``G``, the book value ``W`` that a sale or closure takes off the balance sheet and the realisation gains ``RV``
+(Σ per project ``max(0, price − W)``; all nominal, from :class:`hushall.projects.UnitEffects`; ``W`` and ``RV``
+are constants per project and start year).
 
 Yearly equations (kr)
 
 * result: :math:`ÅR_t = VR^0_t + FI^{övr}_t - FK^{övr}_t + \rho_t C_{t-1} - \bar r_t L_{t-1} + G_t - O_t - X_t -
-  \mathrm{DEP}_t`, where ``FI^{övr} = FI^0_t − ρ_t C^0_{t−1}`` (dividends etc.) and
+  \mathrm{DEP}_t - W_t`, where ``FI^{övr} = FI^0_t − ρ_t C^0_{t−1}`` (dividends etc.) and
   ``FK^{övr} = −FK^0_t − r̄_t L^0_{t−1}`` (``r̄``: memo line ``ränta_låneportfölj``);
 * debt: :math:`L_t = (1 - a_t) L_{t-1} + B_t - E_t`;
 * cash: :math:`C_t = (1 + \rho_t) C_{t-1} - (\bar r_t + a_t) L_{t-1} + K^0_t + G_t - O_t - X_t - I_t + B_t - E_t`
@@ -20,7 +23,7 @@ Yearly equations (kr)
   avsättningar, realisationsvinster, förändring av omsättningstillgångar och kortfristiga skulder) + its
   kassaflöde från investeringsverksamheten (the reinvestment policy);
 * equity: :math:`EK_t = EK_{t-1} + ÅR_t`;
-* fixed assets: :math:`MAT_t = MAT_{t-1} + I_t - \mathrm{DEP}_t + (MAT^0_t - MAT^0_{t-1})`;
+* fixed assets: :math:`MAT_t = MAT_{t-1} + I_t - \mathrm{DEP}_t - W_t + (MAT^0_t - MAT^0_{t-1})`;
 
 with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` only from cash above the target:
 :func:`hushall.optimize.model.define_financial_block`; without ``kassa_mål_kr`` there is no ``E``). Targets (as
@@ -31,7 +34,18 @@ with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` o
   the base's depreciation, ``NI^0`` its nettoinvesteringar: the reinvestment);
 * låneskuld_per_invånare: :math:`\sum_W L \le z \sum_W \text{invånare}`;
 * soliditet (inkl. pensioner): :math:`\sum_W EK (- ANSV) \ge w \sum_W (IMM + MAT + FA + OT + C)`;
-* balanskrav: ``BKR = ÅR − G + U`` restored within three years (:class:`BalanskravTarget`).
+* balanskrav: ``BKR = ÅR − RV + U`` restored within three years (:class:`BalanskravTarget`): realisation gains
+  are left out, losses stay in (KL 11 kap., the balanskravsutredning).
+* underhållsskuld_kr, underhållsskuld_växer_inte: the plan's maintenance debt is linear in the columns,
+  ``U_t = U^0_t − Σ_j ρ_t R^0_{p(j), c(j), t} x_j`` (:mod:`hushall.projects.maintenance`: the policy's debt less
+  what the chosen projects renew or close; the aggregate ``maintenance_relief``), so
+  :math:`\sum_W \mathrm{REL} / |W| \ge \sum_W U^0 / |W| - \bar U` with ``Ū`` the bound
+  (:func:`hushall.finance.targets.maintenance_debt_limit_kr`) — the window's mean, as the forecast evaluates it,
+  so that the row's violation is the forecast's margin in kr. Exact when no component is renewed or closed by
+  two chosen projects (the forecast counts such a component once, the sum here twice; alternatives for one
+  facility are usually an exclusive group);
+* reinvestering_andel_av_behov: :math:`\sum_W R \ge x \sum_W N` — under a reinvestment policy both sides are
+  constants of the base run, so the row reports the target (elastic) but no plan of projects can change it.
 
 The investment ceilings (``investeringstak_kr``) count the base's reinvestment in fixed prices
 (:func:`hushall.optimize.inputs.ceilings_from_targets`).
@@ -47,7 +61,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
+from hushall.finance.targets import maintenance_debt_base_kr, maintenance_debt_limit_kr
 from hushall.model import MunicipalityData
 from hushall.optimize.finance_block import (
     BalanskravTarget,
@@ -55,14 +71,13 @@ from hushall.optimize.finance_block import (
     FinancialBlock,
     FinancialTarget,
     Terms,
-    pct_sv,
     rolling_terms,
 )
 
 FloatArray = NDArray[np.float64]
 
-FINANCIAL_TARGET_TYPES = ("resultat_andel", "självfinansieringsgrad", "låneskuld_per_invånare", "soliditet",
-                          "soliditet_inkl_pensioner", "balanskrav")
+#: The types restated through the financial model (the rest of the evaluated types are ceilings on the plan).
+FINANCIAL_TARGET_TYPES = types_where(evaluated=True, plan_ceiling=False)
 
 
 def _prev(x: FloatArray, first: float) -> FloatArray:
@@ -126,14 +141,15 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
     eqs = [
         Equation("result", {("result", 0): one, ("cash", 1): -deposit, ("debt", 1): rate},
                  {("depreciation", 0): one, ("operating_cost", 0): one, ("expensed", 0): one,
-                  ("sale_proceeds", 0): -one}, base_result),
+                  ("sale_proceeds", 0): -one, ("written_off", 0): one}, base_result),
         Equation("debt", debt_terms, {}, zero.copy()),
         Equation("cash", cash_terms,
                  {("sale_proceeds", 0): -one, ("operating_cost", 0): one, ("expensed", 0): one,
                   ("invest_nominal", 0): one}, base_cash),
         Equation("equity", {("equity", 0): one, ("equity", 1): -one, ("result", 0): -one}, {}, zero.copy()),
         Equation("fixed_assets", {("fixed_assets", 0): one, ("fixed_assets", 1): -one},
-                 {("invest_nominal", 0): -one, ("depreciation", 0): one}, base_mat - _prev(base_mat, mat0)),
+                 {("invest_nominal", 0): -one, ("depreciation", 0): one, ("written_off", 0): one},
+                 base_mat - _prev(base_mat, mat0)),
     ]
     history = {"cash": np.array([cash0]), "debt": np.array([debt0]), "equity": np.array([float(o["eget_kapital"])]),
                "fixed_assets": np.array([mat0]), "result": np.array([0.0]), "borrowing": np.array([0.0]),
@@ -162,10 +178,10 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
         limit = float(row["limit"])
         w = _period(row)
         mask = target_mask(row, years)
-        span = f" (summa över {w} år)" if w > 1 else ""
+        label = TARGET_TYPES[ttype].describe(limit, w)  # the words are the registry's, not the optimiser's
         if ttype == "resultat_andel":
             targets.append(FinancialTarget(
-                tid, ttype, f"årets resultat minst {pct_sv(limit, 1)} av skatter och generella statsbidrag{span}", "ge",
+                tid, ttype, label, "ge",
                 rolling_terms("result", one, w), {}, limit * window_sum(revenue, w), mask))
         elif ttype == "självfinansieringsgrad":
             eff: Terms = {**rolling_terms("depreciation", one, w), **rolling_terms("invest_nominal", -limit * one, w)}
@@ -174,29 +190,38 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
             # Σ (ÅR + AV) ≥ y Σ nettoinvesteringar: the base's depreciation and net investment (reinvestment)
             # are constants, the plan's depreciation, investment and sale proceeds effects
             targets.append(FinancialTarget(
-                tid, ttype, f"självfinansieringsgrad minst {pct_sv(limit)}{span}", "ge",
+                tid, ttype, label, "ge",
                 rolling_terms("result", one, w), eff,
                 window_sum(st["avskrivningar"], w) + limit * window_sum(st["nettoinvesteringar"], w), mask))
         elif ttype == "låneskuld_per_invånare":
             targets.append(FinancialTarget(
-                tid, ttype, f"låneskuld högst {limit:,.0f} kr per invånare{span}".replace(",", "\u00a0"), "le",
+                tid, ttype, label, "le",
                 rolling_terms("debt", one, w), {}, limit * window_sum(population, w), mask))
         elif ttype in ("soliditet", "soliditet_inkl_pensioner"):
             terms = {**rolling_terms("equity", one, w)}
             for var in ("fixed_assets", "cash"):
                 terms.update(rolling_terms(var, -limit * one, w))
             rhs = limit * window_sum(other_assets, w)
-            what = "soliditet"
             if ttype == "soliditet_inkl_pensioner":
                 rhs = rhs + window_sum(commitment, w)
-                what = "soliditet inklusive pensionsförpliktelser"
-            targets.append(FinancialTarget(tid, ttype, f"{what} minst {pct_sv(limit)}{span}", "ge", terms, {}, rhs,
-                                           mask))
+            targets.append(FinancialTarget(tid, ttype, label, "ge", terms, {}, rhs, mask))
+        elif ttype in ("underhållsskuld_kr", "underhållsskuld_växer_inte"):
+            bound = maintenance_debt_limit_kr(ttype, limit, maintenance_debt_base_kr(data)
+                                              if ttype == "underhållsskuld_växer_inte" else float("nan"))
+            count = np.minimum(np.arange(1, n + 1), w).astype(float)
+            targets.append(FinancialTarget(
+                tid, ttype, label, "ge", {}, rolling_terms("maintenance_relief", one / count, w),
+                window_sum(st["underhållsskuld_fasta_priser"], w) / count - bound, mask))
+        elif ttype == "reinvestering_andel_av_behov":
+            targets.append(FinancialTarget(
+                tid, ttype, label, "ge", {}, {},
+                limit * window_sum(st["förnyelsebehov_fasta_priser"], w)
+                - window_sum(st["reinvesteringar_fasta_priser"], w), mask))
         else:  # balanskrav
             big_m = 5.0 * float(np.max(np.abs(revenue))) + 5.0 * float(abs(st["verksamhetens_kostnader"]).max())
             balanskrav.append(BalanskravTarget(
-                tid, "negativt balanskravsresultat återställs inom tre år", {("result", 0): one},
-                {("sale_proceeds", 0): -one}, reserve_use.copy(), mask, big_m))
+                tid, label, {("result", 0): one},
+                {("realisation_gain", 0): -one}, reserve_use.copy(), mask, big_m))
     return FinancialBlock(
         years=years,
         variables=variables,

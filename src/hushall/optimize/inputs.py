@@ -12,6 +12,14 @@
   service's ``max_avstånd_km`` (haversine between the district's centre and the facility); a new building sits at
   its district's centre; unmet places cost ``straff_ouppfylld_plats_kr`` per place and year.
 * Targets and ceilings: every row of Mål (:mod:`hushall.optimize.finance_link`).
+* Build new or reinvest: under the reinvestment policy *behov* (sheet Antaganden, ``reinvestering_efter_behov``)
+  the renewal a project takes over — a facility it closes, sells or replaces (``ersätter_anläggningar``), the
+  components it renews — leaves the reinvestment from its completion year, as a column effect on investment
+  (nominal and real, so the investment ceiling counts it) and depreciation
+  (:func:`hushall.projects.maintenance.project_renewal_change`); projects that take over the same components are
+  alternatives (:func:`shared_claim_groups`). The forecast makes the same change
+  (:func:`hushall.projects.maintenance.plan_renewal_change`), so the plan replays to the krona. Under the frame
+  (*ram*) the frame is spent anyway and a project's relief shows as less maintenance debt instead.
 """
 
 from __future__ import annotations
@@ -24,9 +32,11 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hushall.data.schema import CRITERIA
+from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
 from hushall.needs import capacity_table, component_status, maintenance_debt_totals
+from hushall.optimize.delivery import delivery_ceilings
 from hushall.optimize.finance_link import _period, financial_block_from_municipality, target_mask
 from hushall.optimize.problem import (
     CapacityBlock,
@@ -35,7 +45,13 @@ from hushall.optimize.problem import (
     assemble_problem,
 )
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
-from hushall.projects.maintenance import policy_debt_share
+from hushall.projects.catalog import replaced_facilities
+from hushall.projects.maintenance import (
+    policy_debt_share,
+    project_relief,
+    project_renewal_change,
+    renewed_components,
+)
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -70,7 +86,7 @@ def criterion_weights(data: MunicipalityData) -> tuple[FloatArray, str]:
 
 def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
     """Maintenance debt (kr, price base year) in each plan year of the components each project renews — or of the
-    facility it closes or sells — if the project is not done: the cost of waiting, under the reinvestment policy
+    facility it closes, sells or replaces (``ersätter_anläggningar``) — if the project is not done: the cost of waiting, under the reinvestment policy
     (which renews the share ``1 − ρ_t`` of every backlog, :func:`hushall.projects.maintenance.policy_debt_share`).
 
     Renewed components: the ``förnyar_komponenter`` list (component ids, or component types at the project's
@@ -90,7 +106,10 @@ def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
     for i, r in enumerate(projects.to_dict("records")):
         fac = "" if pd.isna(r.get("facility_id")) else str(r.get("facility_id") or "")
         renews = [s.strip() for s in str(r.get("renews_components") or "").split(";") if s.strip()]
-        if renews:
+        replaced = replaced_facilities(r)
+        if replaced:
+            sel = np.isin(comp_fac, replaced)
+        elif renews:
             sel = np.isin(comp_ids, renews) | (np.isin(comp_type, [s.lower() for s in renews]) & (comp_fac == fac))
         elif fac and str(r.get("project_type")) in ("ombyggnad", "konvertering", "avveckling", "försäljning"):
             sel = comp_fac == fac
@@ -107,6 +126,45 @@ def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
     # the reinvestment policy renews a share of every backlog: what waits is ρ_t of it (projects.maintenance)
     share, _ = policy_debt_share(data, status=status)
     return nothing * share[None, : len(years)]
+
+
+def shared_claim_groups(data: MunicipalityData, group: IntArray, names: list[str]) -> tuple[IntArray, list[str]]:
+    """Alternative groups widened so that projects taking over the renewal of the same components
+    (:func:`hushall.projects.maintenance.renewed_components`, each project on its own) are alternatives: under the
+    policy *behov* each carries the renewal it avoids as its own column effect, and two chosen together would
+    count those components twice. Every set of projects connected by shared components is merged, with the
+    groups they already belong to, into one group (named ``förnyelse: <projekt>``)."""
+    status = component_status(data)
+    rows = data.projects.to_dict("records")
+    sets = [set(renewed_components([r], status)[0][0].tolist()) for r in rows]
+    n = len(rows)
+    parent = list(range(n + len(names)))  # projects, then existing groups
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    shared = np.zeros(n, dtype=bool)
+    for a in range(n):
+        for b in range(a + 1, n):
+            if sets[a] & sets[b]:
+                parent[find(a)] = find(b)
+                shared[a] = shared[b] = True
+    for a in range(n):
+        if group[a] >= 0:
+            parent[find(a)] = find(n + int(group[a]))
+    roots = {find(int(a)) for a in np.flatnonzero(shared)}
+    if not roots:
+        return group, names
+    out, out_names = group.copy(), list(names)
+    for root in sorted(roots):
+        members = [a for a in range(n) if find(a) == root]
+        ids = ", ".join(str(rows[a]["project_id"]) for a in members)
+        out_names.append(f"förnyelse: {ids}")
+        out[members] = len(out_names) - 1
+    return out, out_names
 
 
 def capacity_block(data: MunicipalityData) -> CapacityBlock | None:
@@ -217,6 +275,10 @@ def base_investment_real(data: MunicipalityData) -> FloatArray | None:
     return np.asarray(run(build_inputs(data))["investeringar_fasta_priser"], dtype=float)
 
 
+#: The types the optimiser holds as ceilings on the plan's own columns (the registry's ``plan_ceiling``).
+PLAN_CEILINGS: tuple[str, ...] = types_where(plan_ceiling=True)
+
+
 def ceilings_from_targets(data: MunicipalityData, base_real_kr: FloatArray | None = None) -> list[Ceiling]:
     """The ``investeringstak_kr`` and ``max_parallella_projekt`` rows of Mål. An investment ceiling also counts
     ``base_real_kr``, the volume outside the plan (:func:`base_investment_real`), so that the optimiser's
@@ -225,16 +287,24 @@ def ceilings_from_targets(data: MunicipalityData, base_real_kr: FloatArray | Non
     out = []
     for row in data.targets.to_dict("records"):
         ttype = str(row["target_type"])
-        if ttype in ("investeringstak_kr", "max_parallella_projekt"):
-            invest = ttype == "investeringstak_kr"
+        if ttype in PLAN_CEILINGS:
+            invest = TARGET_TYPES[ttype].windowed  # the investment volume over a window; a count per year
             out.append(Ceiling(str(row["target_id"]), ttype, np.full(len(years), float(row["limit"])),
                                _period(row) if invest else 1, target_mask(row, years),
                                base_real_kr if invest else None))
     return out
 
 
-def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year: int
+def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year: int,
+                  relief: FloatArray | None = None,
+                  renewal: tuple[FloatArray, FloatArray, list[list[str]]] | None = None,
                   ) -> Callable[[IntArray], dict[str, sp.csr_matrix]]:
+    """Yearly effects of columns ``(project, start index)``; ``relief`` (:func:`hushall.projects.maintenance.
+    project_relief`) adds the maintenance debt each column clears from the end of its completion year, and
+    ``renewal`` (:func:`hushall.projects.maintenance.project_renewal_change`, policy *behov*) the renewal the
+    project takes over: its reinvestment leaves the investment (nominal and real) and its depreciation leaves
+    the depreciation — the forecast's reinvestment under the plan, exactly — and ``renewal_avoided`` (real kr,
+    positive) says how much."""
     def effects(cols: IntArray) -> dict[str, sp.csr_matrix]:
         p = cols[:, 0]
         s = cols[:, 1] + first_year - unit.catalog.earliest_start[p]
@@ -245,13 +315,29 @@ def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year:
             return sp.csr_matrix(unit.array(name)[p, s, :])
 
         invest = unit.array("investment_kr")[p, s, :]
-        return {
+        n_t = invest.shape[1]
+        done = np.maximum(np.minimum(cols[:, 1] + unit.catalog.duration_years[p] - 1, n_t), 0)
+        out: dict[str, sp.csr_matrix] = {}
+        if relief is not None:
+            out["maintenance_relief"] = sp.csr_matrix(relief[p, done, :])
+        invest_real = invest / construction_index[None, :]
+        depreciation = unit.array("depreciation_kr")[p, s, :]
+        if renewal is not None:
+            spend, dep = renewal[0][p, done, :], renewal[1][p, done, :]
+            invest = invest + spend * construction_index[None, :]
+            invest_real = invest_real + spend
+            depreciation = depreciation + dep
+            out["renewal_avoided"] = sp.csr_matrix(-spend)
+        return out | {
             "invest_nominal": sp.csr_matrix(invest),
-            "invest_real": sp.csr_matrix(invest / construction_index[None, :]),
-            "depreciation": take("depreciation_kr"),
+            "invest_real": sp.csr_matrix(invest_real),
+            # the plan's depreciation less that of the existing components it sells or closes
+            "depreciation": sp.csr_matrix(depreciation) - take("existing_depreciation_stopped_kr"),
             "operating_cost": take("operating_cost_kr"),
             "expensed": take("expensed_kr"),
             "sale_proceeds": take("sale_proceeds_kr"),
+            "written_off": take("written_off_kr"),
+            "realisation_gain": take("realisation_gain_kr"),
         }
 
     return effects
@@ -284,6 +370,12 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         np.zeros((0, len(CRITERIA)))
     weights, _ = criterion_weights(data)
     fixed = np.where(cat.fixed, cat.earliest_start - first, -1)
+    renewal = project_renewal_change(data, cons) if len(data.components) else None
+    # the debt each project clears is an aggregate of the model only when a maintenance-debt target needs it
+    debt_rows = len(data.components) > 0 and bool(
+        data.targets["target_type"].isin(["underhållsskuld_kr", "underhållsskuld_växer_inte"]).any())
+    if renewal is not None:
+        group, names_g = shared_claim_groups(data, group, names_g)
     cap_block = capacity_block(data) if capacity else None
     fin = financial_block_from_municipality(data) if finance and len(data.finance) else None
     base_real: FloatArray | None
@@ -318,9 +410,15 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         ceilings=ceilings_from_targets(data, base_real),
         capacity=cap_block,
         finance=fin,
-        effects=_unit_effects(unit, cons, first),
+        effects=_unit_effects(unit, cons, first, project_relief(data) if debt_rows else None, renewal),
         clip_to_plan=False,
         name=data.name,
     )
     problem.group_names = tuple(names_g)
+    if renewal is not None:
+        names = dict(zip(data.facilities["facility_id"].astype(str), data.facilities["name"].astype(str),
+                         strict=True))
+        problem.renewal_facilities = tuple(", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in f)
+                                           for f in renewal[2])
+    problem.delivery_ceilings = delivery_ceilings(data)
     return problem

@@ -47,7 +47,9 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from hushall.optimize.finance_block import AGGREGATES
+from hushall.data.target_types import TARGET_TYPES
+from hushall.optimize.delivery import define_delivery_ceilings
+from hushall.optimize.finance_block import AGGREGATES, OPTIONAL_AGGREGATES
 from hushall.optimize.linear import INF, LinearModel, VarBlock
 from hushall.optimize.problem import OptimizationProblem
 
@@ -189,6 +191,8 @@ def define_project_aggregates(m: LinearModel, problem: OptimizationProblem, x: V
     t_count = problem.n_years
     out: dict[str, VarBlock] = {}
     for name in AGGREGATES:
+        if name in OPTIONAL_AGGREGATES and name not in problem.effects:
+            continue
         v = m.add_variables(f"agg:{name}", lower=-INF, upper=INF, size=t_count,
                             coords={"year": np.arange(t_count)})
         out[name] = v
@@ -288,14 +292,14 @@ def define_ceilings(bm: BuiltModel) -> None:
             count = np.minimum(np.arange(1, t_count + 1), n)[years]
             coo = sp.csc_matrix(a).T.tocoo()
             _add_limit_rows(bm, f"ceiling:{c.target_id}:{k}", "ceiling", c.target_id, c.target_type,
-                            "investeringsvolym högst taket (genomförandekapacitet)", "le", coo.row,
+                            TARGET_TYPES[c.target_type].name["sv"], "le", coo.row,
                             bm.x.index(coo.col), coo.data,
                             (limit[years] * count - c.base_window_sum(t_count)[years]) / MKR, years, "kr", MKR,
                             bm.violation_penalty)
         elif c.target_type == "max_parallella_projekt":
             coo = sp.csc_matrix(problem.active()[:, years]).T.tocoo()
             _add_limit_rows(bm, f"ceiling:{c.target_id}:{k}", "ceiling", c.target_id, c.target_type,
-                            "projekt i byggskede samtidigt högst taket", "le", coo.row, bm.x.index(coo.col),
+                            TARGET_TYPES[c.target_type].name["sv"], "le", coo.row, bm.x.index(coo.col),
                             coo.data, limit[years], years, "projekt", 1.0,
                             bm.violation_penalty * max(mean_cost, 1e-3))
         else:
@@ -543,9 +547,10 @@ def define_financial_targets(bm: BuiltModel, fin: dict[str, VarBlock], agg: dict
 def _result_reach_kr(problem: OptimizationProblem) -> FloatArray:
     """An upper bound per year on how far any plan can move the result from the result without projects (kr):
     per project the largest direct effect of any of its start years (depreciation, operating cost, expensed
-    outlays, sale proceeds) plus interest at the highest rate on everything it has paid or received so far
+    outlays, sale proceeds, book value written off, realisation gains left out of the balanskrav) plus interest at the highest rate on everything it has paid or received so far
     (with a 50 % margin for interest on interest), summed over projects."""
-    direct = sum((abs(problem.effect(g)) for g in ("depreciation", "operating_cost", "expensed", "sale_proceeds")),
+    direct = sum((abs(problem.effect(g)) for g in ("depreciation", "operating_cost", "expensed", "sale_proceeds",
+                                                    "written_off", "realisation_gain")),
                  start=sp.csr_matrix((problem.n_columns, problem.n_years)))
     cash = sum((abs(problem.effect(g)) for g in ("invest_nominal", "operating_cost", "expensed", "sale_proceeds")),
                start=sp.csr_matrix((problem.n_columns, problem.n_years)))
@@ -699,6 +704,7 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
     define_dependencies(lm, problem, bm.x)
     define_exclusive_groups(lm, problem, bm.x)
     define_ceilings(bm)
+    define_delivery_ceilings(bm)
     define_capacity(bm)
     if problem.finance is not None:
         agg = define_project_aggregates(lm, problem, bm.x, operating_index=problem.operating_index)

@@ -22,7 +22,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,6 +30,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
+    from hushall.optimize.delivery import DeliveryCeiling
     from hushall.optimize.finance_block import FinancialBlock
 
 FloatArray = NDArray[np.float64]
@@ -83,9 +84,12 @@ class CapacityBlock:
 
 
 #: Yearly effects of a column (kr): capitalised investment in price-base-year prices (for the investment ceiling)
-#: and nominal, depreciation, operating-cost change, expensed outlays (avveckling) and sale proceeds (nominal).
+#: and nominal, depreciation, operating-cost change, expensed outlays (avveckling) and sale proceeds (nominal);
+#: the book value a sale or closure takes off the balance sheet and the realisation gain ``max(0, price − book
+#: value)`` (:mod:`hushall.projects.effects`); and the maintenance debt the project clears (kr, price base year;
+#: :mod:`hushall.projects.maintenance`).
 EFFECTS: tuple[str, ...] = ("invest_real", "invest_nominal", "depreciation", "operating_cost", "expensed",
-                            "sale_proceeds")
+                            "sale_proceeds", "written_off", "realisation_gain", "maintenance_relief")
 
 
 @dataclass
@@ -157,6 +161,10 @@ class OptimizationProblem:
     unschedulable: tuple[str, ...] = ()
     operating_index: FloatArray | None = None
     group_names: tuple[str, ...] = ()
+    #: Per project, the facilities whose renewal it takes over (policy *behov*; effect ``renewal_avoided``).
+    renewal_facilities: tuple[str, ...] = ()
+    #: Delivery ceilings per nämnd (:mod:`hushall.optimize.delivery`).
+    delivery_ceilings: list[DeliveryCeiling] = field(default_factory=list)
 
     def effect(self, name: str) -> sp.csr_matrix:
         """One yearly effect matrix ``(N, T)`` (zero when the problem has none of it)."""

@@ -292,7 +292,7 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
     movable = (places == 0) & ~np.isin(np.arange(p.n_projects), p.depends_on[p.depends_on >= 0]) & (p.depends_on < 0)
     worth = p.value + p.debt_relief_kr / p.kr_per_point
     chosen_cols = np.flatnonzero(x > 0.5)
-    plan.add(chosen_cols, force=True)
+    plan.add(chosen_cols, force=False)  # the rounded plan's own violations (not the empty plan's) are the bar
     base_fin = plan.fin_viol.copy()
     base_ceil = plan.ceiling_viol.copy()
     t_n = plan.t_count

@@ -17,7 +17,7 @@ True
 
 from __future__ import annotations
 
-from hushall.projects.catalog import ProjectCatalog, Schedule, catalog, project_defaults
+from hushall.projects.catalog import ProjectCatalog, Schedule, catalog
 from hushall.projects.effects import (
     UNIT_QUANTITIES,
     NominalPlanEffects,
@@ -45,5 +45,4 @@ __all__ = [
     "empty_plan",
     "plan_effects",
     "plan_indices",
-    "project_defaults",
 ]

@@ -11,7 +11,7 @@ Rules (each documented where it is applied):
 * Component split, first match wins: the project's own ``komponentfördelning``; the components it renews
   (``förnyar_komponenter``: component ids weighted by their value, or component types); the category of the facility
   it touches (``va`` → ``va_ledning``, ``gata`` → ``gata``); the default of its project type
-  (``hushall/projects/defaults.yaml``).
+  (``hushall/data/defaults/projects.yaml``).
 * Projects of type ``avveckling`` and ``försäljning`` are not capitalised: their outlay is an expense of the year
   (RKR R4). Their ``driftkonsekvens_kr_år`` (normally negative: a saving) and ``platser_förändring`` (normally
   negative) take effect like any other project's.
@@ -34,16 +34,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import NDArray
 
+from hushall.data.defaults import load as load_defaults
 from hushall.data.schema import COMPONENT_TYPES, TABLES
 from hushall.errors import DataValidationError, PlanError
 from hushall.model import MunicipalityData
@@ -55,13 +53,6 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 _SHEET = TABLES["projects"].sheet
-
-
-@cache
-def project_defaults() -> dict[str, Any]:
-    """The projects stage's defaults (``hushall/projects/defaults.yaml``), parsed once."""
-    text = resources.files("hushall.projects").joinpath("defaults.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
 
 
 def _missing(x: Any) -> bool:
@@ -107,7 +98,7 @@ class ProjectCatalog:
     component_split
         ``(P, C)`` share of the capitalised value per component type (rows sum to 1; 0 when not capitalised).
     lifetimes_years
-        ``(C,)`` depreciation lifetime per component type (``component_lifetimes`` in hushall/data/defaults.yaml).
+        ``(C,)`` depreciation lifetime per component type (``component_lifetimes`` in hushall/data/defaults/parameters.yaml).
     operating_cost_change_kr, places_change, sale_proceeds_kr
         ``(P,)`` yearly operating-cost change (price base year kr; + cost, − saving), places added (+) or
         removed (−), and sale proceeds (price base year kr, 0 unless given).
@@ -115,6 +106,11 @@ class ProjectCatalog:
         ``(P,)`` the window of allowed start years.
     must_do, fixed
         ``(P,)`` whether the project is required, and whether its start year is locked.
+    removed_book_value_kr, removed_depreciation_kr
+        ``(P, T + 1)`` and ``(P, T)`` over the plan years (column 0 of the first: the end of the base year): the
+        book value and depreciation of the existing components a project takes out of use (avveckling,
+        försäljning; :func:`hushall.needs.book_value.existing_books`), ``None`` when the catalog was built without
+        the register (no book value leaves the balance sheet).
     """
 
     project_ids: tuple[str, ...]
@@ -135,6 +131,8 @@ class ProjectCatalog:
     first_year: int
     last_year: int
     component_types: tuple[str, ...] = COMPONENT_TYPES
+    removed_book_value_kr: FloatArray | None = None
+    removed_depreciation_kr: FloatArray | None = None
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -171,7 +169,7 @@ class ProjectCatalog:
         Missing optional columns take their schema defaults. ``sale_proceeds_kr`` (project id → kr in the price base
         year) overrides a ``sale_proceeds_kr`` column, which the schema does not have yet.
         """
-        defaults = project_defaults()
+        defaults = load_defaults("projects")
         by_type = defaults["component_split"]["by_project_type"]
         by_category = defaults["component_split"]["by_facility_category"]
         not_capitalised = set(defaults["not_capitalised"]["values"])
@@ -217,6 +215,11 @@ class ProjectCatalog:
             else:
                 profile[i, :d] = 1.0 / d
             ptype = _str(r.get("project_type")) or "nybyggnad"
+            for fid in replaced_facilities(r):
+                if fac_category and fid not in fac_category:
+                    raise DataValidationError.single(
+                        "E_REFERENCE", f"Projekt {pid}: ersätter okänd anläggning {fid!r} (finns inte i fliken "
+                        "Anläggningar).", sheet=_SHEET, column="ersätter_anläggningar", value=fid)
             capitalised[i] = ptype not in not_capitalised
             if capitalised[i]:
                 shares_by_type = _component_split(
@@ -277,15 +280,38 @@ class ProjectCatalog:
         cat = cls.from_frame(data.projects, first_year=data.first_year, last_year=data.last_year,
                              facilities=data.facilities, components=data.components,
                              sale_proceeds_kr=sale_proceeds_kr)
+        cat = _with_removed_books(cat, data)
         if sale_proceeds_kr is None:
             data._cache[key] = cat
         return cat
 
 
-def _type_default_shares() -> dict[str, float]:
-    from hushall.model.parameters import defaults
+def replaced_facilities(row: Mapping[str, Any]) -> list[str]:
+    """The facilities a project row replaces (column ``ersätter_anläggningar``, semicolon separated)."""
+    return [s.strip() for s in _str(row.get("replaces_facilities")).split(";") if s.strip()]
 
-    return {str(k): float(v) for k, v in defaults()["default_value_shares"]["values"].items()}
+
+def _with_removed_books(cat: ProjectCatalog, data: MunicipalityData) -> ProjectCatalog:
+    """The catalog with the book value and depreciation of the components each project takes out of use."""
+    from hushall.needs.book_value import existing_books
+    from hushall.needs.renewal import component_status
+    from hushall.projects.maintenance import renewed_components
+
+    books = existing_books(data)
+    n_t = books.years.size
+    value = np.zeros((len(cat), n_t + 1))
+    dep = np.zeros((len(cat), n_t))
+    if len(cat) and books.book_value_kr.size:
+        status = component_status(data)
+        for k, row in enumerate(data.projects.to_dict("records")):
+            claims, removes = renewed_components([row], status)  # each on its own: alternatives may share one
+            if removes[0]:
+                value[k], dep[k] = books.of(claims[0])
+    return replace(cat, removed_book_value_kr=value, removed_depreciation_kr=dep)
+
+
+def _type_default_shares() -> dict[str, float]:
+    return {str(k): float(v) for k, v in load_defaults("parameters")["default_value_shares"]["values"].items()}
 
 
 def _component_split(

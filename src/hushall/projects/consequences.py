@@ -11,8 +11,10 @@ lifetimes ``L_k``, in the first full year after completion (all amounts a year, 
 
 The interest is what financing the whole investment with loans costs in the year it is completed (the financial
 model charges interest on the debt, not per project; this is the capital cost a nämnd is charged as internal
-rent, with the same rate). A closure or sale has no capital cost; its saving is its negative ``drift``. These are
-the quantities the financial model and the optimiser already carry (:mod:`hushall.projects.effects`); this table
+rent, with the same rate). A closure or sale ends the capital cost of the facility it takes out of use: the
+depreciation its components would have had in the first year after (:attr:`ProjectCatalog.removed_depreciation_kr`,
+from the register, :mod:`hushall.needs.book_value`) and the interest on their book value at closure count as
+savings (negative, kr as booked), beside the negative ``drift``. These are the quantities the financial model and the optimiser already carry (:mod:`hushall.projects.effects`); this table
 states them per project for the plan's readers (SKR, *Kapitalkostnader och internränta*; RKR R4).
 
 Examples
@@ -21,8 +23,8 @@ Examples
 >>> t = operating_consequences(exempelkommun(), {"P-01": 2026, "P-11": 2027}, loan_rate=0.03)
 >>> list(t["projekt_id"])
 ['P-01', 'P-11']
->>> bool(t.loc[0, "kapitalkostnad_kr_år"] > 0) and float(t.loc[1, "kapitalkostnad_kr_år"])
-0.0
+>>> bool(t.loc[0, "kapitalkostnad_kr_år"] > 0), bool(t.loc[1, "kapitalkostnad_kr_år"] < 0)
+(True, True)
 """
 
 from __future__ import annotations
@@ -57,6 +59,12 @@ def operating_consequences(data: MunicipalityData, schedule: Mapping[str, int],
         cost = float(cat.cost_kr[i]) if bool(cat.capitalised[i]) else 0.0
         dep = float(np.sum(cost * cat.component_split[i] / np.asarray(cat.lifetimes_years, float)))
         interest = rate * cost
+        t = done - cat.first_year  # the completion year's index in the plan
+        if cat.removed_book_value_kr is not None and cat.removed_depreciation_kr is not None \
+                and 0 <= t < cat.removed_depreciation_kr.shape[1]:  # a sale or closure: its capital cost ends
+            after = cat.removed_depreciation_kr[i, t + 1] if t + 1 < cat.removed_depreciation_kr.shape[1] else 0.0
+            dep -= float(after)
+            interest -= rate * float(cat.removed_book_value_kr[i, t + 1])
         operation = float(cat.operating_cost_change_kr[i])
         rows.append((pid, done + 1, dep, interest, dep + interest, operation, dep + interest + operation))
     return pd.DataFrame(rows, columns=list(COLUMNS))

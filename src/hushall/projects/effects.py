@@ -15,8 +15,12 @@ Conventions (the financial model and the optimiser rely on them):
   the year after completion, the operating cost in current prices (× cumulative ``prisindex``).
 * **Avveckling / försäljning**: the outlay (``kostnad_kr``: demolition, winding up) is an expense of the years it is
   paid (nominal by ``byggprisindex``); sale proceeds (price base year kr × ``prisindex``) are received in the
-  completion year. The sold asset's remaining book value is taken as nil, so the proceeds are a realisation gain in
-  full (the existing assets are one pool in the accounts, see :mod:`hushall.finance`).
+  completion year ``c``. The book value ``W`` of the existing components the project takes out of use
+  (:attr:`ProjectCatalog.removed_book_value_kr`, :mod:`hushall.needs.book_value`) at the end of ``c`` leaves the
+  balance sheet in ``c`` and their depreciation stops from ``c + 1`` (``existing_depreciation_stopped_kr``). The
+  realisation result is ``price − W``: a gain ``max(0, price − W)`` per project (``realisation_gain_kr``, left out
+  of the balanskravsresultat), else a loss; a closure without a price writes ``W`` off in full (utrangering,
+  RKR R4). ``W`` is historical cost less depreciation, so it is not repriced by any index.
 
 Unit effects are arrays of shape ``(P, S, T)``: project × candidate start (``start_years[p, s]``, valid where
 ``valid[p, s]``) × plan year, so that the totals of any plan are linear combinations
@@ -64,6 +68,9 @@ UNIT_QUANTITIES: tuple[str, ...] = (
     "operating_cost_kr",
     "places",
     "sale_proceeds_kr",
+    "written_off_kr",
+    "existing_depreciation_stopped_kr",
+    "realisation_gain_kr",
 )
 
 _CHUNK_CELLS = 2_000_000  # (projects × starts × years) cells computed at once
@@ -129,6 +136,9 @@ class NominalPlanEffects:
     sale_proceeds_kr: FloatArray
     places: FloatArray
     projects_under_construction: FloatArray
+    written_off_kr: FloatArray
+    existing_depreciation_stopped_kr: FloatArray
+    realisation_gains_kr: FloatArray
 
     @property
     def depreciation_kr(self) -> FloatArray:
@@ -159,6 +169,12 @@ class PlanEffects:
         ``(T,)`` change in places (cumulative from completion) and projects under construction per year.
     construction_index, price_index
         ``(T,)`` the baseline cumulative indices (from sheet Antaganden).
+    disposal_year_index, disposal_price_real_kr, disposal_book_value_kr
+        ``(N,)`` per project that takes existing components out of use within the plan: the year index of its
+        completion, its sale price (price base year kr, 0 for a closure) and the book value that leaves the
+        balance sheet (nominal).
+    existing_depreciation_stopped_kr
+        ``(T,)`` the depreciation of those components that no longer falls due (nominal).
     """
 
     years: IntArray
@@ -174,6 +190,10 @@ class PlanEffects:
     projects_under_construction: FloatArray
     construction_index: FloatArray
     price_index: FloatArray
+    disposal_year_index: IntArray | None = None
+    disposal_price_real_kr: FloatArray | None = None
+    disposal_book_value_kr: FloatArray | None = None
+    existing_depreciation_stopped_kr: FloatArray | None = None
 
     def nominal(self, construction_index: ArrayLike | None = None, price_index: ArrayLike | None = None
                 ) -> NominalPlanEffects:
@@ -183,6 +203,17 @@ class PlanEffects:
         pi = self.price_index if price_index is None else np.asarray(price_index, float)
         cap = np.tensordot(ci, self.capitalisation, axes=([-1], [1]))
         dep = np.tensordot(ci, self.depreciation, axes=([-1], [1]))
+        n_t = self.years.size
+        written_off = np.zeros(n_t)
+        gains = np.zeros((*pi.shape[:-1], n_t))
+        stopped = np.zeros(n_t) if self.existing_depreciation_stopped_kr is None else \
+            self.existing_depreciation_stopped_kr.copy()
+        if self.disposal_year_index is not None:
+            assert self.disposal_price_real_kr is not None and self.disposal_book_value_kr is not None
+            for t, price, book in zip(self.disposal_year_index.tolist(), self.disposal_price_real_kr.tolist(),
+                                      self.disposal_book_value_kr.tolist(), strict=True):
+                written_off[t] += book
+                gains[..., t] += np.maximum(0.0, price * pi[..., t] - book)
         return NominalPlanEffects(
             years=self.years,
             component_types=self.component_types,
@@ -194,6 +225,9 @@ class PlanEffects:
             sale_proceeds_kr=self.sale_proceeds_real_kr * pi,
             places=self.places.copy(),
             projects_under_construction=self.projects_under_construction.copy(),
+            written_off_kr=written_off,
+            existing_depreciation_stopped_kr=stopped,
+            realisation_gains_kr=gains,
         )
 
     def totals(self) -> dict[str, FloatArray]:
@@ -206,6 +240,9 @@ class PlanEffects:
             "operating_cost_kr": nom.operating_cost_kr,
             "places": nom.places,
             "sale_proceeds_kr": nom.sale_proceeds_kr,
+            "written_off_kr": nom.written_off_kr,
+            "existing_depreciation_stopped_kr": nom.existing_depreciation_stopped_kr,
+            "realisation_gain_kr": nom.realisation_gains_kr,
         }
 
 
@@ -264,6 +301,17 @@ def plan_effects(
     lag = np.arange(t_n)[None, :] - np.arange(t_n)[:, None]  # [y, t] = t − y
     kmat = kernel[:, np.clip(lag, 0, t_n)]  # (C, T, T), zero for t ≤ y
     depreciation = np.matmul(capitalisation, kmat)
+    disposal: dict[str, Any] = {}
+    if catalog.removed_book_value_kr is not None and catalog.removed_depreciation_kr is not None:
+        inside = (completion >= yrs[0]) & (completion <= yrs[-1])
+        removes = inside & (catalog.removed_book_value_kr[idx].any(axis=1) | (catalog.sale_proceeds_kr[idx] != 0))
+        c_i = completion[removes] - yrs[0]
+        disposal = {
+            "disposal_year_index": c_i.astype(np.int64),
+            "disposal_price_real_kr": catalog.sale_proceeds_kr[idx][removes],
+            "disposal_book_value_kr": catalog.removed_book_value_kr[idx[removes], c_i + 1],
+            "existing_depreciation_stopped_kr": (catalog.removed_depreciation_kr[idx] * in_service).sum(axis=0),
+        }
     return PlanEffects(
         years=yrs,
         component_types=catalog.component_types,
@@ -278,6 +326,7 @@ def plan_effects(
         projects_under_construction=building.sum(axis=0).astype(float),
         construction_index=ci,
         price_index=pi,
+        **disposal,
     )
 
 
@@ -336,6 +385,9 @@ class UnitEffects:
     operating_cost_kr = property(lambda self: self.array("operating_cost_kr"))
     places = property(lambda self: self.array("places"))
     sale_proceeds_kr = property(lambda self: self.array("sale_proceeds_kr"))
+    written_off_kr = property(lambda self: self.array("written_off_kr"))
+    existing_depreciation_stopped_kr = property(lambda self: self.array("existing_depreciation_stopped_kr"))
+    realisation_gain_kr = property(lambda self: self.array("realisation_gain_kr"))
 
     def release(self) -> None:
         """Drop the computed arrays (memory)."""
@@ -368,6 +420,16 @@ class UnitEffects:
         if name == "sale_proceeds_kr":
             on = (since == 0) & valid
             return np.where(on, cat.sale_proceeds_kr[a:b][:, None, None], 0.0) * self.price_index
+        if name in ("written_off_kr", "existing_depreciation_stopped_kr", "realisation_gain_kr"):
+            if cat.removed_book_value_kr is None or cat.removed_depreciation_kr is None:
+                return np.zeros(since.shape)
+            if name == "existing_depreciation_stopped_kr":
+                return np.where((since >= 1) & valid, cat.removed_depreciation_kr[a:b][:, None, :], 0.0)
+            book = np.where((since == 0) & valid, cat.removed_book_value_kr[a:b][:, None, 1:], 0.0)
+            if name == "written_off_kr":
+                return book
+            price = np.where((since == 0) & valid, cat.sale_proceeds_kr[a:b][:, None, None], 0.0) * self.price_index
+            return np.maximum(0.0, price - book)
         building = (rel >= 0) & (rel < dur) & valid
         d_max = cat.cash_profile.shape[1]
         prof = np.concatenate([cat.cash_profile[a:b], np.zeros((b - a, 1))], axis=1)

@@ -15,6 +15,10 @@ component's backlog is still waiting in year ``t``; the plan's debt is::
 — with the policy *behov* (``ρ = 0``) no debt at all, with *ingen* (``ρ = 1``) the debt if only the projects
 renew. Which components a project renews: :func:`renewed_components`.
 
+Under the policy *behov* the projects change the money too: what a project takes over is not reinvested
+(:func:`renewal_change`; per plan :func:`plan_renewal_change` for the forecast, per project and completion year
+:func:`project_renewal_change` for the optimiser).
+
 Examples
 --------
 >>> from hushall.examples import exempelkommun
@@ -34,10 +38,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from hushall.data.defaults import load as load_defaults
+from hushall.data.schema import COMPONENT_TYPES
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import reinvestment_path
 from hushall.needs.renewal import component_status, maintenance_debt_totals
-from hushall.projects.catalog import project_defaults
+from hushall.projects.catalog import replaced_facilities
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -47,9 +53,10 @@ BoolArray = NDArray[np.bool_]
 def renewed_components(rows: list[dict[str, Any]], status: pd.DataFrame) -> tuple[list[IntArray], BoolArray]:
     """Components each project renews (positions in ``status``, :func:`component_status`) and whether it removes
     them for good. ``förnyar_komponenter`` lists component ids, or component types at the project's facility;
-    without a list an ombyggnad renews its facility; avveckling and försäljning remove it. A component is
+    without a list an ombyggnad renews its facility; avveckling and försäljning remove it, and so does any
+    project that lists it in ``ersätter_anläggningar`` (a new school replacing two old ones). A component is
     claimed by the first project that names it."""
-    removing = set(project_defaults()["not_capitalised"]["values"])
+    removing = set(load_defaults("projects")["not_capitalised"]["values"])
     by_id = {cid: i for i, cid in enumerate(status["component_id"])}
     fac = status["facility_id"].to_numpy()
     ctype = status["component_type"].to_numpy()
@@ -61,7 +68,11 @@ def renewed_components(rows: list[dict[str, Any]], status: pd.DataFrame) -> tupl
         ptype = str(r.get("project_type") or "").strip()
         listed = [s.strip() for s in str(r.get("renews_components") or "").split(";") if s.strip()]
         at_facility = fac == facility if facility else np.zeros(len(status), dtype=bool)
-        if ptype in removing and facility:
+        replaced = replaced_facilities(r)
+        if replaced:
+            mask = np.isin(fac, replaced) | (at_facility if ptype in removing else False)
+            removes[k] = True
+        elif ptype in removing and facility:
             mask = at_facility
             removes[k] = True
         elif listed:
@@ -142,3 +153,128 @@ def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
     n_t = len(years)
     cleared = sum((relief[k, min(max(c, 0), n_t)] for k, c in enumerate(completion)), start=np.zeros(n_t))
     return share * np.maximum(nothing - cleared, 0.0)
+
+
+def project_relief(data: MunicipalityData, policy: str | None = None) -> FloatArray:
+    """``ρ_t · R^0[p, c, t]`` for every project of sheet Projekt on its own, shape ``(P, T + 1, T)``: the
+    maintenance debt (price base year kr) project ``p`` clears in year index ``t`` under the reinvestment policy
+    when completed at the end of year index ``c`` (``c = T``: after the plan). The plan's debt is the policy's
+    less the sum over its projects, ``B_t = ρ_t N_t − Σ_p ρ_t R^0[p, c_p, t]`` — linear in the plan, which is
+    how the optimiser states the maintenance-debt targets. It equals :func:`plan_maintenance_debt` when no
+    component is claimed by two chosen projects (each project here claims its components on its own, so that
+    alternatives for the same facility each carry their relief)."""
+    status = component_status(data)
+    share, _ = policy_debt_share(data, policy, status)
+    years = np.asarray(data.years, dtype=np.int64)
+    rows = data.projects.to_dict("records")
+    out = np.zeros((len(rows), len(years) + 1, len(years)))
+    if not len(status):
+        return out
+    for k, row in enumerate(rows):
+        out[k] = debt_relief([row], status, years)[0]
+    return out * share[None, None, :]
+
+
+def renewal_change(status: pd.DataFrame, claims: list[IntArray], removes: BoolArray, completion: IntArray,
+                   years: IntArray, construction_index: FloatArray) -> tuple[FloatArray, FloatArray]:
+    r"""How the projects change the reinvestment of the policy *behov* (every component renewed when due).
+
+    Under *behov* component ``i`` (value ``v_i``, whole lifetime ``L_i``, due ``d_i``, overdue ones in the first
+    plan year) is renewed in the years ``d_i + k L_i``. A project completed at the end of year ``c`` that claims
+    it (:func:`renewed_components`) takes those renewals from year ``c`` on off the municipality's hands: for a
+    closed or replaced facility for good; for a renewal (ombyggnad) the project renews the component itself, and
+    it falls due again a lifetime later, in ``c + k L_i``, ``k ≥ 1``. Per project ``p`` (claims ``K_p``)::
+
+        ΔR_{p,τ} = Σ_{i ∈ K_p} v_i ( [τ = c_p + k L_i, k ≥ 1, not removed] − [τ = d_i + k L_i, τ ≥ c_p] )
+
+    (real kr; negative: renewal avoided) and the depreciation that goes with it, each krona spent in ``τ`` at the
+    construction price index ``I_τ`` written off straight line over ``L_i`` from ``τ + 1`` (as
+    :mod:`hushall.needs.reinvestment` capitalises reinvestment).
+
+    Returns
+    -------
+    ``(spend (P, C, T) real kr, depreciation (P, C, T) nominal kr)`` per project and component type
+    (``status["component_type"]`` coded in :data:`hushall.data.schema.COMPONENT_TYPES` order, unknown types as
+    ``övrigt``).
+    """
+    n_t = len(years)
+    first = int(years[0])
+    types = list(COMPONENT_TYPES)
+    n_types = len(types)
+    value = status["value_kr"].to_numpy(dtype=float)
+    due = np.maximum(status["first_due_year"].to_numpy(dtype=np.int64) - first, 0)
+    life = np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1)
+    tcode = np.array([types.index(t) if t in types else types.index("övrigt") for t in status["component_type"]],
+                     dtype=np.int64)
+    tau = np.arange(n_t)
+    idx = np.asarray(construction_index, dtype=float)
+    lag = tau[None, :] - tau[:, None]  # t − τ
+    spend = np.zeros((len(claims), n_types, n_t))
+    dep = np.zeros((len(claims), n_types, n_t))
+    for k, comps in enumerate(claims):
+        c = int(completion[k])
+        if comps.size == 0 or c >= n_t:
+            continue
+        c = max(c, 0)
+        v, d, life_k = value[comps][:, None], due[comps][:, None], life[comps][:, None]
+        t = tau[None, :]
+        base = (t >= d) & ((t - d) % life_k == 0) & (t >= c)
+        again = (t > c) & ((t - c) % life_k == 0) & ~removes[k]
+        delta = v * (again.astype(float) - base.astype(float))  # (n_i, T)
+        kernel = np.where((lag[None] >= 1) & (lag[None] <= life_k[:, :, None]), 1.0 / life_k[:, :, None], 0.0)
+        d_i = np.einsum("iu,u,iut->it", delta, idx, kernel)
+        np.add.at(spend[k], tcode[comps], delta)
+        np.add.at(dep[k], tcode[comps], d_i)
+    return spend, dep
+
+
+def plan_renewal_change(data: MunicipalityData, schedule: Mapping[str, int], construction_index: FloatArray,
+                        policy: str | None = None) -> tuple[FloatArray, FloatArray] | None:
+    """The plan's change of the reinvestment, summed over its projects, ``(spend (C, T) real kr, depreciation
+    (C, T) nominal kr)`` — :func:`renewal_change` — when the reinvestment policy is *behov* in every year; ``None``
+    otherwise (under a frame the frame is spent anyway: what a project takes off it renews other components
+    sooner, which :func:`plan_maintenance_debt` counts as less debt)."""
+    if reinvestment_path(data, policy).policy != "behov" or not len(schedule) or not len(data.projects):
+        return None
+    status = component_status(data)
+    years = np.asarray(data.years, dtype=np.int64)
+    projects = data.projects
+    ids = projects["project_id"].astype(str).tolist()
+    rows, completion = [], []
+    for pid, start in schedule.items():
+        if pid in ids:
+            row = projects.iloc[ids.index(pid)].to_dict()
+            rows.append(row)
+            completion.append(int(start) + int(row.get("duration_years") or 1) - 1 - int(years[0]))
+    claims, removes = renewed_components(rows, status)
+    spend, dep = renewal_change(status, claims, removes, np.asarray(completion, dtype=np.int64), years,
+                                construction_index)
+    return spend.sum(axis=0), dep.sum(axis=0)
+
+
+def project_renewal_change(data: MunicipalityData, construction_index: FloatArray, policy: str | None = None
+                           ) -> tuple[FloatArray, FloatArray, list[list[str]]] | None:
+    """Per project of sheet Projekt on its own and per completion year index ``c`` (``0 … T``, ``T``: after the
+    plan): ``(spend (P, T + 1, T) real kr, depreciation (P, T + 1, T) nominal kr, facilities)`` —
+    :func:`renewal_change` summed over component types — and the facilities whose renewal each project takes
+    over; ``None`` unless the policy is *behov* (see :func:`plan_renewal_change`). The optimiser's column
+    effects; exact for a plan in which no component is claimed by two chosen projects."""
+    if reinvestment_path(data, policy).policy != "behov" or not len(data.projects):
+        return None
+    status = component_status(data)
+    years = np.asarray(data.years, dtype=np.int64)
+    n_t = len(years)
+    rows = data.projects.to_dict("records")
+    spend = np.zeros((len(rows), n_t + 1, n_t))
+    dep = np.zeros((len(rows), n_t + 1, n_t))
+    facilities: list[list[str]] = []
+    fac = status["facility_id"].astype(str).to_numpy()
+    for k, row in enumerate(rows):
+        claims, removes = renewed_components([row], status)
+        facilities.append(sorted(set(fac[claims[0]])) if claims[0].size else [])
+        if not claims[0].size:
+            continue
+        for c in range(n_t):
+            s_k, d_k = renewal_change(status, claims, removes, np.array([c]), years, construction_index)
+            spend[k, c], dep[k, c] = s_k[0].sum(axis=0), d_k[0].sum(axis=0)
+    return spend, dep, facilities

@@ -5,6 +5,7 @@ Nothing here computes a result; every number comes from the stages before (:mod:
 
 from __future__ import annotations
 
+from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_tkr
 from hushall.reports.charts import (
     capacity_chart,
     maintenance_debt_chart,
@@ -14,7 +15,6 @@ from hushall.reports.charts import (
 )
 from hushall.reports.document import build_plan_document, plan_document_pdf, plan_document_xlsx
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
-from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_tkr
 from hushall.reports.needs import needs_sheets, write_needs_outputs
 from hushall.reports.text import needs_summary
 

@@ -28,9 +28,9 @@ import vl_convert as vlc
 
 from hushall.data.schema import FACILITY_CATEGORIES
 from hushall.files import write_bytes_atomic
+from hushall.formatting import fmt_mkr
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
-from hushall.reports.formatting import fmt_mkr
 from hushall.reports.labels import CATEGORY_LABELS, ordered_categories
 
 #: Paul Tol's "muted" colours (colour-blind safe) plus pale grey for "övrigt", one per category.

@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import unicodedata
@@ -139,12 +140,36 @@ def write_tables_xlsx(
         When a sheet name is not allowed by Excel or a table has more rows than a worksheet holds.
     """
     check_target(path)  # before the write-only workbook exists: it cannot be dropped half-built
+    target = Path(path)
+    wb = _workbook(sheets, number_formats)
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+    return target
+
+
+def tables_xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *,
+                      number_formats: Mapping[str, str] | None = None) -> bytes:
+    """The workbook of :func:`write_tables_xlsx` as bytes (a download of the web application).
+
+    Examples
+    --------
+    >>> import io, openpyxl
+    >>> data = tables_xlsx_bytes({"Plan": pd.DataFrame({"uppgift": ["=1+1"], "kostnad_kr": [1.5e6]})})
+    >>> ws = openpyxl.load_workbook(io.BytesIO(data))["Plan"]
+    >>> ws["A2"].value, ws["B2"].value, ws["B2"].number_format
+    ("'=1+1", 1500000, '#,##0')
+    """
+    buffer = io.BytesIO()
+    _workbook(sheets, number_formats).save(buffer)
+    return buffer.getvalue()
+
+
+def _workbook(sheets: Mapping[str, pd.DataFrame], number_formats: Mapping[str, str] | None) -> Any:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    target = Path(path)
     formats = dict(number_formats or {})
     for name, df in sheets.items():
         if len(name) > 31 or re.search(r"[\[\]:*?/\\]", name):
@@ -179,9 +204,7 @@ def write_tables_xlsx(
         ws.append(header_cells)
         for row in df.itertuples(index=False, name=None):
             ws.append([_styled(ws, _cell_value(v), f) for v, f in zip(row, column_formats, strict=True)])
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
-    return target
+    return wb
 
 
 def write_tables_csv(

@@ -12,9 +12,9 @@ import altair as alt
 import pandas as pd
 
 from hushall.followup import ALL_COMMITTEES, FollowUp, MeasuredRates
+from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.charts import SEGMENT_OUTLINE, _configure, save_chart
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
-from hushall.reports.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 
 STATUS_LABELS = {"ej_påbörjat": "ej påbörjat", "pågående": "pågående", "avslutat": "avslutat"}
 #: Bars of the chart: original budget, budget including carry-overs, outcome (Tol muted, distinct in grey).
@@ -175,8 +175,9 @@ def write_followup_outputs(follow: FollowUp, rates: MeasuredRates, out_dir: str 
     return written
 
 
-def followup_chapter(pdf: Any, data: Any, charts: Any, number: int) -> None:
-    """Chapter *Uppföljning av investeringarna* of the plan document (only when the data has outcomes).
+def followup_chapter(pdf: Any, data: Any, charts: Any, number: int, replan: Any = None) -> None:
+    """Chapter *Uppföljning av investeringarna* of the plan document (only when the data has outcomes), with the
+    section on the re-plan from today when ``replan`` (:class:`hushall.optimize.replan.Replan`) is given.
 
     ``pdf`` is the document's :class:`~hushall.reports.pdf_layout.PlanPDF`, ``charts`` its chart renderer (a
     ``png(chart)`` method giving the file and its size).
@@ -221,10 +222,13 @@ def followup_chapter(pdf: Any, data: Any, charts: Any, number: int) -> None:
         f"{fmt_mkr(follow.carried_into_plan_kr)} av budgeten för pågående projekt är inte förbrukad vid basåret och "
         f"behöver ombudgeteras till {follow.base_year + 1}. Uppmätt genomförandegrad {_pct(rates.execution_mean)} "
         f"och kostnadsavvikelse {overrun} ersätter antagandena i riskanalysens Monte Carlo-beräkning (kapitel 5).")
+    if replan is not None:
+        replan_section(pdf, replan, f"{number}.3")
 
 
-def followup_rows(follow: FollowUp, rates: MeasuredRates) -> dict[str, Any]:
-    """The follow-up as formatted rows (Swedish number formatting) for the web page."""
+def followup_rows(follow: FollowUp, rates: MeasuredRates, delivery: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The follow-up as formatted rows (Swedish number formatting) for the web page; ``delivery``: the learned
+    delivery capacity per nämnd (:func:`hushall.followup.learning.learned_delivery_ceilings`)."""
     years = [{"år": int(y), "budget": fmt_mkr(r["budget_kr"]), "ombudgeterat": fmt_mkr(r["carried_over_kr"]),
               "reviderad": fmt_mkr(r["revised_budget_kr"]), "utfall": fmt_mkr(r["outcome_kr"]),
               "grad": _pct(r["execution_rate"])} for y, r in follow.totals().iterrows()]
@@ -242,6 +246,125 @@ def followup_rows(follow: FollowUp, rates: MeasuredRates) -> dict[str, Any]:
                  "planerat": "–" if pd.isna(r["planned_completion_year"]) else int(r["planned_completion_year"]),
                  "klart": int(r["completion_year"]), "försenat": bool(r["late"]), "dyrare": bool(r["over_cost"])}
                 for pid, r in follow.projects.iterrows()]
+    capacity = [] if delivery is None else [
+        {"nämnd": str(name), "tak": fmt_mkr(r["limit_kr"]), "år": int(r["year"]), "antal": int(r["years"])}
+        for name, r in delivery.iterrows()]
     return {"years": years, "committees": committees, "measured": measured, "projects": projects,
+            "capacity": capacity,
             "carried": fmt_mkr(follow.carried_into_plan_kr), "next_year": follow.base_year + 1,
             "execution": _pct(rates.execution_mean), "period": f"{follow.years[0]}–{follow.years[-1]}"}
+
+
+# --- re-plan from today ----------------------------------------------------------------------------------------
+
+CHANGE_ORDER = {"klart": 0, "pågår": 1, "utgår": 2, "senare": 3, "tidigare": 4, "ny i planen": 5, "oförändrad": 6}
+
+
+def replan_table(replan: Any) -> pd.DataFrame:
+    """What moved between the decided plan and the re-plan, and why (Swedish headers)."""
+    c = replan.changes
+    table = pd.DataFrame({
+        "projekt": c["project_id"], "namn": c["name"], "beslutat startår": c["decided_start"],
+        "nytt startår": c["new_start"], "ändring": c["change"], "skäl": c["reason"],
+    })
+    order = c["change"].map(CHANGE_ORDER).fillna(9)
+    return table.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+
+def replan_sheets(replan: Any) -> dict[str, pd.DataFrame]:
+    r = replan.replanning
+    finished = r.finished.reset_index()
+    committed = r.committed.reset_index()
+    return {
+        "Ändringar": replan_table(replan),
+        "Avslutade (sjunkna)": pd.DataFrame({
+            "projekt": finished.get("project_id", []), "namn": finished.get("name", []),
+            "nämnd": finished.get("committee", []), "startade": finished.get("actual_start", []),
+            "klart": finished.get("completion_year", []), "utgift (kr)": finished.get("spent_kr", [])}),
+        "Pågående (bundna)": pd.DataFrame({
+            "projekt": committed.get("project_id", []), "namn": committed.get("name", []),
+            "nämnd": committed.get("committee", []), "utgivet (kr)": committed.get("spent_kr", []),
+            "kvar (kr)": committed.get("remaining_kr", []), "start": committed.get("start_year", []),
+            "byggtid (år)": committed.get("duration_years", []),
+            "över beslutad totalutgift (kr)": committed.get("over_decided_kr", [])}),
+    }
+
+
+def _counts(replan: Any) -> str:
+    counts = replan.changes["change"].value_counts()
+    parts = [f"{int(counts[k])} {k}" for k in ("utgår", "senare", "tidigare", "ny i planen", "oförändrad")
+             if k in counts]
+    return ", ".join(parts) or "inga ändringar"
+
+
+def replan_summary(replan: Any) -> str:
+    """The re-plan as terminal text (Swedish): sunk, committed, what moved and why."""
+    r = replan.replanning
+    first = r.data.first_year
+    lines = [f"Omplanering från {first} för {r.original.name} (beslutad plan: {replan.decided_source})", "",
+             f"Avslutat ({len(r.finished)} projekt, {fmt_mkr(r.sunk_kr)}): utgifterna ligger i bokslutet till och "
+             f"med {r.original.base_year} och belastar inte planen.",
+             f"Pågående ({len(r.committed)} projekt): {fmt_mkr(r.committed_kr)} kvar, bundet från {first}.",
+             f"Övriga projekt: {_counts(replan)}.", "", "Ändringar mot den beslutade planen:"]
+    table = replan_table(replan)
+    for _, row in table[table["ändring"] != "oförändrad"].iterrows():
+        lines.append(f"  {row['projekt']} {row['namn']}: {row['skäl']}")
+    lines += ["", f"Optimeringen: {replan.result.message}"]
+    if replan.result.violations:
+        from hushall.reports.optimization import violation_lines
+
+        lines += ["Mål och tak som den nya planen bryter:"] + [f"  {x}" for x in violation_lines(replan.result.violations)]
+    return "\n".join(lines)
+
+
+def replan_section(pdf: Any, replan: Any, number: str) -> None:
+    """Section *Omplanering från i dag* of the follow-up chapter: sunk, committed, what moved and why."""
+    r = replan.replanning
+    first = r.data.first_year
+    pdf.section(f"{number} Omplanering från i dag", min_space=60)
+    pdf.paragraph(
+        f"Det som är avslutat är sjunket: {len(r.finished)} projekt för {fmt_mkr(r.sunk_kr)} ligger i bokslutet till "
+        f"och med {r.original.base_year} och belastar inte planen. Det som pågår är bundet: {len(r.committed)} "
+        f"projekt med {fmt_mkr(r.committed_kr)} kvar enligt prognosen slutförs från {first}. Optimeringen planerar "
+        f"resten från {first} med de pengar som faktiskt finns kvar (basårets bokslut). Jämfört med den beslutade "
+        f"planen ({replan.decided_source}): {_counts(replan)}.")
+    table = replan_table(replan)
+
+    def year(x: Any) -> str:
+        return "–" if pd.isna(x) else str(int(x))
+
+    rows = [[str(t["projekt"]), str(t["namn"]), year(t["beslutat startår"]), year(t["nytt startår"]),
+             str(t["ändring"]), str(t["skäl"])] for _, t in table[table["ändring"] != "oförändrad"].iterrows()]
+    pdf.data_table(["Projekt", "Namn", "Beslutat", "Nytt", "Ändring", "Skäl"], rows,
+                   widths=[14, 38, 15, 12, 17, 78], align=["L", "L", "R", "R", "L", "L"], size=7,
+                   caption="Projekt som klarats av, pågår eller flyttats sedan den beslutade planen")
+
+
+def render_replan_pdf(replan: Any, path: str | Path) -> Path:
+    """A short document: the follow-up chapter with the re-plan (written atomically)."""
+    import tempfile
+
+    from hushall.files import atomic_path
+    from hushall.reports.document.layout import Charts
+    from hushall.reports.pdf_layout import PlanPDF
+
+    data = replan.replanning.original
+    pdf = PlanPDF(running_title=f"Uppföljning och omplanering · {data.name}", footer_note=data.name)
+    pdf.set_title(f"Uppföljning och omplanering, {data.name}")
+    target = Path(path)
+    with tempfile.TemporaryDirectory(prefix="hushall-figurer-") as tmp:
+        followup_chapter(pdf, data, Charts(Path(tmp)), number=1, replan=replan)
+        with atomic_path(target) as tmp_pdf:
+            pdf.output(str(tmp_pdf))
+    return target
+
+
+def write_replan_outputs(replan: Any, out_dir: str | Path) -> list[Path]:
+    """Write ``omplanering.xlsx``, one CSV per sheet and ``omplanering.pdf`` to ``out_dir``."""
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    sheets = replan_sheets(replan)
+    written = [write_tables_xlsx(folder / "omplanering.xlsx", sheets)]
+    written += write_tables_csv(folder, sheets)
+    written.append(render_replan_pdf(replan, folder / "omplanering.pdf"))
+    return written

@@ -11,12 +11,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from hushall.data.target_types import TARGET_TYPES
 from hushall.finance import Forecast
 from hushall.finance.verdict import Verdict, assess, cumulative_share_of_need
+from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.reports.charts import _configure, save_chart_files
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
-from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.plan_reasons import target_names
 from hushall.reports.verdict import verdict_block
 
@@ -30,18 +31,11 @@ LINE_LABELS: dict[str, str] = {
     "nettoinvesteringar_andel_av_skatter_och_bidrag": "Nettoinvesteringar i % av skatter och bidrag",
     "låneskuld_per_invånare": "Låneskuld per invånare (kr)",
     "kassalikviditet": "Kassalikviditet",
+    "justering_realisationsvinster": "Justering för realisationsvinster och -förluster",
 }
 
-TARGET_LABELS: dict[str, str] = {
-    "resultat_andel": "Resultat ≥ andel av skatter och bidrag",
-    "självfinansieringsgrad": "Självfinansieringsgrad",
-    "låneskuld_per_invånare": "Låneskuld per invånare ≤",
-    "soliditet": "Soliditet ≥",
-    "soliditet_inkl_pensioner": "Soliditet inkl. pensioner ≥",
-    "balanskrav": "Balanskravet (KL 11 kap.)",
-    "investeringstak_kr": "Investeringstak (genomförandekapacitet)",
-    "max_parallella_projekt": "Projekt samtidigt",
-}
+#: The target types' names in the text report (the registry's).
+TARGET_LABELS: dict[str, str] = {k: t.name["sv"] for k, t in TARGET_TYPES.items()}
 
 
 def line_label(line: str) -> str:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from hushall.finance import Forecast, forecast
 from hushall.finance.verdict import Verdict, assess
+from hushall.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.optimize.result import OptimizationResult
 from hushall.projects import ProjectCatalog, Schedule
@@ -27,7 +28,6 @@ from hushall.reports.charts import _configure, save_chart_files
 from hushall.reports.document import PlanChoice, plan_from_optimization
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
 from hushall.reports.forecast import debt_chart, result_chart, soliditet_chart, target_grid_lines
-from hushall.reports.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.plan_charts import targets_chart
 from hushall.reports.plan_reasons import (
     NEGLIGIBLE_KR,
@@ -372,12 +372,6 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
     return "\n".join(lines)
 
 
-def schedule_records(plan: OptimizedPlan) -> list[dict[str, Any]]:
-    """The plan as ``{project, start_year}`` records in start order."""
-    return [{"project": pid, "start_year": int(y)}
-            for pid, y in sorted(plan.schedule.items(), key=lambda kv: (kv[1], kv[0]))]
-
-
 __all__ = [
     "OptimizedPlan",
     "describe_optimization",
@@ -386,7 +380,6 @@ __all__ = [
     "optimization_sheets",
     "optimization_summary",
     "plan_check",
-    "schedule_records",
     "write_optimization_outputs",
 ]
 

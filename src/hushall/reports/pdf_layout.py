@@ -4,7 +4,7 @@ numbers, a table of contents, headings, paragraphs, tables and charts.
 Only layout lives here; :mod:`hushall.reports.document` decides what goes on the pages.
 
 The font is DejaVu Sans Condensed (``hushall/reports/fonts``, free licence in ``LICENSE-DejaVu.txt``): it has
-å, ä, ö, the minus sign ``−``, the en dash ``–`` and the no-break space that :mod:`hushall.reports.formatting`
+å, ä, ö, the minus sign ``−``, the en dash ``–`` and the no-break space that :mod:`hushall.formatting`
 writes, and is narrow enough for tables of ten years. fpdf2 embeds only the glyphs used.
 
 Everything is black on white with grey rules and fills, so the document reads the same on a black-and-white

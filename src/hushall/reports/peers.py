@@ -13,8 +13,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from hushall.formatting import NBSP, fmt_number, fmt_pct
 from hushall.reports.forecast import LINE_LABELS
-from hushall.reports.formatting import NBSP, fmt_number, fmt_pct
 
 
 def fmt_figure(x: float | None, unit: str) -> str:

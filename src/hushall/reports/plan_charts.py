@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from hushall.data.target_types import TARGET_TYPES
+from hushall.formatting import fmt_mkr
 from hushall.reports.charts import CAPACITY_COLOUR, DEMAND_COLOUR, _configure
-from hushall.reports.formatting import fmt_mkr
 
 #: Met / not met: pale grey with a dot, and dark wine with a white cross (Tol muted "wine" is dark in grey).
 MET_COLOUR, NOT_MET_COLOUR = "#E4E4E4", "#882255"
@@ -70,14 +71,16 @@ def targets_overview_chart(targets: pd.DataFrame, *, width: int = 660, short: bo
 
 
 def _kind(target_type: str) -> tuple[str, float, str]:
-    """(axis title, scale to display units, d3 format) of a target's measure."""
-    if target_type in ("resultat_andel", "självfinansieringsgrad", "soliditet", "soliditet_inkl_pensioner"):
-        return "procent", 100.0, ",.1f"
-    if target_type == "låneskuld_per_invånare":
-        return "kr per invånare", 1.0, ",.0f"
-    if target_type in ("balanskrav", "investeringstak_kr"):
-        return "Mkr", 1e-6, ",.0f"
-    return "antal", 1.0, ",.0f"
+    """(axis title, scale to display units, d3 format) of a target's measure (the registry's unit and scale)."""
+    kind = TARGET_TYPES.get(target_type)
+    if kind is None:
+        return "antal", 1.0, ",.0f"
+    return AXIS_TITLES[kind.unit], kind.display_scale, ",.1f" if kind.unit == "share" else ",.0f"
+
+
+#: Axis titles of a target's measure by the registry's unit.
+AXIS_TITLES = {"share": "procent", "kr_per_inhabitant": "kr per invånare", "kr": "Mkr", "count": "antal",
+               "weight": "vikt"}
 
 
 def targets_chart(targets: pd.DataFrame, *, panel_width: int = 290, panel_height: int = 120,

@@ -22,9 +22,10 @@ from typing import Any
 
 import pandas as pd
 
+from hushall.data.target_types import TARGET_TYPES
+from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.optimize.result import OptimizationResult
-from hushall.reports.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.plan_tables import target_short_label
 
 #: Below this (kr) a value or a cost counts as nothing (rounding in the solver).
@@ -34,17 +35,8 @@ NOTEWORTHY_KR = 50_000.0
 #: Marginal values shown in the document (the largest LP estimates first).
 MARGINAL_ROWS = 8
 
-#: Target types in words, as a council would say them.
-TARGET_WORDS: dict[str, str] = {
-    "resultat_andel": "resultatmålet",
-    "självfinansieringsgrad": "målet för självfinansieringsgrad",
-    "soliditet": "soliditetsmålet",
-    "soliditet_inkl_pensioner": "soliditetsmålet inklusive pensionsförpliktelser",
-    "låneskuld_per_invånare": "taket för låneskuld per invånare",
-    "balanskrav": "balanskravet",
-    "investeringstak_kr": "investeringstaket",
-    "max_parallella_projekt": "taket för antal projekt samtidigt",
-}
+#: Target types in words, as a council would say them (the registry's ``words``).
+TARGET_WORDS: dict[str, str] = {k: t.words["sv"] for k, t in TARGET_TYPES.items() if t.words["sv"]}
 
 _num = finite_or_none  # the name the terminal summary imports
 
@@ -97,7 +89,7 @@ def target_name(target_id: str, target_type: str, limit: float, period: Any = 1,
     ('balanskravet (M5)', 'investeringstaket (investeringar ≤ 120\\xa0Mkr/år)')
     """
     words = TARGET_WORDS.get(target_type)
-    if target_type == "max_parallella_projekt":  # the words already say what is counted
+    if target_type in TARGET_TYPES and TARGET_TYPES[target_type].unit == "count":  # the words say what is counted
         label = f"högst {fmt_number(limit)}"
     else:
         label = target_short_label(target_type, limit, period)
@@ -106,7 +98,7 @@ def target_name(target_id: str, target_type: str, limit: float, period: Any = 1,
         label = label.replace(f" ({int(period)} år)", f", {int(period)} år")
     if words is None:
         return f"{target_id} {label}" if with_id else label
-    if words.lower() == label.lower() or target_type == "balanskrav":
+    if words.lower() == label.lower() or not TARGET_TYPES[target_type].has_limit:
         return f"{words} ({target_id})" if with_id else words
     return f"{words} ({target_id}: {label})" if with_id else f"{words} ({label})"
 

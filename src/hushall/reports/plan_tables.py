@@ -2,7 +2,7 @@ r"""The tables behind the plan document, with Swedish headers: the same frames f
 
 Presentation only: every number comes from a stage (:mod:`hushall.needs`, :mod:`hushall.projects`,
 :mod:`hushall.finance`, the optimiser, the scenarios); here it is selected, renamed and labelled. Amounts stay in
-kr (``*_kr`` headers, whole kronor in Excel); the PDF shows them in Mkr (:mod:`hushall.reports.formatting`).
+kr (``*_kr`` headers, whole kronor in Excel); the PDF shows them in Mkr (:mod:`hushall.formatting`).
 
 Examples
 --------
@@ -23,11 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hushall.finance import Forecast, finance_defaults
+from hushall.data.defaults import load as load_defaults
+from hushall.data.target_types import TARGET_TYPES
+from hushall.finance import Forecast
+from hushall.formatting import fmt_kr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
-from hushall.model.parameters import condition_remaining_life, defaults
+from hushall.model.parameters import condition_remaining_life
 from hushall.projects import ProjectCatalog, Schedule
-from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.study.study import project_investments
 
 #: Statement lines shown in bold (sums and results).
@@ -86,25 +88,11 @@ def ratio_label(line: str) -> str:
     return RATIO_LABELS.get(line, statement_label(line))
 
 
-def _period_text(period: Any) -> str:
-    n = 1 if period is None or pd.isna(period) else int(period)
-    return f" (rullande {n} år)" if n > 1 else ""
-
-
 def target_label(target_type: str, limit: float, period: Any = 1) -> str:
-    """A target in words, with its bound formatted as in the document."""
-    p = _period_text(period)
-    labels = {
-        "resultat_andel": f"Resultat minst {fmt_pct(limit)} av skatter och bidrag{p}",
-        "självfinansieringsgrad": f"Självfinansieringsgrad minst {fmt_pct(limit)}{p}",
-        "låneskuld_per_invånare": f"Låneskuld högst {fmt_kr(limit)} per invånare{p}",
-        "soliditet": f"Soliditet minst {fmt_pct(limit)}{p}",
-        "soliditet_inkl_pensioner": f"Soliditet inkl. pensionsförpliktelser minst {fmt_pct(limit)}{p}",
-        "balanskrav": "Balanskravet: underskott återställs inom tre år",
-        "investeringstak_kr": f"Investeringar högst {fmt_mkr(limit)} per år (fasta priser){p}",
-        "max_parallella_projekt": f"Högst {fmt_number(limit)} projekt under byggnad samtidigt",
-    }
-    return labels.get(target_type, f"{target_type} {fmt_number(limit, 2)}")
+    """A target in words, with its bound formatted as in the document (the registry's
+    :meth:`~hushall.data.target_types.TargetType.describe`)."""
+    kind = TARGET_TYPES.get(target_type)
+    return kind.describe(limit, period) if kind else f"{target_type} {fmt_number(limit, 2)}"
 
 
 def target_short_label(target_type: str, limit: float, period: Any = 1) -> str:
@@ -113,34 +101,18 @@ def target_short_label(target_type: str, limit: float, period: Any = 1) -> str:
     Examples
     --------
     >>> target_short_label("låneskuld_per_invånare", 75000)
-    'Låneskuld ≤ 75\xa0000 kr/inv.'
+    'Låneskuld ≤ 75\xa0000\xa0kr/inv.'
     """
-    n = 1 if period is None or pd.isna(period) else int(period)
-    p = f" ({n} år)" if n > 1 else ""
-    labels = {
-        "resultat_andel": f"Resultat ≥ {fmt_pct(limit)}{p}",
-        "självfinansieringsgrad": f"Självfinansiering ≥ {fmt_pct(limit, 0)}{p}",
-        "låneskuld_per_invånare": f"Låneskuld ≤ {fmt_number(limit)} kr/inv.{p}",
-        "soliditet": f"Soliditet ≥ {fmt_pct(limit)}{p}",
-        "soliditet_inkl_pensioner": f"Soliditet inkl. pensioner ≥ {fmt_pct(limit)}{p}",
-        "balanskrav": "Balanskravet",
-        "investeringstak_kr": f"Investeringar ≤ {fmt_mkr(limit, 0)}/år{p}",
-        "max_parallella_projekt": f"≤ {fmt_number(limit)} projekt samtidigt",
-    }
-    return labels.get(target_type, target_type)
+    kind = TARGET_TYPES.get(target_type)
+    return kind.short_label(limit, period) if kind else target_type
 
 
 def format_target_value(target_type: str, value: float) -> str:
     """A target's measure as the document shows it (``–`` when it cannot be computed, e.g. a ratio to zero)."""
+    kind = TARGET_TYPES.get(target_type)
     if not math.isfinite(float(value)):
         return "–"
-    if target_type in ("resultat_andel", "självfinansieringsgrad", "soliditet", "soliditet_inkl_pensioner"):
-        return fmt_pct(value)
-    if target_type == "låneskuld_per_invånare":
-        return fmt_kr(value)
-    if target_type in ("balanskrav", "investeringstak_kr"):
-        return fmt_mkr(value)
-    return fmt_number(value)
+    return kind.limit_text(value) if kind else fmt_number(value)
 
 
 # --- names ------------------------------------------------------------------------------------------------
@@ -362,8 +334,7 @@ def assumption_sheet(data: MunicipalityData, forecast: Forecast) -> pd.DataFrame
     """Every parameter of the forecast and the optimiser with its value per period, unit and source.
 
     The parameters of sheet Antaganden (the package default where the workbook is silent, with the default's
-    source), then the financial model's further drivers (``hushall/finance/defaults.yaml``) and the drivers computed
-    from the data (first plan year; every year is in the workbook's sheet Drivare).
+    source), then the drivers computed from the data (first plan year; every year is in the workbook's sheet Drivare).
     """
     rows: list[dict[str, Any]] = []
     first = int(data.first_year)
@@ -373,13 +344,6 @@ def assumption_sheet(data: MunicipalityData, forecast: Forecast) -> pd.DataFrame
             source = f"Arbetsboken: {own}" if own else " ".join(p.reference.split())
             rows.append({"grupp": "Antaganden", "parameter": name, "från_år": year, "värde": float(p.values[key]),
                          "enhet": p.unit, "källa": source})
-    drivers = finance_defaults().get("drivers", {})
-    for name, spec in drivers.items():
-        if name in data.assumptions:
-            continue
-        md = spec.get("metadata", {})
-        rows.append({"grupp": "Ekonomimodellen", "parameter": name, "från_år": first, "värde": float(spec["value"]),
-                     "enhet": str(md.get("unit", "")), "källa": " ".join(str(md.get("reference", "")).split())})
     for name, unit in (("invånare", "invånare"), ("behovsindex", "index")):
         if name in forecast.sources and name in forecast.drivers.index:
             series = forecast.drivers.loc[name]
@@ -410,7 +374,7 @@ def format_assumption_value(value: float, unit: str) -> str:
 
 def lifetime_sheet() -> pd.DataFrame:
     """Default technical lifetime and Weibull shape per component type, with the source."""
-    spec = defaults()["component_lifetimes"]
+    spec = load_defaults("parameters")["component_lifetimes"]
     ref = " ".join(str(spec["metadata"]["reference"]).split())
     return pd.DataFrame([
         {"komponenttyp": k, "livslängd_år": float(v["lifetime_years"]), "weibullform": float(v["weibull_shape"]),
@@ -421,7 +385,7 @@ def lifetime_sheet() -> pd.DataFrame:
 
 def condition_sheet() -> pd.DataFrame:
     """Remaining share of the lifetime per condition grade, with the source."""
-    spec = defaults()["condition_remaining_life"]
+    spec = load_defaults("parameters")["condition_remaining_life"]
     ref = " ".join(str(spec["metadata"]["reference"]).split())
     return pd.DataFrame([{"skick": int(k), "andel_kvar_av_livslängd": float(v), "källa": ref}
                          for k, v in condition_remaining_life().items()])

@@ -15,9 +15,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.charts import TOL_MUTED, _configure, save_chart
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
-from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 
 #: How each simulated line is shown: Swedish title, unit label, divisor (kr → Mkr) and number format.
 LINE_DISPLAY: dict[str, tuple[str, str, float, str]] = {
@@ -72,8 +72,8 @@ def fan_chart(mc: Any, line: str, *, width: int = 560, height: int = 220, title:
     chart = alt.layer(band, lines).properties(width=width, height=height)
     if title:
         chart = chart.properties(title=alt.Title(
-            name, subtitle=f"Band: {lo_name.upper()}–{hi_name.upper()} av {mc.n_draws:,} möjliga framtider "
-                           f"(frö {mc.seed}).".replace(",", "\u00a0")))
+            name, subtitle=f"Band: {lo_name.upper()}–{hi_name.upper()} av {fmt_number(mc.n_draws)} möjliga framtider "
+                           f"(frö {mc.seed})."))
     return chart
 
 
@@ -110,7 +110,7 @@ def probability_chart(mc: Any, level: float | None = None, *, width: int = 600, 
         tooltip=[alt.Tooltip("mål:N", title="Mål"), alt.Tooltip("år:Q", title="År", format="d"),
                  alt.Tooltip("sannolikhet:Q", title="Sannolikhet (%)", format=",.1f")])
     layers: list[alt.Chart] = [bands, lines]
-    subtitle = f"{mc.n_draws:,} möjliga framtider; skuggat: ±2 standardfel.".replace(",", "\u00a0")
+    subtitle = f"{fmt_number(mc.n_draws)} möjliga framtider; skuggat: ±2 standardfel."
     if level is not None:
         rule = alt.Chart(pd.DataFrame({"nivå": [level * 100]})).mark_rule(color="black", strokeDash=[4, 3]).encode(
             y="nivå:Q")

@@ -11,9 +11,9 @@ Behovsanalys för Exempelkommun, plan 2025–2054 (belopp i 2024 års priser)
 
 from __future__ import annotations
 
+from hushall.formatting import fmt_mkr, fmt_pct, fmt_places
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
-from hushall.reports.formatting import fmt_mkr, fmt_pct, fmt_places
 from hushall.reports.labels import category_label
 
 

@@ -10,7 +10,7 @@ Examples
 >>> from hushall.finance.verdict import AssetOutcome, TargetOutcome, Verdict, with_risk
 >>> t = (TargetOutcome("M1", "resultat_andel", (2025, 2026), (), 1e6),)
 >>> a = AssetOutcome(2024, 2026, 2024, "ram", 100e6, 150e6, 150e6, 2026, 80e6, 160e6)
->>> from hushall.reports.formatting import NBSP
+>>> from hushall.formatting import NBSP
 >>> v = with_risk(Verdict(2025, 2026, t, a), 0.9, 1000)
 >>> print(verdict_sentence(v).replace(NBSP, " "))  # doctest: +NORMALIZE_WHITESPACE
 Delvis, god ekonomisk hushållning enligt de finansiella målen men inte för tillgångarna: det finansiella målet
@@ -25,8 +25,8 @@ import textwrap
 from collections.abc import Mapping
 
 from hushall.finance.verdict import LOW_PROBABILITY, AssetOutcome, RiskOutcome, Verdict
+from hushall.formatting import fmt_mkr, fmt_number, fmt_pct
 from hushall.needs.reinvestment import POLICIES
-from hushall.reports.formatting import fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.plan_reasons import year_ranges
 
 #: Heading used wherever the verdict is shown.

@@ -101,14 +101,4 @@ def analyse_municipalities(sources: Sequence[Any], analysis: Callable[[Any], R],
     return map_ordered(_analyse, [(s, analysis) for s in sources], client=client)
 
 
-def reoptimise_scenarios(data: Any, scenarios: Sequence[Any], planner: Callable[[Any], Any], client: Any = None
-                         ) -> Any:
-    """Re-plan under every scenario (each a full optimisation) on the client's workers:
-    :func:`hushall.scenarios.compare` with ``planner``."""
-    from hushall.scenarios.compare import compare
-
-    return compare(data, scenarios, planner=planner, client=client)
-
-
-__all__ = ["DASK_HINT", "DistributedError", "analyse_municipalities", "dask_client", "map_ordered",
-           "reoptimise_scenarios"]
+__all__ = ["DASK_HINT", "DistributedError", "analyse_municipalities", "dask_client", "map_ordered"]

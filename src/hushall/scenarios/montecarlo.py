@@ -1,7 +1,7 @@
 r"""Monte Carlo: one plan over thousands of possible futures, with the vectorised financial model.
 
 Each future (a *draw*) moves the uncertain drivers around the municipality's own baseline
-(``hushall/scenarios/montecarlo.yaml`` holds every distribution, its default and its source):
+(``hushall/data/defaults/montecarlo.yaml`` holds every distribution, its default and its source):
 
 * **ränta** (and the deposit rate with it), **byggprisindex**, **skatteunderlag_tillväxt**: yearly mean-reverting
   AR(1) deviations from the baseline path;
@@ -45,18 +45,20 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import NDArray
 from scipy.special import expit, logit, ndtri
 
-from hushall.finance import FinanceInputs, build_inputs, ratios, run, target_results
+from hushall.data.defaults import assumption_names, assumption_unit
+from hushall.data.defaults import load as load_defaults
+from hushall.data.target_types import TARGET_TYPES, Sense, types_where
+from hushall.finance import DRIVER_FIELDS, FinanceInputs, build_inputs, ratios, run, target_results
+from hushall.finance.targets import maintenance_debt_base_kr
 from hushall.followup import MeasuredRates, follow_up, measured_rates
+from hushall.followup.replan import project_committees
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import reinvestment_path
 from hushall.projects import ProjectCatalog, Schedule, cumulative_index
@@ -89,8 +91,7 @@ OUTCOMES: dict[str, str] = {
 }
 
 #: Targets bounded from below (the rest — låneskuld per invånare, investeringstak, projekt samtidigt — from above).
-LOWER_BOUND_TARGETS: frozenset[str] = frozenset(
-    {"resultat_andel", "självfinansieringsgrad", "soliditet", "soliditet_inkl_pensioner", "balanskrav"})
+LOWER_BOUND_TARGETS: frozenset[str] = frozenset(types_where(sense=Sense.MIN))
 
 DEFAULT_QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 
@@ -103,10 +104,10 @@ DECILE_EDGES = ndtri(np.arange(1, 10) / 10.0)
 
 # --- Specification ----------------------------------------------------------------------------------------------
 
-#: Year-keyed drivers an ``ar1`` driver may move → field of :class:`hushall.finance.FinanceInputs`.
-_FIELD = {"ränta": "interest_rate", "ränta_likvida_medel": "deposit_rate", "byggprisindex": "construction_growth",
-          "skatteunderlag_tillväxt": "tax_base_growth", "statsbidrag_tillväxt": "grants_growth",
-          "prisindex": "price_growth", "löneindex": "wage_growth"}
+#: Year-keyed drivers an ``ar1`` driver may move → field of :class:`hushall.finance.FinanceInputs`: the rates of
+#: sheet Antaganden (unit ``andel per år`` in the defaults) that the financial model reads.
+_FIELD = {name: DRIVER_FIELDS[name] for name in assumption_names()
+          if name in DRIVER_FIELDS and assumption_unit(name) == "andel per år"}
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,6 @@ class Driver:
                 "reference": self.reference}
 
 
-@cache
-def _defaults_document() -> dict[str, Any]:
-    text = resources.files("hushall.scenarios").joinpath("montecarlo.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
 _NON_PARAMS = {"label", "kind", "parameters", "unit", "reference"}
 
 
@@ -147,6 +142,9 @@ class MonteCarloSpec:
     drivers: tuple[Driver, ...]
     correlation: FloatArray
     correlation_reference: str = ""
+    #: Per project id, how its measured group differs from the pooled rates (:meth:`with_project_rates`):
+    #: ``execution_logit_shift``, ``execution_sd_ratio``, ``overrun_log_shift``; ``None`` = every project alike.
+    project_rates: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         k = len(self.drivers)
@@ -167,8 +165,8 @@ class MonteCarloSpec:
 
     @classmethod
     def default(cls) -> MonteCarloSpec:
-        """The defaults of ``hushall/scenarios/montecarlo.yaml``."""
-        doc = _defaults_document()
+        """The defaults of ``hushall/data/defaults/montecarlo.yaml``."""
+        doc = load_defaults("montecarlo")
         drivers = []
         for key, spec in doc["drivers"].items():
             loads = {str(p): float(v) for p, v in (spec.get("parameters") or {}).items()}
@@ -197,7 +195,41 @@ class MonteCarloSpec:
         spec = cls.default()
         if data.outcomes.empty:
             return spec
-        return spec.with_measured(measured_rates(follow_up(data)))
+        rates = measured_rates(follow_up(data))
+        return spec.with_measured(rates).with_project_rates(data, rates)
+
+    def with_project_rates(self, data: MunicipalityData, rates: MeasuredRates) -> MonteCarloSpec:
+        """A copy where each project of sheet Projekt takes the execution rate, spread and cost overrun of its
+        nämnd or project type (:meth:`hushall.followup.MeasuredRates.for_projects`: a group's number when it has
+        enough observations, else the pooled one), as shifts from the pooled numbers::
+
+            logit e_p = logit ē + (logit ḡ_p − logit ḡ) + s_λ (s_λ,p / s_λ) z       ln(1 + o_p) − ln(1 + ō) added
+                                                                                  to the cost factor's log mean
+
+        so scaling or removing a driver's spread (:meth:`scaled`, :meth:`without`) moves every project alike.
+
+        >>> from hushall.examples import exempelkommun
+        >>> spec = MonteCarloSpec.for_data(exempelkommun())
+        >>> round(float(spec.project_rates.loc["P-12", "execution_logit_shift"]), 2)
+        -0.72
+        """
+        if not len(data.projects):
+            return self
+        per = rates.for_projects(project_committees(data), data.projects["project_type"].astype(str).tolist())
+        pooled = min(max(rates.execution_mean, 0.01), 0.99)
+        rate = per["execution_rate"].astype(float).clip(0.01, 0.99)
+        sd_pooled = rates.execution_sd_logit
+        sd = per["execution_sd_logit"].astype(float)
+        o_pooled = 0.0 if rates.overrun_mean is None else rates.overrun_mean
+        overrun = per["overrun_mean"].astype(float).fillna(o_pooled)
+        table = pd.DataFrame({
+            "execution_logit_shift": logit(rate) - logit(pooled),
+            "execution_sd_ratio": (sd / sd_pooled).fillna(1.0) if sd_pooled else 1.0,
+            "overrun_log_shift": np.log1p(overrun) - math.log1p(o_pooled),
+            "execution_basis": per["execution_basis"], "overrun_basis": per["overrun_basis"],
+        })
+        table.index = pd.Index(data.projects["project_id"].astype(str), name="project_id")
+        return replace(self, project_rates=table)
 
     def with_measured(self, rates: MeasuredRates) -> MonteCarloSpec:
         """A copy whose ``execution`` and ``overrun`` drivers take the rates measured in the outcomes.
@@ -258,7 +290,7 @@ class MonteCarloSpec:
 
     def deterministic(self) -> MonteCarloSpec:
         """No uncertainty at all: every draw is the baseline forecast (no spread, no overrun, no slippage)."""
-        out = self.scaled(0.0)
+        out = replace(self.scaled(0.0), project_rates=None)
         for d in self.drivers:
             if d.kind == "overrun":
                 out = out.with_driver(d.key, mean=0.0)
@@ -352,6 +384,18 @@ def _context(data: MunicipalityData, schedule: Any, spec: MonteCarloSpec, seed: 
     return _Context(data, spec, plan, base, chol, cons_base, price_base, baseline, seed)
 
 
+def _project_shifts(spec: MonteCarloSpec, plan: PlanArrays) -> dict[str, FloatArray]:
+    """The plan's projects' shifts from the pooled rates (zeros, ratio 1 without :attr:`project_rates`)."""
+    n_p = plan.n_projects
+    out = {"execution_logit_shift": np.zeros(n_p), "execution_sd_ratio": np.ones(n_p),
+           "overrun_log_shift": np.zeros(n_p)}
+    if spec.project_rates is not None and n_p:
+        table = spec.project_rates.reindex(list(plan.project_ids))
+        for key, empty in (("execution_logit_shift", 0.0), ("execution_sd_ratio", 1.0), ("overrun_log_shift", 0.0)):
+            out[key] = table[key].astype(float).fillna(empty).to_numpy()
+    return out
+
+
 def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
     """Every per-draw quantity of draws ``start … stop − 1``."""
     spec, plan, data = ctx.spec, ctx.plan, ctx.data
@@ -365,6 +409,7 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
     overrun = np.ones((n_s, n_p))
     delay = np.zeros((n_s, n_p), dtype=np.int64)
     exec_prob = np.ones(n_s)
+    shift = _project_shifts(spec, plan)
     for k, d in enumerate(spec.drivers):
         if d.kind == "ar1":
             phi, sd = d.param("persistence"), d.param("sd")
@@ -385,17 +430,22 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
         elif d.kind == "overrun":
             sc, sp = d.param("sd_common"), d.param("sd_project")
             mu = math.log1p(d.param("mean")) - 0.5 * (sc * sc + sp * sp)
-            overrun = overrun * np.exp(mu + sc * summary[:, k:k + 1] + sp * eta)
+            overrun = overrun * np.exp(mu + shift["overrun_log_shift"][None, :] + sc * summary[:, k:k + 1]
+                                       + sp * eta)
         elif d.kind == "execution":
             mean, sdl = d.param("mean", 1.0), d.param("sd_logit")
             if mean >= 1.0:
                 continue
-            share = expit(logit(mean) + sdl * summary[:, k])
-            exec_prob = execution_probability(share, int(d.param("years", 3)))
-            q = 1.0 - exec_prob
+            # (S, P): one common shock per draw, each project shifted to its group (with_project_rates)
+            share = expit(logit(mean) + shift["execution_logit_shift"][None, :]
+                          + sdl * shift["execution_sd_ratio"][None, :] * summary[:, k:k + 1])
+            prob = execution_probability(share, int(d.param("years", 3)))
+            exec_prob = prob.mean(axis=1) if n_p else execution_probability(expit(logit(mean) + sdl * summary[:, k]),
+                                                                             int(d.param("years", 3)))
+            q = 1.0 - prob
             with np.errstate(divide="ignore"):
-                steps = np.floor(np.log(u) / np.log(q)[:, None])
-            delay = np.where(q[:, None] > 0, np.minimum(steps, n_t), 0).astype(np.int64)
+                steps = np.floor(np.log(u) / np.log(q))
+            delay = np.where(q > 0, np.minimum(steps, n_t), 0).astype(np.int64)
         else:
             raise ValueError(f"unknown driver kind {d.kind!r}")
     base = ctx.base
@@ -420,14 +470,16 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
     fields.update(
         investment_kr=eff["investment_kr"], expensed_kr=eff["expensed_kr"],
         operating_cost_change_kr=eff["operating_cost_kr"], sale_proceeds_kr=eff["sale_proceeds_kr"],
+        written_off_kr=eff["written_off_kr"], existing_depreciation_stopped_kr=eff["existing_depreciation_stopped_kr"],
+        realisation_gains_kr=eff["realisation_gains_kr"],
         capitalised_by_component_kr=eff["capitalised_kr"][:, None, :],
         new_depreciation_by_component_kr=eff["depreciation_kr"][:, None, :],
         projects_under_construction=eff["projects_under_construction"], places_change=eff["places"],
-        component_types=("alla",),
+        component_types=("alla",), maintenance_debt_kr=eff["maintenance_debt_kr"],
     )
     st = run(base.replace(**fields))
     rat = ratios(st)
-    targets = target_results(data.targets, st)
+    targets = target_results(data.targets, st, maintenance_debt_base_kr(data))
     lines = {
         "årets_resultat": st["årets_resultat"],
         "resultat_andel_av_skatter_och_bidrag": rat["resultat_andel_av_skatter_och_bidrag"],
@@ -641,7 +693,7 @@ class MonteCarloResult:
 
 def _margin(r: Any, n_s: int, n_t: int) -> FloatArray:
     """A target's margin per draw and year: kr (≥ 0 = holds), or projects under the ceiling."""
-    if r.target_type == "max_parallella_projekt":
+    if TARGET_TYPES[r.target_type].unit == "count":
         return np.broadcast_to(r.limit, (n_s, n_t)) - np.broadcast_to(r.value, (n_s, n_t))
     return np.broadcast_to(r.margin_kr, (n_s, n_t))
 

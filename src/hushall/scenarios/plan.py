@@ -71,6 +71,9 @@ REALISED: tuple[str, ...] = (
     "depreciation_kr",
     "operating_cost_kr",
     "sale_proceeds_kr",
+    "written_off_kr",
+    "existing_depreciation_stopped_kr",
+    "realisation_gains_kr",
     "places",
     "projects_under_construction",
     "maintenance_debt_kr",
@@ -98,6 +101,10 @@ class PlanArrays:
         weighted by the project's split; 0 at ``j = 0``).
     operating_cost_kr, places, sale_proceeds_kr
         ``(P,)`` yearly operating-cost change from the year after completion, places, sale proceeds.
+    removed_book_value_kr, removed_depreciation_kr
+        ``(P, T + 1)`` and ``(P, T)``: book value (end of the base year and of each plan year) and depreciation of
+        the existing components a project sells or closes (:attr:`hushall.projects.ProjectCatalog.
+        removed_book_value_kr`).
     debt_relief_kr
         ``(P, T + 1, T)``: maintenance debt cleared in year ``t`` when completed at year index ``c`` (``c = T``:
         not within the plan).
@@ -120,6 +127,8 @@ class PlanArrays:
     operating_cost_kr: FloatArray
     places: FloatArray
     sale_proceeds_kr: FloatArray
+    removed_book_value_kr: FloatArray
+    removed_depreciation_kr: FloatArray
     debt_relief_kr: FloatArray
     debt_without_plan_kr: FloatArray
     place_cell: IntArray
@@ -190,6 +199,10 @@ def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
         operating_cost_kr=cat.operating_cost_change_kr[idx].astype(float),
         places=cat.places_change[idx].astype(float),
         sale_proceeds_kr=cat.sale_proceeds_kr[idx].astype(float),
+        removed_book_value_kr=(np.zeros((idx.size, n_t + 1)) if cat.removed_book_value_kr is None
+                               else cat.removed_book_value_kr[idx]),
+        removed_depreciation_kr=(np.zeros((idx.size, n_t)) if cat.removed_depreciation_kr is None
+                                 else cat.removed_depreciation_kr[idx]),
         debt_relief_kr=relief,
         debt_without_plan_kr=debt_without_plan,
         place_cell=place_cell,
@@ -209,8 +222,9 @@ class ShiftTables:
     timing
         ``(P (T + 1), 2T)``: 1 in the completion year, then the share of the value written off each year.
     counts
-        ``(P (T + 1), 5T)``: operating-cost change (real), places, sale proceeds (real), under construction and
-        maintenance debt cleared — the quantities that depend on the delay only.
+        ``(P (T + 1), 7T)``: operating-cost change (real), places, sale proceeds (real), under construction,
+        maintenance debt cleared, book value sold or closed and the existing depreciation that stops (nominal) —
+        the quantities that depend on the delay only.
     in_plan, completion
         ``(P (T + 1),)``: completed within the plan, and the completion year index.
     """
@@ -240,17 +254,37 @@ def shift_tables(plan: PlanArrays) -> ShiftTables:
     in_use = (since >= 1).astype(float)
     depreciation = plan.depreciation_share[rows, np.clip(since, 0, n_t)]
     relief = plan.debt_relief_kr[np.arange(n_p)[:, None], np.minimum(completion, n_t)]
+    written_off = at_completion * plan.removed_book_value_kr[:, None, 1:]
+    stopped = in_use * plan.removed_depreciation_kr[:, None, :]
     counts = np.concatenate([plan.operating_cost_kr[:, None, None] * in_use, plan.places[:, None, None] * in_use,
-                             plan.sale_proceeds_kr[:, None, None] * at_completion, building.astype(float), relief],
-                            axis=2)
+                             plan.sale_proceeds_kr[:, None, None] * at_completion, building.astype(float), relief,
+                             written_off, stopped], axis=2)
     size = n_p * (n_t + 1)
     return ShiftTables(
         outlay=np.concatenate([outlay * cap, outlay * ~cap], axis=2).reshape(size, 2 * n_t),
         timing=np.concatenate([at_completion, depreciation], axis=2).reshape(size, 2 * n_t),
-        counts=counts.reshape(size, 5 * n_t),
+        counts=counts.reshape(size, 7 * n_t),
         in_plan=(completion < n_t).astype(float).reshape(size),
         completion=completion.astype(float).reshape(size),
     )
+
+
+def _realisation_gains(plan: PlanArrays, tab: ShiftTables, row: IntArray, price_index: FloatArray) -> FloatArray:
+    """``(S, T)``: Σ over the projects completed in a year of ``max(0, price − book value)`` (nominal), as
+    :mod:`hushall.projects.effects` books them, for each draw's selected rows and price index."""
+    n_s, n_t = price_index.shape
+    n_p = plan.n_projects
+    out = np.zeros((n_s, n_t))
+    if not n_p:
+        return out
+    completion = tab.completion[row].astype(np.int64).reshape(n_s, n_p)
+    inside = completion < n_t
+    c = np.minimum(completion, n_t - 1)
+    book = plan.removed_book_value_kr[np.arange(n_p)[None, :], c + 1]
+    price = plan.sale_proceeds_kr[None, :] * np.take_along_axis(price_index, c, axis=1)
+    gain = np.where(inside, np.maximum(0.0, price - book), 0.0)
+    np.add.at(out, (np.repeat(np.arange(n_s), n_p), c.ravel()), gain.ravel())
+    return out
 
 
 def realise(
@@ -331,7 +365,10 @@ def realise(
         "sale_proceeds_kr": counts[:, 2 * n_t:3 * n_t] * pi2,
         "places": counts[:, n_t:2 * n_t],
         "projects_under_construction": counts[:, 3 * n_t:4 * n_t],
-        "maintenance_debt_kr": plan.debt_without_plan_kr[None, :] - counts[:, 4 * n_t:],
+        "maintenance_debt_kr": plan.debt_without_plan_kr[None, :] - counts[:, 4 * n_t:5 * n_t],
+        "written_off_kr": counts[:, 5 * n_t:6 * n_t],
+        "existing_depreciation_stopped_kr": counts[:, 6 * n_t:],
+        "realisation_gains_kr": _realisation_gains(plan, tab, row, pi2),
     }
     n_cells = plan.demand.shape[0]
     if n_cells:

@@ -47,8 +47,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hushall.data.target_types import TARGET_TYPES, Aggregation, types_where, window
 from hushall.errors import SolverError
 from hushall.finance import build_inputs, run, target_results
+from hushall.finance.targets import limit_per_unit, maintenance_debt_base_kr
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.scenarios.montecarlo import (
@@ -61,10 +63,10 @@ from hushall.scenarios.montecarlo import (
 from hushall.scenarios.plan import plan_arrays, realise
 
 #: Target types whose limit the margin search moves (``balanskrav`` gets a companion target instead).
-TIGHTENABLE: frozenset[str] = frozenset({"resultat_andel", "självfinansieringsgrad", "låneskuld_per_invånare",
-                                         "soliditet", "soliditet_inkl_pensioner", "investeringstak_kr",
-                                         "max_parallella_projekt", "balanskrav"})
+TIGHTENABLE: frozenset[str] = frozenset(types_where(evaluated=True))
 BALANSKRAV_COMPANION = "ROBUST-BALANSKRAV"
+#: The companion's type: a share of the result, whose limit the margin search raises.
+COMPANION_TYPE = "resultat_andel"
 
 STATUS_TEXT: dict[str, str] = {
     "uppnådd": "Alla mål håller med minst den valda sannolikheten varje år.",
@@ -152,10 +154,8 @@ class OptimiserPlanner:
     mip_gap: float = 1e-3
 
     def __call__(self, data: MunicipalityData) -> PlanChoice:
-        try:
-            from hushall.optimize import optimize
-        except ImportError as exc:  # pragma: no cover - the optimiser ships with Hushåll
-            raise SolverError(f"Optimeraren kunde inte läsas in ({exc}).") from exc
+        from hushall.optimize import optimize  # on call: the MILP's libraries load slowly
+
         result = optimize(data, time_limit=self.time_limit, mip_gap=self.mip_gap, explain=False, ranking=False)
         if result.status == "no_solution":
             raise SolverError(f"Optimeraren hittade ingen plan inom {self.time_limit:g} s.")
@@ -176,14 +176,14 @@ def choice_from_optimization(result: Any) -> PlanChoice:
 def _shortfall(data: MunicipalityData, statements: Any) -> tuple[np.ndarray, np.ndarray]:
     """Per draw: total shortfall (kr; a project over the parallel ceiling counts 1e8 kr) and a (S, R) met matrix
     over every active target-year."""
-    res = target_results(data.targets, statements)
+    res = target_results(data.targets, statements, maintenance_debt_base_kr(data))
     n_s = statements.shape[0]
     short = np.zeros(n_s)
     mets = []
     for r in res:
         met = np.broadcast_to(r.met, (n_s, r.years.size))[:, r.active]
         mets.append(met)
-        if r.target_type == "max_parallella_projekt":
+        if TARGET_TYPES[r.target_type].unit == "count":
             over = np.maximum(np.broadcast_to(r.value, (n_s, r.years.size)) - np.broadcast_to(r.limit, (
                 n_s, r.years.size)), 0.0)
             short += 1e8 * over[:, r.active].sum(axis=1)
@@ -202,6 +202,8 @@ def _run_plan(data: MunicipalityData, schedule: Mapping[str, int], delay: np.nda
     return run(inputs.replace(
         investment_kr=eff["investment_kr"], expensed_kr=eff["expensed_kr"],
         operating_cost_change_kr=eff["operating_cost_kr"], sale_proceeds_kr=eff["sale_proceeds_kr"],
+        written_off_kr=eff["written_off_kr"], existing_depreciation_stopped_kr=eff["existing_depreciation_stopped_kr"],
+        realisation_gains_kr=eff["realisation_gains_kr"],
         capitalised_by_component_kr=eff["capitalised_kr"][:, None, :],
         new_depreciation_by_component_kr=eff["depreciation_kr"][:, None, :],
         projects_under_construction=eff["projects_under_construction"], places_change=eff["places"],
@@ -285,7 +287,7 @@ def tighten_targets(data: MunicipalityData, margins: Mapping[str, float]) -> Mun
         ttype = str(t.at[r, "target_type"])
         if ttype == "balanskrav":
             row = t.loc[r].to_dict()
-            row.update(target_id=BALANSKRAV_COMPANION, target_type="resultat_andel", limit=float(m), period_years=1)
+            row.update(target_id=BALANSKRAV_COMPANION, target_type=COMPANION_TYPE, limit=float(m), period_years=1)
             extra.append(row)
         elif ttype in LOWER_BOUND_TARGETS:
             t.at[r, "limit"] = float(t.at[r, "limit"]) + m
@@ -294,14 +296,6 @@ def tighten_targets(data: MunicipalityData, margins: Mapping[str, float]) -> Mun
     if extra:
         t = pd.concat([t, pd.DataFrame(extra)], ignore_index=True)
     return data.replace(targets=t)
-
-
-def _window_sum(x: np.ndarray, n: int) -> np.ndarray:
-    cs = np.cumsum(x)
-    out = cs.copy()
-    if n < x.size:
-        out[n:] -= cs[:-n]
-    return out
 
 
 def _unit_per_kr(data: MunicipalityData, schedule: Mapping[str, int]) -> dict[str, np.ndarray]:
@@ -314,23 +308,15 @@ def _unit_per_kr(data: MunicipalityData, schedule: Mapping[str, int]) -> dict[st
     out: dict[str, np.ndarray] = {}
     for row in data.targets.to_dict("records"):
         ttype = str(row["target_type"])
-        period = row.get("period_years")
-        n = 1 if period is None or pd.isna(period) else max(1, int(period))
-        count = np.minimum(np.arange(1, n_t + 1), n).astype(float)
-        if ttype in ("resultat_andel", "balanskrav"):
-            per = _window_sum(st["skatter_och_generella_statsbidrag"], 1 if ttype == "balanskrav" else n)
-        elif ttype == "självfinansieringsgrad":
-            per = _window_sum(st["nettoinvesteringar"], n)
-        elif ttype == "låneskuld_per_invånare":
-            per = _window_sum(st["invånare"], n) / count
-        elif ttype in ("soliditet", "soliditet_inkl_pensioner"):
-            per = _window_sum(st["summa_tillgångar"], n) / count
-        elif ttype == "investeringstak_kr":
-            per = count
-        elif ttype == "max_parallella_projekt":
+        kind = TARGET_TYPES.get(ttype)
+        if kind is None or not kind.evaluated:
+            continue
+        if ttype == "balanskrav":  # tightened through its companion resultat_andel target over one year
+            per = limit_per_unit(st, TARGET_TYPES[COMPANION_TYPE], 1)
+        elif kind.aggregation is Aggregation.RULE:  # a count: one unit of limit is one unit of margin
             per = np.ones(n_t)
         else:
-            continue
+            per = limit_per_unit(st, kind, window(row.get("period_years")))
         out[str(row["target_id"])] = np.asarray(per, dtype=float)
     return out
 
@@ -361,7 +347,7 @@ def needed_margins(mc: MonteCarloResult, level: float, data: MunicipalityData, s
             need = np.where(den > 0, -q.to_numpy() / den, np.nan)
         need = need[np.isfinite(need)]
         value = float(need.max()) if need.size else 0.0
-        if ttype == "max_parallella_projekt":
+        if TARGET_TYPES[ttype].unit == "count":  # a whole number of projects
             value = float(math.ceil(value - 1e-9))
         out[tid] = max(value, 0.0)
     return out

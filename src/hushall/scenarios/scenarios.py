@@ -20,7 +20,7 @@ Year spans: ``från_år`` empty = the first plan year; ``till_år`` empty = open
 value until its next key (:class:`~hushall.model.Parameter`), so an override writes new keys at ``från_år`` and at
 every existing key inside the span, and restores the baseline's value at ``till_år + 1``.
 
-Scenarios come from the built-in library (``hushall/scenarios/library.yaml``, :func:`builtin_scenarios`), from a
+Scenarios come from the built-in library (``hushall/data/defaults/scenarios.yaml``, :func:`builtin_scenarios`), from a
 YAML file of the same shape, or from a sheet ``Scenarier`` (.xlsx, or ``Scenarier.csv``) with the columns of
 :data:`SHEET_COLUMNS` (:func:`read_scenarios`).
 
@@ -42,13 +42,13 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import yaml
 
+from hushall.data.defaults import load as load_defaults
 from hushall.data.schema import ASSUMPTION_PARAMETERS
 from hushall.errors import DataValidationError, Problem
 from hushall.model import MunicipalityData, Parameter
@@ -310,12 +310,11 @@ def scenarios_from_mapping(document: Mapping[str, Any], *, file: str | None = No
 
 @cache
 def _builtin() -> dict[str, Scenario]:
-    text = resources.files("hushall.scenarios").joinpath("library.yaml").read_text(encoding="utf-8")
-    return scenarios_from_mapping(yaml.safe_load(text), file="library.yaml")
+    return scenarios_from_mapping(load_defaults("scenarios"), file="scenarios.yaml")
 
 
 def builtin_scenarios() -> dict[str, Scenario]:
-    """Hushåll's named scenarios (``hushall/scenarios/library.yaml``), keyed by their identifier."""
+    """Hushåll's named scenarios (``hushall/data/defaults/scenarios.yaml``), keyed by their identifier."""
     return dict(_builtin())
 
 

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hushall import __version__
 from hushall.web.config import WebSettings
 from hushall.web.db import make_engine, migrate, session_factory
-from hushall.web.deps import AppState, CsrfFailed, NotAuthenticated
+from hushall.web.deps import AppState, CsrfFailed, NotAuthenticated, job_worker
 from hushall.web.errors import (
     STATUS_MESSAGES,
     body_is_not_json,
@@ -187,7 +187,8 @@ def create_app(settings: WebSettings | None = None, *, run_migrations: bool = Tr
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.run_jobs:
-            app_state.dispatcher = JobDispatcher(settings, app_state.factory)
+            worker = app.dependency_overrides.get(job_worker, job_worker)()
+            app_state.dispatcher = JobDispatcher(settings, app_state.factory, worker)
             app_state.dispatcher.start()
         try:
             yield

@@ -6,13 +6,17 @@ The embedded default is a SQLite file in the user's data directory (``platformdi
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: The plan study's defaults (draws of a plan's risk, the safer plan's level and years): defined once, there.
+from hushall.errors import ConfigError
+
+#: The plan study's defaults (draws of a plan's risk, the safer plan's level): defined once, there.
 from hushall.study.request import DEFAULT_DRAWS as DEFAULT_MC_DRAWS
 from hushall.study.request import DEFAULT_ROBUST_LEVEL
 
@@ -38,64 +42,123 @@ TRUSTED_PROXIES_ENV = "HUSHALL_WEB_TRUSTED_PROXIES"
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 
 
-def _env_value(env: dict[str, str] | None, name: str, default: Any, parse: Callable[[str], Any],
-               valid: Callable[[Any], bool]) -> Any:
-    """``env[name]`` parsed, or ``default`` when it is unset, unreadable or not valid."""
-    env = dict(os.environ) if env is None else env
-    try:
-        value = parse(env.get(name, "") or str(default))
-    except ValueError:
+def _env_value(env: Mapping[str, str] | None, name: str, default: Any, parse: Callable[[str], Any],
+               valid: Callable[[Any], bool], allowed: str) -> Any:
+    """``env[name]`` parsed, or ``default`` when it is unset or empty.
+
+    Raises
+    ------
+    ConfigError
+        When the value cannot be read or is outside what is ``allowed`` (the message names the variable, its
+        value and what is allowed): a mistyped setting stops the start instead of being replaced silently.
+    """
+    env = os.environ if env is None else env
+    raw = env.get(name, "").strip()
+    if not raw:
         return default
-    return value if valid(value) else default
+    try:
+        value = parse(raw)
+    except ValueError:
+        value = None
+    if value is None or not valid(value):
+        raise ConfigError(f"Miljövariabeln {name} har värdet {raw!r}, som inte går att använda: ange {allowed}.")
+    return value
 
 
-def job_workers_from_env(env: dict[str, str] | None = None) -> int:
+def int_from_env(name: str, default: int, minimum: int = 0, env: Mapping[str, str] | None = None) -> int:
+    """An integer setting ``name`` (at least ``minimum``), ``default`` when unset.
+
+    Examples
+    --------
+    >>> int_from_env(ROWS_ENV, 100, env={}), int_from_env(ROWS_ENV, 100, env={ROWS_ENV: "5000"})
+    (100, 5000)
+    >>> int_from_env(ROWS_ENV, 100, env={ROWS_ENV: "many"})
+    Traceback (most recent call last):
+    ...
+    hushall.errors.ConfigError: Miljövariabeln HUSHALL_WEB_MAX_ROWS_PER_SHEET har värdet 'many', som inte går att använda: ange ett heltal, minst 0.
+    """
+    return int(_env_value(env, name, default, int, lambda v: v >= minimum, f"ett heltal, minst {minimum}"))
+
+
+def job_workers_from_env(env: Mapping[str, str] | None = None) -> int:
     """Plan jobs that may run at once: ``HUSHALL_WEB_JOB_WORKERS`` or 2 (1–16).
 
     Examples
     --------
-    >>> job_workers_from_env({}), job_workers_from_env({JOB_WORKERS_ENV: "3"}), job_workers_from_env(
-    ...     {JOB_WORKERS_ENV: "0"})
-    (2, 3, 2)
+    >>> job_workers_from_env({}), job_workers_from_env({JOB_WORKERS_ENV: "3"})
+    (2, 3)
+    >>> job_workers_from_env({JOB_WORKERS_ENV: "0"})
+    Traceback (most recent call last):
+    ...
+    hushall.errors.ConfigError: Miljövariabeln HUSHALL_WEB_JOB_WORKERS har värdet '0', som inte går att använda: ange ett heltal 1–16.
     """
-    return _env_value(env, JOB_WORKERS_ENV, DEFAULT_JOB_WORKERS, int, lambda v: 1 <= v <= 16)
+    return int(_env_value(env, JOB_WORKERS_ENV, DEFAULT_JOB_WORKERS, int, lambda v: 1 <= v <= 16,
+                          "ett heltal 1–16"))
 
 
-def trusted_proxies_from_env(env: dict[str, str] | None = None) -> tuple[str, ...]:
+def trusted_proxies_from_env(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """
     Examples
     --------
     >>> trusted_proxies_from_env({}), trusted_proxies_from_env({TRUSTED_PROXIES_ENV: "10.0.0.5, 10.0.0.6"})
     (('127.0.0.1', '::1'), ('10.0.0.5', '10.0.0.6'))
+    >>> trusted_proxies_from_env({TRUSTED_PROXIES_ENV: "10.0.0.5, proxy.local"})
+    Traceback (most recent call last):
+    ...
+    hushall.errors.ConfigError: Miljövariabeln HUSHALL_WEB_TRUSTED_PROXIES har värdet '10.0.0.5, proxy.local', som inte går att använda: ange IP-adresser åtskilda med komma ('proxy.local' är ingen IP-adress).
     """
-    env = dict(os.environ) if env is None else env
-    raw = env.get(TRUSTED_PROXIES_ENV)
+    raw = (os.environ if env is None else env).get(TRUSTED_PROXIES_ENV)
     if raw is None:
         return DEFAULT_TRUSTED_PROXIES
-    return tuple(a.strip() for a in raw.split(",") if a.strip())
+    addresses = tuple(a.strip() for a in raw.split(",") if a.strip())
+    for a in addresses:
+        try:
+            ipaddress.ip_address(a)
+        except ValueError:
+            raise ConfigError(f"Miljövariabeln {TRUSTED_PROXIES_ENV} har värdet {raw!r}, som inte går att använda: "
+                              f"ange IP-adresser åtskilda med komma ({a!r} är ingen IP-adress).") from None
+    return addresses
 
 
-def robust_level_from_env(env: dict[str, str] | None = None) -> float:
+def robust_level_from_env(env: Mapping[str, str] | None = None) -> float:
     """The probability a plan's safer alternative must reach: ``HUSHALL_WEB_ROBUST_LEVEL`` or 0,9; 0 = none.
 
     Examples
     --------
-    >>> robust_level_from_env({}), robust_level_from_env({ROBUST_LEVEL_ENV: "0"}), robust_level_from_env(
-    ...     {ROBUST_LEVEL_ENV: "1.5"})
-    (0.9, 0.0, 0.9)
+    >>> robust_level_from_env({}), robust_level_from_env({ROBUST_LEVEL_ENV: "0"})
+    (0.9, 0.0)
+    >>> robust_level_from_env({ROBUST_LEVEL_ENV: "1.5"})
+    Traceback (most recent call last):
+    ...
+    hushall.errors.ConfigError: Miljövariabeln HUSHALL_WEB_ROBUST_LEVEL har värdet '1.5', som inte går att använda: ange 0 (ingen säkrare plan) eller en sannolikhet från 0.5 till under 1, t.ex. 0.9.
     """
-    return _env_value(env, ROBUST_LEVEL_ENV, DEFAULT_ROBUST_LEVEL, float, lambda v: v == 0.0 or 0.5 <= v < 1.0)
+    return float(_env_value(env, ROBUST_LEVEL_ENV, DEFAULT_ROBUST_LEVEL, float,
+                            lambda v: v == 0.0 or 0.5 <= v < 1.0,
+                            "0 (ingen säkrare plan) eller en sannolikhet från 0.5 till under 1, t.ex. 0.9"))
 
 
-def mc_draws_from_env(env: dict[str, str] | None = None) -> int:
+def mc_draws_from_env(env: Mapping[str, str] | None = None) -> int:
     """The Monte Carlo draws of a plan's risk analysis: ``HUSHALL_WEB_MC_DRAWS`` or 2 000; 0 switches it off.
 
     Examples
     --------
-    >>> mc_draws_from_env({}), mc_draws_from_env({MC_DRAWS_ENV: "0"}), mc_draws_from_env({MC_DRAWS_ENV: "x"})
-    (2000, 0, 2000)
+    >>> mc_draws_from_env({}), mc_draws_from_env({MC_DRAWS_ENV: "0"}), mc_draws_from_env({MC_DRAWS_ENV: "5e3"})
+    (2000, 0, 5000)
+    >>> mc_draws_from_env({MC_DRAWS_ENV: "x"})
+    Traceback (most recent call last):
+    ...
+    hushall.errors.ConfigError: Miljövariabeln HUSHALL_WEB_MC_DRAWS har värdet 'x', som inte går att använda: ange ett heltal, minst 0 (0 = ingen riskanalys).
     """
-    return _env_value(env, MC_DRAWS_ENV, DEFAULT_MC_DRAWS, lambda text: int(float(text)), lambda v: v >= 0)
+    return int(_env_value(env, MC_DRAWS_ENV, DEFAULT_MC_DRAWS, _whole_number, lambda v: v >= 0,
+                          "ett heltal, minst 0 (0 = ingen riskanalys)"))
+
+
+def _whole_number(text: str) -> int:
+    """``"2000"``, ``"2e3"`` or ``"2000.0"`` as 2000; a fraction is not a whole number."""
+    x = float(text)
+    if not x.is_integer():
+        raise ValueError(text)
+    return int(x)
 
 
 def data_dir() -> Path:
@@ -156,15 +219,18 @@ class SolverLimits:
     explain_s: float = 15.0
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> SolverLimits:
-        env = dict(os.environ) if env is None else env
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SolverLimits:
+        """The limits from ``HUSHALL_OPTIMISE_*`` (each a number ≥ 0; unset = the default).
+
+        Raises
+        ------
+        ConfigError
+            When one of them is not a number ≥ 0.
+        """
 
         def get(name: str, default: float) -> float:
-            try:
-                value = float(env.get(name, "") or default)
-            except ValueError:
-                return default
-            return value if value >= 0 else default
+            return float(_env_value(env, name, default, float, lambda v: v >= 0 and math.isfinite(v),
+                                    "ett tal, minst 0"))
 
         return cls(get(TIME_LIMIT_ENV, cls.time_limit_s), get(MIP_GAP_ENV, cls.mip_gap),
                    get(EXPLAIN_SECONDS_ENV, cls.explain_s))

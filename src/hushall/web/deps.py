@@ -18,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from hushall.web.config import WebSettings
 from hushall.web.i18n import LANG_COOKIE, LANGUAGES
-from hushall.web.jobs import JobDispatcher
+from hushall.web.jobs import WORKER_COMMAND, JobDispatcher
 from hushall.web.models import User
 from hushall.web.security import (
     CSRF_FIELD,
@@ -53,6 +53,13 @@ class NotAuthenticated(Exception):
 
 class CsrfFailed(Exception):
     pass
+
+
+def job_worker() -> list[str]:
+    """The command that runs one plan or upload job in its own process (the job's id appended): this
+    installation's worker, :mod:`hushall.web.worker`, planning with the optimiser. Tests replace it through
+    ``app.dependency_overrides[job_worker]`` with a worker that plans with a fast stand-in."""
+    return list(WORKER_COMMAND)
 
 
 def state(request: Request) -> AppState:

@@ -1,58 +1,30 @@
-"""The plan as an Excel workbook.
-
-Every text cell that a spreadsheet program could read as a formula (starting with ``= + - @``, or a tab or
-carriage return) is written with a leading apostrophe, so no value from the data or from a user ever becomes
-a formula in the exported file.
+"""The plan as an Excel workbook: what the web's download holds, written by the one Excel writer
+(:func:`hushall.reports.excel.tables_xlsx_bytes`: formula-like text escaped, amounts as whole kronor, header row
+frozen).
 
 Examples
 --------
->>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-1"), safe_cell(-1), safe_cell("Skola")
-('\\'=HYPERLINK("http://x")', "'-1", -1, 'Skola')
+>>> from types import SimpleNamespace
+>>> variant = SimpleNamespace(name="Plan A", version_no=1, status="utkast", description="", decided_at=None,
+...                           settings={"targets": {"investeringstak_kr": 1.2e8}}, data_version=SimpleNamespace(number=3))
+>>> sheets = plan_sheets(variant, None, SimpleNamespace(name="Exempelkommun", projects=None), None)
+>>> list(sheets), sheets["Plan"].iloc[-2].tolist()
+(['Plan'], ['Mål: investeringstak_kr', 120000000.0])
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+import pandas as pd
+
+from hushall.reports.excel import KR_FORMAT, tables_xlsx_bytes
 
 
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _sheet(wb: Any, title: str, header: list[str], rows: list[list[Any]], widths: list[int] | None = None) -> None:
-    from openpyxl.styles import Font, PatternFill
-
-    ws = wb.create_sheet(title)
-    ws.append([safe_cell(h) for h in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
-    for cells in ws.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            elif isinstance(cell.value, float):
-                cell.number_format = "#,##0"
-    ws.freeze_panes = "B2"
-    for i, w in enumerate(widths or [], start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = w
-
-
-def plan_workbook(variant: Any, result: dict[str, Any] | None, data: Any, finance: Any) -> bytes:
-    """The plan variant, its chosen projects, figures per year and explanations as .xlsx bytes."""
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+def plan_sheets(variant: Any, result: dict[str, Any] | None, data: Any, finance: Any) -> dict[str, pd.DataFrame]:
+    """The plan variant, its chosen projects, figures per year, explanations and statements as tables."""
     settings = variant.settings
-    about = [
+    about: list[list[Any]] = [
         ["Planvariant", variant.name],
         ["Version", variant.version_no],
         ["Status", variant.status],
@@ -67,13 +39,13 @@ def plan_workbook(variant: Any, result: dict[str, Any] | None, data: Any, financ
     if result:
         about += [["Metod", result.get("method", "")], ["Status för lösningen", result.get("status", "")],
                   ["Planens värde", result.get("value")]]
-    _sheet(wb, "Plan", ["Uppgift", "Värde"], about, [28, 80])
+    sheets = {"Plan": pd.DataFrame(about, columns=["Uppgift", "Värde"], dtype=object)}
     if result:
         names = dict(zip(data.projects["project_id"].astype(str), data.projects["name"].astype(str), strict=True))
-        _sheet(wb, "Projekt", ["projekt_id", "namn", "startår", "kostnad_kr", "förklaring"],
-               [[r["project_id"], names.get(str(r["project_id"]), r.get("name", "")), r["start_year"],
-                 r.get("cost_kr"), r.get("explanation", "")] for r in result.get("schedule", [])],
-               [12, 48, 10, 16, 80])
+        sheets["Projekt"] = pd.DataFrame(
+            [[r["project_id"], names.get(str(r["project_id"]), r.get("name", "")), r["start_year"],
+              r.get("cost_kr"), r.get("explanation", "")] for r in result.get("schedule", [])],
+            columns=["projekt_id", "namn", "startår", "kostnad_kr", "förklaring"])
         fin = dict(finance.series or {}) if finance is not None and getattr(finance, "available", False) else {}
         years = list((fin and finance.years) or result.get("years", []))
         candidates: list[tuple[str, Any]] = [
@@ -82,12 +54,19 @@ def plan_workbook(variant: Any, result: dict[str, Any] | None, data: Any, financ
             ("saknade_platser", result.get("places_short")), ("underhållsskuld_kr", result.get("maintenance_debt_kr")),
         ]
         series: list[tuple[str, list[Any]]] = [(k, list(v)) for k, v in candidates if v]
-        _sheet(wb, "Per år", ["år", *[k for k, _ in series]],
-               [[y, *[v[i] if i < len(v) else None for _, v in series]] for i, y in enumerate(years)])
-        _sheet(wb, "Förklaringar", ["förklaring"], [[e] for e in result.get("explanations", [])], [120])
+        sheets["Per år"] = pd.DataFrame(
+            [[y, *[v[i] if i < len(v) else None for _, v in series]] for i, y in enumerate(years)],
+            columns=["år", *[k for k, _ in series]])
+        sheets["Förklaringar"] = pd.DataFrame({"förklaring": list(result.get("explanations", []))}, dtype=object)
     if finance is not None and getattr(finance, "available", False):
         for title, rows in (finance.statements or {}).items():
-            _sheet(wb, title[:31], ["post", *[str(y) for y in finance.years]], [[label, *values] for label, values in rows])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            sheets[title[:31]] = pd.DataFrame([[label, *values] for label, values in rows],
+                                              columns=["post", *[str(y) for y in finance.years]])
+    return sheets
+
+
+def plan_workbook(variant: Any, result: dict[str, Any] | None, data: Any, finance: Any) -> bytes:
+    """:func:`plan_sheets` as .xlsx bytes; the statements' amounts (kr, one column per year) in whole kronor."""
+    sheets = plan_sheets(variant, result, data, finance)
+    years = [str(y) for y in (finance.years if finance is not None and getattr(finance, "available", False) else [])]
+    return tables_xlsx_bytes(sheets, number_formats=dict.fromkeys(years, KR_FORMAT))

@@ -1,25 +1,22 @@
-"""Interface language and number formatting.
+"""Interface language: the Swedish texts and their English translations.
 
 Swedish is the interface language; English is selectable. Texts are written in Swedish in the templates and
 code, ``_("Översikt")``; :data:`ENGLISH` translates them. A text without a translation is shown in Swedish.
 
-Numbers follow the language: Swedish ``1 234,5 Mkr`` (no-break space, decimal comma, minus sign −) through
-:mod:`hushall.reports.formatting`; English ``1,234.5 MSEK``.
+Numbers follow the language through :mod:`hushall.formatting` (``lang=``): Swedish ``1 234,5 Mkr`` (no-break
+space, decimal comma, minus sign −), English ``1,234.5 MSEK``.
 
 Examples
 --------
 >>> translate("Översikt", "en"), translate("Översikt", "sv")
 ('Overview', 'Översikt')
->>> mkr(126_000_000, "sv"), mkr(126_000_000, "en")
-('126,0\\xa0Mkr', '126.0\\xa0MSEK')
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from hushall.reports.formatting import MINUS, NBSP, fmt_number
+from hushall.data.target_types import TARGET_TYPES
 
 LANGUAGES: dict[str, str] = {"sv": "Svenska", "en": "English"}
 LANG_COOKIE = "hushall_lang"
@@ -28,30 +25,6 @@ LANG_COOKIE = "hushall_lang"
 def translate(text: str, lang: str, **values: Any) -> str:
     out = ENGLISH.get(text, text) if lang == "en" else text
     return out.format(**values) if values else out
-
-
-def number(x: float | None, lang: str, decimals: int = 0) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "–"
-    if lang == "en":
-        return f"{float(x):,.{decimals}f}".replace("-", MINUS)
-    return fmt_number(float(x), decimals)
-
-
-def kr(x: float | None, lang: str) -> str:
-    return f"{number(x, lang)}{NBSP}{'SEK' if lang == 'en' else 'kr'}"
-
-
-def tkr(x: float | None, lang: str, decimals: int = 0) -> str:
-    return f"{number(None if x is None else float(x) / 1e3, lang, decimals)}{NBSP}{'kSEK' if lang == 'en' else 'tkr'}"
-
-
-def mkr(x: float | None, lang: str, decimals: int = 1) -> str:
-    return f"{number(None if x is None else float(x) / 1e6, lang, decimals)}{NBSP}{'MSEK' if lang == 'en' else 'Mkr'}"
-
-
-def pct(x: float | None, lang: str, decimals: int = 1) -> str:
-    return f"{number(None if x is None else float(x) * 100, lang, decimals)}{NBSP}%"
 
 
 ENGLISH: dict[str, str] = {
@@ -145,7 +118,6 @@ ENGLISH: dict[str, str] = {
     "Nyckeltal": "Ratio",
     "Plan": "Plan",
     "Nollalternativ (inga projekt)": "Baseline (no projects)",
-    "Ekonomimodellen är inte installerad ännu.": "The financial model is not installed yet.",
     "Underskott i något område": "Short in some district",
     # data
     "Ladda ner mallen": "Download the template",
@@ -253,8 +225,6 @@ ENGLISH: dict[str, str] = {
     # report
     "Planen som Excel": "The plan as Excel",
     "Plandokument (PDF)": "Plan document (PDF)",
-    "PDF-plandokumentet finns inte i den här installationen ännu.":
-        "The PDF plan document is not available in this installation yet.",
     # admin
     "Ny användare": "New user",
     "Visningsnamn": "Display name",
@@ -352,3 +322,5 @@ ENGLISH: dict[str, str] = {
     "Projektkostnad": "Project cost",
     "Genomförandegrad": "Execution rate",
 }
+#: The target types' names, in English from the registry.
+ENGLISH.update({t.name["sv"]: t.name["en"] for t in TARGET_TYPES.values()})

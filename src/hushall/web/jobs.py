@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -72,6 +73,8 @@ def submit_upload(db: DbSession, upload: DataUpload, actor: User | None) -> Job:
 #: Environment of every worker: one thread per numerical library (the pool, not threads, uses the cores).
 WORKER_THREADS_ENV = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"), "1")
 NICE_ENV = "HUSHALL_WORKER_NICE"
+#: The command that runs one job (its id appended): this installation's worker module.
+WORKER_COMMAND = (sys.executable, "-m", "hushall.web.worker")
 
 
 def pid_alive(pid: int | None) -> bool:
@@ -90,8 +93,10 @@ def pid_alive(pid: int | None) -> bool:
 class JobDispatcher:
     """Starts and watches worker processes for queued jobs (one thread in the web process)."""
 
-    def __init__(self, settings: WebSettings, factory: sessionmaker[DbSession]) -> None:
+    def __init__(self, settings: WebSettings, factory: sessionmaker[DbSession],
+                 worker_command: Sequence[str] = WORKER_COMMAND) -> None:
         self.settings = settings
+        self.worker_command = list(worker_command)
         self.factory = factory
         self.runner_id = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.processes: dict[int, subprocess.Popen[bytes]] = {}
@@ -171,7 +176,7 @@ class JobDispatcher:
                "HUSHALL_HEARTBEAT_SECONDS": str(self.settings.heartbeat_seconds), **self.settings.worker_env(),
                NICE_ENV: str(self.settings.worker_nice)}
         try:
-            proc = subprocess.Popen([sys.executable, "-m", "hushall.web.worker", str(job_id)], env=env,
+            proc = subprocess.Popen([*self.worker_command, str(job_id)], env=env,
                                     stdin=subprocess.DEVNULL)
         except OSError as exc:
             self._set(job_id, status="failed", error=f"Arbetsprocessen kunde inte startas: {exc}",

@@ -4,19 +4,17 @@ A variant's settings are small overrides of the municipality's inputs (as a call
 reform): target limits and ceilings, criteria weights and the projects that must be done. :func:`apply_variant`
 applies them to a copy of the data, so the optimiser runs unchanged on any variant.
 
-The worker calls a *planner* — ``planner(data, settings, progress) -> dict`` — resolved by
-:func:`resolve_planner`: ``HUSHALL_WEB_PLANNER=module:function`` when set (tests use a fast stand-in), otherwise
-:func:`optimise_plan`, which runs the plan study (:func:`hushall.study.run_study`) and returns
-:meth:`~hushall.study.PlanStudy.to_json`: that is what the worker stores. The pages render it with
-:func:`plan_view` (the keys of :data:`RESULT_KEYS`); results stored before the study layer (version 0) already
-have those keys and are shown as they are (:func:`is_study`).
+The worker calls a *planner* — ``planner(data, settings, progress) -> dict`` —: :func:`optimise_plan`, which runs
+the plan study (:func:`hushall.study.run_study`) and returns :meth:`~hushall.study.PlanStudy.to_json`: that is what
+the worker stores (tests run a worker with a fast stand-in through the app's dependency
+:func:`hushall.web.deps.job_worker`). The pages render a study with :func:`plan_view` (the keys of
+:data:`RESULT_KEYS`); results stored before the study layer (version 0) and the stand-in's already have those keys
+and are shown as they are (:func:`is_study`).
 """
 
 from __future__ import annotations
 
-import importlib
 import math
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,10 +22,11 @@ from typing import Any
 import pandas as pd
 
 from hushall.data.schema import CRITERIA
+from hushall.data.target_types import TARGET_TYPES, TargetType
 from hushall.errors import PlanError
+from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.optimize.result import OptimizationResult
-from hushall.reports.formatting import finite_or_none
 from hushall.reports.plan_reasons import (
     NOTEWORTHY_KR,
     OPTIMISED_METHOD,
@@ -43,12 +42,10 @@ from hushall.reports.plan_reasons import (
 from hushall.study.request import PlanRequest
 from hushall.study.study import PlanStudy, run_study
 from hushall.web.config import SolverLimits, mc_draws_from_env, robust_level_from_env
-from hushall.web.i18n import mkr, number, pct
 from hushall.web.risk import labelled_risk, named_robust
 
 Progress = Callable[[float, str], None]
 Planner = Callable[[MunicipalityData, dict[str, Any], Progress], dict[str, Any]]
-PLANNER_ENV = "HUSHALL_WEB_PLANNER"
 
 #: Keys of a plan result (all amounts kr, one entry per plan year in the per-year lists).
 RESULT_KEYS: dict[str, str] = {
@@ -79,31 +76,37 @@ RESULT_KEYS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class TargetField:
-    """How one target type is shown in the variant form: in per cent, Mkr, kr or a count."""
+    """How one target type is shown in the variant form: its name and the unit a limit is typed in (per cent,
+    Mkr, kr or a count), from the registry :mod:`hushall.data.target_types`."""
 
-    target_type: str
-    label: str
-    unit: str  # "%", "Mkr", "kr", "st"
-    lower_bound: bool
+    kind: TargetType
+
+    @property
+    def target_type(self) -> str:
+        return self.kind.key
+
+    @property
+    def label(self) -> str:
+        return self.kind.name["sv"]  # the pages translate it (:data:`hushall.web.i18n.ENGLISH`)
+
+    @property
+    def unit(self) -> str:
+        return self.kind.input_unit("sv")
+
+    @property
+    def lower_bound(self) -> bool:
+        return self.kind.lower_bound
 
     def to_display(self, limit: float | None) -> float | None:
-        if limit is None:
-            return None
-        return {"%": limit * 100, "Mkr": limit / 1e6}.get(self.unit, limit)
+        return self.kind.to_display(limit)
 
     def from_display(self, shown: float) -> float:
-        return {"%": shown / 100, "Mkr": shown * 1e6}.get(self.unit, shown)
+        return self.kind.from_display(shown)
 
 
-TARGET_FIELDS: tuple[TargetField, ...] = (
-    TargetField("resultat_andel", "Årets resultat, andel av skatter och generella statsbidrag", "%", True),
-    TargetField("självfinansieringsgrad", "Självfinansieringsgrad av investeringarna", "%", True),
-    TargetField("soliditet", "Soliditet", "%", True),
-    TargetField("soliditet_inkl_pensioner", "Soliditet inklusive pensionsförpliktelser", "%", True),
-    TargetField("låneskuld_per_invånare", "Låneskuld per invånare, högst", "kr", False),
-    TargetField("investeringstak_kr", "Investeringstak per år", "Mkr", False),
-    TargetField("max_parallella_projekt", "Högst antal projekt samtidigt", "st", False),
-)
+#: The targets a variant sets: every evaluated type with a limit the council chooses.
+TARGET_FIELDS: tuple[TargetField, ...] = tuple(TargetField(t) for t in TARGET_TYPES.values()
+                                               if t.evaluated and t.has_limit)
 TARGET_FIELD = {f.target_type: f for f in TARGET_FIELDS}
 
 
@@ -131,7 +134,7 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
             out["targets"][key] = None
             continue
         x = _finite(value, TARGET_FIELD[key].label)
-        if key in ("låneskuld_per_invånare", "investeringstak_kr", "max_parallella_projekt") and x < 0:
+        if TARGET_FIELD[key].kind.minimum is not None and x < 0:
             raise PlanError(f"{TARGET_FIELD[key].label}: värdet får inte vara negativt.")
         out["targets"][key] = x
     for key, value in (raw.get("weights") or {}).items():
@@ -191,15 +194,6 @@ def apply_variant(data: MunicipalityData, settings: dict[str, Any]) -> Municipal
     if "must_do" in settings:
         projects["must_do"] = projects["project_id"].astype(str).isin(set(settings["must_do"])).astype(object)
     return data.replace(targets=targets.reset_index(drop=True), projects=projects)
-
-
-def resolve_planner() -> Planner:
-    spec = os.environ.get(PLANNER_ENV)
-    if spec:
-        module, _, name = spec.partition(":")
-        fn: Planner = getattr(importlib.import_module(module), name)
-        return fn
-    return optimise_plan
 
 
 #: How many left-out or postponed projects the optimiser explains one by one (the re-solves behind them share
@@ -305,12 +299,12 @@ def progress_line(p: Any) -> str:
         parts.append(f"högst möjligt {_sv(bound, 1)}")
     text = f"{head}: {', '.join(parts)}" if parts else head
     if gap is not None:
-        text += f" (skillnad {pct(gap, 'sv', 1)})"
+        text += f" (skillnad {fmt_pct(gap, 1)})"
     return text
 
 
 def _sv(x: float, decimals: int = 0) -> str:
-    return number(x, "sv", decimals)
+    return fmt_number(x, decimals)
 
 
 def plan_view(study: PlanStudy, data: MunicipalityData) -> dict[str, Any]:
@@ -375,7 +369,7 @@ def _chosen_reason(row: Any, info: Any, record: Mapping[str, Any] | None, names:
         facts = [f"vägd kriteriepoäng {_sv(float(info['weighted_score']), 2)}"]
         avoided = finite_or_none(info.get("maintenance_debt_avoided_kr"))
         if avoided is not None and avoided >= NOTEWORTHY_KR:
-            facts.append(f"minskar underhållsskulden med {mkr(avoided, 'sv')}")
+            facts.append(f"minskar underhållsskulden med {fmt_mkr(avoided)}")
         if finite_or_none(info.get("in_use_year")) is not None:
             facts.append(f"i bruk {int(info['in_use_year'])}")
         text = "; ".join(facts)
@@ -413,7 +407,7 @@ def plan_sentences(outcome: OptimizationResult | None, result: dict[str, Any], n
     value, bound, gap = result.get("value"), result.get("bound"), result.get("gap")
     if value is not None and bound is not None and gap is not None:
         out.append(f"Planens nytta är {_sv(value, 1)} poäng; ingen plan kan nå mer än {_sv(bound, 1)} poäng "
-                   f"(skillnad {pct(gap, 'sv', 2)}).")
+                   f"(skillnad {fmt_pct(gap, 2)}).")
     if outcome is None:
         return out
     explanations = outcome.explanations

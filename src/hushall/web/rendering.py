@@ -15,7 +15,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from hushall import __version__
-from hushall.web import i18n
+from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_tkr
 from hushall.web.i18n import LANGUAGES, translate
 from hushall.web.security import CSRF_FIELD, as_utc, has_role
 
@@ -44,27 +44,27 @@ def _t(ctx: Any, text: str, **values: Any) -> str:
 
 @pass_context
 def _num(ctx: Any, x: float | None, decimals: int = 0) -> str:
-    return i18n.number(x, _lang(ctx), decimals)
+    return fmt_number(x, decimals, _lang(ctx))
 
 
 @pass_context
 def _mkr(ctx: Any, x: float | None, decimals: int = 1) -> str:
-    return i18n.mkr(x, _lang(ctx), decimals)
+    return fmt_mkr(x, decimals, _lang(ctx))
 
 
 @pass_context
 def _tkr(ctx: Any, x: float | None, decimals: int = 0) -> str:
-    return i18n.tkr(x, _lang(ctx), decimals)
+    return fmt_tkr(x, decimals, _lang(ctx))
 
 
 @pass_context
 def _kr(ctx: Any, x: float | None) -> str:
-    return i18n.kr(x, _lang(ctx))
+    return fmt_kr(x, lang=_lang(ctx))
 
 
 @pass_context
 def _pct(ctx: Any, x: float | None, decimals: int = 1) -> str:
-    return i18n.pct(x, _lang(ctx), decimals)
+    return fmt_pct(x, decimals, _lang(ctx))
 
 
 def _when(moment: datetime | None) -> str:

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from hushall.formatting import fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.reports.plan_reasons import target_names
 from hushall.reports.plan_tables import target_short_label
 from hushall.reports.risk_charts import LINE_DISPLAY
 from hushall.study.risk import finite_number as _number
-from hushall.web.i18n import number, pct, translate
+from hushall.web.i18n import translate
 
 #: Fan charts of the plan page: chart name in the address → line.
 FAN_CHARTS: dict[str, str] = {"resultat": "årets_resultat", "laneskuld": "låneskuld_per_invånare",
@@ -68,8 +69,8 @@ def _pct(x: float | None, lang: str) -> str:
         return "–"
     if 0 < x < 0.01 or 0.99 < x < 1:
         decimals = 1 if 0.001 <= x <= 0.999 else 2
-        return pct(x, lang, decimals)
-    return pct(x, lang, 0)
+        return fmt_pct(x, decimals, lang=lang)
+    return fmt_pct(x, 0, lang=lang)
 
 
 def risk_view(risk: Mapping[str, Any] | None, lang: str = "sv") -> dict[str, Any] | None:
@@ -85,7 +86,7 @@ def risk_view(risk: Mapping[str, Any] | None, lang: str = "sv") -> dict[str, Any
              "last_year": (t.get("years") or [None])[-1]} for t in targets]
     p_all = _number(risk.get("all_years_probability"))
     weakest = targets[0]
-    futures = number(draws, lang)
+    futures = fmt_number(draws, lang=lang)
     years = risk.get("years") or []
     period = f"{years[0]}–{years[-1]}" if years else ""
     sentence = translate("I {p} av {n} möjliga framtider håller alla mål varje år {period}.", lang,
@@ -102,7 +103,7 @@ def risk_view(risk: Mapping[str, Any] | None, lang: str = "sv") -> dict[str, Any
         "threats": threats_text(drivers.get("mål_uppfyllda_andel"), lang),
         "result_threats": threats_text(result, lang),
         "draws": futures, "seed": risk.get("seed"),
-        "standard_error": pct(_number(risk.get("max_standard_error")), lang, 1),
+        "standard_error": fmt_pct(_number(risk.get("max_standard_error")), 1, lang),
         "period": period,
         "fans": [(name, translate(LINE_DISPLAY[line][0], lang)) for name, line in FAN_CHARTS.items()
                  if line in (risk.get("lines") or {})],
@@ -120,7 +121,7 @@ def threats_text(entry: Mapping[str, Any] | None, lang: str = "sv", most: int = 
     ...                           {"label": "Ränta", "variance_share": 0.01}]})
     'skatteunderlag (28\xa0%) och befolkning (25\xa0%)'
     """
-    named = [f"{translate(str(d.get('label')), lang).lower()} ({pct(d.get('variance_share'), lang, 0)})"
+    named = [f"{translate(str(d.get('label')), lang).lower()} ({fmt_pct(d.get('variance_share'), 0, lang=lang)})"
              for d in (entry or {}).get("drivers") or [] if (_number(d.get("variance_share")) or 0.0) >= NAMED_SHARE]
     named = named[:most]
     if len(named) < 2:
@@ -145,7 +146,7 @@ def robust_sentences(entry: Mapping[str, Any] | None, lang: str = "sv") -> list[
     """What a safer plan costs, in words (empty for results without one)."""
     if not isinstance(entry, Mapping) or entry.get("robust_probability") is None:
         return []
-    level = pct(_number(entry.get("level")), lang, 0)
+    level = fmt_pct(_number(entry.get("level")), 0, lang)
     period = f"{entry.get('first_year')}–{entry.get('last_year')}"
     dropped = sum(1 for c in entry.get("changes") or [] if c.get("change") == "borttaget")
     moved = sum(1 for c in entry.get("changes") or [] if c.get("change") == "flyttat")
@@ -159,7 +160,7 @@ def robust_sentences(entry: Mapping[str, Any] | None, lang: str = "sv") -> list[
     change = translate("Den säkraste plan optimeraren hittade har {n} projekt i stället för {m} ({d} borttagna, "
                        "{k} senarelagda) och ger {c} mindre nytta.", lang, n=entry.get("robust_projects"),
                        m=entry.get("base_projects"), d=dropped, k=moved,
-                       c="–" if cost is None else pct(max(cost, 0.0), lang, 0))
+                       c="–" if cost is None else fmt_pct(max(cost, 0.0), 0, lang=lang))
     if entry.get("reached"):
         out.append(change + " " + translate("Då håller alla mål med minst {level} sannolikhet.", lang, level=level))
         return out

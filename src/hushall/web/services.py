@@ -11,6 +11,7 @@ transaction stays short. A decided variant is immutable:
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -221,15 +222,6 @@ def plan_finance(request: Request, db: DbSession, variant: PlanVariant | None,
     return state(request).views.get_or_make(key, make)
 
 
-def pdf_module() -> Any | None:
-    """:mod:`hushall.reports.document` when it offers the PDF plan document."""
-    try:
-        module = importlib.import_module("hushall.reports.document")
-    except ImportError:
-        return None
-    return module if hasattr(module, "plan_document_pdf") else None
-
-
-def pdf_available() -> bool:
-    """Whether :mod:`hushall.reports` offers the PDF plan document."""
-    return pdf_module() is not None
+def pdf_module() -> ModuleType:
+    """:mod:`hushall.reports.document`, imported on first use (fpdf2 and the charts load slowly)."""
+    return importlib.import_module("hushall.reports.document")

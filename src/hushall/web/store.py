@@ -41,19 +41,14 @@ from sqlalchemy.orm import sessionmaker
 from hushall.data.io import RawTable, RawWorkbook, read_xlsx
 from hushall.data.schema import TABLES, TableSpec
 from hushall.errors import DataValidationError, HushallError, Problem, raise_if_problems
+from hushall.formatting import fmt_number
 from hushall.model import MunicipalityData, build
 from hushall.model.validate import validate_workbook
 from hushall.web.db import transaction
-from hushall.web.i18n import number as _i18n_number
 from hushall.web.models import DataTable, DataUpload, DataVersion, User
 from hushall.web.security import audit
 
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
-
-
-def i18n_number(x: float, decimals: int = 0) -> str:
-    """A number as a Swedish reader writes it (``1 234,5``)."""
-    return _i18n_number(x, "sv", decimals)
 
 
 @dataclass
@@ -115,7 +110,7 @@ class UploadConflict(HushallError):
 
 
 def _mb(n: float) -> str:
-    return i18n_number(n / 2**20, 1)
+    return fmt_number(n / 2**20, 1)
 
 
 def _zip_infos(upload: Upload, limits: UploadLimits) -> list[zipfile.ZipInfo]:
@@ -201,8 +196,8 @@ def count_sheet_rows(content: bytes, stop_after: int) -> dict[str, int]:
 def _check_rows(upload: Upload, limits: UploadLimits) -> None:
     counts = count_sheet_rows(upload.content, limits.rows_per_sheet + 1)
     problems = [Problem(code="E_TOO_MANY_ROWS", file=_safe_name(upload.filename), sheet=sheet,
-                        message=f"Fliken har fler än {i18n_number(limits.rows_per_sheet)} rader; högst "
-                                f"{i18n_number(limits.rows_per_sheet)} rader per flik tas emot. Ta bort tomma eller "
+                        message=f"Fliken har fler än {fmt_number(limits.rows_per_sheet)} rader; högst "
+                                f"{fmt_number(limits.rows_per_sheet)} rader per flik tas emot. Ta bort tomma eller "
                                 "överflödiga rader (t.ex. formatering som fortsätter långt ned) och ladda upp igen.")
                 for sheet, n in counts.items() if n - 1 > limits.rows_per_sheet]
     raise_if_problems(problems)
@@ -335,8 +330,8 @@ def read_upload(uploads: Sequence[Upload], *, base: DataVersion | None, limits: 
         table.sheet = sheet
         if len(table.rows) > limits.rows_per_sheet:
             problems.append(Problem(code="E_TOO_MANY_ROWS", file=_safe_name(u.filename), sheet=sheet,
-                                    message=f"Filen har {i18n_number(len(table.rows))} rader; högst "
-                                            f"{i18n_number(limits.rows_per_sheet)} rader per flik tas emot."))
+                                    message=f"Filen har {fmt_number(len(table.rows))} rader; högst "
+                                            f"{fmt_number(limits.rows_per_sheet)} rader per flik tas emot."))
         book.tables[sheet] = table
         replaced.append(sheet)
     raise_if_problems(problems)

@@ -7,13 +7,14 @@ and decided results never change, so each view is computed once per version and 
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from hushall.data.target_types import TARGET_TYPES
+from hushall.finance import forecast
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult, analyse_needs, band_shares
 
@@ -78,17 +79,11 @@ class FinanceView:
     verdict: list[str] | None = None  # whether the plan is sound: the sentence, then its details
 
 
-#: Display of each target type: label, unit kind, whether the limit is a lower bound.
+#: How the pages format a target's values, by the registry's unit.
+UNIT_KIND = {"share": "share", "kr_per_inhabitant": "kr", "kr": "mkr", "count": "count"}
+#: Display of each target type: label, unit kind, whether the limit is a lower bound (from the registry).
 TARGET_DISPLAY: dict[str, tuple[str, str, bool]] = {
-    "resultat_andel": ("Årets resultat / skatter och statsbidrag", "share", True),
-    "självfinansieringsgrad": ("Självfinansieringsgrad av investeringar", "share", True),
-    "soliditet": ("Soliditet", "share", True),
-    "soliditet_inkl_pensioner": ("Soliditet inkl. pensionsförpliktelser", "share", True),
-    "låneskuld_per_invånare": ("Låneskuld per invånare", "kr", False),
-    "balanskrav": ("Balanskravsresultat (återställs inom tre år)", "mkr", True),
-    "investeringstak_kr": ("Investeringar, prisbasårets priser", "mkr", False),
-    "max_parallella_projekt": ("Projekt under byggnad samtidigt", "count", False),
-}
+    k: (t.name["sv"], UNIT_KIND[t.unit], t.lower_bound) for k, t in TARGET_TYPES.items() if t.evaluated}
 RATIO_KIND = {"låneskuld_per_invånare": "kr", "kassalikviditet": "share"}
 
 
@@ -104,28 +99,17 @@ def post_label(post: str) -> str:
     return "\u2003" + text if text.startswith("varav ") else text[:1].upper() + text[1:]
 
 
-def finance_module() -> Any | None:
-    try:
-        module = importlib.import_module("hushall.finance")
-    except ImportError:
-        return None
-    return module if hasattr(module, "forecast") else None
-
-
 def finance_view(data: MunicipalityData, schedule: Any = None, risk: Any = None) -> FinanceView:
     """Statements and ratios per year from :func:`hushall.finance.forecast`, targets marked, and the verdict
     (:mod:`hushall.finance.verdict`; its risk part from a stored Monte Carlo summary ``risk`` with
     ``all_years_probability`` and ``draws``, when the plan has one)."""
-    module = finance_module()
-    if module is None:
-        return FinanceView(False, "Ekonomimodellen är inte installerad ännu.")
     if len(data.finance) == 0:
         return FinanceView(False, "Fliken Ekonomi är tom: fyll i basårets bokslut för att se den ekonomiska planen.")
     from hushall.finance.verdict import assess, with_risk
     from hushall.reports.plan_reasons import target_names
     from hushall.reports.verdict import verdict_lines
 
-    fc = module.forecast(data, schedule=schedule)
+    fc = forecast(data, schedule=schedule)
     view = describe_forecast(fc)
     verdict = assess(data, fc)
     if isinstance(risk, dict):

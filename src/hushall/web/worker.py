@@ -17,15 +17,18 @@ import threading
 import time
 import traceback
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 
 from hushall.errors import DataValidationError, HushallError
-from hushall.web.config import DATABASE_URL_ENV, ROWS_ENV, UNPACKED_ENV
+from hushall.web.config import DATABASE_URL_ENV, ROWS_ENV, UNPACKED_ENV, int_from_env
 from hushall.web.db import make_engine, session_factory, transaction
 from hushall.web.jobs import INTERRUPTED_MESSAGE, NICE_ENV
 from hushall.web.models import Job, PlanVariant, utcnow
+
+if TYPE_CHECKING:
+    from hushall.web.planning import Planner
 
 log = logging.getLogger("hushall.web.worker")
 
@@ -38,9 +41,10 @@ def _on_signal(signum: int, _frame: FrameType | None) -> None:
     raise Stopped(signal.Signals(signum).name)
 
 
-def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0) -> str:
-    """Run job ``job_id``; return its final status."""
-    from hushall.web.planning import apply_variant, resolve_planner, stored_schedule
+def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0, planner: Planner | None = None) -> str:
+    """Run job ``job_id`` (a plan with ``planner``, default :func:`hushall.web.planning.optimise_plan`); return
+    its final status."""
+    from hushall.web.planning import apply_variant, optimise_plan, stored_schedule
     from hushall.web.store import build_version
 
     engine = make_engine(database_url)
@@ -89,8 +93,7 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0) -> s
             data = build_version(variant.data_version)
             settings = dict(variant.settings)
         progress(0.05, "Bygger optimeringsproblemet …")
-        planner = resolve_planner()
-        result = planner(apply_variant(data, settings), settings, progress)  # a plan study's JSON
+        result = (planner or optimise_plan)(apply_variant(data, settings), settings, progress)  # a plan study
         chosen = len(stored_schedule(result) or {})
         set_job(status="done", progress=1.0, message=f"{chosen} projekt i planen.", result=result,
                 finished_at=utcnow(), heartbeat_at=utcnow())
@@ -121,8 +124,8 @@ def run_upload(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:
     from hushall.web.store import UploadConflict, UploadLimits, check_upload, commit_upload, unpack_upload
 
     limits = UploadLimits(
-        unpacked_bytes=int(os.environ.get(UNPACKED_ENV, "") or WebSettings.max_unpacked_bytes),
-        rows_per_sheet=int(os.environ.get(ROWS_ENV, "") or WebSettings.max_rows_per_sheet))
+        unpacked_bytes=int_from_env(UNPACKED_ENV, WebSettings.max_unpacked_bytes, 1),
+        rows_per_sheet=int_from_env(ROWS_ENV, WebSettings.max_rows_per_sheet, 1))
 
     def fail(problems: list[dict[str, Any]], error: str) -> str:
         with transaction(factory) as db:
@@ -161,7 +164,8 @@ def run_upload(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:
     return "done"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, planner: Planner | None = None) -> int:
+    """Run the job whose id is the one argument; ``planner`` as in :func:`run_job`."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1 or not args[0].isdigit():
         print("användning: python -m hushall.web.worker JOBB_ID", file=sys.stderr)
@@ -176,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     beat = float(os.environ.get("HUSHALL_HEARTBEAT_SECONDS", "2"))
-    status = run_job(url, int(args[0]), beat)
+    status = run_job(url, int(args[0]), beat, planner)
     return 0 if status in ("done", "failed", "interrupted") else 1
 
 

@@ -14,7 +14,7 @@ for component depreciation, so municipal registers are already split this way):
   :math:`t_a` the activation year (historical cost understates what renewal costs; with :math:`g = 0` the value
   is the book's);
 * **lifetime** — the register's useful life, else the technical lifetime of the type (``component_lifetimes`` in
-  ``hushall/data/defaults.yaml``, sources there: SKL 2014 "Komponentavskrivning", RKR R4);
+  ``hushall/data/defaults/parameters.yaml``, sources there: SKL 2014 "Komponentavskrivning", RKR R4);
 * **last renewed** — the activation year;
 * **book value** :math:`B = A - D` and **remaining life** :math:`\\max(0, t_a + L - T)` (and
   :math:`L\\,B/A` as the books see it), reported per row in sheet ``_Anläggningsregister``.
@@ -205,7 +205,7 @@ def import_assets(path: str | Path, layout: str | Path, base_year: int,
             life = months / 12
         life_source = "registret"
         if life is None or life <= 0:
-            life, life_source = lifetimes[ctype], "standard för typen (defaults.yaml)"
+            life, life_source = lifetimes[ctype], "standard för typen (data/defaults/parameters.yaml)"
         depreciation = abs(parse_number(cell(row, "ackumulerade_avskrivningar_kr")) or 0.0)
         book = value - depreciation
         component_value = value * (1 + lay.uplift_per_year) ** (base_year - year)

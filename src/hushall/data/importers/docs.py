@@ -35,6 +35,7 @@ def markdown_import_docs() -> str:
         "| kommando | läser | skriver |",
         "|---|---|---|",
         "| `hushall import sie FIL [--mapping konton.csv]` | SIE typ 1–4 (kodsida 437) | Ekonomi (basåret), "
+        "Utfall (utfall per projekt och år ur projektobjekten, dimension 6: #TRANS i typ 4, #OIB/#OUB i typ 3), "
         "`_Ekonomi per år`, `_SIE konton utan post`, `_SIE noteringar` |",
         "| `hushall import anlaggningar FIL [--mapping raindance\\|unit4\\|egen.yaml] [--basar ÅR]` | "
         "anläggningsregister, CSV eller xlsx | Anläggningar, Komponenter, `_Anläggningsregister`, "
@@ -84,7 +85,7 @@ def markdown_import_docs() -> str:
     life = default_lifetimes()
     out += ["", "Komponenttyp ur komponent- eller beskrivningstexten (längsta nyckelord vinner), annars ur "
             "kontot; livslängd ur registrets nyttjandeperiod, annars standard för typen "
-            "(`component_lifetimes` i `hushall/data/defaults.yaml`, med källor).", "",
+            "(`component_lifetimes` i `hushall/data/defaults/parameters.yaml`, med källor).", "",
             "| typ | nyckelord | standardlivslängd, år |", "|---|---|---|"]
     out += [f"| {t} | {', '.join(words)} | {life[t]:g} |" for t, words in kw["component_types"].items()]
     out += ["", "Rader som inte ingår i anläggningsplanen (ordet måste stå som helt ord) listas med orsaken:", ""]

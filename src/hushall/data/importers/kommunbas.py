@@ -74,6 +74,7 @@ from typing import Any
 import pandas as pd
 
 from hushall.data.importers.sie import SieFile, parse_sie
+from hushall.data.importers.sie_outcomes import project_outcomes
 from hushall.data.importers.tabular import sv_number
 from hushall.data.importers.workbook import ImportResult, listed
 from hushall.data.schema import FINANCE_ITEMS, TABLES
@@ -231,8 +232,9 @@ class FinanceImport:
             if item in self.lines.get(year, {}):
                 accts = self.accounts[year][item]
                 shown = ", ".join(accts[:8]) + (f" … ({len(accts)} konton)" if len(accts) > 8 else "")
+                what = f"konto {shown}" if accts else "årets resultat, ej ombokat"
                 rows.append({"item": item, "amount_kr": float(self.lines[year][item]),
-                             "source": f"SIE {self.file}, {year}: konto {shown}"})
+                             "source": f"SIE {self.file}, {year}: {what}"})
         return pd.DataFrame(rows, columns=["item", "amount_kr", "source"])
 
     def history(self) -> pd.DataFrame:
@@ -312,6 +314,7 @@ def map_accounts(sie: SieFile, table: MappingTable) -> FinanceImport:
             net_result = -sum((v for a, v in result.items()
                                if (r := table.main_row(a)) is None or r.kind != "ignorera"), Decimal(0))
             sums["eget_kapital"] = sums.get("eget_kapital", Decimal(0)) + unclosed
+            contributing.setdefault("eget_kapital", [])  # the result not yet closed: no account of its own
             msg = (f"{year}: balanskontona summerar till {_kr(unclosed)} kr – årets resultat är inte ombokat till "
                    "eget kapital; beloppet lades till eget_kapital.")
             if result and unclosed != net_result:
@@ -377,9 +380,17 @@ def import_sie(path: str | Path, mapping: str | Path | None = None) -> ImportRes
                         "står där): " + ", ".join(f"{i} ({MANUAL_LINES.get(i, 'se årsredovisningen')})"
                                                  for i in missing) + ".")
     messages += fin.notes
+    tables = {"finance": fin.frame()}
+    outcomes = project_outcomes(sie, table)
+    if len(outcomes):  # outlays tagged with project objects: sheet Utfall (hushall.data.importers.sie_outcomes)
+        tables["outcomes"] = outcomes
+        messages.append(f"Utfall: {len(outcomes)} rader (projekt och år) ur projektobjekten, "
+                        f"{outcomes['project_id'].nunique()} projekt. Fyll i budget_kr, beslutad_totalutgift_kr, "
+                        "prognos_totalutgift_kr och status för nya rader i fliken Utfall.")
     municipality = {"name": sie.company or "", "code": "", "base_year": fin.base_year, "horizon_years": 30,
                     "price_base_year": fin.base_year}
     summary = {"base_year": fin.base_year, "years": years,
                "lines": {str(y): {k: float(v) for k, v in fin.lines[y].items()} for y in years},
                "unmapped": fin.unmapped.to_dict("records"), "notes": fin.notes}
-    return ImportResult("sie", {"finance": fin.frame()}, reports, messages, municipality, summary)
+    summary["outcomes"] = outcomes.to_dict("records")
+    return ImportResult("sie", tables, reports, messages, municipality, summary)

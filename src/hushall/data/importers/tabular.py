@@ -25,8 +25,10 @@ from typing import Any
 
 import yaml
 
+from hushall.data.defaults import load as load_defaults
 from hushall.data.io import _sniff_delimiter, _trim
 from hushall.errors import DataValidationError
+from hushall.formatting import NBSP, fmt_number
 
 
 @dataclass
@@ -153,8 +155,7 @@ def sv_number(x: float, decimals: int = 0) -> str:
     >>> sv_number(-1234567.5, 1), sv_number(141.6, 1), sv_number(250)
     ('−1 234 567,5', '141,6', '250')
     """
-    text = f"{abs(x):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",").replace("\u00a0", " ")
-    return ("−" if x < 0 and round(abs(x), decimals) != 0 else "") + text
+    return fmt_number(x, decimals).replace(NBSP, " ")
 
 
 @cache
@@ -164,9 +165,7 @@ def keywords() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-@cache
 def default_lifetimes() -> dict[str, float]:
-    """Technical lifetime per component type with its sources (``component_lifetimes`` in data/defaults.yaml)."""
-    text = resources.files("hushall.data").joinpath("defaults.yaml").read_text(encoding="utf-8")
-    values = yaml.safe_load(text)["component_lifetimes"]["values"]
+    """Technical lifetime per component type (``component_lifetimes`` in data/defaults/parameters.yaml)."""
+    values = load_defaults("parameters")["component_lifetimes"]["values"]
     return {k: float(v["lifetime_years"]) for k, v in values.items()}

@@ -17,7 +17,7 @@ What the chapters show is selected once in :mod:`~hushall.reports.document.conte
 :mod:`~hushall.reports.document.workbook` writes the workbook, :mod:`~hushall.reports.document.pdf` lays out the PDF
 and :mod:`~hushall.reports.document.layout` holds what the chapters share.
 
-Presentation only: numbers come from the stages and are formatted with :mod:`hushall.reports.formatting`; the
+Presentation only: numbers come from the stages and are formatted with :mod:`hushall.formatting`; the
 charts are the definitions of :mod:`hushall.reports.charts` and :mod:`hushall.reports.plan_charts`, rendered with
 vl-convert (no browser, no network), so the web app shows the same pictures.
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from hushall.formatting import fmt_number, fmt_pct
 from hushall.reports import plan_tables as pt
 from hushall.reports.document.layout import mkr_cell
-from hushall.reports.formatting import fmt_number, fmt_pct
 from hushall.reports.pdf_layout import PlanPDF
 
 if TYPE_CHECKING:

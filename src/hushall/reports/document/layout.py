@@ -11,8 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from hushall.formatting import fmt_number
 from hushall.reports.charts import save_chart
-from hushall.reports.formatting import fmt_number
 from hushall.reports.pdf_layout import PlanPDF, png_size
 
 #: PNG scale of the charts in the PDF (2 = about 190 dpi at their printed size).

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from hushall.formatting import fmt_places
 from hushall.reports import plan_charts
 from hushall.reports.charts import capacity_chart, renewal_chart
 from hushall.reports.document.layout import Charts, mkr_cell
-from hushall.reports.formatting import fmt_places
 from hushall.reports.pdf_layout import PlanPDF
 
 if TYPE_CHECKING:

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.model import MunicipalityData
 from hushall.optimize.result import OptimizationResult
 from hushall.projects import Schedule
 from hushall.reports import plan_charts
 from hushall.reports.document.layout import Charts, frame_table, mkr_cell
-from hushall.reports.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
     MARGINAL_ROWS,

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from hushall.formatting import fmt_number, fmt_pct
 from hushall.reports import plan_tables as pt
 from hushall.reports.document.layout import Charts, frame_table
-from hushall.reports.formatting import fmt_number, fmt_pct
 from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.risk_charts import fan_charts, tornado_chart
 from hushall.scenarios import MonteCarloResult

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from hushall.formatting import fmt_kr, fmt_mkr, fmt_pct, fmt_places
 from hushall.needs.reinvestment import POLICIES
 from hushall.reports import plan_charts
 from hushall.reports.document.layout import Charts
-from hushall.reports.formatting import fmt_kr, fmt_mkr, fmt_pct, fmt_places
 from hushall.reports.labels import category_label
 from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (

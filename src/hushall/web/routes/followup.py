@@ -27,13 +27,15 @@ def _follow_up(request: Request, version: DataVersion) -> Any:
 def followup_page(request: Request, user: User = reader, db: DbSession = database,
                   version: Annotated[int | None, Query()] = None) -> Response:
     from hushall.followup import measured_rates
+    from hushall.followup.learning import learned_delivery_ceilings
     from hushall.reports.followup import followup_rows
 
     data_version = pick_version(db, version)
     if data_version is None:
         return page(request, "empty.html", {"active": "followup"})
     follow = _follow_up(request, data_version)
-    rows = None if follow.empty else followup_rows(follow, measured_rates(follow))
+    rows = None if follow.empty else followup_rows(
+        follow, measured_rates(follow), learned_delivery_ceilings(model_of(request, data_version), follow))
     return cached_page(request, "followup.html", {"active": "followup", "dv": data_version, "f": rows},
                        key=data_version.id, title="Uppföljning")
 

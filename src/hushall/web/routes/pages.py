@@ -15,7 +15,7 @@ from hushall.web.i18n import translate
 from hushall.web.models import User
 from hushall.web.rendering import cached_page, page
 from hushall.web.routes.common import pick_version, svg_response, view_of
-from hushall.web.services import list_variants, pdf_available, plan_finance, variant_or_404
+from hushall.web.services import list_variants, plan_finance, variant_or_404
 from hushall.web.views import AGE_GROUPS, pivot_population
 
 router = APIRouter(dependencies=[Depends(identify)], include_in_schema=False)
@@ -133,4 +133,4 @@ def economy(request: Request, user: User = reader, db: DbSession = database,
 @router.get("/rapport")
 def report(request: Request, user: User = reader, db: DbSession = database) -> Response:
     return page(request, "report.html", {"active": "report", "variants": list_variants(db),
-                                         "pdf": pdf_available(), "dv": pick_version(db, None)})
+                                         "dv": pick_version(db, None)})

@@ -34,7 +34,6 @@ from hushall.web.services import (
     decide_variant,
     latest_job,
     list_variants,
-    pdf_available,
     pdf_module,
     plan_finance,
     plan_result,
@@ -269,7 +268,7 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
         "figures": figure_table(result),
         "risk": risk_view((result or {}).get("risk"), request.state.lang),
         "robust": robust_sentences((result or {}).get("robust"), request.state.lang),
-        "pdf": pdf_available(), "dv": variant.data_version,
+        "dv": variant.data_version,
         "verdict": finance.verdict if finance is not None and finance.available else None,
     })
 
@@ -403,8 +402,6 @@ def plan_pdf(request: Request, variant_id: int, user: User = reader, db: DbSessi
     and seed, so the document and the plan page show the same probabilities)."""
     variant = variant_or_404(db, variant_id)
     module = pdf_module()
-    if module is None:
-        raise HTTPException(404, "PDF-plandokumentet finns inte i den här installationen ännu.")
     job = current_result(db, variant)
     label = f"{variant.data_version.number} ({variant.name}, v{variant.version_no})"
 
