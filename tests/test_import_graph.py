@@ -28,8 +28,8 @@ PIPELINE: tuple[str, ...] = (
     "projects",    # the projects' yearly effects, maintenance debt under a plan
     "finance",     # the long-term financial plan, targets, verdict
     "peers",       # key figures against similar municipalities (reads the forecast's ratios)
+    "followup",    # outcomes against budget, measured rates (what the optimiser re-plans from)
     "optimize",    # the MILP and its explanations
-    "followup",    # outcomes against budget, measured rates
     "scenarios",   # named scenarios, Monte Carlo, robust planning
     "study",       # one plan study: data + how the plan is made + its results
     "reports",     # text, charts, Excel, PDF

@@ -51,3 +51,25 @@ def test_forecast_bad_plan_lists_every_problem(tmp_path: Path) -> None:
     assert "rad 2 › kolumn projekt_id › värde 'P-404'" in r.stderr
     assert "rad 3 › kolumn startår › värde 1990" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_the_reinvestment_policy_is_chosen_on_the_command_line() -> None:
+    """--reinvestering overrides sheet Antaganden: as needed renews everything that falls due (and invests more
+    than the frame), nothing renews nothing (said to be a what-if), and each equals the forecast's own policy."""
+    spent, debt = {}, {}
+    for policy in ("ram", "behov", "ingen"):
+        r = CliRunner().invoke(cli, ["forecast", "--example", "--json", "--reinvestering", policy])
+        assert r.exit_code == 0, r.stderr
+        doc = json.loads(r.stdout)
+        spent[policy] = -sum(doc["cash_flow"]["investering_materiella_anläggningstillgångar"])
+        fc = forecast(exempelkommun(), Schedule(doc["schedule"]), reinvestment_policy=policy)
+        assert spent[policy] == pytest.approx(
+            -float(fc.cash_flow.loc["investering_materiella_anläggningstillgångar"].sum()), abs=1.0)
+        debt[policy] = float(fc.statements["underhållsskuld_fasta_priser"][-1])
+        if policy == "ingen":
+            assert "Räkneexempel" in r.stderr
+    assert debt["behov"] == pytest.approx(0.0, abs=1.0)
+    assert debt["behov"] < debt["ram"] < debt["ingen"]
+    assert spent["ingen"] < spent["ram"] < spent["behov"]
+    bad = CliRunner().invoke(cli, ["forecast", "--example", "--reinvestering", "lite"])
+    assert bad.exit_code != 0 and "lite" in bad.output

@@ -56,6 +56,7 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
         b = Browser(client)
         assert b.login("planner").status_code == 303
         ids = []
+        fixed_prices: dict[int, np.ndarray] = {}
         for name, ceiling in (("Snål plan", "100"), ("Enligt målen", "185")):  # incl. the reinvestment frame
             r = b.post("/planer", _form(name, ceiling))
             assert r.status_code == 303, r.text
@@ -92,6 +93,7 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
                 assert result["value"] is not None and result["value"] > 0
                 n = len(data.years)
                 f = forecast(data, schedule_of(result))
+                fixed_prices[vid] = np.asarray(f.statements["investeringar_fasta_priser"], dtype=float)
                 # the stored figures are the forecast of the same schedule, to the krona
                 expected = {
                     "investments_kr": -f.cash_flow.loc["investering_materiella_anläggningstillgångar"],
@@ -131,7 +133,10 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
             totals = {vid: sum(views[vid]["investments_kr"]) for vid in ids}
             ends = {vid: views[vid]["debt_kr"][-1] for vid in ids}
             risks = {vid: views[vid]["risk"] for vid in ids}
-        assert totals[ids[0]] < totals[ids[1]]  # the tighter ceiling invests less
+        # the tighter ceiling holds every year (plan + reinvestment frame, fixed prices); a time-limited solve
+        # under load may find any plan within it, so the two totals are not compared
+        assert fixed_prices[ids[0]].max() <= 100e6 + 0.5
+        assert fixed_prices[ids[1]].max() <= 185e6 + 0.5
 
         page = b.get(f"/planer/jamfor?v={ids[0]}&v={ids[1]}")
         assert page.status_code == 200

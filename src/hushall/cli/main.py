@@ -147,10 +147,15 @@ def needs(path: Path | None, use_example: bool, as_json: bool, out: Path | None)
 @click.option("--plan", type=click.Path(path_type=Path),
               help="Plan att räkna på: .xlsx/.csv med kolumnerna projekt_id och startår. "
                    "Standard: de projekt som redan är beslutade.")
+@click.option("--reinvestering", "policy", type=click.Choice(["ram", "behov", "ingen"]),
+              help="Reinvesteringspolicy i stället för den i fliken Antaganden: ram = dagens reinvesteringsram, "
+                   "behov = varje komponent förnyas när den är uttjänt, ingen = inga reinvesteringar "
+                   "(bara som räkneexempel).")
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
 @click.option("--out", type=click.Path(path_type=Path), help="Mapp för prognos.xlsx, CSV och diagram.")
 @handle_errors
-def forecast(path: Path | None, use_example: bool, plan: Path | None, as_json: bool, out: Path | None) -> None:
+def forecast(path: Path | None, use_example: bool, plan: Path | None, policy: str | None, as_json: bool,
+             out: Path | None) -> None:
     """Långtidsprognos: resultaträkning, balansräkning, kassaflöde, nyckeltal och mål år för år."""
     data = load_input(path, use_example)
     out = output_folder(out)
@@ -158,7 +163,11 @@ def forecast(path: Path | None, use_example: bool, plan: Path | None, as_json: b
     from hushall.reports.forecast import forecast_summary, write_forecast_outputs
 
     schedule = load_schedule(plan, data)
-    fc = run_forecast(data, schedule)
+    if policy == "ingen":
+        info("Räkneexempel: inga reinvesteringar alls (policyn 'ingen') – ingen kommun planerar så.")
+    elif policy is not None:
+        info(f"Reinvesteringspolicy: {'dagens reinvesteringsram' if policy == 'ram' else 'efter behov'}.")
+    fc = run_forecast(data, schedule, reinvestment_policy=policy)
     if as_json:
         emit_json(fc.to_json_dict())
     else:

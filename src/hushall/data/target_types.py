@@ -305,7 +305,7 @@ TARGET_TYPES: dict[str, TargetType] = {t.key: t for t in (
     TargetType(
         # a ceiling on one nämnd's projects (column nämnd of Mål), held by the optimiser
         # (:mod:`hushall.optimize.delivery`); not a line of the statements, so not evaluated on them
-        "leveranstak_nämnd_kr", Sense.MAX, Aggregation.FLOW, "kr",
+        "leveranstak_nämnd_kr", Sense.MAX, Aggregation.RULE, "kr",
         name=_sv_en("Leveranstak per nämnd och år", "Delivery ceiling per committee and year"),
         words=_sv_en("nämndens leveranstak", "the committee's delivery ceiling"),
         long=_sv_en("Nämndens investeringar högst {limit} per år (fasta priser)",

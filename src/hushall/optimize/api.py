@@ -178,6 +178,7 @@ def optimize(
     status = _status(outcome, evaluation, mip_gap)
     rank_info = None
     rank_obj = None
+    t_rank0, cpu_rank0 = time.perf_counter(), time.process_time()
     if ranking and evaluation is not None:
         x_rank = rank_by_benefit_cost(problem)
         ev_rank = evaluate_plan(bm, x_rank)
@@ -203,9 +204,10 @@ def optimize(
             "n_projects": len(ev_fair.schedule),
             "value_gain": (objective - fair_obj) / abs(fair_obj) if fair_obj else None,
         }
+    t_rank, cpu_rank = time.perf_counter() - t_rank0, time.process_time() - cpu_rank0
     explanations: dict[str, Any] = {}
     if explain and evaluation is not None:
-        outcome.objective = objective
+        outcome.objective, outcome.gap = objective, gap
         explanations = explain_plan(bm, outcome, evaluation, **(explain_options or {}))
     elif evaluation is not None:
         from hushall.optimize.explain import infeasibility
@@ -216,6 +218,7 @@ def optimize(
         if avoided:
             explanations["renewal_avoided"] = avoided
     t_total = time.perf_counter() - t0
+    t_explain = t_total - t_build - t_solve - t_eval - t_rank
     if evaluation is None:  # no plan at all (the relations contradict each other, or time ran out)
         evaluation = evaluate_plan(bm, np.zeros(problem.n_columns))
         empty = True
@@ -242,7 +245,7 @@ def optimize(
         places=None if empty else evaluation.places,
         lp_bound=outcome.lp_bound,
         timings={"build_s": t_build, "solve_s": t_solve, "lp_s": outcome.lp_time_s, "evaluate_s": t_eval,
-                 "total_s": t_total},
+                 "ranking_s": t_rank, "ranking_cpu_s": cpu_rank, "explain_s": t_explain, "total_s": t_total},
         sizes={"projects": problem.n_projects, "columns": problem.n_columns, "variables": bm.lm.num_vars,
                "rows": bm.lm.num_rows, "years": problem.n_years},
         unschedulable=problem.unschedulable,

@@ -202,7 +202,8 @@ def relations_broken(bm: BuiltModel, x: FloatArray) -> list[str]:
             out.append("alternativen " + " och ".join(str(p.project_ids[q]) for q in members) + " valda samtidigt")
     chosen = np.flatnonzero(x > 0.5)
     start = {int(p.col_project[j]): int(p.col_start[j]) for j in chosen}
-    done = {int(p.col_project[j]): int(p.completion[j]) for j in chosen}
+    completion = p.completion  # a computed array: once, not per project
+    done = {int(p.col_project[j]): int(completion[j]) for j in chosen}
     for b, s in start.items():
         a = int(p.depends_on[b])
         if a >= 0 and (a not in done or done[a] > s):

@@ -40,8 +40,10 @@ def rank_by_benefit_cost(problem: OptimizationProblem) -> FloatArray:
     t_count = p.n_years
     money = p.yearly_limit("investeringstak_kr").copy()
     slots = p.yearly_limit("max_parallella_projekt").copy()
-    invest = p.invest_real.tocsr()
-    active = p.active().tocsr()
+    # dense once (columns × years; 64 MB at 400,000 columns × 20 years): a project's start years are then
+    # checked by one slice
+    invest = p.invest_real.toarray()
+    active = p.active().toarray()
     cols_of = p.project_columns()
     x = np.zeros(p.n_columns)
     chosen = np.full(p.n_projects, -1, dtype=np.int64)
@@ -61,23 +63,25 @@ def rank_by_benefit_cost(problem: OptimizationProblem) -> FloatArray:
                 continue
             ready = int(completion[chosen[a]])
         cols = cols[np.argsort(p.col_start[cols], kind="stable")]
+        ready_cols = cols[p.col_start[cols] >= ready]
         pick = -1
-        for j in cols:
-            if p.col_start[j] < ready:
-                continue
-            row = invest[j].toarray().ravel()
-            busy = active[j].toarray().ravel()
-            if p.must_do[q] or (np.all(row <= money + 1e-6) and np.all(busy <= slots + 1e-9)):
-                pick = int(j)
-                break
+        if ready_cols.size:
+            if p.must_do[q]:
+                pick = int(ready_cols[0])
+            else:
+                # every start year of the project checked at once: the first whose outlay and activity fit
+                fit = ((invest[ready_cols] <= money + 1e-6).all(axis=1)
+                       & (active[ready_cols] <= slots + 1e-9).all(axis=1))
+                hit = np.flatnonzero(fit)
+                pick = int(ready_cols[hit[0]]) if hit.size else -1
         if pick < 0 and p.must_do[q]:
             pick = int(cols[0])
         if pick < 0:
             continue
         x[pick] = 1.0
         chosen[q] = pick
-        money = money - invest[pick].toarray().ravel()
-        slots = slots - active[pick].toarray().ravel()
+        money = money - invest[pick]
+        slots = slots - active[pick]
         if g >= 0:
             group_taken.add(g)
     del t_count

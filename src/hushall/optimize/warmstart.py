@@ -18,12 +18,23 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hushall.optimize.model import BuiltModel
-from hushall.optimize.problem import EFFECTS
+from hushall.optimize.problem import EFFECTS, OptimizationProblem
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 TOL_KR = 1.0
+
+
+def dense_rows(m: sp.csr_matrix, rows: IntArray) -> FloatArray:
+    """Dense copies of some rows of a CSR matrix, in one gather (no sparse object per row)."""
+    starts, ends = m.indptr[rows], m.indptr[rows + 1]
+    counts = ends - starts
+    out = np.zeros((len(rows), m.shape[1]))
+    if counts.sum():
+        pos = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        out[np.repeat(np.arange(len(rows)), counts), m.indices[pos]] = m.data[pos]
+    return out
 
 
 class _Plan:
@@ -43,6 +54,7 @@ class _Plan:
         self.finance = p.finance
         self.fin_viol = self._violations({k: v[None, :] for k, v in self.totals.items()})[0]
         self.ceiling_viol = self._ceiling_excess({k: v[None, :] for k, v in self.totals.items()})[0]
+        self._prefix: tuple[IntArray, np.ndarray, np.ndarray, np.ndarray | None] | None = None
 
     def _ceiling_excess(self, totals: dict[str, np.ndarray]) -> np.ndarray:
         """Per plan in the batch, how far every ceiling-year is exceeded, shaped ``(B, rows)``."""
@@ -75,41 +87,53 @@ class _Plan:
 
     def completion(self, project: int) -> int:
         j = self.chosen[project]
-        return int(self.problem.completion[j]) if j >= 0 else -1
+        p = self.problem
+        return int(p.col_start[j] + p.duration[p.col_project[j]]) if j >= 0 else -1
 
     def fits(self, cols: IntArray) -> int:
         """Number of leading candidates of ``cols`` that can all be added (prefix feasibility)."""
+        return self.fits_each(cols)[0]
+
+    def fits_each(self, cols: IntArray) -> tuple[int, NDArray[np.bool_]]:
+        """Prefix feasibility (as :meth:`fits`) and, in the same batched replay, whether each candidate alone
+        could be added to the plan as it is: the plans ``plan + c_0 + … + c_i`` and ``plan + c_i`` for every
+        ``i`` are checked together, so a run of candidates that fail on their own costs one replay, not one
+        each."""
         k = len(cols)
         if k == 0:
-            return 0
-        ok = np.ones(k, dtype=bool)
-        cum = np.cumsum(self.rows(cols), axis=0)
+            return 0, np.zeros(0, dtype=bool)
+        rows = self.rows(cols)
+        both = np.concatenate([np.cumsum(rows, axis=0), rows], axis=0)
+        ok = np.ones(2 * k, dtype=bool)
         t_n = self.t_count
-        prefix = {name: self.totals[name][None, :] + cum[:, i * t_n:(i + 1) * t_n]
-                  for i, name in enumerate(self.names)}
-        ok &= (self._ceiling_excess(prefix) <= self.ceiling_viol[None, :] + TOL_KR).all(axis=1)
+        plans = {name: self.totals[name][None, :] + both[:, i * t_n:(i + 1) * t_n]
+                 for i, name in enumerate(self.names)}
+        ceil = self._ceiling_excess(plans)
+        ok &= (ceil <= self.ceiling_viol[None, :] + TOL_KR).all(axis=1)
+        viol = None
         if self.finance is not None and self.finance.targets:
-            eff = {g: prefix[g] for g in EFFECTS}
+            eff = {g: plans[g] for g in EFFECTS}
             viol = self._violations(eff)
             ok &= (viol <= self.fin_viol[None, :] + TOL_KR).all(axis=1)
-        bad = np.flatnonzero(~ok)
-        return int(bad[0]) if bad.size else k
+        # the prefixes' totals and excesses, for :meth:`add` of a prefix (no second replay)
+        self._prefix = (np.asarray(cols, dtype=np.int64).copy(), both[:k], ceil[:k], None if viol is None else viol[:k])
+        bad = np.flatnonzero(~ok[:k])
+        return (int(bad[0]) if bad.size else k), ok[k:]
 
     def rows(self, cols: IntArray) -> np.ndarray:
         """Dense rows of the stacked yearly quantities for the given columns (fast CSR gather)."""
-        m = self.stacked
-        cols = np.asarray(cols, dtype=np.int64)
-        starts, ends = m.indptr[cols], m.indptr[cols + 1]
-        counts = ends - starts
-        out = np.zeros((len(cols), m.shape[1]))
-        if counts.sum():
-            pos = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
-            out[np.repeat(np.arange(len(cols)), counts), m.indices[pos]] = m.data[pos]
-        return out
+        return dense_rows(self.stacked, np.asarray(cols, dtype=np.int64))
 
     def add(self, cols: IntArray, force: bool = False) -> None:
         p = self.problem
-        total = self.rows(cols).sum(axis=0)
+        # summed in the order of fits_each's prefix sums, so that a checked prefix's totals match bit for bit
+        total = np.cumsum(self.rows(cols), axis=0)[-1] if len(cols) else np.zeros(self.stacked.shape[1])
+        n = len(cols)
+        known = getattr(self, "_prefix", None)
+        self._prefix = None
+        # the prefix just checked by fits_each (the same totals, bit for bit): its excesses come from that replay
+        reuse = (not force and known is not None and 0 < n <= len(known[0])
+                 and np.array_equal(np.asarray(cols), known[0][:n]) and np.array_equal(total, known[1][n - 1]))
         t_n = self.t_count
         for i, name in enumerate(self.names):
             self.totals[name] += total[i * t_n:(i + 1) * t_n]
@@ -119,6 +143,12 @@ class _Plan:
             g = p.exclusive_group[proj]
             if g >= 0:
                 self.group_taken[g] = True
+        if reuse:
+            assert known is not None
+            self.ceiling_viol = known[2][n - 1].copy()
+            if known[3] is not None:
+                self.fin_viol = known[3][n - 1].copy()
+            return
         now_c = self._ceiling_excess({k: v[None, :] for k, v in self.totals.items()})[0]
         self.ceiling_viol = np.maximum(now_c, self.ceiling_viol) if force else now_c
         if self.finance is not None and self.finance.targets:
@@ -224,9 +254,18 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
                 g = p.exclusive_group[q]
                 if g >= 0:
                     groups.add(int(g))
+            alone: NDArray[np.bool_] | None = None  # each candidate alone fits the plan as it is (unchanged)
             while batch:
-                arr = np.asarray([ranked[q][pointer[q]] for q in batch], dtype=np.int64)
-                k = plan.fits(arr)
+                if alone is None or not alone.size:
+                    arr = np.asarray([ranked[q][pointer[q]] for q in batch], dtype=np.int64)
+                    k, alone = plan.fits_each(arr)
+                else:
+                    # the plan has not changed since ``alone`` was computed: the prefix of the remaining batch
+                    # fails at once exactly when its first candidate fails alone
+                    k = 0 if not alone[0] else -1
+                if k < 0:
+                    alone = None
+                    continue
                 if k:
                     plan.add(arr[:k])
                     added_any = True
@@ -242,6 +281,12 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
                         if max_failures is not None and failures >= max_failures:
                             return
                 batch = batch[k + 1:]
+                # after an addition the plan changed; otherwise the remaining candidates' own test still holds
+                if k:
+                    alone = None
+                else:
+                    alone = alone[1:]
+                    arr = arr[1:]
             queue = rest + queue
         pending = [q for q in skipped if plan.chosen[q] < 0]
         if not added_any or not pending:
@@ -270,7 +315,8 @@ def integer_values(bm: BuiltModel, x: FloatArray) -> tuple[IntArray, FloatArray]
     return np.concatenate(idx), np.concatenate(val)
 
 
-def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, max_rounds: int = 200) -> FloatArray:
+def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, max_rounds: int = 200,
+                    max_shifts: int = 2000) -> FloatArray:
     """Improve a plan by best-improvement local search over start years (a 1-opt/2-opt neighbourhood).
 
     Moves: move one chosen project to another start year; add one project; drop one project and add another;
@@ -279,7 +325,9 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
     budget replayed through the financial model for all moves of a round as one batch), and it raises the plan's
     worth ``v + r/κ``. Projects that change places are left as they are (their worth depends on the places
     network, which the replay does not see). The greedy rounding fills each year up to its first binding target;
-    these moves trade start years between projects, which the LP relaxation does fractionally.
+    these moves trade start years between projects, which the LP relaxation does fractionally. The moves of a
+    round are built as arrays (:func:`_local_moves`); pairs of moves are formed among the ``max_shifts`` best
+    single moves of chosen projects, so a round's work stays bounded on large models.
     """
     import time
 
@@ -296,52 +344,27 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
     base_fin = plan.fin_viol.copy()
     base_ceil = plan.ceiling_viol.copy()
     t_n = plan.t_count
+    n_cols = p.n_columns
+    # every column's yearly quantities, dense, with a zero row at ``n_cols`` standing for "no column"
+    dense = np.vstack([plan.rows(np.arange(n_cols)), np.zeros((1, plan.stacked.shape[1]))])
+    worth_ext = np.append(worth, 0.0)
+    group_ext = np.append(p.exclusive_group[p.col_project], -1)
     for _ in range(max_rounds):
         if time.perf_counter() > t_end:
             break
-        col_of_project = plan.chosen
-        moves_out: list[list[int]] = []
-        moves_in: list[list[int]] = []
-        single_out, single_in = [], []
-        for q in np.flatnonzero(movable):
-            cur = int(col_of_project[q])
-            for j in cols_of[q]:
-                j = int(j)
-                if j == cur:
-                    continue
-                single_out.append([cur] if cur >= 0 else [])
-                single_in.append([j])
-        moves_out += single_out
-        moves_in += single_in
-        chosen_m = [int(col_of_project[q]) for q in np.flatnonzero(movable & ~p.must_do) if col_of_project[q] >= 0]
-        # drop one, add another
-        for c_out in chosen_m:
-            for o, i in zip(single_out, single_in, strict=True):
-                if not o and p.col_project[i[0]] != p.col_project[c_out]:
-                    moves_out.append([c_out])
-                    moves_in.append(i)
-        # two moves of chosen projects at once
-        shifts = [(o, i) for o, i in zip(single_out, single_in, strict=True) if o]
-        for a in range(len(shifts)):
-            for b in range(a + 1, len(shifts)):
-                if p.col_project[shifts[a][0][0]] == p.col_project[shifts[b][0][0]]:
-                    continue
-                moves_out.append(shifts[a][0] + shifts[b][0])
-                moves_in.append(shifts[a][1] + shifts[b][1])
-        if not moves_in:
+        out0, out1, in0, in1 = _local_moves(p, plan.chosen, movable, cols_of, worth, n_cols, max_shifts)
+        if not in0.size:
             break
-        gain = np.array([worth[i].sum() - worth[o].sum() for o, i in zip(moves_out, moves_in, strict=True)])
+        gain = (worth_ext[in0] + worth_ext[in1]) - (worth_ext[out0] + worth_ext[out1])
         keep = np.flatnonzero(gain > 1e-9)
         if not keep.size:
             break
         # exclusive groups: an added project may not join a group taken by a project that stays
         ok_rel = np.ones(len(keep), dtype=bool)
-        for n, k in enumerate(keep):
-            for j in moves_in[k]:
-                g = p.exclusive_group[p.col_project[j]]
-                if g >= 0 and plan.group_taken[g] and not any(
-                        p.exclusive_group[p.col_project[o]] == g for o in moves_out[k]):
-                    ok_rel[n] = False
+        for col in (in0[keep], in1[keep]):
+            g = group_ext[col]
+            taken = np.where(g >= 0, plan.group_taken[np.maximum(g, 0)] if plan.group_taken.size else False, False)
+            ok_rel &= ~(taken & (group_ext[out0[keep]] != g) & (group_ext[out1[keep]] != g))
         keep = keep[ok_rel]
         keep = keep[np.argsort(-gain[keep], kind="stable")]
         found = False
@@ -349,12 +372,7 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
             if time.perf_counter() > t_end:
                 break
             batch = keep[lo:lo + 512]
-            delta = np.zeros((len(batch), plan.stacked.shape[1]))
-            for n, k in enumerate(batch):
-                if moves_in[k]:
-                    delta[n] += plan.rows(np.asarray(moves_in[k])).sum(axis=0)
-                if moves_out[k]:
-                    delta[n] -= plan.rows(np.asarray(moves_out[k])).sum(axis=0)
+            delta = (dense[in0[batch]] + dense[in1[batch]]) - (dense[out0[batch]] + dense[out1[batch]])
             tot = {name: plan.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n]
                    for i, name in enumerate(plan.names)}
             ok = (plan._ceiling_excess(tot) <= base_ceil[None, :] + TOL_KR).all(axis=1)
@@ -363,8 +381,10 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
             good = np.flatnonzero(ok)
             if good.size:
                 k = batch[good[0]]
-                x[moves_out[k]] = 0.0
-                x[moves_in[k]] = 1.0
+                outs = [int(c) for c in (out0[k], out1[k]) if c < n_cols]
+                ins = [int(c) for c in (in0[k], in1[k]) if c < n_cols]
+                x[outs] = 0.0
+                x[ins] = 1.0
                 plan = _Plan(bm)
                 plan.add(np.flatnonzero(x > 0.5), force=True)
                 found = True
@@ -372,3 +392,41 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
         if not found:
             break
     return x
+
+
+def _local_moves(p: OptimizationProblem, chosen: IntArray, movable: NDArray[np.bool_], cols_of: list[IntArray], worth: FloatArray,
+                 n_cols: int, max_shifts: int) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """The moves of :func:`improve_locally` as four arrays (columns out, columns in; ``n_cols`` = none), in the
+    order: single moves (each movable project to each other start year, or in), drop one chosen project and add an
+    unchosen one, two chosen projects moved at once."""
+    qs = np.flatnonzero(movable)
+    s_out: list[IntArray] = []
+    s_in: list[IntArray] = []
+    for q in qs:
+        cols = np.asarray(cols_of[q], dtype=np.int64)
+        cur = int(chosen[q])
+        cols = cols[cols != cur]
+        s_in.append(cols)
+        s_out.append(np.full(len(cols), cur if cur >= 0 else n_cols, dtype=np.int64))
+    if not s_in:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty
+    single_out, single_in = np.concatenate(s_out), np.concatenate(s_in)
+    none = np.full(len(single_in), n_cols, dtype=np.int64)
+    # drop one chosen (movable, not must-do) project, add one project that is not chosen
+    drop = chosen[movable & ~p.must_do & (chosen >= 0)]
+    adds = single_in[single_out == n_cols]
+    d_out = np.repeat(drop, len(adds))
+    d_in = np.tile(adds, len(drop))
+    # two chosen projects moved at once (the best ``max_shifts`` single moves of chosen projects)
+    shifts = np.flatnonzero(single_out < n_cols)
+    if len(shifts) > max_shifts:
+        gain = worth[single_in[shifts]] - worth[single_out[shifts]]
+        shifts = np.sort(shifts[np.argsort(-gain, kind="stable")[:max_shifts]])
+    a, b = np.triu_indices(len(shifts), 1)
+    a, b = shifts[a], shifts[b]
+    other = p.col_project[single_out[a]] != p.col_project[single_out[b]]
+    a, b = a[other], b[other]
+    cat = np.concatenate
+    return (cat([single_out, d_out, single_out[a]]), cat([none, np.full(len(d_out), n_cols, np.int64), single_out[b]]),
+            cat([single_in, d_in, single_in[a]]), cat([none, np.full(len(d_in), n_cols, np.int64), single_in[b]]))

@@ -346,6 +346,9 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
         for cells in marginal_rows(worth, rows=max_projects):
             target, when, step, estimate, again = cells
             lines.append(f"  {target} {when}, {step}: LP-skattning {estimate}, omräknat {again}")
+        skipped = (getattr(plan.result, "explanations", None) or {}).get("resolve_skipped")
+        if skipped:
+            lines.append(f"  ({skipped[0].upper()}{skipped[1:]}.)")
     if len(worth) < len(marginal):
         lines.append(f"  ({len(marginal) - len(worth)} bindande mål-år till är värda mindre än "
                      f"{fmt_number(NEGLIGIBLE_KR)} kr per steg.)")

@@ -33,7 +33,7 @@ ROBUST_MIN_GAP = 0.005
 #: explanations (re-solves) get at most ``explain_s`` more.
 DEFAULT_TIME_LIMIT_S = 60.0
 DEFAULT_MIP_GAP = 0.005
-DEFAULT_EXPLAIN_S = 20.0
+DEFAULT_EXPLAIN_S = 3.0
 
 PlanSource = Literal["optimised", "committed", "file", "schedule"]
 PLAN_SOURCES: tuple[str, ...] = ("optimised", "committed", "file", "schedule")
