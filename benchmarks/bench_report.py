@@ -7,8 +7,9 @@ Prints, for Exempelkommun and its optimised plan (as ``hushall report --example`
    report`` runs it), once — apart from the document: its time is the optimiser's, not the document's;
 3. preparing the document (needs analysis, forecast, maintenance debt with the plan, Monte Carlo with 2 000 draws);
 4. writing the workbook and rendering the PDF (charts with vl-convert, page layout with fpdf2), per step;
-5. the whole :func:`hushall.reports.document.build_plan_document` call with that optimiser result, first and
-   median of ``--repeat`` runs, with the page count and file sizes.
+5. the plan study with that optimiser result (:func:`hushall.study.run_study`: needs, forecast, Monte Carlo)
+   and :func:`hushall.reports.document.build_plan_document`, first and median of ``--repeat`` runs, with the
+   page count and file sizes.
 
 ``--decided`` lays out the decided projects instead (no optimiser; the figures before the optimiser existed).
 
@@ -24,15 +25,17 @@ import time
 from pathlib import Path
 
 t_import = time.perf_counter()
-from hushall.cli.report_commands import run_optimizer  # noqa: E402
+from hushall.cli.report_commands import plan_request  # noqa: E402
 from hushall.examples import exempelkommun  # noqa: E402
 from hushall.reports.document import (  # noqa: E402
     build_plan_document,
-    compute_risk,
     prepare_document,
     render_plan_pdf,
     write_plan_workbook,
 )
+from hushall.scenarios import simulate  # noqa: E402
+from hushall.study.request import PlanRequest  # noqa: E402
+from hushall.study.study import run_study  # noqa: E402
 
 t_import = time.perf_counter() - t_import
 
@@ -59,7 +62,8 @@ def main() -> None:
     result = None
     if not args.decided:
         t = time.perf_counter()
-        result = run_optimizer(data, args.time_limit)  # as `hushall report` runs it
+        # as `hushall report` runs it (the plan study's optimiser step alone: no Monte Carlo)
+        result = run_study(data, plan_request(None, draws=0, time_limit=args.time_limit)).optimization
         t_opt = time.perf_counter() - t
         timings = getattr(result, "timings", {})
         print(f"optimiser (solve {timings.get('solve_s', float('nan')):.1f} s, with explanations and ranking): "
@@ -70,7 +74,7 @@ def main() -> None:
         out = args.out or Path(tmp)
         schedule = result.schedule_dict if result is not None else {"P-12": 2025}
         t = time.perf_counter()
-        risk = compute_risk(data, schedule, args.draws) if args.draws else None
+        risk = simulate(data, schedule, n_draws=args.draws, seed=1) if args.draws else None
         t_risk = time.perf_counter() - t
         t = time.perf_counter()
         doc = prepare_document(data, optimization=result, risk=risk)
@@ -82,7 +86,7 @@ def main() -> None:
         render_plan_pdf(doc, out / "steg.pdf")
         t_pdf = time.perf_counter() - t
         print(f"Monte Carlo ({args.draws} draws):        {t_risk:6.2f} s")
-        print(f"prepare (stages, tables):           {t_prepare:6.2f} s")
+        print(f"prepare (the study's stages, tables): {t_prepare:4.2f} s")
         print(f"workbook:                           {t_xlsx:6.2f} s")
         print(f"PDF (charts and layout):            {t_pdf:6.2f} s")
 
@@ -90,8 +94,9 @@ def main() -> None:
         pdf = xlsx = None
         for _ in range(max(args.repeat, 1)):
             t = time.perf_counter()
-            pdf, xlsx = build_plan_document(data, optimization=result, out_dir=out,
-                                            risk="auto" if args.draws else None)
+            request = PlanRequest(source="optimised" if result is not None else "committed", draws=args.draws)
+            study = run_study(data, request, optimization=result)
+            pdf, xlsx = build_plan_document(data, study, out)
             times.append(time.perf_counter() - t)
         assert pdf is not None and xlsx is not None
         from pypdf import PdfReader

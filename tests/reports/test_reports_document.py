@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from hushall.finance import forecast
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number
 from hushall.model import MunicipalityData
 from hushall.needs import analyse_needs
+from hushall.optimize.result import OptimizationResult
 from hushall.reports import plan_tables as pt
 from hushall.reports.document import (
     PlanDocument,
@@ -38,15 +38,18 @@ SCHEDULE = {"P-12": 2025, "P-03": 2025, "P-06": 2025, "P-14": 2026}
 DATE = dt.date(2025, 3, 14)
 
 
-def fake_optimization() -> SimpleNamespace:
-    """What :func:`hushall.optimize.optimize` returns, reduced to what the document reads."""
-    return SimpleNamespace(
+def fake_optimization() -> OptimizationResult:
+    """A result of :func:`hushall.optimize.optimize` (the real class) with a fixed plan and explanations, so the
+    document's wording can be checked without solving."""
+    return OptimizationResult(
         status="optimal",
-        message="Bästa möjliga plan (inom angivet gap).",
+        solver_status="Optimal",
         objective=12.5,
         bound=12.6,
         gap=0.008,
-        schedule=pd.DataFrame({"project": list(SCHEDULE), "start_year": list(SCHEDULE.values())}),
+        schedule=pd.DataFrame({"project": list(SCHEDULE), "start_year": list(SCHEDULE.values()),
+                               "in_use_year": [y + 2 for y in SCHEDULE.values()], "weighted_score": 0.5,
+                               "maintenance_debt_avoided_kr": 0.0}),  # the optimiser's columns the pages read
         explanations={
             "binding_by_year": {2025: ["M1"], 2026: ["M1", "M6"]},
             "infeasibility": {"feasible": True, "violations": []},
@@ -57,9 +60,10 @@ def fake_optimization() -> SimpleNamespace:
         ranking={"objective": 10.0, "meets_targets": False, "n_projects": 5,
                  "violations": [{"target": "M1", "year": 2025}]},
         ranking_objective=10.0,
-        value_gain_over_ranking=0.25,
         violations=[],
         timings={"total_s": 3.2},
+        value_by_criterion={}, weights={}, weights_source="Mål", objective_parts={}, kr_per_point=float("nan"),
+        targets=pd.DataFrame(),
     )
 
 

@@ -13,6 +13,7 @@ from hushall.cli.report_commands import DEFAULT_DRAWS, report
 from hushall.errors import DataValidationError
 from hushall.examples import exempelkommun
 from hushall.projects.plan_file import read_schedule
+from hushall.reports.document import plan_of_study
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -45,23 +46,23 @@ def test_report_runs_the_optimiser_by_default(tmp_path: Path, monkeypatch: pytes
     calls: list[float] = []
     seen: dict[str, Any] = {}
 
-    def optimize(data: object, time_limit: float = 60.0, say: object = None) -> object:
+    def optimize(data: object, time_limit: float = 60.0, **kwargs: Any) -> object:
         calls.append(time_limit)
         return fake_optimization()
 
-    def build(data: object, **kwargs: Any) -> tuple[Path, Path]:
-        seen.update(kwargs)
+    def build(data: object, study: Any, out: Path, **kwargs: Any) -> tuple[Path, Path]:
+        seen["study"] = study
         return tmp_path / "plandokument.pdf", tmp_path / "plandokument.xlsx"
 
-    monkeypatch.setattr("hushall.cli.report_commands.run_optimizer", optimize)
+    monkeypatch.setattr("hushall.optimize.optimize", optimize)
     monkeypatch.setattr("hushall.reports.document.build_plan_document", build)
     code, output = run("--example", "--out", str(tmp_path), "--time-limit", "5", "--monte-carlo", "200")
     assert code == 0, output
     assert calls == [5.0]
     assert f"Plan: optimerad ({len(SCHEDULE)} projekt)." in output
-    assert dict(seen["plan"].schedule) == SCHEDULE
-    assert seen["plan"].label == "Optimerad plan"
-    assert seen["risk"].n_draws == 200
+    assert dict(seen["study"].schedule) == SCHEDULE
+    assert plan_of_study(exempelkommun(), seen["study"]).label == "Optimerad plan"
+    assert seen["study"].montecarlo.n_draws == 200
 
 
 def test_plan_file_errors_exit_1_with_the_place(tmp_path: Path) -> None:
@@ -110,5 +111,7 @@ def test_read_plan_file_from_xlsx(tmp_path: Path) -> None:
 
 def test_default_draws_match_the_document() -> None:
     from hushall.reports.document import DEFAULT_DRAWS as DOCUMENT_DRAWS
+    from hushall.study.request import DEFAULT_DRAWS as STUDY_DRAWS
+    from hushall.web.config import DEFAULT_MC_DRAWS
 
-    assert DEFAULT_DRAWS == DOCUMENT_DRAWS
+    assert DEFAULT_DRAWS == DOCUMENT_DRAWS == STUDY_DRAWS == DEFAULT_MC_DRAWS

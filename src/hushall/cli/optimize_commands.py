@@ -12,12 +12,8 @@ from typing import Any
 import click
 
 from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, output_folder
-
-#: Defaults of the command line (the library's are in :func:`hushall.optimize.optimize`).
-DEFAULT_TIME_LIMIT_S = 60.0
-DEFAULT_GAP = 0.005
-#: Wall-clock budget of the explanations (re-solves with a target loosened or a project forced in).
-DEFAULT_EXPLAIN_S = 3.0
+from hushall.study.request import DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S
+from hushall.study.request import DEFAULT_MIP_GAP as DEFAULT_GAP
 
 
 def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap: float = DEFAULT_GAP,
@@ -43,11 +39,11 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
                       explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained})
     say(f"Klart: {result.message}")
     if result.status == "no_solution":
-        raise _no_plan(data, result, time_limit)
+        raise no_plan_error(data, result, time_limit)
     return describe_optimization(data, result)
 
 
-def _no_plan(data: Any, result: Any, time_limit: float) -> Exception:
+def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
     """The error to stop with when the optimiser returned no plan: the conflicting projects when no plan exists,
     else the time limit to raise."""
     from hushall.errors import DataValidationError, SolverError

@@ -143,3 +143,36 @@ class OptimizationResult:
             "sizes": _plain(self.sizes),
             "unschedulable": list(self.unschedulable),
         }
+
+    @classmethod
+    def from_json_dict(cls, raw: dict[str, Any]) -> OptimizationResult:
+        """The result back from :meth:`to_json_dict` (tables as frames; ``None`` for the numbers JSON had no
+        value for). ``places`` comes back by service and year, as :meth:`to_json_dict` keeps it."""
+
+        def frame(records: Any, columns: list[str] | None = None) -> pd.DataFrame:
+            return pd.DataFrame(list(records or []), columns=columns)
+
+        def num(x: Any) -> float:
+            return float("nan") if x is None else float(x)
+
+        fin = raw.get("finance")
+        finance = None
+        if isinstance(fin, dict):
+            finance = pd.DataFrame({k: [num(v) for v in vs] for k, vs in fin.items() if k != "years"},
+                                   index=pd.Index([int(y) for y in fin.get("years") or []], name="year"))
+        schedule = frame(raw.get("schedule"))
+        if not len(schedule.columns):
+            schedule = pd.DataFrame(columns=["project", "start_year"])
+        return cls(
+            status=str(raw.get("status", "")), solver_status=str(raw.get("solver_status", "")),
+            objective=num(raw.get("objective")), bound=num(raw.get("bound")), gap=num(raw.get("gap")),
+            schedule=schedule, value_by_criterion=dict(raw.get("value_by_criterion") or {}),
+            weights=dict(raw.get("weights") or {}), weights_source=str(raw.get("weights_source", "")),
+            objective_parts=dict(raw.get("objective_parts") or {}), kr_per_point=num(raw.get("kr_per_point")),
+            targets=frame(raw.get("targets")), violations=list(raw.get("violations") or []),
+            explanations=dict(raw.get("explanations") or {}), ranking_objective=raw.get("ranking_objective"),
+            ranking=raw.get("ranking"), finance=finance,
+            places=None if raw.get("places") is None else frame(raw.get("places")),
+            lp_bound=raw.get("lp_bound"), timings=dict(raw.get("timings") or {}), sizes=dict(raw.get("sizes") or {}),
+            unschedulable=tuple(str(p) for p in raw.get("unschedulable") or ()),
+        )

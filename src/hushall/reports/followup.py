@@ -345,7 +345,7 @@ def render_replan_pdf(replan: Any, path: str | Path) -> Path:
     import tempfile
 
     from hushall.files import atomic_path
-    from hushall.reports.document import _Charts
+    from hushall.reports.document.layout import Charts
     from hushall.reports.pdf_layout import PlanPDF
 
     data = replan.replanning.original
@@ -353,7 +353,7 @@ def render_replan_pdf(replan: Any, path: str | Path) -> Path:
     pdf.set_title(f"Uppföljning och omplanering, {data.name}")
     target = Path(path)
     with tempfile.TemporaryDirectory(prefix="hushall-figurer-") as tmp:
-        followup_chapter(pdf, data, _Charts(Path(tmp)), number=1, replan=replan)
+        followup_chapter(pdf, data, Charts(Path(tmp)), number=1, replan=replan)
         with atomic_path(target) as tmp_pdf:
             pdf.output(str(tmp_pdf))
     return target

@@ -22,6 +22,7 @@ from hushall.finance import Forecast, forecast
 from hushall.finance.verdict import Verdict, assess
 from hushall.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
+from hushall.optimize.result import OptimizationResult
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.reports.charts import _configure, save_chart_files
 from hushall.reports.document import PlanChoice, plan_from_optimization
@@ -43,6 +44,7 @@ from hushall.reports.plan_tables import (
     target_rows,
 )
 from hushall.reports.verdict import verdict_block
+from hushall.study.study import PlanStudy
 
 #: Lines of the optimiser's finance table and the statement line of the forecast that must equal them.
 CHECKED_LINES: dict[str, tuple[str, str]] = {
@@ -93,10 +95,16 @@ class OptimizedPlan:
         return project_investments(self.data, self.schedule)
 
 
-def describe_optimization(data: MunicipalityData, result: Any) -> OptimizedPlan:
+def describe_optimization(data: MunicipalityData, result: OptimizationResult) -> OptimizedPlan:
     """Forecast the optimised plan and collect its reasons."""
     choice = plan_from_optimization(data, result)
     return OptimizedPlan(result=result, data=data, forecast=forecast(data, dict(choice.schedule)), choice=choice)
+
+
+def describe_study(data: MunicipalityData, study: PlanStudy) -> OptimizedPlan:
+    """The optimised plan of a study (:func:`hushall.study.run_study`) with its forecast and its reasons."""
+    return OptimizedPlan(result=study.optimization, data=data, forecast=study.require_forecast(),
+                         choice=plan_from_optimization(data, study.optimization))
 
 
 def plan_check(plan: OptimizedPlan) -> pd.DataFrame:

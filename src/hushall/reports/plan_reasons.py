@@ -25,6 +25,7 @@ import pandas as pd
 from hushall.data.target_types import TARGET_TYPES
 from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
+from hushall.optimize.result import OptimizationResult
 from hushall.reports.plan_tables import target_short_label
 
 #: Below this (kr) a value or a cost counts as nothing (rounding in the solver).
@@ -40,14 +41,8 @@ TARGET_WORDS: dict[str, str] = {k: t.words["sv"] for k, t in TARGET_TYPES.items(
 _num = finite_or_none  # the name the terminal summary imports
 
 
-def result_field(result: Any, *names: str, default: Any = None) -> Any:
-    """The first attribute or mapping key of the optimiser's ``result`` among ``names`` that is present and not
-    None (a result object, or a mapping with the same keys)."""
-    for name in names:
-        value = result.get(name) if isinstance(result, Mapping) else getattr(result, name, None)
-        if value is not None:
-            return value
-    return default
+#: How an optimised plan was made, as the plan document and the web name it.
+OPTIMISED_METHOD = "Optimering (MILP med HiGHS)"
 
 
 def join_sv(parts: Sequence[str]) -> str:
@@ -360,16 +355,16 @@ def marginal_highlights(table: pd.DataFrame, most: int = 3) -> list[str]:
     return out
 
 
-def ranking_comparison(result: Any, schedule_size: int, ranking: Mapping[str, Any],
+def ranking_comparison(result: OptimizationResult, schedule_size: int, ranking: Mapping[str, Any],
                        names: Mapping[str, str]) -> pd.DataFrame:
     """The optimised plan against the benefit/cost ranking list as municipalities use it (the financial targets
-    not looked at) and the same list funded only as far as every target still holds. ``result`` is the
-    optimiser's result or a mapping with its ``objective`` and ``violations``."""
+    not looked at) and the same list funded only as far as every target still holds (``ranking``: the
+    result's ``ranking``)."""
     def broken(violations: Any) -> str:
         records = list(violations or [])
         return breaks_text(records, names) if records else "inga"
 
-    objective = _num(result_field(result, "objective"))
+    objective = _num(result.objective)
 
     def row(label: str, n: Any, value: Any, meets: bool, violations: Any) -> dict[str, Any]:
         v = _num(value)
@@ -377,7 +372,7 @@ def ranking_comparison(result: Any, schedule_size: int, ranking: Mapping[str, An
                 "uppfyller_alla_mål": meets, "mål_som_bryts": broken(violations),
                 "skillnad_mot_optimerad": None if v is None or not objective else (v - objective) / abs(objective)}
 
-    own = list(result_field(result, "violations", default=[]))
+    own = list(result.violations)
     rows = [row("Optimerad plan", schedule_size, objective, not own, own)]
     rank_schedule = ranking.get("schedule")
     rows.append(row("Rangordning efter nytta per krona", ranking.get(
@@ -419,6 +414,7 @@ __all__ = [
     "MARGINAL_ROWS",
     "NEGLIGIBLE_KR",
     "NOTEWORTHY_KR",
+    "OPTIMISED_METHOD",
     "TARGET_WORDS",
     "binding_sentences",
     "breaks_text",
@@ -432,7 +428,6 @@ __all__ = [
     "marginal_table",
     "project_reason",
     "ranking_comparison",
-    "result_field",
     "short_target_names",
     "target_name",
     "target_names",

@@ -29,7 +29,8 @@ from hushall.finance import Forecast
 from hushall.formatting import fmt_kr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.model.parameters import condition_remaining_life
-from hushall.projects import ProjectCatalog, Schedule, UnitEffects
+from hushall.projects import ProjectCatalog, Schedule
+from hushall.study.study import project_investments
 
 #: Statement lines shown in bold (sums and results).
 SUM_LINES: frozenset[str] = frozenset({
@@ -193,27 +194,6 @@ def target_summary(targets: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- the plan ---------------------------------------------------------------------------------------------
-
-
-def project_investments(data: MunicipalityData, schedule: Schedule) -> pd.DataFrame:
-    """Yearly outlay of each project in the plan (current prices, capitalised and expensed), long format:
-    ``project_id, year, amount_kr``; from :class:`hushall.projects.UnitEffects`."""
-    years = np.asarray(data.years, dtype=int)
-    if not len(schedule):
-        return pd.DataFrame({"project_id": pd.Series(dtype=str), "year": pd.Series(dtype=int),
-                             "amount_kr": pd.Series(dtype=float)})
-    unit = UnitEffects.from_data(data)
-    w = unit.weights(schedule)  # (P, S)
-    outlay = unit.array("investment_kr") + unit.array("expensed_kr")  # (P, S, T)
-    per_project = np.einsum("ps,pst->pt", w, outlay)
-    cat = ProjectCatalog.from_data(data)
-    idx = [cat.index(pid) for pid in schedule]
-    rows = per_project[idx]
-    return pd.DataFrame({
-        "project_id": np.repeat(np.asarray(list(schedule), dtype=object), len(years)),
-        "year": np.tile(years, len(idx)),
-        "amount_kr": rows.reshape(-1),
-    })
 
 
 def plan_sheet(data: MunicipalityData, schedule: Schedule, investments: pd.DataFrame,

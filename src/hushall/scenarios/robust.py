@@ -439,7 +439,7 @@ def robust_plan(
     *,
     level: float = 0.9,
     spec: MonteCarloSpec | None = None,
-    n_draws: int = 2000,
+    n_draws: int,
     seed: int = 1,
     max_iterations: int = 5,
     years: int | None = None,

@@ -16,6 +16,10 @@ from typing import Any
 
 from hushall.errors import ConfigError
 
+#: The plan study's defaults (draws of a plan's risk, the safer plan's level): defined once, there.
+from hushall.study.request import DEFAULT_DRAWS as DEFAULT_MC_DRAWS
+from hushall.study.request import DEFAULT_ROBUST_LEVEL
+
 #: Environment variable that overrides the database URL (the CLI's ``--database-url`` wins over it).
 DATABASE_URL_ENV = "HUSHALL_DATABASE_URL"
 #: Environment variables of the optimiser's limits (the web process passes them on to its workers).
@@ -24,13 +28,8 @@ MIP_GAP_ENV = "HUSHALL_OPTIMISE_MIP_GAP"
 EXPLAIN_SECONDS_ENV = "HUSHALL_OPTIMISE_EXPLAIN_SECONDS"
 #: Environment variable of the number of Monte Carlo draws behind a plan's risk (0 = no risk analysis).
 MC_DRAWS_ENV = "HUSHALL_WEB_MC_DRAWS"
-#: Default number of Monte Carlo draws of a plan (about 0.2 s for Exempelkommun).
-DEFAULT_MC_DRAWS = 2000
 #: Environment variable of the probability a safer (robust) plan must reach (0 = no robust plan).
 ROBUST_LEVEL_ENV = "HUSHALL_WEB_ROBUST_LEVEL"
-#: Default: every target holds with probability ≥ 90 % in each of the investment plan's first ten years.
-DEFAULT_ROBUST_LEVEL = 0.9
-ROBUST_YEARS = 10
 #: Environment variables of the upload limits (the web process passes them on to its workers).
 UNPACKED_ENV = "HUSHALL_WEB_MAX_UNPACKED_BYTES"
 ROWS_ENV = "HUSHALL_WEB_MAX_ROWS_PER_SHEET"

@@ -4,10 +4,12 @@ A variant's settings are small overrides of the municipality's inputs (as a call
 reform): target limits and ceilings, criteria weights and the projects that must be done. :func:`apply_variant`
 applies them to a copy of the data, so the optimiser runs unchanged on any variant.
 
-The worker calls a *planner* — ``planner(data, settings, progress) -> dict`` —: :func:`optimise_plan`, the adapter
-to :mod:`hushall.optimize` (tests run a worker with a fast stand-in through the app's dependency
-:func:`hushall.web.deps.job_worker`). The returned dict (JSON) is the plan result the
-pages read; its keys are described in :data:`RESULT_KEYS`.
+The worker calls a *planner* — ``planner(data, settings, progress) -> dict`` —: :func:`optimise_plan`, which runs
+the plan study (:func:`hushall.study.run_study`) and returns :meth:`~hushall.study.PlanStudy.to_json`: that is what
+the worker stores (tests run a worker with a fast stand-in through the app's dependency
+:func:`hushall.web.deps.job_worker`). The pages render a study with :func:`plan_view` (the keys of
+:data:`RESULT_KEYS`); results stored before the study layer (version 0) and the stand-in's already have those keys
+and are shown as they are (:func:`is_study`).
 """
 
 from __future__ import annotations
@@ -17,27 +19,30 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from hushall.data.schema import CRITERIA
 from hushall.data.target_types import TARGET_TYPES, TargetType
-from hushall.errors import HushallError, PlanError
+from hushall.errors import PlanError
 from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
+from hushall.optimize.result import OptimizationResult
 from hushall.reports.plan_reasons import (
     NOTEWORTHY_KR,
+    OPTIMISED_METHOD,
     comparison_sentences,
     constraint_sentences,
     marginal_highlights,
     marginal_table,
     project_reason,
     ranking_comparison,
-    result_field,
     short_target_names,
     target_names,
 )
-from hushall.web.config import ROBUST_YEARS, SolverLimits, mc_draws_from_env, robust_level_from_env
+from hushall.study.request import PlanRequest
+from hushall.study.study import PlanStudy, run_study
+from hushall.web.config import SolverLimits, mc_draws_from_env, robust_level_from_env
+from hushall.web.risk import labelled_risk, named_robust
 
 Progress = Callable[[float, str], None]
 Planner = Callable[[MunicipalityData, dict[str, Any], Progress], dict[str, Any]]
@@ -61,10 +66,10 @@ RESULT_KEYS: dict[str, str] = {
     "gap": "relative gap between value and bound",
     "binding": "per year: the targets and ceilings that limit the plan (short Swedish names)",
     "explanations": "plain-Swedish sentences about the plan as a whole",
-    "risk": "how likely the plan is to hold: the Monte Carlo summary of hushall.web.risk.risk_entry (draws, "
-            "probability that every target holds every year, per target and year, P10/P50/P90 of the main lines, "
-            "the drivers); None when not simulated",
-    "robust": "what a safer plan costs (web.risk.robust_entry): level, probabilities of the plan and of the safer "
+    "risk": "how likely the plan is to hold: the Monte Carlo summary of hushall.study.risk.risk_summary with the "
+            "targets named (hushall.web.risk.labelled_risk): draws, probability that every target holds every "
+            "year, per target and year, P10/P50/P90 of the main lines, the drivers; None when not simulated",
+    "robust": "what a safer plan costs (study.risk.robust_summary): level, probabilities of the plan and of the safer "
               "one, projects and value given up, the limiting target; None when not searched",
 }
 
@@ -202,77 +207,43 @@ STATUS_TEXT: dict[str, str] = {
     "targets_infeasible": "Ingen plan uppfyller alla mål och tak. Planen bryter dem så lite som möjligt.",
     "no_solution": "Ingen plan hittades inom tidsgränsen.",
 }
-METHOD = "Optimering (MILP med HiGHS)"
+
+
+def study_request(limits: SolverLimits | None = None, mc_draws: int | None = None,
+                  robust_level: float | None = None) -> PlanRequest:
+    """The plan study of a variant: optimised within ``limits`` (default :meth:`SolverLimits.from_env`, which the
+    web process sets for its workers), simulated over ``mc_draws`` futures (default ``HUSHALL_WEB_MC_DRAWS``; 0 =
+    none) and searched for a safer plan at ``robust_level`` (default ``HUSHALL_WEB_ROBUST_LEVEL``; 0 = none)."""
+    limits = limits or SolverLimits.from_env()
+    return PlanRequest(
+        source="optimised", time_limit_s=limits.time_limit_s, mip_gap=limits.mip_gap, explain_s=limits.explain_s,
+        max_explained=MAX_EXPLAINED_PROJECTS, explain_project_s=max(0.5, min(3.0, limits.explain_s / 3)),
+        draws=mc_draws_from_env() if mc_draws is None else int(mc_draws),
+        robust_level=robust_level_from_env() if robust_level is None else float(robust_level))
 
 
 def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Progress,
                   limits: SolverLimits | None = None, mc_draws: int | None = None,
                   robust_level: float | None = None) -> dict[str, Any]:
-    """Run :func:`hushall.optimize.optimize` on a variant, simulate the plan over ``mc_draws`` possible futures
-    and describe both for the pages (see :data:`RESULT_KEYS`).
-
-    ``limits`` (default: :meth:`SolverLimits.from_env`, which the web process sets for its workers) bound the
-    solve and the explanations; ``mc_draws`` (default: ``HUSHALL_WEB_MC_DRAWS`` or 2 000; 0 = none) is the
-    number of futures of the risk analysis; ``robust_level`` (default: ``HUSHALL_WEB_ROBUST_LEVEL`` or 0,9; 0 =
-    none) the probability the safer plan must reach (:func:`plan_robust`). Progress goes to ``progress`` as a
-    fraction and a Swedish line.
-    """
-    try:
-        from hushall.optimize import optimize
-    except ImportError as exc:  # pragma: no cover - the optimiser ships with Hushåll
-        raise PlanError("Optimeraren (hushall.optimize) finns inte i den här installationen.") from exc
+    """Run the plan study of a variant (:func:`study_request`, :func:`hushall.study.run_study`) and return it as
+    JSON for the worker to store. Progress goes to ``progress`` as a fraction and a Swedish line."""
     limits = limits or SolverLimits.from_env()
-    progress(0.08, "Bygger optimeringsproblemet …")
-    explain = limits.explain_s > 0
-    outcome = optimize(
-        data, time_limit=limits.time_limit_s, mip_gap=limits.mip_gap, progress=ProgressRelay(progress, limits),
-        explain=explain, ranking=True,
-        explain_options={"total_time": limits.explain_s, "time_limit": max(0.5, min(3.0, limits.explain_s / 3)),
-                         "max_projects": MAX_EXPLAINED_PROJECTS} if explain else None)
-    progress(0.9, "Räknar fram den ekonomiska planen …")
-    result = describe_outcome(data, outcome)
-    draws = mc_draws_from_env() if mc_draws is None else int(mc_draws)
-    result["risk"] = plan_risk(data, _schedule_mapping(outcome), draws, progress)
-    if draws > 0 and result["risk"] is None:
-        result["explanations"].append("Risken (hur sannolikt planen håller) kunde inte beräknas för den här planen.")
-    level = robust_level_from_env() if robust_level is None else float(robust_level)
-    result["robust"] = plan_robust(data, level, limits, progress, outcome) if result["risk"] is not None else None
-    return result
+    study = run_study(data, study_request(limits, mc_draws, robust_level), progress,
+                      solver_progress=ProgressRelay(progress, limits))
+    return study.to_json()
 
 
-def plan_robust(data: MunicipalityData, level: float, limits: SolverLimits, progress: Progress | None = None,
-                outcome: Any = None) -> dict[str, Any] | None:
-    """What a safer plan costs (:func:`hushall.web.risk.robust_entry`), starting from the optimiser's plan
-    ``outcome``: every target holding with probability ≥ ``level`` in each of the first :data:`ROBUST_YEARS`
-    plan years; ``None`` when ``level`` is 0 or the search fails."""
-    if level <= 0:
+def is_study(stored: Mapping[str, Any] | None) -> bool:
+    """Whether a stored plan result is a plan study (:meth:`~hushall.study.PlanStudy.to_json`), not a result of
+    version 0 (the page's keys themselves, as stored before the study layer and by test planners)."""
+    return isinstance(stored, Mapping) and "study_version" in stored
+
+
+def stored_schedule(stored: Mapping[str, Any] | None) -> dict[str, int] | None:
+    """Project id → start year of a stored plan result of any version (``None`` without one)."""
+    if not stored:
         return None
-    from hushall.web.risk import robust_entry
-
-    if progress is not None:
-        progress(0.97, f"Söker en säkrare plan (alla mål med minst {_sv(100 * level)} % sannolikhet de första "
-                       f"{ROBUST_YEARS} åren) …")
-    try:
-        return robust_entry(data, level, ROBUST_YEARS, time_limit_s=min(limits.time_limit_s, 15.0),
-                            mip_gap=max(limits.mip_gap, 0.005), optimization=outcome)
-    except (HushallError, ValueError, KeyError):
-        return None
-
-
-def plan_risk(data: MunicipalityData, schedule: Mapping[str, int], draws: int, progress: Progress | None = None
-              ) -> dict[str, Any] | None:
-    """The plan simulated over ``draws`` possible futures (:func:`hushall.web.risk.simulate_plan`); ``None``
-    when ``draws`` is 0 or the data cannot be simulated (e.g. sheet Ekonomi empty)."""
-    if draws <= 0:
-        return None
-    from hushall.web.risk import simulate_plan
-
-    if progress is not None:
-        progress(0.95, f"Simulerar {_sv(draws)} möjliga framtider …")
-    try:
-        return simulate_plan(data, schedule, draws)
-    except (HushallError, ValueError, KeyError):
-        return None
+    return PlanStudy.from_json(stored).schedule
 
 
 class ProgressRelay:
@@ -336,110 +307,53 @@ def _sv(x: float, decimals: int = 0) -> str:
     return fmt_number(x, decimals)
 
 
-def _schedule_mapping(outcome: Any) -> dict[str, int]:
-    """Project id → start year of the optimiser's plan (a table with ``project`` and ``start_year``, or a
-    mapping)."""
-    schedule = result_field(outcome, "schedule")
-    if schedule is None:
-        raise PlanError("Optimerarens resultat saknar en tidsplan (schedule).")
-    if isinstance(schedule, pd.DataFrame):
-        pid = "project" if "project" in schedule.columns else "project_id"
-        return {str(p): int(y) for p, y in zip(schedule[pid], schedule["start_year"], strict=True)}
-    return {str(k): int(v) for k, v in dict(schedule).items()}
-
-
-def _series(values: Any) -> list[float | None]:
-    """Finite floats (``-0.0`` as ``0.0``) and ``None`` for the rest: what JSON and the pages take."""
-    return [None if v is None or not math.isfinite(v) else v + 0.0 for v in np.asarray(values, dtype=float).tolist()]
-
-
-def plan_figures(data: MunicipalityData, schedule: dict[str, int], places: pd.DataFrame | None = None
-                 ) -> dict[str, Any]:
-    """The plan's figures per year: the schedule replayed through the financial model
-    (:func:`hushall.finance.forecast`; the optimiser's plan and the forecast agree to the krona), the
-    maintenance debt and the places short (the optimiser's ``places`` table when given, otherwise the
-    scenarios stage's plan effects without delays or overruns)."""
-    from hushall.finance import forecast
-    from hushall.scenarios.plan import plan_arrays, realise
-
-    f = forecast(data, schedule)
-    years = [int(y) for y in f.years]
-    ones = np.ones(len(years))
-    effects = realise(plan_arrays(data, schedule), ones, ones)
-    if places is not None and len(places):
-        short = places.groupby("year")["unmet"].sum().reindex(years, fill_value=0.0).to_numpy(float)
-    else:
-        short = np.asarray(effects["missing_places"], dtype=float).reshape(-1)
-    return {
-        "years": years,
-        "investments_kr": _series(-f.cash_flow.loc["investering_materiella_anläggningstillgångar"]),
-        "result_kr": _series(f.income_statement.loc["årets_resultat"]),
-        "debt_kr": _series(f.balance_sheet.loc["långfristiga_skulder"]),
-        "ratios": {str(k): _series(row) for k, row in zip(f.ratios.index, f.ratios.to_numpy(), strict=True)},
-        "places_short": _series(short),
-        "maintenance_debt_kr": _series(np.asarray(effects["maintenance_debt_kr"], dtype=float).reshape(-1)),
-    }
-
-
-def describe_outcome(data: MunicipalityData, outcome: Any) -> dict[str, Any]:
-    """Turn the optimiser's outcome (:class:`hushall.optimize.result.OptimizationResult`, or a mapping with a
-    ``schedule``) into the plan-result dict; see :data:`RESULT_KEYS`. The reasons are phrased by
-    :mod:`hushall.reports.plan_reasons`, as in the plan document; targets are named in words with their limits
-    (the variant's targets have no ids a reader knows)."""
-    schedule = _schedule_mapping(outcome)
-    explanations = result_field(outcome, "explanations", default={})
+def plan_view(study: PlanStudy, data: MunicipalityData) -> dict[str, Any]:
+    """What the pages show of a plan study (see :data:`RESULT_KEYS`): every project with its reason, the
+    optimiser's status and value, the figures per year, and the risk and the safer plan with their targets named.
+    The reasons are phrased by :mod:`hushall.reports.plan_reasons`, as in the plan document; targets are named in
+    words with their limits (the variant's targets have no ids a reader knows)."""
+    outcome = study.optimization
+    schedule = study.schedule
+    explanations: Mapping[str, Any] = outcome.explanations if outcome is not None else {}
     names = target_names(data, with_ids=False)
-    records: dict[str, Mapping[str, Any]] = {}
-    given: dict[str, str] = {}
-    if isinstance(explanations, Mapping):
-        records = {str(r.get("project")): r for r in explanations.get("projects") or [] if isinstance(r, Mapping)}
-        given = {str(k): v for k, v in explanations.items() if isinstance(v, str)}
-    chosen_rows = result_field(outcome, "schedule")
+    records = {str(r.get("project")): r for r in explanations.get("projects") or [] if isinstance(r, Mapping)}
+    chosen_rows = outcome.schedule if outcome is not None else None
     chosen_info = (chosen_rows.set_index(chosen_rows["project"].astype(str))
-                   if isinstance(chosen_rows, pd.DataFrame) and "project" in chosen_rows.columns else None)
-    unschedulable = {str(p) for p in result_field(outcome, "unschedulable", default=())}
-    weights = result_field(outcome, "weights", default={})
+                   if chosen_rows is not None and "project" in chosen_rows.columns else None)
+    unschedulable = set(outcome.unschedulable) if outcome is not None else set()
+    weights = outcome.weights if outcome is not None else {}
     projects = data.projects.set_index(data.projects["project_id"].astype(str))
     chosen, not_chosen = [], []
     for pid, row in projects.iterrows():
         entry: dict[str, Any] = {"project_id": pid, "name": str(row["name"]), "cost_kr": float(row["cost_kr"])}
         if pid in schedule:
             info = chosen_info.loc[pid] if chosen_info is not None and pid in chosen_info.index else None
-            text = given.get(pid) or _chosen_reason(row, info, records.get(pid), names)
+            text = _chosen_reason(row, info, records.get(pid), names)
             chosen.append({**entry, "start_year": schedule[pid], "explanation": text})
         else:
-            text = given.get(pid) or _left_out_reason(row, records.get(pid), names, pid in unschedulable, weights)
+            text = _left_out_reason(row, records.get(pid), names, pid in unschedulable, weights)
             not_chosen.append({**entry, "explanation": text})
     chosen.sort(key=lambda r: (r["start_year"], r["project_id"]))
-    status = str(result_field(outcome, "status", "model_status", default="") or "")
-    objective = finite_or_none(result_field(outcome, "objective"))
+    status = outcome.status if outcome is not None else ""
     result: dict[str, Any] = {
         "status": status,
-        "message": STATUS_TEXT.get(status, str(result_field(outcome, "message", default=status))),
-        "method": str(result_field(outcome, "method", default=METHOD)),
+        "message": STATUS_TEXT.get(status, outcome.message if outcome is not None else ""),
+        "method": OPTIMISED_METHOD if outcome is not None else study.plan.label,
         "years": [int(y) for y in data.years],
         "schedule": chosen,
         "not_chosen": not_chosen,
-        "value": objective,
-        "bound": finite_or_none(result_field(outcome, "bound")),
-        "gap": finite_or_none(result_field(outcome, "gap")),
-        "risk": None,  # filled in by optimise_plan (the Monte Carlo of the plan)
-        "robust": None,  # filled in by optimise_plan (what a safer plan costs)
+        "value": finite_or_none(outcome.objective) if outcome is not None else None,
+        "bound": finite_or_none(outcome.bound) if outcome is not None else None,
+        "gap": finite_or_none(outcome.gap) if outcome is not None else None,
+        "risk": labelled_risk(study.risk, data),
+        "robust": named_robust(study.robust, data),
     }
-    places = result_field(outcome, "places")
-    sentences: list[str] = []
-    try:
-        result.update(plan_figures(data, schedule, places if isinstance(places, pd.DataFrame) else None))
-    except HushallError as exc:  # e.g. sheet Ekonomi empty: the plan still stands, without its statements
-        sentences.append(f"Den ekonomiska planen kunde inte räknas fram: {exc}")
-    for key in ("places_short", "maintenance_debt_kr"):  # figures the outcome brings itself take precedence
-        series = result_field(outcome, key)
-        if series is not None and not isinstance(series, pd.DataFrame):
-            result[key] = _series(series)
+    if study.figures is not None:
+        figures = study.figures.to_json()
+        result.update({k: figures[k] for k in ("years", "investments_kr", "result_kr", "debt_kr", "ratios",
+                                                "places_short", "maintenance_debt_kr")})
     result["binding"] = _binding_by_year(explanations, short_target_names(data))
-    result["explanations"] = plan_sentences(outcome, result, names) + sentences
-    if isinstance(explanations, (list, tuple)):
-        result["explanations"] += [str(e) for e in explanations]
+    result["explanations"] = plan_sentences(outcome, result, names) + list(study.notes)
     return result
 
 
@@ -485,7 +399,8 @@ def _binding_by_year(explanations: Any, names: Mapping[str, str]) -> list[dict[s
             for y, ts in sorted(binding.items(), key=lambda kv: int(kv[0])) if ts]
 
 
-def plan_sentences(outcome: Any, result: dict[str, Any], names: Mapping[str, str]) -> list[str]:
+def plan_sentences(outcome: OptimizationResult | None, result: dict[str, Any], names: Mapping[str, str]
+                   ) -> list[str]:
     """The plan as a whole in plain Swedish: how good it is, what limits it, what more room would be worth,
     and how it compares with choosing projects by benefit per krona."""
     out = [result["message"]] if result.get("message") else []
@@ -493,14 +408,14 @@ def plan_sentences(outcome: Any, result: dict[str, Any], names: Mapping[str, str
     if value is not None and bound is not None and gap is not None:
         out.append(f"Planens nytta är {_sv(value, 1)} poäng; ingen plan kan nå mer än {_sv(bound, 1)} poäng "
                    f"(skillnad {fmt_pct(gap, 2)}).")
-    explanations = result_field(outcome, "explanations", default={})
-    if not isinstance(explanations, Mapping):
+    if outcome is None:
         return out
+    explanations = outcome.explanations
     out += constraint_sentences(explanations, names)
     records = [r for r in explanations.get("marginal_value") or [] if isinstance(r, Mapping)]
     if records:
         out += marginal_highlights(marginal_table(records, names))
-    ranking = result_field(outcome, "ranking")
+    ranking = outcome.ranking
     if isinstance(ranking, Mapping):
         comparison = ranking_comparison(outcome, len(result.get("schedule") or ()), ranking, names)
         out += comparison_sentences(comparison)

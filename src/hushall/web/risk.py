@@ -1,15 +1,14 @@
-"""How likely a plan is to hold: the compact risk summary a plan result keeps, and how the plan page shows it.
+"""How likely a plan is to hold, on the plan page: the study's risk summary with its targets named, and in words.
 
-The worker simulates the optimiser's plan over possible futures (:func:`hushall.scenarios.simulate`) and keeps a
-small JSON summary with the result (:func:`risk_entry`, key ``risk`` of
-:data:`hushall.web.planning.RESULT_KEYS`). Every number comes from the Monte Carlo result; this module only picks,
-labels and phrases them. The charts are :mod:`hushall.reports.risk_charts`' own, drawn from the summary through
-:class:`hushall.reports.risk_web.StoredMonteCarlo`.
+The plan study keeps a compact JSON summary of the plan's Monte Carlo analysis
+(:func:`hushall.study.risk.risk_summary`) and of the search for a safer plan
+(:func:`hushall.study.risk.robust_summary`); :func:`labelled_risk` and :func:`named_robust` name their targets for
+a reader, and the rest of this module phrases them. The charts are :mod:`hushall.reports.risk_charts`' own, drawn
+from the summary through :class:`hushall.study.risk.StoredMonteCarlo`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,104 +17,37 @@ from hushall.model import MunicipalityData
 from hushall.reports.plan_reasons import target_names
 from hushall.reports.plan_tables import target_short_label
 from hushall.reports.risk_charts import LINE_DISPLAY
+from hushall.study.risk import finite_number as _number
 from hushall.web.i18n import translate
 
-#: Lines whose spread the summary keeps (names of :data:`hushall.scenarios.montecarlo.LINES`).
-RISK_LINES: tuple[str, ...] = ("årets_resultat", "låneskuld_per_invånare", "soliditet")
-#: Outcomes whose drivers the summary keeps: the share of target-years met (what threatens the plan) and the sum
-#: of årets resultat (the tornado of the plan document).
-RISK_OUTCOMES: tuple[str, ...] = ("mål_uppfyllda_andel", "resultat_summa")
-#: The seed of every plan's simulation: the same plan gives the same figures.
-SEED = 1
 #: Fan charts of the plan page: chart name in the address → line.
 FAN_CHARTS: dict[str, str] = {"resultat": "årets_resultat", "laneskuld": "låneskuld_per_invånare",
                               "soliditet": "soliditet"}
 
 
-def _number(x: Any) -> float | None:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
+def labelled_risk(risk: Mapping[str, Any] | None, data: MunicipalityData) -> dict[str, Any] | None:
+    """The study's risk summary with every target's ``label`` (short, with its limit) and ``name`` (in words, as
+    the plan's sentences name it); ``None`` stays ``None``."""
+    if risk is None:
         return None
-    return v + 0.0 if math.isfinite(v) else None
-
-
-def _numbers(values: Any) -> list[float | None]:
-    return [_number(v) for v in values]
-
-
-def _shown_id(target_id: str) -> str:
-    """The target's id as the reader knows it from the data (a variant's own targets have none)."""
-    return "" if target_id.startswith("variant-") else target_id
-
-
-def risk_entry(mc: Any, data: MunicipalityData) -> dict[str, Any]:
-    """The compact, JSON-safe summary of a Monte Carlo result (:class:`hushall.scenarios.MonteCarloResult`) that
-    a plan result keeps.
-
-    Keys: ``draws``, ``seed``, ``quantiles``, ``years``, ``all_years_probability`` and
-    ``all_years_standard_error`` (every target holds every year), ``max_standard_error``; ``joint`` (per year,
-    every target applying that year holds); ``targets`` (per target: ``target_id``, ``target_type``, ``label``,
-    ``name``, ``years``, ``probability``, ``standard_error``, ``lowest`` and ``lowest_year``); ``lines`` (per line
-    of :data:`RISK_LINES`: ``p10``, ``p50``, ``p90``, ``mean``, ``baseline`` per year); ``drivers`` (per outcome of
-    :data:`RISK_OUTCOMES`: its ``label``, ``mean`` and the drivers by falling variance share, each with
-    ``driver``, ``label``, ``variance_share``, ``low``, ``high``).
-    """
-    from hushall.scenarios.montecarlo import OUTCOMES, quantile_name
-
     names = target_names(data, with_ids=False)
-    t = data.targets
-    periods = {str(r.target_id): r.period_years for r in t.itertuples(index=False)}
     targets = []
-    for (tid, ttype), g in mc.probabilities.groupby(["target_id", "target_type"], sort=False):
-        g = g.sort_values("year")
-        worst = g.loc[g["probability"].idxmin()]
-        limit = float(g["limit"].iloc[0])
-        targets.append({
-            "target_id": _shown_id(str(tid)), "target_type": str(ttype),
-            "label": target_short_label(str(ttype), limit, periods.get(str(tid), 1)),
-            "name": names.get(str(tid), target_short_label(str(ttype), limit)),
-            "years": [int(y) for y in g["year"]], "probability": _numbers(g["probability"]),
-            "standard_error": _numbers(g["standard_error"]),
-            "lowest": _number(worst["probability"]), "lowest_year": int(worst["year"]),
-        })
-    years = [int(y) for y in mc.years]
-    qnames = [quantile_name(q) for q in mc.quantiles]
-    lines: dict[str, dict[str, list[float | None]]] = {}
-    base = mc.baseline.set_index(["line", "year"])["value"]
-    for line in RISK_LINES:
-        q = mc.line(line).reindex(years)
-        if not len(q):
-            continue
-        lines[line] = {**{c: _numbers(q[c]) for c in [*qnames, "mean"] if c in q.columns},
-                       "baseline": _numbers(base.get((line, y), float("nan")) for y in years)}
-    means = mc.outcomes.set_index("outcome")["mean"]
-    drivers: dict[str, dict[str, Any]] = {}
-    for outcome in RISK_OUTCOMES:
-        rows = mc.tornado[mc.tornado["outcome"] == outcome].sort_values("variance_share", ascending=False)
-        if not len(rows):
-            continue
-        drivers[outcome] = {"label": OUTCOMES.get(outcome, outcome), "mean": _number(means.get(outcome)),
-                            "drivers": [{"driver": str(r.driver), "label": str(r.label),
-                                         "variance_share": _number(r.variance_share), "low": _number(r.low),
-                                         "high": _number(r.high)} for r in rows.itertuples()]}
-    joint = mc.joint
-    return {
-        "draws": int(mc.n_draws), "seed": int(mc.seed), "quantiles": [float(q) for q in mc.quantiles],
-        "years": years, "all_years_probability": _number(mc.all_years_probability),
-        "all_years_standard_error": _number(mc.all_years_standard_error),
-        "max_standard_error": _number(mc.max_standard_error()),
-        "joint": {"years": [int(y) for y in joint["year"]], "probability": _numbers(joint["probability"])},
-        "targets": targets, "lines": lines, "drivers": drivers,
-        "elapsed_s": round(float(getattr(mc, "elapsed_s", 0.0)), 3),
-    }
+    for t in risk.get("targets") or []:
+        ttype, limit = str(t.get("target_type", "")), float(t.get("limit") or 0.0)
+        targets.append({**t, "label": target_short_label(ttype, limit, t.get("period_years") or 1),
+                        "name": names.get(str(t.get("source_id")), target_short_label(ttype, limit))})
+    return {**risk, "targets": targets}
 
 
-def simulate_plan(data: MunicipalityData, schedule: Mapping[str, int], n_draws: int) -> dict[str, Any]:
-    """Simulate a plan over ``n_draws`` futures (seed :data:`SEED`) and summarise it (:func:`risk_entry`)."""
-    from hushall.scenarios import simulate
-
-    return risk_entry(simulate(data, dict(schedule), n_draws=n_draws, seed=SEED), data)
+def named_robust(robust: Mapping[str, Any] | None, data: MunicipalityData) -> dict[str, Any] | None:
+    """The study's robust summary with its weakest target named."""
+    if robust is None:
+        return None
+    weakest = robust.get("weakest")
+    if not isinstance(weakest, Mapping):
+        return dict(robust)
+    names = target_names(data, with_ids=False)
+    return {**robust, "weakest": {**weakest, "name": names.get(str(weakest.get("target_id")), "")}}
 
 
 # --- The plan page -----------------------------------------------------------------------------------------------
@@ -203,47 +135,11 @@ def all_years_probability(result: Mapping[str, Any] | None) -> float | None:
     return _number(risk.get("all_years_probability")) if isinstance(risk, Mapping) else None
 
 
-__all__ = ["FAN_CHARTS", "RISK_LINES", "RISK_OUTCOMES", "SEED", "all_years_probability", "risk_entry",
-           "risk_view", "simulate_plan", "threats_text"]
+__all__ = ["FAN_CHARTS", "all_years_probability", "labelled_risk", "named_robust", "risk_view", "robust_sentences",
+           "threats_text"]
 
 
 # --- What a safer plan costs ---------------------------------------------------------------------------------------
-
-
-def robust_entry(data: MunicipalityData, level: float, years: int, time_limit_s: float, mip_gap: float,
-                 n_draws: int = 2000, optimization: Any = None) -> dict[str, Any]:
-    """Search the safer plan (:func:`hushall.scenarios.robust.robust_plan` with the optimiser as planner): every
-    target holding with probability ≥ ``level`` in each of the first ``years`` plan years, starting from the
-    plan of ``optimization`` (the optimiser's result being shown; ``None``: optimised anew). A compact JSON
-    summary: the level reached by the plan and by the safer one, what the safer plan gives up (value, projects)
-    and the target that limits it."""
-    from hushall.scenarios.robust import OptimiserPlanner, choice_from_optimization, robust_plan
-
-    base = None if optimization is None else choice_from_optimization(optimization)
-    rb = robust_plan(data, OptimiserPlanner(time_limit=time_limit_s, mip_gap=mip_gap), level=level,
-                     n_draws=n_draws, seed=SEED, years=years, base=base)
-    doc = rb.to_json_dict()
-    last = rb.last_year
-    p = rb.robust_mc.probabilities
-    if last is not None:
-        p = p[p["year"] <= last]
-    weakest = p.sort_values("probability", kind="stable").iloc[0] if len(p) else None
-    base_value = _number(doc["base"]["value"])
-    cost = _number(doc["value_cost"])
-    names = target_names(data, with_ids=False)
-    return {
-        "level": float(level), "first_year": int(data.first_year), "last_year": last, "status": rb.status,
-        "reached": rb.robust_probability >= level - 1e-12,
-        "base_probability": _number(rb.base_probability), "robust_probability": _number(rb.robust_probability),
-        "base_projects": len(doc["base"]["schedule"]), "robust_projects": len(doc["robust"]["schedule"]),
-        "value_cost_share": None if cost is None or not base_value else cost / base_value,
-        "value_cost_kr": _number(doc["value_cost_kr"]),
-        "changes": doc["changes"],
-        "weakest": None if weakest is None else {
-            "target_id": str(weakest["target_id"]), "name": names.get(str(weakest["target_id"]), ""),
-            "year": int(weakest["year"]), "probability": _number(weakest["probability"])},
-        "elapsed_s": _number(doc["elapsed_s"]),
-    }
 
 
 def robust_sentences(entry: Mapping[str, Any] | None, lang: str = "sv") -> list[str]:

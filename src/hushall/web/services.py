@@ -20,10 +20,18 @@ from sqlalchemy.orm import Session as DbSession
 
 from hushall.errors import HushallError, PlanError
 from hushall.model import MunicipalityData
+from hushall.study.study import PlanStudy, restore_study
 from hushall.web.db import advisory_lock
 from hushall.web.deps import state
 from hushall.web.models import DataVersion, Job, PlanVariant, User, utcnow
-from hushall.web.planning import apply_variant, clean_settings, default_settings
+from hushall.web.planning import (
+    apply_variant,
+    clean_settings,
+    default_settings,
+    is_study,
+    plan_view,
+    stored_schedule,
+)
 from hushall.web.security import audit
 from hushall.web.views import FinanceView, finance_view
 
@@ -161,9 +169,35 @@ def current_result_id(db: DbSession, variant: PlanVariant) -> int | None:
 
 
 def schedule_of(result: dict[str, Any] | None) -> Any:
-    if not result:
-        return None
-    return {str(r["project_id"]): int(r["start_year"]) for r in result.get("schedule", [])}
+    """Project id → start year of a stored plan result, a plan study or a result of version 0."""
+    return stored_schedule(result)
+
+
+def plan_result(request: Request, job: Job | None, variant: PlanVariant) -> dict[str, Any] | None:
+    """What the pages and the API show of a job's stored plan result (the keys of
+    :data:`hushall.web.planning.RESULT_KEYS`): a plan study rendered by :func:`hushall.web.planning.plan_view`
+    with the variant's data (once per job and variant version); a result of version 0 as it was stored."""
+    stored = job.result if job is not None else None
+    if not stored or not is_study(stored):
+        return stored
+    assert job is not None
+
+    def make() -> dict[str, Any]:
+        data = apply_variant(_model(request, variant.data_version), variant.settings)
+        return plan_view(PlanStudy.from_json(stored), data)
+
+    return state(request).views.get_or_make(("plan-view", job.id, variant.id, variant.row_version), make)
+
+
+def plan_study(request: Request, job: Job | None, variant: PlanVariant) -> tuple[PlanStudy | None, MunicipalityData]:
+    """A job's stored plan result of any version as a plan study with its forecast, needs and Monte Carlo
+    analysis recomputed (:func:`hushall.study.restore_study`: the same draws and seed as stored), and the
+    variant's data; ``None`` without a result."""
+    data = apply_variant(_model(request, variant.data_version), variant.settings)
+    stored = job.result if job is not None else None
+    if not stored:
+        return None, data
+    return restore_study(data, PlanStudy.from_json(stored)), data
 
 
 def plan_finance(request: Request, db: DbSession, variant: PlanVariant | None,

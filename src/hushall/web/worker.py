@@ -44,7 +44,7 @@ def _on_signal(signum: int, _frame: FrameType | None) -> None:
 def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0, planner: Planner | None = None) -> str:
     """Run job ``job_id`` (a plan with ``planner``, default :func:`hushall.web.planning.optimise_plan`); return
     its final status."""
-    from hushall.web.planning import apply_variant, optimise_plan
+    from hushall.web.planning import apply_variant, optimise_plan, stored_schedule
     from hushall.web.store import build_version
 
     engine = make_engine(database_url)
@@ -93,8 +93,8 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0, plan
             data = build_version(variant.data_version)
             settings = dict(variant.settings)
         progress(0.05, "Bygger optimeringsproblemet …")
-        result = (planner or optimise_plan)(apply_variant(data, settings), settings, progress)
-        chosen = len(result.get("schedule") or [])
+        result = (planner or optimise_plan)(apply_variant(data, settings), settings, progress)  # a plan study
+        chosen = len(stored_schedule(result) or {})
         set_job(status="done", progress=1.0, message=f"{chosen} projekt i planen.", result=result,
                 finished_at=utcnow(), heartbeat_at=utcnow())
         status = "done"

@@ -46,6 +46,7 @@ from hushall.web.services import (
     latest_job,
     list_variants,
     plan_finance,
+    plan_result,
     prepare_model,
     update_variant,
     variant_or_404,
@@ -127,16 +128,17 @@ def job_json(job: Job | None) -> dict[str, Any] | None:
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
 
-def variant_json(db: DbSession, v: PlanVariant, with_result: bool = False) -> dict[str, Any]:
+def variant_json(db: DbSession, v: PlanVariant, request: Request | None = None) -> dict[str, Any]:
+    """A variant as JSON; with its current result (the keys of :data:`hushall.web.planning.RESULT_KEYS`) when
+    ``request`` is given."""
     out = {"id": v.id, "family_id": v.family_id, "version_no": v.version_no, "parent_id": v.parent_id,
            "name": v.name, "description": v.description, "data_version": v.data_version.number,
            "settings": v.settings, "status": v.status, "row_version": v.row_version,
            "created_at": v.created_at.isoformat(), "created_by": v.creator.username if v.creator else None,
            "decided_at": v.decided_at.isoformat() if v.decided_at else None,
            "decided_by": v.decider.username if v.decider else None, "latest_job": job_json(latest_job(db, v))}
-    if with_result:
-        done = current_result(db, v)
-        out["result"] = done.result if done else None
+    if request is not None:
+        out["result"] = plan_result(request, current_result(db, v), v)
     return out
 
 
@@ -323,8 +325,8 @@ def api_create_variant(request: Request, body: VariantIn, user: User = planner) 
 
 
 @router.get("/variants/{variant_id}", summary="En planvariant med sitt resultat")
-def api_variant(variant_id: int, user: User = reader, db: DbSession = database) -> dict[str, Any]:
-    return variant_json(db, variant_or_404(db, variant_id), with_result=True)
+def api_variant(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> dict[str, Any]:
+    return variant_json(db, variant_or_404(db, variant_id), request)
 
 
 @router.put("/variants/{variant_id}", summary="Ändra en planvariant (optimistisk låsning med row_version)",
@@ -381,9 +383,9 @@ def api_job(job_id: int, user: User = reader, db: DbSession = database) -> dict[
 
 
 @router.get("/compare", summary="Jämför 2–4 planvarianter")
-def api_compare(user: User = reader, db: DbSession = database,
+def api_compare(request: Request, user: User = reader, db: DbSession = database,
                 ids: Annotated[list[int], Query(min_length=2, max_length=4)] = ...) -> list[dict[str, Any]]:  # type: ignore[assignment]
-    return [variant_json(db, variant_or_404(db, i), with_result=True) for i in dict.fromkeys(ids)]
+    return [variant_json(db, variant_or_404(db, i), request) for i in dict.fromkeys(ids)]
 
 
 @router.get("/variants/{variant_id}/report.xlsx", summary="Planen som Excel", response_class=Response)

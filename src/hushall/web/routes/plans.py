@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session as DbSession
 
 from hushall.data.schema import CRITERIA
 from hushall.errors import PlanError
+from hushall.study.request import PlanRequest
+from hushall.study.study import run_study
 from hushall.web import charts
 from hushall.web.db import transaction
 from hushall.web.deps import database, identify, planner, reader, state
@@ -21,7 +23,7 @@ from hushall.web.jobs import ACTIVE_STATES, submit_job
 from hushall.web.models import PlanVariant, User
 from hushall.web.planning import TARGET_FIELDS, default_settings
 from hushall.web.rendering import cached_page, page
-from hushall.web.risk import FAN_CHARTS, SEED, all_years_probability, risk_view, robust_sentences
+from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view, robust_sentences
 from hushall.web.routes.common import model_of, pick_version, svg_response
 from hushall.web.routes.data import XLSX, attachment
 from hushall.web.services import (
@@ -34,8 +36,9 @@ from hushall.web.services import (
     list_variants,
     pdf_module,
     plan_finance,
+    plan_result,
+    plan_study,
     prepare_model,
-    schedule_of,
     update_variant,
     variant_or_404,
 )
@@ -136,7 +139,7 @@ def plan_columns(request: Request, db: DbSession, chosen: list[PlanVariant]) -> 
     cols = []
     for variant in chosen:
         job = current_result(db, variant)
-        result = job.result if job else None
+        result = plan_result(request, job, variant)
         finance = None
         series: dict[str, Any] = {}
         years: list[int] = []
@@ -257,13 +260,14 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
     data = model_of(request, variant.data_version)
     names = dict(zip(data.projects["project_id"].astype(str), data.projects["name"].astype(str), strict=True))
     finance = plan_finance(request, db, variant, variant.data_version)[0] if done and done.result else None
+    result = plan_result(request, done, variant)
     return page(request, "variant.html", {
-        "active": "plans", "variant": variant, "job": job, "done": done, "result": done.result if done else None,
+        "active": "plans", "variant": variant, "job": job, "done": done, "result": result,
         "fields": [(f, f.to_display(variant.settings["targets"].get(f.target_type))) for f in TARGET_FIELDS],
         "names": names, "conflict": bool(konflikt), "active_states": ACTIVE_STATES,
-        "figures": figure_table(done.result if done else None),
-        "risk": risk_view((done.result or {}).get("risk") if done else None, request.state.lang),
-        "robust": robust_sentences((done.result or {}).get("robust") if done else None, request.state.lang),
+        "figures": figure_table(result),
+        "risk": risk_view((result or {}).get("risk"), request.state.lang),
+        "robust": robust_sentences((result or {}).get("robust"), request.state.lang),
         "dv": variant.data_version,
         "verdict": finance.verdict if finance is not None and finance.available else None,
     })
@@ -275,11 +279,11 @@ def risk_chart(request: Request, variant_id: int, name: str, user: User = reader
     """The plan's risk charts: ``sannolikhet`` (each target per year), the fan charts of :data:`FAN_CHARTS` and
     ``tornado`` — :mod:`hushall.reports.risk_charts`' own, drawn from the stored summary."""
     from hushall.reports import risk_charts
-    from hushall.reports.risk_web import StoredMonteCarlo
+    from hushall.study.risk import StoredMonteCarlo
 
     variant = variant_or_404(db, variant_id)
     job = current_result(db, variant)
-    risk = (job.result or {}).get("risk") if job else None
+    risk = (plan_result(request, job, variant) or {}).get("risk")
     if not isinstance(risk, dict) or not risk.get("targets") or (
             name not in FAN_CHARTS and name not in ("sannolikhet", "tornado")):
         raise HTTPException(404, "Sidan finns inte.")
@@ -387,28 +391,25 @@ def plan_excel(request: Request, variant_id: int, user: User = reader, db: DbSes
     variant = variant_or_404(db, variant_id)
     job = current_result(db, variant)
     finance, data = plan_finance(request, db, variant, variant.data_version)
-    content = plan_workbook(variant, job.result if job else None, data, finance)
+    content = plan_workbook(variant, plan_result(request, job, variant), data, finance)
     return attachment(content, f"hushall-plan-{variant.id}-v{variant.version_no}.xlsx", XLSX)
 
 
 @router.get("/planer/{variant_id}/plan.pdf")
 def plan_pdf(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
-    """The plan document (PDF) of :mod:`hushall.reports.document`, rendered once per variant result. Its risk
-    chapter simulates the plan with the same draws and seed as the plan page's risk section, so both show the
-    same probabilities (a fraction of a second)."""
+    """The plan document (PDF) of :mod:`hushall.reports.document`, rendered once per variant result from its
+    plan study (:func:`hushall.web.services.plan_study`: its Monte Carlo analysis recomputed with the stored draws
+    and seed, so the document and the plan page show the same probabilities)."""
     variant = variant_or_404(db, variant_id)
     module = pdf_module()
     job = current_result(db, variant)
-    _finance, data = plan_finance(request, db, variant, variant.data_version)
-    schedule = schedule_of(job.result if job else None)
     label = f"{variant.data_version.number} ({variant.name}, v{variant.version_no})"
 
-    stored = (job.result or {}).get("risk") if job else None
-    draws = int(stored["draws"]) if isinstance(stored, dict) and stored.get("draws") else 0
-
     def make() -> bytes:
-        risk = module.compute_risk(data, schedule, draws, seed=SEED) if draws and schedule else None
-        return bytes(module.plan_document_pdf(data, schedule, None, risk=risk, data_version=label))
+        study, data = plan_study(request, job, variant)
+        if study is None:  # no result yet: the projects already decided, without a risk analysis
+            study = run_study(data, PlanRequest(source="committed", draws=0))
+        return bytes(module.plan_document_pdf(data, study, data_version=label))
 
     key = ("pdf", variant.id, variant.row_version, job.id if job else None)
     try:

@@ -1,0 +1,161 @@
+"""The title page and chapter 1 of the plan document, *Sammanfattning*: one page for politicians — what the assets
+need, what the plan does about it, what it costs, and whether god ekonomisk hushållning holds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from hushall.formatting import fmt_kr, fmt_mkr, fmt_pct, fmt_places
+from hushall.needs.reinvestment import POLICIES
+from hushall.reports import plan_charts
+from hushall.reports.document.layout import Charts
+from hushall.reports.labels import category_label
+from hushall.reports.pdf_layout import PlanPDF
+from hushall.reports.plan_reasons import (
+    target_names,
+)
+from hushall.reports.verdict import VERDICT_TITLE, verdict_lines
+
+if TYPE_CHECKING:
+    from hushall.reports.document.content import PlanDocument
+
+
+def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
+    """The four paragraphs of the one-page summary (numbers from the stages, formatted)."""
+    n, f = doc.needs, doc.forecast
+    years = doc.years
+    first, last = years[0], years[-1]
+    pby = n.price_base_year
+    overdue = int(n.components["overdue"].sum())
+    renewal_total = float(n.renewal_by_year["amount_kr"].sum())
+    by_cat = n.renewal_by_year_category.groupby("category", observed=True)["amount_kr"].sum().sort_values(
+        ascending=False)
+    top = [f"{category_label(str(c)).lower()} {fmt_mkr(float(v))}" for c, v in by_cat.items() if v > 0][:3]
+    need = [
+        f"Underhållsskulden är {fmt_mkr(n.maintenance_debt_kr)} ({n.base_year}): återanskaffningsvärdet av de "
+        f"komponenter vars livslängd redan har löpt ut ({overdue} av {len(n.components)} komponenter).",
+        f"Under {first}–{last} behöver komponenter för {fmt_mkr(renewal_total)} förnyas, i snitt "
+        f"{fmt_mkr(renewal_total / len(years))} per år ({pby} års priser)"
+        + (f"; mest inom {', '.join(top)}." if top else "."),
+    ]
+    shortfalls = doc.capacity_shortfalls()
+    municipal = shortfalls[shortfalls["område"] == "Hela kommunen"]
+    for r in municipal.itertuples(index=False):
+        need.append(f"{r.tjänst}: det saknas som mest {fmt_places(r.största_underskott_platser)} platser i "
+                    f"kommunen ({r.år_största_underskott}) med dagens anläggningar.")
+    districts_short = shortfalls[shortfalls["område"] != "Hela kommunen"]
+    if len(districts_short):
+        need.append(f"Platsbrist finns i {districts_short['område'].nunique()} områden (avsnitt 2.3).")
+
+    plan = doc.plan_table
+    cost = float(plan["kostnad_kr"].sum()) if len(plan) else 0.0
+    nominal = float(plan["utgift_löpande_priser_kr"].sum()) if len(plan) else 0.0
+    decided = int((plan["beslutat"] == "ja").sum()) if len(plan) else 0
+    does = [
+        f"{doc.plan.label}: {len(plan)} projekt för sammanlagt {fmt_mkr(cost)} i {pby} års priser "
+        f"({fmt_mkr(nominal)} i löpande priser), varav {decided} redan beslutade.",
+    ]
+    places = plan.groupby("tjänst")["platser_förändring"].sum() if len(plan) else pd.Series(dtype=float)
+    places = places[(places != 0) & (places.index != "")]
+    if len(places):
+        does.append("Platser när projekten är klara: " + ", ".join(
+            f"{s} {'+' if v > 0 else '−'}{fmt_places(abs(v))}" for s, v in places.items()) + ".")
+    assets = doc.verdict.assets
+    if assets is not None:
+        does.append(f"Reinvesteringar: {fmt_mkr(assets.reinvestment_kr)} {first}–{last} "
+                    f"({pby} års priser, {POLICIES.get(assets.policy, assets.policy)}); underhållsskulden år {last} "
+                    f"blir {fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} utan "
+                    "planens projekt.")
+    else:
+        does.append(f"Utan planens projekt växer underhållsskulden till {fmt_mkr(float(doc.debt_without_kr[-1]))} "
+                    f"år {last}.")
+    if len(doc.left_out):
+        does.append(f"{len(doc.left_out)} projekt kom inte med (avsnitt 3.2).")
+    comp = doc.plan.comparison
+    if comp is not None and len(comp) > 1 and {"plan", "skillnad_mot_optimerad"} <= set(comp.columns):
+        others = [(str(r["plan"]).lower(), float(r["skillnad_mot_optimerad"]), bool(r["uppfyller_alla_mål"]))
+                  for r in comp.iloc[1:].to_dict("records")
+                  if r["skillnad_mot_optimerad"] is not None and not pd.isna(r["skillnad_mot_optimerad"])]
+        if others:
+            phrases = {"rangordning efter nytta per krona": "projekten i ordning efter nytta per krona (så som många "
+                                                            "kommuner prioriterar i dag)",
+                       "rangordning så långt alla mål håller": "samma ordning bara så långt alla mål håller"}
+            does.append("Jämförelse: " + "; ".join(
+                f"{phrases.get(name, name)} ger {fmt_pct(abs(diff), 1)} {'mindre' if diff < 0 else 'mer'} nytta"
+                f"{'' if meets else ' och bryter mål'}" for name, diff, meets in others)
+                + " än den optimerade planen (avsnitt 3.3).")
+
+    inv = -f.cash_flow.loc["investering_materiella_anläggningstillgångar"].to_numpy(dtype=float)
+    res = f.income_statement.loc["årets_resultat"]
+    share = f.ratios.loc["resultat_andel_av_skatter_och_bidrag"]
+    debt = f.balance_sheet.loc["långfristiga_skulder"]
+    per_inh = f.ratios.loc["låneskuld_per_invånare"]
+    horizon10 = min(10, len(years))
+    costs = [
+        f"Investeringarna är i snitt {fmt_mkr(float(inv[:horizon10].mean()))} per år {first}–"
+        f"{years[horizon10 - 1]} (löpande priser).",
+        f"Årets resultat {first}: {fmt_mkr(float(res.iloc[0]))} ({fmt_pct(float(share.iloc[0]))} av skatter och "
+        f"generella statsbidrag); {last}: {fmt_mkr(float(res.iloc[-1]))} ({fmt_pct(float(share.iloc[-1]))}).",
+        f"Låneskulden går från {fmt_mkr(float(debt.iloc[0]))} år {first} till {fmt_mkr(float(debt.iloc[-1]))} år "
+        f"{last} ({fmt_kr(float(per_inh.iloc[-1]))} per invånare).",
+    ]
+
+    verdict = verdict_lines(doc.verdict, target_names(doc.data), with_reinvestment=False)  # said under "does"
+    if doc.verdict.risk is None and doc.risk.headline:
+        verdict.append(doc.risk.headline)
+    return {"need": need, "does": does, "costs": costs, "verdict": verdict}
+
+
+def title_page(pdf: PlanPDF, doc: PlanDocument) -> None:
+    d = doc.data
+    pdf.add_page()
+    pdf.set_y(60)
+    pdf.set_font("DejaVu", "B", 26)
+    pdf.multi_cell(0, 12, doc.title, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("DejaVu", size=18)
+    pdf.multi_cell(0, 9, d.name, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(14)
+    pdf.set_draw_color(120)
+    pdf.set_line_width(0.4)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + 60, pdf.get_y())
+    pdf.ln(8)
+    pdf.set_font("DejaVu", size=11)
+    for label, value in doc.meta()[2:]:
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.cell(42, 6, label)
+        pdf.set_font("DejaVu", size=10)
+        pdf.multi_cell(0, 6, value, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_y(-50)
+    pdf.set_font("DejaVu", size=9)
+    pdf.set_text_color(90)
+    pdf.multi_cell(0, 4.5, "Framtaget med Hushåll. Alla belopp i kronor i löpande priser om inget annat anges; Mkr = "
+                   "miljoner kronor. Tabellerna finns också i arbetsboken som hör till dokumentet.",
+                   align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0)
+
+
+def summary_page(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
+    text = _summary_text(doc)
+    pdf.chapter("1. Sammanfattning", new_page=False)  # the table of contents' page break made the page
+    blocks = (("Vad tillgångarna behöver", text["need"]), ("Vad planen gör", text["does"]),
+              ("Vad det kostar", text["costs"]), (VERDICT_TITLE, text["verdict"]))
+    for title, lines in blocks:
+        pdf.set_font("DejaVu", "B", 10.5)
+        pdf.cell(0, 5.5, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.bullets(lines, size=9, height=4.3)
+    years = doc.summary_years()
+    idx = [doc.years.index(y) for y in years]
+    header = ["Nyckeltal", *map(str, years)]
+    rows = []
+    for label, unit, fmt, values in doc.key_figures():
+        rows.append([f"{label} ({unit})", *(fmt(values[i]) for i in idx)])
+    label_w = 52.0
+    col_w = (pdf.content_width - label_w) / len(years)
+    pdf.data_table(header, rows, widths=[label_w] + [col_w] * len(years), align=["L"] + ["R"] * len(years),
+                   size=8, zebra=True)
+    if len(doc.targets):
+        png, size = charts.png(plan_charts.targets_overview_chart(doc.targets, width=470, short=True))
+        pdf.figure(png, size_px=size, max_height=pdf.space_left - 2, new_page_if_needed=False)
