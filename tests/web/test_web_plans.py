@@ -49,6 +49,33 @@ def test_create_variant_with_targets_weights_and_must_do(planner: Browser) -> No
     assert "Med måsten" in page.text and "P-03" in page.text
 
 
+def test_a_variant_chooses_its_reinvestment_policy_and_frame(planner: Browser) -> None:
+    """The policy and frame chosen in the form reach the variant's data as the assumptions the forecast reads."""
+    from hushall.examples import exempelkommun
+    from hushall.finance import forecast
+    from hushall.web.planning import apply_variant
+
+    vid = create(planner, "Efter behov", reinvestment_policy="behov")
+    settings = planner.get(f"/api/v1/variants/{vid}").json()["settings"]
+    assert settings["reinvestment_policy"] == "behov" and settings["reinvestment_frame_kr"] is None
+    assert "Efter behov: varje komponent förnyas" in planner.get(f"/planer/{vid}").text
+    data = exempelkommun()
+    debt = {}
+    for policy, frame in (("", None), ("behov", None), ("ram", 90e6), ("ingen", None)):
+        variant_data = apply_variant(data, {"reinvestment_policy": policy, "reinvestment_frame_kr": frame})
+        debt[policy] = float(forecast(variant_data).statements["underhållsskuld_fasta_priser"][-1])
+        if frame is not None:
+            assert variant_data.assumption("reinvestering_ram_kr")[0] == pytest.approx(frame)
+    assert debt["behov"] == pytest.approx(0.0, abs=1.0)
+    assert debt["ram"] < debt[""] < debt["ingen"]  # a 90 Mkr frame renews more than the example's 65 Mkr
+    vid = create(planner, "Större ram", reinvestment_policy="ram", reinvestment_frame_mkr="90,5")
+    assert planner.get(f"/api/v1/variants/{vid}").json()["settings"]["reinvestment_frame_kr"] == pytest.approx(90.5e6)
+    r = planner.post("/planer", variant_form("Fel", reinvestment_policy="lite"))
+    assert r.status_code == 422 and "reinvesteringspolicy" in r.text
+    r = planner.post("/planer", variant_form("Fel", reinvestment_frame_mkr="-5"))
+    assert r.status_code == 422 and "negativt" in r.text
+
+
 def test_invalid_settings_are_explained(planner: Browser) -> None:
     r = planner.post("/planer", variant_form("Fel", **{"target__soliditet": "mycket"}))
     assert r.status_code == 422

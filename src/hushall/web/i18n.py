@@ -188,6 +188,19 @@ ENGLISH: dict[str, str] = {
     "Beskrivning": "Description",
     "Finansiella mål och tak": "Financial targets and ceilings",
     "Kriterievikter": "Criteria weights",
+    "Reinvestering i befintliga anläggningar": "Reinvestment in existing facilities",
+    "Hur mycket som läggs på att byta ut uttjänta delar av skolor, boenden, ledningar och gator. Det som inte byts "
+    "ut blir underhållsskuld.": "How much is spent on replacing worn-out parts of schools, care homes, pipes and "
+    "streets. What is not replaced becomes maintenance debt.",
+    "Reinvesteringspolicy": "Reinvestment policy",
+    "Reinvesteringsram (Mkr per år, prisbasårets priser; tomt = som i underlaget)":
+        "Reinvestment frame (MSEK a year, base-year prices; empty = as in the data)",
+    "Som i underlaget (fliken Antaganden)": "As in the data (sheet Antaganden)",
+    "Dagens reinvesteringsram": "Today's reinvestment frame",
+    "Efter behov: varje komponent förnyas när den är uttjänt": "As needed: every component renewed when worn out",
+    "Ingen reinvestering (bara som räkneexempel)": "No reinvestment (a what-if only)",
+    "ram": "frame",
+    "per år (prisbasårets priser)": "a year (base-year prices)",
     "Projekt som måste genomföras": "Projects that must be done",
     "Utkast": "Draft",
     "Beslutad": "Decided",

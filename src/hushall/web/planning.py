@@ -121,7 +121,18 @@ def default_settings(data: MunicipalityData) -> dict[str, Any]:
     weights = {c: float(w.loc[w["criterion"] == c, "limit"].iloc[0]) if (w["criterion"] == c).any() else 0.0
                for c in CRITERIA}
     must = data.projects.loc[data.projects["must_do"].fillna(False).astype(bool), "project_id"]
-    return {"targets": targets, "weights": weights, "must_do": sorted(str(p) for p in must)}
+    return {"targets": targets, "weights": weights, "must_do": sorted(str(p) for p in must),
+            "reinvestment_policy": "", "reinvestment_frame_kr": None}
+
+
+#: The reinvestment policies a variant may choose (:data:`hushall.needs.reinvestment.POLICIES`); "" = as the data
+#: says (sheet Antaganden).
+REINVESTMENT_CHOICES: dict[str, str] = {
+    "": "Som i underlaget (fliken Antaganden)",
+    "ram": "Dagens reinvesteringsram",
+    "behov": "Efter behov: varje komponent förnyas när den är uttjänt",
+    "ingen": "Ingen reinvestering (bara som räkneexempel)",
+}
 
 
 def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any]:
@@ -134,8 +145,10 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
             out["targets"][key] = None
             continue
         x = _finite(value, TARGET_FIELD[key].label)
-        if TARGET_FIELD[key].kind.minimum is not None and x < 0:
-            raise PlanError(f"{TARGET_FIELD[key].label}: värdet får inte vara negativt.")
+        kind = TARGET_FIELD[key].kind
+        if kind.minimum is not None and x < kind.minimum:
+            raise PlanError(f"{TARGET_FIELD[key].label}: värdet får inte vara lägre än "
+                            f"{kind.limit_text(kind.minimum)}.")
         out["targets"][key] = x
     for key, value in (raw.get("weights") or {}).items():
         if key not in CRITERIA:
@@ -144,6 +157,16 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
         if x < 0:
             raise PlanError(f"Vikt {key}: vikten får inte vara negativ.")
         out["weights"][key] = x
+    policy = str(raw.get("reinvestment_policy") or "")
+    if policy not in REINVESTMENT_CHOICES:
+        raise PlanError(f"Okänd reinvesteringspolicy: {policy!r}.")
+    out["reinvestment_policy"] = policy
+    frame = raw.get("reinvestment_frame_kr")
+    if frame is not None and frame != "":
+        x = _finite(frame, "Reinvesteringsram")
+        if x < 0:
+            raise PlanError("Reinvesteringsram: värdet får inte vara negativt.")
+        out["reinvestment_frame_kr"] = x
     if "must_do" in raw:
         known = set(data.projects["project_id"].astype(str))
         must = [str(p) for p in raw.get("must_do") or []]
@@ -193,7 +216,28 @@ def apply_variant(data: MunicipalityData, settings: dict[str, Any]) -> Municipal
     projects = data.projects.copy()
     if "must_do" in settings:
         projects["must_do"] = projects["project_id"].astype(str).isin(set(settings["must_do"])).astype(object)
-    return data.replace(targets=targets.reset_index(drop=True), projects=projects)
+    return reinvestment_of_variant(data.replace(targets=targets.reset_index(drop=True), projects=projects),
+                                   settings)
+
+
+def reinvestment_of_variant(data: MunicipalityData, settings: dict[str, Any]) -> MunicipalityData:
+    """``data`` with the variant's reinvestment policy and frame, stated as assumptions from the first plan year
+    (``reinvestering_efter_behov``, ``reinvestering_ram_kr``; policy *ingen* = the frame 0) — the same overrides
+    as the named scenarios *Reinvestering efter behov* and *Ingen reinvestering*."""
+    from hushall.scenarios import Override, Scenario, apply
+
+    policy = settings.get("reinvestment_policy") or ""
+    frame = settings.get("reinvestment_frame_kr")
+    changes: list[Override] = []
+    if policy:
+        changes.append(Override("reinvestering_efter_behov", 1.0 if policy == "behov" else 0.0))
+    if policy == "ingen":
+        changes.append(Override("reinvestering_ram_kr", 0.0))
+    elif frame is not None:
+        changes.append(Override("reinvestering_ram_kr", float(frame)))
+    if not changes:
+        return data
+    return apply(data, Scenario("variant", "Planvariantens reinvestering", overrides=tuple(changes)))
 
 
 #: How many left-out or postponed projects the optimiser explains one by one (the re-solves behind them share

@@ -21,7 +21,7 @@ from hushall.web.exports import plan_workbook
 from hushall.web.i18n import translate
 from hushall.web.jobs import ACTIVE_STATES, submit_job
 from hushall.web.models import PlanVariant, User
-from hushall.web.planning import TARGET_FIELDS, default_settings
+from hushall.web.planning import REINVESTMENT_CHOICES, TARGET_FIELDS, default_settings
 from hushall.web.rendering import cached_page, page
 from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view, robust_sentences
 from hushall.web.routes.common import model_of, pick_version, svg_response
@@ -78,13 +78,25 @@ def settings_from_form(form: Any) -> dict[str, Any]:
             raise PlanError(f"{f.label}: {raw!r} är inte ett tal.") from exc
         targets[f.target_type] = f.from_display(shown)
     weights = {c: str(form.get(f"weight__{c}", "0")).strip() or "0" for c in CRITERIA}
-    return {"targets": targets, "weights": weights, "must_do": [str(v) for v in form.getlist("must_do")]}
+    frame = str(form.get("reinvestment_frame_mkr", "")).strip()
+    try:
+        frame_kr = None if frame == "" else 1e6 * float(
+            frame.replace(",", ".").replace("\u00a0", "").replace(" ", "").replace("−", "-"))
+    except ValueError as exc:
+        raise PlanError(f"Reinvesteringsram: {frame!r} är inte ett tal.") from exc
+    return {"targets": targets, "weights": weights, "must_do": [str(v) for v in form.getlist("must_do")],
+            "reinvestment_policy": str(form.get("reinvestment_policy", "")),
+            "reinvestment_frame_kr": frame_kr}
 
 
 def form_context(request: Request, variant: PlanVariant | None, data: Any, settings: dict[str, Any]) -> dict[str, Any]:
     fields = [(f, f.to_display(settings["targets"].get(f.target_type))) for f in TARGET_FIELDS]
     return {"active": "plans", "variant": variant, "fields": fields, "weights": settings["weights"],
             "criteria": CRITERIA, "projects": data.projects, "must_do": set(settings.get("must_do", [])),
+            "reinvestment_choices": REINVESTMENT_CHOICES,
+            "reinvestment_policy": settings.get("reinvestment_policy", ""),
+            "reinvestment_frame_mkr": (None if settings.get("reinvestment_frame_kr") is None
+                                       else settings["reinvestment_frame_kr"] / 1e6),
             "error": None}
 
 
@@ -265,6 +277,7 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
         "active": "plans", "variant": variant, "job": job, "done": done, "result": result,
         "fields": [(f, f.to_display(variant.settings["targets"].get(f.target_type))) for f in TARGET_FIELDS],
         "names": names, "conflict": bool(konflikt), "active_states": ACTIVE_STATES,
+        "reinvestment_choices": REINVESTMENT_CHOICES,
         "figures": figure_table(result),
         "risk": risk_view((result or {}).get("risk"), request.state.lang),
         "robust": robust_sentences((result or {}).get("robust"), request.state.lang),
