@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from hushall.errors import HushallError, PlanError
+from hushall.formatting import fmt_number
 from hushall.model import MunicipalityData
 from hushall.study.request import ROBUST_MIN_GAP, ROBUST_TIME_LIMIT_S, PlanRequest
 
@@ -320,7 +321,7 @@ def _risk_parts(study: PlanStudy, data: MunicipalityData, progress: Progress) ->
     request = study.request
     if request.draws <= 0:
         return
-    progress(0.95, f"Simulerar {request.draws:,} möjliga framtider …".replace(",", "\u00a0"))
+    progress(0.95, f"Simulerar {fmt_number(request.draws)} möjliga framtider …")
     try:
         mc = simulate(data, dict(study.schedule), n_draws=request.draws, seed=request.seed)
     except (HushallError, ValueError, KeyError):
