@@ -235,3 +235,12 @@ def write_tables_csv(
             out.to_csv(tmp, sep=";", decimal=",", float_format="%.15g", index=False, encoding="utf-8-sig")
         written.append(target)
     return written
+
+
+def write_tables(directory: str | Path, workbook: str, sheets: Mapping[str, pd.DataFrame]) -> list[Path]:
+    """Write the tables as one workbook ``<directory>/<workbook>`` and one CSV per sheet (the outputs of every
+    command's ``--out``): :func:`write_tables_xlsx` then :func:`write_tables_csv`."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_tables_xlsx(folder / workbook, sheets), *write_tables_csv(folder, sheets)]
+

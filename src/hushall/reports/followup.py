@@ -14,7 +14,7 @@ import pandas as pd
 from hushall.followup import ALL_COMMITTEES, FollowUp, MeasuredRates
 from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.charts import SEGMENT_OUTLINE, _configure, save_chart
-from hushall.reports.excel import write_tables_csv, write_tables_xlsx
+from hushall.reports.excel import write_tables
 
 STATUS_LABELS = {"ej_påbörjat": "ej påbörjat", "pågående": "pågående", "avslutat": "avslutat"}
 #: Bars of the chart: original budget, budget including carry-overs, outcome (Tol muted, distinct in grey).
@@ -166,10 +166,7 @@ def to_json_dict(follow: FollowUp, rates: MeasuredRates) -> dict[str, Any]:
 def write_followup_outputs(follow: FollowUp, rates: MeasuredRates, out_dir: str | Path) -> list[Path]:
     """Write ``uppfoljning.xlsx``, one CSV per sheet and the chart (PNG, SVG) to ``out_dir``."""
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    sheets = followup_sheets(follow, rates)
-    written = [write_tables_xlsx(folder / "uppfoljning.xlsx", sheets)]
-    written += write_tables_csv(folder, sheets)
+    written = write_tables(folder, "uppfoljning.xlsx", followup_sheets(follow, rates))
     chart = planned_vs_built_chart(follow)
     written += [save_chart(chart, folder / f"planerat_och_byggt{suffix}") for suffix in (".png", ".svg")]
     return written
@@ -362,9 +359,6 @@ def render_replan_pdf(replan: Any, path: str | Path) -> Path:
 def write_replan_outputs(replan: Any, out_dir: str | Path) -> list[Path]:
     """Write ``omplanering.xlsx``, one CSV per sheet and ``omplanering.pdf`` to ``out_dir``."""
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    sheets = replan_sheets(replan)
-    written = [write_tables_xlsx(folder / "omplanering.xlsx", sheets)]
-    written += write_tables_csv(folder, sheets)
+    written = write_tables(folder, "omplanering.xlsx", replan_sheets(replan))
     written.append(render_replan_pdf(replan, folder / "omplanering.pdf"))
     return written

@@ -17,7 +17,7 @@ from hushall.finance.verdict import Verdict, assess, cumulative_share_of_need
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.reports.charts import _configure, save_chart_files
-from hushall.reports.excel import write_tables_csv, write_tables_xlsx
+from hushall.reports.excel import write_tables
 from hushall.reports.plan_reasons import target_names
 from hushall.reports.verdict import verdict_block
 
@@ -257,10 +257,7 @@ def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5, ve
 def write_forecast_outputs(fc: Forecast, data: MunicipalityData, out_dir: str | Path) -> list[Path]:
     """Write prognos.xlsx, one CSV per sheet and the charts (PNG and SVG) into ``out_dir``."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    sheets = forecast_sheets(fc, data.price_base_year)
-    files = [write_tables_xlsx(out / "prognos.xlsx", sheets)]
-    files += write_tables_csv(out, sheets)
+    files = write_tables(out, "prognos.xlsx", forecast_sheets(fc, data.price_base_year))
     charts = {"resultat": result_chart(fc), "laneskuld": debt_chart(fc), "soliditet": soliditet_chart(fc),
               "investeringar": investment_chart(fc)}
     for name, chart in charts.items():

@@ -26,7 +26,7 @@ from hushall.optimize.result import OptimizationResult
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.reports.charts import _configure, save_chart_files
 from hushall.reports.document import PlanChoice, plan_from_optimization
-from hushall.reports.excel import write_tables_csv, write_tables_xlsx
+from hushall.reports.excel import write_tables
 from hushall.reports.forecast import debt_chart, result_chart, soliditet_chart, target_grid_lines
 from hushall.reports.plan_charts import targets_chart
 from hushall.reports.plan_reasons import (
@@ -260,10 +260,7 @@ def optimization_charts(plan: OptimizedPlan) -> dict[str, alt.TopLevelMixin]:
 def write_optimization_outputs(plan: OptimizedPlan, out_dir: str | Path) -> list[Path]:
     """Write plan.xlsx, one CSV per sheet and the charts (PNG and SVG) into ``out_dir``."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    sheets = optimization_sheets(plan)
-    files = [write_tables_xlsx(out / "plan.xlsx", sheets)]
-    files += write_tables_csv(out, sheets)
+    files = write_tables(out, "plan.xlsx", optimization_sheets(plan))
     for name, chart in optimization_charts(plan).items():
         files += save_chart_files(chart, out / name)
     return files
