@@ -29,7 +29,6 @@ from hushall.optimize.model import MKR, BuiltModel
 from hushall.optimize.problem import EFFECTS
 
 FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
 
 
 @dataclass
@@ -210,13 +209,8 @@ def solve_model(
             return _finish(bm, emit, t0, status, incumbent, inc_obj, lp_obj, lp_obj, lp_sol, lp_dual, first_obj,
                            lp_time, 0, history)
     remaining = max(time_limit - (time.perf_counter() - t0), 0.5)
-    if indicator_columns(bm).size:
-        mip = run_mip_lazy_indicators(bm, arr, time_limit=remaining, mip_gap=mip_gap, x_start=incumbent,
-                                      x_objective=inc_obj, emit=emit if progress else None, t0=t0, log=log,
-                                      options=mip_options)
-    else:
-        mip = run_mip(bm, arr, time_limit=remaining, mip_gap=mip_gap, x_start=incumbent,
-                      emit=emit if progress else None, t0=t0, log=log, options=mip_options)
+    mip = run_mip(bm, arr, time_limit=remaining, mip_gap=mip_gap, x_start=incumbent,
+                  emit=emit if progress else None, t0=t0, log=log, options=mip_options)
     x_best, obj_best = mip.x, mip.objective
     if incumbent is not None and (x_best is None or obj_best < inc_obj - 1e-9) and np.isfinite(inc_obj):
         x_best, obj_best = incumbent, inc_obj
@@ -365,11 +359,9 @@ def run_mip(
     log: bool = False,
     options: dict[str, Any] | None = None,
     offset: float | None = None,
-    on_improving: Callable[[FloatArray], bool] | None = None,
 ) -> MipRun:
     """One branch-and-bound run of HiGHS on the arrays ``arr`` (the model's, or a modified copy), started from
-    the plan ``x_start`` when given, reporting progress to ``emit``. ``on_improving`` is called with each
-    improved solution (all columns); when it returns ``True`` the run stops there."""
+    the plan ``x_start`` when given, reporting progress to ``emit``."""
     t0 = time.perf_counter() if t0 is None else t0
     h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset if offset is None else offset, log=log,
                           options={"time_limit": float(max(time_limit, 0.05)), "mip_rel_gap": float(mip_gap),
@@ -396,8 +388,6 @@ def run_mip(
         out = e.data_out
         if improving and not first:
             first.append(float(out.objective_function_value))
-        if improving and on_improving is not None and on_improving(np.asarray(out.mip_solution, dtype=float)):
-            e.interrupt()
         if emit is None or e.callback_type == highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt or (
                 not improving and now - last["t"] < 1.0):
             return
@@ -424,140 +414,6 @@ def run_mip(
     h.cbSimplexInterrupt.unsubscribe(on_interrupt)
     return MipRun(status, x, objective, float(info.mip_dual_bound), int(info.mip_node_count),
                   first[0] if first else None, sol)
-
-
-def indicator_columns(bm: BuiltModel) -> IntArray:
-    """The columns of the model's indicator binaries that can be 1: the treasury's repayment years
-    (``fin:repays``) and the balanskrav deficit years (``balanskrav:<k>:is_deficit``)."""
-    arr = bm.lm.arrays()
-    cols = [blk.index() for name, blk in bm.lm.variables.items()
-            if name == "fin:repays" or (name.startswith("balanskrav:") and name.endswith(":is_deficit"))]
-    if not cols:
-        return np.zeros(0, dtype=np.int64)
-    c = np.concatenate(cols)
-    return c[arr["col_upper"][c] > 0]
-
-
-def indicator_violations(bm: BuiltModel, solution: FloatArray, tol: float = 1.0e-6) -> IntArray:
-    """The indicator columns whose year breaks its disjunction in ``solution`` (a solution of the model with the
-    indicators continuous, in Mkr): the treasury repays (``E_t > 0``) with cash below the liquidity target, or a
-    balanskrav deficit ``d_t`` is above ``max(0, −BKR_t)``. With none broken, rounding the indicators (1 where
-    ``E_t > 0``, resp. ``d_t > 0``) gives a solution of the exact model with the same objective."""
-    out: list[IntArray] = []
-    fb = bm.problem.finance
-    arr = bm.lm.arrays()
-    y = bm.lm.variables.get("fin:repays")
-    if fb is not None and fb.repayment is not None and y is not None:
-        e = solution[bm.lm.variables[f"fin:{fb.repayment}"].index()]
-        cash = solution[bm.lm.variables[f"fin:{fb.cash}"].index()]
-        target = fb.target_path() / MKR
-        bad = np.isfinite(target) & (e > tol) & (cash < np.where(np.isfinite(target), target, 0.0) - tol)
-        out.append(y.index(np.flatnonzero(bad)))
-    k = 0
-    while f"balanskrav:{k}:is_deficit" in bm.lm.variables:
-        z = bm.lm.variables[f"balanskrav:{k}:is_deficit"]
-        d = solution[bm.lm.variables[f"balanskrav:{k}:deficit"].index()]
-        rows = bm.lm.constraints[f"balanskrav:{k}:deficit_lower"]
-        sl = slice(rows.start, rows.stop)
-        # the row reads d + BKR − const >= −const: BKR = activity − d + const, const = −row_lower
-        bkr = arr["matrix"][sl] @ solution - d - arr["row_lower"][sl]
-        bad = (arr["col_upper"][z.index()] > 0) & (d > np.maximum(0.0, -bkr) + tol)
-        out.append(z.index(np.flatnonzero(bad)))
-        k += 1
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-
-
-#: Relative difference below which a plan's value in the relaxed model and in the financial model agree (the
-#: relaxed model may borrow a little less; the borrowing tie-breaker is worth 1e-6 points per Mkr).
-LAZY_AGREEMENT = 1.0e-4
-
-
-def run_mip_lazy_indicators(
-    bm: BuiltModel,
-    arr: dict[str, Any],
-    *,
-    time_limit: float,
-    mip_gap: float,
-    x_start: FloatArray | None,
-    x_objective: float,
-    emit: ProgressFn | None = None,
-    t0: float | None = None,
-    log: bool = False,
-    options: dict[str, Any] | None = None,
-) -> MipRun:
-    """Branch and bound with the indicator binaries (:func:`indicator_columns`) made integer only where needed.
-
-    The treasury's and the balanskrav's one binary per year make each node of the full model slow and add
-    nothing to its LP bound. So the model is first solved with them continuous — a relaxation: its bound is a
-    valid bound of the full model — and each improved plan is judged by the financial model itself
-    (:func:`assign_solution`: the treasury rule and the balanskrav replayed). A plan whose value there equals
-    its value in the relaxed model is a plan of the full model with that value. When it is lower, the years
-    whose disjunction the relaxed solution broke (:func:`indicator_violations`) get their binary back and the
-    search restarts from the best plan so far; at worst every indicator is restored, which is the full model.
-    The bound reported is the least bound of any round (each round's model is a relaxation of the full one);
-    the plan is the best plan as the financial model values it.
-    """
-    t0 = time.perf_counter() if t0 is None else t0
-    deadline = time.perf_counter() + time_limit
-    ind = indicator_columns(bm)
-    exact = np.zeros(arr["col_upper"].shape, dtype=bool)
-    best_x = x_start
-    best_obj = x_objective if x_start is not None and np.isfinite(x_objective) else float("-inf")
-    bound, nodes, first = float("inf"), 0, None
-    status = "Time limit reached"
-    xs = slice(bm.x.start, bm.x.stop)
-    while True:
-        remaining = deadline - time.perf_counter()
-        if remaining < 0.05:
-            break
-        integer = arr["integer"].copy()
-        relaxed = ind[~exact[ind]]
-        integer[relaxed] = False
-        broken: list[IntArray] = []
-
-        def judge(sol: FloatArray) -> bool:
-            nonlocal best_x, best_obj
-            relaxed_obj = _objective(arr, sol, bm.lm.offset)
-            x = np.round(sol[xs])
-            pv = assign_solution(bm, x, tight=False)
-            value = pv.objective if pv.status == "Optimal" else float("-inf")
-            if value > best_obj:
-                best_x, best_obj = x, value
-            if value >= relaxed_obj - LAZY_AGREEMENT * max(1.0, abs(relaxed_obj)):
-                return False
-            viol = indicator_violations(bm, sol)
-            if not viol.size:
-                return False  # the difference is in the tie-breakers (borrowing), not in a broken year
-            broken.append(viol)
-            return True
-
-        def report(p: Progress) -> None:
-            # progress in the full model's terms: its best plan, the least bound so far
-            b = min(bound, p.bound) if p.bound is not None else bound
-            obj = best_obj if np.isfinite(best_obj) else None
-            assert emit is not None
-            emit(Progress(p.phase, p.elapsed_s, objective=obj, bound=b if np.isfinite(b) else None,
-                          gap=_gap(best_obj, b), nodes=nodes + (p.nodes or 0), message=p.message))
-
-        run = run_mip(bm, {**arr, "integer": integer}, time_limit=remaining, mip_gap=mip_gap, x_start=best_x,
-                      emit=report if emit is not None else None, t0=t0, log=log, options=options,
-                      on_improving=judge if relaxed.size else None)
-        nodes += run.nodes
-        if first is None:
-            first = run.first_objective
-        if np.isfinite(run.bound):
-            bound = min(bound, run.bound)
-        if not broken:
-            # the run ended on its own (gap, time): its last plan was judged and kept when it is the full model's
-            if run.x is not None and not relaxed.size and run.objective > best_obj:
-                best_x, best_obj = run.x, run.objective
-            status = run.status
-            break
-        exact[np.concatenate(broken)] = True
-        if _gap(best_obj, bound) <= mip_gap:
-            status = "Optimal within gap"
-            break
-    return MipRun(status, best_x, best_obj, bound, nodes, first, None)
 
 
 def _gap(objective: float, bound: float) -> float:
