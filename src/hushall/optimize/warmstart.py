@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from hushall.optimize.model import BuiltModel
+from hushall.optimize.model import BuiltModel, started_by_terms
 from hushall.optimize.problem import EFFECTS, OptimizationProblem
 
 FloatArray = NDArray[np.float64]
@@ -294,11 +294,16 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
 
 
 def integer_values(bm: BuiltModel, x: FloatArray) -> tuple[IntArray, FloatArray]:
-    """Indices and values of every integer variable for the plan ``x``: the columns, and the balanskrav deficit
+    """Indices and values of every integer variable for the plan ``x``: the columns, the "started by" sums, the balanskrav deficit
     indicators and the treasury's repayment indicators from the replayed financial model (so HiGHS completes the rest by one LP)."""
     p = bm.problem
     idx = [bm.x.index()]
     val = [np.asarray(x, dtype=float)]
+    w = bm.lm.variables.get("started_by")
+    if w is not None:
+        rows, cols = started_by_terms(p)
+        idx.append(w.index())
+        val.append(np.bincount(rows, weights=np.asarray(x, dtype=float)[cols], minlength=w.size))
     fb = p.finance
     if fb is not None and ((fb.balanskrav and fb.balanskrav_mode == "restore") or fb.repayment is not None):
         eff = {name: np.asarray(p.effect(name).T @ x)[None, :] for name in EFFECTS}
