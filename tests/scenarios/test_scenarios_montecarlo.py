@@ -127,3 +127,7 @@ def test_tornado_ranks_the_tax_base_above_the_execution_rate(data: MunicipalityD
     assert t.loc["skatteunderlag_tillväxt", "swing"] > 0  # faster tax base growth, better results
     assert t.loc["skatteunderlag_tillväxt", "variance_share"] > t.loc["genomförandegrad", "variance_share"]
     assert 0 <= t["variance_share"].sum() <= 1.2
+    # the rate's own effect: higher rates, lower results — although the rate moves with the tax base (0,3), whose
+    # effect the tenths of the rate's shock alone would credit to the rate
+    assert t.loc["ränta", "swing"] < 0
+    assert t.loc["byggprisindex", "swing"] < 0

@@ -157,8 +157,8 @@ def tornado_chart(mc: Any, outcome: str = "resultat_summa", *, width: int = 520)
                  alt.Tooltip("till:Q", title=unit, format=",.1f")],
     ).properties(width=width, height=alt.Step(22), title=alt.Title(
         f"Vad påverkar mest: {title}",
-        subtitle=f"Medelvärde {fmt_mkr(mean) if kr else fmt_pct(mean, 1)}; stapel: medelutfallet när drivaren "
-                 "ligger i sin lägsta respektive högsta tiondel."))
+        subtitle=f"Medelvärde {fmt_mkr(mean) if kr else fmt_pct(mean, 1)}; stapel: drivarens egen effekt när den "
+                 "ligger i sin lägsta respektive högsta tiondel, övriga osäkerheter på sitt medelvärde."))
     return _configure(chart)
 
 
@@ -294,7 +294,8 @@ def montecarlo_text(mc: Any, *, every: int = 5) -> str:
                  show(base.get((line, y), np.nan))] for y in shown if y in q.index]
         lines += [f"{name}:", *_table(["År", lo_name.upper(), "P50", hi_name.upper(), "Utan osäkerhet"], rows), ""]
     t = mc.tornado[mc.tornado["outcome"] == "resultat_summa"].sort_values("variance_share", ascending=False)
-    lines += ["Vad påverkar summan av årets resultat mest (andel av variansen):"]
+    lines += ["Vad påverkar summan av årets resultat mest (andel av variansen; tiondelarna visar drivarens egen "
+              "effekt, övriga osäkerheter på sitt medelvärde):"]
     lines += [f"  {r.label}: {fmt_pct(r.variance_share, 0)} (lägsta tiondel {fmt_mkr(r.low)}, högsta "
               f"{fmt_mkr(r.high)})" for r in t.itertuples()]
     return "\n".join(lines)

@@ -21,8 +21,11 @@ Results (:class:`MonteCarloResult`): per target and year the probability that it
 ``√(p(1 − p)/n)``; P10/P50/P90 per year of årets resultat, låneskuld, låneskuld per invånare, soliditet,
 underhållsskuld and missing places (exact percentiles up to a memory budget, else from fine histograms — see
 :func:`simulate`); and which driver moves the outcome most (:attr:`MonteCarloResult.tornado`): for each driver,
-the mean outcome when that driver's shock falls in its lowest and in its highest tenth (the others as they fall),
-and the first-order variance share ``Var(E[Y | X_k]) / Var(Y)`` estimated over the ten deciles.
+the driver's own effect on the mean outcome when its shock falls in its lowest and in its highest tenth, the
+other drivers held at their average — ``ȳ ± β_k · E[Z | Z > z_0,9]`` with ``β`` the least-squares coefficients of
+the outcome on all drivers' standard-normal shocks at once (so that a driver correlated with another, as the
+interest rate with the tax base, is not credited with the other's effect), and the first-order variance share
+``Var(E[Y | X_k]) / Var(Y)`` estimated over the ten deciles (this one does include what moves with the driver).
 
 Reproducibility: draw ``i`` uses the random stream of block ``i // BLOCK`` (``SeedSequence(seed,
 spawn_key=(block,))``), so a seed gives the same numbers whatever the chunk size.
@@ -100,6 +103,8 @@ EXACT_BUDGET_BYTES = 64 * 2**20
 
 HISTOGRAM_BINS = 4096
 DECILE_EDGES = ndtri(np.arange(1, 10) / 10.0)
+#: E[Z | Z > z_0,9] of a standard normal Z: the mean shock in the highest tenth (−: in the lowest).
+TENTH_MEAN = float(np.exp(-0.5 * DECILE_EDGES[-1] ** 2) / np.sqrt(2.0 * np.pi) / 0.1)
 
 
 # --- Specification ----------------------------------------------------------------------------------------------
@@ -620,8 +625,8 @@ class MonteCarloResult:
         ``line, year, value``: the plan without uncertainty (the deterministic forecast).
     tornado
         ``outcome, driver, label, low, high, swing, variance_share`` per outcome of :data:`OUTCOMES` and driver:
-        mean outcome with the driver's shock in its lowest / highest tenth, their difference, and the first-order
-        variance share.
+        the driver's own effect on the mean outcome with its shock in its lowest / highest tenth (the others at
+        their average; least squares on all shocks), their difference, and the first-order variance share.
     outcomes
         ``outcome, label, mean, sd, baseline`` of the scalar outcomes.
     """
@@ -778,6 +783,8 @@ def simulate(
     o_sq = np.zeros(n_o)
     bin_n = np.zeros((n_k, 10), dtype=np.int64)
     bin_sum = np.zeros((n_o, n_k, 10))
+    xtx = np.zeros((n_k + 1, n_k + 1))  # Σ x xᵀ, x = (1, shocks): the least squares of the drivers' own effects
+    xty = np.zeros((n_o, n_k + 1))
     active = np.array([r.active for r in target_meta]).reshape(n_targets, n_t)
 
     def consume(res: dict[str, Any]) -> None:
@@ -800,6 +807,9 @@ def simulate(
         o_sum[...] += y.sum(axis=1)
         o_sq[...] += (y * y).sum(axis=1)
         bins = np.searchsorted(DECILE_EDGES, res["summary"])  # (S, K)
+        x = np.column_stack([np.ones(n_s), res["summary"]])
+        xtx[...] += x.T @ x
+        xty[...] += y @ x
         for k in range(n_k):
             bin_n[k] += np.bincount(bins[:, k], minlength=10)
             for o in range(n_o):
@@ -877,13 +887,15 @@ def simulate(
     })
     mean_o = o_sum / n
     var_o = np.maximum(o_sq / n - mean_o**2, 0.0)
+    beta = np.linalg.lstsq(xtx, xty.T, rcond=None)[0]  # (K + 1, O)
     tornado_rows = []
     for o, outcome in enumerate(outcome_keys):
         for k, d in enumerate(spec.drivers):
             counts = bin_n[k]
             with np.errstate(invalid="ignore", divide="ignore"):
                 bin_mean = bin_sum[o, k] / counts
-            low, high = float(bin_mean[0]), float(bin_mean[-1])
+            own = float(beta[1 + k, o]) * TENTH_MEAN
+            low, high = float(mean_o[o]) - own, float(mean_o[o]) + own
             filled = counts > 0
             between = float((counts[filled] * (bin_mean[filled] - mean_o[o]) ** 2).sum() / n)
             # Between-bin variance of pure noise is about (bins − 1)/n of the total: remove that bias.

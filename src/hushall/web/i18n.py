@@ -266,11 +266,12 @@ ENGLISH: dict[str, str] = {
                                                 "The table shows which targets break most often, and when.",
     "och": "and",
     "Visa hur mycket varje osäkerhet flyttar årets resultat": "Show how much each uncertainty moves the result",
-    "Röd stapel: summan av årets resultat i de framtider där osäkerheten hamnar lägst (t.ex. lägsta tiondelen av "
-    "skatteunderlagets utveckling); grön: där den hamnar högst. Mätt från genomsnittet av alla framtider.":
-        "Red bar: the sum of the annual results in the futures where the uncertainty comes out lowest (e.g. the "
-        "lowest tenth of tax base growth); green: where it comes out highest. Measured from the average of all "
-        "futures.",
+    "Röd stapel: summan av årets resultat när osäkerheten hamnar i sin lägsta tiondel (t.ex. skatteunderlagets "
+    "utveckling) och övriga osäkerheter på sitt medelvärde; grön: i sin högsta tiondel. Mätt från genomsnittet av "
+    "alla framtider.":
+        "Red bar: the sum of the annual results when the uncertainty comes out in its lowest tenth (e.g. tax base "
+        "growth) and the other uncertainties at their average; green: in its highest tenth. Measured from the "
+        "average of all futures.",
     "Planen har prövats mot {n} möjliga framtider där räntan, skatteunderlaget, befolkningen, byggpriserna, "
     "projektens kostnader och hur snabbt projekten kommer i gång varierar samtidigt. Samma plan och samma regler "
     "för lån i alla framtider; ingen framtid får nya beslut om skatt eller besparingar.":
