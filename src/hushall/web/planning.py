@@ -144,7 +144,7 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
         if value is None or value == "":
             out["targets"][key] = None
             continue
-        x = _finite(value, TARGET_FIELD[key].label)
+        x = parse_number(value, TARGET_FIELD[key].label)
         kind = TARGET_FIELD[key].kind
         if kind.minimum is not None and x < kind.minimum:
             raise PlanError(f"{TARGET_FIELD[key].label}: värdet får inte vara lägre än "
@@ -153,7 +153,7 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
     for key, value in (raw.get("weights") or {}).items():
         if key not in CRITERIA:
             raise PlanError(f"Okänt kriterium: {key}.")
-        x = _finite(value, f"Vikt {key}")
+        x = parse_number(value, f"Vikt {key}")
         if x < 0:
             raise PlanError(f"Vikt {key}: vikten får inte vara negativ.")
         out["weights"][key] = x
@@ -163,7 +163,7 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
     out["reinvestment_policy"] = policy
     frame = raw.get("reinvestment_frame_kr")
     if frame is not None and frame != "":
-        x = _finite(frame, "Reinvesteringsram")
+        x = parse_number(frame, "Reinvesteringsram")
         if x < 0:
             raise PlanError("Reinvesteringsram: värdet får inte vara negativt.")
         out["reinvestment_frame_kr"] = x
@@ -177,7 +177,9 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
     return out
 
 
-def _finite(value: Any, label: str) -> float:
+def parse_number(value: Any, label: str) -> float:
+    """A number as a person types it (decimal comma, spaces as thousands separators, a typographic minus);
+    :class:`PlanError` naming ``label`` when it is not a finite number."""
     try:
         x = float(str(value).replace(",", ".").replace("\u00a0", "").replace(" ", "").replace("−", "-"))
     except ValueError as exc:

@@ -21,7 +21,7 @@ from hushall.web.exports import plan_workbook
 from hushall.web.i18n import translate
 from hushall.web.jobs import ACTIVE_STATES, submit_job
 from hushall.web.models import PlanVariant, User
-from hushall.web.planning import REINVESTMENT_CHOICES, TARGET_FIELDS, default_settings
+from hushall.web.planning import REINVESTMENT_CHOICES, TARGET_FIELDS, default_settings, parse_number
 from hushall.web.rendering import cached_page, page
 from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view, robust_sentences
 from hushall.web.routes.common import model_of, pick_version, svg_response
@@ -72,18 +72,10 @@ def settings_from_form(form: Any) -> dict[str, Any]:
         if raw == "":
             targets[f.target_type] = None
             continue
-        try:
-            shown = float(raw.replace(",", ".").replace("\u00a0", "").replace(" ", "").replace("−", "-"))
-        except ValueError as exc:
-            raise PlanError(f"{f.label}: {raw!r} är inte ett tal.") from exc
-        targets[f.target_type] = f.from_display(shown)
+        targets[f.target_type] = f.from_display(parse_number(raw, f.label))
     weights = {c: str(form.get(f"weight__{c}", "0")).strip() or "0" for c in CRITERIA}
     frame = str(form.get("reinvestment_frame_mkr", "")).strip()
-    try:
-        frame_kr = None if frame == "" else 1e6 * float(
-            frame.replace(",", ".").replace("\u00a0", "").replace(" ", "").replace("−", "-"))
-    except ValueError as exc:
-        raise PlanError(f"Reinvesteringsram: {frame!r} är inte ett tal.") from exc
+    frame_kr = None if frame == "" else 1e6 * parse_number(frame, "Reinvesteringsram")
     return {"targets": targets, "weights": weights, "must_do": [str(v) for v in form.getlist("must_do")],
             "reinvestment_policy": str(form.get("reinvestment_policy", "")),
             "reinvestment_frame_kr": frame_kr}
