@@ -19,7 +19,7 @@ from hushall.web.models import Base, DataVersion
 def test_migrations_create_the_schema_the_models_describe(any_db_url: str) -> None:
     engine = make_engine(any_db_url)
     migrate(engine)  # already at head: a second run changes nothing
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     engine.dispose()
@@ -32,7 +32,7 @@ def test_first_start_creates_and_migrates_a_new_sqlite_file(tmp_path: Any) -> No
     app.state.hushall.engine.dispose()
     assert path.exists()
     engine = make_engine(f"sqlite:///{path}")
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     engine.dispose()
 
 
@@ -65,7 +65,7 @@ def test_postgres_url_is_normalised_to_psycopg(postgres: Any) -> None:
     engine = make_engine(url)
     assert engine.dialect.driver == "psycopg"
     migrate(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     engine.dispose()
 
 

@@ -102,7 +102,11 @@ def test_second_editor_is_told_and_nothing_is_overwritten(browser_for: Any) -> N
 
 
 def test_decided_variant_is_immutable_and_editing_makes_a_new_version(planner: Browser) -> None:
+    from web_helpers import run_queued_plans
+
     vid = create(planner)
+    assert planner.post(f"/planer/{vid}/optimera").status_code == 303
+    assert run_queued_plans(planner.client.app) == 1  # a variant is decided with its result
     rv = row_version(planner, vid)
     assert planner.post(f"/planer/{vid}/besluta", {"row_version": str(rv)}).status_code == 303
     decided = planner.get(f"/api/v1/variants/{vid}").json()

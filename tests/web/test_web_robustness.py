@@ -37,6 +37,7 @@ from web_helpers import (
     fake_planner,
     http_request,
     make_settings,
+    run_queued_plans,
     run_queued_uploads,
     upload_files,
     wait_for,
@@ -171,7 +172,9 @@ def test_parallel_variant_edits_one_wins_the_others_are_told(any_db_url: str) ->
         assert json.loads(raw)["name"] == winner
         assert json.loads(raw)["row_version"] == variant["row_version"] + 1
 
-        # a decided variant: each parallel edit becomes its own new draft version, none fails
+        # a decided variant (decided with a result): each parallel edit becomes its own new draft version
+        server.request("POST", f"/api/v1/variants/{variant['id']}/jobs", headers=token)
+        assert run_queued_plans(app) == 1
         _s, _h, raw = server.request("POST", f"/api/v1/variants/{variant['id']}/decide", headers=token,
                                      json_body={"row_version": variant["row_version"] + 1})
         decided = json.loads(raw)

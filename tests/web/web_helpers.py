@@ -188,6 +188,26 @@ def run_queued_uploads(app: Any) -> int:
     return ran
 
 
+def run_queued_plans(app: Any) -> int:
+    """Run the queued optimisation jobs of ``app``'s database in this process with the fast stand-in planner
+    (``web_fake_planner.plan``), exactly as a worker process would; return how many ran."""
+    from unittest import mock
+
+    from web_fake_planner import plan
+
+    from hushall.web.jobs import JobDispatcher
+    from hushall.web.worker import run_job
+
+    st = app.state.hushall
+    dispatcher = JobDispatcher(st.settings, st.factory)
+    ran = 0
+    with mock.patch.dict(os.environ, st.settings.worker_env()):
+        while (claimed := dispatcher._claim(["optimise"])) is not None:
+            run_job(st.settings.database_url, claimed[0], 60.0, planner=plan)
+            ran += 1
+    return ran
+
+
 class UploadOutcome:
     """What became of an upload: refused in the request (``refused`` = its HTTP status), or read by the worker
     (``status`` done/failed, ``version`` stored); ``text`` is the page the user ends on."""

@@ -26,6 +26,7 @@ def plan_sheets(variant: Any, result: dict[str, Any] | None, data: Any, finance:
     settings = variant.settings
     about: list[list[Any]] = [
         ["Planvariant", variant.name],
+        ["Förslag från", getattr(variant, "party", "") or "Tjänstepersonerna"],
         ["Version", variant.version_no],
         ["Status", variant.status],
         ["Beskrivning", variant.description],

@@ -129,7 +129,11 @@ class PlanVariant(Base):
 
     Drafts (``utkast``) may be edited in place, guarded by ``row_version`` (optimistic locking). A decided
     variant (``beslutad``) is immutable; editing it creates a new variant in the same ``family_id`` with the
-    next ``version_no``.
+    next ``version_no``. It is decided with a current result (``decided_job_id``), and its documents are kept
+    as first produced (``frozen_pdf``, ``frozen_xlsx``).
+
+    ``party`` makes it an alternative budget of a party group: a läsare may create and edit their own such
+    proposals on the officials' data (never the data itself, nor another's variant, nor decide).
     """
 
     __tablename__ = "plan_variants"
@@ -150,6 +154,15 @@ class PlanVariant(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: the party group (partigrupp) whose proposal this is; "" for the officials' variants (migration 0003)
+    party: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    #: the optimisation a decided variant was decided with; its result is the variant's forever
+    decided_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jobs.id", name="fk_plan_variants_decided_job_id", use_alter=True), nullable=True)
+    #: the decided variant's plan document and workbook as first produced, and their SHA-256 ({"pdf", "xlsx"})
+    frozen_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    frozen_xlsx: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    frozen_sha256: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
 
     data_version: Mapped[DataVersion] = relationship()
     creator: Mapped[User | None] = relationship(foreign_keys=[created_by])
@@ -208,7 +221,7 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    variant: Mapped[PlanVariant | None] = relationship()
+    variant: Mapped[PlanVariant | None] = relationship(foreign_keys=[variant_id])
     upload: Mapped[DataUpload | None] = relationship()
     creator: Mapped[User | None] = relationship()
 

@@ -44,6 +44,16 @@ class VariantConflict(HushallError):
                          "sparats; ladda om och gör om dem.")
 
 
+class NoCurrentResult(PlanError):
+    """A variant cannot be decided without a result for its current settings."""
+
+    code = "E_NO_RESULT"
+
+    def __init__(self) -> None:
+        super().__init__("Planvarianten kan inte beslutas utan ett resultat för de nuvarande inställningarna. "
+                         "Kör optimeringen, vänta tills den är klar och besluta sedan.")
+
+
 def list_variants(db: DbSession) -> list[PlanVariant]:
     return list(db.scalars(select(PlanVariant).order_by(PlanVariant.family_id, PlanVariant.version_no.desc())))
 
@@ -73,8 +83,53 @@ def prepare_model(request: Request, variant_id: int | None = None) -> None:
             _model(request, version)
 
 
+#: Longest party group name kept (the column's width).
+PARTY_MAX = 120
+
+
+def clean_party(raw: str) -> str:
+    """A party group's name as typed, made safe to store and show: control characters and surrounding space
+    dropped, runs of space made one, at most :data:`PARTY_MAX` characters. (HTML is escaped where it is shown,
+    and the workbook writes text cells, never formulas.)
+
+    Examples
+    --------
+    >>> clean_party("  Gröna\x00 <b>gruppen</b>\n ")
+    'Gröna <b>gruppen</b>'
+    """
+    text = "".join(ch if ch.isprintable() else " " for ch in str(raw))
+    return " ".join(text.split())[:PARTY_MAX]
+
+
+def may_edit(user: User, variant: PlanVariant | None = None) -> bool:
+    """Whether ``user`` may edit ``variant`` (or, with ``None``, create one): a planner or an administrator any
+    variant; a läsare (a politician) only their own party proposals."""
+    if user.role in ("planerare", "administratör"):
+        return True
+    return user.role == "läsare" and (variant is None or (variant.created_by == user.id and bool(variant.party)))
+
+
+def require_edit(user: User, variant: PlanVariant | None = None) -> None:
+    """Refuse (403) an edit :func:`may_edit` does not allow."""
+    if not may_edit(user, variant):
+        raise HTTPException(403, "Du kan bara ändra dina egna förslag. Tjänstepersonernas varianter och andra "
+                                 "gruppers förslag ändras av dem som gjort dem.")
+
+
+def _party_for(actor: User, party: str) -> str:
+    party = clean_party(party)
+    if actor.role == "läsare" and not party:
+        raise PlanError("Ange vilken partigrupp förslaget kommer från (fältet Partigrupp).")
+    return party
+
+
 def create_variant(request: Request, db: DbSession, actor: User, name: str, description: str,
-                   data_version: DataVersion, raw_settings: dict[str, Any] | None) -> PlanVariant:
+                   data_version: DataVersion, raw_settings: dict[str, Any] | None, party: str = "") -> PlanVariant:
+    """A new draft on ``data_version``; with ``party`` a party group's alternative budget. The data version is
+    only read: a variant holds its own settings (targets, weights, must-do projects, reinvestment) and is applied
+    to a copy of the data (:func:`hushall.web.planning.apply_variant`)."""
+    require_edit(actor)
+    party = _party_for(actor, party)
     data = _model(request, data_version)
     settings = clean_settings(raw_settings or {}, data) if raw_settings else default_settings(data)
     name = name.strip()
@@ -82,18 +137,21 @@ def create_variant(request: Request, db: DbSession, actor: User, name: str, desc
         raise PlanError("Ge planvarianten ett namn.")
     variant = PlanVariant(family_id=0, version_no=1, name=name[:200], description=description.strip()[:4000],
                           data_version_id=data_version.id, settings=settings, status="utkast", row_version=1,
-                          created_by=actor.id, created_at=utcnow(), updated_at=utcnow())
+                          party=party, created_by=actor.id, created_at=utcnow(), updated_at=utcnow())
     db.add(variant)
     db.flush()
     variant.family_id = variant.id
     audit(db, actor, "variant.create", "plan_variant", variant.id,
-          {"name": variant.name, "data_version": data_version.number, "settings": settings})
+          {"name": variant.name, "data_version": data_version.number, "settings": settings, "party": party})
     return variant
 
 
 def update_variant(request: Request, db: DbSession, actor: User, variant: PlanVariant, row_version: int,
-                   name: str, description: str, raw_settings: dict[str, Any]) -> PlanVariant:
-    """Save changes; a decided variant gets a new version instead. Raises :class:`VariantConflict`."""
+                   name: str, description: str, raw_settings: dict[str, Any], party: str | None = None) -> PlanVariant:
+    """Save changes; a decided variant gets a new version instead. Raises :class:`VariantConflict`; 403 when
+    :func:`may_edit` says no. ``party`` ``None`` keeps the variant's party group."""
+    require_edit(actor, variant)
+    party = variant.party if party is None else _party_for(actor, party)
     data = _model(request, variant.data_version)
     settings = clean_settings(raw_settings, data)
     name = (name.strip() or variant.name)[:200]
@@ -106,7 +164,7 @@ def update_variant(request: Request, db: DbSession, actor: User, variant: PlanVa
         newest = db.scalar(select(func.max(PlanVariant.version_no)).where(PlanVariant.family_id == variant.family_id))
         successor = PlanVariant(family_id=variant.family_id, version_no=int(newest or 0) + 1, parent_id=variant.id,
                                 name=name, description=description, data_version_id=variant.data_version_id,
-                                settings=settings, status="utkast", row_version=1, created_by=actor.id,
+                                settings=settings, status="utkast", row_version=1, party=party, created_by=actor.id,
                                 created_at=utcnow(), updated_at=utcnow())
         db.add(successor)
         db.flush()
@@ -116,28 +174,38 @@ def update_variant(request: Request, db: DbSession, actor: User, variant: PlanVa
     changed = db.execute(
         update(PlanVariant).where(PlanVariant.id == variant.id, PlanVariant.row_version == row_version,
                                   PlanVariant.status == "utkast")
-        .values(name=name, description=description, settings=settings, row_version=row_version + 1,
-                updated_at=utcnow())
+        .values(name=name, description=description, settings=settings, party=party,
+                row_version=row_version + 1, updated_at=utcnow())
     ).rowcount  # type: ignore[attr-defined]
     if changed != 1:
         raise VariantConflict()
     audit(db, actor, "variant.update", "plan_variant", variant.id,
-          {"row_version": row_version + 1, "settings": settings, "name": name})
+          {"row_version": row_version + 1, "settings": settings, "name": name, "party": party})
     db.expire(variant)
     return variant
 
 
 def decide_variant(db: DbSession, actor: User, variant: PlanVariant, row_version: int) -> PlanVariant:
+    """Mark a draft decided, frozen with its current result (:func:`current_result`): the job is pinned in
+    ``decided_job_id`` and its plan is the variant's from then on. Without a result for the current settings
+    nothing changes and :class:`NoCurrentResult` says what to do."""
     if variant.status == "beslutad":
         raise PlanError("Planvarianten är redan beslutad.")
+    if row_version != variant.row_version:
+        raise VariantConflict()
+    job = current_result(db, variant)
+    if job is None:
+        raise NoCurrentResult()
     changed = db.execute(
         update(PlanVariant).where(PlanVariant.id == variant.id, PlanVariant.row_version == row_version,
                                   PlanVariant.status == "utkast")
-        .values(status="beslutad", decided_by=actor.id, decided_at=utcnow(), row_version=row_version + 1)
+        .values(status="beslutad", decided_by=actor.id, decided_at=utcnow(), row_version=row_version + 1,
+                decided_job_id=job.id)
     ).rowcount  # type: ignore[attr-defined]
     if changed != 1:
         raise VariantConflict()
-    audit(db, actor, "variant.decide", "plan_variant", variant.id, {"row_version": row_version + 1})
+    audit(db, actor, "variant.decide", "plan_variant", variant.id, {"row_version": row_version + 1,
+                                                                    "job": job.id})
     db.expire(variant)
     return variant
 
@@ -157,7 +225,10 @@ def current_result(db: DbSession, variant: PlanVariant) -> Job | None:
 
 
 def current_result_id(db: DbSession, variant: PlanVariant) -> int | None:
-    """The id of :func:`current_result`'s job, without loading any result."""
+    """The id of :func:`current_result`'s job, without loading any result (a decided variant's: the job it was
+    decided with)."""
+    if variant.decided_job_id is not None:
+        return int(variant.decided_job_id)
     rows = db.execute(select(Job.id, Job.variant_row_version).where(Job.variant_id == variant.id,
                                                                     Job.status == "done")
                       .order_by(Job.id.desc())).all()
@@ -225,3 +296,37 @@ def plan_finance(request: Request, db: DbSession, variant: PlanVariant | None,
 def pdf_module() -> ModuleType:
     """:mod:`hushall.reports.document`, imported on first use (fpdf2 and the charts load slowly)."""
     return importlib.import_module("hushall.reports.document")
+
+
+#: Kinds of document a decided variant keeps as first produced: column suffix → what it is.
+FROZEN_KINDS = ("pdf", "xlsx")
+
+
+def frozen_document(request: Request, actor: User, variant_id: int, kind: str, make: Any) -> bytes:
+    """The plan document (``kind='pdf'``) or workbook (``'xlsx'``) of a decided variant, the same bytes forever:
+    produced by ``make()`` at the first request after the decision, stored with its SHA-256 and served from the
+    store from then on (a later data upload, a new program version or a new optimisation of the family changes
+    nothing)."""
+    import hashlib
+
+    from hushall.web.db import transaction
+
+    assert kind in FROZEN_KINDS
+    factory = state(request).factory
+    with factory() as db:
+        stored = db.scalar(select(getattr(PlanVariant, f"frozen_{kind}")).where(PlanVariant.id == variant_id))
+    if stored is not None:
+        return bytes(stored)
+    content = bytes(make())
+    with transaction(factory) as db:
+        advisory_lock(db, f"variant-frozen:{variant_id}")
+        variant = db.get(PlanVariant, variant_id)
+        assert variant is not None and variant.status == "beslutad"
+        kept = getattr(variant, f"frozen_{kind}")
+        if kept is not None:  # someone else stored it first: theirs is the one
+            return bytes(kept)
+        digest = hashlib.sha256(content).hexdigest()
+        setattr(variant, f"frozen_{kind}", content)
+        variant.frozen_sha256 = {**(variant.frozen_sha256 or {}), kind: digest}
+        audit(db, actor, "variant.freeze", "plan_variant", variant_id, {"document": kind, "sha256": digest})
+    return content

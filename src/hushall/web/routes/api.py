@@ -136,7 +136,8 @@ def variant_json(db: DbSession, v: PlanVariant, request: Request | None = None) 
            "settings": v.settings, "status": v.status, "row_version": v.row_version,
            "created_at": v.created_at.isoformat(), "created_by": v.creator.username if v.creator else None,
            "decided_at": v.decided_at.isoformat() if v.decided_at else None,
-           "decided_by": v.decider.username if v.decider else None, "latest_job": job_json(latest_job(db, v))}
+           "decided_by": v.decider.username if v.decider else None, "latest_job": job_json(latest_job(db, v)),
+           "party": v.party, "decided_job_id": v.decided_job_id}
     if request is not None:
         out["result"] = plan_result(request, current_result(db, v), v)
     return out

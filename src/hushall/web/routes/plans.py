@@ -27,18 +27,22 @@ from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view, robus
 from hushall.web.routes.common import model_of, pick_version, svg_response
 from hushall.web.routes.data import XLSX, attachment
 from hushall.web.services import (
+    NoCurrentResult,
     VariantConflict,
     create_variant,
     current_result,
     current_result_id,
     decide_variant,
+    frozen_document,
     latest_job,
     list_variants,
+    may_edit,
     pdf_module,
     plan_finance,
     plan_result,
     plan_study,
     prepare_model,
+    require_edit,
     update_variant,
     variant_or_404,
 )
@@ -89,7 +93,7 @@ def form_context(request: Request, variant: PlanVariant | None, data: Any, setti
             "reinvestment_policy": settings.get("reinvestment_policy", ""),
             "reinvestment_frame_mkr": (None if settings.get("reinvestment_frame_kr") is None
                                        else settings["reinvestment_frame_kr"] / 1e6),
-            "error": None}
+            "party": variant.party if variant is not None else "", "error": None}
 
 
 @router.get("/planer")
@@ -98,21 +102,31 @@ def plans_page(request: Request, user: User = reader, db: DbSession = database) 
     jobs = {v.id: latest_job(db, v) for v in variants}
     results = {v.id: current_result(db, v) for v in variants}
     return page(request, "plans.html", {"active": "plans", "variants": variants, "jobs": jobs,
-                                        "results": results, "dv": pick_version(db, None)})
+                                        "results": results, "dv": pick_version(db, None),
+                                        "may_edit": {v.id: may_edit(user, v) for v in variants},
+                                        "may_create": may_edit(user)})
 
 
 @router.get("/planer/ny")
-def new_variant_page(request: Request, user: User = planner, db: DbSession = database) -> Response:
+def new_variant_page(request: Request, user: User = reader, db: DbSession = database,
+                     fran: Annotated[int | None, Query()] = None) -> Response:
+    """The form of a new variant: the data's defaults, or with ``fran`` a copy of that variant's settings (how a
+    party group starts its alternative budget from the officials' proposal)."""
+    require_edit(user)
     version = pick_version(db, None)
     if version is None:
         return page(request, "empty.html", {"active": "plans"})
     data = model_of(request, version)
-    return page(request, "variant_form.html", {**form_context(request, None, data, default_settings(data)),
-                                               "dv": version})
+    base = variant_or_404(db, fran) if fran is not None else None
+    settings = base.settings if base is not None and base.data_version_id == version.id else default_settings(data)
+    ctx = form_context(request, None, data, settings)
+    if base is not None:
+        ctx["base"] = base
+    return page(request, "variant_form.html", {**ctx, "dv": version})
 
 
 @router.post("/planer")
-async def create_variant_route(request: Request, user: User = planner) -> Response:
+async def create_variant_route(request: Request, user: User = reader) -> Response:
     form = await request.form()
     return await run_in_threadpool(_create_variant_form, request, user, form)
 
@@ -126,14 +140,14 @@ def _create_variant_form(request: Request, user: User, form: Any) -> Response:
             if version is None:
                 raise HTTPException(409, "Ladda upp data först.")
             variant = create_variant(request, db, user, str(form.get("name", "")), str(form.get("description", "")),
-                                     version, settings_from_form(form))
+                                     version, settings_from_form(form), party=str(form.get("party", "")))
     except PlanError as exc:
         with app.factory() as db:
             version = pick_version(db, None)
             assert version is not None
             data = model_of(request, version)
             ctx = form_context(request, None, data, default_settings(data))
-            ctx.update(error=str(exc), dv=version)
+            ctx.update(error=str(exc), dv=version, party=str(form.get("party", "")))
             return page(request, "variant_form.html", ctx, status_code=422)
     return RedirectResponse(f"/planer/{variant.id}", status_code=303)
 
@@ -257,7 +271,7 @@ def figure_table(result: dict[str, Any] | None) -> dict[str, Any] | None:
 
 @router.get("/planer/{variant_id}")
 def variant_page(request: Request, variant_id: int, user: User = reader, db: DbSession = database,
-                 konflikt: int = 0) -> Response:
+                 konflikt: int = 0, beslut: str = "") -> Response:
     variant = variant_or_404(db, variant_id)
     job = latest_job(db, variant)
     done = current_result(db, variant)
@@ -269,6 +283,8 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
         "active": "plans", "variant": variant, "job": job, "done": done, "result": result,
         "fields": [(f, f.to_display(variant.settings["targets"].get(f.target_type))) for f in TARGET_FIELDS],
         "names": names, "conflict": bool(konflikt), "active_states": ACTIVE_STATES,
+        "decide_refused": beslut == "saknar-resultat", "may_edit": may_edit(user, variant),
+        "stale": job is not None and job.status == "done" and (done is None or done.id != job.id),
         "reinvestment_choices": REINVESTMENT_CHOICES,
         "figures": figure_table(result),
         "risk": risk_view((result or {}).get("risk"), request.state.lang),
@@ -317,21 +333,24 @@ def job_fragment(request: Request, variant_id: int, user: User = reader, db: DbS
     headers = {}
     if job is not None and job.status not in ACTIVE_STATES and request.query_params.get("polling") == "1":
         headers["HX-Refresh"] = "true"  # the job has ended: reload to show the result
-    return page(request, "_job.html", {"variant": variant, "job": job, "active_states": ACTIVE_STATES},
-                headers=headers)
+    done = current_result(db, variant)
+    stale = job is not None and job.status == "done" and (done is None or done.id != job.id)
+    return page(request, "_job.html", {"variant": variant, "job": job, "active_states": ACTIVE_STATES,
+                                       "stale": stale}, headers=headers)
 
 
 @router.get("/planer/{variant_id}/redigera")
-def edit_variant_page(request: Request, variant_id: int, user: User = planner,
+def edit_variant_page(request: Request, variant_id: int, user: User = reader,
                       db: DbSession = database) -> Response:
     variant = variant_or_404(db, variant_id)
+    require_edit(user, variant)
     data = model_of(request, variant.data_version)
     return page(request, "variant_form.html", {**form_context(request, variant, data, variant.settings),
                                                "dv": variant.data_version})
 
 
 @router.post("/planer/{variant_id}")
-async def update_variant_route(request: Request, variant_id: int, user: User = planner) -> Response:
+async def update_variant_route(request: Request, variant_id: int, user: User = reader) -> Response:
     form = await request.form()
     return await run_in_threadpool(_update_variant_form, request, variant_id, user, form)
 
@@ -347,7 +366,8 @@ def _update_variant_form(request: Request, variant_id: int, user: User, form: An
             except ValueError as exc:
                 raise PlanError("Formuläret saknar planvariantens version; ladda om sidan.") from exc
             saved = update_variant(request, db, user, variant, row_version, str(form.get("name", "")),
-                                   str(form.get("description", "")), settings_from_form(form))
+                                   str(form.get("description", "")), settings_from_form(form),
+                                   party=str(form["party"]) if "party" in form else None)
             saved_id = saved.id
     except (VariantConflict, PlanError) as exc:
         conflict = isinstance(exc, VariantConflict)
@@ -375,16 +395,19 @@ def _decide_form(request: Request, variant_id: int, user: User, form: Any) -> Re
             except ValueError as exc:
                 raise PlanError("Formuläret saknar planvariantens version; ladda om sidan.") from exc
             decide_variant(db, user, variant, row_version)
+    except NoCurrentResult:
+        return RedirectResponse(f"/planer/{variant_id}?beslut=saknar-resultat", status_code=303)
     except (VariantConflict, PlanError):
         return RedirectResponse(f"/planer/{variant_id}?konflikt=1", status_code=303)
     return RedirectResponse(f"/planer/{variant_id}", status_code=303)
 
 
 @router.post("/planer/{variant_id}/optimera")
-def run_route(request: Request, variant_id: int, user: User = planner) -> Response:
+def run_route(request: Request, variant_id: int, user: User = reader) -> Response:
     app = state(request)
     with transaction(app.factory) as db:
         variant = variant_or_404(db, variant_id)
+        require_edit(user, variant)
         submit_job(db, variant, user)
     if app.dispatcher is not None:
         app.dispatcher.wake()
@@ -395,8 +418,12 @@ def run_route(request: Request, variant_id: int, user: User = planner) -> Respon
 def plan_excel(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
     variant = variant_or_404(db, variant_id)
     job = current_result(db, variant)
-    finance, data = plan_finance(request, db, variant, variant.data_version)
-    content = plan_workbook(variant, plan_result(request, job, variant), data, finance)
+
+    def make() -> bytes:
+        finance, data = plan_finance(request, db, variant, variant.data_version)
+        return plan_workbook(variant, plan_result(request, job, variant), data, finance)
+
+    content = frozen_document(request, user, variant.id, "xlsx", make) if variant.status == "beslutad" else make()
     return attachment(content, f"hushall-plan-{variant.id}-v{variant.version_no}.xlsx", XLSX)
 
 
@@ -418,7 +445,10 @@ def plan_pdf(request: Request, variant_id: int, user: User = reader, db: DbSessi
 
     key = ("pdf", variant.id, variant.row_version, job.id if job else None)
     try:
-        content = state(request).views.get_or_make(key, make)
+        if variant.status == "beslutad":  # the document of the decision: the same bytes forever
+            content = frozen_document(request, user, variant.id, "pdf", make)
+        else:
+            content = state(request).views.get_or_make(key, make)
     except PlanError as exc:
         raise HTTPException(422, str(exc)) from exc
     return attachment(content, f"hushall-plandokument-{variant.id}-v{variant.version_no}.pdf", "application/pdf")
