@@ -252,3 +252,82 @@ def test_migration_0003_upgrades_a_0002_database_with_data_in_it(tmp_path: Path)
         assert old.frozen_pdf is None and db.scalar(select(DataVersion)).municipality == "Exempelkommun"
         assert db.scalar(select(DataTable)) is None
     engine.dispose()
+
+
+# --- comparison side by side --------------------------------------------------------------------------------------
+
+
+def row_cells(html: str, label: str) -> list[str]:
+    """The cells of the comparison row headed ``label``, as text."""
+    match = re.search(r'<tr><th scope="row">' + re.escape(label) + r"</th>(.*?)</tr>", html, re.S)
+    assert match, label
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
+
+
+def with_risk(app: Any, vid: int, probability: float) -> None:
+    """Give the variant's stored result a risk summary (the stand-in planner makes none)."""
+    from hushall.web.models import Job
+
+    risk = {"draws": 2000, "seed": 1, "years": [2025, 2054], "all_years_probability": probability,
+            "targets": [{"target_id": "M1", "label": "Årets resultat", "name": "Årets resultat", "lowest": 0.4,
+                         "lowest_year": 2030, "probability": [0.6], "years": [2054]}]}
+    with app.state.hushall.factory() as db, db.begin():
+        job = db.scalar(select(Job).where(Job.variant_id == vid).order_by(Job.id.desc()))
+        assert job is not None and job.result is not None
+        job.result = {**job.result, "risk": risk}
+
+
+def test_comparison_values_every_plan_under_the_same_weights_and_lists_the_differences(
+        planner: Browser, reader: Browser) -> None:
+    from hushall.formatting import fmt_number
+    from hushall.study.compare import value_under
+    from hushall.web.planning import apply_variant, default_settings
+    from hushall.web.store import build_version
+
+    official = create(planner, "Tjänstepersonerna", weight__lagkrav="0,6", weight__politik="0")
+    party = create(reader, "Gröna", party="Gröna gruppen", weight__lagkrav="0", weight__politik="0,6",
+                   weight__energi="0,4", must_do=["P-05"])
+    optimise(planner, official)
+    optimise(reader, party)
+    app = planner.client.app
+    with_risk(app, official, 0.0005)
+    a, b = planned_ids(planner, official), planned_ids(planner, party)
+    assert a != b  # different weights, different plans: the comparison has something to show
+
+    with app.state.hushall.factory() as db:
+        data = build_version(db.get(DataVersion, 1))
+        variants = {vid: db.get(PlanVariant, vid) for vid in (official, party)}
+        settings = {vid: dict(v.settings) for vid, v in variants.items()}
+    schedules = {vid: {p["project_id"]: p["start_year"] for p in
+                       reader.get(f"/api/v1/variants/{vid}").json()["result"]["schedule"]} for vid in settings}
+
+    def expected(vid: int, weights: dict[str, float]) -> str:
+        return fmt_number(value_under(apply_variant(data, {**settings[vid], "weights": weights}), schedules[vid]), 1)
+
+    page = reader.get(f"/planer/jamfor?v={official}&v={party}").text
+    # default: the officials' weights (the data's) for both plans
+    officials = default_settings(data)["weights"]
+    values = row_cells(page, "Värde med samma vikter")
+    assert values == [f"{expected(official, officials)} poäng", f"{expected(party, officials)} poäng"]
+    # under the party's weights the values change, and are again computed the same way for both
+    page_b = reader.get(f"/planer/jamfor?v={official}&v={party}&vikter={party}").text
+    party_weights = {k: float(v) for k, v in settings[party]["weights"].items()}
+    values_b = row_cells(page_b, "Värde med samma vikter")
+    assert values_b == [f"{expected(official, party_weights)} poäng", f"{expected(party, party_weights)} poäng"]
+    assert values_b != values
+    # the projects that differ: in A not B, in B not A, different start year
+    for p in sorted(a - b):
+        assert re.search(re.escape(p) + r"[^<]*</th><td>start \d{4}</td><td>ingår inte</td>", page), p
+    for p in sorted(b - a):
+        assert re.search(re.escape(p) + r"[^<]*</th><td>ingår inte</td><td>start \d{4}</td>", page), p
+    assert "P-05" in b
+    # the money with its price basis, and the verdict per variant
+    assert re.search(r"Investeringar 2025–2054, fasta priser \(prisbasår \d{4}\)", page)
+    money = row_cells(page, f"Investeringar 2025–2054, fasta priser (prisbasår {data.price_base_year})")
+    assert all(m.endswith("Mkr") for m in money) and money[0] != money[1]
+    verdicts = row_cells(page, "Håller god ekonomisk hushållning?")
+    assert len(verdicts) == 2 and all(verdicts)
+    # the risk: the same figure as on the plan page, from the stored study
+    risk = row_cells(page, "Sannolikhet att alla mål håller varje år")
+    assert risk[0].startswith("0,05\u00a0%") and risk[1] == "Ingen riskanalys"
+    assert "I 0,05\u00a0% av 2\u00a0000 möjliga framtider" in reader.get(f"/planer/{official}").text

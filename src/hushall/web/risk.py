@@ -100,6 +100,7 @@ def risk_view(risk: Mapping[str, Any] | None, lang: str = "sv") -> dict[str, Any
     result = drivers.get("resultat_summa") or {}
     return {
         "sentence": sentence, "rows": rows, "strict": p_all is not None and p_all < 0.5,
+        "all_years": _pct(p_all, lang),  # the one way the probability that every target holds is written
         "threats": threats_text(drivers.get("mål_uppfyllda_andel"), lang),
         "result_threats": threats_text(result, lang),
         "draws": futures, "seed": risk.get("seed"),

@@ -151,6 +151,8 @@ def describe_forecast(forecast: Any) -> FinanceView:
         "result_kr": _values(income.loc["årets_resultat"]),
         "debt_kr": _values(balance.loc["långfristiga_skulder"]),
         "investments_kr": _values(-cash.loc["investering_materiella_anläggningstillgångar"]),
+        # investments and reinvestments in the price base year's prices (fasta priser)
+        "investments_fixed_kr": _values(forecast.statements["investeringar_fasta_priser"]),
     }
     return FinanceView(True, "", years, statements, marked, ratio_table, series)
 

@@ -21,7 +21,13 @@ from hushall.web.exports import plan_workbook
 from hushall.web.i18n import translate
 from hushall.web.jobs import ACTIVE_STATES, submit_job
 from hushall.web.models import PlanVariant, User
-from hushall.web.planning import REINVESTMENT_CHOICES, TARGET_FIELDS, default_settings, parse_number
+from hushall.web.planning import (
+    REINVESTMENT_CHOICES,
+    TARGET_FIELDS,
+    apply_variant,
+    default_settings,
+    parse_number,
+)
 from hushall.web.rendering import cached_page, page
 from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view, robust_sentences
 from hushall.web.routes.common import model_of, pick_version, svg_response
@@ -43,6 +49,7 @@ from hushall.web.services import (
     plan_study,
     prepare_model,
     require_edit,
+    schedule_of,
     update_variant,
     variant_or_404,
 )
@@ -178,13 +185,55 @@ def plan_columns(request: Request, db: DbSession, chosen: list[PlanVariant]) -> 
                 met.append((r["label"], sum(flags), len(flags)))
         cols.append({"variant": variant, "job": job, "result": result, "series": series, "years": years,
                      "finance": finance, "met": met, "all_years_probability": all_years_probability(result),
-                     "draws": ((result or {}).get("risk") or {}).get("draws")})
+                     "draws": ((result or {}).get("risk") or {}).get("draws"),
+                     # the risk as the plan page says it (one place: the stored study's summary)
+                     "risk": risk_view((result or {}).get("risk"), request.state.lang)})
     return cols
+
+
+def comparison_weights(request: Request, chosen: list[PlanVariant], pick: int | None
+                       ) -> tuple[int, list[tuple[int, str]], dict[str, float]]:
+    """The one weight set every plan of the comparison is valued under: ``pick`` = 0 (the default) the
+    officials' — the weights of the data as uploaded (sheet Mål) — or the id of one of the chosen variants for
+    its weights. Returns the key chosen, the choices (key, label) and the weights."""
+    data = model_of(request, chosen[0].data_version)
+    choices = [(0, "Tjänstepersonernas vikter (underlaget)")]
+    choices += [(v.id, f"{v.name} (v{v.version_no})" + (f", {v.party}" if v.party else "")) for v in chosen]
+    by_id = {v.id: v for v in chosen}
+    key = pick if pick in by_id else 0
+    weights = dict(by_id[key].settings.get("weights") or {}) if key else default_settings(data)["weights"]
+    return key, choices, {c: float(w) for c, w in weights.items()}
+
+
+def same_weight_values(request: Request, columns: list[dict[str, Any]], weights: dict[str, float]) -> None:
+    """Each column's plan value under ``weights`` (:func:`hushall.study.compare.value_under`: the optimiser's
+    evaluation of the fixed plan on the variant's own data with these weights), and the projects in which each
+    plan differs from the first column's (:func:`hushall.study.compare.schedule_difference`)."""
+    from hushall.study.compare import schedule_difference, value_under
+
+    reference = None
+    for col in columns:
+        schedule = schedule_of(col["result"]) if col["result"] else None
+        col["schedule"] = schedule
+        col["same_value"], col["value_error"], col["difference"] = None, None, None
+        if schedule is None:
+            continue
+        variant = col["variant"]
+        data = apply_variant(model_of(request, variant.data_version), {**variant.settings, "weights": weights})
+        try:
+            col["same_value"] = value_under(data, schedule)
+        except PlanError as exc:
+            col["value_error"] = str(exc)
+        if reference is None:
+            reference = schedule
+        else:
+            col["difference"] = schedule_difference(reference, schedule)
 
 
 @router.get("/planer/jamfor")
 def compare_page(request: Request, user: User = reader, db: DbSession = database,
-                 v: Annotated[list[int] | None, Query()] = None) -> Response:
+                 v: Annotated[list[int] | None, Query()] = None,
+                 vikter: Annotated[int | None, Query()] = None) -> Response:
     ids = list(dict.fromkeys(v or []))
     variants = list_variants(db)
     if not 2 <= len(ids) <= 4:
@@ -192,21 +241,28 @@ def compare_page(request: Request, user: User = reader, db: DbSession = database
                                                      "error": "Välj 2–4 varianter att jämföra." if ids else None},
                            key=None, title="Jämför planvarianter")
     chosen = [variant_or_404(db, i) for i in ids]
-    # the page is the same for the same variants and results: its key from the jobs' ids alone (no results
-    # loaded), the columns computed only when the page is not cached yet
-    key = tuple((v.id, v.row_version, current_result_id(db, v)) for v in chosen)
+    weight_key, weight_choices, weights = comparison_weights(request, chosen, vikter)
+    # the page is the same for the same variants, results and weights: its key from the jobs' ids alone (no
+    # results loaded), the columns computed only when the page is not cached yet
+    key = (tuple((v.id, v.row_version, current_result_id(db, v)) for v in chosen), weight_key)
 
     def columns_context() -> dict[str, Any]:
         columns = plan_columns(request, db, chosen)
+        same_weight_values(request, columns, weights)
         years: list[int] = next((c["years"] for c in columns if c["years"]), [])
         target_labels = list(dict.fromkeys(label for c in columns for label, _m, _n in c["met"]))
         ratio_rows = [(label, unit, [((c["result"] or {}).get("ratios") or {}).get(k) or [None] for c in columns])
                       for k, label, unit in PLAN_RATIOS]
         ratio_rows = [r for r in ratio_rows if any(v[-1] is not None for v in r[2])]
-        return {"columns": columns, "years": years, "target_labels": target_labels, "ratio_rows": ratio_rows}
+        data = model_of(request, chosen[0].data_version)
+        names = dict(zip(data.projects["project_id"].astype(str), data.projects["name"].astype(str), strict=True))
+        return {"columns": columns, "years": years, "target_labels": target_labels, "ratio_rows": ratio_rows,
+                "names": names, "price_base_year": data.price_base_year}
 
     return cached_page(request, "compare.html", {"active": "plans", "variants": variants, "chosen": chosen,
                                                  "metrics": COMPARE_METRICS, "ids": ids,
+                                                 "weights": weights, "weight_key": weight_key,
+                                                 "weight_choices": weight_choices,
                                                  "query": "&".join(f"v={i}" for i in ids), "error": None},
                        key=key, title="Jämför planvarianter", more=columns_context)
 
