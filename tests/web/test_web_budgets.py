@@ -331,3 +331,47 @@ def test_comparison_values_every_plan_under_the_same_weights_and_lists_the_diffe
     risk = row_cells(page, "Sannolikhet att alla mål håller varje år")
     assert risk[0].startswith("0,05\u00a0%") and risk[1] == "Ingen riskanalys"
     assert "I 0,05\u00a0% av 2\u00a0000 möjliga framtider" in reader.get(f"/planer/{official}").text
+
+
+# --- Översikt shows the plan ------------------------------------------------------------------------------------------
+
+
+def test_overview_shows_the_plan_its_verdict_and_the_baseline_only_as_comparison(planner: Browser,
+                                                                                 reader: Browser) -> None:
+    from hushall.web.store import build_version
+    from hushall.web.views import places_short_within_reach
+
+    first = create(planner, "Arbetsplan")
+    optimise(planner, first)
+    with_risk(planner.client.app, first, 0.0005)
+    second = create(planner, "Utan resultat")  # newer, but without a result: not the plan shown
+    html = reader.get("/").text
+    assert "Planen som arbetas med" in html and ">Arbetsplan</a>" in html and "Utan resultat" not in html
+    # the three-part verdict of the plan, before the baseline, which is labelled as the comparison
+    assert html.index("Håller god ekonomisk hushållning?") < html.index("Jämförelse: utan projekt (nollalternativ)")
+    assert html.count('class="verdict"') == 2  # the plan's, and the baseline's in the comparison
+    assert "Underhållsskulden" in html or "underhållsskuld" in html.lower()
+    assert "0,05\u00a0%" in html  # the risk, as on the plan page
+    # 30 years without a horizontal scroll: the selected years in the table, every year in the chart
+    table = html[html.index('class="ratios targets-selected"'):]
+    table = table[:table.index("</table>")]
+    assert re.findall(r'<th scope="col">(\d{4})</th>', table) == ["2025", "2026", "2027", "2030", "2035", "2040",
+                                                                  "2054"]
+    assert f"/diagram/oversikt/{first}/mal.svg" in html
+    svg = reader.get(f"/diagram/oversikt/{first}/mal.svg")
+    assert svg.status_code == 200 and svg.text.count("<path") + svg.text.count("<rect") >= 30
+    # one definition of the places short: the baseline's on Översikt is the optimiser's evaluation without projects
+    with planner.client.app.state.hushall.factory() as db:
+        data = build_version(db.get(DataVersion, 1))
+    short = places_short_within_reach(data)
+    first_year = float(short[short["year"] == 2025]["short"].sum())
+    from hushall.formatting import fmt_number
+
+    assert 10 < first_year < 100  # not the 494 of the districts' own deficits summed
+    assert f"Platser som saknas inom räckhåll 2025, utan projekt</span>\n    <span class=\"value\">" \
+           f"{fmt_number(first_year)}</span>" in html
+    # once a variant is decided, that is the plan Översikt shows
+    optimise(planner, second)
+    decide(planner, second)
+    html = reader.get("/").text
+    assert "Beslutad plan" in html and ">Utan resultat</a>" in html

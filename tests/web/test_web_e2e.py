@@ -169,7 +169,7 @@ def test_full_flow_in_a_real_browser(page: Any, example_workbook: Path, tmp_path
     page.wait_for_load_state("networkidle")
     assert "Snål plan" in page.content() and "Enligt målen" in page.content()
     compare = page.locator("table.compare")
-    for row in ("Investeringar per år", "Årets resultat", "Låneskuld", "Underhållsskuld", "Saknade platser"):
+    for row in ("Investeringar", "Årets resultat", "Låneskuld", "Underhållsskuld", "Platser som saknas inom räckhåll"):
         cells = compare.locator("tr", has_text=row).first.locator("td")
         assert cells.count() == 2 and all(cells.nth(k).inner_text().strip() for k in range(2)), row
     shot(page, "5b-jamfor")

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from hushall.errors import PlanError
 from hushall.model import MunicipalityData
@@ -55,9 +56,8 @@ def schedule_difference(a: Mapping[str, int], b: Mapping[str, int]) -> ScheduleD
     )
 
 
-def value_under(data: MunicipalityData, schedule: Mapping[str, int]) -> float:
-    """The plan's value (optimiser objective, points) under the weights ``data`` carries (sheet Mål,
-    ``kriterievikt``), by the optimiser's evaluation of the fixed plan.
+def evaluation_of(data: MunicipalityData, schedule: Mapping[str, int]) -> Any:
+    """The optimiser's evaluation (:class:`hushall.optimize.PlanEvaluation`) of a fixed plan on ``data``.
 
     Raises :class:`~hushall.errors.PlanError` when a project of the plan is unknown in ``data`` or cannot start in
     the year given (its start window in ``data``).
@@ -78,7 +78,13 @@ def value_under(data: MunicipalityData, schedule: Mapping[str, int]) -> float:
     except KeyError as exc:
         raise PlanError(f"Ett projekt i planen kan inte starta det år planen anger ({exc}); planens värde kan "
                         "inte räknas.") from exc
-    return float(evaluate_plan(create_model(problem), x).objective)
+    return evaluate_plan(create_model(problem), x)
 
 
-__all__ = ["ScheduleDifference", "schedule_difference", "value_under"]
+def value_under(data: MunicipalityData, schedule: Mapping[str, int]) -> float:
+    """The plan's value (optimiser objective, points) under the weights ``data`` carries (sheet Mål,
+    ``kriterievikt``), by the optimiser's evaluation of the fixed plan (:func:`evaluation_of`)."""
+    return float(evaluation_of(data, schedule).objective)
+
+
+__all__ = ["ScheduleDifference", "evaluation_of", "schedule_difference", "value_under"]

@@ -82,3 +82,30 @@ def district_map(df: pd.DataFrame, *, title: str, lang: str = "sv", width: int =
     chart = alt.layer(circles, labels).project(type="mercator").properties(width=width, height=height,
                                                                            title=title)
     return configure(chart, lang)
+
+
+def target_strip(rows: list[dict[str, Any]], *, lang: str = "sv", width: int = 620) -> alt.TopLevelMixin:
+    """The financial targets over every year of the plan: one row per target, one cell per year — green with ✓
+    when the target holds, red with ✗ when it does not, grey when it does not apply (not by colour alone).
+
+    ``rows``: ``label`` and ``marks`` — (year, value, met) per year — as :func:`hushall.web.routes.pages.target_rows`
+    gives them.
+    """
+    from hushall.web.i18n import translate
+
+    words = {True: translate("uppfyllt", lang), False: translate("ej uppfyllt", lang), None: "–"}
+    frame = pd.DataFrame([{"year": int(y), "target": translate(str(r["label"]), lang), "status": words[ok],
+                           "mark": "✓" if ok else ("✗" if ok is False else "")}
+                          for r in rows for y, _v, ok in r["marks"]])
+    order = list(dict.fromkeys(frame["target"].tolist()))
+    status = [words[True], words[False], words[None]]
+    base = alt.Chart(frame).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelExpr=(
+        "datum.value % 5 == 0 || datum.index == 0 ? datum.label : ''"))),
+        y=alt.Y("target:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)))
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("status:N", title=None, sort=status,
+                        scale=alt.Scale(domain=status, range=["#117733", "#CC6677", "#DDDDDD"])))
+    marks = base.mark_text(fontSize=10, color="white").encode(text="mark:N")
+    chart = alt.layer(cells, marks).properties(width=width, height=26 * len(order),
+                                               title=translate("Målen år för år", lang))
+    return configure(chart, lang)

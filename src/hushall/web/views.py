@@ -58,6 +58,40 @@ def places_balance(needs: NeedsResult, data: MunicipalityData, years: list[int])
     return rows
 
 
+def places_short_within_reach(data: MunicipalityData, schedule: dict[str, int] | None = None) -> pd.DataFrame:
+    """Places short per service and year (columns ``service_id, year, short``): the demand no facility within
+    the service's reach (its own district or ``max_distance_km``) can take, by the optimiser's evaluation of
+    the plan (:func:`hushall.optimize.evaluate_plan`; no projects by default) — the one definition of *platser
+    som saknas* the pages show, the same the plan's figures use (:class:`hushall.study.PlanFigures`).
+
+    A district's own deficit (its demand less its own capacity, :attr:`hushall.needs.NeedsResult.capacity`) counts
+    children who have a free place in the next district as missing; summed over the districts it says far more
+    places are missing than are."""
+    from hushall.study.compare import evaluation_of
+
+    places = evaluation_of(data, schedule or {}).places
+    if places is None or not len(places):
+        return pd.DataFrame({"service_id": pd.Series(dtype=str), "year": pd.Series(dtype=int),
+                             "short": pd.Series(dtype=float)})
+    out = places.groupby(["service", "year"], as_index=False)["unmet"].sum()
+    return out.rename(columns={"service": "service_id", "unmet": "short"})
+
+
+def selected_years(years: list[int]) -> list[int]:
+    """The years a table shows of a long plan: the first three, every fifth from the fifth, and the last.
+
+    Examples
+    --------
+    >>> selected_years(list(range(2025, 2055)))
+    [2025, 2026, 2027, 2030, 2035, 2040, 2054]
+    """
+    if not years:
+        return []
+    first, last = years[0], years[-1]
+    picks = {first, first + 1, first + 2, first + 5, first + 10, first + 15, last}
+    return [y for y in years if y in picks]
+
+
 def milestone_years(data: MunicipalityData) -> list[int]:
     """First plan year, +5, +10, +20 and the last year (those inside the horizon)."""
     first, last = data.first_year, data.last_year

@@ -62,7 +62,7 @@ COMPARE_METRICS: tuple[tuple[str, str, str], ...] = (
     ("result_kr", "Årets resultat", "kr"),
     ("debt_kr", "Låneskuld", "kr"),
     ("maintenance_debt_kr", "Underhållsskuld", "kr"),
-    ("places_short", "Saknade platser", "places"),
+    ("places_short", "Platser som saknas inom räckhåll", "places"),
 )
 
 
