@@ -14,8 +14,8 @@ from hushall.web.deps import database, identify, reader
 from hushall.web.i18n import translate
 from hushall.web.models import PlanVariant, User
 from hushall.web.rendering import cached_page, page
-from hushall.web.routes.common import pick_version, svg_response, view_of
 from hushall.web.risk import risk_view
+from hushall.web.routes.common import pick_version, svg_response, view_of
 from hushall.web.services import (
     current_result,
     current_result_id,
@@ -40,10 +40,11 @@ CHARTS = ("population", "renewal", "debt", "capacity", "map")
 def overview_plan(db: DbSession) -> tuple[PlanVariant | None, str]:
     """The plan Översikt shows, and which it is: the newest decided variant (``"beslutad"``) or, when none is
     decided, the variant with a current result changed most recently (``"arbetas"``)."""
-    decided = [v for v in list_variants(db) if v.status == "beslutad" and current_result_id(db, v) is not None]
+    with_result = [v for v in list_variants(db) if current_result_id(db, v) is not None]
+    decided = [v for v in with_result if v.status == "beslutad"]
     if decided:
         return max(decided, key=lambda v: (v.decided_at or v.updated_at, v.id)), "beslutad"
-    drafts = [v for v in list_variants(db) if current_result_id(db, v) is not None]
+    drafts = with_result
     if drafts:
         return max(drafts, key=lambda v: (v.updated_at, v.id)), "arbetas"
     return None, ""
