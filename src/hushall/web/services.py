@@ -88,7 +88,7 @@ PARTY_MAX = 120
 
 
 def clean_party(raw: str) -> str:
-    """A party group's name as typed, made safe to store and show: control characters and surrounding space
+    r"""A party group's name as typed, made safe to store and show: control characters and surrounding space
     dropped, runs of space made one, at most :data:`PARTY_MAX` characters. (HTML is escaped where it is shown,
     and the workbook writes text cells, never formulas.)
 
