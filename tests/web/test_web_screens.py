@@ -42,10 +42,22 @@ LEAKS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bNone\b"), "Python's None"),
     (re.compile(r"\b(?:nan|NaN|inf)\b"), "a missing number (nan/inf)"),
     (re.compile(r"\b\d+\.\d+\s?(?:Mkr|Mdkr|tkr|kr|%|MSEK|år|platser)\b"), "a decimal point instead of a comma"),
-    (re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b"), "an internal snake_case id"),
+    (re.compile(r"\b[a-zåäö][a-zåäö0-9]*(?:_[a-zåäö0-9]+)+\b"), "an internal snake_case id"),
+    (re.compile(r"\bM\d{1,2}\b"), "an internal target id (M1 …)"),
 )
 #: Pages for developers, where field names are the content (the API's documentation).
 DEVELOPER_PAGES = ("/api/docs",)
+#: Findings allowed on one page, with the reason: (route path, the finding's meaning, the text found, why).
+#: The data pages show the workbook's own column names, as the official typed them in Excel. The others are known
+#: defects being fixed on other branches (issue 13): remove the line when its page is fixed, and this test holds
+#: the page to it from then on.
+ALLOWED: tuple[tuple[str, str, str, str], ...] = (
+    ("/data/versioner/{number}", "an internal snake_case id", "", "the workbook's own column names"),
+    ("/planer/{variant_id}", "an internal target id (M1 …)", "", "known: the risk table names targets M1–M7 "
+     "(issue 13, plain language)"),
+    ("/uppfoljning", "an internal snake_case id", "leveranstak_nämnd_kr", "known: a command-line hint with a "
+     "workbook key on a page for politicians (templates/followup.html)"),
+)
 #: Downloads and images: loaded by the pages, not pages themselves.
 NOT_PAGES = (".svg", ".xlsx", ".pdf", ".png", ".json")
 
@@ -78,11 +90,15 @@ def page_routes(app: Any) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-def leaks(text: str) -> list[str]:
-    """What a person should not read in ``text``: each finding with a few characters of context."""
+def leaks(text: str, path: str = "") -> list[str]:
+    """What a person should not read in ``text`` on the page ``path`` (a route path; :data:`ALLOWED` applies):
+    each finding with a few characters of context."""
     found = []
     for pattern, meaning in LEAKS:
         for match in pattern.finditer(text):
+            if any(path.split(" ")[0] == page and meaning == kind and what in match.group(0)
+                   for page, kind, what, _why in ALLOWED):
+                continue
             context = text[max(0, match.start() - 40):match.end() + 40].replace("\n", " ")
             found.append(f"{meaning}: {match.group(0)!r} in …{context}…")
     return found
@@ -176,6 +192,13 @@ def browser(site: dict[str, Any]) -> Iterator[Any]:
         chromium.close()
 
 
+def log_in(page: Any, role: str) -> None:
+    page.get_by_label("Användarnamn").fill(role)
+    page.get_by_label("Lösenord").fill(PASSWORDS[role])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("nav.main-nav")
+
+
 @pytest.mark.parametrize("role", ["reader", "planner"])
 def test_every_page_renders_for_a_board_member_and_a_planner(role: str, site: dict[str, Any], browser: Any,
                                                              tmp_path: Path) -> None:
@@ -185,10 +208,7 @@ def test_every_page_renders_for_a_board_member_and_a_planner(role: str, site: di
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto("/logga-in")
-    page.get_by_label("Användarnamn").fill(role)
-    page.get_by_label("Lösenord").fill(PASSWORDS[role])
-    page.keyboard.press("Enter")
-    page.wait_for_selector("nav.main-nav")
+    log_in(page, role)
     label = {"reader": "lasare", "planner": "planerare"}[role]
     problems: dict[str, list[str]] = {}
     visited = 0
@@ -215,17 +235,13 @@ def test_every_page_renders_for_a_board_member_and_a_planner(role: str, site: di
         broken = page.evaluate("() => [...document.images].filter(i => !i.naturalWidth).map(i => i.src)")
         found += [f"image did not render: {src}" for src in broken]
         if path not in DEVELOPER_PAGES:
-            found += leaks(text)
+            found += leaks(text, path)
         if found:
             problems[url] = found
         page.screenshot(path=str(shots / f"{label}-{slug(path)}.png"), full_page=True)
         visited += 1
-        if path == "/logga-in":  # the login page of a logged-in user: log in again for the pages after it
-            if page.get_by_label("Användarnamn").count():
-                page.get_by_label("Användarnamn").fill(role)
-                page.get_by_label("Lösenord").fill(PASSWORDS[role])
-                page.keyboard.press("Enter")
-                page.wait_for_selector("nav.main-nav")
+        if path == "/logga-in" and page.get_by_label("Användarnamn").count():
+            log_in(page, role)  # the login form again: log in for the pages after it
     context.close()
     assert visited >= 20, f"only {visited} pages found: the route listing has gone wrong"
     report = "\n".join(f"{url}:\n  " + "\n  ".join(found) for url, found in problems.items())
