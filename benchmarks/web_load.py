@@ -93,8 +93,8 @@ def postgres_cluster(base: Path) -> Iterator[str]:
 
 
 @contextmanager
-def served(url: str, env: dict[str, str], log: Path) -> Iterator[str]:
-    """``hushall serve`` on a free loopback port until the block ends; its base URL."""
+def served(url: str, env: dict[str, str], log: Path) -> Iterator[tuple[str, int]]:
+    """``hushall serve`` on a free loopback port until the block ends; its base URL and process id."""
     port = free_port()
     with log.open("w") as out:
         server = subprocess.Popen([sys.executable, "-m", "hushall.cli.main", "serve", "--port", str(port),
@@ -112,7 +112,7 @@ def served(url: str, env: dict[str, str], log: Path) -> Iterator[str]:
             if server.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"hushall serve did not start: {log.read_text()[-2000:]}")
             time.sleep(0.3)
-        yield base
+        yield base, server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the server and its job workers (its own process group)
         try:
@@ -237,6 +237,12 @@ def drive(base: str, pages: dict[str, str], charts: list[str], clients: int, sto
     return latencies, errors, time.perf_counter() - t0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process ``pid`` so far (Linux ``/proc``; its own threads, not its children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def loadavg() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -275,7 +281,7 @@ def run(args: argparse.Namespace, url: str, env: dict[str, str], tmp: Path) -> N
             "--password-stdin", "--database-url", url, stdin=PASSWORDS["ledamot"] + "\n", env=env)
     workbook = tmp / "exempelkommun.xlsx"
     hushall("template", "--example", str(workbook), env=env)
-    with served(url, env, tmp / "serve.log") as base:
+    with served(url, env, tmp / "serve.log") as (base, pid):
         api = api_client(base, "planerare")
         ids = prepare(api, workbook)
         plan = ids["Enligt målen"]
@@ -297,7 +303,7 @@ def run(args: argparse.Namespace, url: str, env: dict[str, str], tmp: Path) -> N
 
         variant = api.post("/api/v1/variants", json={
             "name": "Under last", "settings": {"targets": {"investeringstak_kr": CEILINGS["Enligt målen"]}}}).json()
-        load_before = loadavg()
+        load_before, cpu_before = loadavg(), cpu_seconds(pid)
         job_id = api.post(f"/api/v1/variants/{variant['id']}/jobs").json()["id"]
         started = time.perf_counter()
         stop = threading.Event()
@@ -317,23 +323,25 @@ def run(args: argparse.Namespace, url: str, env: dict[str, str], tmp: Path) -> N
         watcher.start()
         latencies, errors, wall = drive(base, pages, charts, args.clients, stop)
         watcher.join()
-        load_after = loadavg()
+        load_after, server_cpu = loadavg(), cpu_seconds(pid) - cpu_before
         if not ended:
             job = wait_job(api, job_id, 900)
             ended.update(job, at=time.perf_counter() - started, late=True)
         result = api.get(f"/api/v1/variants/{variant['id']}").json().get("result") or {}
         reference = api.get(f"/api/v1/variants/{plan}").json().get("result") or {}
-        report(args, url, latencies, errors, wall, load_before, load_after, ended, result, reference)
+        report(args, url, latencies, errors, wall, load_before, load_after, ended, result, reference, server_cpu)
 
 
 def report(args: argparse.Namespace, url: str, latencies: dict[str, list[float]], errors: dict[str, list[str]],
            wall: float, load_before: str, load_after: str, ended: dict[str, Any], result: dict[str, Any],
-           reference: dict[str, Any]) -> None:
+           reference: dict[str, Any], server_cpu: float) -> None:
     total = sum(len(v) for v in latencies.values())
     db = "PostgreSQL" if url.startswith("postgresql") else "embedded SQLite"
     print(f"\n{args.clients} readers while a plan job runs: {total} requests in {wall:.1f} s "
           f"({total / wall:.0f} req/s), {db}, `hushall serve` (one process, job pool), loopback")
     print(f"load average (1 / 5 / 15 min) before: {load_before}; after: {load_after}")
+    print(f"the server process (its job workers are other processes): {server_cpu:.1f} s CPU in {wall:.1f} s, "
+          f"{100 * server_cpu / wall:.0f} % of one core, {1000 * server_cpu / max(total, 1):.1f} ms CPU per request")
     print(f"{'page':<20} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'errors':>7}")
     worst = 0.0
     for name, values in latencies.items():
