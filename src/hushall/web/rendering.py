@@ -96,6 +96,10 @@ def make_templates() -> Jinja2Templates:
     env.filters.update(num=_num, mkr=_mkr, tkr=_tkr, kr=_kr, pct=_pct, when=_when)
     env.trim_blocks = True
     env.lstrip_blocks = True
+    # The templates are package data and do not change while the server runs: without this, Jinja stats every
+    # template file (and each one it extends or includes) on every request — 10–18 % of a page's time under load
+    # (benchmarks/web_load.py).
+    env.auto_reload = False
     return templates
 
 
