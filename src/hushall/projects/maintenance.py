@@ -198,11 +198,8 @@ def renewal_change(status: pd.DataFrame, claims: list[IntArray], removes: BoolAr
     ``övrigt``).
     """
     n_t = len(years)
-    first = int(years[0])
     types = list(COMPONENT_TYPES)
     n_types = len(types)
-    value = status["value_kr"].to_numpy(dtype=float)
-    due = np.maximum(status["first_due_year"].to_numpy(dtype=np.int64) - first, 0)
     life = np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1)
     tcode = np.array([types.index(t) if t in types else types.index("övrigt") for t in status["component_type"]],
                      dtype=np.int64)
@@ -211,21 +208,69 @@ def renewal_change(status: pd.DataFrame, claims: list[IntArray], removes: BoolAr
     lag = tau[None, :] - tau[:, None]  # t − τ
     spend = np.zeros((len(claims), n_types, n_t))
     dep = np.zeros((len(claims), n_types, n_t))
+    for k, comps, delta in _renewal_deltas(status, claims, removes, completion, years):
+        life_k = life[comps][:, None]
+        kernel = np.where((lag[None] >= 1) & (lag[None] <= life_k[:, :, None]), 1.0 / life_k[:, :, None], 0.0)
+        d_i = np.einsum("iu,u,iut->it", delta, idx, kernel)
+        np.add.at(spend[k], tcode[comps], delta)
+        np.add.at(dep[k], tcode[comps], d_i)
+    return spend, dep
+
+
+def _renewal_deltas(status: pd.DataFrame, claims: list[IntArray], removes: BoolArray, completion: IntArray,
+                    years: IntArray) -> list[tuple[int, IntArray, FloatArray]]:
+    """``(project, components, ΔR (n_i, T))`` of :func:`renewal_change` for every project that changes anything."""
+    n_t = len(years)
+    first = int(years[0])
+    value = status["value_kr"].to_numpy(dtype=float)
+    due = np.maximum(status["first_due_year"].to_numpy(dtype=np.int64) - first, 0)
+    life = np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1)
+    t = np.arange(n_t)[None, :]
+    out = []
     for k, comps in enumerate(claims):
         c = int(completion[k])
         if comps.size == 0 or c >= n_t:
             continue
         c = max(c, 0)
         v, d, life_k = value[comps][:, None], due[comps][:, None], life[comps][:, None]
-        t = tau[None, :]
         base = (t >= d) & ((t - d) % life_k == 0) & (t >= c)
         again = (t > c) & ((t - c) % life_k == 0) & ~removes[k]
-        delta = v * (again.astype(float) - base.astype(float))  # (n_i, T)
-        kernel = np.where((lag[None] >= 1) & (lag[None] <= life_k[:, :, None]), 1.0 / life_k[:, :, None], 0.0)
-        d_i = np.einsum("iu,u,iut->it", delta, idx, kernel)
-        np.add.at(spend[k], tcode[comps], delta)
-        np.add.at(dep[k], tcode[comps], d_i)
-    return spend, dep
+        out.append((k, comps, v * (again.astype(float) - base.astype(float))))
+    return out
+
+
+def renewal_change_by_lifetime(status: pd.DataFrame, claims: list[IntArray], removes: BoolArray,
+                               completion: IntArray, years: IntArray) -> tuple[IntArray, FloatArray]:
+    r"""The spend of :func:`renewal_change` (real kr, the same ``ΔR_{p,τ}``) per project and whole lifetime
+    instead of component type: ``(lifetimes (L,), spend (P, L, T))``. Its depreciation for any construction price
+    index is the straight line of each lifetime (:func:`lifetime_depreciation`) — what a Monte Carlo draw with its
+    own construction prices needs."""
+    life = np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1)
+    lives = np.unique(life)
+    spend = np.zeros((len(claims), len(lives), len(years)))
+    for k, comps, delta in _renewal_deltas(status, claims, removes, completion, years):
+        np.add.at(spend[k], np.searchsorted(lives, life[comps]), delta)
+    return lives, spend
+
+
+def lifetime_depreciation(spend_real: FloatArray, lives: IntArray, construction_index: FloatArray) -> FloatArray:
+    r"""Depreciation ``(…, T)`` of renewal ``spend_real`` ``(…, L, T)`` (real kr per lifetime class ``lives``),
+    capitalised at the end of the year at the construction price index ``(…, T)`` and written off straight line
+    over its lifetime from the following year (RKR R4): ``dep_t = Σ_ℓ (S_{ℓ,t−1} − S_{ℓ,t−1−ℓ}) / ℓ`` with ``S``
+    the running sum of the nominal spend.
+
+    >>> lifetime_depreciation(np.array([[10.0, 0, 0, 0]]), np.array([2]), np.ones(4)).tolist()
+    [0.0, 5.0, 5.0, 0.0]
+    """
+    nominal = np.asarray(spend_real, dtype=float) * np.asarray(construction_index, dtype=float)[..., None, :]
+    n_t = nominal.shape[-1]
+    run = np.concatenate([np.zeros((*nominal.shape[:-1], 1)), np.cumsum(nominal, axis=-1)], axis=-1)  # S_{t−1}
+    out = np.zeros(nominal.shape[:-2] + (n_t,))
+    t = np.arange(n_t)
+    for k, life in enumerate(np.asarray(lives, dtype=np.int64)):
+        lo = np.maximum(t - int(life), 0)
+        out = out + (run[..., k, t] - run[..., k, lo]) / float(life)
+    return out
 
 
 def plan_renewal_change(data: MunicipalityData, schedule: Mapping[str, int], construction_index: FloatArray,
