@@ -100,10 +100,13 @@ def _period(row: dict[str, object]) -> int:
     return 1 if p is None or pd.isna(p) else max(1, int(p))  # type: ignore[call-overload]
 
 
-def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
+def financial_block_from_municipality(data: MunicipalityData, renewal_decisions: bool = False) -> FinancialBlock:
     """The financial model of :mod:`hushall.finance` and the financial targets of Mål as a
-    :class:`FinancialBlock` (equations in the module docstring)."""
-    inputs = build_inputs(data)
+    :class:`FinancialBlock` (equations in the module docstring). With ``renewal_decisions`` the base run
+    reinvests nothing (policy *ingen*): the optimiser decides the reinvestment
+    (:mod:`hushall.optimize.renewal_decisions`), which enters through the aggregates, and
+    *reinvestering_andel_av_behov* counts it (aggregate ``renewal_real``)."""
+    inputs = build_inputs(data, reinvestment_policy="ingen" if renewal_decisions else None)
     for name in ("borrowing_path_kr", "amortisation_path_kr"):
         path = getattr(inputs, name)
         if path is not None and np.isfinite(np.asarray(path, dtype=float)).any():
@@ -214,7 +217,7 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
                 window_sum(st["underhållsskuld_fasta_priser"], w) / count - bound, mask))
         elif ttype == "reinvestering_andel_av_behov":
             targets.append(FinancialTarget(
-                tid, ttype, label, "ge", {}, {},
+                tid, ttype, label, "ge", {}, rolling_terms("renewal_real", one, w) if renewal_decisions else {},
                 limit * window_sum(st["förnyelsebehov_fasta_priser"], w)
                 - window_sum(st["reinvesteringar_fasta_priser"], w), mask))
         else:  # balanskrav

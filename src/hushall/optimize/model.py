@@ -55,6 +55,7 @@ from hushall.optimize.delivery import define_delivery_ceilings
 from hushall.optimize.finance_block import AGGREGATES, OPTIONAL_AGGREGATES
 from hushall.optimize.linear import INF, LinearModel, VarBlock
 from hushall.optimize.problem import OptimizationProblem
+from hushall.optimize.renewal_decisions import define_renewal_decisions
 
 MKR = 1.0e6  # model unit of money
 
@@ -755,6 +756,7 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
     bm.violation_penalty = (options.violation_penalty if options.violation_penalty is not None
                             else default_violation_penalty(problem))
     bm.x = define_start_variables(lm, problem, 1.0)
+    renewal_offset = 0.0
     define_start_once(lm, problem, bm.x)
     define_started_by(lm, problem, bm.x)
     define_dependencies(lm, problem, bm.x)
@@ -764,9 +766,10 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
     define_capacity(bm)
     if problem.finance is not None:
         agg = define_project_aggregates(lm, problem, bm.x, operating_index=problem.operating_index)
+        renewal_offset = define_renewal_decisions(bm, agg)
         fin = define_financial_block(bm, agg)
         define_financial_targets(bm, fin, agg)
         define_balanskrav(bm, fin, agg)
     bm.do_nothing_unmet_points = do_nothing_unmet_points(problem, options)
-    lm.offset = bm.do_nothing_unmet_points
+    lm.offset = bm.do_nothing_unmet_points + renewal_offset
     return bm

@@ -32,6 +32,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ from numpy.typing import NDArray
 from hushall.data.defaults import load as load_defaults
 from hushall.data.schema import COMPONENT_TYPES
 from hushall.model import MunicipalityData
-from hushall.needs.reinvestment import reinvestment_path
+from hushall.needs.reinvestment import RenewalPlan, explicit_backlog, reinvestment_path
 from hushall.needs.renewal import component_status, maintenance_debt_totals
 from hushall.projects.catalog import replaced_facilities
 
@@ -131,9 +132,13 @@ def policy_debt_share(data: MunicipalityData, policy: str | None = None,
 
 
 def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
-                          policy: str | None = None) -> FloatArray:
+                          policy: str | RenewalPlan | None = None) -> FloatArray:
     """The maintenance debt at the end of each plan year (price base year kr) under the reinvestment policy and
-    the plan ``schedule`` (project id → start year)."""
+    the plan ``schedule`` (project id → start year); for a :class:`~hushall.needs.reinvestment.RenewalPlan` the
+    pools' backlog (:func:`renewal_backlog`)."""
+    if isinstance(policy, RenewalPlan):
+        return renewal_backlog(renewal_groups(data), policy.renewal_real_kr,
+                               schedule_completion(data, schedule)).sum(axis=0)
     status = component_status(data)
     share, nothing = policy_debt_share(data, policy, status)
     years = np.asarray(data.years, dtype=np.int64)
@@ -274,7 +279,7 @@ def lifetime_depreciation(spend_real: FloatArray, lives: IntArray, construction_
 
 
 def plan_renewal_change(data: MunicipalityData, schedule: Mapping[str, int], construction_index: FloatArray,
-                        policy: str | None = None) -> tuple[FloatArray, FloatArray] | None:
+                        policy: str | RenewalPlan | None = None) -> tuple[FloatArray, FloatArray] | None:
     """The plan's change of the reinvestment, summed over its projects, ``(spend (C, T) real kr, depreciation
     (C, T) nominal kr)`` — :func:`renewal_change` — when the reinvestment policy is *behov* in every year; ``None``
     otherwise (under a frame the frame is spent anyway: what a project takes off it renews other components
@@ -323,3 +328,163 @@ def project_renewal_change(data: MunicipalityData, construction_index: FloatArra
             s_k, d_k = renewal_change(status, claims, removes, np.array([c]), years, construction_index)
             spend[k, c], dep[k, c] = s_k[0].sum(axis=0), d_k[0].sum(axis=0)
     return spend, dep, facilities
+
+
+# -- renewal as a decision (the optimiser's renewal plan, replayed by the forecast) ------------------------------
+@dataclass(frozen=True)
+class RenewalGroups:
+    r"""The components pooled for renewal decisions: one group per *claimant set* and whole lifetime.
+
+    Components are pooled when the same projects of sheet Projekt claim them (:func:`renewed_components`, each
+    project on its own) and they share their whole lifetime ``L_g``: renewing any krona of such a pool has the same
+    money (straight line over ``L_g``) and the same fate under every plan, so the pool's totals are exact. The
+    components no project claims form one pool per lifetime — the aggregation that keeps the optimiser's model
+    small (Exempelkommun: 286 components in 243 facility × type × lifetime groups → a few dozen pools).
+
+    Attributes
+    ----------
+    component_group
+        ``(N,)`` pool of each component of :func:`hushall.needs.component_status` (its row order).
+    lifetime_years, value_kr
+        ``(G,)`` whole lifetime and value of each pool.
+    due_kr
+        ``(G, T)``: value falling due for the first time in each plan year if nothing were renewed (overdue
+        components in the first plan year), ``D^0_{g,t}``.
+    claimants
+        Per pool, ``(project position in sheet Projekt, removes)``: the projects that claim it and whether they
+        take it out of use (close, sell, replace) or renew it (ombyggnad).
+    by_type
+        ``(G, C)`` share of each component type (:data:`~hushall.data.schema.COMPONENT_TYPES`) in a pool's value.
+    """
+
+    component_group: IntArray
+    lifetime_years: IntArray
+    value_kr: FloatArray
+    due_kr: FloatArray
+    claimants: tuple[tuple[tuple[int, bool], ...], ...]
+    by_type: FloatArray
+    facilities: tuple[str, ...]
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.lifetime_years.size)
+
+
+def renewal_groups(data: MunicipalityData) -> RenewalGroups:
+    """The pools of :class:`RenewalGroups` for a municipality (cached on the data)."""
+    cached = data._cache.get("projects.maintenance.renewal_groups")
+    if isinstance(cached, RenewalGroups):
+        return cached
+    status = component_status(data)
+    years = np.asarray(data.years, dtype=np.int64)
+    n_t, first = years.size, int(years[0]) if years.size else 0
+    rows = data.projects.to_dict("records") if len(data.projects) else []
+    claimed_by: list[list[tuple[int, bool]]] = [[] for _ in range(len(status))]
+    for k, row in enumerate(rows):
+        claims, removes = renewed_components([row], status)
+        for i in claims[0]:
+            claimed_by[int(i)].append((k, bool(removes[0])))
+    life = np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1)
+    keys = [(tuple(c), int(lt)) for c, lt in zip(claimed_by, life, strict=True)]
+    order: dict[tuple[tuple[tuple[int, bool], ...], int], int] = {}
+    group = np.array([order.setdefault(k, len(order)) for k in keys], dtype=np.int64)
+    n_g = len(order)
+    value = status["value_kr"].to_numpy(dtype=float)
+    pos = np.maximum(status["first_due_year"].to_numpy(dtype=np.int64), first) - first
+    due = np.zeros((n_g, n_t))
+    inside = pos < n_t
+    np.add.at(due, (group[inside], pos[inside]), value[inside])
+    types = list(COMPONENT_TYPES)
+    tcode = np.array([types.index(t) if t in types else types.index("övrigt") for t in status["component_type"]],
+                     dtype=np.int64)
+    by_type = np.zeros((n_g, len(types)))
+    np.add.at(by_type, (group, tcode), value)
+    g_value = by_type.sum(axis=1)
+    by_type = np.divide(by_type, g_value[:, None], out=np.full_like(by_type, 1.0 / len(types)),
+                        where=g_value[:, None] > 0)
+    fac = status["facility_id"].astype(str).to_numpy()
+    out = RenewalGroups(
+        component_group=group,
+        lifetime_years=np.array([k[1] for k in order], dtype=np.int64),
+        value_kr=g_value,
+        due_kr=due,
+        claimants=tuple(k[0] for k in order),
+        by_type=by_type,
+        facilities=tuple(", ".join(sorted(set(fac[group == g]))) for g in range(n_g)),
+    )
+    data._cache["projects.maintenance.renewal_groups"] = out
+    return out
+
+
+def renewal_events(groups: RenewalGroups, completion: Mapping[int, int], n_years: int
+                   ) -> tuple[BoolArray, BoolArray, FloatArray]:
+    r"""What the plan's projects do to the pools, per pool and plan year: ``(closed, renewed_by_project,
+    due_change)``. ``completion``: project position in sheet Projekt → completion year index of the chosen ones.
+
+    * a project that takes a pool out of use (closure, sale, a new facility replacing it), completed at the end of
+      year ``c``: the pool is *closed* from ``c`` — nothing is renewed, its need and backlog are let go;
+    * a project that renews a pool (ombyggnad): in year ``c`` it renews what waits (the backlog is cleared, the
+      project pays it); the first dues after ``c`` are taken off (``due_change = −D^0``) and the pool's whole value
+      falls due again a lifetime later, in ``c + L_g``. Renewals the plan made in the ``L_g`` years before ``c``
+      still fall due a lifetime after they were made (conservative: an ombyggnad is not assumed to redo them).
+    """
+    n_g = groups.n_groups
+    t = np.arange(n_years)
+    closed = np.zeros((n_g, n_years), dtype=bool)
+    renewed = np.zeros((n_g, n_years), dtype=bool)
+    change = np.zeros((n_g, n_years))
+    for g, claim in enumerate(groups.claimants):
+        for p, removes in claim:
+            c = completion.get(p)
+            if c is None or c >= n_years:
+                continue
+            c = max(int(c), 0)
+            if removes:
+                closed[g] |= t >= c
+            else:
+                renewed[g, c] = True
+                change[g] -= np.where(t > c, groups.due_kr[g], 0.0)
+                again = c + int(groups.lifetime_years[g])
+                if again < n_years:
+                    change[g, again] += groups.value_kr[g]
+    return closed, renewed, change
+
+
+def renewal_backlog(groups: RenewalGroups, renewal_kr: FloatArray, completion: Mapping[int, int]) -> FloatArray:
+    r"""The backlog ``b_{g,t}`` (real kr, end of each plan year) of every pool for given renewals ``r_{g,t}`` and
+    the plan's projects (:func:`renewal_events`)::
+
+        b_{g,t} = b_{g,t−1} + D^0_{g,t} + ΔD_{g,t} + r_{g,t−L_g} − r_{g,t}    (0 when closed or renewed by a project)
+
+    The maintenance debt is ``Σ_g b_{g,t}``; the optimiser's rows (:mod:`hushall.optimize.renewal_decisions`)
+    state the same recursion, so its debt equals this to the krona.
+
+    >>> from types import SimpleNamespace
+    >>> g = SimpleNamespace(n_groups=1, claimants=((),), due_kr=np.array([[10.0, 5.0, 0.0, 0.0]]),
+    ...                     lifetime_years=np.array([2]), value_kr=np.array([15.0]))
+    >>> renewal_backlog(g, np.array([[4.0, 0.0, 11.0, 0.0]]), {}).tolist()   # 4 renewed in year 0 is due again in 2
+    [[6.0, 11.0, 4.0, 4.0]]
+    """
+    r = np.asarray(renewal_kr, dtype=float)
+    closed, renewed, change = renewal_events(groups, completion, r.shape[1])
+    return explicit_backlog(np.asarray(groups.due_kr, dtype=float) + change, groups.lifetime_years, r,
+                            closed | renewed)
+
+
+def renewal_plan(groups: RenewalGroups, renewal_kr: FloatArray) -> RenewalPlan:
+    """The reinvestment policy (:class:`hushall.needs.reinvestment.RenewalPlan`) of renewals ``(G, T)`` of the
+    pools ``groups``: what the forecast takes to replay the optimiser's plan."""
+    return RenewalPlan(renewal_real_kr=np.asarray(renewal_kr, dtype=float), lifetime_years=groups.lifetime_years,
+                       due_kr=groups.due_kr, by_type=groups.by_type)
+
+
+def schedule_completion(data: MunicipalityData, schedule: Mapping[str, int]) -> dict[int, int]:
+    """Project position in sheet Projekt → completion year index (end of its last construction year)."""
+    ids = data.projects["project_id"].astype(str).tolist() if len(data.projects) else []
+    first = int(np.asarray(data.years)[0])
+    out = {}
+    for pid, start in schedule.items():
+        if pid in ids:
+            k = ids.index(pid)
+            out[k] = int(start) + int(data.projects.iloc[k].get("duration_years") or 1) - 1 - first
+    return out
