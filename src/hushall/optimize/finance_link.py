@@ -41,11 +41,12 @@ with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` o
   what the chosen projects renew or close; the aggregate ``maintenance_relief``), so
   :math:`\sum_W \mathrm{REL} / |W| \ge \sum_W U^0 / |W| - \bar U` with ``Ū`` the bound
   (:func:`hushall.finance.targets.maintenance_debt_limit_kr`) — the window's mean, as the forecast evaluates it,
-  so that the row's violation is the forecast's margin in kr. Exact when no component is renewed or closed by
-  two chosen projects (the forecast counts such a component once, the sum here twice; alternatives for one
-  facility are usually an exclusive group);
+  so that the row's violation is the forecast's margin in kr. A component two chosen projects renew or close is
+  counted once, as the forecast counts it (:mod:`hushall.optimize.maintenance_rows`);
 * reinvestering_andel_av_behov: :math:`\sum_W R \ge x \sum_W N` — under a reinvestment policy both sides are
-  constants of the base run, so the row reports the target (elastic) but no plan of projects can change it.
+  constants of the base run, so the row reports the target (elastic) but no plan of projects can change it;
+  with renewal decisions (:mod:`hushall.optimize.renewal_decisions`) ``R`` is the optimiser's renewal
+  (aggregate ``renewal_real``) and the maintenance debt the pools' backlog.
 
 The investment ceilings (``investeringstak_kr``) count the base's reinvestment in fixed prices
 (:func:`hushall.optimize.inputs.ceilings_from_targets`).

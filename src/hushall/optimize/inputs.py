@@ -53,6 +53,7 @@ from hushall.projects.maintenance import (
     project_renewal_change,
     renewal_groups,
     renewed_components,
+    shared_relief,
 )
 
 FloatArray = NDArray[np.float64]
@@ -422,7 +423,7 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         ceilings=ceilings_from_targets(data, base_real),
         capacity=cap_block,
         finance=fin,
-        effects=_unit_effects(unit, cons, first, project_relief(data) if debt_rows else None, renewal,
+        effects=_unit_effects(unit, cons, first, project_relief(data, shared=False) if debt_rows else None, renewal,
                               renewal_money=not decide),
         clip_to_plan=False,
         name=data.name,
@@ -434,6 +435,8 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         problem.renewal_facilities = tuple(", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in f)
                                            for f in renewal[2])
     problem.delivery_ceilings = delivery_ceilings(data)
+    if debt_rows:  # a component two projects claim is counted once in the maintenance-debt rows
+        problem.shared_relief = shared_relief(data)
     if decide:
         problem.renewal = renewal_block(data, cons, [str(p) for p in ids])
     return problem

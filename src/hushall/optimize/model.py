@@ -54,6 +54,7 @@ from hushall.data.target_types import TARGET_TYPES
 from hushall.optimize.delivery import define_delivery_ceilings
 from hushall.optimize.finance_block import AGGREGATES, OPTIONAL_AGGREGATES
 from hushall.optimize.linear import INF, LinearModel, VarBlock
+from hushall.optimize.maintenance_rows import define_shared_relief
 from hushall.optimize.problem import OptimizationProblem
 from hushall.optimize.renewal_decisions import define_renewal_decisions
 
@@ -767,6 +768,7 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
     if problem.finance is not None:
         agg = define_project_aggregates(lm, problem, bm.x, operating_index=problem.operating_index)
         renewal_offset = define_renewal_decisions(bm, agg)
+        define_shared_relief(bm, agg)
         fin = define_financial_block(bm, agg)
         define_financial_targets(bm, fin, agg)
         define_balanskrav(bm, fin, agg)

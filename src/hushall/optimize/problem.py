@@ -168,6 +168,9 @@ class OptimizationProblem:
     #: Reinvestment as a decision (:class:`hushall.optimize.renewal_decisions.RenewalBlock`); ``None``: the
     #: data's reinvestment policy is a constant of the financial model.
     renewal: Any = None
+    #: Components two or more projects claim, counted once in the maintenance-debt rows
+    #: (:class:`hushall.projects.maintenance.SharedRelief`, :mod:`hushall.optimize.maintenance_rows`).
+    shared_relief: Any = None
 
     def effect(self, name: str) -> sp.csr_matrix:
         """One yearly effect matrix ``(N, T)`` (zero when the problem has none of it)."""

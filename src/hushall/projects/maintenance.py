@@ -108,12 +108,8 @@ def debt_relief(rows: list[dict[str, Any]], status: pd.DataFrame, years: IntArra
     for k, comps in enumerate(claims):
         if comps.size == 0:
             continue
-        d_i = (due[comps] - first)[None, :, None]
-        end = np.full(comps.size, np.iinfo(np.int64).max // 4) if removes[k] else life[comps]
-        cc = c[:, None, None]
-        mask = (t[None, None, :] >= np.maximum(d_i, cc)) & (t[None, None, :] < cc + end[None, :, None])
-        mask &= cc < n_t
-        relief[k] = np.einsum("ni,cit->ct", value[comps][None, :], mask.astype(float))
+        for cc in c[:-1]:
+            relief[k, cc] = value[comps] @ _clearing(due[comps] - first, life[comps], bool(removes[k]), int(cc), n_t)
     return relief
 
 
@@ -134,7 +130,8 @@ def policy_debt_share(data: MunicipalityData, policy: str | None = None,
 def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
                           policy: str | RenewalPlan | None = None) -> FloatArray:
     """The maintenance debt at the end of each plan year (price base year kr) under the reinvestment policy and
-    the plan ``schedule`` (project id → start year); for a :class:`~hushall.needs.reinvestment.RenewalPlan` the
+    the plan ``schedule`` (project id → start year): ``ρ_t (N_t − Σ_i v_i [i cleared in t])``, a component
+    cleared by two projects counted once (:func:`cleared_components`); for a :class:`~hushall.needs.reinvestment.RenewalPlan` the
     pools' backlog (:func:`renewal_backlog`)."""
     if isinstance(policy, RenewalPlan):
         return renewal_backlog(renewal_groups(data), policy.renewal_real_kr,
@@ -154,20 +151,48 @@ def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
         duration = int(row.get("duration_years") or 1)
         rows.append(row)
         completion.append(int(start) + duration - 1 - int(years[0]))
-    relief = debt_relief(rows, status, years)
+    cleared = cleared_components(rows, np.asarray(completion, dtype=np.int64), status, years)
+    return share * np.maximum(nothing - status["value_kr"].to_numpy(dtype=float) @ cleared, 0.0)
+
+
+def _clearing(due: IntArray, life: IntArray, removes: bool, c: int, n_t: int) -> BoolArray:
+    """``(n_i, T)``: components (first due ``due`` as plan-year index, whole lifetime ``life``) cleared in each
+    plan year by a project completed at the end of year index ``c``: from ``max(d_i, c)`` until ``c + L_i``
+    (renewed: due again a lifetime later), or for good (closed); nothing when ``c`` is after the plan."""
+    t = np.arange(n_t)[None, :]
+    if c >= n_t:
+        return np.zeros((due.size, n_t), dtype=bool)
+    end = np.full(due.size, np.iinfo(np.int64).max // 4) if removes else c + life
+    return (t >= np.maximum(due, c)[:, None]) & (t < end[:, None])
+
+
+def cleared_components(rows: list[dict[str, Any]], completion: IntArray, status: pd.DataFrame,
+                       years: IntArray) -> BoolArray:
+    """``(N, T)``: whether each component of ``status`` is cleared in each plan year by *any* of the projects
+    ``rows`` (each with the components it claims on its own, :func:`renewed_components`), completed at the end of
+    year index ``completion``: a component two projects renew or close is counted once."""
     n_t = len(years)
-    cleared = sum((relief[k, min(max(c, 0), n_t)] for k, c in enumerate(completion)), start=np.zeros(n_t))
-    return share * np.maximum(nothing - cleared, 0.0)
+    first = int(years[0])
+    due = status["first_due_year"].to_numpy(dtype=np.int64) - first
+    life = status["lifetime_whole_years"].to_numpy(dtype=np.int64)
+    out = np.zeros((len(status), n_t), dtype=bool)
+    for row, c in zip(rows, completion, strict=True):
+        claims, removes = renewed_components([row], status)
+        comps = claims[0]
+        if comps.size:
+            out[comps] |= _clearing(due[comps], life[comps], bool(removes[0]), max(int(c), 0), n_t)
+    return out
 
 
-def project_relief(data: MunicipalityData, policy: str | None = None) -> FloatArray:
+def project_relief(data: MunicipalityData, policy: str | None = None, shared: bool = True) -> FloatArray:
     """``ρ_t · R^0[p, c, t]`` for every project of sheet Projekt on its own, shape ``(P, T + 1, T)``: the
     maintenance debt (price base year kr) project ``p`` clears in year index ``t`` under the reinvestment policy
     when completed at the end of year index ``c`` (``c = T``: after the plan). The plan's debt is the policy's
     less the sum over its projects, ``B_t = ρ_t N_t − Σ_p ρ_t R^0[p, c_p, t]`` — linear in the plan, which is
     how the optimiser states the maintenance-debt targets. It equals :func:`plan_maintenance_debt` when no
     component is claimed by two chosen projects (each project here claims its components on its own, so that
-    alternatives for the same facility each carry their relief)."""
+    alternatives for the same facility each carry their relief). ``shared=False`` leaves out the components two
+    or more projects claim (:func:`shared_relief`: the optimiser counts those once)."""
     status = component_status(data)
     share, _ = policy_debt_share(data, policy, status)
     years = np.asarray(data.years, dtype=np.int64)
@@ -175,9 +200,71 @@ def project_relief(data: MunicipalityData, policy: str | None = None) -> FloatAr
     out = np.zeros((len(rows), len(years) + 1, len(years)))
     if not len(status):
         return out
+    keep = np.ones(len(status), dtype=bool) if shared else _claim_counts(rows, status) < 2
     for k, row in enumerate(rows):
-        out[k] = debt_relief([row], status, years)[0]
+        out[k] = debt_relief([row], status[keep].reset_index(drop=True), years)[0]
     return out * share[None, None, :]
+
+
+def _claim_counts(rows: list[dict[str, Any]], status: pd.DataFrame) -> IntArray:
+    """How many of the projects ``rows`` claim each component (each on its own)."""
+    counts = np.zeros(len(status), dtype=np.int64)
+    for row in rows:
+        counts[renewed_components([row], status)[0][0]] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class SharedRelief:
+    """The components claimed by two or more projects, pooled by claimant set, first due year and lifetime
+    (their clearing is the same under every plan), for the optimiser's count-once rows.
+
+    Attributes
+    ----------
+    relief_kr
+        ``(K, T)``: ``ρ_t v_k`` — the debt cleared in year ``t`` (price base year kr) when pool ``k`` is cleared.
+    cleared
+        ``(P, T + 1, K, T)`` bool: project ``p`` completed at the end of year index ``c`` clears pool ``k`` in
+        year ``t`` (``c = T``: after the plan).
+    """
+
+    relief_kr: FloatArray
+    cleared: BoolArray
+
+
+def shared_relief(data: MunicipalityData, policy: str | None = None) -> SharedRelief:
+    """The :class:`SharedRelief` of the projects of sheet Projekt (no pools when no component is shared)."""
+    status = component_status(data)
+    years = np.asarray(data.years, dtype=np.int64)
+    n_t = len(years)
+    rows = data.projects.to_dict("records") if len(data.projects) else []
+    claims = [renewed_components([r], status) for r in rows]
+    counts = np.zeros(len(status), dtype=np.int64)
+    for cl, _ in claims:
+        counts[cl[0]] += 1
+    shared_idx = np.flatnonzero(counts >= 2)
+    if not shared_idx.size:
+        return SharedRelief(np.zeros((0, n_t)), np.zeros((len(rows), n_t + 1, 0, n_t), dtype=bool))
+    share, _ = policy_debt_share(data, policy, status)
+    first = int(years[0])
+    due = status["first_due_year"].to_numpy(dtype=np.int64)[shared_idx] - first
+    life = status["lifetime_whole_years"].to_numpy(dtype=np.int64)[shared_idx]
+    value = status["value_kr"].to_numpy(dtype=float)[shared_idx]
+    members = [tuple(k for k, (cl, _) in enumerate(claims) if i in set(cl[0].tolist())) for i in shared_idx]
+    keys = list(zip(members, np.maximum(due, 0).tolist(), life.tolist(), strict=True))
+    pool: dict[tuple[Any, ...], int] = {}
+    code = np.array([pool.setdefault(k, len(pool)) for k in keys], dtype=np.int64)
+    n_k = len(pool)
+    v_k = np.zeros(n_k)
+    np.add.at(v_k, code, value)
+    rep = np.array([int(np.flatnonzero(code == k)[0]) for k in range(n_k)])  # one component stands for its pool
+    cleared = np.zeros((len(rows), n_t + 1, n_k, n_t), dtype=bool)
+    for k_pool, (projects_k, _, _) in enumerate(pool):
+        for p in projects_k:
+            removes = bool(claims[p][1][0])
+            for c in range(n_t):
+                cleared[p, c, k_pool] = _clearing(due[rep[[k_pool]]], life[rep[[k_pool]]], removes, c, n_t)[0]
+    return SharedRelief(v_k[:, None] * share[None, :], cleared)
 
 
 def renewal_change(status: pd.DataFrame, claims: list[IntArray], removes: BoolArray, completion: IntArray,
