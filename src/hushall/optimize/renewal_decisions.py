@@ -305,9 +305,23 @@ def has_renewal_decisions(bm: object) -> bool:
     return "renewal:spend" in bm.lm.variables  # type: ignore[attr-defined]
 
 
+def remember_solution(bm: object, x: FloatArray | None, solution: FloatArray | None) -> None:
+    """Keep the branch and bound's solution of the plan ``x``: its renewal is the one written back for it."""
+    if x is not None and solution is not None and has_renewal_decisions(bm):
+        bm.__dict__.setdefault("_renewal_solutions", {})[np.round(x).astype(np.int8).tobytes()] = solution
+
+
 def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...] = ()) -> FloatArray:
-    """The model's best solution for the plan ``x`` (its binaries fixed; the treasury and balanskrav indicators
-    and the renewal free): a small MILP, solved to 1e-6. Returns the whole solution vector."""
+    """A solution of the model for the plan ``x`` (its binaries fixed), whose renewal is written back: the branch
+    and bound's own when it found this plan (:func:`remember_solution`); else, with
+    ``ModelOptions.renewal_evaluation == "milp"``, the best (a small MILP over the renewal and the treasury and
+    balanskrav indicators, to 1e-6: what brute force needs), or by default the LP relaxation's renewal (fast;
+    the renewal is then not always the best for that plan, the money is still replayed exactly)."""
+    known = bm.__dict__.get("_renewal_solutions", {}).get(  # type: ignore[attr-defined]
+        np.round(x).astype(np.int8).tobytes())
+    if known is not None:
+        return np.asarray(known, dtype=float)
+    exact = getattr(bm.options, "renewal_evaluation", "lp") == "milp"  # type: ignore[attr-defined]
     arr = dict(bm.lm.arrays())  # type: ignore[attr-defined]
     lo, up = arr["col_lower"].copy(), arr["col_upper"].copy()
     xs = slice(bm.x.start, bm.x.stop)  # type: ignore[attr-defined]
@@ -319,8 +333,8 @@ def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...]
             rl[blk.start:blk.stop] = -np.inf
             ru[blk.start:blk.stop] = np.inf
     arr.update(col_lower=lo, col_upper=up, row_lower=rl, row_upper=ru)
-    h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset,  # type: ignore[attr-defined]
-                          options={"mip_rel_gap": 1e-6, "time_limit": 30.0})
+    h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset, relax=not exact,  # type: ignore[attr-defined]
+                          options={"mip_rel_gap": 1e-6, "time_limit": 60.0} if exact else {})
     h.run()
     return np.asarray(h.getSolution().col_value, dtype=float)
 

@@ -31,6 +31,7 @@ from hushall.optimize.renewal_decisions import (
     fix_renewal,
     has_renewal_decisions,
     renewal_effects,
+    remember_solution,
     renewal_for_plan,
     renewal_values,
 )
@@ -219,6 +220,7 @@ def solve_model(
     mip = run_mip(bm, arr, time_limit=remaining, mip_gap=mip_gap, x_start=incumbent,
                   emit=emit if progress else None, t0=t0, log=log, options=mip_options)
     x_best, obj_best = mip.x, mip.objective
+    remember_solution(bm, mip.x, mip.solution)
     if incumbent is not None and (x_best is None or obj_best < inc_obj - 1e-9) and np.isfinite(inc_obj):
         x_best, obj_best = incumbent, inc_obj
     bound = mip.bound
