@@ -242,17 +242,14 @@ def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
     drow = np.arange(n_c * n_t)
     rows, cols, vals = [drow, drow[np.tile(tt, n_c) >= 1]], [d.index(), d.index(drow[np.tile(tt, n_c) >= 1] - 1)], \
         [np.ones(n_c * n_t), -np.ones(n_c * (n_t - 1))]
-    for t_spent in range(n_t):  # a renewal in τ adds I_τ/ℓ from τ + 1 and takes it off from τ + 1 + ℓ
-        for k in range(n_g):
-            ell = int(life[k])
-            rows.append(np.array([cls[k] * n_t + t_spent + 1]) if t_spent + 1 < n_t else np.zeros(0, np.int64))
-            cols.append(np.full(rows[-1].size, r.index(k * n_t + t_spent)))
-            vals.append(np.full(rows[-1].size, -idx[t_spent] / ell))
-            off = t_spent + 1 + ell
-            if off < n_t:
-                rows.append(np.array([cls[k] * n_t + off]))
-                cols.append(np.array([r.index(k * n_t + t_spent)]))
-                vals.append(np.array([idx[t_spent] / ell]))
+    # a renewal in τ adds I_τ/ℓ to the depreciation from τ + 1 and takes it off again from τ + 1 + ℓ
+    per_krona = idx[ti] / life[gi]
+    for shift, sign in ((1 + np.zeros_like(life[gi]), -1.0), (1 + life[gi], 1.0)):
+        at = ti + shift
+        ok = at < n_t
+        rows.append(cls[gi[ok]] * n_t + at[ok])
+        cols.append(r.index(row[ok]))
+        vals.append(sign * per_krona[ok])
     m.add_constraints("renewal:depreciation", rows=np.concatenate(rows), cols=np.concatenate(cols),
                       vals=np.concatenate(vals), lower=np.zeros(n_c * n_t), upper=np.zeros(n_c * n_t),
                       coords={"lifetime": np.repeat(classes, n_t), "year": np.tile(tt, n_c)})
