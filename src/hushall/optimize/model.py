@@ -32,7 +32,10 @@ Constraints
     * ``agg:*``: aggregate definitions, depreciation and operating cost in difference (stock) form
       :math:`G_t - G_{t-1} = \sum_j (A_{j,t} - A_{j,t-1}) x_j` so each column has a few nonzeros only;
     * ``fin:*``: the financial model's yearly equations (:mod:`hushall.optimize.finance_block`);
-    * ``target:<id>``: every target of Mål in every year it applies (elastic).
+    * ``target:<id>``: every target of Mål in every year it applies (elastic);
+    * ``renewal:*``: with renewal decisions, renewal, backlog and let-go per pool of components and year
+      (:mod:`hushall.optimize.renewal_decisions`); ``maintenance_relief:shared``: components two projects claim,
+      counted once in the maintenance-debt rows (:mod:`hushall.optimize.maintenance_rows`).
 
 Objective (maximise, points)
     :math:`\sum_j (v_j + r_j/\kappa) x_j - \sum_{q,t} \pi_t \delta_t u_{q,t}/\kappa - M\sum \text{slack}
