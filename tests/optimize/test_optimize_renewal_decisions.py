@@ -2,11 +2,9 @@
 renews, postpones or lets go per pool of components and year; its renewal is written back per pool and year and
 replays through the forecast (``reinvestment_policy=result.renewal_plan(data)``) to the krona, maintenance debt
 included; a new school replacing two old ones lets their renewal go and the explanation names it; brute force
-agrees on a small case."""
+agrees on a small case (every plan with its best renewal: the model with the plan's binaries fixed)."""
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 import pandas as pd
@@ -18,6 +16,7 @@ from hushall.model import MunicipalityData
 from hushall.optimize import ModelOptions, evaluate_plan, optimize, problem_from_municipality
 from hushall.optimize.model import create_model
 from hushall.projects.maintenance import renewal_groups
+from tests.optimize.test_optimize_reinvestment import brute_force_best
 
 LINES = {"result": "årets_resultat", "debt": "långfristiga_skulder", "cash": "likvida_medel",
          "equity": "eget_kapital", "fixed_assets": "materiella_anläggningstillgångar", "borrowing": "nyupptagna_lån"}
@@ -93,37 +92,13 @@ def test_the_replaced_schools_renewal_is_avoided_against_the_same_plan_without_t
     assert of_old(b, "renewal_kr") + of_old(b, "backlog_kr") > 1e6
 
 
-def brute_force_best(data: MunicipalityData) -> tuple[float, dict[str, int]]:
-    """The best objective over every plan that keeps the relations and the targets, each evaluated exactly (its
-    best renewal: the model with the plan's binaries fixed)."""
-    problem = problem_from_municipality(data, renewal_decisions=True, balanskrav="strict")
-    bm = create_model(problem, EXACT)
-    choices = [[-1, *np.flatnonzero(problem.col_project == q).tolist()] for q in range(problem.n_projects)]
-    best, best_plan = -np.inf, {}
-    for plan in itertools.product(*choices):
-        if any(c < 0 and problem.must_do[q] for q, c in enumerate(plan)):
-            continue
-        x = np.zeros(problem.n_columns)
-        for c in plan:
-            if c >= 0:
-                x[c] = 1.0
-        ev = evaluate_plan(bm, x)
-        if ev.relations_broken or not ev.meets_targets:
-            continue
-        if ev.objective > best:
-            best = ev.objective
-            best_plan = {str(problem.project_ids[problem.col_project[c]]): int(problem.years[problem.col_start[c]])
-                         for c in plan if c >= 0}
-    return best, best_plan
-
-
 def test_brute_force_agrees_with_renewal_decisions() -> None:
     data = replacing_school(keep=("P-10", "P-12"), must=False)
     projects = data.projects.copy()
     projects.loc[projects["project_id"] == "P-10", ["earliest_start", "latest_start"]] = [2029, 2030]
     projects.loc[projects["project_id"].isin(["P-10", "P-NY"]), "exclusive_group"] = "lindås"
     data = data.replace(projects=projects)
-    best, plan = brute_force_best(data)
+    best, plan = brute_force_best(data, EXACT, renewal_decisions=True, balanskrav="strict")
     assert np.isfinite(best)
     result = optimize(data, time_limit=60, mip_gap=1e-6, explain=False, ranking=False, balanskrav="strict",
                       renewal_decisions=True, options=EXACT)
