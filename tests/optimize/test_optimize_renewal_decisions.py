@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from tests.optimize.test_optimize_reinvestment import brute_force_best
 
 from hushall.examples import exempelkommun
 from hushall.finance import forecast
@@ -16,7 +17,6 @@ from hushall.model import MunicipalityData
 from hushall.optimize import ModelOptions, evaluate_plan, optimize, problem_from_municipality
 from hushall.optimize.model import create_model
 from hushall.projects.maintenance import renewal_groups
-from tests.optimize.test_optimize_reinvestment import brute_force_best
 
 LINES = {"result": "årets_resultat", "debt": "långfristiga_skulder", "cash": "likvida_medel",
          "equity": "eget_kapital", "fixed_assets": "materiella_anläggningstillgångar", "borrowing": "nyupptagna_lån"}

@@ -293,7 +293,7 @@ def _plan_path(data: MunicipalityData, plan: RenewalPlan) -> ReinvestmentPath:
     """The money of a :class:`RenewalPlan`: spend as given, capitalised per component type in each pool's shares,
     written off over the pool's lifetime (as :func:`simulate_reinvestment`); the need as for every policy."""
     r = np.asarray(plan.renewal_real_kr, dtype=float)
-    n_g, n_t = r.shape
+    n_t = r.shape[1]
     life = np.maximum(np.asarray(plan.lifetime_years, dtype=np.int64), 1)
     by_type = np.asarray(plan.by_type, dtype=float).T @ r  # (C, T)
     kernel = _lifetime_kernel(life, n_t)

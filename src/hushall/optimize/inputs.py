@@ -44,9 +44,9 @@ from hushall.optimize.problem import (
     OptimizationProblem,
     assemble_problem,
 )
+from hushall.optimize.renewal_decisions import RenewalBlock
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
 from hushall.projects.catalog import replaced_facilities
-from hushall.optimize.renewal_decisions import RenewalBlock
 from hushall.projects.maintenance import (
     policy_debt_share,
     project_relief,

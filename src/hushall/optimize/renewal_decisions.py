@@ -58,6 +58,7 @@ RKR R4 *Materiella anläggningstillgångar*; SKR (2021) *Underhållsskuld i komm
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -104,15 +105,14 @@ class RenewalBlock:
     offset_points: float = 0.0
 
 
-def _events(problem: object, rb: RenewalBlock) -> tuple[list[IntArray], list[IntArray], list[FloatArray],
-                                                        list[IntArray], list[IntArray]]:
+def _events(problem: object, rb: RenewalBlock) -> tuple[list[Any], list[Any], list[Any], list[Any], list[Any]]:
     """Per pool: (row years, x columns) of its events (closing by t or renewing in t), of its closures, and the
     due change ``ΔD`` entries (year, column, value) of an ombyggnad."""
     p = problem
     n_t = p.n_years  # type: ignore[attr-defined]
     completion = completed_in(p)
     col_project = p.col_project  # type: ignore[attr-defined]
-    ev_rows, ev_cols, ch_vals, ch_rows, ch_cols = [], [], [], [], []
+    ev_rows, ev_cols, ch_vals, ch_rows = [], [], [], []
     closed_rows, closed_cols = [], []
     g = rb.groups
     for k, claim in enumerate(g.claimants):
@@ -146,7 +146,7 @@ def _events(problem: object, rb: RenewalBlock) -> tuple[list[IntArray], list[Int
                         dc.append(np.array([j]))
                         dv.append(np.array([g.value_kr[k]]))
 
-        def cat(parts: list[NDArray[np.generic]], dtype: type) -> NDArray[np.generic]:
+        def cat(parts: list[Any], dtype: type) -> Any:
             return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
 
         ev_rows.append(cat(er, np.int64))
@@ -214,10 +214,10 @@ def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
         rr = [np.arange(ks.size * n_t)]
         cc = [var.index(np.repeat(ks * n_t, n_t) + np.tile(tt, ks.size))]
         vv = [np.ones(ks.size * n_t)]
-        for k in ks:
-            rr.append(local[k] * n_t + sel[k])
-            cc.append(bm.x.index(ev_cols[k]))  # type: ignore[attr-defined]
-            vv.append(np.full(sel[k].size, sign * big[k]))
+        for kk in ks:
+            rr.append(local[kk] * n_t + sel[kk])
+            cc.append(bm.x.index(ev_cols[kk]))  # type: ignore[attr-defined]
+            vv.append(np.full(sel[kk].size, sign * big[kk]))
         bound = np.repeat(big[ks], n_t) if sign > 0 else np.zeros(ks.size * n_t)
         m.add_constraints(name, rows=np.concatenate(rr), cols=np.concatenate(cc), vals=np.concatenate(vv),
                           upper=bound, coords={"group": np.repeat(ks, n_t), "year": np.tile(tt, ks.size)})
@@ -226,10 +226,10 @@ def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
         rr = [np.arange(ks.size * n_t)]
         cc = [r.index(np.repeat(ks * n_t, n_t) + np.tile(tt, ks.size))]
         vv = [np.ones(ks.size * n_t)]
-        for i, k in enumerate(ks):
-            rr.append(i * n_t + closed[k][0])
-            cc.append(bm.x.index(closed[k][1]))  # type: ignore[attr-defined]
-            vv.append(np.full(closed[k].shape[1], big[k]))
+        for i, kk in enumerate(ks):
+            rr.append(i * n_t + closed[kk][0])
+            cc.append(bm.x.index(closed[kk][1]))  # type: ignore[attr-defined]
+            vv.append(np.full(closed[kk].shape[1], big[kk]))
         m.add_constraints("renewal:none_after_closure", rows=np.concatenate(rr), cols=np.concatenate(cc),
                           vals=np.concatenate(vv), upper=np.repeat(big[ks], n_t),
                           coords={"group": np.repeat(ks, n_t), "year": np.tile(tt, ks.size)})
@@ -314,7 +314,7 @@ def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...]
     ``ModelOptions.renewal_evaluation == "milp"``, the best (a small MILP over the renewal and the treasury and
     balanskrav indicators, to 1e-6: what brute force needs), or by default the LP relaxation's renewal (fast;
     the renewal is then not always the best for that plan, the money is still replayed exactly)."""
-    known = bm.__dict__.get("_renewal_solutions", {}).get(  # type: ignore[attr-defined]
+    known = bm.__dict__.get("_renewal_solutions", {}).get(
         np.round(x).astype(np.int8).tobytes())
     if known is not None:
         return np.asarray(known, dtype=float)

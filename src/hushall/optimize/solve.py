@@ -30,8 +30,8 @@ from hushall.optimize.problem import EFFECTS
 from hushall.optimize.renewal_decisions import (
     fix_renewal,
     has_renewal_decisions,
-    renewal_effects,
     remember_solution,
+    renewal_effects,
     renewal_for_plan,
     renewal_values,
 )

@@ -102,7 +102,6 @@ def debt_relief(rows: list[dict[str, Any]], status: pd.DataFrame, years: IntArra
     n_t = len(years)
     first = int(years[0])
     claims, removes = renewed_components(rows, status)
-    t = np.arange(n_t)
     c = np.arange(n_t + 1)
     relief = np.zeros((len(rows), n_t + 1, n_t))
     for k, comps in enumerate(claims):
@@ -357,7 +356,7 @@ def lifetime_depreciation(spend_real: FloatArray, lives: IntArray, construction_
     nominal = np.asarray(spend_real, dtype=float) * np.asarray(construction_index, dtype=float)[..., None, :]
     n_t = nominal.shape[-1]
     run = np.concatenate([np.zeros((*nominal.shape[:-1], 1)), np.cumsum(nominal, axis=-1)], axis=-1)  # S_{t−1}
-    out = np.zeros(nominal.shape[:-2] + (n_t,))
+    out = np.zeros((*nominal.shape[:-2], n_t))
     t = np.arange(n_t)
     for k, life in enumerate(np.asarray(lives, dtype=np.int64)):
         lo = np.maximum(t - int(life), 0)
