@@ -136,3 +136,17 @@ def test_candidates_from_the_needs_join_the_plan_and_its_forecast(tmp_path: Path
     assert generated, "the generated renewal and capacity projects should be worth doing in the example"
     assert doc["forecast_check_max_diff_kr"] < 1.0
     assert "Kandidatprojekt ur behovsanalysen" in r.stderr
+
+
+def test_renewal_decisions_are_written_back_and_replay_through_the_forecast() -> None:
+    """``--reinvesteringsbeslut``: the optimiser decides the renewal per pool and year; the JSON carries it and the
+    forecast of the plan with that renewal agrees with the optimiser's figures to the krona."""
+    r = CliRunner().invoke(cli, ["optimize", "--example", "--reinvesteringsbeslut", "--time-limit", "20", "--gap",
+                                 "0.02", "--explain-time", "0", "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["forecast_check_max_diff_kr"] < 1.0
+    renewal = doc["renewal"]
+    assert renewal and sum(row["renewal_kr"] for row in renewal) > 100e6
+    assert {"group", "facilities", "lifetime_years", "year", "renewal_kr", "backlog_kr"} <= set(renewal[0])
+    assert "beslut i optimeringen" in r.stderr

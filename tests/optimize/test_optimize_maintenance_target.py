@@ -111,3 +111,38 @@ def test_the_optimiser_chooses_the_renewal_that_keeps_the_debt() -> None:
     assert cleared >= without[y] - limit - 1.0
     rows = result.targets[result.targets["target_id"] == "U1"]
     assert (rows["violation"] <= 0.5).all()
+
+
+def test_a_component_two_chosen_projects_claim_counts_once_in_the_debt_row() -> None:
+    """Under the frame (*ram*), P-02 (ombyggnad of F-C-08, all its components) and P-03 (reinvestment in the ventilation and electricity
+    of F-C-08) claim the same components; chosen together, the optimiser's debt row counts them once — its room is
+    the forecast's margin to the krona, year by year."""
+    data = with_rows(exempelkommun(), [
+        {"target_id": "U1", "target_type": "underhållsskuld_kr", "limit": 150e6, "period_years": 2}])
+    projects = data.projects.copy()
+    projects.loc[projects["project_id"] == "P-03", "renews_components"] = "ventilation;el"
+    data = data.replace(projects=projects)
+    problem = problem_from_municipality(data)
+    assert problem.finance is not None and problem.shared_relief is not None
+    assert problem.shared_relief.relief_kr.shape[0] > 0
+    bm = create_model(problem)
+    pids = [str(p) for p in problem.project_ids]
+    for schedule in ({"P-12": 2025, "P-02": 2028, "P-03": 2025}, {"P-12": 2025, "P-02": 2027, "P-03": 2030},
+                     {"P-12": 2025, "P-03": 2026}, {"P-12": 2025, "P-02": 2029}):
+        x = np.zeros(problem.n_columns)
+        for pid, year in schedule.items():
+            x[problem.column_of(pids.index(pid), year - int(problem.years[0]))] = 1.0
+        ev = evaluate_plan(bm, x)
+        rows = ev.limits[ev.limits["target_id"] == "U1"].set_index("year")
+        f = forecast(data, schedule).targets
+        fu = f[f["target_id"] == "U1"].set_index("year")
+        np.testing.assert_allclose(rows["room"].to_numpy(), fu["margin_kr"].loc[rows.index].to_numpy(), atol=1.0,
+                                   err_msg=str(schedule))
+    # the overlap is real: in some years both plans' columns clear the same shared pools (summed per project, the
+    # row would have counted that debt twice)
+    sr = problem.shared_relief
+    k2, k3 = pids.index("P-02"), pids.index("P-03")
+    first = int(problem.years[0])
+    c2, c3 = 2028 + 2 - 1 - first, 2025 - first
+    twice = sr.cleared[k2, c2] & sr.cleared[k3, c3]
+    assert (sr.relief_kr * twice).sum() > 1e6

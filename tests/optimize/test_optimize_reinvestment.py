@@ -6,6 +6,7 @@ avoids, the plan replays through the forecast to the krona, and brute force agre
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -93,10 +94,12 @@ def test_the_forecast_drops_the_replaced_facilities_renewal_from_the_completion_
     assert set(groups["facility_id"]) >= set(OLD)
 
 
-def brute_force_best(data: MunicipalityData) -> tuple[float, dict[str, int]]:
-    """The best objective over every plan that keeps the relations and the targets, each evaluated exactly."""
-    problem = problem_from_municipality(data)
-    bm = create_model(problem, ModelOptions(borrowing_penalty=0.0, distance_penalty=0.0))
+def brute_force_best(data: MunicipalityData, options: ModelOptions | None = None,
+                     **problem_options: Any) -> tuple[float, dict[str, int]]:
+    """The best objective over every plan that keeps the relations and the targets, each evaluated exactly
+    (``problem_options`` for :func:`problem_from_municipality`)."""
+    problem = problem_from_municipality(data, **problem_options)
+    bm = create_model(problem, options or ModelOptions(borrowing_penalty=0.0, distance_penalty=0.0))
     choices = [[-1, *np.flatnonzero(problem.col_project == q).tolist()] for q in range(problem.n_projects)]
     best, best_plan = -np.inf, {}
     for plan in itertools.product(*choices):

@@ -18,7 +18,7 @@ from hushall.study.request import DEFAULT_MIP_GAP as DEFAULT_GAP
 
 def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap: float = DEFAULT_GAP,
                      explain_s: float = DEFAULT_EXPLAIN_S, candidates: bool = False, max_explained: int = 12,
-                     say: Callable[[str], None] = info) -> Any:
+                     say: Callable[[str], None] = info, renewal_decisions: bool | None = None) -> Any:
     """Optimise ``data`` with progress on stderr and describe the result (forecast of the plan, reasons).
 
     Used by ``hushall optimize`` and ``hushall demo``; returns :class:`hushall.reports.optimization.OptimizedPlan`.
@@ -35,8 +35,12 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
         say(f"Kandidatprojekt ur behovsanalysen: {len(data.projects) - n_before} st läggs till fliken Projekt.")
     say(f"Optimerar (tidsgräns {time_limit:g} s, gap {100 * gap:g} %, förklaringar högst {explain_s:g} s) …"
         .replace(".", ","))
+    if renewal_decisions:
+        say("Reinvesteringen är ett beslut i optimeringen: förnya, skjuta upp eller avveckla per anläggningsgrupp "
+            "och år, bredvid projekten.")
     result = optimize(data, time_limit=time_limit, mip_gap=gap, progress=stderr_progress(),
-                      explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained})
+                      explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained},
+                      renewal_decisions=renewal_decisions)
     say(f"Klart: {result.message}")
     if result.status == "no_solution":
         raise no_plan_error(data, result, time_limit)
@@ -70,16 +74,20 @@ def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
               show_default=True, help="Sekunder för förklaringarna (0 = inga omräkningar).")
 @click.option("--candidates", is_flag=True,
               help="Lägg till projekt som genereras ur behovsanalysen (förnyelser, kapacitet) till fliken Projekt.")
+@click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
+              help="Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
+                   "anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Mapp för plan.xlsx, CSV och diagram.")
 @handle_errors
 def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float, explain_s: float,
-             candidates: bool, as_json: bool, out: Path | None) -> None:
+             candidates: bool, renewal_decisions: bool | None, as_json: bool, out: Path | None) -> None:
     """Den bästa investeringsplanen inom målen för god ekonomisk hushållning, med förklaringar."""
     data = load_input(path, use_example)
     out = output_folder(out)
-    plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates)
+    plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates,
+                            renewal_decisions=renewal_decisions)
     from hushall.reports.optimization import optimization_summary, plan_check, write_optimization_outputs
 
     if as_json:

@@ -33,6 +33,7 @@ from hushall.finance.model import (
 from hushall.finance.ratios import RATIO_LINES, ratios
 from hushall.finance.targets import evaluate_targets
 from hushall.model import MunicipalityData
+from hushall.needs.reinvestment import RenewalPlan
 from hushall.projects import ProjectCatalog, Schedule, plan_effects, plan_indices
 from hushall.projects.maintenance import plan_maintenance_debt, plan_renewal_change
 
@@ -97,7 +98,7 @@ def _frame(lines: tuple[str, ...], values: Mapping[str, np.ndarray], years: list
 
 
 def _with_renewal_taken_over(data: MunicipalityData, inputs: FinanceInputs, schedule: Mapping[str, int],
-                             policy: str | None) -> FinanceInputs:
+                             policy: str | RenewalPlan | None) -> FinanceInputs:
     """Under the policy *behov*, the renewal the plan's projects take over (a facility closed or replaced, a
     component renewed by an ombyggnad) leaves the reinvestment, its depreciation and the renewal need from the
     project's completion year (:func:`hushall.projects.maintenance.plan_renewal_change`)."""
@@ -120,7 +121,7 @@ def forecast(
     data: MunicipalityData,
     schedule: Mapping[str, int] | None = None,
     overrides: Mapping[str, ArrayLike] | None = None,
-    reinvestment_policy: str | None = None,
+    reinvestment_policy: str | RenewalPlan | None = None,
 ) -> Forecast:
     """Forecast the statements, ratios and targets of a municipality for one plan.
 
@@ -136,7 +137,8 @@ def forecast(
         use :func:`build_inputs` and :func:`run` directly).
     reinvestment_policy
         ``"ram"``, ``"behov"`` or ``"ingen"`` (:data:`hushall.needs.reinvestment.POLICIES`); ``None`` = as the
-        data says (sheet Antaganden).
+        data says (sheet Antaganden); a :class:`hushall.needs.reinvestment.RenewalPlan`: the optimiser's renewal
+        per pool and year (``OptimizationResult.renewal_plan``), so that its plan replays to the krona.
 
     Raises
     ------

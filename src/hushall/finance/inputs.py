@@ -39,7 +39,7 @@ from hushall.errors import DataValidationError, Problem
 from hushall.model import MunicipalityData, plausibility
 from hushall.needs.book_value import existing_books
 from hushall.needs.capacity import band_shares
-from hushall.needs.reinvestment import reinvestment_path
+from hushall.needs.reinvestment import RenewalPlan, reinvestment_path
 from hushall.projects import PlanEffects, cumulative_index, empty_plan
 
 FloatArray = NDArray[np.float64]
@@ -384,7 +384,7 @@ def existing_depreciation_default(data: MunicipalityData, given: ArrayLike) -> F
 
 
 def reinvestment_inputs(data: MunicipalityData, construction_index: ArrayLike,
-                        policy: str | None = None) -> dict[str, Any]:
+                        policy: str | RenewalPlan | None = None) -> dict[str, Any]:
     """The reinvestment policy's money (:mod:`hushall.needs.reinvestment`) as fields of :class:`FinanceInputs`:
     reinvestment, capitalised and depreciated per component type (nominal, priced with ``construction_index``),
     the renewal need and the maintenance debt (price base year kr, memo)."""
@@ -399,7 +399,7 @@ def build_inputs(
     data: MunicipalityData,
     plan_effects: PlanEffects | None = None,
     overrides: Mapping[str, ArrayLike] | None = None,
-    reinvestment_policy: str | None = None,
+    reinvestment_policy: str | RenewalPlan | None = None,
 ) -> FinanceInputs:
     """Gather the model's inputs from a validated municipality and a plan.
 

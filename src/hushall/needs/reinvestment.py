@@ -10,7 +10,9 @@ price base year's prices, *real* kr):
 * ``ram`` — **today's frame**: the yearly frame ``F_t`` (parameter ``reinvestering_ram_kr``) is spent; what does
   not fit stays as maintenance debt and waits, and in a year when less is due than the frame, the rest renews
   the components that fall due soonest (early, so the frame is spent every year as a municipality does);
-* ``ingen`` — **nothing** is renewed (only as an explicit, labelled what-if).
+* ``ingen`` — **nothing** is renewed (only as an explicit, labelled what-if);
+* a :class:`RenewalPlan` — **the optimiser's plan**: explicit renewal per pool of components and year (the
+  optimiser's write-back, :mod:`hushall.optimize.renewal_decisions`), through the same money as the others.
 
 The policy is year-keyed like every assumption: ``reinvestering_efter_behov`` = 1 from a year on means *as needed*
 from then, otherwise the frame applies.
@@ -241,6 +243,70 @@ def simulate_reinvestment(
                             groups=pd.DataFrame({"group": np.arange(n_g)}))
 
 
+@dataclass(frozen=True)
+class RenewalPlan:
+    """Explicit renewal amounts per pool of components and year (real kr, price base year): the policy the
+    optimiser's renewal decisions write back (pools: :func:`hushall.projects.maintenance.renewal_groups`).
+
+    Attributes
+    ----------
+    renewal_real_kr
+        ``(G, T)`` renewal of each pool in each plan year.
+    lifetime_years
+        ``(G,)`` whole lifetime of each pool (its renewal is written off over it).
+    due_kr
+        ``(G, T)`` value falling due for the first time in each year if nothing were renewed.
+    by_type
+        ``(G, C)`` share of each component type in a pool (how its renewal is capitalised per type).
+    """
+
+    renewal_real_kr: FloatArray
+    lifetime_years: IntArray
+    due_kr: FloatArray
+    by_type: FloatArray
+
+    policy = "plan"
+
+
+def explicit_backlog(due_kr: ArrayLike, lifetime_years: ArrayLike, renewal_kr: ArrayLike,
+                     cleared: NDArray[np.bool_] | None = None) -> FloatArray:
+    r"""Backlog ``(G, T)`` of pools for explicit renewals: ``b_t = b_{t−1} + D_t + r_{t−L} − r_t`` (a renewal falls
+    due again a lifetime later), ``0`` where ``cleared`` (a pool closed, or renewed by a project)."""
+    r = np.asarray(renewal_kr, dtype=float)
+    due = np.asarray(due_kr, dtype=float)
+    life = np.asarray(lifetime_years, dtype=np.int64)
+    n_g, n_t = r.shape
+    rows = np.arange(n_g)
+    b = np.zeros((n_g, n_t))
+    prev = np.zeros(n_g)
+    for t in range(n_t):
+        back = t - life
+        now = prev + due[:, t] + np.where(back >= 0, r[rows, np.maximum(back, 0)], 0.0) - r[:, t]
+        if cleared is not None:
+            now = np.where(cleared[:, t], 0.0, now)
+        b[:, t] = now
+        prev = now
+    return b
+
+
+def _plan_path(data: MunicipalityData, plan: RenewalPlan) -> ReinvestmentPath:
+    """The money of a :class:`RenewalPlan`: spend as given, capitalised per component type in each pool's shares,
+    written off over the pool's lifetime (as :func:`simulate_reinvestment`); the need as for every policy."""
+    r = np.asarray(plan.renewal_real_kr, dtype=float)
+    n_t = r.shape[1]
+    life = np.maximum(np.asarray(plan.lifetime_years, dtype=np.int64), 1)
+    by_type = np.asarray(plan.by_type, dtype=float).T @ r  # (C, T)
+    kernel = _lifetime_kernel(life, n_t)
+    lag = np.arange(n_t)[None, :] - np.arange(n_t)[:, None]
+    k_lag = np.where(lag >= 0, kernel[:, np.clip(lag, 0, n_t)], 0.0)  # (G, τ, t)
+    dep = np.einsum("gc,gu,gut->cut", np.asarray(plan.by_type, dtype=float), r, k_lag)
+    base = reinvestment_path(data, "ingen")
+    debt = explicit_backlog(plan.due_kr, life, r).sum(axis=0)
+    return replace(base, policy="plan", spend_real_kr=r.sum(axis=0), by_type_real_kr=by_type,
+                   depreciation_real_kr=dep, debt_real_kr=debt,
+                   group_debt_real_kr=explicit_backlog(plan.due_kr, life, r))
+
+
 def default_frame_kr(data: MunicipalityData) -> float:
     """The frame when sheet Antaganden gives none: the base year's depreciation (sheet Ekonomi) in the price base
     year's prices — reinvesting as much as is written off (the reference of ``reinvestering_ram_kr``)."""
@@ -254,15 +320,18 @@ def default_frame_kr(data: MunicipalityData) -> float:
     return float(abs(dep.iloc[0])) / float(index)
 
 
-def reinvestment_path(data: MunicipalityData, policy: str | None = None) -> ReinvestmentPath:
+def reinvestment_path(data: MunicipalityData, policy: str | RenewalPlan | None = None) -> ReinvestmentPath:
     """Reinvestment of a municipality's components under ``policy`` (``None``: as the data says — sheet
-    Antaganden, ``reinvestering_efter_behov`` and ``reinvestering_ram_kr``).
+    Antaganden, ``reinvestering_efter_behov`` and ``reinvestering_ram_kr``; a :class:`RenewalPlan`: the
+    optimiser's explicit renewals).
 
     Raises
     ------
     ValueError
         For an unknown policy name.
     """
+    if isinstance(policy, RenewalPlan):
+        return _plan_path(data, policy)
     if policy is not None and policy not in POLICIES:
         raise ValueError(f"okänd reinvesteringspolicy {policy!r}; välj en av {', '.join(POLICIES)}")
     key = f"needs.reinvestment.{policy}"

@@ -120,6 +120,7 @@ def optimize(
     candidates: bool = False,
     balanskrav: str = "restore",
     log: bool = False,
+    renewal_decisions: bool | None = None,
 ) -> OptimizationResult:
     """Find the best investment plan.
 
@@ -140,6 +141,11 @@ def optimize(
         those of sheet Projekt (a municipality only).
     balanskrav
         ``"restore"`` (exact, as the forecast checks it) or ``"strict"`` (no deficit in any year; faster).
+    renewal_decisions
+        Decide the reinvestment per pool of components and year next to the projects
+        (:mod:`hushall.optimize.renewal_decisions`); ``None``: the default of
+        :func:`hushall.optimize.inputs.problem_from_municipality`. The result's :attr:`OptimizationResult.renewal`
+        and :meth:`OptimizationResult.renewal_plan` carry it (a municipality only).
     """
     t0 = time.perf_counter()
     if isinstance(source, MunicipalityData):
@@ -149,7 +155,7 @@ def optimize(
             from hushall.optimize.candidates import with_candidates
 
             source = with_candidates(source)
-        problem = problem_from_municipality(source, balanskrav=balanskrav)
+        problem = problem_from_municipality(source, balanskrav=balanskrav, renewal_decisions=renewal_decisions)
         _, weights_source = criterion_weights(source)
     else:
         problem = source
@@ -250,4 +256,5 @@ def optimize(
         sizes={"projects": problem.n_projects, "columns": problem.n_columns, "variables": bm.lm.num_vars,
                "rows": bm.lm.num_rows, "years": problem.n_years},
         unschedulable=problem.unschedulable,
+        renewal=None if empty else evaluation.renewal,
     )

@@ -15,6 +15,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from hushall.optimize.model import MKR, BuiltModel
+from hushall.optimize.renewal_decisions import renewal_table
 from hushall.optimize.solve import PlanValues, assign_solution, x_objective_parts
 
 FloatArray = NDArray[np.float64]
@@ -36,6 +37,9 @@ class PlanEvaluation:
     places: pd.DataFrame | None  # unmet places per service and year
     values: PlanValues = field(repr=False)
     relations_broken: list[str] = field(default_factory=list)
+    #: With renewal decisions: the plan's renewal and backlog per pool and year
+    #: (:func:`hushall.optimize.renewal_decisions.renewal_table`).
+    renewal: pd.DataFrame | None = None
 
     @property
     def violations(self) -> pd.DataFrame:
@@ -225,6 +229,7 @@ def evaluate_plan(bm: BuiltModel, x: FloatArray, lp_row_dual: FloatArray | None 
         places=places_table(bm, pv),
         values=pv,
         relations_broken=relations_broken(bm, x),
+        renewal=None if pv.renewal is None else renewal_table(bm, *pv.renewal),
     )
 
 

@@ -50,10 +50,12 @@ IntArray = NDArray[np.int64]
 
 #: Yearly totals of the chosen projects that enter the financial model (kr, nominal except ``invest_real``).
 AGGREGATES: tuple[str, ...] = ("invest_nominal", "invest_real", "depreciation", "operating_cost", "expensed",
-                                "sale_proceeds", "written_off", "realisation_gain", "maintenance_relief")
+                                "sale_proceeds", "written_off", "realisation_gain", "maintenance_relief",
+                                "renewal_real")
 
 #: Aggregates the model defines only when the problem has the effect (targets on them are added only then).
-OPTIONAL_AGGREGATES: frozenset[str] = frozenset({"maintenance_relief"})
+#: ``renewal_real`` is the reinvestment the optimiser decides (:mod:`hushall.optimize.renewal_decisions`).
+OPTIONAL_AGGREGATES: frozenset[str] = frozenset({"maintenance_relief", "renewal_real"})
 
 Terms = dict[tuple[str, int], FloatArray]
 

@@ -41,11 +41,12 @@ with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` o
   what the chosen projects renew or close; the aggregate ``maintenance_relief``), so
   :math:`\sum_W \mathrm{REL} / |W| \ge \sum_W U^0 / |W| - \bar U` with ``Ū`` the bound
   (:func:`hushall.finance.targets.maintenance_debt_limit_kr`) — the window's mean, as the forecast evaluates it,
-  so that the row's violation is the forecast's margin in kr. Exact when no component is renewed or closed by
-  two chosen projects (the forecast counts such a component once, the sum here twice; alternatives for one
-  facility are usually an exclusive group);
+  so that the row's violation is the forecast's margin in kr. A component two chosen projects renew or close is
+  counted once, as the forecast counts it (:mod:`hushall.optimize.maintenance_rows`);
 * reinvestering_andel_av_behov: :math:`\sum_W R \ge x \sum_W N` — under a reinvestment policy both sides are
-  constants of the base run, so the row reports the target (elastic) but no plan of projects can change it.
+  constants of the base run, so the row reports the target (elastic) but no plan of projects can change it;
+  with renewal decisions (:mod:`hushall.optimize.renewal_decisions`) ``R`` is the optimiser's renewal
+  (aggregate ``renewal_real``) and the maintenance debt the pools' backlog.
 
 The investment ceilings (``investeringstak_kr``) count the base's reinvestment in fixed prices
 (:func:`hushall.optimize.inputs.ceilings_from_targets`).
@@ -100,10 +101,13 @@ def _period(row: dict[str, object]) -> int:
     return 1 if p is None or pd.isna(p) else max(1, int(p))  # type: ignore[call-overload]
 
 
-def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
+def financial_block_from_municipality(data: MunicipalityData, renewal_decisions: bool = False) -> FinancialBlock:
     """The financial model of :mod:`hushall.finance` and the financial targets of Mål as a
-    :class:`FinancialBlock` (equations in the module docstring)."""
-    inputs = build_inputs(data)
+    :class:`FinancialBlock` (equations in the module docstring). With ``renewal_decisions`` the base run
+    reinvests nothing (policy *ingen*): the optimiser decides the reinvestment
+    (:mod:`hushall.optimize.renewal_decisions`), which enters through the aggregates, and
+    *reinvestering_andel_av_behov* counts it (aggregate ``renewal_real``)."""
+    inputs = build_inputs(data, reinvestment_policy="ingen" if renewal_decisions else None)
     for name in ("borrowing_path_kr", "amortisation_path_kr"):
         path = getattr(inputs, name)
         if path is not None and np.isfinite(np.asarray(path, dtype=float)).any():
@@ -214,7 +218,7 @@ def financial_block_from_municipality(data: MunicipalityData) -> FinancialBlock:
                 window_sum(st["underhållsskuld_fasta_priser"], w) / count - bound, mask))
         elif ttype == "reinvestering_andel_av_behov":
             targets.append(FinancialTarget(
-                tid, ttype, label, "ge", {}, {},
+                tid, ttype, label, "ge", {}, rolling_terms("renewal_real", one, w) if renewal_decisions else {},
                 limit * window_sum(st["förnyelsebehov_fasta_priser"], w)
                 - window_sum(st["reinvesteringar_fasta_priser"], w), mask))
         else:  # balanskrav

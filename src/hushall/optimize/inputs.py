@@ -44,13 +44,16 @@ from hushall.optimize.problem import (
     OptimizationProblem,
     assemble_problem,
 )
+from hushall.optimize.renewal_decisions import RenewalBlock
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
 from hushall.projects.catalog import replaced_facilities
 from hushall.projects.maintenance import (
     policy_debt_share,
     project_relief,
     project_renewal_change,
+    renewal_groups,
     renewed_components,
+    shared_relief,
 )
 
 FloatArray = NDArray[np.float64]
@@ -298,13 +301,14 @@ def ceilings_from_targets(data: MunicipalityData, base_real_kr: FloatArray | Non
 def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year: int,
                   relief: FloatArray | None = None,
                   renewal: tuple[FloatArray, FloatArray, list[list[str]]] | None = None,
-                  ) -> Callable[[IntArray], dict[str, sp.csr_matrix]]:
+                  renewal_money: bool = True) -> Callable[[IntArray], dict[str, sp.csr_matrix]]:
     """Yearly effects of columns ``(project, start index)``; ``relief`` (:func:`hushall.projects.maintenance.
     project_relief`) adds the maintenance debt each column clears from the end of its completion year, and
     ``renewal`` (:func:`hushall.projects.maintenance.project_renewal_change`, policy *behov*) the renewal the
     project takes over: its reinvestment leaves the investment (nominal and real) and its depreciation leaves
     the depreciation — the forecast's reinvestment under the plan, exactly — and ``renewal_avoided`` (real kr,
-    positive) says how much."""
+    positive) says how much (``renewal_money=False``: only says it; the renewal is then the optimiser's
+    decision, :mod:`hushall.optimize.renewal_decisions`)."""
     def effects(cols: IntArray) -> dict[str, sp.csr_matrix]:
         p = cols[:, 0]
         s = cols[:, 1] + first_year - unit.catalog.earliest_start[p]
@@ -324,9 +328,10 @@ def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year:
         depreciation = unit.array("depreciation_kr")[p, s, :]
         if renewal is not None:
             spend, dep = renewal[0][p, done, :], renewal[1][p, done, :]
-            invest = invest + spend * construction_index[None, :]
-            invest_real = invest_real + spend
-            depreciation = depreciation + dep
+            if renewal_money:
+                invest = invest + spend * construction_index[None, :]
+                invest_real = invest_real + spend
+                depreciation = depreciation + dep
             out["renewal_avoided"] = sp.csr_matrix(-spend)
         return out | {
             "invest_nominal": sp.csr_matrix(invest),
@@ -344,12 +349,16 @@ def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year:
 
 
 def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, capacity: bool = True,
-                              balanskrav: str = "restore") -> OptimizationProblem:
+                              balanskrav: str = "restore",
+                              renewal_decisions: bool | None = None) -> OptimizationProblem:
     """The optimiser's input for a municipality: candidates (sheet ``Projekt``), effects, relations, targets.
 
     ``finance=False`` leaves out the financial targets (only the ceilings remain), ``capacity=False`` the places;
     ``balanskrav`` is ``"restore"`` (exact: deficits restored within three years) or ``"strict"`` (no deficit
     from the first plan year; see :class:`~hushall.optimize.finance_block.FinancialBlock`).
+    ``renewal_decisions``: the reinvestment is decided by the optimiser, per pool of components and year
+    (:mod:`hushall.optimize.renewal_decisions`), instead of following the data's policy; ``None``:
+    :data:`RENEWAL_DECISIONS_DEFAULT` (when the municipality has components and sheet Ekonomi).
     """
     years = np.asarray(data.years, dtype=np.int64)
     t_count = len(years)
@@ -370,14 +379,18 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         np.zeros((0, len(CRITERIA)))
     weights, _ = criterion_weights(data)
     fixed = np.where(cat.fixed, cat.earliest_start - first, -1)
-    renewal = project_renewal_change(data, cons) if len(data.components) else None
+    decide = (RENEWAL_DECISIONS_DEFAULT if renewal_decisions is None else renewal_decisions) and finance \
+        and len(data.components) > 0 and len(data.finance) > 0
+    # under behov (or with renewal decisions, for the explanation only) the renewal each project takes over
+    renewal = project_renewal_change(data, cons, "behov" if decide else None) if len(data.components) else None
     # the debt each project clears is an aggregate of the model only when a maintenance-debt target needs it
-    debt_rows = len(data.components) > 0 and bool(
+    # (with renewal decisions the debt is the pools' backlog instead)
+    debt_rows = not decide and len(data.components) > 0 and bool(
         data.targets["target_type"].isin(["underhållsskuld_kr", "underhållsskuld_växer_inte"]).any())
     if renewal is not None:
         group, names_g = shared_claim_groups(data, group, names_g)
     cap_block = capacity_block(data) if capacity else None
-    fin = financial_block_from_municipality(data) if finance and len(data.finance) else None
+    fin = financial_block_from_municipality(data, renewal_decisions=decide) if finance and len(data.finance) else None
     base_real: FloatArray | None
     if fin is not None:
         fin.balanskrav_mode = balanskrav
@@ -405,12 +418,13 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         construction_index=cons,
         price_index=price,
         discount_rate=data.assumption("diskonteringsränta"),
-        debt_by_year_kr=project_debt_by_year(data, years),
+        debt_by_year_kr=None if decide else project_debt_by_year(data, years),
         debt_penalty_share=data.assumption("straff_underhållsskuld_andel"),
         ceilings=ceilings_from_targets(data, base_real),
         capacity=cap_block,
         finance=fin,
-        effects=_unit_effects(unit, cons, first, project_relief(data) if debt_rows else None, renewal),
+        effects=_unit_effects(unit, cons, first, project_relief(data, shared=False) if debt_rows else None, renewal,
+                              renewal_money=not decide),
         clip_to_plan=False,
         name=data.name,
     )
@@ -421,4 +435,28 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         problem.renewal_facilities = tuple(", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in f)
                                            for f in renewal[2])
     problem.delivery_ceilings = delivery_ceilings(data)
+    if debt_rows:  # a component two projects claim is counted once in the maintenance-debt rows
+        problem.shared_relief = shared_relief(data)
+    if decide:
+        problem.renewal = renewal_block(data, cons, [str(p) for p in ids])
     return problem
+
+
+#: Whether :func:`problem_from_municipality` makes the reinvestment a decision by default (issue 10: on only if
+#: the example's solve time does not get worse by more than about 20 %; measured in the module's commit).
+RENEWAL_DECISIONS_DEFAULT = False
+
+
+def renewal_block(data: MunicipalityData, construction_index: FloatArray, project_ids: list[str]) -> RenewalBlock:
+    """The input of :mod:`hushall.optimize.renewal_decisions`: the pools of components, the construction prices,
+    the cost of postponing (``straff_underhållsskuld_andel``), the debt if nothing were renewed and the debt
+    under the data's policy without projects (the objective's reference)."""
+    groups = renewal_groups(data)
+    sheet = data.projects["project_id"].astype(str).tolist() if len(data.projects) else []
+    pos = {pid: q for q, pid in enumerate(project_ids)}
+    nothing = groups.due_kr.cumsum(axis=1).sum(axis=0)
+    share, all_due = policy_debt_share(data)
+    return RenewalBlock(groups=groups, project_of_claimant={k: pos[p] for k, p in enumerate(sheet) if p in pos},
+                        construction_index=np.asarray(construction_index, dtype=float),
+                        penalty_share=data.assumption("straff_underhållsskuld_andel"),
+                        debt_if_nothing_kr=nothing, policy_debt_kr=share * all_due)

@@ -32,7 +32,10 @@ Constraints
     * ``agg:*``: aggregate definitions, depreciation and operating cost in difference (stock) form
       :math:`G_t - G_{t-1} = \sum_j (A_{j,t} - A_{j,t-1}) x_j` so each column has a few nonzeros only;
     * ``fin:*``: the financial model's yearly equations (:mod:`hushall.optimize.finance_block`);
-    * ``target:<id>``: every target of Mål in every year it applies (elastic).
+    * ``target:<id>``: every target of Mål in every year it applies (elastic);
+    * ``renewal:*``: with renewal decisions, renewal, backlog and let-go per pool of components and year
+      (:mod:`hushall.optimize.renewal_decisions`); ``maintenance_relief:shared``: components two projects claim,
+      counted once in the maintenance-debt rows (:mod:`hushall.optimize.maintenance_rows`).
 
 Objective (maximise, points)
     :math:`\sum_j (v_j + r_j/\kappa) x_j - \sum_{q,t} \pi_t \delta_t u_{q,t}/\kappa - M\sum \text{slack}
@@ -54,7 +57,9 @@ from hushall.data.target_types import TARGET_TYPES
 from hushall.optimize.delivery import define_delivery_ceilings
 from hushall.optimize.finance_block import AGGREGATES, OPTIONAL_AGGREGATES
 from hushall.optimize.linear import INF, LinearModel, VarBlock
+from hushall.optimize.maintenance_rows import define_shared_relief
 from hushall.optimize.problem import OptimizationProblem
+from hushall.optimize.renewal_decisions import define_renewal_decisions
 
 MKR = 1.0e6  # model unit of money
 
@@ -85,6 +90,9 @@ class ModelOptions:
     elastic: bool = True
     borrowing_penalty: float = 1.0e-6
     distance_penalty: float = 1.0e-7
+    #: With renewal decisions, how a plan the branch and bound did not solve gets its renewal: ``"lp"`` (the LP
+    #: relaxation's, fast) or ``"milp"`` (the best, exact; :func:`hushall.optimize.renewal_decisions.renewal_for_plan`).
+    renewal_evaluation: str = "lp"
 
 
 @dataclass
@@ -755,6 +763,7 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
     bm.violation_penalty = (options.violation_penalty if options.violation_penalty is not None
                             else default_violation_penalty(problem))
     bm.x = define_start_variables(lm, problem, 1.0)
+    renewal_offset = 0.0
     define_start_once(lm, problem, bm.x)
     define_started_by(lm, problem, bm.x)
     define_dependencies(lm, problem, bm.x)
@@ -764,9 +773,11 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
     define_capacity(bm)
     if problem.finance is not None:
         agg = define_project_aggregates(lm, problem, bm.x, operating_index=problem.operating_index)
+        renewal_offset = define_renewal_decisions(bm, agg)
+        define_shared_relief(bm, agg)
         fin = define_financial_block(bm, agg)
         define_financial_targets(bm, fin, agg)
         define_balanskrav(bm, fin, agg)
     bm.do_nothing_unmet_points = do_nothing_unmet_points(problem, options)
-    lm.offset = bm.do_nothing_unmet_points
+    lm.offset = bm.do_nothing_unmet_points + renewal_offset
     return bm

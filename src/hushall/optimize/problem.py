@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -165,6 +165,12 @@ class OptimizationProblem:
     renewal_facilities: tuple[str, ...] = ()
     #: Delivery ceilings per nämnd (:mod:`hushall.optimize.delivery`).
     delivery_ceilings: list[DeliveryCeiling] = field(default_factory=list)
+    #: Reinvestment as a decision (:class:`hushall.optimize.renewal_decisions.RenewalBlock`); ``None``: the
+    #: data's reinvestment policy is a constant of the financial model.
+    renewal: Any = None
+    #: Components two or more projects claim, counted once in the maintenance-debt rows
+    #: (:class:`hushall.projects.maintenance.SharedRelief`, :mod:`hushall.optimize.maintenance_rows`).
+    shared_relief: Any = None
 
     def effect(self, name: str) -> sp.csr_matrix:
         """One yearly effect matrix ``(N, T)`` (zero when the problem has none of it)."""

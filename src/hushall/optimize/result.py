@@ -81,6 +81,20 @@ class OptimizationResult:
     timings: dict[str, float] = field(default_factory=dict)
     sizes: dict[str, int] = field(default_factory=dict)
     unschedulable: tuple[str, ...] = ()
+    #: With renewal decisions: the renewal and backlog per pool of components and year (real kr; pools:
+    #: :func:`hushall.projects.maintenance.renewal_groups`) — :meth:`renewal_plan` for the forecast.
+    renewal: pd.DataFrame | None = None
+
+    def renewal_plan(self, data: Any) -> Any:
+        """The reinvestment policy that replays this plan's renewal through :func:`hushall.finance.forecast`
+        (``reinvestment_policy=``); ``None`` when the reinvestment was not decided by the optimiser."""
+        if self.renewal is None:
+            return None
+        from hushall.optimize.renewal_decisions import renewal_matrix
+        from hushall.projects.maintenance import renewal_groups, renewal_plan
+
+        groups = renewal_groups(data)
+        return renewal_plan(groups, renewal_matrix(self.renewal, groups.n_groups, np.asarray(data.years)))
 
     @property
     def proven_infeasible(self) -> bool:
@@ -142,6 +156,7 @@ class OptimizationResult:
             "timings": _plain(self.timings),
             "sizes": _plain(self.sizes),
             "unschedulable": list(self.unschedulable),
+            "renewal": None if self.renewal is None else _plain(self.renewal),
         }
 
     @classmethod
@@ -175,4 +190,5 @@ class OptimizationResult:
             places=None if raw.get("places") is None else frame(raw.get("places")),
             lp_bound=raw.get("lp_bound"), timings=dict(raw.get("timings") or {}), sizes=dict(raw.get("sizes") or {}),
             unschedulable=tuple(str(p) for p in raw.get("unschedulable") or ()),
+            renewal=None if raw.get("renewal") is None else frame(raw.get("renewal")),
         )

@@ -27,6 +27,14 @@ from numpy.typing import NDArray
 from hushall.optimize.linear import highs_from_arrays
 from hushall.optimize.model import MKR, BuiltModel
 from hushall.optimize.problem import EFFECTS
+from hushall.optimize.renewal_decisions import (
+    fix_renewal,
+    has_renewal_decisions,
+    remember_solution,
+    renewal_effects,
+    renewal_for_plan,
+    renewal_values,
+)
 
 FloatArray = NDArray[np.float64]
 
@@ -212,6 +220,7 @@ def solve_model(
     mip = run_mip(bm, arr, time_limit=remaining, mip_gap=mip_gap, x_start=incumbent,
                   emit=emit if progress else None, t0=t0, log=log, options=mip_options)
     x_best, obj_best = mip.x, mip.objective
+    remember_solution(bm, mip.x, mip.solution)
     if incumbent is not None and (x_best is None or obj_best < inc_obj - 1e-9) and np.isfinite(inc_obj):
         x_best, obj_best = incumbent, inc_obj
     bound = mip.bound
@@ -436,6 +445,8 @@ class PlanValues:
     row_activity: FloatArray
     objective: float
     status: str
+    #: ``(renewal, backlog)`` per pool and year (kr) with renewal decisions (:mod:`hushall.optimize.renewal_decisions`)
+    renewal: tuple[FloatArray, FloatArray] | None = None
 
 
 def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanValues:
@@ -463,15 +474,21 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanVa
     # the financial model's recursion for this plan (replay), once: its repayment fixes the LP's, and its
     # variables are written back to the krona
     path = None
+    renewal = None
     if fb is not None:
         eff = {name: np.asarray(bm.problem.effect(name).T @ np.asarray(x, float))[None, :] for name in EFFECTS}
+        if has_renewal_decisions(bm):
+            # the plan's best renewal (its binaries fixed), fixed in the LP and added to the replay's aggregates
+            renewal = renewal_values(bm, renewal_for_plan(bm, x, RELATION_BLOCKS), x)
+            fix_renewal(bm, lo, up, *renewal, x)
+            eff = renewal_effects(bm, *renewal, eff)
         path = fb.replay(eff)
     if fb is not None:
         from hushall.optimize.warmstart import integer_values
 
         # every indicator as the financial model has it for this plan (replay): the balanskrav deficit years and
         # the treasury's repayment years
-        idx, val = integer_values(bm, np.asarray(x, float))
+        idx, val = integer_values(bm, np.asarray(x, float), eff if renewal is not None else None)
         lo[idx] = up[idx] = val
     if fb is not None and fb.repayment is not None:
         # the extra repayment as the treasury rule has it; with it fixed, the least borrowing is the rule's, and
@@ -506,7 +523,7 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanVa
                 solution[var.start:var.stop] = path[v][0] / MKR
     # the objective with the original costs (the borrowing term as in the MILP)
     objective = _objective(bm.lm.arrays(), solution, bm.lm.offset)
-    return PlanValues(np.asarray(x, float), solution, np.asarray(sol.row_value), objective, status)
+    return PlanValues(np.asarray(x, float), solution, np.asarray(sol.row_value), objective, status, renewal)
 
 
 def x_objective_parts(bm: BuiltModel, pv: PlanValues) -> dict[str, float]:
@@ -531,6 +548,10 @@ def x_objective_parts(bm: BuiltModel, pv: PlanValues) -> dict[str, float]:
         if name.startswith("slack:") or name == "capacity_below_zero":
             slack_total += float(-(cost[blk.start:blk.stop] @ pv.solution[blk.start:blk.stop]))
     parts["violation_penalty"] = slack_total
+    if has_renewal_decisions(bm):  # the cost of postponing renewal, against the data's policy without projects
+        blk = bm.lm.variables["renewal:backlog"]
+        parts["maintenance_debt_avoided"] += (float(cost[blk.start:blk.stop] @ pv.solution[blk.start:blk.stop])
+                                              + p.renewal.offset_points)
     parts["tie_breakers"] = pv.objective - (parts["value"] + parts["maintenance_debt_avoided"]
                                             - parts["unmet_places_penalty"] + bm.do_nothing_unmet_points
                                             - slack_total)

@@ -293,7 +293,8 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
             break
 
 
-def integer_values(bm: BuiltModel, x: FloatArray) -> tuple[IntArray, FloatArray]:
+def integer_values(bm: BuiltModel, x: FloatArray, effects: dict[str, FloatArray] | None = None
+                   ) -> tuple[IntArray, FloatArray]:
     """Indices and values of every integer variable for the plan ``x``: the columns, the "started by" sums, the balanskrav deficit
     indicators and the treasury's repayment indicators from the replayed financial model (so HiGHS completes the rest by one LP)."""
     p = bm.problem
@@ -306,7 +307,8 @@ def integer_values(bm: BuiltModel, x: FloatArray) -> tuple[IntArray, FloatArray]
         val.append(np.bincount(rows, weights=np.asarray(x, dtype=float)[cols], minlength=w.size))
     fb = p.finance
     if fb is not None and ((fb.balanskrav and fb.balanskrav_mode == "restore") or fb.repayment is not None):
-        eff = {name: np.asarray(p.effect(name).T @ x)[None, :] for name in EFFECTS}
+        # ``effects``: the plan's aggregates when they are more than its columns' (the renewal decisions')
+        eff = effects if effects is not None else {name: np.asarray(p.effect(name).T @ x)[None, :] for name in EFFECTS}
         path = fb.replay(eff)
         if fb.repayment is not None:
             y = bm.lm.variables["fin:repays"]

@@ -32,6 +32,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ from numpy.typing import NDArray
 from hushall.data.defaults import load as load_defaults
 from hushall.data.schema import COMPONENT_TYPES
 from hushall.model import MunicipalityData
-from hushall.needs.reinvestment import reinvestment_path
+from hushall.needs.reinvestment import RenewalPlan, explicit_backlog, reinvestment_path
 from hushall.needs.renewal import component_status, maintenance_debt_totals
 from hushall.projects.catalog import replaced_facilities
 
@@ -101,18 +102,13 @@ def debt_relief(rows: list[dict[str, Any]], status: pd.DataFrame, years: IntArra
     n_t = len(years)
     first = int(years[0])
     claims, removes = renewed_components(rows, status)
-    t = np.arange(n_t)
     c = np.arange(n_t + 1)
     relief = np.zeros((len(rows), n_t + 1, n_t))
     for k, comps in enumerate(claims):
         if comps.size == 0:
             continue
-        d_i = (due[comps] - first)[None, :, None]
-        end = np.full(comps.size, np.iinfo(np.int64).max // 4) if removes[k] else life[comps]
-        cc = c[:, None, None]
-        mask = (t[None, None, :] >= np.maximum(d_i, cc)) & (t[None, None, :] < cc + end[None, :, None])
-        mask &= cc < n_t
-        relief[k] = np.einsum("ni,cit->ct", value[comps][None, :], mask.astype(float))
+        for cc in c[:-1]:
+            relief[k, cc] = value[comps] @ _clearing(due[comps] - first, life[comps], bool(removes[k]), int(cc), n_t)
     return relief
 
 
@@ -131,9 +127,14 @@ def policy_debt_share(data: MunicipalityData, policy: str | None = None,
 
 
 def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
-                          policy: str | None = None) -> FloatArray:
+                          policy: str | RenewalPlan | None = None) -> FloatArray:
     """The maintenance debt at the end of each plan year (price base year kr) under the reinvestment policy and
-    the plan ``schedule`` (project id → start year)."""
+    the plan ``schedule`` (project id → start year): ``ρ_t (N_t − Σ_i v_i [i cleared in t])``, a component
+    cleared by two projects counted once (:func:`cleared_components`); for a :class:`~hushall.needs.reinvestment.RenewalPlan` the
+    pools' backlog (:func:`renewal_backlog`)."""
+    if isinstance(policy, RenewalPlan):
+        return renewal_backlog(renewal_groups(data), policy.renewal_real_kr,
+                               schedule_completion(data, schedule)).sum(axis=0)
     status = component_status(data)
     share, nothing = policy_debt_share(data, policy, status)
     years = np.asarray(data.years, dtype=np.int64)
@@ -149,20 +150,48 @@ def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
         duration = int(row.get("duration_years") or 1)
         rows.append(row)
         completion.append(int(start) + duration - 1 - int(years[0]))
-    relief = debt_relief(rows, status, years)
+    cleared = cleared_components(rows, np.asarray(completion, dtype=np.int64), status, years)
+    return share * np.maximum(nothing - status["value_kr"].to_numpy(dtype=float) @ cleared, 0.0)
+
+
+def _clearing(due: IntArray, life: IntArray, removes: bool, c: int, n_t: int) -> BoolArray:
+    """``(n_i, T)``: components (first due ``due`` as plan-year index, whole lifetime ``life``) cleared in each
+    plan year by a project completed at the end of year index ``c``: from ``max(d_i, c)`` until ``c + L_i``
+    (renewed: due again a lifetime later), or for good (closed); nothing when ``c`` is after the plan."""
+    t = np.arange(n_t)[None, :]
+    if c >= n_t:
+        return np.zeros((due.size, n_t), dtype=bool)
+    end = np.full(due.size, np.iinfo(np.int64).max // 4) if removes else c + life
+    return (t >= np.maximum(due, c)[:, None]) & (t < end[:, None])
+
+
+def cleared_components(rows: list[dict[str, Any]], completion: IntArray, status: pd.DataFrame,
+                       years: IntArray) -> BoolArray:
+    """``(N, T)``: whether each component of ``status`` is cleared in each plan year by *any* of the projects
+    ``rows`` (each with the components it claims on its own, :func:`renewed_components`), completed at the end of
+    year index ``completion``: a component two projects renew or close is counted once."""
     n_t = len(years)
-    cleared = sum((relief[k, min(max(c, 0), n_t)] for k, c in enumerate(completion)), start=np.zeros(n_t))
-    return share * np.maximum(nothing - cleared, 0.0)
+    first = int(years[0])
+    due = status["first_due_year"].to_numpy(dtype=np.int64) - first
+    life = status["lifetime_whole_years"].to_numpy(dtype=np.int64)
+    out = np.zeros((len(status), n_t), dtype=bool)
+    for row, c in zip(rows, completion, strict=True):
+        claims, removes = renewed_components([row], status)
+        comps = claims[0]
+        if comps.size:
+            out[comps] |= _clearing(due[comps], life[comps], bool(removes[0]), max(int(c), 0), n_t)
+    return out
 
 
-def project_relief(data: MunicipalityData, policy: str | None = None) -> FloatArray:
+def project_relief(data: MunicipalityData, policy: str | None = None, shared: bool = True) -> FloatArray:
     """``ρ_t · R^0[p, c, t]`` for every project of sheet Projekt on its own, shape ``(P, T + 1, T)``: the
     maintenance debt (price base year kr) project ``p`` clears in year index ``t`` under the reinvestment policy
     when completed at the end of year index ``c`` (``c = T``: after the plan). The plan's debt is the policy's
     less the sum over its projects, ``B_t = ρ_t N_t − Σ_p ρ_t R^0[p, c_p, t]`` — linear in the plan, which is
     how the optimiser states the maintenance-debt targets. It equals :func:`plan_maintenance_debt` when no
     component is claimed by two chosen projects (each project here claims its components on its own, so that
-    alternatives for the same facility each carry their relief)."""
+    alternatives for the same facility each carry their relief). ``shared=False`` leaves out the components two
+    or more projects claim (:func:`shared_relief`: the optimiser counts those once)."""
     status = component_status(data)
     share, _ = policy_debt_share(data, policy, status)
     years = np.asarray(data.years, dtype=np.int64)
@@ -170,9 +199,71 @@ def project_relief(data: MunicipalityData, policy: str | None = None) -> FloatAr
     out = np.zeros((len(rows), len(years) + 1, len(years)))
     if not len(status):
         return out
+    keep = np.ones(len(status), dtype=bool) if shared else _claim_counts(rows, status) < 2
     for k, row in enumerate(rows):
-        out[k] = debt_relief([row], status, years)[0]
+        out[k] = debt_relief([row], status[keep].reset_index(drop=True), years)[0]
     return out * share[None, None, :]
+
+
+def _claim_counts(rows: list[dict[str, Any]], status: pd.DataFrame) -> IntArray:
+    """How many of the projects ``rows`` claim each component (each on its own)."""
+    counts = np.zeros(len(status), dtype=np.int64)
+    for row in rows:
+        counts[renewed_components([row], status)[0][0]] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class SharedRelief:
+    """The components claimed by two or more projects, pooled by claimant set, first due year and lifetime
+    (their clearing is the same under every plan), for the optimiser's count-once rows.
+
+    Attributes
+    ----------
+    relief_kr
+        ``(K, T)``: ``ρ_t v_k`` — the debt cleared in year ``t`` (price base year kr) when pool ``k`` is cleared.
+    cleared
+        ``(P, T + 1, K, T)`` bool: project ``p`` completed at the end of year index ``c`` clears pool ``k`` in
+        year ``t`` (``c = T``: after the plan).
+    """
+
+    relief_kr: FloatArray
+    cleared: BoolArray
+
+
+def shared_relief(data: MunicipalityData, policy: str | None = None) -> SharedRelief:
+    """The :class:`SharedRelief` of the projects of sheet Projekt (no pools when no component is shared)."""
+    status = component_status(data)
+    years = np.asarray(data.years, dtype=np.int64)
+    n_t = len(years)
+    rows = data.projects.to_dict("records") if len(data.projects) else []
+    claims = [renewed_components([r], status) for r in rows]
+    counts = np.zeros(len(status), dtype=np.int64)
+    for cl, _ in claims:
+        counts[cl[0]] += 1
+    shared_idx = np.flatnonzero(counts >= 2)
+    if not shared_idx.size:
+        return SharedRelief(np.zeros((0, n_t)), np.zeros((len(rows), n_t + 1, 0, n_t), dtype=bool))
+    share, _ = policy_debt_share(data, policy, status)
+    first = int(years[0])
+    due = status["first_due_year"].to_numpy(dtype=np.int64)[shared_idx] - first
+    life = status["lifetime_whole_years"].to_numpy(dtype=np.int64)[shared_idx]
+    value = status["value_kr"].to_numpy(dtype=float)[shared_idx]
+    members = [tuple(k for k, (cl, _) in enumerate(claims) if i in set(cl[0].tolist())) for i in shared_idx]
+    keys = list(zip(members, np.maximum(due, 0).tolist(), life.tolist(), strict=True))
+    pool: dict[tuple[Any, ...], int] = {}
+    code = np.array([pool.setdefault(k, len(pool)) for k in keys], dtype=np.int64)
+    n_k = len(pool)
+    v_k = np.zeros(n_k)
+    np.add.at(v_k, code, value)
+    rep = np.array([int(np.flatnonzero(code == k)[0]) for k in range(n_k)])  # one component stands for its pool
+    cleared = np.zeros((len(rows), n_t + 1, n_k, n_t), dtype=bool)
+    for k_pool, (projects_k, _, _) in enumerate(pool):
+        for p in projects_k:
+            removes = bool(claims[p][1][0])
+            for c in range(n_t):
+                cleared[p, c, k_pool] = _clearing(due[rep[[k_pool]]], life[rep[[k_pool]]], removes, c, n_t)[0]
+    return SharedRelief(v_k[:, None] * share[None, :], cleared)
 
 
 def renewal_change(status: pd.DataFrame, claims: list[IntArray], removes: BoolArray, completion: IntArray,
@@ -198,11 +289,8 @@ def renewal_change(status: pd.DataFrame, claims: list[IntArray], removes: BoolAr
     ``övrigt``).
     """
     n_t = len(years)
-    first = int(years[0])
     types = list(COMPONENT_TYPES)
     n_types = len(types)
-    value = status["value_kr"].to_numpy(dtype=float)
-    due = np.maximum(status["first_due_year"].to_numpy(dtype=np.int64) - first, 0)
     life = np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1)
     tcode = np.array([types.index(t) if t in types else types.index("övrigt") for t in status["component_type"]],
                      dtype=np.int64)
@@ -211,16 +299,8 @@ def renewal_change(status: pd.DataFrame, claims: list[IntArray], removes: BoolAr
     lag = tau[None, :] - tau[:, None]  # t − τ
     spend = np.zeros((len(claims), n_types, n_t))
     dep = np.zeros((len(claims), n_types, n_t))
-    for k, comps in enumerate(claims):
-        c = int(completion[k])
-        if comps.size == 0 or c >= n_t:
-            continue
-        c = max(c, 0)
-        v, d, life_k = value[comps][:, None], due[comps][:, None], life[comps][:, None]
-        t = tau[None, :]
-        base = (t >= d) & ((t - d) % life_k == 0) & (t >= c)
-        again = (t > c) & ((t - c) % life_k == 0) & ~removes[k]
-        delta = v * (again.astype(float) - base.astype(float))  # (n_i, T)
+    for k, comps, delta in _renewal_deltas(status, claims, removes, completion, years):
+        life_k = life[comps][:, None]
         kernel = np.where((lag[None] >= 1) & (lag[None] <= life_k[:, :, None]), 1.0 / life_k[:, :, None], 0.0)
         d_i = np.einsum("iu,u,iut->it", delta, idx, kernel)
         np.add.at(spend[k], tcode[comps], delta)
@@ -228,8 +308,64 @@ def renewal_change(status: pd.DataFrame, claims: list[IntArray], removes: BoolAr
     return spend, dep
 
 
+def _renewal_deltas(status: pd.DataFrame, claims: list[IntArray], removes: BoolArray, completion: IntArray,
+                    years: IntArray) -> list[tuple[int, IntArray, FloatArray]]:
+    """``(project, components, ΔR (n_i, T))`` of :func:`renewal_change` for every project that changes anything."""
+    n_t = len(years)
+    first = int(years[0])
+    value = status["value_kr"].to_numpy(dtype=float)
+    due = np.maximum(status["first_due_year"].to_numpy(dtype=np.int64) - first, 0)
+    life = np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1)
+    t = np.arange(n_t)[None, :]
+    out = []
+    for k, comps in enumerate(claims):
+        c = int(completion[k])
+        if comps.size == 0 or c >= n_t:
+            continue
+        c = max(c, 0)
+        v, d, life_k = value[comps][:, None], due[comps][:, None], life[comps][:, None]
+        base = (t >= d) & ((t - d) % life_k == 0) & (t >= c)
+        again = (t > c) & ((t - c) % life_k == 0) & ~removes[k]
+        out.append((k, comps, v * (again.astype(float) - base.astype(float))))
+    return out
+
+
+def renewal_change_by_lifetime(status: pd.DataFrame, claims: list[IntArray], removes: BoolArray,
+                               completion: IntArray, years: IntArray) -> tuple[IntArray, FloatArray]:
+    r"""The spend of :func:`renewal_change` (real kr, the same ``ΔR_{p,τ}``) per project and whole lifetime
+    instead of component type: ``(lifetimes (L,), spend (P, L, T))``. Its depreciation for any construction price
+    index is the straight line of each lifetime (:func:`lifetime_depreciation`) — what a Monte Carlo draw with its
+    own construction prices needs."""
+    life = np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1)
+    lives = np.unique(life)
+    spend = np.zeros((len(claims), len(lives), len(years)))
+    for k, comps, delta in _renewal_deltas(status, claims, removes, completion, years):
+        np.add.at(spend[k], np.searchsorted(lives, life[comps]), delta)
+    return lives, spend
+
+
+def lifetime_depreciation(spend_real: FloatArray, lives: IntArray, construction_index: FloatArray) -> FloatArray:
+    r"""Depreciation ``(…, T)`` of renewal ``spend_real`` ``(…, L, T)`` (real kr per lifetime class ``lives``),
+    capitalised at the end of the year at the construction price index ``(…, T)`` and written off straight line
+    over its lifetime from the following year (RKR R4): ``dep_t = Σ_ℓ (S_{ℓ,t−1} − S_{ℓ,t−1−ℓ}) / ℓ`` with ``S``
+    the running sum of the nominal spend.
+
+    >>> lifetime_depreciation(np.array([[10.0, 0, 0, 0]]), np.array([2]), np.ones(4)).tolist()
+    [0.0, 5.0, 5.0, 0.0]
+    """
+    nominal = np.asarray(spend_real, dtype=float) * np.asarray(construction_index, dtype=float)[..., None, :]
+    n_t = nominal.shape[-1]
+    run = np.concatenate([np.zeros((*nominal.shape[:-1], 1)), np.cumsum(nominal, axis=-1)], axis=-1)  # S_{t−1}
+    out = np.zeros((*nominal.shape[:-2], n_t))
+    t = np.arange(n_t)
+    for k, life in enumerate(np.asarray(lives, dtype=np.int64)):
+        lo = np.maximum(t - int(life), 0)
+        out = out + (run[..., k, t] - run[..., k, lo]) / float(life)
+    return out
+
+
 def plan_renewal_change(data: MunicipalityData, schedule: Mapping[str, int], construction_index: FloatArray,
-                        policy: str | None = None) -> tuple[FloatArray, FloatArray] | None:
+                        policy: str | RenewalPlan | None = None) -> tuple[FloatArray, FloatArray] | None:
     """The plan's change of the reinvestment, summed over its projects, ``(spend (C, T) real kr, depreciation
     (C, T) nominal kr)`` — :func:`renewal_change` — when the reinvestment policy is *behov* in every year; ``None``
     otherwise (under a frame the frame is spent anyway: what a project takes off it renews other components
@@ -278,3 +414,163 @@ def project_renewal_change(data: MunicipalityData, construction_index: FloatArra
             s_k, d_k = renewal_change(status, claims, removes, np.array([c]), years, construction_index)
             spend[k, c], dep[k, c] = s_k[0].sum(axis=0), d_k[0].sum(axis=0)
     return spend, dep, facilities
+
+
+# -- renewal as a decision (the optimiser's renewal plan, replayed by the forecast) ------------------------------
+@dataclass(frozen=True)
+class RenewalGroups:
+    r"""The components pooled for renewal decisions: one group per *claimant set* and whole lifetime.
+
+    Components are pooled when the same projects of sheet Projekt claim them (:func:`renewed_components`, each
+    project on its own) and they share their whole lifetime ``L_g``: renewing any krona of such a pool has the same
+    money (straight line over ``L_g``) and the same fate under every plan, so the pool's totals are exact. The
+    components no project claims form one pool per lifetime — the aggregation that keeps the optimiser's model
+    small (Exempelkommun: 286 components in 243 facility × type × lifetime groups → a few dozen pools).
+
+    Attributes
+    ----------
+    component_group
+        ``(N,)`` pool of each component of :func:`hushall.needs.component_status` (its row order).
+    lifetime_years, value_kr
+        ``(G,)`` whole lifetime and value of each pool.
+    due_kr
+        ``(G, T)``: value falling due for the first time in each plan year if nothing were renewed (overdue
+        components in the first plan year), ``D^0_{g,t}``.
+    claimants
+        Per pool, ``(project position in sheet Projekt, removes)``: the projects that claim it and whether they
+        take it out of use (close, sell, replace) or renew it (ombyggnad).
+    by_type
+        ``(G, C)`` share of each component type (:data:`~hushall.data.schema.COMPONENT_TYPES`) in a pool's value.
+    """
+
+    component_group: IntArray
+    lifetime_years: IntArray
+    value_kr: FloatArray
+    due_kr: FloatArray
+    claimants: tuple[tuple[tuple[int, bool], ...], ...]
+    by_type: FloatArray
+    facilities: tuple[str, ...]
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.lifetime_years.size)
+
+
+def renewal_groups(data: MunicipalityData) -> RenewalGroups:
+    """The pools of :class:`RenewalGroups` for a municipality (cached on the data)."""
+    cached = data._cache.get("projects.maintenance.renewal_groups")
+    if isinstance(cached, RenewalGroups):
+        return cached
+    status = component_status(data)
+    years = np.asarray(data.years, dtype=np.int64)
+    n_t, first = years.size, int(years[0]) if years.size else 0
+    rows = data.projects.to_dict("records") if len(data.projects) else []
+    claimed_by: list[list[tuple[int, bool]]] = [[] for _ in range(len(status))]
+    for k, row in enumerate(rows):
+        claims, removes = renewed_components([row], status)
+        for i in claims[0]:
+            claimed_by[int(i)].append((k, bool(removes[0])))
+    life = np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1)
+    keys = [(tuple(c), int(lt)) for c, lt in zip(claimed_by, life, strict=True)]
+    order: dict[tuple[tuple[tuple[int, bool], ...], int], int] = {}
+    group = np.array([order.setdefault(k, len(order)) for k in keys], dtype=np.int64)
+    n_g = len(order)
+    value = status["value_kr"].to_numpy(dtype=float)
+    pos = np.maximum(status["first_due_year"].to_numpy(dtype=np.int64), first) - first
+    due = np.zeros((n_g, n_t))
+    inside = pos < n_t
+    np.add.at(due, (group[inside], pos[inside]), value[inside])
+    types = list(COMPONENT_TYPES)
+    tcode = np.array([types.index(t) if t in types else types.index("övrigt") for t in status["component_type"]],
+                     dtype=np.int64)
+    by_type = np.zeros((n_g, len(types)))
+    np.add.at(by_type, (group, tcode), value)
+    g_value = by_type.sum(axis=1)
+    by_type = np.divide(by_type, g_value[:, None], out=np.full_like(by_type, 1.0 / len(types)),
+                        where=g_value[:, None] > 0)
+    fac = status["facility_id"].astype(str).to_numpy()
+    out = RenewalGroups(
+        component_group=group,
+        lifetime_years=np.array([k[1] for k in order], dtype=np.int64),
+        value_kr=g_value,
+        due_kr=due,
+        claimants=tuple(k[0] for k in order),
+        by_type=by_type,
+        facilities=tuple(", ".join(sorted(set(fac[group == g]))) for g in range(n_g)),
+    )
+    data._cache["projects.maintenance.renewal_groups"] = out
+    return out
+
+
+def renewal_events(groups: RenewalGroups, completion: Mapping[int, int], n_years: int
+                   ) -> tuple[BoolArray, BoolArray, FloatArray]:
+    r"""What the plan's projects do to the pools, per pool and plan year: ``(closed, renewed_by_project,
+    due_change)``. ``completion``: project position in sheet Projekt → completion year index of the chosen ones.
+
+    * a project that takes a pool out of use (closure, sale, a new facility replacing it), completed at the end of
+      year ``c``: the pool is *closed* from ``c`` — nothing is renewed, its need and backlog are let go;
+    * a project that renews a pool (ombyggnad): in year ``c`` it renews what waits (the backlog is cleared, the
+      project pays it); the first dues after ``c`` are taken off (``due_change = −D^0``) and the pool's whole value
+      falls due again a lifetime later, in ``c + L_g``. Renewals the plan made in the ``L_g`` years before ``c``
+      still fall due a lifetime after they were made (conservative: an ombyggnad is not assumed to redo them).
+    """
+    n_g = groups.n_groups
+    t = np.arange(n_years)
+    closed = np.zeros((n_g, n_years), dtype=bool)
+    renewed = np.zeros((n_g, n_years), dtype=bool)
+    change = np.zeros((n_g, n_years))
+    for g, claim in enumerate(groups.claimants):
+        for p, removes in claim:
+            c = completion.get(p)
+            if c is None or c >= n_years:
+                continue
+            c = max(int(c), 0)
+            if removes:
+                closed[g] |= t >= c
+            else:
+                renewed[g, c] = True
+                change[g] -= np.where(t > c, groups.due_kr[g], 0.0)
+                again = c + int(groups.lifetime_years[g])
+                if again < n_years:
+                    change[g, again] += groups.value_kr[g]
+    return closed, renewed, change
+
+
+def renewal_backlog(groups: RenewalGroups, renewal_kr: FloatArray, completion: Mapping[int, int]) -> FloatArray:
+    r"""The backlog ``b_{g,t}`` (real kr, end of each plan year) of every pool for given renewals ``r_{g,t}`` and
+    the plan's projects (:func:`renewal_events`)::
+
+        b_{g,t} = b_{g,t−1} + D^0_{g,t} + ΔD_{g,t} + r_{g,t−L_g} − r_{g,t}    (0 when closed or renewed by a project)
+
+    The maintenance debt is ``Σ_g b_{g,t}``; the optimiser's rows (:mod:`hushall.optimize.renewal_decisions`)
+    state the same recursion, so its debt equals this to the krona.
+
+    >>> from types import SimpleNamespace
+    >>> g = SimpleNamespace(n_groups=1, claimants=((),), due_kr=np.array([[10.0, 5.0, 0.0, 0.0]]),
+    ...                     lifetime_years=np.array([2]), value_kr=np.array([15.0]))
+    >>> renewal_backlog(g, np.array([[4.0, 0.0, 11.0, 0.0]]), {}).tolist()   # 4 renewed in year 0 is due again in 2
+    [[6.0, 11.0, 4.0, 4.0]]
+    """
+    r = np.asarray(renewal_kr, dtype=float)
+    closed, renewed, change = renewal_events(groups, completion, r.shape[1])
+    return explicit_backlog(np.asarray(groups.due_kr, dtype=float) + change, groups.lifetime_years, r,
+                            closed | renewed)
+
+
+def renewal_plan(groups: RenewalGroups, renewal_kr: FloatArray) -> RenewalPlan:
+    """The reinvestment policy (:class:`hushall.needs.reinvestment.RenewalPlan`) of renewals ``(G, T)`` of the
+    pools ``groups``: what the forecast takes to replay the optimiser's plan."""
+    return RenewalPlan(renewal_real_kr=np.asarray(renewal_kr, dtype=float), lifetime_years=groups.lifetime_years,
+                       due_kr=groups.due_kr, by_type=groups.by_type)
+
+
+def schedule_completion(data: MunicipalityData, schedule: Mapping[str, int]) -> dict[int, int]:
+    """Project position in sheet Projekt → completion year index (end of its last construction year)."""
+    ids = data.projects["project_id"].astype(str).tolist() if len(data.projects) else []
+    first = int(np.asarray(data.years)[0])
+    out = {}
+    for pid, start in schedule.items():
+        if pid in ids:
+            k = ids.index(pid)
+            out[k] = int(start) + int(data.projects.iloc[k].get("duration_years") or 1) - 1 - first
+    return out

@@ -98,7 +98,9 @@ class OptimizedPlan:
 def describe_optimization(data: MunicipalityData, result: OptimizationResult) -> OptimizedPlan:
     """Forecast the optimised plan and collect its reasons."""
     choice = plan_from_optimization(data, result)
-    return OptimizedPlan(result=result, data=data, forecast=forecast(data, dict(choice.schedule)), choice=choice)
+    # with renewal decisions the forecast replays the optimiser's renewal per pool and year
+    fc = forecast(data, dict(choice.schedule), reinvestment_policy=result.renewal_plan(data))
+    return OptimizedPlan(result=result, data=data, forecast=fc, choice=choice)
 
 
 def describe_study(data: MunicipalityData, study: PlanStudy) -> OptimizedPlan:

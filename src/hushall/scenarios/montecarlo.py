@@ -468,8 +468,14 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
         fields["demand_index"] = base.demand_index[None, :] * pop_factor
     eff = realise(plan, np.broadcast_to(ci, (n_s, n_t)), np.broadcast_to(pi, (n_s, n_t)), overrun, delay,
                   pop_factor)
-    if "construction_index" in fields:  # the reinvestment frame is priced with the same construction prices
+    taken_over = plan.renewal_change_real_kr is not None
+    if "construction_index" in fields or taken_over:  # the reinvestment is priced with the draw's construction prices
         spend, cap, dep = reinvestment_path(ctx.data).nominal(ci, pooled=True)
+        if taken_over:  # under behov the renewal a project takes over leaves from its completion year in the draw
+            spend = spend + eff["renewal_change_kr"]
+            cap = cap + eff["renewal_change_kr"][:, None, :]
+            dep = dep + eff["renewal_change_depreciation_kr"][:, None, :]
+            fields["renewal_need_kr"] = np.asarray(base.renewal_need_kr, dtype=float) + eff["renewal_change_real_kr"]
         fields.update(reinvestment_kr=spend, reinvestment_capitalised_by_component_kr=cap,
                       reinvestment_depreciation_by_component_kr=dep)
     fields.update(

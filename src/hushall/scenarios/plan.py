@@ -46,7 +46,8 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -55,9 +56,16 @@ from numpy.typing import ArrayLike, NDArray
 
 from hushall.model import MunicipalityData
 from hushall.needs.capacity import capacity_table
+from hushall.needs.reinvestment import reinvestment_path
 from hushall.needs.renewal import component_status
 from hushall.projects import ProjectCatalog, Schedule, depreciation_kernel
-from hushall.projects.maintenance import debt_relief, policy_debt_share
+from hushall.projects.maintenance import (
+    debt_relief,
+    lifetime_depreciation,
+    policy_debt_share,
+    renewal_change_by_lifetime,
+    renewed_components,
+)
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -78,6 +86,9 @@ REALISED: tuple[str, ...] = (
     "projects_under_construction",
     "maintenance_debt_kr",
     "missing_places",
+    "renewal_change_real_kr",
+    "renewal_change_kr",
+    "renewal_change_depreciation_kr",
 )
 
 
@@ -110,6 +121,11 @@ class PlanArrays:
         not within the plan).
     debt_without_plan_kr
         ``(T,)`` maintenance debt under the reinvestment policy without the plan's projects.
+    renewal_lifetimes, renewal_change_real_kr
+        ``(L,)`` whole lifetimes and ``(P, T + 1, L, T)``: under the reinvestment policy *behov*, the change of
+        the reinvestment (real kr, negative: renewal the project takes over) when the project is completed at
+        year index ``c`` (:func:`hushall.projects.maintenance.renewal_change_by_lifetime`); ``L = 0`` under a
+        frame.
     place_cell
         ``(P,)`` index of the project's service in ``demand`` (−1: none).
     demand, capacity
@@ -134,6 +150,8 @@ class PlanArrays:
     place_cell: IntArray
     demand: FloatArray
     capacity: FloatArray
+    renewal_lifetimes: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    renewal_change_real_kr: FloatArray | None = None
 
     @property
     def n_projects(self) -> int:
@@ -175,6 +193,7 @@ def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
     share, nothing = policy_debt_share(data, status=status)
     debt_without_plan = share * nothing
     relief = debt_relief(rows, status, years) * share[None, None, :]
+    lives, change = plan_renewal_change_by_completion(data, rows, status)
 
     cap = capacity_table(data).groupby(["service_id", "year"], sort=False)[["demand", "capacity"]].sum()
     service_ids = [str(sid) for sid in data.services["service_id"]]
@@ -208,7 +227,30 @@ def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
         place_cell=place_cell,
         demand=demand,
         capacity=capacity,
+        renewal_lifetimes=lives,
+        renewal_change_real_kr=change,
     )
+
+
+def plan_renewal_change_by_completion(data: MunicipalityData, rows: list[dict[str, Any]], status: pd.DataFrame
+                                      ) -> tuple[IntArray, FloatArray | None]:
+    """``(lifetimes (L,), change (P, T + 1, L, T))``: the renewal each of the plan's projects takes over under the
+    policy *behov*, for every completion year index ``c`` (``T``: after the plan, no change) — the forecast's
+    change (:func:`hushall.projects.maintenance.plan_renewal_change`) for a project completed late in a draw.
+    ``(no lifetimes, None)`` under any other policy."""
+    years = np.asarray(data.years, dtype=np.int64)
+    n_t = years.size
+    if not rows or not len(status) or reinvestment_path(data).policy != "behov":
+        return np.zeros(0, dtype=np.int64), None
+    claims, removes = renewed_components(rows, status)
+    if not any(c.size for c in claims):
+        return np.zeros(0, dtype=np.int64), None
+    lives = np.unique(np.maximum(status["lifetime_whole_years"].to_numpy(dtype=np.int64), 1))
+    out = np.zeros((len(rows), n_t + 1, lives.size, n_t))
+    for c in range(n_t):
+        _, spend = renewal_change_by_lifetime(status, claims, removes, np.full(len(rows), c), years)
+        out[:, c] = spend
+    return lives, out
 
 
 @dataclass(frozen=True, eq=False)
@@ -285,6 +327,25 @@ def _realisation_gains(plan: PlanArrays, tab: ShiftTables, row: IntArray, price_
     gain = np.where(inside, np.maximum(0.0, price - book), 0.0)
     np.add.at(out, (np.repeat(np.arange(n_s), n_p), c.ravel()), gain.ravel())
     return out
+
+
+def _renewal_change(plan: PlanArrays, tab: ShiftTables, row: IntArray, construction_index: FloatArray,
+                    select: Callable[[FloatArray], Any]) -> dict[str, FloatArray]:
+    """``renewal_change_real_kr``, ``renewal_change_kr`` (nominal) and ``renewal_change_depreciation_kr`` ``(S, T)``:
+    the renewal the projects take over under *behov*, each from its completion year in the draw."""
+    n_s, n_t = construction_index.shape
+    change = plan.renewal_change_real_kr
+    if change is None or not plan.n_projects:
+        zero = np.zeros((n_s, n_t))
+        return {"renewal_change_real_kr": zero, "renewal_change_kr": zero, "renewal_change_depreciation_kr": zero}
+    n_l = plan.renewal_lifetimes.size
+    completion = np.minimum(tab.completion.astype(np.int64), n_t).reshape(plan.n_projects, n_t + 1)
+    table = change[np.arange(plan.n_projects)[:, None], completion].reshape(plan.n_projects * (n_t + 1), n_l * n_t)
+    spend = np.asarray(select(np.ones((n_s, plan.n_projects))) @ table).reshape(n_s, n_l, n_t)
+    real = spend.sum(axis=1)
+    return {"renewal_change_real_kr": real, "renewal_change_kr": real * construction_index,
+            "renewal_change_depreciation_kr": lifetime_depreciation(spend, plan.renewal_lifetimes,
+                                                                   construction_index)}
 
 
 def realise(
@@ -384,6 +445,7 @@ def realise(
         out["missing_places"] = np.maximum(need - plan.capacity[None, :, None] - added, 0.0).sum(axis=1)
     else:
         out["missing_places"] = np.zeros((n_s, n_t))
+    out.update(_renewal_change(plan, tab, row, ci2, select))
     out["completion_index"] = tab.completion[row].reshape(n_s, n_p)
     if squeeze:
         return {k: v[0] for k, v in out.items()}

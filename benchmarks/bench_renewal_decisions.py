@@ -1,0 +1,127 @@
+"""Benchmark of the optimiser with reinvestment as a decision (not part of the test run): prints its figures.
+
+Cases, each solved with the renewal decisions off and on (:mod:`hushall.optimize.renewal_decisions`):
+
+* ``example``   Exempelkommun (22 projects, 30 years, every target, places, the treasury) as
+                ``hushall optimize --example`` solves it, explanations and ranking off;
+* ``500``       a synthetic municipality of 500 projects over 20 years with every financial target and no places
+                (:func:`hushall.optimize.synthetic_municipality`), given synthetic pools of components: a third of
+                the projects claim one pool each (half of them close it, half renew it), plus one pool per
+                lifetime nobody claims; values and dues scaled to the plan's investment.
+
+For each: model size (variables, rows, integers, nonzeros), the LP bound, the first time the gap
+(bound − plan) / plan with the best bound proven so far reached 1 % and 0.1 %, the final gap and the wall time.
+
+Usage::
+
+    python benchmarks/bench_renewal_decisions.py                 # example and 500, off and on
+    python benchmarks/bench_renewal_decisions.py example --time-limit 60 --repeat 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+import numpy as np
+
+GOALS = (0.01, 0.001)
+
+
+def synthetic_renewal(problem: Any, seed: int = 0) -> Any:
+    """Pools of components for a synthetic problem (see the module docstring)."""
+    from hushall.optimize.renewal_decisions import RenewalBlock
+    from hushall.projects.maintenance import RenewalGroups
+
+    rng = np.random.default_rng(seed)
+    n_p, n_t = problem.n_projects, problem.n_years
+    lives = np.array([15, 30, 40, 60])
+    scale = float(np.mean(problem.cost_kr))
+    claimants: list[tuple[tuple[int, bool], ...]] = [() for _ in lives]
+    life = list(lives)
+    for q in rng.choice(n_p, size=n_p // 3, replace=False):
+        claimants.append(((int(q), bool(rng.random() < 0.5)),))
+        life.append(int(rng.choice(lives)))
+    n_g = len(claimants)
+    value = np.where(np.arange(n_g) < lives.size, 20.0, 1.0) * scale * rng.uniform(0.2, 0.6, n_g)
+    due = np.zeros((n_g, n_t))
+    for g in range(n_g):  # the value falls due over the plan, a share overdue
+        parts = rng.dirichlet(np.ones(n_t + 5))
+        due[g] = value[g] * parts[:n_t]
+        due[g, 0] += value[g] * parts[n_t:].sum() * 0.5
+    groups = RenewalGroups(component_group=np.zeros(0, dtype=np.int64), lifetime_years=np.asarray(life),
+                           value_kr=value, due_kr=due, claimants=tuple(claimants),
+                           by_type=np.full((n_g, 1), 1.0), facilities=tuple(f"pool {g}" for g in range(n_g)))
+    nothing = due.cumsum(axis=1).sum(axis=0)
+    return RenewalBlock(groups=groups, project_of_claimant={q: q for q in range(n_p)},
+                        construction_index=np.ones(n_t), penalty_share=np.full(n_t, 0.03),
+                        debt_if_nothing_kr=nothing, policy_debt_kr=0.5 * nothing)
+
+
+def source_for(case: str, decide: bool, seed: int) -> Any:
+    if case == "example":
+        from hushall.examples import exempelkommun
+        from hushall.optimize.inputs import problem_from_municipality
+
+        return problem_from_municipality(exempelkommun(), renewal_decisions=decide)
+    from hushall.optimize import synthetic_municipality
+
+    problem = synthetic_municipality(int(case), n_years=20, seed=seed, capacity=False, finance=True)
+    if decide:
+        problem.renewal = synthetic_renewal(problem, seed)
+    return problem
+
+
+def run(case: str, decide: bool, time_limit: float, seed: int) -> dict[str, Any]:
+    from hushall.optimize import optimize
+    from hushall.optimize.model import create_model
+    from hushall.optimize.solve import _gap
+
+    problem = source_for(case, decide, seed)
+    arr = create_model(problem).lm.arrays()
+    seen: list[Any] = []
+    t0 = time.perf_counter()
+    result = optimize(problem, time_limit=time_limit, mip_gap=min(GOALS) * 0.999, progress=seen.append,
+                      explain=False, ranking=False)
+    wall = time.perf_counter() - t0
+    lp = result.lp_bound if result.lp_bound is not None else float("inf")
+    reached: dict[float, float] = {}
+    for p in seen:
+        if p.objective is None or p.bound is None:
+            continue
+        g = _gap(p.objective, min(p.bound, lp))
+        for goal in GOALS:
+            if g <= goal and goal not in reached:
+                reached[goal] = p.elapsed_s
+    for goal in GOALS:
+        if result.gap <= goal and goal not in reached:
+            reached[goal] = result.timings["solve_s"]
+    return {"case": case, "decide": decide, "variables": int(arr["col_lower"].size),
+            "rows": int(arr["row_lower"].size), "integers": int(np.count_nonzero(arr["integer"])),
+            "nonzeros": int(arr["matrix"].nnz), "lp_bound": lp, "objective": result.objective,
+            "gap": result.gap, "reached": reached, "wall": wall, "status": result.status}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("cases", nargs="*", default=["example", "500"])
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    for case in args.cases:
+        for decide in (False, True):
+            for k in range(args.repeat):
+                r = run(case, decide, args.time_limit, args.seed + k)
+                times = ", ".join(f"{100 * g:.1f} %: " + (f"{r['reached'][g]:.1f} s" if g in r["reached"]
+                                                           else "not reached") for g in GOALS)
+                print(f"{case:8s} renewal decisions {'on ' if decide else 'off'} run {k + 1}: "
+                      f"{r['variables']} variables, {r['rows']} rows, {r['integers']} integers, "
+                      f"{r['nonzeros']} nonzeros; time to {times}; final gap {100 * r['gap']:.3f} % "
+                      f"({r['status']}), wall {r['wall']:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,451 @@
+r"""Reinvestment as a decision, next to the projects: renew, postpone or let go, per pool of components and year.
+
+Without this block the reinvestment policy of the data (*ram*, *behov*) is a constant of the financial model and
+the projects only move the maintenance debt. With it (``problem_from_municipality(..., renewal_decisions=True)``)
+the financial model is run without any reinvestment (policy *ingen*) and the optimiser decides the renewal itself,
+in one model with the projects: *build new or reinvest* is one trade-off.
+
+Aggregation
+-----------
+Components are pooled by the projects that claim them and their whole lifetime
+(:func:`hushall.projects.maintenance.renewal_groups`): the components no project claims form one pool per lifetime
+(what is renewed among them changes neither money nor debt), the claimed ones one pool per claimant set and
+lifetime. Exempelkommun: 286 components → 56 pools, 1 680 renewal and 1 680 backlog variables over 30 years.
+
+Variables (Mkr, price base year, per pool ``g`` and plan year ``t``)
+    * ``r[g, t] ≥ 0`` renewal (investment), ``b[g, t] ≥ 0`` backlog at the end of the year (maintenance debt);
+    * ``w[g, t] ≥ 0`` let go: need and backlog that leave with a closure or are renewed by a project;
+    * ``d[ℓ, t]`` depreciation of the renewals of lifetime class ``ℓ``.
+
+Constraints
+    * ``renewal:balance``: :math:`b_t - b_{t-1} + r_t - r_{t-L_g} + w_t - \sum_j \Delta D_{j,g,t} x_j = D^0_{g,t}`
+      — due and waiting, renewed, or let go; a renewal falls due again a lifetime later; ``ΔD`` the dues an
+      ombyggnad ``j`` moves (:func:`hushall.projects.maintenance.renewal_events`);
+    * ``renewal:backlog_if_open``: :math:`b_t + M_g \sum_{j \in E_{g,t}} x_j \le M_g` with ``E_{g,t}`` the columns
+      that close pool ``g`` by year ``t`` (completion ``c_j ≤ t``) or renew it in ``t`` (``c_j = t``): backlog 0;
+    * ``renewal:let_go_if_event``: :math:`w_t - M_g \sum_{j \in E_{g,t}} x_j \le 0` — nothing is let go otherwise;
+    * ``renewal:none_after_closure``: :math:`r_t + M_g \sum_{j: c_j \le t, \text{closes}} x_j \le M_g`;
+    * ``renewal:depreciation``: :math:`d_{ℓ,t} - d_{ℓ,t-1} = \sum_{g \in ℓ} (I_{t-1} r_{g,t-1} - I_{t-1-ℓ}
+      r_{g,t-1-ℓ}) / ℓ` — straight line over the lifetime from the year after (RKR R4, komponentavskrivning),
+      in difference form (two nonzeros per renewal and class);
+    * the money enters the projects' aggregates (:func:`hushall.optimize.model.define_project_aggregates`):
+      ``agg:invest_nominal`` :math:`+ \sum_g I_t r_{g,t}`, ``agg:invest_real`` :math:`+ \sum_g r_{g,t}` (so the
+      investment ceilings and the self-financing count it), ``agg:depreciation`` :math:`+ \sum_ℓ d_{ℓ,t}`;
+      ``agg:maintenance_relief`` :math:`= U^0_t - \sum_g b_{g,t}` (``U^0`` the debt if nothing were renewed) for
+      the maintenance-debt targets, ``agg:renewal_real`` :math:`= \sum_g r_{g,t}` for *reinvestering_andel_av_behov*.
+
+``M_g`` is the pool's value (twice it for pools an ombyggnad renews: its renewal and earlier renewals may both
+fall due); two projects claiming one pool are alternatives (:func:`hushall.optimize.inputs.shared_claim_groups`),
+so :math:`\sum_{j \in E_{g,t}} x_j \le 1`.
+
+Objective
+    :math:`-\sum_{g,t} \delta_t s_t b_{g,t} / \kappa` — the yearly cost of postponing, ``s`` =
+    ``straff_underhållsskuld_andel`` of the debt a year (higher operating cost, risk of failure), discounted,
+    in points — plus the constant :math:`\sum_t \delta_t s_t U^{pol}_t / \kappa` (the policy's own debt without
+    projects), so that the objective still reads as the gain over the data's reinvestment policy; and a
+    tie-breaker per Mkr renewed, as small as the borrowing penalty.
+
+Write-back: :func:`renewal_for_plan` fixes a plan's binaries and solves what remains (a small MILP: the treasury
+and balanskrav indicators) for the best renewal; :func:`renewal_effects` adds its money to the project aggregates
+for the financial model's replay, so the write-back stays the forecast's to the krona; :func:`renewal_table` is
+what the result carries and :class:`hushall.needs.reinvestment.RenewalPlan` what the forecast replays.
+
+References
+----------
+RKR R4 *Materiella anläggningstillgångar*; SKR (2021) *Underhållsskuld i kommunernas fastigheter*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from hushall.optimize.linear import INF, VarBlock, highs_from_arrays
+from hushall.projects.maintenance import RenewalGroups
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+MKR = 1.0e6
+#: Points per Mkr renewed: a tie-breaker (as the borrowing penalty), so nothing is renewed that does not help.
+RENEWAL_TIE_BREAKER = 1.0e-6
+
+
+@dataclass
+class RenewalBlock:
+    """The optimiser's input for renewal decisions.
+
+    Attributes
+    ----------
+    groups
+        The pools (:class:`hushall.projects.maintenance.RenewalGroups`).
+    project_of_claimant
+        Position in sheet Projekt → project index of the problem.
+    construction_index
+        ``(T,)`` cumulative construction price index (price base year = 1).
+    penalty_share
+        ``(T,)`` ``straff_underhållsskuld_andel``: the yearly cost of postponing per krona of debt.
+    debt_if_nothing_kr
+        ``(T,)`` the maintenance debt if nothing were renewed (``U^0``).
+    policy_debt_kr
+        ``(T,)`` the debt under the data's reinvestment policy without projects (the objective's reference).
+    """
+
+    groups: RenewalGroups
+    project_of_claimant: dict[int, int]
+    construction_index: FloatArray
+    penalty_share: FloatArray
+    debt_if_nothing_kr: FloatArray
+    policy_debt_kr: FloatArray
+    #: The objective's constant (points), set by :func:`define_renewal_decisions`.
+    offset_points: float = 0.0
+
+
+def _events(problem: object, rb: RenewalBlock) -> tuple[list[Any], list[Any], list[Any], list[Any], list[Any]]:
+    """Per pool: (row years, x columns) of its events (closing by t or renewing in t), of its closures, and the
+    due change ``ΔD`` entries (year, column, value) of an ombyggnad."""
+    p = problem
+    n_t = p.n_years  # type: ignore[attr-defined]
+    completion = completed_in(p)
+    col_project = p.col_project  # type: ignore[attr-defined]
+    ev_rows, ev_cols, ch_vals, ch_rows = [], [], [], []
+    closed_rows, closed_cols = [], []
+    g = rb.groups
+    for k, claim in enumerate(g.claimants):
+        er, ec, cr, cc, dr, dc, dv = [], [], [], [], [], [], []
+        for pos, removes in claim:
+            q = rb.project_of_claimant.get(pos)
+            if q is None:
+                continue
+            for j in np.flatnonzero(col_project == q):
+                c = int(completion[j])
+                if c >= n_t:
+                    continue
+                c = max(c, 0)
+                if removes:
+                    years = np.arange(c, n_t)
+                    er.append(years)
+                    ec.append(np.full(years.size, j))
+                    cr.append(years)
+                    cc.append(np.full(years.size, j))
+                else:
+                    er.append(np.array([c]))
+                    ec.append(np.array([j]))
+                    later = np.arange(c + 1, n_t)
+                    later = later[g.due_kr[k, later] != 0]
+                    dr.append(later)
+                    dc.append(np.full(later.size, j))
+                    dv.append(-g.due_kr[k, later])
+                    again = c + int(g.lifetime_years[k])
+                    if again < n_t:
+                        dr.append(np.array([again]))
+                        dc.append(np.array([j]))
+                        dv.append(np.array([g.value_kr[k]]))
+
+        def cat(parts: list[Any], dtype: type) -> Any:
+            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+        ev_rows.append(cat(er, np.int64))
+        ev_cols.append(cat(ec, np.int64))
+        closed_rows.append(cat(cr, np.int64))
+        closed_cols.append(cat(cc, np.int64))
+        ch_rows.append(np.stack([cat(dr, np.int64), cat(dc, np.int64)]) if dr else np.zeros((2, 0), np.int64))
+        ch_vals.append(cat(dv, float))
+    return ev_rows, ev_cols, ch_vals, ch_rows, [np.stack([r, c]) for r, c in zip(closed_rows, closed_cols,
+                                                                                   strict=True)]
+
+
+def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
+    """Add the renewal decisions of ``bm.problem.renewal`` (module docstring) and their money to the aggregates
+    ``agg`` (adding ``maintenance_relief`` and ``renewal_real`` when a target needs them). Returns the objective's
+    constant (points): the cost of postponing of the data's policy without projects."""
+    problem = bm.problem  # type: ignore[attr-defined]
+    rb: RenewalBlock | None = getattr(problem, "renewal", None)
+    if rb is None:
+        return 0.0
+    m = bm.lm  # type: ignore[attr-defined]
+    g = rb.groups
+    n_g, n_t = g.n_groups, problem.n_years
+    tt = np.arange(n_t)
+    life = np.asarray(g.lifetime_years, dtype=np.int64)
+    ev_rows, ev_cols, ch_vals, ch_rows, closed = _events(problem, rb)
+    renews = np.array([any(not rem for _, rem in c) for c in g.claimants], dtype=bool)
+    big = g.value_kr / MKR * np.where(renews, 2.0, 1.0) + 1e-6
+    claimed = np.array([ev.size > 0 for ev in ev_rows], dtype=bool)
+    disc = np.asarray(problem.discount, dtype=float)[:n_t]
+    pen = np.asarray(rb.penalty_share, dtype=float)[:n_t] * disc * MKR / problem.kr_per_point
+    gi, ti = np.repeat(np.arange(n_g), n_t), np.tile(tt, n_g)
+    coords = {"group": gi, "year": ti}
+    upper = np.repeat(big, n_t)
+    r = m.add_variables("renewal:spend", lower=0.0, upper=upper, cost=-RENEWAL_TIE_BREAKER, coords=coords)
+    b = m.add_variables("renewal:backlog", lower=0.0, upper=upper, cost=-np.tile(pen, n_g), coords=coords)
+    w = m.add_variables("renewal:let_go", lower=0.0, upper=np.where(np.repeat(claimed, n_t), upper, 0.0),
+                        coords=coords)
+    # balance: b_t − b_{t−1} + r_t − r_{t−L} + w_t − Σ ΔD x = D0_t
+    row = gi * n_t + ti
+    has_prev = ti >= 1
+    back = ti - life[gi]
+    has_back = back >= 0
+    rows = [row, row[has_prev], row, row[has_back], row]
+    cols = [b.index(), b.index(row[has_prev] - 1), r.index(), r.index(gi[has_back] * n_t + back[has_back]),
+            w.index()]
+    vals = [np.ones(row.size), -np.ones(int(has_prev.sum())), np.ones(row.size), -np.ones(int(has_back.sum())),
+            np.ones(row.size)]
+    for k in range(n_g):
+        if ch_vals[k].size:
+            rows.append(k * n_t + ch_rows[k][0])
+            cols.append(bm.x.index(ch_rows[k][1]))  # type: ignore[attr-defined]
+            vals.append(-ch_vals[k] / MKR)
+    rhs = g.due_kr.reshape(-1) / MKR
+    m.add_constraints("renewal:balance", rows=np.concatenate(rows), cols=np.concatenate(cols),
+                      vals=np.concatenate(vals), lower=rhs, upper=rhs, coords=coords)
+    # events: backlog 0, let go allowed; after a closure nothing is renewed
+    for name, var, sign, sel in (("renewal:backlog_if_open", b, 1.0, ev_rows), ("renewal:let_go_if_event", w, -1.0,
+                                                                                  ev_rows)):
+        ks = np.flatnonzero(claimed)
+        if not ks.size:
+            break
+        local = np.full(n_g, -1)
+        local[ks] = np.arange(ks.size)
+        rr = [np.arange(ks.size * n_t)]
+        cc = [var.index(np.repeat(ks * n_t, n_t) + np.tile(tt, ks.size))]
+        vv = [np.ones(ks.size * n_t)]
+        for kk in ks:
+            rr.append(local[kk] * n_t + sel[kk])
+            cc.append(bm.x.index(ev_cols[kk]))  # type: ignore[attr-defined]
+            vv.append(np.full(sel[kk].size, sign * big[kk]))
+        bound = np.repeat(big[ks], n_t) if sign > 0 else np.zeros(ks.size * n_t)
+        m.add_constraints(name, rows=np.concatenate(rr), cols=np.concatenate(cc), vals=np.concatenate(vv),
+                          upper=bound, coords={"group": np.repeat(ks, n_t), "year": np.tile(tt, ks.size)})
+    ks = np.array([k for k in range(n_g) if closed[k].shape[1]], dtype=np.int64)
+    if ks.size:
+        rr = [np.arange(ks.size * n_t)]
+        cc = [r.index(np.repeat(ks * n_t, n_t) + np.tile(tt, ks.size))]
+        vv = [np.ones(ks.size * n_t)]
+        for i, kk in enumerate(ks):
+            rr.append(i * n_t + closed[kk][0])
+            cc.append(bm.x.index(closed[kk][1]))  # type: ignore[attr-defined]
+            vv.append(np.full(closed[kk].shape[1], big[kk]))
+        m.add_constraints("renewal:none_after_closure", rows=np.concatenate(rr), cols=np.concatenate(cc),
+                          vals=np.concatenate(vv), upper=np.repeat(big[ks], n_t),
+                          coords={"group": np.repeat(ks, n_t), "year": np.tile(tt, ks.size)})
+    # depreciation per lifetime class, difference form
+    idx = np.asarray(rb.construction_index, dtype=float)[:n_t]
+    classes, cls = np.unique(life, return_inverse=True)
+    n_c = classes.size
+    d = m.add_variables("renewal:depreciation", lower=-INF, upper=INF, size=n_c * n_t,
+                        coords={"lifetime": np.repeat(classes, n_t), "year": np.tile(tt, n_c)})
+    drow = np.arange(n_c * n_t)
+    rows, cols, vals = [drow, drow[np.tile(tt, n_c) >= 1]], [d.index(), d.index(drow[np.tile(tt, n_c) >= 1] - 1)], \
+        [np.ones(n_c * n_t), -np.ones(n_c * (n_t - 1))]
+    # a renewal in τ adds I_τ/ℓ to the depreciation from τ + 1 and takes it off again from τ + 1 + ℓ
+    per_krona = idx[ti] / life[gi]
+    for shift, sign in ((1 + np.zeros_like(life[gi]), -1.0), (1 + life[gi], 1.0)):
+        at = ti + shift
+        ok = at < n_t
+        rows.append(cls[gi[ok]] * n_t + at[ok])
+        cols.append(r.index(row[ok]))
+        vals.append(sign * per_krona[ok])
+    m.add_constraints("renewal:depreciation", rows=np.concatenate(rows), cols=np.concatenate(cols),
+                      vals=np.concatenate(vals), lower=np.zeros(n_c * n_t), upper=np.zeros(n_c * n_t),
+                      coords={"lifetime": np.repeat(classes, n_t), "year": np.tile(tt, n_c)})
+    # money into the projects' aggregates (rows "agg_t − Σ effects = 0")
+    m.add_entries("agg:invest_nominal", ti, r.index(), -idx[ti])
+    m.add_entries("agg:invest_real", ti, r.index(), -np.ones(row.size))
+    m.add_entries("agg:depreciation", np.tile(tt, n_c), d.index(), -np.ones(n_c * n_t))
+    _add_to_investment_ceilings(bm, r, n_g, n_t)
+    fb = problem.finance
+    used = {var for tg in (fb.targets if fb is not None else []) for (var, _lag) in tg.effects}
+    if "maintenance_relief" in used:
+        rel = m.add_variables("agg:maintenance_relief", lower=-INF, upper=INF, size=n_t, coords={"year": tt})
+        m.add_constraints("agg:maintenance_relief", rows=np.concatenate([tt, ti]),
+                          cols=np.concatenate([rel.index(), b.index()]),
+                          vals=np.ones(n_t + row.size), lower=rb.debt_if_nothing_kr / MKR,
+                          upper=rb.debt_if_nothing_kr / MKR, size=n_t, coords={"year": tt})
+        agg["maintenance_relief"] = rel
+    if "renewal_real" in used:
+        rr_ = m.add_variables("agg:renewal_real", lower=-INF, upper=INF, size=n_t, coords={"year": tt})
+        m.add_constraints("agg:renewal_real", rows=np.concatenate([tt, ti]), cols=np.concatenate([rr_.index(),
+                                                                                               r.index()]),
+                          vals=np.concatenate([np.ones(n_t), -np.ones(row.size)]), lower=np.zeros(n_t),
+                          upper=np.zeros(n_t), size=n_t, coords={"year": tt})
+        agg["renewal_real"] = rr_
+    rb.offset_points = float(pen @ (np.asarray(rb.policy_debt_kr, dtype=float)[:n_t] / MKR))
+    return rb.offset_points
+
+
+def _add_to_investment_ceilings(bm: object, r: VarBlock, n_g: int, n_t: int) -> None:
+    """The renewal counts in the investment ceilings (``investeringstak_kr``) over each row's rolling window."""
+    problem = bm.problem  # type: ignore[attr-defined]
+    for lim in bm.limits:  # type: ignore[attr-defined]
+        if lim.target_type != "investeringstak_kr" or not lim.name.startswith("ceiling:"):
+            continue
+        k = int(lim.name.rsplit(":", 1)[1])
+        window = max(int(problem.ceilings[k].window), 1)
+        rows, cols = [], []
+        for i, t in enumerate(np.asarray(lim.row_years, dtype=np.int64)):
+            taus = np.arange(max(0, t - window + 1), t + 1)
+            idx = (np.arange(n_g)[:, None] * n_t + taus[None, :]).ravel()
+            rows.append(np.full(idx.size, i))
+            cols.append(r.index(idx))
+        if rows:
+            bm.lm.add_entries(lim.name, np.concatenate(rows), np.concatenate(cols),  # type: ignore[attr-defined]
+                              np.ones(sum(len(c) for c in cols)))
+
+
+# -- write-back ------------------------------------------------------------------------------------------------
+def has_renewal_decisions(bm: object) -> bool:
+    return "renewal:spend" in bm.lm.variables  # type: ignore[attr-defined]
+
+
+def remember_solution(bm: object, x: FloatArray | None, solution: FloatArray | None) -> None:
+    """Keep the branch and bound's solution of the plan ``x``: its renewal is the one written back for it."""
+    if x is not None and solution is not None and has_renewal_decisions(bm):
+        bm.__dict__.setdefault("_renewal_solutions", {})[np.round(x).astype(np.int8).tobytes()] = solution
+
+
+def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...] = ()) -> FloatArray:
+    """A solution of the model for the plan ``x`` (its binaries fixed), whose renewal is written back: the branch
+    and bound's own when it found this plan (:func:`remember_solution`); else, with
+    ``ModelOptions.renewal_evaluation == "milp"``, the best (a small MILP over the renewal and the treasury and
+    balanskrav indicators, to 1e-6: what brute force needs), or by default the LP relaxation's renewal (fast;
+    the renewal is then not always the best for that plan, the money is still replayed exactly)."""
+    known = bm.__dict__.get("_renewal_solutions", {}).get(
+        np.round(x).astype(np.int8).tobytes())
+    if known is not None:
+        return np.asarray(known, dtype=float)
+    exact = getattr(bm.options, "renewal_evaluation", "lp") == "milp"  # type: ignore[attr-defined]
+    arr = dict(bm.lm.arrays())  # type: ignore[attr-defined]
+    lo, up = arr["col_lower"].copy(), arr["col_upper"].copy()
+    xs = slice(bm.x.start, bm.x.stop)  # type: ignore[attr-defined]
+    lo[xs] = up[xs] = np.asarray(x, dtype=float)
+    rl, ru = arr["row_lower"].copy(), arr["row_upper"].copy()
+    for name in relation_blocks:
+        blk = bm.lm.constraints.get(name)  # type: ignore[attr-defined]
+        if blk is not None:
+            rl[blk.start:blk.stop] = -np.inf
+            ru[blk.start:blk.stop] = np.inf
+    arr.update(col_lower=lo, col_upper=up, row_lower=rl, row_upper=ru)
+    h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset, relax=not exact,  # type: ignore[attr-defined]
+                          options={"mip_rel_gap": 1e-6, "time_limit": 60.0} if exact else {})
+    h.run()
+    return np.asarray(h.getSolution().col_value, dtype=float)
+
+
+def renewal_values(bm: object, solution: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``(renewal (G, T), backlog (G, T))`` in kr (price base year) of the plan ``x`` from a solution vector, by
+    the forecast's recursion (:func:`hushall.needs.reinvestment.explicit_backlog` with the plan's events): the
+    solver's renewal to the whole krona, never more than waits (solver tolerances), none after a closure."""
+    from hushall.projects.maintenance import renewal_events
+
+    lm = bm.lm  # type: ignore[attr-defined]
+    problem = bm.problem  # type: ignore[attr-defined]
+    g: RenewalGroups = problem.renewal.groups
+    n_g, n_t = g.n_groups, problem.n_years
+    blk = lm.variables["renewal:spend"]
+    asked = np.round(np.asarray(solution[blk.start:blk.stop], dtype=float).reshape(n_g, n_t) * MKR)
+    closed, renewed, change = renewal_events(g, plan_completion(bm, x), n_t)
+    due = g.due_kr + change
+    life = np.asarray(g.lifetime_years, dtype=np.int64)
+    rows = np.arange(n_g)
+    r = np.zeros((n_g, n_t))
+    b = np.zeros((n_g, n_t))
+    prev = np.zeros(n_g)
+    for t in range(n_t):
+        back = t - life
+        waiting = prev + due[:, t] + np.where(back >= 0, r[rows, np.maximum(back, 0)], 0.0)
+        r[:, t] = np.where(closed[:, t], 0.0, np.clip(asked[:, t], 0.0, np.maximum(waiting, 0.0)))
+        b[:, t] = np.where(closed[:, t] | renewed[:, t], 0.0, waiting - r[:, t])
+        prev = b[:, t]
+    return r, b
+
+
+def fix_renewal(bm: object, lo: FloatArray, up: FloatArray, renewal_kr: FloatArray, backlog_kr: FloatArray,
+                x: FloatArray) -> None:
+    """Fix the renewal, backlog and let-go columns of ``lo``/``up`` to :func:`renewal_values` of the plan ``x``
+    (the write-back's LP then only completes the depreciation and the finances)."""
+    lm = bm.lm  # type: ignore[attr-defined]
+    problem = bm.problem  # type: ignore[attr-defined]
+    g: RenewalGroups = problem.renewal.groups
+    n_t = problem.n_years
+    from hushall.projects.maintenance import renewal_events
+
+    _, _, change = renewal_events(g, plan_completion(bm, x), n_t)
+    life = np.asarray(g.lifetime_years, dtype=np.int64)
+    prev = np.concatenate([np.zeros((g.n_groups, 1)), backlog_kr[:, :-1]], axis=1)
+    back = np.arange(n_t)[None, :] - life[:, None]
+    again = np.where(back >= 0, np.take_along_axis(renewal_kr, np.maximum(back, 0), axis=1), 0.0)
+    let_go = np.maximum(prev + g.due_kr + change + again - renewal_kr - backlog_kr, 0.0)
+    for name, value in (("renewal:spend", renewal_kr), ("renewal:backlog", backlog_kr), ("renewal:let_go", let_go)):
+        blk = lm.variables[name]
+        lo[blk.start:blk.stop] = up[blk.start:blk.stop] = value.reshape(-1) / MKR
+
+
+def plan_completion(bm: object, x: FloatArray) -> dict[int, int]:
+    """Position in sheet Projekt → completion year index of the plan's chosen projects."""
+    problem = bm.problem  # type: ignore[attr-defined]
+    rb: RenewalBlock = problem.renewal
+    sheet_of = {q: pos for pos, q in rb.project_of_claimant.items()}
+    completion = completed_in(problem)
+    out = {}
+    for j in np.flatnonzero(np.asarray(x) > 0.5):
+        q = int(problem.col_project[j])
+        if q in sheet_of:
+            out[sheet_of[q]] = int(completion[j])
+    return out
+
+
+def completed_in(problem: object) -> IntArray:
+    """Per column the year index at whose end the project is complete (start + duration − 1; the problem's
+    ``completion`` is the first year in use)."""
+    p = problem
+    return np.asarray(p.col_start + p.duration[p.col_project] - 1, dtype=np.int64)  # type: ignore[attr-defined]
+
+
+def renewal_effects(bm: object, renewal_kr: FloatArray, backlog_kr: FloatArray,
+                    effects: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """The project aggregates ``(1, T)`` of a plan plus its renewal: investment (nominal and real), depreciation,
+    and the maintenance relief ``U^0 − Σ b`` and renewal (for the targets) — what the financial block's replay
+    takes."""
+    problem = bm.problem  # type: ignore[attr-defined]
+    rb: RenewalBlock = problem.renewal
+    from hushall.projects.maintenance import lifetime_depreciation
+
+    idx = np.asarray(rb.construction_index, dtype=float)[: problem.n_years]
+    spend = renewal_kr.sum(axis=0)
+    lives, cls = np.unique(rb.groups.lifetime_years, return_inverse=True)
+    by_life = np.zeros((lives.size, problem.n_years))
+    np.add.at(by_life, cls, renewal_kr)
+    out = dict(effects)
+    out["invest_nominal"] = effects["invest_nominal"] + (spend * idx)[None, :]
+    out["invest_real"] = effects["invest_real"] + spend[None, :]
+    out["depreciation"] = effects["depreciation"] + lifetime_depreciation(by_life, lives, idx)[None, :]
+    out["maintenance_relief"] = (rb.debt_if_nothing_kr - backlog_kr.sum(axis=0))[None, :]
+    out["renewal_real"] = spend[None, :]
+    return out
+
+
+def renewal_table(bm: object, renewal_kr: FloatArray, backlog_kr: FloatArray) -> pd.DataFrame:
+    """One row per pool and year with any renewal or backlog: ``group, facilities, lifetime_years, year,
+    renewal_kr, backlog_kr`` (real kr, price base year)."""
+    problem = bm.problem  # type: ignore[attr-defined]
+    g: RenewalGroups = problem.renewal.groups
+    n_g, n_t = renewal_kr.shape
+    gi, ti = np.repeat(np.arange(n_g), n_t), np.tile(np.arange(n_t), n_g)
+    df = pd.DataFrame({"group": gi, "facilities": np.asarray(g.facilities, dtype=object)[gi],
+                       "lifetime_years": g.lifetime_years[gi], "year": np.asarray(problem.years)[ti],
+                       "renewal_kr": renewal_kr.reshape(-1), "backlog_kr": backlog_kr.reshape(-1)})
+    return df[(df["renewal_kr"] != 0) | (df["backlog_kr"] != 0)].reset_index(drop=True)
+
+
+def renewal_matrix(table: pd.DataFrame, n_groups: int, years: NDArray[np.int64]) -> FloatArray:
+    """``(G, T)`` renewal from :func:`renewal_table` rows (the forecast's :class:`RenewalPlan` amounts)."""
+    out = np.zeros((n_groups, len(years)))
+    if len(table):
+        t = np.searchsorted(np.asarray(years), table["year"].to_numpy(dtype=np.int64))
+        np.add.at(out, (table["group"].to_numpy(dtype=np.int64), t), table["renewal_kr"].to_numpy(dtype=float))
+    return out

@@ -1,0 +1,106 @@
+"""Reinvestment as a decision next to the projects (:mod:`hushall.optimize.renewal_decisions`): the optimiser
+renews, postpones or lets go per pool of components and year; its renewal is written back per pool and year and
+replays through the forecast (``reinvestment_policy=result.renewal_plan(data)``) to the krona, maintenance debt
+included; a new school replacing two old ones lets their renewal go and the explanation names it; brute force
+agrees on a small case (every plan with its best renewal: the model with the plan's binaries fixed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.optimize.test_optimize_reinvestment import brute_force_best
+
+from hushall.examples import exempelkommun
+from hushall.finance import forecast
+from hushall.model import MunicipalityData
+from hushall.optimize import ModelOptions, evaluate_plan, optimize, problem_from_municipality
+from hushall.optimize.model import create_model
+from hushall.projects.maintenance import renewal_groups
+
+LINES = {"result": "årets_resultat", "debt": "långfristiga_skulder", "cash": "likvida_medel",
+         "equity": "eget_kapital", "fixed_assets": "materiella_anläggningstillgångar", "borrowing": "nyupptagna_lån"}
+OLD = ("F-C-02", "F-LA-01")  # Västerskolan F–6 and Lindås skola
+#: Every plan evaluated with its best renewal (a small MILP each), no tie-breakers: what brute force compares.
+EXACT = ModelOptions(borrowing_penalty=0.0, distance_penalty=0.0, renewal_evaluation="milp")
+
+
+def replacing_school(keep: tuple[str, ...], must: bool = True) -> MunicipalityData:
+    """Exempelkommun with a new F–6 school (P-NY, from 2027, three years) replacing two old ones, only the projects
+    ``keep`` of sheet Projekt besides it, and the targets a plan can meet (result share, soliditet, parallel
+    projects)."""
+    data = exempelkommun()
+    projects = data.projects.copy()
+    new = projects[projects["project_id"] == "P-01"].iloc[0].to_dict()
+    new.update(project_id="P-NY", name="Ny F–6-skola i stället för Västerskolan och Lindås skola",
+               service_id="grundskola_f6", places_change=0.0, replaces_facilities=";".join(OLD), must_do=must,
+               earliest_start=2027, latest_start=2027 if must else 2028, cost_kr=180e6,
+               operating_cost_change_kr=-3.0e6)
+    projects = projects[projects["project_id"].isin(keep)]
+    t = data.targets
+    targets = t[t["target_id"].isin(["M1", "M4", "M7"]) | (t["target_type"] == "kriterievikt")]
+    return data.replace(projects=pd.concat([projects, pd.DataFrame([new])], ignore_index=True), targets=targets)
+
+
+def assert_replays(result, data: MunicipalityData) -> None:  # type: ignore[no-untyped-def]
+    plan = result.renewal_plan(data)
+    assert plan is not None
+    f = forecast(data, result.schedule_dict, reinvestment_policy=plan).statements
+    for var, line in LINES.items():
+        np.testing.assert_allclose(result.finance[var].to_numpy(), f[line], rtol=0, atol=1.0, err_msg=line)
+    by_year = result.renewal.groupby("year")[["renewal_kr", "backlog_kr"]].sum().reindex(data.years, fill_value=0.0)
+    np.testing.assert_allclose(by_year["renewal_kr"].to_numpy(), f["reinvesteringar_fasta_priser"], atol=1.0)
+    np.testing.assert_allclose(by_year["backlog_kr"].to_numpy(), f["underhållsskuld_fasta_priser"], atol=1.0)
+
+
+def test_the_renewal_plan_replays_to_the_krona_and_lets_the_replaced_schools_go() -> None:
+    data = replacing_school(keep=("P-04", "P-12"))
+    result = optimize(data, time_limit=20, mip_gap=1e-2, explain=False, ranking=False, renewal_decisions=True,
+                      balanskrav="strict")
+    assert result.schedule_dict["P-NY"] == 2027
+    assert_replays(result, data)
+    table = result.renewal
+    assert table["renewal_kr"].sum() > 100e6  # the optimiser renews: money, next to the projects
+    # the two schools' pools: renewal and backlog end when the new school is complete (end of 2029)
+    old = table[table["facilities"].str.contains("F-C-02") | table["facilities"].str.contains("F-LA-01")]
+    assert len(old) and not old.loc[old["year"] >= 2029, ["renewal_kr", "backlog_kr"]].to_numpy().any()
+    # the explanation names the renewal it lets go (what renewing the two schools as needed would have cost)
+    said = {e["project"]: e for e in result.explanations["renewal_avoided"]}
+    assert said["P-NY"]["kr"] > 1e6
+    assert "Västerskolan" in said["P-NY"]["text"] and "Lindås" in said["P-NY"]["text"]
+    # the JSON round trip keeps the plan
+    back = type(result).from_json_dict(result.to_json_dict())
+    np.testing.assert_allclose(back.renewal_plan(data).renewal_real_kr, result.renewal_plan(data).renewal_real_kr)
+
+
+def test_the_replaced_schools_renewal_is_avoided_against_the_same_plan_without_the_school() -> None:
+    data = replacing_school(keep=("P-12",), must=False)
+    problem = problem_from_municipality(data, renewal_decisions=True, balanskrav="strict")
+    bm = create_model(problem)
+    q = list(problem.project_ids).index("P-NY")
+    with_school = np.zeros(problem.n_columns)
+    with_school[problem.column_of(q, 2027 - 2025)] = 1.0
+    a, b = evaluate_plan(bm, with_school), evaluate_plan(bm, np.zeros(problem.n_columns))
+    groups = renewal_groups(data)
+    old = [k for k, f in enumerate(groups.facilities) if any(o in f for o in OLD)]
+
+    def of_old(ev, col: str) -> float:  # type: ignore[no-untyped-def]
+        r = ev.renewal
+        return float(r.loc[r["group"].isin(old) & (r["year"] >= 2029), col].sum())
+
+    assert of_old(a, "renewal_kr") == 0.0 and of_old(a, "backlog_kr") == 0.0
+    assert of_old(b, "renewal_kr") + of_old(b, "backlog_kr") > 1e6
+
+
+def test_brute_force_agrees_with_renewal_decisions() -> None:
+    data = replacing_school(keep=("P-10", "P-12"), must=False)
+    projects = data.projects.copy()
+    projects.loc[projects["project_id"] == "P-10", ["earliest_start", "latest_start"]] = [2029, 2030]
+    projects.loc[projects["project_id"].isin(["P-10", "P-NY"]), "exclusive_group"] = "lindås"
+    data = data.replace(projects=projects)
+    best, plan = brute_force_best(data, EXACT, renewal_decisions=True, balanskrav="strict")
+    assert np.isfinite(best)
+    result = optimize(data, time_limit=60, mip_gap=1e-6, explain=False, ranking=False, balanskrav="strict",
+                      renewal_decisions=True, options=EXACT)
+    assert result.objective == pytest.approx(best, rel=1e-5, abs=1e-5), (result.schedule_dict, plan)
+    assert_replays(result, data)
