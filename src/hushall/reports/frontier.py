@@ -8,7 +8,7 @@ Examples
 >>> from hushall.study.frontier import Frontier, FrontierStep
 >>> s = FrontierStep(1.0, 185e6, {"P-01": 2026}, 20.0, 18.0, 60.0, 3.0, 150e6, 204e6, True, 0.004, 1.0)
 >>> f = Frontier(185e6, 1e6, {}, [s], [], [], price_base_year=2024)
->>> frontier_table(f).iloc[0]["Ram (Mkr/år)"]
+>>> float(frontier_table(f).iloc[0]["Ram (Mkr/år)"])
 185.0
 >>> frontier_lines(f)[0]
 'Vad kostar valen? Planens värde mot investeringsramen (fasta priser, prisbasår 2024; samma kriterievikter i alla rader)'
@@ -151,8 +151,9 @@ def frontier_lines(f: Frontier, names: Mapping[str, str] | None = None) -> list[
     if f.notes:
         lines += ["", *[f"Obs: {n}" for n in f.notes]]
     gap = f.max_gap
-    lines += ["", f"Räknat på {fmt_number(f.seconds, 1)} s med {f.workers} processer, högst "
-                  f"{fmt_number(f.time_limit_s, 0)} s per omräkning"
+    lines += ["", f"Räknat på {fmt_number(f.seconds, 1)} s med {f.workers} "
+                  f"{'process' if f.workers == 1 else 'processer'} samtidigt, högst "
+                  f"{fmt_number(f.time_limit_s, 1, trim=True)} s per omräkning"
               + ("" if gap is None else f"; största gap {fmt_pct(gap, 1)}") + "."]
     return lines
 

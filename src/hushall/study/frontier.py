@@ -423,6 +423,68 @@ def _price(problem: OptimizationProblem, target_id: str, x_start: np.ndarray, ti
     return _solve(without_target(problem, target_id), x_start, time_limit, mip_gap, seed, options)
 
 
+def fits_frame(problem: OptimizationProblem, x: np.ndarray, share: float) -> bool:
+    """Whether the plan keeps every investment ceiling at ``share`` of its limit (1 kr tolerance, as
+    :mod:`hushall.optimize.evaluate` counts a violation): its yearly volume in fixed prices, summed over each
+    ceiling's window, plus the volume outside the plan the ceiling counts (:class:`~hushall.optimize.problem.
+    Ceiling`), at most ``share × limit × years in the window``. The frame is the only setting that differs
+    between the frontier's steps, so a plan that meets every target at one frame meets them at another exactly
+    when this holds."""
+    t_count = problem.n_years
+    yearly = np.asarray(problem.invest_real.T @ np.asarray(x, dtype=float)).ravel()
+    cum = np.cumsum(yearly)
+    for c in problem.ceilings:
+        if c.target_type != FRAME_TYPE:
+            continue
+        n = max(int(c.window), 1)
+        used = cum.copy()
+        if n < t_count:
+            used[n:] -= cum[:-n]
+        count = np.minimum(np.arange(1, t_count + 1), n)
+        act = c.active(t_count)
+        room = share * np.asarray(c.limit, dtype=float) * count - c.base_window_sum(t_count)
+        if np.any(used[act] > room[act] + 1.0):
+            return False
+    return True
+
+
+def _best_known(problem: OptimizationProblem, grid: Sequence[float], solved: dict[float, _Solved],
+                priced: Mapping[str, _Solved], options: ModelOptions | None) -> list[str]:
+    """Give every step the best plan found by any solve that fits its frame (in place); the notes say where.
+
+    The plans that meet every target are the steps' own and those of the target prices that meet the priced
+    target too (checked by :func:`hushall.optimize.evaluate.evaluate_plan` on the whole problem). The frame is
+    the only difference between steps, and a plan's value does not depend on it, so such a plan is a plan of
+    every step whose frame it fits (:func:`fits_frame`): with short time limits one solve often finds what its
+    neighbour missed. The step keeps its own bound (the gap is against it)."""
+    from hushall.optimize.evaluate import evaluate_plan
+    from hushall.optimize.model import create_model
+
+    good = [r for r in solved.values() if r.meets_targets and r.value is not None]
+    if priced:
+        bm = create_model(problem, options)
+        good += [r for r in priced.values() if r.meets_targets and r.value is not None
+                 and evaluate_plan(bm, r.x).meets_targets]
+    moved = []
+    for share in grid:
+        own = solved[share]
+        for other in sorted(good, key=lambda r: -(r.value or 0.0)):
+            if other is own or not fits_frame(problem, other.x, share):
+                continue
+            kept = _better_of(own, other)
+            if kept is not own:
+                solved[share] = kept
+                moved.append(share)
+            break
+    if not moved:
+        return []
+    from hushall.formatting import fmt_pct
+
+    return ["Vid " + ", ".join(fmt_pct(s, 0) for s in moved) + " av dagens ram visas den bästa plan som någon av "
+            "omräkningarna hittade och som ryms inom ramen (varje omräkning har kort tidsgräns, så en granne "
+            "kan hitta det som en annan missar)."]
+
+
 # --- the whole frontier ------------------------------------------------------------------------------------------
 
 
@@ -590,13 +652,7 @@ def compute_frontier(
                     priced[key[0]] = result
                     tick(f"Målet {key[0]} prissatt")
             submit_next()
-    notes = []
-    for lower, share in zip(grid, grid[1:], strict=False):
-        kept = _better_of(solved[share], solved[lower])
-        if kept is not solved[share]:
-            notes.append(f"Vid {round(share * 100):d} % hittade sökningen inom tidsgränsen ingen bättre plan än den "
-                         f"vid {round(lower * 100):d} %, som ryms även här; den visas.")
-            solved[share] = kept
+    notes = _best_known(problem, grid, solved, priced, options)
     names = {str(k): str(v) for k, v in zip(problem.project_ids, problem.project_names, strict=True)}
     costs = {str(k): float(v) for k, v in zip(problem.project_ids, problem.cost_kr, strict=True)}
     frontier_steps = []
@@ -615,7 +671,7 @@ def compute_frontier(
             gap=r.gap, seconds=r.seconds))
     rows = _target_rows(data)
     base = solved[1.0]
-    base_plan = set(_schedule(problem, base_x))
+    base_plan = set(_schedule(problem, base.x))
     price_list = []
     for tid, ttype in targets:
         r = _better_of(priced[tid], base)  # today's plan also meets every other target
@@ -670,6 +726,7 @@ __all__ = [
     "compute_frontier",
     "frame_grid",
     "frame_of",
+    "fits_frame",
     "frontier_notes",
     "ladder",
     "priced_targets",
