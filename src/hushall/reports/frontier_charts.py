@@ -9,7 +9,7 @@ Examples
 ...          for s in (0.5, 1.0, 1.5)]
 >>> spec = frontier_chart(Frontier(185e6, 1e6, {}, steps, [], [])).to_dict()
 >>> len(spec["vconcat"])
-2
+3
 """
 
 from __future__ import annotations

@@ -85,6 +85,9 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0, plan
         if kind == "upload":
             status = run_upload(factory, job_id, progress, set_job)
             return status
+        if kind == "frontier":
+            status = run_frontier(factory, job_id, progress, set_job)
+            return status
         with factory() as db:
             job = db.get(Job, job_id)
             assert job is not None
@@ -111,6 +114,27 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0, plan
         stop_beat.set()
         engine.dispose()
     return status
+
+
+def run_frontier(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:
+    """The price of each choice for the job's plan variant (:func:`hushall.study.frontier.compute_frontier`,
+    its steps in parallel processes); the result is the frontier's JSON."""
+    from hushall.study.frontier import compute_frontier
+    from hushall.web.planning import apply_variant
+    from hushall.web.store import build_version
+
+    with factory() as db:
+        job = db.get(Job, job_id)
+        assert job is not None
+        variant = db.get(PlanVariant, job.variant_id)
+        assert variant is not None
+        data = build_version(variant.data_version)
+        settings = dict(variant.settings)
+    frontier = compute_frontier(apply_variant(data, settings), progress=lambda f, m: progress(0.05 + 0.95 * f, m))
+    set_job(status="done", progress=1.0, message=f"{len(frontier.steps)} ramar och {len(frontier.prices)} mål "
+                                                   "räknade.", result=frontier.to_json(), finished_at=utcnow(),
+            heartbeat_at=utcnow())
+    return "done"
 
 
 def run_upload(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:
