@@ -4,6 +4,8 @@ the value difference with and without it."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -64,7 +66,7 @@ def test_value_never_falls_when_the_frame_grows(solved: tuple[OptimizationProble
     _, f = solved
     values = [s.value_points for s in f.steps if s.meets_targets]
     assert f.monotone
-    assert all(b >= a - 1e-9 for a, b in zip(values, values[1:], strict=False))
+    assert all(b >= a - 1e-9 for a, b in itertools.pairwise(values))
 
 
 def test_ladder_agrees_with_re_solving_at_its_frames(solved: tuple[OptimizationProblem, Frontier]) -> None:

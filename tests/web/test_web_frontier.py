@@ -47,7 +47,7 @@ def test_frontier_page_runs_as_a_job_and_shows_the_price_of_each_choice(
         assert [(j.kind, j.status) for j in jobs] == [("frontier", "queued")]
         job_id = jobs[0].id
     running = planner.get(f"/planer/{vid}/prisfront")
-    assert 'hx-get="/planer/%d/prisfront/jobb?polling=1"' % vid in running.text
+    assert f'hx-get="/planer/{vid}/prisfront/jobb?polling=1"' in running.text
     # the plan page does not take the frontier job for its optimisation
     assert "Ingen optimering har körts" in planner.get(f"/planer/{vid}").text
 

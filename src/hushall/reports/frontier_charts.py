@@ -60,7 +60,7 @@ def _panel(data: pd.DataFrame, field: str, title: str, colour: str, width: int, 
     label = base.transform_filter(alt.datum.dagens).mark_text(
         color=CURRENT_COLOUR, dy=-16, fontWeight="bold", fontSize=11).encode(
         x=x, y=f"{field}:Q", text=alt.value("Dagens val"))
-    return alt.layer(line, points, current, label).properties(width=width, height=height)
+    return alt.LayerChart(layer=[line, points, current, label]).properties(width=width, height=height)
 
 
 def frontier_chart(f: Frontier, *, width: int = 600, height: int = 190) -> alt.TopLevelMixin:

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -222,11 +223,11 @@ class Frontier:
     def monotone(self) -> bool:
         """Whether the computed value never falls when the frame grows (see the module docstring)."""
         v = [s.value_points for s in self.steps if s.value_points is not None and s.meets_targets]
-        return all(b >= a - 1e-9 * max(1.0, abs(a)) for a, b in zip(v, v[1:], strict=False))
+        return all(b >= a - 1e-9 * max(1.0, abs(a)) for a, b in itertools.pairwise(v))
 
     @property
     def max_gap(self) -> float | None:
-        gaps = [s.gap for s in self.steps if s.gap is not None]
+        gaps = [s.gap for s in self.steps if s.gap is not None and math.isfinite(s.gap)]
         return max(gaps) if gaps else None
 
     def to_json(self) -> dict[str, Any]:
@@ -246,7 +247,7 @@ class Frontier:
                    ladder=[LadderRung.from_json(r) for r in raw.get("ladder") or []],
                    seconds=float(raw.get("seconds") or 0.0), workers=int(raw.get("workers") or 1),
                    time_limit_s=float(raw.get("time_limit_s") or DEFAULT_STEP_TIME_S),
-                   mip_gap=float(raw.get("mip_gap") if raw.get("mip_gap") is not None else DEFAULT_MIP_GAP),
+                   mip_gap=float(raw.get("mip_gap", DEFAULT_MIP_GAP) or 0.0),
                    notes=[str(n) for n in raw.get("notes") or []],
                    price_base_year=None if raw.get("price_base_year") is None else int(raw["price_base_year"]))
 
@@ -618,7 +619,7 @@ def compute_frontier(
     priced: dict[str, _Solved] = {}
     with _executor(workers) as pool:
         running: dict[Future[_Solved], tuple[str, Any]] = {}
-        position = {i: 0 for i in range(len(chains))}
+        position = dict.fromkeys(range(len(chains)), 0)
         waiting = list(targets)
 
         def submit_next() -> None:
@@ -724,9 +725,9 @@ __all__ = [
     "LadderRung",
     "TargetPrice",
     "compute_frontier",
+    "fits_frame",
     "frame_grid",
     "frame_of",
-    "fits_frame",
     "frontier_notes",
     "ladder",
     "priced_targets",
