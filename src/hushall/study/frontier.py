@@ -102,8 +102,8 @@ class FrontierStep:
     """One frame of the frontier: ``share`` of today's frame (``frame_kr`` per year), the plan (project id →
     start year), its value (points, :mod:`module docstring <hushall.study.frontier>`), weighted benefit, places
     built, places short in the last year, maintenance debt at the end (kr, price base year; ``None`` without the
-    data), total investment (kr, price base year), whether it meets every target, and the solve's gap and
-    seconds."""
+    data), total investment (kr, price base year), whether it meets every target, and the solve's gap (``None``
+    when no bound was proven) and seconds."""
 
     share: float
     frame_kr: float
@@ -535,6 +535,13 @@ def ladder(steps: Sequence[FrontierStep], names: Mapping[str, str], costs: Mappi
     return sorted(rungs, key=lambda r: (r.entry_share is None, r.entry_share or 0.0, -r.cost_kr, r.project))
 
 
+def _warm_up() -> None:
+    """Import the optimiser in a worker process (while the parent solves today's plan)."""
+    import hushall.optimize.api
+    import hushall.optimize.evaluate
+    import hushall.optimize.warmstart  # noqa: F401
+
+
 def _executor(workers: int) -> Executor:
     if workers <= 1:
         return ThreadPoolExecutor(max_workers=1)
@@ -609,15 +616,18 @@ def compute_frontier(
         report(done / total, message)
 
     report(0.0, f"Beräknar planen vid dagens ram ({len(grid)} ramar och {len(targets)} mål att räkna)")
-    # today's plan starts every chain and every target price: it gets three steps' time
-    solved: dict[float, _Solved] = {1.0: _solve(problem, None, 3 * time_limit_s, mip_gap, seed, options)}
-    tick("Planen vid dagens ram (100 %) klar")
-    base_x = solved[1.0].x
-    down = [s for s in reversed(grid) if s < 1.0]
-    up = [s for s in grid if s > 1.0]
-    chains = [c for c in (down, up) if c]
     priced: dict[str, _Solved] = {}
     with _executor(workers) as pool:
+        # the worker processes start (and import the optimiser) while today's plan is solved here
+        warming = [pool.submit(_warm_up) for _ in range(max(int(workers), 1))] if workers > 1 else []
+        # today's plan starts every chain and every target price: it gets three steps' time
+        solved: dict[float, _Solved] = {1.0: _solve(problem, None, 3 * time_limit_s, mip_gap, seed, options)}
+        tick("Planen vid dagens ram (100 %) klar")
+        wait(warming)
+        base_x = solved[1.0].x
+        down = [s for s in reversed(grid) if s < 1.0]
+        up = [s for s in grid if s > 1.0]
+        chains = [c for c in (down, up) if c]
         running: dict[Future[_Solved], tuple[str, Any]] = {}
         position = dict.fromkeys(range(len(chains)), 0)
         waiting = list(targets)
@@ -669,7 +679,7 @@ def compute_frontier(
             share=share, frame_kr=share * frame, schedule=schedule, value_points=r.value, benefit_points=r.benefit,
             places_built=_places_built(problem, r.x), places_short_end=r.places_short_end,
             maintenance_debt_end_kr=debt, investment_kr=_investment(problem, r.x), meets_targets=r.meets_targets,
-            gap=r.gap, seconds=r.seconds))
+            gap=_num(r.gap), seconds=r.seconds))
     rows = _target_rows(data)
     base = solved[1.0]
     base_plan = set(_schedule(problem, base.x))
@@ -684,7 +694,7 @@ def compute_frontier(
         price_list.append(TargetPrice(
             target_id=tid, target_type=ttype, limit=limit, period_years=period, value_without_points=r.value,
             value_given_up_points=given_up, projects_in=sorted(plan - base_plan),
-            projects_out=sorted(base_plan - plan), meets_other_targets=r.meets_targets, gap=r.gap))
+            projects_out=sorted(base_plan - plan), meets_other_targets=r.meets_targets, gap=_num(r.gap)))
     out = Frontier(frame_kr=frame, kr_per_point=float(problem.kr_per_point),
                    weights={c: float(w) for c, w in zip(problem.criteria, problem.weights, strict=True)},
                    steps=frontier_steps, prices=price_list, ladder=ladder(frontier_steps, names, costs),
