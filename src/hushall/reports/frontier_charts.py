@@ -26,6 +26,18 @@ MKR = 1e6
 CURRENT_COLOUR = "#CC6677"
 
 
+def short_label(text: str, width: int = 56) -> str:
+    """``text`` cut at a word boundary to at most ``width`` characters, with "…" when cut (never mid-word).
+
+    >>> short_label("P-21 Konvertering: Ekeberga förskola flyttar in i skolans tomma lokaler", 40)
+    'P-21 Konvertering: Ekeberga förskola…'
+    """
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0].rstrip(" ,:;–-(")
+    return cut + "…"
+
+
 def _steps_frame(f: Frontier) -> pd.DataFrame:
     kpp = f.kr_per_point or 0.0
     return pd.DataFrame({
@@ -91,7 +103,7 @@ def ladder_chart(f: Frontier, *, width: int = 520) -> alt.TopLevelMixin:
     order), a square at every frame where it is in the plan; today's frame as a dashed line. A row with a gap
     shows a project that leaves the plan at a larger frame."""
     rungs = [r for r in f.ladder if r.entry_share is not None]
-    label = {r.project: f"{r.project} {r.name}"[:60] for r in rungs}
+    label = {r.project: short_label(f"{r.project} {r.name}") for r in rungs}
     rows = [{"projekt": label[r.project], "ram": s.frame_kr / MKR, "andel": fmt_pct(s.share, 0),
              "kostnad": r.cost_kr / MKR, "start": s.schedule[r.project],
              "mål": "klarar alla mål" if s.meets_targets else "bryter mål"}
@@ -123,4 +135,4 @@ def ladder_chart(f: Frontier, *, width: int = 520) -> alt.TopLevelMixin:
     return _configure(chart)
 
 
-__all__ = ["frontier_chart", "ladder_chart"]
+__all__ = ["frontier_chart", "ladder_chart", "short_label"]
