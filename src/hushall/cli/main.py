@@ -35,6 +35,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "import": "hushall.cli.import_commands:import_group",
     "jämför": "hushall.cli.peers_commands:jamfor",
     "optimize": "hushall.cli.optimize_commands:optimize",
+    "prioritera": "hushall.cli.frontier_commands:prioritera",
     "report": "hushall.cli.report_commands:report",
     "scenarios": "hushall.cli.scenario_commands:scenarios",
     "serve": "hushall.cli.web_commands:serve",

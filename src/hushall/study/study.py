@@ -133,6 +133,8 @@ class PlanStudy:
     robust: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     version: int = STUDY_VERSION
+    #: The price of each choice (:class:`hushall.study.frontier.Frontier`), when computed.
+    frontier: Any = None
     # in memory only
     forecast: Any = field(default=None, repr=False, compare=False)
     needs: Any = field(default=None, repr=False, compare=False)
@@ -164,6 +166,7 @@ class PlanStudy:
             "risk": self.risk,
             "robust": self.robust,
             "notes": list(self.notes),
+            **({} if self.frontier is None else {"frontier": self.frontier.to_json()}),
         }
 
     def to_json_text(self) -> str:
@@ -190,7 +193,15 @@ class PlanStudy:
                    optimization=None if opt is None else OptimizationResult.from_json_dict(opt),
                    figures=None if figures is None else PlanFigures.from_json(figures),
                    risk=doc.get("risk"), robust=doc.get("robust"), notes=list(doc.get("notes") or []),
-                   version=STUDY_VERSION)
+                   version=STUDY_VERSION, frontier=_frontier_from_json(doc.get("frontier")))
+
+
+def _frontier_from_json(raw: Mapping[str, Any] | None) -> Any:
+    if raw is None:
+        return None
+    from hushall.study.frontier import Frontier
+
+    return Frontier.from_json(raw)
 
 
 # --- the steps ---------------------------------------------------------------------------------------------------

@@ -55,11 +55,23 @@ def _queue(db: DbSession, actor: User | None, **fields: Any) -> Job:
 def submit_job(db: DbSession, variant: PlanVariant, actor: User | None) -> Job:
     """Queue an optimisation of ``variant`` as it is now (its ``row_version``)."""
     active = db.scalar(select(Job).where(Job.variant_id == variant.id, Job.status.in_(ACTIVE_STATES),
-                                         Job.variant_row_version == variant.row_version))
+                                         Job.variant_row_version == variant.row_version, Job.kind == "optimise"))
     if active is not None:
         return active
     job = _queue(db, actor, kind="optimise", variant_id=variant.id, variant_row_version=variant.row_version)
     audit(db, actor, "job.submit", "job", job.id, {"variant": variant.id, "variant_row_version": variant.row_version})
+    return job
+
+
+def submit_frontier(db: DbSession, variant: PlanVariant, actor: User | None) -> Job:
+    """Queue the price of each choice of ``variant`` as it is now (:mod:`hushall.study.frontier`): a job of its
+    own, not part of the optimisation, since it takes tens of seconds and is asked for far less often."""
+    active = db.scalar(select(Job).where(Job.variant_id == variant.id, Job.status.in_(ACTIVE_STATES),
+                                         Job.variant_row_version == variant.row_version, Job.kind == "frontier"))
+    if active is not None:
+        return active
+    job = _queue(db, actor, kind="frontier", variant_id=variant.id, variant_row_version=variant.row_version)
+    audit(db, actor, "job.submit", "job", job.id, {"variant": variant.id, "kind": "frontier"})
     return job
 
 
@@ -150,7 +162,7 @@ class JobDispatcher:
         self.mark_lost()
         while not self._stop.is_set():
             running = list(self.kinds.values())
-            kinds = [kind for kind, room in (("upload", 1), ("optimise", self.settings.job_workers))
+            kinds = [kind for kind, room in (("upload", 1), ("optimise", self.settings.job_workers), ("frontier", 1))
                      if running.count(kind) < room]
             claimed = self._claim(kinds) if kinds else None
             if claimed is None:

@@ -211,7 +211,8 @@ def decide_variant(db: DbSession, actor: User, variant: PlanVariant, row_version
 
 
 def latest_job(db: DbSession, variant: PlanVariant) -> Job | None:
-    return db.scalar(select(Job).where(Job.variant_id == variant.id).order_by(Job.id.desc()).limit(1))
+    return db.scalar(select(Job).where(Job.variant_id == variant.id, Job.kind == "optimise")
+                     .order_by(Job.id.desc()).limit(1))
 
 
 def current_result(db: DbSession, variant: PlanVariant) -> Job | None:
@@ -230,7 +231,7 @@ def current_result_id(db: DbSession, variant: PlanVariant) -> int | None:
     if variant.decided_job_id is not None:
         return int(variant.decided_job_id)
     rows = db.execute(select(Job.id, Job.variant_row_version).where(Job.variant_id == variant.id,
-                                                                    Job.status == "done")
+                                                                    Job.status == "done", Job.kind == "optimise")
                       .order_by(Job.id.desc())).all()
     for job_id, row_version in rows:
         if row_version == variant.row_version or (

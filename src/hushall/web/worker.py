@@ -45,7 +45,6 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0, plan
     """Run job ``job_id`` (a plan with ``planner``, default :func:`hushall.web.planning.optimise_plan`); return
     its final status."""
     from hushall.web.planning import apply_variant, optimise_plan, stored_schedule
-    from hushall.web.store import build_version
 
     engine = make_engine(database_url)
     factory = session_factory(engine)
@@ -85,13 +84,10 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0, plan
         if kind == "upload":
             status = run_upload(factory, job_id, progress, set_job)
             return status
-        with factory() as db:
-            job = db.get(Job, job_id)
-            assert job is not None
-            variant = db.get(PlanVariant, job.variant_id)
-            assert variant is not None
-            data = build_version(variant.data_version)
-            settings = dict(variant.settings)
+        if kind == "frontier":
+            status = run_frontier(factory, job_id, progress, set_job)
+            return status
+        data, settings = variant_data(factory, job_id)
         progress(0.05, "Bygger optimeringsproblemet …")
         result = (planner or optimise_plan)(apply_variant(data, settings), settings, progress)  # a plan study
         chosen = len(stored_schedule(result) or {})
@@ -111,6 +107,32 @@ def run_job(database_url: str, job_id: int, heartbeat_seconds: float = 2.0, plan
         stop_beat.set()
         engine.dispose()
     return status
+
+
+def variant_data(factory: Any, job_id: int) -> tuple[Any, dict[str, Any]]:
+    """The data version of the job's plan variant and the variant's settings."""
+    from hushall.web.store import build_version
+
+    with factory() as db:
+        job = db.get(Job, job_id)
+        assert job is not None
+        variant = db.get(PlanVariant, job.variant_id)
+        assert variant is not None
+        return build_version(variant.data_version), dict(variant.settings)
+
+
+def run_frontier(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:
+    """The price of each choice for the job's plan variant (:func:`hushall.study.frontier.compute_frontier`,
+    its steps in parallel processes); the result is the frontier's JSON."""
+    from hushall.study.frontier import compute_frontier
+    from hushall.web.planning import apply_variant
+
+    data, settings = variant_data(factory, job_id)
+    frontier = compute_frontier(apply_variant(data, settings), progress=lambda f, m: progress(0.05 + 0.95 * f, m))
+    set_job(status="done", progress=1.0, message=f"{len(frontier.steps)} ramar och {len(frontier.prices)} mål "
+                                                   "räknade.", result=frontier.to_json(), finished_at=utcnow(),
+            heartbeat_at=utcnow())
+    return "done"
 
 
 def run_upload(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:

@@ -7,6 +7,7 @@ needs, the optimiser's result and the Monte Carlo analysis) in six chapters, one
    costs, and whether god ekonomisk hushållning holds (the targets year by year in one picture);
 2. *Behov* (:mod:`~hushall.reports.document.needs`): renewal per category, maintenance debt with and without the plan, places against demand per district;
 3. *Planen* (:mod:`~hushall.reports.document.plan`): the projects per year (table and chart) and what was left out and why;
+   *Vad kostar valen?* (:mod:`~hushall.reports.document.priorities`), when the study carries a frontier;
 4. *Ekonomi* (:mod:`~hushall.reports.document.economy`): resultaträkning, balansräkning, kassaflödesanalys and key ratios per year, against the targets;
 5. *Risk* (:mod:`~hushall.reports.document.risk`): the scenarios and the Monte Carlo results when there are any;
 6. *Antaganden och källor* (:mod:`~hushall.reports.document.assumptions`): every parameter with its value and source, the data version, the date and the

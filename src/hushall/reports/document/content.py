@@ -75,6 +75,7 @@ class PlanDocument:
     debt_without_kr: np.ndarray
     debt_with_kr: np.ndarray
     verdict: Verdict
+    frontier: Any = None  # the price of each choice (hushall.study.frontier.Frontier), chapter priorities.py
 
     @property
     def years(self) -> list[int]:
@@ -288,4 +289,5 @@ def document_of_study(data: MunicipalityData, study: PlanStudy, *, data_version:
         debt_without_kr=np.asarray(study.debt_without_kr, dtype=float),
         debt_with_kr=np.asarray(fc.statements["underhållsskuld_fasta_priser"], dtype=float),
         verdict=study.verdict,
+        frontier=study.frontier,
     )

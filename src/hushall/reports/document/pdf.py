@@ -16,6 +16,7 @@ from hushall.reports.document.economy import economy_chapter
 from hushall.reports.document.layout import Charts
 from hushall.reports.document.needs import needs_chapter
 from hushall.reports.document.plan import plan_chapter
+from hushall.reports.document.priorities import priorities_chapter
 from hushall.reports.document.risk import risk_chapter
 from hushall.reports.document.summary import summary_page, title_page
 from hushall.reports.document.workbook import write_plan_workbook
@@ -42,6 +43,7 @@ def render_plan_pdf(doc: PlanDocument, path: str | Path) -> Path:
         summary_page(pdf, doc, charts)
         needs_chapter(pdf, doc, charts)
         plan_chapter(pdf, doc, charts)
+        priorities_chapter(pdf, doc, charts)
         economy_chapter(pdf, doc, charts)
         risk_chapter(pdf, doc, charts)
         assumptions_chapter(pdf, doc)
