@@ -209,17 +209,11 @@ class _Reasons:
 
     def change(self, pid: str, kind: str, year_a: int | None, year_b: int | None) -> Change:
         up = kind == "in" or (kind == "moved" and (year_b or 0) < (year_a or 0))
-        driver, because = self._because(pid, up, year_a if year_a is not None else year_b)
+        driver, because = self._because(pid, up, year_b if up else year_a, kind == "moved")
         name = self.after.names.get(pid) or self.before.names.get(pid) or pid
-        if kind == "in":
-            head = f"Kommer med {year_b}"
-        elif kind == "out":
-            head = "Faller bort"
-        else:
-            head = f"{'Tidigareläggs' if up else 'Senareläggs'} från {year_a} till {year_b}"
-        return Change(pid, name, kind, year_a, year_b, f"{head}: {because}.", driver)
+        return Change(pid, name, kind, year_a, year_b, because[:1].upper() + because[1:] + ".", driver)
 
-    def _because(self, pid: str, up: bool, year: int | None) -> tuple[str, str]:
+    def _because(self, pid: str, up: bool, year: int | None, moved: bool) -> tuple[str, str]:
         if self.settings_same:
             return "same", "med samma inställningar hittade den färdiga beräkningen en plan med mer nytta"
         if up and pid in self.must_b - self.must_a:
@@ -229,6 +223,9 @@ class _Reasons:
         shift, criterion = self._weight_shift(pid)
         if (up and shift > WEIGHT_SHIFT) or (not up and shift < -WEIGHT_SHIFT):
             label = CRITERION_LABELS.get(criterion, criterion).lower()
+            if moved:
+                return "weights", (f"högre vikt på {label} gör projektet mer angeläget" if up
+                                   else f"lägre vikt på {label} gör att andra projekt går före")
             if up:
                 return "weights", f"högre vikt på {label} gör att nyttan per krona räcker"
             return "weights", f"lägre vikt på {label} gör att nyttan per krona inte längre räcker"
@@ -245,6 +242,9 @@ class _Reasons:
             text = self._limit_reason(key, None, None, up)
             if text:
                 return "targets", text
+        if moved:
+            return "others", ("det får plats tidigare när andra projekt byts ut eller flyttas" if up
+                              else "andra projekt som ger mer nytta går före med de nya inställningarna")
         if up:
             return "others", "det ryms när andra projekt byts ut eller flyttas med de nya inställningarna"
         return "others", "andra projekt ger mer nytta för pengarna med de nya inställningarna"
