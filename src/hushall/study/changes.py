@@ -239,7 +239,7 @@ class _Reasons:
         if tax:
             return "tax", tax
         for key in self.other_targets:
-            text = self._limit_reason(key, None, None, up)
+            text = self._limit_reason(key, None, None, up, other=True)
             if text:
                 return "targets", text
         if moved:
@@ -292,11 +292,11 @@ class _Reasons:
                 return y
         return year
 
-    def _limit_reason(self, key: str, a: Any, b: Any, up: bool) -> str:
+    def _limit_reason(self, key: str, a: Any, b: Any, up: bool, other: bool = False) -> str:
         kind = TARGET_TYPES.get(key)
         if kind is None:
             return ""
-        if a is None and b is None:  # another target: any change counts, by its sense
+        if other:  # another target: its change is named, whichever way it went
             return f"{kind.words['sv']} har ändrats" if kind.words["sv"] else ""
         if a is None or b is None or a == b:
             return ""
