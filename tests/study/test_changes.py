@@ -150,3 +150,15 @@ def test_facts_from_a_real_study() -> None:
     assert f.maintenance_debt_end_kr == pytest.approx(study.figures.debt_with_plan_kr[-1])
     assert len(f.invest_by_year_kr) == len(data.years)
     assert f.verdict is study.verdict and f.value is None  # not optimised: no value
+
+
+def test_room_made_or_taken_names_the_other_projects() -> None:
+    # nothing in the settings explains it (P-3 is balanced): the projects that left or took its years do
+    a = facts({"P-2": 2027, "P-3": 2030})
+    b = facts({"P-3": 2027, "P-1": 2030})
+    s_a, s_b = settings(), settings(weights={"kapacitet": 0.9, "skick": 0.1})
+    changes = by_id(plan_changes(a, b, s_a, s_b))
+    assert changes["P-3"].reason == "Det får plats tidigare när Badhus inte längre byggs de åren."
+    moved_back = by_id(plan_changes(b, a, s_b, s_a))["P-3"]
+    assert moved_back.kind == "moved" and moved_back.driver == "others"
+    assert moved_back.reason == "Badhus går före med de nya inställningarna."

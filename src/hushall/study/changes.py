@@ -242,12 +242,36 @@ class _Reasons:
             text = self._limit_reason(key, None, None, up, other=True)
             if text:
                 return "targets", text
-        if moved:
-            return "others", ("det får plats tidigare när andra projekt byts ut eller flyttas" if up
-                              else "andra projekt som ger mer nytta går före med de nya inställningarna")
+        return "others", self._displacement(pid, up, moved)
+
+    def _build_years(self, facts: PlanFacts, pid: str) -> set[int]:
+        start = facts.schedule.get(pid)
+        if start is None:
+            return set()
+        return set(range(start, start + max(self.before.durations.get(pid, 1), self.after.durations.get(pid, 1))))
+
+    def _displacement(self, pid: str, up: bool, moved: bool) -> str:
+        """The projects that made room for ``pid`` (``up``) or took its room: those whose build left (or came
+        into) the years ``pid`` is built in after (before) the change."""
+        mine = self._build_years(self.after if up else self.before, pid)
+        others = []
+        for q in sorted(set(self.before.schedule) | set(self.after.schedule)):
+            if q == pid:
+                continue
+            old, new = self._build_years(self.before, q), self._build_years(self.after, q)
+            gone, come = (old - new) & mine, (new - old) & mine
+            if (up and gone) or (not up and come):
+                others.append(self.after.names.get(q) or self.before.names.get(q) or q)
+        if not others:
+            if up:
+                return "det ryms när andra projekt byts ut eller flyttas med de nya inställningarna"
+            return "andra projekt ger mer nytta för pengarna med de nya inställningarna"
+        named = _and(others) if len(others) <= 2 else f"{', '.join(others[:2])} och {len(others) - 2} till"
         if up:
-            return "others", "det ryms när andra projekt byts ut eller flyttas med de nya inställningarna"
-        return "others", "andra projekt ger mer nytta för pengarna med de nya inställningarna"
+            return f"{'det får plats tidigare' if moved else 'det ryms'} när {named} inte längre byggs de åren"
+        if moved:
+            return f"{named} går före med de nya inställningarna"
+        return f"får ge plats åt {named}, som ger mer nytta med de nya inställningarna"
 
     def _weight_shift(self, pid: str) -> tuple[float, str]:
         """The relative change of the project's share of the weighted score, and the criterion behind it."""
@@ -327,6 +351,10 @@ class _Reasons:
                         "inom målen för ekonomin")
             return "en mindre skattehöjning minskar utrymmet inom målen för ekonomin"
         return ""
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
 
 
 def _weights(settings: Mapping[str, Any]) -> dict[str, float]:

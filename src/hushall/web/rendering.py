@@ -27,10 +27,10 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("needs", "/behov", "Behov"),
     ("economy", "/ekonomi", "Ekonomi"),
     ("plans", "/planer", "Planer"),
-    ("prioritize", "/prioritera", "Prioritera"),
     ("peers", "/jamfor", "Jämför"),
     ("followup", "/uppfoljning", "Uppföljning"),
     ("report", "/rapport", "Rapport"),
+    ("prioritize", "/prioritera", "Prioritera"),
 )
 
 
