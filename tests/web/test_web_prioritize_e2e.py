@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from web_helpers import PASSWORDS, make_settings, seed
+from web_helpers import PASSWORDS, LiveServer, chromium_page, make_settings, seed
 
 CHROMIUM = os.environ.get("HUSHALL_E2E_CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(os.environ.get("HUSHALL_E2E_ARTEFACTS", Path(__file__).resolve().parent / "artefacts"))
@@ -36,46 +34,23 @@ GAP, TIME_LIMIT = 0.06, 60.0
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from hushall.web.app import create_app
     from hushall.web.config import SolverLimits
 
-    path = tmp_path_factory.mktemp("prio") / "hushall.sqlite"
-    url = f"sqlite:///{path}"
+    url = f"sqlite:///{tmp_path_factory.mktemp('prio') / 'hushall.sqlite'}"
     seed(url, with_example=True)
     app = create_app(make_settings(url, solver=SolverLimits(time_limit_s=TIME_LIMIT, mip_gap=GAP, explain_s=0.0)))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        app.state.prioritizer.shutdown()
+    with LiveServer(app) as live:
+        yield f"http://127.0.0.1:{live.port}"
+    app.state.prioritizer.shutdown()
 
 
 @pytest.fixture(scope="module")
 def page(server: str) -> Iterator[Any]:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     (ARTEFACTS / ".gitignore").write_text("*\n", encoding="utf-8")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True,
-                                      base_url=server, locale="sv-SE")
-        pg = context.new_page()
-        pg.set_default_timeout(30_000)
+    with chromium_page(server, CHROMIUM, timeout_ms=30_000) as pg:
         yield pg
-        context.close()
-        browser.close()
 
 
 def shown(page: Any) -> dict[str, Any]:

@@ -23,6 +23,7 @@ routes await the solves (``asyncio.wrap_future``): the event loop never blocks.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -39,7 +40,7 @@ from hushall.web.config import SolverLimits
 
 #: Seconds of the quick plan's solve (LP, warm start, local search, HiGHS); with the study around it the page is
 #: updated within about 3 s on the example.
-QUICK_TIME_LIMIT_S = 1.2
+QUICK_TIME_LIMIT_S = 1.0
 #: Monte Carlo futures of the quick plan's risk (the finished plan has :data:`hushall.study.DEFAULT_DRAWS`).
 QUICK_DRAWS = 300
 QUICK_WORKERS = 1
@@ -47,6 +48,12 @@ FULL_WORKERS = 1
 MAX_WAITING = 8
 MAX_WAITING_FULL = 2
 MAX_ENTRIES = 64
+
+
+log = logging.getLogger(__name__)
+
+#: What the page says when a plan could not be made for another reason than the data (the fault is logged).
+FAILED = "Planen kunde inte räknas fram. Felet är loggat; ändra ett värde och försök igen."
 
 
 class Busy(HushallError):
@@ -194,6 +201,9 @@ class Prioritizer:
             entry.quick = PlanRun("quick", facts, time.perf_counter() - t0)
         except HushallError as exc:
             entry.error = str(exc)
+        except Exception:  # a fault, not a data problem: logged, and said in Swedish on the page
+            log.exception("quick plan of %s failed", entry.key)
+            entry.error = FAILED
         with self._lock:
             self._ensure_full(entry)
         return entry
@@ -223,6 +233,9 @@ class Prioritizer:
             entry.full = PlanRun("full", facts, time.perf_counter() - t0)
         except HushallError as exc:
             entry.error = str(exc)
+        except Exception:
+            log.exception("finished plan of %s failed", entry.key)
+            entry.error = FAILED
         return entry
 
     def shutdown(self) -> None:

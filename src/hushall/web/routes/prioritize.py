@@ -83,9 +83,9 @@ async def prioritize_plan(request: Request, user: User = reader) -> Response:
         return _error(request, str(exc), 422)
     prio = prioritizer_of(request.app)
     previous = prio.get(str(form.get("previous") or ""))
-    start = dict(previous.shown.facts.schedule) if previous is not None and previous.shown is not None else None
+    shown_before = dict(previous.shown.facts.schedule) if previous is not None and previous.shown else None
     try:
-        entry = await _await(prio.request(version.id, data, settings, start=start))
+        entry = await _await(prio.request(version.id, data, settings, start=shown_before))
     except Busy as exc:
         return _error(request, str(exc), 503)
     return _partial(request, entry, previous, data)
