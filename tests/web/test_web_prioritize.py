@@ -88,6 +88,7 @@ def test_reader_sees_the_page_with_the_officials_settings(clients: Any) -> None:
     assert "fasta priser, prisbasår 2024" in r.text
 
 
+@pytest.mark.slow  # two finished plans: ≈ 40–60 s on two loaded cores
 def test_quick_plan_then_finished_plan_then_changes(clients: Any) -> None:
     b = clients("reader")
     r = b.post("/prioritera/plan", {"variant": ""}, headers=HX)
@@ -110,8 +111,8 @@ def test_quick_plan_then_finished_plan_then_changes(clients: Any) -> None:
     second = key_of(r.text)
     assert second != first
     changed = finished(b, second, first)
-    rows = re.findall(r'<tr data-project="([^"]+)" data-kind="(in|out|moved)"><td>[^<]*</td><td>([^<]*)</td>'
-                      r"<td>([^<]*)</td>", changed)
+    rows = re.findall(r'<tr data-project="([^"]+)" data-kind="(in|out|moved)"><td>[^<]*</td>'
+                      r'<td class="detail">([^<]*)</td><td class="detail">([^<]*)</td>', changed)
     assert rows, "no changes listed"
     new_projects = projects_of(changed)
     assert new_projects != base_projects
@@ -167,6 +168,7 @@ def test_unknown_plan_and_logged_out(clients: Any, prio_app: Any) -> None:
         assert anonymous.get("/prioritera", follow_redirects=False).status_code == 303
 
 
+@pytest.mark.slow  # ≈ 30 s on two loaded cores
 def test_many_readers_at_once_share_solves(clients: Any, prio_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import hushall.web.prioritize as prio_module
 

@@ -337,12 +337,8 @@ def result_view(entry: Entry, previous: Entry | None, base: MunicipalityData) ->
     if run is None:
         return out
     facts = run.facts
-    if run.kind == "full":
-        out["label"] = "Färdig plan"
-    else:
-        gap = facts.gap
-        out["label"] = ("Snabb plan" if gap is None else
-                        f"Snabb plan, inom {fmt_pct(gap, 1)} av bästa möjliga")
+    head = "Färdig plan" if run.kind == "full" else "Snabb plan"
+    out["label"] = head if facts.gap is None else f"{head}, inom {fmt_pct(facts.gap, 1)} av bästa möjliga"
     out["verdict"] = verdict_lines(facts.verdict, target_names(entry.data, with_ids=False)) if facts.verdict else None
     out["projects"] = sorted(({"project_id": p, "name": facts.names.get(p, p), "start_year": y,
                                "cost_kr": facts.costs_kr.get(p, 0.0)} for p, y in facts.schedule.items()),
