@@ -22,8 +22,8 @@ FRAME = "investeringstak_kr"
 def facts(schedule: dict[str, int], invest: dict[int, float] | None = None) -> PlanFacts:
     years = list(range(2025, 2035))
     by_year = invest or {}
-    return PlanFacts(schedule=schedule, names=NAMES, scores=SCORES, durations={p: 2 for p in NAMES},
-                     costs_kr={p: 50e6 for p in NAMES}, places={"P-1": 60.0, "P-3": 40.0, "P-4": -10.0},
+    return PlanFacts(schedule=schedule, names=NAMES, scores=SCORES, durations=dict.fromkeys(NAMES, 2),
+                     costs_kr=dict.fromkeys(NAMES, 50000000.0), places={"P-1": 60.0, "P-3": 40.0, "P-4": -10.0},
                      years=years, invest_by_year_kr=[by_year.get(y, 10e6) for y in years])
 
 
@@ -131,7 +131,7 @@ def test_every_reason_is_one_plain_sentence() -> None:
             assert word not in c.reason
 
 
-@pytest.mark.parametrize("places,expected", [({"P-1": 60.0, "P-4": -10.0}, 60.0)])
+@pytest.mark.parametrize(("places", "expected"), [({"P-1": 60.0, "P-4": -10.0}, 60.0)])
 def test_facts_count_new_places_only(places: dict[str, float], expected: float) -> None:
     f = PlanFacts(schedule={"P-1": 2027, "P-4": 2028}, places=places, costs_kr={"P-1": 5e6, "P-4": 1e6},
                   invest_by_year_kr=[1e6, 2e6])

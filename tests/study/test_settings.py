@@ -51,7 +51,7 @@ def test_frame_weights_and_debt_target_reach_sheet_mal(data) -> None:  # type: i
     assert data.targets["limit"].tolist() != t["limit"].tolist()  # the data itself is untouched
 
 
-@pytest.mark.parametrize("raw,message", [
+@pytest.mark.parametrize(("raw", "message"), [
     ({"weights": {"skick": "abc"}}, "Vikt skick: 'abc' är inte ett tal."),
     ({"weights": {"skick": -1}}, "Vikt skick: vikten får inte vara negativ."),
     ({"targets": {"investeringstak_kr": -5e6}}, "Investeringstak per år: värdet får inte vara lägre än"),
@@ -81,9 +81,9 @@ def test_bad_files_name_the_file(data, tmp_path: Path) -> None:  # type: ignore[
         read_settings(broken, data)
     unknown = tmp_path / "okand.json"
     unknown.write_text(json.dumps({"vikter": {}}), encoding="utf-8")
-    with pytest.raises(PlanError, match="okand.json: okänd inställning vikter"):
+    with pytest.raises(PlanError, match=r"okand\.json: okänd inställning vikter"):
         read_settings(unknown, data)
-    with pytest.raises(HushallError, match="saknas.json kunde inte läsas"):
+    with pytest.raises(HushallError, match=r"saknas\.json kunde inte läsas"):
         read_settings(tmp_path / "saknas.json", data)
 
 

@@ -145,7 +145,7 @@ def test_settings_download_is_what_the_cli_reads(clients: Any, prio_app: Any, tm
     assert b.get("/prioritera/installningar/finns-inte.json").status_code == 404
 
 
-@pytest.mark.parametrize("form,message", [
+@pytest.mark.parametrize(("form", "message"), [
     ({"weight__skick": "abc"}, "Vikt skick: &#39;abc&#39; är inte ett tal."),
     ({"frame_mkr": "-70"}, "Investeringstak per år: värdet får inte vara lägre än 0,0"),
     ({"debt_kr": "mycket"}, "Låneskuld per invånare: &#39;mycket&#39; är inte ett tal."),
@@ -241,3 +241,27 @@ def test_too_many_waiting_is_said_in_swedish(clients: Any, prio_app: Any) -> Non
         t.join(120)
     busy = [a for a in answers if "Många planer räknas fram just nu" in a]
     assert busy and len(busy) < 3
+
+
+def test_the_cache_forgets_the_oldest_idle_plans_only() -> None:
+    from concurrent.futures import Future
+
+    from hushall.examples import exempelkommun
+    from hushall.study.settings import default_settings
+    from hushall.web.prioritize import Entry, Prioritizer
+
+    data = exempelkommun()
+    prio = Prioritizer(FAST, max_entries=2)
+    try:
+        running: Future[Entry] = Future()  # a plan being made is never forgotten
+        busy = Entry("1-busy", 1, default_settings(data), data, quick_future=running)
+        prio._entries["1-busy"] = busy
+        prio._entries["1-idle"] = Entry("1-idle", 1, default_settings(data), data)
+        prio._entries["1-new"] = Entry("1-new", 1, default_settings(data), data)
+        prio._trim("1-new")
+        assert list(prio._entries) == ["1-busy", "1-new"]
+        prio._entries["1-newer"] = Entry("1-newer", 1, default_settings(data), data)
+        prio._trim("1-newer")  # the busy one stays, the idle one goes, the one just asked for stays
+        assert list(prio._entries) == ["1-busy", "1-newer"]
+    finally:
+        prio.shutdown()

@@ -157,7 +157,7 @@ class Prioritizer:
             if entry is None:
                 entry = Entry(key, version_id, settings, base, start=start)
                 self._entries[key] = entry
-                self._trim()
+                self._trim(key)
             self._entries.move_to_end(key)
             if entry.shown is not None or entry.error is not None:
                 self._ensure_full(entry)
@@ -177,17 +177,15 @@ class Prioritizer:
         with self._lock:
             self._ensure_full(entry)
 
-    def _trim(self) -> None:
-        while len(self._entries) > self.max_entries:
-            key, old = next(iter(self._entries.items()))
-            busy = any(f is not None and not f.done() for f in (old.quick_future, old.full_future))
-            if busy:
-                self._entries.move_to_end(key)
-                if all(any(f is not None and not f.done() for f in (e.quick_future, e.full_future))
-                       for e in self._entries.values()):
-                    return
-                continue
-            del self._entries[key]
+    def _trim(self, keep: str) -> None:
+        """Forget the least recently used entries beyond :data:`MAX_ENTRIES` (lock held); never ``keep`` nor an
+        entry whose plan is being made."""
+        for key in list(self._entries):
+            if len(self._entries) <= self.max_entries:
+                return
+            old = self._entries[key]
+            if key != keep and not any(f is not None and not f.done() for f in (old.quick_future, old.full_future)):
+                del self._entries[key]
 
     def _run_quick(self, entry: Entry) -> Entry:
         t0 = time.perf_counter()
