@@ -265,3 +265,17 @@ def test_the_cache_forgets_the_oldest_idle_plans_only() -> None:
         assert list(prio._entries) == ["1-busy", "1-newer"]
     finally:
         prio.shutdown()
+
+
+def test_start_from_a_variant(clients: Any) -> None:
+    from test_web_plans import create
+
+    planner = clients("planner")
+    variant = create(planner, "Partiets budget", target__investeringstak_kr="140", weight__energi="0,4")
+    reader = clients("reader")
+    page = reader.get(f"/prioritera?variant={variant}")
+    assert page.status_code == 200
+    assert re.search(r'name="frame_mkr" inputmode="decimal" value="140"', page.text)
+    assert re.search(r'name="weight__energi" inputmode="decimal" value="0,4"', page.text)
+    assert f'<option value="{variant}" selected>Partiets budget' in page.text
+    assert reader.get("/prioritera?variant=9999").status_code == 404
