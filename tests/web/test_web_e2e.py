@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_helpers import PASSWORDS, fake_planner, make_settings, seed
+from web_helpers import PASSWORDS, chromium_page, fake_planner, make_settings, seed
 
 CHROMIUM = os.environ.get("HUSHALL_E2E_CHROMIUM", "/usr/bin/chromium")
 ARTEFACTS = Path(os.environ.get("HUSHALL_E2E_ARTEFACTS", Path(__file__).resolve().parent / "artefacts"))
@@ -80,16 +80,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def page(server: str) -> Iterator[Any]:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     (ARTEFACTS / ".gitignore").write_text("*\n", encoding="utf-8")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True,
-                                      base_url=server, locale="sv-SE")
-        pg = context.new_page()
-        pg.set_default_timeout(20_000)
+    with chromium_page(server, CHROMIUM) as pg:
         yield pg
-        context.close()
-        browser.close()
 
 
 def shot(page: Any, name: str) -> None:

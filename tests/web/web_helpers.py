@@ -6,6 +6,8 @@ import os
 import re
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -316,3 +318,26 @@ def bearer(port: int, name: str, source: str | None = None) -> dict[str, str]:
                                     json_body={"username": name, "password": PASSWORDS[name]}, source=source)
     assert status == 200, body
     return {"Authorization": f"Bearer {json.loads(body)['token']}"}
+
+
+# --- a real headless browser (Debian's Chromium through Playwright) ------------------------------------------------
+
+
+@contextmanager
+def chromium_page(base_url: str, executable: str, timeout_ms: int = 20_000) -> Iterator[Any]:
+    """A Playwright page in headless Chromium at ``executable`` (never a downloaded browser), downloads accepted,
+    Swedish locale, paths relative to ``base_url``."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True,
+                                      base_url=base_url, locale="sv-SE")
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

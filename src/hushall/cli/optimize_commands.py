@@ -77,14 +77,23 @@ def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
 @click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
               help="Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
                    "anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden.")
+@click.option("--installningar", "settings_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Inställningar som på sidan Prioritera (JSON: kriterievikter, investeringsram, skattesats, "
+                   "mål); filen laddas ner där med 'Ladda ner inställningarna'.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Mapp för plan.xlsx, CSV och diagram.")
 @handle_errors
 def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float, explain_s: float,
-             candidates: bool, renewal_decisions: bool | None, as_json: bool, out: Path | None) -> None:
+             candidates: bool, renewal_decisions: bool | None, settings_path: Path | None, as_json: bool,
+             out: Path | None) -> None:
     """Den bästa investeringsplanen inom målen för god ekonomisk hushållning, med förklaringar."""
     data = load_input(path, use_example)
+    if settings_path is not None:
+        from hushall.study.settings import apply_settings, read_settings
+
+        data = apply_settings(data, read_settings(settings_path, data))
+        info(f"Inställningar ur {settings_path.name} (som på sidan Prioritera).")
     out = output_folder(out)
     plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates,
                             renewal_decisions=renewal_decisions)

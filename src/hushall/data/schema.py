@@ -71,6 +71,16 @@ PROJECT_TYPES: tuple[str, ...] = (
 #: Criteria on which projects are scored (0–5) and the council weights in ``Mål``.
 CRITERIA: tuple[str, ...] = ("lagkrav", "kapacitet", "skick", "energi", "beredskap", "politik")
 
+#: The criteria in prose (reports, the web and the reasons of :mod:`hushall.study.changes`).
+CRITERION_LABELS: dict[str, str] = {
+    "lagkrav": "Lagkrav och säkerhet",
+    "kapacitet": "Kapacitetsbehov",
+    "skick": "Skick och underhållsskuld",
+    "energi": "Energi och klimat",
+    "beredskap": "Beredskap",
+    "politik": "Politisk prioritet",
+}
+
 #: The types of sheet Mål (column ``typ``): the keys of the registry :data:`hushall.data.target_types.TARGET_TYPES`.
 TARGET_TYPES: tuple[str, ...] = tuple(target_types.TARGET_TYPES)
 

@@ -138,6 +138,7 @@ def solve_model(
     options: dict[str, Any] | None = None,
     skip_if_lp_violates: bool = False,
     neighbourhood_share: float = 1.0,
+    start_x: FloatArray | None = None,
 ) -> SolveOutcome:
     """Solve the MILP: LP relaxation, greedy warm start, branch and bound.
 
@@ -151,6 +152,10 @@ def solve_model(
     ----------
     time_limit
         Seconds for the whole solve (LP, warm start and branch and bound).
+    start_x
+        A plan to start from (0/1 per column, e.g. the plan before a setting changed): repaired to the
+        relations, ceilings and targets by :func:`~hushall.optimize.warmstart.round_greedily` in its order and
+        improved locally; it replaces the LP's greedy start when it is worth more.
     mip_gap
         Relative gap at which to stop: ``(bound - objective) / |objective|``.
     progress
@@ -179,6 +184,8 @@ def solve_model(
         if bm.problem.n_columns <= LARGE_MODEL_COLUMNS:
             # trade start years between projects where the rounding stopped at the first binding target
             x0 = improve_locally(bm, x0, time_budget_s=min(0.05 * time_limit, 1.0))
+        if start_x is not None:
+            x0 = _better_start(bm, x0, start_x, time_limit)
         emit(Progress("warm_start", time.perf_counter() - t0, message=f"{int(x0.sum())} projekt valda"))
     incumbent, inc_obj, first_obj = x0, float("-inf"), None
     inc_solution = None
@@ -228,6 +235,18 @@ def solve_model(
         bound = min(bound, lp_obj) if np.isfinite(bound) else lp_obj
     return _finish(bm, emit, t0, mip.status, x_best, obj_best, bound, lp_obj, lp_sol, lp_dual,
                    first_obj if first_obj is not None else mip.first_objective, lp_time, mip.nodes, history)
+
+
+def _better_start(bm: BuiltModel, x0: FloatArray, start_x: FloatArray, time_limit: float) -> FloatArray:
+    """The given start plan, repaired and improved locally, when it is worth more than ``x0``."""
+    from hushall.optimize.warmstart import improve_locally, round_greedily
+
+    repaired = improve_locally(bm, round_greedily(bm, np.asarray(start_x, dtype=float)),
+                               time_budget_s=min(0.1 * time_limit, 1.0))
+    mine, theirs = assign_solution(bm, x0, tight=False), assign_solution(bm, repaired, tight=False)
+    if theirs.status == "Optimal" and (mine.status != "Optimal" or theirs.objective > mine.objective + 1e-9):
+        return repaired
+    return x0
 
 
 #: Above this many columns, sub-MIPs improve the plan before (or instead of) branch and bound on the whole model.

@@ -18,6 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from hushall.data.schema import CRITERION_LABELS
 from hushall.finance import Forecast, forecast
 from hushall.finance.verdict import Verdict, assess
 from hushall.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct
@@ -58,15 +59,6 @@ CHECKED_LINES: dict[str, tuple[str, str]] = {
 #: The optimiser's project statuses in prose.
 STATUS_LABELS: dict[str, str] = {"utelämnat": "ej vald", "senarelagt": "senarelagd"}
 
-#: Criteria of sheet Mål in prose.
-CRITERION_LABELS: dict[str, str] = {
-    "lagkrav": "Lagkrav och säkerhet",
-    "kapacitet": "Kapacitetsbehov",
-    "skick": "Skick och underhållsskuld",
-    "energi": "Energi och klimat",
-    "beredskap": "Beredskap",
-    "politik": "Politisk prioritet",
-}
 
 
 @dataclass

@@ -229,6 +229,8 @@ def create_app(settings: WebSettings | None = None, *, run_migrations: bool = Tr
     app.include_router(followup_routes.router)
     from hushall.web.routes import frontier as frontier_routes  # page Vad kostar valen? (study.frontier)
     app.include_router(frontier_routes.router)
+    from hushall.web.routes import prioritize as prioritize_routes  # page Prioritera (hushall.web.prioritize)
+    app.include_router(prioritize_routes.router)
 
     @app.exception_handler(NotAuthenticated)
     async def _not_authenticated(request: Request, _exc: NotAuthenticated) -> Response:

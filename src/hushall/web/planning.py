@@ -14,16 +14,13 @@ and are shown as they are (:func:`is_study`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from hushall.data.schema import CRITERIA
 from hushall.data.target_types import TARGET_TYPES, TargetType
-from hushall.errors import PlanError
 from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.optimize.result import OptimizationResult
@@ -40,6 +37,13 @@ from hushall.reports.plan_reasons import (
     target_names,
 )
 from hushall.study.request import PlanRequest
+from hushall.study.settings import (  # the variant pages read these from here
+    REINVESTMENT_CHOICES as REINVESTMENT_CHOICES,
+)
+from hushall.study.settings import apply_settings
+from hushall.study.settings import clean_settings as clean_settings
+from hushall.study.settings import default_settings as default_settings
+from hushall.study.settings import parse_number as parse_number
 from hushall.study.study import PlanStudy, run_study
 from hushall.web.config import SolverLimits, mc_draws_from_env, robust_level_from_env
 from hushall.web.risk import labelled_risk, named_robust
@@ -110,136 +114,10 @@ TARGET_FIELDS: tuple[TargetField, ...] = tuple(TargetField(t) for t in TARGET_TY
 TARGET_FIELD = {f.target_type: f for f in TARGET_FIELDS}
 
 
-def default_settings(data: MunicipalityData) -> dict[str, Any]:
-    """The settings that reproduce the data as uploaded (the starting point of a new variant)."""
-    t = data.targets
-    targets: dict[str, float | None] = {}
-    for f in TARGET_FIELDS:
-        rows = t[t["target_type"] == f.target_type]
-        targets[f.target_type] = float(rows["limit"].iloc[0]) if len(rows) else None
-    w = t[t["target_type"] == "kriterievikt"]
-    weights = {c: float(w.loc[w["criterion"] == c, "limit"].iloc[0]) if (w["criterion"] == c).any() else 0.0
-               for c in CRITERIA}
-    must = data.projects.loc[data.projects["must_do"].fillna(False).astype(bool), "project_id"]
-    return {"targets": targets, "weights": weights, "must_do": sorted(str(p) for p in must),
-            "reinvestment_policy": "", "reinvestment_frame_kr": None}
-
-
-#: The reinvestment policies a variant may choose (:data:`hushall.needs.reinvestment.POLICIES`); "" = as the data
-#: says (sheet Antaganden).
-REINVESTMENT_CHOICES: dict[str, str] = {
-    "": "Som i underlaget (fliken Antaganden)",
-    "ram": "Dagens reinvesteringsram",
-    "behov": "Efter behov: varje komponent förnyas när den är uttjänt",
-    "ingen": "Ingen reinvestering (bara som räkneexempel)",
-}
-
-
-def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any]:
-    """Check settings from a form or the API; raise :class:`PlanError` with a Swedish reason."""
-    out = default_settings(data)
-    for key, value in (raw.get("targets") or {}).items():
-        if key not in TARGET_FIELD:
-            raise PlanError(f"Okänt mål: {key}.")
-        if value is None or value == "":
-            out["targets"][key] = None
-            continue
-        x = parse_number(value, TARGET_FIELD[key].label)
-        kind = TARGET_FIELD[key].kind
-        if kind.minimum is not None and x < kind.minimum:
-            raise PlanError(f"{TARGET_FIELD[key].label}: värdet får inte vara lägre än "
-                            f"{kind.limit_text(kind.minimum)}.")
-        out["targets"][key] = x
-    for key, value in (raw.get("weights") or {}).items():
-        if key not in CRITERIA:
-            raise PlanError(f"Okänt kriterium: {key}.")
-        x = parse_number(value, f"Vikt {key}")
-        if x < 0:
-            raise PlanError(f"Vikt {key}: vikten får inte vara negativ.")
-        out["weights"][key] = x
-    policy = str(raw.get("reinvestment_policy") or "")
-    if policy not in REINVESTMENT_CHOICES:
-        raise PlanError(f"Okänd reinvesteringspolicy: {policy!r}.")
-    out["reinvestment_policy"] = policy
-    frame = raw.get("reinvestment_frame_kr")
-    if frame is not None and frame != "":
-        x = parse_number(frame, "Reinvesteringsram")
-        if x < 0:
-            raise PlanError("Reinvesteringsram: värdet får inte vara negativt.")
-        out["reinvestment_frame_kr"] = x
-    if "must_do" in raw:
-        known = set(data.projects["project_id"].astype(str))
-        must = [str(p) for p in raw.get("must_do") or []]
-        unknown = sorted(set(must) - known)
-        if unknown:
-            raise PlanError(f"Okända projekt: {', '.join(unknown)}.")
-        out["must_do"] = sorted(set(must))
-    return out
-
-
-def parse_number(value: Any, label: str) -> float:
-    """A number as a person types it (decimal comma, spaces as thousands separators, a typographic minus);
-    :class:`PlanError` naming ``label`` when it is not a finite number."""
-    try:
-        x = float(str(value).replace(",", ".").replace("\u00a0", "").replace(" ", "").replace("−", "-"))
-    except ValueError as exc:
-        raise PlanError(f"{label}: {value!r} är inte ett tal.") from exc
-    if not math.isfinite(x):
-        raise PlanError(f"{label}: värdet måste vara ett ändligt tal.")
-    return x
-
-
 def apply_variant(data: MunicipalityData, settings: dict[str, Any]) -> MunicipalityData:
-    """A copy of ``data`` with the variant's targets, weights and must-do projects."""
-    targets = data.targets.copy()
-    rows: list[dict[str, Any]] = []
-    for key, limit in (settings.get("targets") or {}).items():
-        mask = targets["target_type"] == key
-        if limit is None:
-            targets = targets[~mask]
-        elif mask.any():
-            targets.loc[mask, "limit"] = float(limit)
-        else:
-            rows.append({"target_id": f"variant-{key}", "target_type": key, "limit": float(limit),
-                         "period_years": 1, "criterion": ""})
-    for criterion, weight in (settings.get("weights") or {}).items():
-        mask = (targets["target_type"] == "kriterievikt") & (targets["criterion"] == criterion)
-        if mask.any():
-            targets.loc[mask, "limit"] = float(weight)
-        else:
-            rows.append({"target_id": f"variant-{criterion}", "target_type": "kriterievikt", "limit": float(weight),
-                         "period_years": 1, "criterion": criterion})
-    if rows:
-        extra = pd.DataFrame(rows).reindex(columns=targets.columns)
-        extra["period_years"] = pd.array(extra["period_years"].tolist(), dtype="Int64")
-        for col in ("from_year", "to_year"):
-            extra[col] = pd.array([pd.NA] * len(extra), dtype="Int64")
-        targets = pd.concat([targets, extra], ignore_index=True)
-    projects = data.projects.copy()
-    if "must_do" in settings:
-        projects["must_do"] = projects["project_id"].astype(str).isin(set(settings["must_do"])).astype(object)
-    return reinvestment_of_variant(data.replace(targets=targets.reset_index(drop=True), projects=projects),
-                                   settings)
-
-
-def reinvestment_of_variant(data: MunicipalityData, settings: dict[str, Any]) -> MunicipalityData:
-    """``data`` with the variant's reinvestment policy and frame, stated as assumptions from the first plan year
-    (``reinvestering_efter_behov``, ``reinvestering_ram_kr``; policy *ingen* = the frame 0) — the same overrides
-    as the named scenarios *Reinvestering efter behov* and *Ingen reinvestering*."""
-    from hushall.scenarios import Override, Scenario, apply
-
-    policy = settings.get("reinvestment_policy") or ""
-    frame = settings.get("reinvestment_frame_kr")
-    changes: list[Override] = []
-    if policy:
-        changes.append(Override("reinvestering_efter_behov", 1.0 if policy == "behov" else 0.0))
-    if policy == "ingen":
-        changes.append(Override("reinvestering_ram_kr", 0.0))
-    elif frame is not None:
-        changes.append(Override("reinvestering_ram_kr", float(frame)))
-    if not changes:
-        return data
-    return apply(data, Scenario("variant", "Planvariantens reinvestering", overrides=tuple(changes)))
+    """A copy of ``data`` with the variant's settings (:func:`hushall.study.settings.apply_settings`: the one
+    place where settings are applied, shared with ``hushall optimize --installningar``)."""
+    return apply_settings(data, settings)
 
 
 #: How many left-out or postponed projects the optimiser explains one by one (the re-solves behind them share

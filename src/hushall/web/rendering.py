@@ -30,6 +30,7 @@ NAVIGATION: tuple[tuple[str, str, str], ...] = (
     ("peers", "/jamfor", "Jämför"),
     ("followup", "/uppfoljning", "Uppföljning"),
     ("report", "/rapport", "Rapport"),
+    ("prioritize", "/prioritera", "Prioritera"),
 )
 
 

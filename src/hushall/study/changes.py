@@ -1,0 +1,384 @@
+"""What changed between two plans, each project with one plain sentence of reason.
+
+A politician changes a setting (a criterion weight, the investment frame, the tax rate, the debt target) and the
+plan is made again. :func:`plan_changes` compares the plan before (schedule A under settings A) with the plan after
+(schedule B under settings B) and names every project that comes in, falls out or moves, with the setting that
+explains it:
+
+* **in** (in B, not in A), **out** (in A, not in B) and **moved** (both, another start year: earlier or later);
+* the reason is the first change of the settings that pushes the project the way it went — a project that comes
+  in or starts earlier is explained by a change that gives room or value; one that falls out or starts later by a
+  change that takes room or value away:
+
+  1. the project's own must-do mark;
+  2. its own share of the weighted score: with weights :math:`w` and the project's scores :math:`s_c`, its share
+     :math:`\\sum_c w_c s_c / \\sum_c w_c` rises or falls by more than :data:`WEIGHT_SHIFT` (the criterion named is
+     the one whose weight moved the project most, :math:`\\arg\\max_c \\Delta(w_c/\\sum w)\\, s_c`);
+  3. the investment frame (``investeringstak_kr``): raised gives room; lowered takes room, named with the first
+     year of the project's build where the plan after uses the whole frame (within :data:`FRAME_SLACK_KR`);
+  4. the debt target (``låneskuld_per_invånare``), the tax rate (``tax_change_ore``, ``tax_from_year``), and any
+     other target limit;
+  5. otherwise the project gave way to (or took the place of) others that give more value per krona.
+
+The figures beside the projects — the plan's value, the investment, places built, the maintenance debt at the end
+— are :class:`PlanFacts`, read once from a :class:`~hushall.study.PlanStudy`.
+
+Examples
+--------
+>>> before = PlanFacts(schedule={"P-1": 2027, "P-2": 2028}, names={"P-1": "Skola", "P-2": "Bad", "P-3": "Vård"})
+>>> after = PlanFacts(schedule={"P-1": 2029, "P-3": 2027}, names=before.names)
+>>> [(c.project_id, c.kind) for c in plan_changes(before, after, {}, {})]
+[('P-3', 'in'), ('P-2', 'out'), ('P-1', 'moved')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hushall.data.schema import CRITERIA, CRITERION_LABELS
+from hushall.data.target_types import TARGET_TYPES
+from hushall.formatting import fmt_mkr, fmt_number
+
+#: A project's share of the weighted score must move by more than this (relative) to be named as the reason.
+WEIGHT_SHIFT = 0.05
+#: A year uses the whole investment frame when its investment is within this of the frame (kr, fixed prices).
+FRAME_SLACK_KR = 1.0e6
+
+FRAME = "investeringstak_kr"
+DEBT = "låneskuld_per_invånare"
+
+
+@dataclass
+class PlanFacts:
+    """What a plan is, in the figures a politician reads (kr in the price base year's prices unless noted).
+
+    ``schedule`` project id → start year; ``names``, ``costs_kr``, ``durations``, ``places`` and ``scores``
+    (criterion → score) per project of the data; ``value`` the plan's weighted benefit (points), ``bound`` the best
+    any plan can reach and ``gap`` the relative distance; ``invest_by_year_kr`` every investment per plan year
+    (projects and reinvestment, fixed prices, the statements' ``investeringar_fasta_priser``); ``years`` the plan
+    years; ``maintenance_debt_end_kr`` the debt at the end of the plan; ``verdict`` the three-part verdict
+    (:class:`hushall.finance.verdict.Verdict`).
+    """
+
+    schedule: dict[str, int]
+    names: dict[str, str] = field(default_factory=dict)
+    costs_kr: dict[str, float] = field(default_factory=dict)
+    durations: dict[str, int] = field(default_factory=dict)
+    places: dict[str, float] = field(default_factory=dict)
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    years: list[int] = field(default_factory=list)
+    invest_by_year_kr: list[float] = field(default_factory=list)
+    value: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    status: str = ""
+    maintenance_debt_end_kr: float | None = None
+    places_short_end: float | None = None
+    verdict: Any = None
+
+    @property
+    def project_investment_kr(self) -> float:
+        """The chosen projects' investment (sheet Projekt's cost, price base year)."""
+        return float(sum(self.costs_kr.get(p, 0.0) for p in self.schedule))
+
+    @property
+    def total_investment_kr(self) -> float:
+        """Every investment over the plan period, projects and reinvestment (fixed prices)."""
+        return float(np.nansum(self.invest_by_year_kr)) if self.invest_by_year_kr else 0.0
+
+    @property
+    def places_built(self) -> float:
+        """Places the chosen projects add (new places only; closures are not subtracted)."""
+        return float(sum(max(self.places.get(p, 0.0), 0.0) for p in self.schedule))
+
+    @classmethod
+    def from_study(cls, study: Any, data: Any) -> PlanFacts:
+        """The facts of a :class:`~hushall.study.PlanStudy` of ``data`` (the data the plan was made with)."""
+        p = data.projects
+        ids = p["project_id"].astype(str).tolist()
+        opt = study.optimization
+        fc = study.forecast
+        invest: list[float] = []
+        debt_end = None
+        if fc is not None:
+            invest = [float(x) for x in np.asarray(fc.statements["investeringar_fasta_priser"], dtype=float)]
+            debt = np.asarray(fc.statements["underhållsskuld_fasta_priser"], dtype=float)
+            debt_end = float(debt[-1]) if len(debt) else None
+        short = study.figures.places_short if study.figures is not None else []
+
+        def num(col: str, default: float = 0.0) -> list[float]:
+            return [float(v) if v == v and v is not None else default for v in p[col].tolist()]
+
+        score_cols = {c: num(f"score_{c}") for c in CRITERIA if f"score_{c}" in p}
+        return cls(
+            schedule=dict(study.schedule),
+            names=dict(zip(ids, p["name"].astype(str), strict=True)),
+            costs_kr=dict(zip(ids, num("cost_kr"), strict=True)),
+            durations=dict(zip(ids, (max(int(d), 1) for d in num("duration_years", 1.0)), strict=True)),
+            places=dict(zip(ids, num("places_change"), strict=True)) if "places_change" in p else {},
+            scores={pid: {c: col[i] for c, col in score_cols.items()} for i, pid in enumerate(ids)},
+            years=[int(y) for y in data.years],
+            invest_by_year_kr=invest,
+            value=_finite(getattr(opt, "objective", None)),
+            bound=_finite(getattr(opt, "bound", None)),
+            gap=_finite(getattr(opt, "gap", None)),
+            status=str(getattr(opt, "status", "") or ""),
+            maintenance_debt_end_kr=debt_end,
+            places_short_end=_finite(short[-1]) if short else None,
+            verdict=study.verdict,
+        )
+
+
+def _finite(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if np.isfinite(v) else None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One project that came in, fell out or moved, and why (one plain Swedish sentence)."""
+
+    project_id: str
+    name: str
+    kind: str  # "in" | "out" | "moved"
+    year_before: int | None
+    year_after: int | None
+    reason: str
+    driver: str  # what explains it: must_do, weights, frame, debt, tax, targets, others, same
+
+    @property
+    def headline(self) -> str:
+        """What happened, in a few words (``Kommer med 2028``, ``Faller bort``, ``Flyttas 2027 → 2030``)."""
+        if self.kind == "in":
+            return f"Kommer med {self.year_after}"
+        if self.kind == "out":
+            return f"Faller bort (var {self.year_before})"
+        word = "Tidigareläggs" if (self.year_after or 0) < (self.year_before or 0) else "Senareläggs"
+        return f"{word} {self.year_before} → {self.year_after}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"project_id": self.project_id, "name": self.name, "kind": self.kind, "year_before": self.year_before,
+                "year_after": self.year_after, "reason": self.reason, "driver": self.driver,
+                "headline": self.headline}
+
+
+def plan_changes(before: PlanFacts, after: PlanFacts, settings_before: Mapping[str, Any],
+                 settings_after: Mapping[str, Any]) -> list[Change]:
+    """Every project in, out or moved from plan ``before`` to plan ``after``: in first, then out, then moved, each
+    group by the year it concerns and then project id. ``settings_*``: the settings each plan was made with
+    (:mod:`hushall.study.settings`; missing keys count as unchanged)."""
+    a, b = before.schedule, after.schedule
+    why = _Reasons(before, after, settings_before, settings_after)
+    out: list[Change] = []
+    for pid in sorted(set(b) - set(a), key=lambda p: (b[p], p)):
+        out.append(why.change(pid, "in", None, b[pid]))
+    for pid in sorted(set(a) - set(b), key=lambda p: (a[p], p)):
+        out.append(why.change(pid, "out", a[pid], None))
+    for pid in sorted((p for p in set(a) & set(b) if a[p] != b[p]), key=lambda p: (a[p], p)):
+        out.append(why.change(pid, "moved", a[pid], b[pid]))
+    return out
+
+
+class _Reasons:
+    """The reason sentences of :func:`plan_changes` (see the module docstring for the order of the rules)."""
+
+    def __init__(self, before: PlanFacts, after: PlanFacts, sa: Mapping[str, Any], sb: Mapping[str, Any]) -> None:
+        self.before, self.after = before, after
+        self.wa = _weights(sa)
+        self.wb = _weights(sb) if sb.get("weights") is not None else dict(self.wa)
+        for c in self.wb:
+            self.wa.setdefault(c, self.wb[c])
+        ta, tb = dict(sa.get("targets") or {}), dict(sb.get("targets") or {})
+        self.frame_a, self.frame_b = ta.get(FRAME), tb.get(FRAME, ta.get(FRAME))
+        self.debt_a, self.debt_b = ta.get(DEBT), tb.get(DEBT, ta.get(DEBT))
+        self.other_targets = sorted(k for k in set(ta) | set(tb) if k not in (FRAME, DEBT)
+                                    and k in tb and ta.get(k) != tb.get(k))
+        self.tax_a = _tax(sa)
+        self.tax_b = _tax(sb) if "tax_change_ore" in sb or "tax_from_year" in sb else self.tax_a
+        self.must_a = set(sa.get("must_do") or [])
+        self.must_b = set(sb.get("must_do") or []) if "must_do" in sb else self.must_a
+        self.settings_same = (self.wa == self.wb and self.frame_a == self.frame_b and self.debt_a == self.debt_b
+                              and not self.other_targets and self.tax_a == self.tax_b and self.must_a == self.must_b)
+
+    def change(self, pid: str, kind: str, year_a: int | None, year_b: int | None) -> Change:
+        up = kind == "in" or (kind == "moved" and (year_b or 0) < (year_a or 0))
+        driver, because = self._because(pid, up, year_b if up else year_a, kind == "moved")
+        name = self.after.names.get(pid) or self.before.names.get(pid) or pid
+        return Change(pid, name, kind, year_a, year_b, because[:1].upper() + because[1:] + ".", driver)
+
+    def _because(self, pid: str, up: bool, year: int | None, moved: bool) -> tuple[str, str]:
+        if self.settings_same:
+            return "same", "med samma inställningar hittade den färdiga beräkningen en plan med mer nytta"
+        if up and pid in self.must_b - self.must_a:
+            return "must_do", "projektet är nu markerat som måste genomföras"
+        if not up and pid in self.must_a - self.must_b:
+            return "must_do", "projektet är inte längre markerat som måste genomföras"
+        shift, criterion = self._weight_shift(pid)
+        if (up and shift > WEIGHT_SHIFT) or (not up and shift < -WEIGHT_SHIFT):
+            label = CRITERION_LABELS.get(criterion, criterion).lower()
+            if moved:
+                return "weights", (f"högre vikt på {label} gör projektet mer angeläget" if up
+                                   else f"lägre vikt på {label} gör att andra projekt går före")
+            if up:
+                return "weights", f"högre vikt på {label} gör att nyttan per krona räcker"
+            return "weights", f"lägre vikt på {label} gör att nyttan per krona inte längre räcker"
+        frame = self._frame_reason(pid, up, year)
+        if frame:
+            return "frame", frame
+        debt = self._limit_reason(DEBT, self.debt_a, self.debt_b, up)
+        if debt:
+            return "debt", debt
+        tax = self._tax_reason(up)
+        if tax:
+            return "tax", tax
+        for key in self.other_targets:
+            text = self._limit_reason(key, None, None, up, other=True)
+            if text:
+                return "targets", text
+        return "others", self._displacement(pid, up, moved)
+
+    def _build_years(self, facts: PlanFacts, pid: str) -> set[int]:
+        start = facts.schedule.get(pid)
+        if start is None:
+            return set()
+        return set(range(start, start + max(self.before.durations.get(pid, 1), self.after.durations.get(pid, 1))))
+
+    def _displacement(self, pid: str, up: bool, moved: bool) -> str:
+        """The projects that made room for ``pid`` (``up``) or took its room: those whose build left (or came
+        into) the years ``pid`` is built in after (before) the change."""
+        mine = self._build_years(self.after if up else self.before, pid)
+        others = []
+        for q in sorted(set(self.before.schedule) | set(self.after.schedule)):
+            if q == pid:
+                continue
+            old, new = self._build_years(self.before, q), self._build_years(self.after, q)
+            gone, come = (old - new) & mine, (new - old) & mine
+            if (up and gone) or (not up and come):
+                others.append(self.after.names.get(q) or self.before.names.get(q) or q)
+        if not others:
+            if up:
+                return "det ryms när andra projekt byts ut eller flyttas med de nya inställningarna"
+            return "andra projekt ger mer nytta för pengarna med de nya inställningarna"
+        named = _and(others) if len(others) <= 2 else f"{', '.join(others[:2])} och {len(others) - 2} till"
+        if up:
+            return f"{'det får plats tidigare' if moved else 'det ryms'} när {named} inte längre byggs de åren"
+        if moved:
+            return f"{named} går före med de nya inställningarna"
+        return f"får ge plats åt {named}, som ger mer nytta med de nya inställningarna"
+
+    def _weight_shift(self, pid: str) -> tuple[float, str]:
+        """The relative change of the project's share of the weighted score, and the criterion behind it."""
+        s = (self.after.scores.get(pid) or self.before.scores.get(pid) or {})
+        sum_a, sum_b = sum(self.wa.values()), sum(self.wb.values())
+        if not s or sum_a <= 0 or sum_b <= 0:
+            return 0.0, ""
+        share_a = sum(self.wa.get(c, 0.0) * v for c, v in s.items()) / sum_a
+        share_b = sum(self.wb.get(c, 0.0) * v for c, v in s.items()) / sum_b
+        pull = {c: (self.wb.get(c, 0.0) / sum_b - self.wa.get(c, 0.0) / sum_a) * v for c, v in s.items()}
+        if share_a <= 0:
+            return (1.0, max(pull, key=lambda c: pull[c])) if share_b > 0 else (0.0, "")
+        rel = share_b / share_a - 1.0
+        pick = max(pull, key=lambda c: pull[c]) if rel > 0 else min(pull, key=lambda c: pull[c])
+        return rel, pick
+
+    def _frame_reason(self, pid: str, up: bool, year: int | None) -> str:
+        a, b = self.frame_a, self.frame_b
+        if a is None or b is None or a == b:
+            if a is None and b is not None and not up:
+                return f"det nya investeringstaket på {fmt_mkr(b)} per år (fasta priser) rymmer inte projektet"
+            if a is not None and b is None and up:
+                return "utan investeringstak ryms projektet"
+            return ""
+        if up and b > a:
+            return f"när investeringsramen höjs till {fmt_mkr(b)} per år (fasta priser) ryms projektet {year}"
+        if not up and b < a:
+            full = self._full_frame_year(pid, year, b)
+            return (f"ryms inte inom investeringsramen {full} när ramen sänks till {fmt_mkr(b)} per år "
+                    "(fasta priser)")
+        return ""
+
+    def _full_frame_year(self, pid: str, year: int | None, frame: float) -> int | None:
+        """The first year of the project's build (from ``year``) where the plan after uses the whole frame."""
+        if year is None:
+            return None
+        years, invest = self.after.years, self.after.invest_by_year_kr
+        by_year = dict(zip(years, invest, strict=False))
+        for y in range(year, year + self.before.durations.get(pid, 1)):
+            v = by_year.get(y)
+            if v is not None and v >= frame - FRAME_SLACK_KR:
+                return y
+        return year
+
+    def _limit_reason(self, key: str, a: Any, b: Any, up: bool, other: bool = False) -> str:
+        kind = TARGET_TYPES.get(key)
+        if kind is None:
+            return ""
+        if other:  # another target: its change is named, whichever way it went
+            return f"{kind.words['sv']} har ändrats" if kind.words["sv"] else ""
+        if a is None or b is None or a == b:
+            return ""
+        looser = (b > a) == (kind.sense.name == "MAX")
+        limit = kind.limit_text(float(b))
+        if key == DEBT:
+            if up and looser:
+                return f"det högre taket för låneskulden ({limit} per invånare) ger utrymme att låna till projektet"
+            if not up and not looser:
+                return f"det lägre taket för låneskulden ({limit} per invånare) räcker inte till projektet"
+            return ""
+        if up and looser:
+            return f"{kind.words['sv']} är nu {limit} och ger utrymme"
+        if not up and not looser:
+            return f"{kind.words['sv']} är nu {limit} och ger mindre utrymme"
+        return ""
+
+    def _tax_reason(self, up: bool) -> str:
+        (ore_a, from_a), (ore_b, from_b) = self.tax_a, self.tax_b
+        if (ore_a, from_a) == (ore_b, from_b):
+            return ""
+        when = f" från {from_b}" if from_b is not None else ""
+        if up and ore_b > ore_a:
+            return f"skatten höjs med {fmt_number(ore_b, trim=True)} öre{when}, vilket ger utrymme inom målen för ekonomin"
+        if not up and ore_b < ore_a:
+            if ore_b < 0:
+                return (f"skatten sänks med {fmt_number(-ore_b, trim=True)} öre{when}, vilket minskar utrymmet "
+                        "inom målen för ekonomin")
+            return "en mindre skattehöjning minskar utrymmet inom målen för ekonomin"
+        return ""
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def _weights(settings: Mapping[str, Any]) -> dict[str, float]:
+    return {str(c): float(w) for c, w in (settings.get("weights") or {}).items()}
+
+
+def _tax(settings: Mapping[str, Any]) -> tuple[float, int | None]:
+    year = settings.get("tax_from_year")
+    return float(settings.get("tax_change_ore") or 0.0), None if year is None else int(year)
+
+
+def changes_summary(changes: list[Change]) -> str:
+    """The changes counted in one sentence.
+
+    >>> changes_summary([])
+    'Samma projekt som förra planen.'
+    """
+    if not changes:
+        return "Samma projekt som förra planen."
+    n = {k: sum(c.kind == k for c in changes) for k in ("in", "out", "moved")}
+    parts = [f"{n['in']} kommer med" if n["in"] else "", f"{n['out']} faller bort" if n["out"] else "",
+             f"{n['moved']} flyttas" if n["moved"] else ""]
+    text = ", ".join(p for p in parts if p)
+    return text[:1].upper() + text[1:] + " jämfört med förra planen."
+
+
+__all__ = ["FRAME_SLACK_KR", "WEIGHT_SHIFT", "Change", "PlanFacts", "changes_summary", "plan_changes"]

@@ -1,0 +1,115 @@
+"""study/settings.py: the political settings, checked and applied in one place for the web and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from hushall.errors import HushallError, PlanError
+from hushall.examples import exempelkommun
+from hushall.study.settings import (
+    apply_settings,
+    clean_settings,
+    default_settings,
+    read_settings,
+    settings_json,
+    settings_key,
+)
+
+
+@pytest.fixture(scope="module")
+def data():  # type: ignore[no-untyped-def]
+    return exempelkommun()
+
+
+def test_default_settings_reproduce_the_data(data) -> None:  # type: ignore[no-untyped-def]
+    same = apply_settings(data, default_settings(data))
+    assert same.targets.equals(data.targets)
+    np.testing.assert_array_equal(same.assumption("skattesats"), data.assumption("skattesats"))
+
+
+def test_tax_change_is_added_from_its_year(data) -> None:  # type: ignore[no-untyped-def]
+    s = clean_settings({"tax_change_ore": "-25", "tax_from_year": "2035"}, data)
+    before = data.assumption("skattesats")
+    after = apply_settings(data, s).assumption("skattesats")
+    years = np.asarray(data.years)
+    np.testing.assert_allclose(after - before, np.where(years >= 2035, -0.25, 0.0), atol=1e-12)
+
+
+def test_frame_weights_and_debt_target_reach_sheet_mal(data) -> None:  # type: ignore[no-untyped-def]
+    s = clean_settings({"targets": {"investeringstak_kr": 7e7, "låneskuld_per_invånare": "90 000"},
+                        "weights": {"skick": "0,9"}}, data)
+    t = apply_settings(data, s).targets
+    assert float(t.loc[t["target_type"] == "investeringstak_kr", "limit"].iloc[0]) == 7e7
+    assert float(t.loc[t["target_type"] == "låneskuld_per_invånare", "limit"].iloc[0]) == 9e4
+    w = t[(t["target_type"] == "kriterievikt") & (t["criterion"] == "skick")]
+    assert float(w["limit"].iloc[0]) == 0.9
+    assert data.targets["limit"].tolist() != t["limit"].tolist()  # the data itself is untouched
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"weights": {"skick": "abc"}}, "Vikt skick: 'abc' är inte ett tal."),
+    ({"weights": {"skick": -1}}, "Vikt skick: vikten får inte vara negativ."),
+    ({"targets": {"investeringstak_kr": -5e6}}, "Investeringstak per år: värdet får inte vara lägre än"),
+    ({"tax_change_ore": 900}, "Ändrad skattesats: 900 öre"),
+    ({"tax_from_year": 1999}, "Skatteändringen gäller från år: 1999 är inte ett år i planperioden (2025–2054)."),
+    ({"weights": ["skick"]}, "Inställningen weights ska vara ett JSON-objekt"),
+])
+def test_bad_settings_get_a_swedish_message(data, raw, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PlanError) as info:
+        clean_settings(raw, data)
+    assert message in str(info.value)
+
+
+def test_file_round_trip_and_key(data, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    s = clean_settings({"weights": {"kapacitet": 0.7}, "tax_change_ore": 10, "tax_from_year": 2030}, data)
+    path = tmp_path / "installningar.json"
+    path.write_text(settings_json(s), encoding="utf-8")
+    again = read_settings(path, data)
+    assert again == s and settings_key(again) == settings_key(s)
+    assert settings_key(clean_settings({}, data)) != settings_key(s)
+
+
+def test_bad_files_name_the_file(data, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    broken = tmp_path / "trasig.json"
+    broken.write_text("{weights:", encoding="utf-8")
+    with pytest.raises(HushallError, match=r"trasig.json är inte giltig JSON \(rad 1, kolumn 2\)"):
+        read_settings(broken, data)
+    unknown = tmp_path / "okand.json"
+    unknown.write_text(json.dumps({"vikter": {}}), encoding="utf-8")
+    with pytest.raises(PlanError, match=r"okand\.json: okänd inställning vikter"):
+        read_settings(unknown, data)
+    with pytest.raises(HushallError, match=r"saknas\.json kunde inte läsas"):
+        read_settings(tmp_path / "saknas.json", data)
+
+
+def test_cli_optimize_applies_the_settings(data, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from hushall.cli.main import cli
+
+    path = tmp_path / "installningar.json"
+    path.write_text(settings_json(clean_settings({"weights": {"kapacitet": 0.9, "skick": 0.0},
+                                                  "targets": {"investeringstak_kr": 1.2e8}}, data)),
+                    encoding="utf-8")
+    quick = ["--time-limit", "3", "--gap", "0.5", "--explain-time", "0", "--json"]
+    docs = []
+    for extra in (["--installningar", str(path)], []):
+        r = CliRunner().invoke(cli, ["optimize", "--example", *extra, *quick])
+        assert r.exit_code == 0, r.stderr
+        docs.append(json.loads(r.stdout))
+    assert docs[0]["weights"]["kapacitet"] == 0.9 and docs[0]["weights"]["skick"] == 0.0
+    assert docs[1]["weights"] == {c: float(w) for c, w in default_settings(data)["weights"].items()}
+
+    def room(doc: dict) -> list[float]:  # the ceiling's right-hand side per year: the frame less reinvestment
+        return [t["rhs"] for t in doc["targets"] if t.get("target_type") == "investeringstak_kr"]
+
+    frame = float(default_settings(data)["targets"]["investeringstak_kr"])
+    np.testing.assert_allclose(np.array(room(docs[1])) - np.array(room(docs[0])), frame - 1.2e8)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"weights": {"kapacitet": "abc"}}), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["optimize", "--example", "--installningar", str(bad)])
+    assert r.exit_code == 1
+    assert "bad.json: Vikt kapacitet: 'abc' är inte ett tal." in r.stderr and "Traceback" not in r.stderr
