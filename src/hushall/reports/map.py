@@ -204,7 +204,7 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
         raise ValueError(f"okänd verksamhet {service_id!r}")
     service_name = services[service_id] if service_id else "alla verksamheter"
     heading = title or f"Platser och anläggningar {year}"
-    subtitle = (f"Områden: platser som saknas i {service_name.lower() if service_id else service_name} {year}. "
+    subtitle = (f"Områden: platser som saknas i {service_name[:1].lower() + service_name[1:]} {year}. "
                 f"Anläggningar: {LAYERS[layer].lower()}.")
 
     dist = data.districts.reset_index(drop=True)
@@ -318,7 +318,8 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
             notable = key == "saknas_kritisk"
             info.append(BACKUP_CLASSES[key][1])
         if notable and (not service_id or sid == service_id):
-            notable_rows.append(f"{name}, {district_names.get(f['district_id'], f['district_id'])}: {info[-1]}")
+            where = district_names.get(f["district_id"], f["district_id"])
+            notable_rows.append(f"{name}, {where}" + ("" if layer == "reservkraft" else f": {info[-1]}"))
         markers.append(Marker(fid, "facility", float(fx[i]), float(fy[i]),
                               title=", ".join(info), fill=fill, text=text,
                               faded=bool(service_id) and sid != service_id,
@@ -354,11 +355,13 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
             else:
                 notes.append(f"Projekt {pid} ligger i ett område utan koordinater och visas inte.")
                 continue
+            other = bool(service_id) and str(p.service_id or "") != service_id
             places = float(p.places_change or 0.0)
             adds = ptype in ADDING_TYPES
             places_text = f", {'+' if places > 0 else ''}{fmt_number(places)} pl" if abs(places) >= 0.5 else ""
-            project_rows.append(f"{pid} klar {done}: {p.name}" + (f" ({places_text[2:]})" if places_text else ""))
-            markers.append(Marker(pid, "project", x0, y0, label=pid,
+            if not other:
+                project_rows.append(f"{pid} klar {done}: {p.name}" + (f" ({places_text[2:]})" if places_text else ""))
+            markers.append(Marker(pid, "project", x0, y0, label="" if other else pid, faded=other,
                                   title=f"{pid} {p.name}: {ptype}, klar {done}{places_text.replace('pl', 'platser')}",
                                   fill=PROJECT_INK if adds else INK, text="+" if adds else "×",
                                   attrs={"data-project": pid}))
@@ -390,6 +393,9 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
     if layer == "belaggning":
         notes.append("Beläggning = efterfrågan i området delad med områdets platser i verksamheten.")
 
+    if layer == "reservkraft":  # networks have no point on the map but may still lack backup power
+        lacking = lines[lines["critical_in_power_cut"].astype(bool) & ~lines["backup_power"].astype(bool)]
+        notable_rows += [f"{n} (ledningsnät)" for n in lacking["name"].astype(str)]
     remarks = []
     if notable_rows:
         remarks.append((NOTABLE_HEADINGS[layer], notable_rows))
@@ -517,21 +523,22 @@ def map_svg(pic: MapPicture) -> str:
         out.append(_text(x, y, str(r.name), size=13, weight="bold", anchor="middle", halo=True))
         out.append(_text(x, y + 14, str(r.label), size=11.5, weight="bold" if float(r.short) >= 0.5
                          else "normal", fill=colour, anchor="middle", halo=True))
-    # project ids where they fit
+    # project ids: every one is written, where it covers the least
     for m in sorted((m for m in pic.markers if m.label), key=lambda m: m.y):
         size = 11.0
         w, h = len(m.label) * size * 0.6, size + 2
+        spots = []
         for dx, dy, anchor in ((MARKER_R + 3, 4, "start"), (-MARKER_R - 3, 4, "end"), (0, -MARKER_R - 4, "middle"),
                                (0, MARKER_R + 12, "middle"), (MARKER_R + 3, -8, "start"), (MARKER_R + 3, 14, "start"),
                                (-MARKER_R - 3, -8, "end"), (-MARKER_R - 3, 14, "end")):
             x = m.x + dx
             x0 = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
             box = (x0, m.y + dy - h + 3, x0 + w, m.y + dy + 3)
-            if _inside(box) and not any(_overlap(box, t) for t in taken):
-                taken.append(box)
-                out.append(_text(x, m.y + dy, m.label, size=size, weight="bold", fill=PROJECT_INK, anchor=anchor,
-                                 halo=True))
-                break
+            cost = sum(_overlap(box, t) for t in taken) + (1e6 if not _inside(box) else 0.0)
+            spots.append((cost, x, m.y + dy, anchor, box))
+        _, x, y, anchor, box = min(spots, key=lambda s: s[0])
+        taken.append(box)
+        out.append(_text(x, y, m.label, size=size, weight="bold", fill=PROJECT_INK, anchor=anchor, halo=True))
     # scale bar, bottom right
     if pic.scale_px > 0:
         km = fmt_number(pic.scale_km, 0 if pic.scale_km >= 1 else 1)
@@ -544,8 +551,9 @@ def map_svg(pic: MapPicture) -> str:
     out.append('<g class="legend">')
     out.append(_text(LEGEND_X, y - 10, "Teckenförklaring", size=14, weight="bold"))
     for heading, items in pic.legend:
-        y += 16
-        out.append(_text(LEGEND_X, y, heading, size=12, weight="bold"))
+        for j, line in enumerate(textwrap.wrap(heading, LEGEND_CHARS - 4)):
+            y += 16 if j == 0 else 15
+            out.append(_text(LEGEND_X, y, line, size=12, weight="bold"))
         y += 4
         for shape, colour, label in items:
             lines = textwrap.wrap(label, LEGEND_CHARS - 4)
@@ -558,8 +566,9 @@ def map_svg(pic: MapPicture) -> str:
     out.append("</g>")
     out.append('<g class="remarks">')
     for heading, rows in pic.remarks:
-        y += 24
-        out.append(_text(LEGEND_X, y, heading, size=12, weight="bold"))
+        for j, line in enumerate(textwrap.wrap(heading, LEGEND_CHARS - 4)):
+            y += 24 if j == 0 else 15
+            out.append(_text(LEGEND_X, y, line, size=12, weight="bold"))
         for row in rows:
             for j, line in enumerate(textwrap.wrap(row, LEGEND_CHARS, subsequent_indent="   ")):
                 y += 15
