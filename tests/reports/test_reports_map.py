@@ -12,7 +12,13 @@ import pytest
 
 from hushall.examples import exempelkommun
 from hushall.needs import analyse_needs
-from hushall.reports.map import LINEAR_CATEGORIES, build_map, map_png, municipality_map
+from hushall.reports.map import (
+    LINEAR_CATEGORIES,
+    build_map,
+    map_png,
+    municipality_map,
+    places_short_within_reach,
+)
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -54,20 +60,43 @@ def test_every_district_and_facility_is_drawn_and_named(example: tuple[Any, Any]
         assert text in svg
 
 
-def test_places_short_per_district_match_the_needs_analysis(example: tuple[Any, Any]) -> None:
+def test_places_short_per_district_are_those_within_reach(example: tuple[Any, Any]) -> None:
     data, needs = example
     year = data.first_year + 5
-    pic = build_map(data, needs, year=year, service_id="forskola")
+    # when no one travels to another district (longest distance 4 km; the example's districts lie 8 km or more
+    # apart, their own facilities within 3 km) the places short are the needs analysis' district deficits
+    home = _with(data, services=data.services.assign(max_distance_km=4.0))
+    pic = build_map(home, needs, year=year, service_id="forskola")
     cap = needs.capacity[(needs.capacity["year"] == year) & (needs.capacity["service_id"] == "forskola")]
     expected = cap.set_index("district_id")["deficit"]
     got = pic.districts.set_index("district_id")["short"]
-    assert np.allclose(got.sort_index(), expected.reindex(got.index).sort_index())
+    assert np.allclose(got.sort_index(), expected.reindex(got.index).sort_index(), atol=1e-6)
     assert (got > 0.5).any() and (got < 0.5).any()  # the example has both kinds, so the colours must differ
     fills = dict(zip(pic.districts["district_id"], pic.districts["fill"], strict=True))
-    assert len({fills[d] for d in got.index[got > 0.5]} & {fills[d] for d in got.index[got < 0.5]}) == 0
-    svg = municipality_map(data, needs, year=year, service_id="forskola")
+    assert not {fills[d] for d in got.index[got > 0.5]} & {fills[d] for d in got.index[got < 0.5]}
     worst = got.idxmax()
-    assert re.search(rf"{int(round(got[worst]))}\s?platser saknas", svg)
+    assert re.search(rf"{int(round(got[worst]))}\s?platser saknas", municipality_map(home, needs, year=year,
+                                                                                     service_id="forskola"))
+    # with travel within the service's distance no district lacks more in total than without
+    reach = places_short_within_reach(data, year)
+    all_cap = needs.capacity[needs.capacity["year"] == year]
+    assert reach["short"].sum() <= all_cap["deficit"].sum() + 1e-6
+    assert reach["short"].sum() < all_cap["deficit"].sum()  # the example's districts do share places
+
+
+def test_the_plans_places_count_from_the_year_they_are_in_use(example: tuple[Any, Any]) -> None:
+    data, needs = example
+    year = data.first_year + 3
+    before = places_short_within_reach(data, year).groupby("service_id")["short"].sum()
+    start = year - 2  # P-07: a new preschool, two construction years: in use in ``year``
+    assert int(data.projects.set_index("project_id").loc["P-07", "duration_years"]) == 2
+    after = places_short_within_reach(data, year, {"P-07": start}).groupby("service_id")["short"].sum()
+    late = places_short_within_reach(data, year, {"P-07": start + 1}).groupby("service_id")["short"].sum()
+    assert before["forskola"] > 0.5 and after["forskola"] < before["forskola"] - 0.5
+    assert np.isclose(late["forskola"], before["forskola"])  # not yet in use
+    assert np.allclose(after.drop("forskola"), before.drop("forskola"))
+    svg = municipality_map(data, needs, year=year, service_id="forskola", schedule={"P-07": start})
+    assert "utan planen" in svg
 
 
 @pytest.mark.parametrize(("layer", "legend"), [("belaggning", "för trångt"),

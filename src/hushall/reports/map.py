@@ -187,6 +187,38 @@ def _completion(projects: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(projects["duration_years"], errors="coerce").fillna(1).astype(int) - 1
 
 
+def places_short_within_reach(data: MunicipalityData, year: int,
+                               schedule: Mapping[str, int] | None = None) -> pd.DataFrame:
+    r"""Places short per district and service in ``year`` (columns ``district_id, service_id, short``) when users
+    may go to any facility of the service within its longest distance (``max_avstånd_km``), nearest first.
+
+    The network is the optimiser's (:func:`hushall.optimize.inputs.capacity_block`) and the places short its
+    ``unmet`` without projects (:func:`hushall.optimize.candidates.unmet_places_without_projects`). With a
+    ``schedule`` each project's places count at its facility (or its district's new site) from the year it is in
+    use, :math:`c = s + d` (start plus construction years, :mod:`hushall.optimize.problem`'s convention).
+    """
+    from hushall.optimize.candidates import unmet_places_without_projects
+    from hushall.optimize.inputs import capacity_block
+
+    empty = pd.DataFrame({"district_id": [], "service_id": [], "short": []})
+    cb = capacity_block(data)
+    years = [int(y) for y in data.years]
+    if cb is None or not len(cb.demand_district) or year not in years:
+        return empty
+    capacity = cb.node_capacity.astype(float).copy()
+    if schedule:
+        proj = data.projects
+        in_use = [(int(schedule[p]) + int(d) <= year) if p in schedule else False
+                  for p, d in zip(proj["project_id"].astype(str), pd.to_numeric(proj["duration_years"]).fillna(1),
+                                  strict=True)]
+        take = np.flatnonzero(np.asarray(in_use, dtype=bool) & (cb.project_node >= 0))
+        np.add.at(capacity, cb.project_node[take], cb.project_places[take])
+        capacity = np.maximum(capacity, 0.0)
+    unmet, _ = unmet_places_without_projects(cb, capacity)
+    return pd.DataFrame({"district_id": cb.demand_district.astype(str), "service_id": cb.demand_service.astype(str),
+                         "short": unmet[:, years.index(year)]})
+
+
 def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = None, service_id: str | None = None,
               layer: str = "skick", schedule: Mapping[str, int] | None = None,
               title: str | None = None) -> MapPicture:
@@ -223,10 +255,18 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
     cap = cap[cap["year"] == year]
     if service_id:
         cap = cap[cap["service_id"].astype(str) == service_id]
-    per = cap.groupby("district_id")[["demand", "capacity", "deficit"]].sum()
+    per = cap.groupby("district_id")[["demand", "capacity"]].sum()
+
+    def short_per_district(plan: Mapping[str, int] | None) -> pd.Series:
+        reach = places_short_within_reach(data, year, plan)
+        if service_id:
+            reach = reach[reach["service_id"] == service_id]
+        return dist["district_id"].map(reach.groupby("district_id")["short"].sum()).fillna(0.0).astype(float)
+
     dist = dist.assign(demand=dist["district_id"].map(per["demand"]).fillna(0.0).astype(float),
                        capacity=dist["district_id"].map(per["capacity"]).fillna(0.0).astype(float),
-                       short=dist["district_id"].map(per["deficit"]).fillna(0.0).astype(float))
+                       short=short_per_district(schedule),
+                       short_without_plan=short_per_district(None) if schedule else np.nan)
     lat_d = pd.to_numeric(dist["lat"], errors="coerce")
     lon_d = pd.to_numeric(dist["lon"], errors="coerce")
     centre = {d: (la, lo) for d, la, lo, v in zip(dist["district_id"], lat_d, lon_d, ok, strict=True) if v}
@@ -277,11 +317,13 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
     radius = 12.0 + 30.0 * np.sqrt(drawn["demand"].to_numpy(float) / max_demand)
     share = np.where(drawn["demand"] > 0, drawn["short"] / drawn["demand"].where(drawn["demand"] > 0, 1.0), 0.0)
     fills, labels = [], []
-    for s, short, surplus in zip(share, drawn["short"], drawn["capacity"] - drawn["demand"], strict=True):
+    for s, short, before in zip(share, drawn["short"], drawn["short_without_plan"], strict=True):
         cls = SHORT_CLASSES[0] if short < 0.5 else next(c for c in SHORT_CLASSES[1:] if s < c[0])
         fills.append(cls[1])
-        labels.append(f"{fmt_number(short)} platser saknas" if short >= 0.5
-                      else f"{fmt_number(max(surplus, 0.0))} lediga" if surplus >= 0.5 else "platserna räcker")
+        text = f"{fmt_number(short)} platser saknas" if short >= 0.5 else "platserna räcker"
+        if schedule and abs(float(before) - float(short)) >= 0.5:
+            text += f" (utan planen {fmt_number(before)})"
+        labels.append(text)
     drawn = drawn.assign(x=dx, y=dy, r=radius, fill=fills, label=labels)
 
     # --- facility markers ---------------------------------------------------------------------------------------
@@ -365,9 +407,11 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
                                   title=f"{pid} {p.name}: {ptype}, klar {done}{places_text.replace('pl', 'platser')}",
                                   fill=PROJECT_INK if adds else INK, text="+" if adds else "×",
                                   attrs={"data-project": pid}))
-        legend_projects = [("plus", PROJECT_INK, "nybyggnad eller tillbyggnad"),
-                           ("cross", INK, "avveckling eller försäljning"),
-                           ("ring", INK, "ombyggnad eller förnyelse")]
+        kinds = {m.text for m in markers if m.kind == "project"} | ({"ring"} if ringed else set())
+        legend_projects = [item for kind, item in (("+", ("plus", PROJECT_INK, "nybyggnad eller tillbyggnad")),
+                                                   ("×", ("cross", INK, "avveckling eller försäljning")),
+                                                   ("ring", ("ring", INK, "ombyggnad eller förnyelse")))
+                           if kind in kinds]
         if not any(m.kind == "project" for m in markers) and not ringed:
             notes.append("Planen har inga projekt som syns på kartan.")
 
@@ -390,6 +434,9 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
     legend.append((f"Anläggningar – {LAYERS[layer].lower()}", items))
     if legend_projects:
         legend.append(("Planens projekt (id, år klart)", legend_projects))
+    notes.append("Platser som saknas: efterfrågan som inte ryms i någon anläggning inom verksamhetens längsta "
+                 "rimliga avstånd (fliken Tjänster), närmaste först" + (", med planens projekt i bruk."
+                                                                        if schedule else "."))
     if layer == "belaggning":
         notes.append("Beläggning = efterfrågan i området delad med områdets platser i verksamheten.")
 

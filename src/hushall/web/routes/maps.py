@@ -1,7 +1,7 @@
 """The map (:mod:`hushall.reports.map`) on the Behov page and on a plan's page.
 
 The pages include ``_map.html``, which loads the fragment ``…/karta`` (controls, the picture and its figures in
-a table); choosing a service, a year or a layer redraws only the fragment. The picture itself is ``…/karta.svg``
+a table); choosing a service, a year or a layer redraws only the fragment. The picture itself is ``…/karta/bild.svg``
 with the same query: ``tjanst`` (a service id, or ``alla``), ``ar`` (a plan year) and ``lager``
 (:data:`hushall.reports.map.LAYERS`). A query that names no known service, year or layer falls back to the
 default rather than failing: a link is not data.
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
-from hushall.reports.map import LAYERS, build_map, map_svg
+from hushall.reports.map import LAYERS, build_map, map_svg, places_short_within_reach
 from hushall.web.deps import database, identify, reader
 from hushall.web.models import User
 from hushall.web.rendering import page
@@ -44,25 +44,34 @@ class MapChoice:
         return urlencode({"tjanst": self.service_id or ALL_SERVICES, "ar": self.year, "lager": self.layer})
 
 
-def default_service(data: MunicipalityData, needs: NeedsResult, year: int) -> str | None:
+def default_service(data: MunicipalityData, year: int) -> str | None:
     """The service with the most places short in ``year`` (what a politician should see first), else all."""
-    cap = needs.capacity[needs.capacity["year"] == year]
-    short = cap.groupby("service_id")["deficit"].sum()
+    short = places_short_within_reach(data, year).groupby("service_id")["short"].sum()
     return str(short.idxmax()) if len(short) and float(short.max()) >= 0.5 else None
 
 
-def map_choice(request: Request, data: MunicipalityData, needs: NeedsResult) -> MapChoice:
+def plan_year(data: MunicipalityData, schedule: dict[str, int] | None) -> int | None:
+    """The first year all of the plan's projects are in use (start + construction years), within the horizon."""
+    if not schedule:
+        return None
+    proj = data.projects.set_index(data.projects["project_id"].astype(str))
+    in_use = [int(start) + int(proj.loc[p, "duration_years"]) for p, start in schedule.items() if p in proj.index]
+    return min(max(in_use), data.last_year) if in_use else None
+
+
+def map_choice(request: Request, data: MunicipalityData, needs: NeedsResult,
+               default_year: int | None = None) -> MapChoice:
     q = request.query_params
-    years = milestone_years(data)
+    fallback = default_year or milestone_years(data)[0]
     try:
         year = int(q.get("ar", ""))
     except ValueError:
-        year = years[0]
-    year = year if data.first_year <= year <= data.last_year else years[0]
+        year = fallback
+    year = year if data.first_year <= year <= data.last_year else fallback
     services = set(data.services["service_id"].astype(str))
     wanted = q.get("tjanst")
     service = (None if wanted == ALL_SERVICES else wanted if wanted in services
-               else default_service(data, needs, year))
+               else default_service(data, year))
     layer = q.get("lager", "skick")
     return MapChoice(service, year, layer if layer in LAYERS else "skick")
 
@@ -76,9 +85,9 @@ def map_context(data: MunicipalityData, needs: NeedsResult, choice: MapChoice, b
     rows = [{"name": r.name, "demand": float(r.demand), "capacity": float(r.capacity), "short": float(r.short)}
             for r in pic.districts.itertuples()]
     services = list(zip(data.services["service_id"].astype(str), data.services["name"].astype(str), strict=True))
-    return {"map_base": base, "map_src": f"{base}.svg?{choice.query()}", "map_choice": choice,
+    return {"map_base": base, "map_src": f"{base}/bild.svg?{choice.query()}", "map_choice": choice,
             "map_years": years, "map_services": services, "map_layers": LAYERS, "map_rows": rows,
-            "map_title": pic.title, "map_notes": [*pic.notes, *([pic.message] if pic.message else [])],
+            "map_title": pic.title, "map_notes": pic.notes, "map_message": pic.message,
             "map_remarks": pic.remarks, "all_services": ALL_SERVICES}
 
 
@@ -90,7 +99,7 @@ def version_map(request: Request, number: int, user: User = reader, db: DbSessio
     return page(request, "_map_view.html", map_context(view.data, view.needs, choice, f"/karta/version/{number}"))
 
 
-@router.get("/karta/version/{number}.svg")
+@router.get("/karta/version/{number}/bild.svg")
 def version_map_svg(request: Request, number: int, user: User = reader, db: DbSession = database) -> Response:
     version = pick_version(db, number)
     assert version is not None
@@ -112,15 +121,15 @@ def _plan(request: Request, db: DbSession, variant_id: int) -> tuple[Any, Any, d
 def plan_map(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
     """A plan's map: the Behov map with the plan's projects."""
     variant, view, schedule, _ = _plan(request, db, variant_id)
-    choice = map_choice(request, view.data, view.needs)
+    choice = map_choice(request, view.data, view.needs, plan_year(view.data, schedule))
     return page(request, "_map_view.html", map_context(view.data, view.needs, choice,
                                                         f"/planer/{variant.id}/karta", schedule))
 
 
-@router.get("/planer/{variant_id}/karta.svg")
+@router.get("/planer/{variant_id}/karta/bild.svg")
 def plan_map_svg(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
     variant, view, schedule, job = _plan(request, db, variant_id)
-    choice = map_choice(request, view.data, view.needs)
+    choice = map_choice(request, view.data, view.needs, plan_year(view.data, schedule))
     key = ("plan-map", variant.id, variant.row_version, job.id if job is not None else None, choice)
     return svg_response(request, key, lambda: map_svg(build_map(
         view.data, view.needs, year=choice.year, service_id=choice.service_id, layer=choice.layer,
