@@ -44,11 +44,13 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 import pandas as pd
 
+from hushall.files import write_bytes_atomic
 from hushall.formatting import fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
@@ -92,10 +94,26 @@ SHORT_CLASSES: tuple[tuple[float, str, str], ...] = (
 )
 INK, MUTED, SHORT_INK, PROJECT_INK = "#222222", "#666666", "#9E2A44", "#332288"
 
-WIDTH, HEIGHT = 880, 640
-MAP_BOX = (16.0, 64.0, 560.0, 540.0)  # x, y, width, height of the map area
-LEGEND_X = 596.0
-LEGEND_CHARS = 44  # characters per line in the legend panel
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the parts of the picture go, px: the map area (x, y, width, height), the legend's columns (their x)
+    and where the legend starts (``None``: beside the map, else below the notes)."""
+
+    width: float
+    map_box: tuple[float, float, float, float]
+    legend_columns: tuple[float, ...]
+    legend_below: bool
+    legend_chars: int = 44  # characters per line in a legend column
+
+
+#: The web page: the legend beside the map.
+WIDE = Layout(880.0, (16.0, 64.0, 560.0, 540.0), (596.0,), legend_below=False)
+#: A portrait document page: the legend in two columns under the map, so the text prints at about 9 pt.
+TALL = Layout(620.0, (16.0, 64.0, 588.0, 440.0), (16.0, 318.0), legend_below=True)
+LAYOUTS = {"wide": WIDE, "tall": TALL}
+MIN_HEIGHT = 640.0
 MARKER_R = 7.5
 
 
@@ -132,6 +150,7 @@ class MapPicture:
     scale_km: float = 0.0
     scale_px: float = 0.0
     message: str = ""  # when nothing can be drawn
+    layout: Layout = WIDE
 
 
 def _valid(lat: pd.Series, lon: pd.Series) -> np.ndarray:
@@ -148,7 +167,8 @@ def _nice_km(km: float) -> float:
     return max(m * exp for m in (1, 2, 5) if m * exp <= km)
 
 
-def _relax(markers: list[Marker], obstacles: Sequence[tuple[float, float, float]], gap: float) -> None:
+def _relax(markers: list[Marker], obstacles: Sequence[tuple[float, float, float]], gap: float,
+           box: tuple[float, float, float, float]) -> None:
     """Push overlapping markers apart (pairwise repulsion to distance ``gap``), each pulled back towards its true
     position; deterministic. ``obstacles`` are fixed circles (x, y, r) markers should not cover the centre of."""
     if not markers:
@@ -176,7 +196,7 @@ def _relax(markers: list[Marker], obstacles: Sequence[tuple[float, float, float]
         pos += push + 0.02 * (anchor - pos)
         if float(overlap.max(initial=0.0)) < 0.5:
             break
-    x0, y0, w, h = MAP_BOX
+    x0, y0, w, h = box
     pos[:, 0] = np.clip(pos[:, 0], x0 + MARKER_R, x0 + w - MARKER_R)
     pos[:, 1] = np.clip(pos[:, 1], y0 + MARKER_R, y0 + h - MARKER_R)
     for m, (x, y) in zip(markers, pos, strict=True):
@@ -221,7 +241,7 @@ def places_short_within_reach(data: MunicipalityData, year: int,
 
 def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = None, service_id: str | None = None,
               layer: str = "skick", schedule: Mapping[str, int] | None = None,
-              title: str | None = None) -> MapPicture:
+              title: str | None = None, layout: Layout = WIDE) -> MapPicture:
     """Place the districts, facilities and projects of ``data`` on the map (see the module docstring).
 
     ``year`` defaults to the first plan year; ``service_id`` ``None`` sums all services; ``schedule`` (project id →
@@ -246,7 +266,7 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
     if missing:
         notes.append("Saknar koordinater och visas inte: " + ", ".join(missing) + ".")
     if not ok.any():
-        return MapPicture(heading, subtitle, dist.iloc[:0], [], [], notes, message=(
+        return MapPicture(heading, subtitle, dist.iloc[:0], [], [], notes, layout=layout, message=(
             "Kartan kan inte ritas: inget område har koordinater. Fyll i latitud och longitud för områdena i "
             "fliken Områden."))
 
@@ -301,7 +321,7 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
     xs, ys = project_km(lats, lons)
     # at least 4 km across, so that one district (or districts on a line) still reads as a map
     span_x, span_y = max(float(np.ptp(xs)), 4.0), max(float(np.ptp(ys)), 4.0)
-    bx, by, bw, bh = MAP_BOX
+    bx, by, bw, bh = layout.map_box
     pad = 50.0
     scale = min((bw - 2 * pad) / span_x, (bh - 2 * pad) / span_y)  # px per km
     cx, cy = (xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2
@@ -415,7 +435,8 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
         if not any(m.kind == "project" for m in markers) and not ringed:
             notes.append("Planen har inga projekt som syns på kartan.")
 
-    _relax(markers, [(float(r.x), float(r.y), float(r.r)) for r in drawn.itertuples()], gap=2 * MARKER_R + 2)
+    _relax(markers, [(float(r.x), float(r.y), float(r.r)) for r in drawn.itertuples()], gap=2 * MARKER_R + 2,
+           box=layout.map_box)
 
     # --- legend ---------------------------------------------------------------------------------------------------
     area = "platser som behövs" if service_id else "platser som behövs, alla verksamheter"
@@ -451,7 +472,7 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
     km_px = 1.0 / scale
     scale_km = _nice_km(110 * km_px)
     return MapPicture(heading, subtitle, drawn, markers, legend, notes, remarks, scale_km=scale_km,
-                      scale_px=scale_km / km_px)
+                      scale_px=scale_km / km_px, layout=layout)
 
 
 # --- drawing ------------------------------------------------------------------------------------------------------
@@ -496,18 +517,20 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _inside(box: tuple[float, float, float, float]) -> bool:
-    bx, by, bw, bh = MAP_BOX
+def _inside(box: tuple[float, float, float, float], area: tuple[float, float, float, float]) -> bool:
+    bx, by, bw, bh = area
     return box[0] >= bx and box[2] <= bx + bw and box[1] >= by and box[3] <= by + bh
 
 
 def map_svg(pic: MapPicture) -> str:
-    """The picture as a standalone SVG document (``WIDTH`` × ``HEIGHT`` px, white background)."""
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-           f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" role="img" aria-label={quoteattr(pic.title)}>',
-           f"<title>{escape(pic.title)}</title>", f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
+    """The picture as a standalone SVG document (its layout's width, as tall as its content; white background)."""
+    lay = pic.layout
+    width = f"{lay.width:g}"
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="HEIGHT" '
+           f'viewBox="0 0 {width} HEIGHT" font-family="{FONT}" role="img" aria-label={quoteattr(pic.title)}>',
+           f"<title>{escape(pic.title)}</title>", "BACKGROUND",
            _text(16, 26, pic.title, size=17, weight="bold"), _text(16, 46, pic.subtitle, size=12, fill="#444444")]
-    bx, by, bw, bh = MAP_BOX
+    bx, by, bw, bh = lay.map_box
     out.append(f'<rect x="{bx}" y="{by}" width="{bw}" height="{bh}" fill="#F7F9FA" stroke="#D5DCE3"/>')
     if pic.message:
         words, line, y = pic.message.split(), "", by + 40
@@ -555,14 +578,16 @@ def map_svg(pic: MapPicture) -> str:
     # district labels (over the markers, with a white halo), where they cover the least
     taken = [(m.x - MARKER_R, m.y - MARKER_R, m.x + MARKER_R, m.y + MARKER_R) for m in pic.markers]
     circles = [(float(r.x), float(r.y), float(r.r)) for r in pic.districts.itertuples()]
-    for r in pic.districts.itertuples():
-        w = max(len(str(r.name)) * 8.0, len(str(r.label)) * 7.0)
+    by_size = pic.districts.sort_values("r", ascending=False) if len(pic.districts) else pic.districts
+    for r in by_size.itertuples():  # the largest district chooses its label's place first
+        w = max(len(str(r.name)) * 8.0, len(str(r.label)) * 6.4)
         spots = [(r.x, r.y + r.r + 15), (r.x, r.y - r.r - 20), (r.x + r.r + 6 + w / 2, r.y - 2),
-                 (r.x - r.r - 6 - w / 2, r.y - 2)]
+                 (r.x - r.r - 6 - w / 2, r.y - 2), (r.x - w / 3, r.y + r.r + 15), (r.x + w / 3, r.y + r.r + 15),
+                 (r.x - w / 3, r.y - r.r - 20), (r.x + w / 3, r.y - r.r - 20)]
         boxes = [(x - w / 2, y - 12, x + w / 2, y + 17) for x, y in spots]
-        scores = [sum(_overlap(bx_, t) for t in taken)
+        scores = [3 * sum(_overlap(bx_, t) for t in taken)
                   + sum(_overlap(bx_, (cx - cr, cy - cr, cx + cr, cy + cr)) for cx, cy, cr in circles)
-                  + (1e6 if not _inside(bx_) else 0.0) for bx_ in boxes]
+                  + (1e6 if not _inside(bx_, lay.map_box) else 0.0) for bx_ in boxes]
         best = int(np.argmin(scores))
         (x, y), box = spots[best], boxes[best]
         taken.append(box)
@@ -581,7 +606,7 @@ def map_svg(pic: MapPicture) -> str:
             x = m.x + dx
             x0 = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
             box = (x0, m.y + dy - h + 3, x0 + w, m.y + dy + 3)
-            cost = sum(_overlap(box, t) for t in taken) + (1e6 if not _inside(box) else 0.0)
+            cost = sum(_overlap(box, t) for t in taken) + (1e6 if not _inside(box, lay.map_box) else 0.0)
             spots.append((cost, x, m.y + dy, anchor, box))
         _, x, y, anchor, box = min(spots, key=lambda s: s[0])
         taken.append(box)
@@ -593,51 +618,58 @@ def map_svg(pic: MapPicture) -> str:
         out.append(f'<path d="M{sx:.1f},{sy - 5} V{sy} H{sx + pic.scale_px:.1f} V{sy - 5}" fill="none" '
                    f'stroke="{INK}" stroke-width="1.5"/>'
                    + _text(sx + pic.scale_px / 2, sy - 8, f"{km} km", size=11, anchor="middle"))
-    # legend, then the facilities and projects to notice
-    y = 80.0
-    out.append('<g class="legend">')
-    out.append(_text(LEGEND_X, y - 10, "Teckenförklaring", size=14, weight="bold"))
-    for heading, items in pic.legend:
-        for j, line in enumerate(textwrap.wrap(heading, LEGEND_CHARS - 4)):
-            y += 16 if j == 0 else 15
-            out.append(_text(LEGEND_X, y, line, size=12, weight="bold"))
-        y += 4
-        for shape, colour, label in items:
-            lines = textwrap.wrap(label, LEGEND_CHARS - 4)
-            y += 20
-            out.append(_symbol(shape, LEGEND_X + 10, y - 4, colour))
-            for j, line in enumerate(lines):
-                out.append(_text(LEGEND_X + 28, y + 14 * j, line, size=11.5))
-            y += 14 * (len(lines) - 1)
-        y += 4
-    out.append("</g>")
-    out.append('<g class="remarks">')
-    for heading, rows in pic.remarks:
-        for j, line in enumerate(textwrap.wrap(heading, LEGEND_CHARS - 4)):
-            y += 24 if j == 0 else 15
-            out.append(_text(LEGEND_X, y, line, size=12, weight="bold"))
-        for row in rows:
-            for j, line in enumerate(textwrap.wrap(row, LEGEND_CHARS, subsequent_indent="   ")):
-                y += 15
-                out.append(_text(LEGEND_X, y, ("• " if j == 0 else "") + line, size=11))
-    out.append("</g>")
     # notes under the map
     ny = by + bh + 18
     for note in pic.notes:
-        for line in textwrap.wrap(note, 95):
+        for line in textwrap.wrap(note, int(bw / 5.9)):
             out.append(_text(bx, ny, line, size=11, fill="#444444"))
             ny += 15
+    # the legend and the facilities and projects to notice, each block in the shortest column
+    chars = lay.legend_chars
+    top = ny + 20 if lay.legend_below else 80.0
+    out.append('<g class="legend">')
+    out.append(_text(lay.legend_columns[0], top - 10, "Teckenförklaring", size=14, weight="bold"))
+    ys = [top] * len(lay.legend_columns)
+    # one column: all in it; more: the legend in the first, the lists in the others (shortest first)
+    for heading, items in pic.legend:
+        c = 0
+        x, y = lay.legend_columns[c], ys[c]
+        for j, line in enumerate(textwrap.wrap(heading, chars - 4)):
+            y += 16 if j == 0 else 15
+            out.append(_text(x, y, line, size=12, weight="bold"))
+        y += 4
+        for shape, colour, label in items:
+            lines = textwrap.wrap(label, chars - 4)
+            y += 20
+            out.append(_symbol(shape, x + 10, y - 4, colour))
+            for j, line in enumerate(lines):
+                out.append(_text(x + 28, y + 14 * j, line, size=11.5))
+            y += 14 * (len(lines) - 1)
+        ys[c] = y + 8
+    out.append("</g>")
+    out.append('<g class="remarks">')
+    for heading, rows in pic.remarks:
+        c = 0 if len(ys) == 1 else 1 + int(np.argmin(ys[1:]))
+        x, y = lay.legend_columns[c], ys[c]
+        for j, line in enumerate(textwrap.wrap(heading, chars - 4)):
+            y += 16 if j == 0 else 15
+            out.append(_text(x, y, line, size=12, weight="bold"))
+        for row in rows:
+            for j, line in enumerate(textwrap.wrap(row, chars, subsequent_indent="   ")):
+                y += 15
+                out.append(_text(x, y, ("• " if j == 0 else "") + line, size=11))
+        ys[c] = y + 8
+    out.append("</g>")
     out.append("</svg>")
-    height = max(HEIGHT, int(max(y, ny) + 12))  # grows with the lists beside the map and the notes under it
-    out[0] = out[0].replace(f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}"',
-                            f'height="{height}" viewBox="0 0 {WIDTH} {height}"')
-    out[2] = f'<rect width="{WIDTH}" height="{height}" fill="white"/>'
+    height = f"{max(MIN_HEIGHT if not lay.legend_below else 0.0, max(ys) + 4, ny + 4):.0f}"
+    out[0] = out[0].replace("HEIGHT", height)
+    out[2] = f'<rect width="{width}" height="{height}" fill="white"/>'
     return "".join(out)
 
 
 def municipality_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = None,
                      service_id: str | None = None, layer: str = "skick", schedule: Mapping[str, int] | None = None,
-                     title: str | None = None) -> str:
+                     title: str | None = None, layout: Layout = WIDE) -> str:
     """The map as SVG: :func:`build_map` then :func:`map_svg`.
 
     Examples
@@ -650,7 +682,7 @@ def municipality_map(data: MunicipalityData, needs: NeedsResult, *, year: int | 
     True
     """
     return map_svg(build_map(data, needs, year=year, service_id=service_id, layer=layer, schedule=schedule,
-                             title=title))
+                             title=title, layout=layout))
 
 
 def map_png(svg: str, scale: float = 2.0) -> bytes:
@@ -661,4 +693,34 @@ def map_png(svg: str, scale: float = 2.0) -> bytes:
     return png
 
 
-__all__ = ["LAYERS", "MapPicture", "build_map", "map_png", "map_svg", "municipality_map"]
+def save_map_png(svg: str, path: Path, scale: float = 2.0) -> Path:
+    """:func:`map_png` written to ``path`` (atomically)."""
+    write_bytes_atomic(path, map_png(svg, scale))
+    return path
+
+
+def plan_in_use_year(data: MunicipalityData, schedule: Mapping[str, int] | None) -> int | None:
+    """The first year all of the plan's projects are in use (start + construction years), at most the last plan
+    year; ``None`` without a plan. The year a plan's map shows by default.
+
+    Examples
+    --------
+    >>> from hushall.examples import exempelkommun
+    >>> plan_in_use_year(exempelkommun(), {"P-07": 2026})  # two construction years
+    2028
+    """
+    if not schedule:
+        return None
+    proj = data.projects.set_index(data.projects["project_id"].astype(str))
+    in_use = [int(start) + int(proj.loc[p, "duration_years"]) for p, start in schedule.items() if p in proj.index]
+    return min(max(in_use), data.last_year) if in_use else None
+
+
+def worst_year(data: MunicipalityData, years: Sequence[int]) -> int:
+    """Of ``years``, the one with the most places short within reach (all services); the first on a tie."""
+    totals = [float(places_short_within_reach(data, int(y))["short"].sum()) for y in years]
+    return int(years[int(np.argmax(totals))])
+
+
+__all__ = ["LAYERS", "MapPicture", "build_map", "map_png", "map_svg", "municipality_map", "places_short_within_reach",
+           "plan_in_use_year", "save_map_png", "worst_year"]

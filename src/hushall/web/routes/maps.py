@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
-from hushall.reports.map import LAYERS, build_map, map_svg, places_short_within_reach
+from hushall.reports.map import LAYERS, build_map, map_svg, places_short_within_reach, plan_in_use_year
 from hushall.web.deps import database, identify, reader
 from hushall.web.models import User
 from hushall.web.rendering import page
@@ -48,15 +48,6 @@ def default_service(data: MunicipalityData, year: int) -> str | None:
     """The service with the most places short in ``year`` (what a politician should see first), else all."""
     short = places_short_within_reach(data, year).groupby("service_id")["short"].sum()
     return str(short.idxmax()) if len(short) and float(short.max()) >= 0.5 else None
-
-
-def plan_year(data: MunicipalityData, schedule: dict[str, int] | None) -> int | None:
-    """The first year all of the plan's projects are in use (start + construction years), within the horizon."""
-    if not schedule:
-        return None
-    proj = data.projects.set_index(data.projects["project_id"].astype(str))
-    in_use = [int(start) + int(proj.loc[p, "duration_years"]) for p, start in schedule.items() if p in proj.index]
-    return min(max(in_use), data.last_year) if in_use else None
 
 
 def map_choice(request: Request, data: MunicipalityData, needs: NeedsResult,
@@ -121,7 +112,7 @@ def _plan(request: Request, db: DbSession, variant_id: int) -> tuple[Any, Any, d
 def plan_map(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
     """A plan's map: the Behov map with the plan's projects."""
     variant, view, schedule, _ = _plan(request, db, variant_id)
-    choice = map_choice(request, view.data, view.needs, plan_year(view.data, schedule))
+    choice = map_choice(request, view.data, view.needs, plan_in_use_year(view.data, schedule))
     return page(request, "_map_view.html", map_context(view.data, view.needs, choice,
                                                         f"/planer/{variant.id}/karta", schedule))
 
@@ -129,7 +120,7 @@ def plan_map(request: Request, variant_id: int, user: User = reader, db: DbSessi
 @router.get("/planer/{variant_id}/karta/bild.svg")
 def plan_map_svg(request: Request, variant_id: int, user: User = reader, db: DbSession = database) -> Response:
     variant, view, schedule, job = _plan(request, db, variant_id)
-    choice = map_choice(request, view.data, view.needs, plan_year(view.data, schedule))
+    choice = map_choice(request, view.data, view.needs, plan_in_use_year(view.data, schedule))
     key = ("plan-map", variant.id, variant.row_version, job.id if job is not None else None, choice)
     return svg_response(request, key, lambda: map_svg(build_map(
         view.data, view.needs, year=choice.year, service_id=choice.service_id, layer=choice.layer,
