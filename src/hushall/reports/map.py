@@ -534,16 +534,15 @@ def map_svg(pic: MapPicture) -> str:
     out.append(f'<rect x="{bx}" y="{by}" width="{bw}" height="{bh}" fill="#F7F9FA" stroke="#D5DCE3"/>')
     if pic.message:
         words, line, y = pic.message.split(), "", by + 40
-        for w in words:  # wrap the message inside the map box
-            if len(line) + len(w) > 62:
+        for word in words:  # wrap the message inside the map box
+            if len(line) + len(word) > 62:
                 out.append(_text(bx + 20, y, line, size=14))
                 line, y = "", y + 20
-            line = f"{line} {w}".strip()
+            line = f"{line} {word}".strip()
         out.append(_text(bx + 20, y, line, size=14))
     # districts
     out.append('<g class="districts">')
     for r in pic.districts.itertuples():
-        short = float(r.short)
         out.append(f'<g class="district" data-district={quoteattr(str(r.district_id))}>'
                    f'<title>{escape(f"{r.name}: {r.label}; behövs {fmt_number(r.demand)}, finns {fmt_number(r.capacity)}")}'
                    f'</title><circle cx="{r.x:.1f}" cy="{r.y:.1f}" r="{r.r:.1f}" fill="{r.fill}" '
@@ -599,7 +598,7 @@ def map_svg(pic: MapPicture) -> str:
     for m in sorted((m for m in pic.markers if m.label), key=lambda m: m.y):
         size = 11.0
         w, h = len(m.label) * size * 0.6, size + 2
-        spots = []
+        places: list[tuple[float, float, float, str, tuple[float, float, float, float]]] = []
         for dx, dy, anchor in ((MARKER_R + 3, 4, "start"), (-MARKER_R - 3, 4, "end"), (0, -MARKER_R - 4, "middle"),
                                (0, MARKER_R + 12, "middle"), (MARKER_R + 3, -8, "start"), (MARKER_R + 3, 14, "start"),
                                (-MARKER_R - 3, -8, "end"), (-MARKER_R - 3, 14, "end")):
@@ -607,8 +606,8 @@ def map_svg(pic: MapPicture) -> str:
             x0 = x if anchor == "start" else x - w if anchor == "end" else x - w / 2
             box = (x0, m.y + dy - h + 3, x0 + w, m.y + dy + 3)
             cost = sum(_overlap(box, t) for t in taken) + (1e6 if not _inside(box, lay.map_box) else 0.0)
-            spots.append((cost, x, m.y + dy, anchor, box))
-        _, x, y, anchor, box = min(spots, key=lambda s: s[0])
+            places.append((cost, x, m.y + dy, anchor, box))
+        _, x, y, anchor, box = min(places, key=lambda p: p[0])
         taken.append(box)
         out.append(_text(x, y, m.label, size=size, weight="bold", fill=PROJECT_INK, anchor=anchor, halo=True))
     # scale bar, bottom right

@@ -227,7 +227,7 @@ def create_app(settings: WebSettings | None = None, *, run_migrations: bool = Tr
     app.include_router(peers_routes.router)
     from hushall.web.routes import followup as followup_routes  # page Uppföljning (hushall.followup)
     app.include_router(followup_routes.router)
-    from hushall.web.routes import maps as map_routes  # the map on Behov and on a plan's page (hushall.reports.map)
+    from hushall.web.routes import maps as map_routes  # the map of Behov and plans (hushall.reports.map)
     app.include_router(map_routes.router)
 
     @app.exception_handler(NotAuthenticated)
