@@ -17,8 +17,10 @@ with :math:`\varphi_0` the mean latitude of what is drawn and :math:`R = 6\,371`
 What is drawn (all for one year and one service, or all services summed):
 
 * **Districts** as circles whose area is the demand for places, :math:`r \propto \sqrt{\text{efterfrågan}}`
-  (:func:`hushall.needs.capacity_table`), filled by the share of places short, :math:`\text{underskott} /
-  \text{efterfrågan}` in four classes, with the name and the number of places short written beside them.
+  (:func:`hushall.needs.capacity_table`), filled by the share of places short, :math:`\text{saknas} /
+  \text{efterfrågan}` in four classes, with the name and the number of places short written beside them. Places
+  short are those within reach (:func:`places_short_within_reach`: the optimiser's network, users may go to a
+  facility within the service's longest distance), with the plan's projects when a schedule is given.
 * **Facilities** (buildings; networks and streets have no single position) as numbered markers at their own
   coordinates or, when these are empty, around the district centre. One of three layers colours them:
   *skick* (condition 1–5, the digit written in the marker), *beläggning* (utilisation, the district's demand over

@@ -85,7 +85,9 @@ def map_context(data: MunicipalityData, needs: NeedsResult, choice: MapChoice, b
 @router.get("/karta/version/{number}")
 def version_map(request: Request, number: int, user: User = reader, db: DbSession = database) -> Response:
     """The Behov page's map of a data version."""
-    view = view_of(request, pick_version(db, number))  # type: ignore[arg-type]
+    version = pick_version(db, number)
+    assert version is not None  # a number was given: unknown ones are a 404
+    view = view_of(request, version)
     choice = map_choice(request, view.data, view.needs)
     return page(request, "_map_view.html", map_context(view.data, view.needs, choice, f"/karta/version/{number}"))
 
