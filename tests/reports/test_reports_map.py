@@ -18,6 +18,7 @@ from hushall.reports.map import (
     map_png,
     municipality_map,
     places_short_within_reach,
+    worst_year,
 )
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -162,3 +163,10 @@ def _with(data: Any, **tables: Any) -> Any:
     import dataclasses
 
     return dataclasses.replace(data, **tables)
+
+
+def test_the_documents_year_is_the_one_with_most_places_short(example: tuple[Any, Any]) -> None:
+    data, _ = example
+    years = [data.first_year, data.first_year + 10, data.last_year]
+    totals = [places_short_within_reach(data, y)["short"].sum() for y in years]
+    assert worst_year(data, years) == years[int(np.argmax(totals))]

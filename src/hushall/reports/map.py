@@ -718,8 +718,17 @@ def plan_in_use_year(data: MunicipalityData, schedule: Mapping[str, int] | None)
 
 
 def worst_year(data: MunicipalityData, years: Sequence[int]) -> int:
-    """Of ``years``, the one with the most places short within reach (all services); the first on a tie."""
-    totals = [float(places_short_within_reach(data, int(y))["short"].sum()) for y in years]
+    """Of ``years``, the one with the most places short within reach (all services, no projects); the first on a
+    tie. One solve: without projects the capacity is the same every year."""
+    from hushall.optimize.candidates import unmet_places_without_projects
+    from hushall.optimize.inputs import capacity_block
+
+    cb = capacity_block(data)
+    if cb is None or not len(cb.demand_district):
+        return int(years[0])
+    per_year = dict(zip((int(y) for y in data.years), unmet_places_without_projects(cb)[0].sum(axis=0),
+                        strict=True))
+    totals = [float(per_year.get(int(y), 0.0)) for y in years]
     return int(years[int(np.argmax(totals))])
 
 
