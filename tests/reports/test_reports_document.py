@@ -255,8 +255,8 @@ def test_an_empty_plan_without_risk(example: MunicipalityData) -> None:
 
 def test_the_map_is_in_the_needs_and_plan_chapters(built: dict[str, Any]) -> None:
     """Section 2.4 holds the map without the plan; the plan chapter the map with the plan's projects. Both are the
-    document layout of :mod:`hushall.reports.map` (620 px wide, rendered at the charts' scale)."""
-    from hushall.reports.document.layout import CHART_SCALE
+    document layout of :mod:`hushall.reports.map` (620 px wide, rendered at the maps' scale)."""
+    from hushall.reports.document.maps import MAP_SCALE
     from hushall.reports.map import TALL
 
     pages, reader = built["pages"], built["reader"]
@@ -265,4 +265,4 @@ def test_the_map_is_in_the_needs_and_plan_chapters(built: dict[str, Any]) -> Non
     assert needs_page < page_with(pages, "3. Planen") <= plan_page
     for number in (needs_page, plan_page):
         widths = [img.image.width for img in reader.pages[number - 1].images]
-        assert int(TALL.width * CHART_SCALE) in widths, number
+        assert int(TALL.width * MAP_SCALE) in widths, number
