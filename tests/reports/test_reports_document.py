@@ -251,3 +251,18 @@ def test_an_empty_plan_without_risk(example: MunicipalityData) -> None:
     assert doc.risk.paragraphs == [] and not doc.risk.tables
     assert doc.debt_with_kr is not None
     np.testing.assert_allclose(doc.debt_with_kr, doc.debt_without_kr)  # nothing renewed: the same debt
+
+
+def test_the_map_is_in_the_needs_and_plan_chapters(built: dict[str, Any]) -> None:
+    """Section 2.4 holds the map without the plan; the plan chapter the map with the plan's projects. Both are the
+    document layout of :mod:`hushall.reports.map` (620 px wide, rendered at the maps' scale)."""
+    from hushall.reports.document.maps import MAP_SCALE
+    from hushall.reports.map import TALL
+
+    pages, reader = built["pages"], built["reader"]
+    needs_page = page_with(pages, "2.4 Karta: var platserna saknas och anläggningarnas skick")
+    plan_page = next(i for i, text in enumerate(pages, start=1) if "Planens nya, utbyggda och avvecklade" in text)
+    assert needs_page < page_with(pages, "3. Planen") <= plan_page
+    for number in (needs_page, plan_page):
+        widths = [img.image.width for img in reader.pages[number - 1].images]
+        assert int(TALL.width * MAP_SCALE) in widths, number

@@ -231,6 +231,8 @@ def create_app(settings: WebSettings | None = None, *, run_migrations: bool = Tr
     app.include_router(frontier_routes.router)
     from hushall.web.routes import prioritize as prioritize_routes  # page Prioritera (hushall.web.prioritize)
     app.include_router(prioritize_routes.router)
+    from hushall.web.routes import maps as map_routes  # the map of Behov and plans (hushall.reports.map)
+    app.include_router(map_routes.router)
 
     @app.exception_handler(NotAuthenticated)
     async def _not_authenticated(request: Request, _exc: NotAuthenticated) -> Response:

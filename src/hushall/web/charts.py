@@ -1,9 +1,9 @@
 """Charts of the web pages, rendered to SVG on the server with vl-convert (no JavaScript charting library).
 
 The needs charts are :mod:`hushall.reports.charts`' own, so the web and the reports show the same pictures;
-the charts that exist only on the web (population by age group, the district map, the comparison of plan
-variants) are defined here in the same style. Every chart is shown as an ``<img>`` with a text alternative and
-the figures in a table beside it.
+the charts that exist only on the web (population by age group, the comparison of plan variants) are defined
+here in the same style; the map is :mod:`hushall.reports.map`'s. Every chart is shown as an ``<img>`` with a
+text alternative and the figures in a table beside it.
 """
 
 from __future__ import annotations
@@ -63,24 +63,6 @@ def bar_chart(df: pd.DataFrame, *, x: str, y: str, series: str, title: str, y_ti
         color=alt.Color(f"{series}:N", title=None, sort=order,
                         scale=alt.Scale(domain=order, range=list(TOL_MUTED[: max(1, len(order))]))),
     ).properties(width=width, height=height, title=title)
-    return configure(chart, lang)
-
-
-def district_map(df: pd.DataFrame, *, title: str, lang: str = "sv", width: int = 460,
-                 height: int = 420) -> alt.TopLevelMixin:
-    """Districts at their coordinates (Mercator): circle area = inhabitants, red ring = places short.
-
-    ``df`` columns: ``name, lat, lon, inhabitants, short`` (places short, all services).
-    """
-    base = alt.Chart(df).encode(longitude="lon:Q", latitude="lat:Q")
-    circles = base.mark_circle(opacity=0.75, stroke="#ffffff", strokeWidth=1).encode(
-        size=alt.Size("inhabitants:Q", title="Invånare" if lang == "sv" else "Inhabitants",
-                      scale=alt.Scale(range=[80, 2400]), legend=alt.Legend(format=",.0f")),
-        color=alt.condition("datum.short > 0.5", alt.value("#CC6677"), alt.value("#332288")),
-    )
-    labels = base.mark_text(dy=-16, fontSize=13, fontWeight="bold", color="#222222").encode(text="name:N")
-    chart = alt.layer(circles, labels).project(type="mercator").properties(width=width, height=height,
-                                                                           title=title)
     return configure(chart, lang)
 
 

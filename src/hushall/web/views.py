@@ -201,16 +201,6 @@ class VersionView:
     years: list[int]
     places: list[dict[str, Any]]
     baseline: FinanceView
-    map_frame: pd.DataFrame
-
-
-def district_frame(data: MunicipalityData, needs: NeedsResult, year: int) -> pd.DataFrame:
-    pop = data.population[data.population["year"] == year].groupby("district_id")["count"].sum()
-    short = needs.capacity[needs.capacity["year"] == year].groupby("district_id")["deficit"].sum()
-    d = data.districts.copy()
-    d["inhabitants"] = d["district_id"].map(pop).fillna(0.0).astype(float)
-    d["short"] = d["district_id"].map(short).fillna(0.0).astype(float)
-    return d.dropna(subset=["lat", "lon"])[["district_id", "name", "lat", "lon", "inhabitants", "short"]]
 
 
 def version_view(data: MunicipalityData) -> VersionView:
@@ -221,8 +211,7 @@ def version_view(data: MunicipalityData) -> VersionView:
     except Exception as exc:  # the page must still show the needs when the financial model fails
         baseline = FinanceView(False, f"Ekonomimodellen kunde inte räknas: {exc}")
     return VersionView(data=data, needs=needs, population=population_by_age_group(data), years=years,
-                       places=places_balance(needs, data, years), baseline=baseline,
-                       map_frame=district_frame(data, needs, data.first_year))
+                       places=places_balance(needs, data, years), baseline=baseline)
 
 
 def pivot_population(pop: pd.DataFrame, years: list[int]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from hushall.formatting import fmt_places
 from hushall.reports import plan_charts
 from hushall.reports.charts import capacity_chart, renewal_chart
 from hushall.reports.document.layout import Charts, mkr_cell
+from hushall.reports.document.maps import needs_map
 from hushall.reports.pdf_layout import PlanPDF
 
 if TYPE_CHECKING:
@@ -63,3 +64,4 @@ def needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         pdf.paragraph("Inget område har för få platser under planperioden med dagens anläggningar.")
     png, size = charts.png(capacity_chart(n, d))
     pdf.figure(png, size_px=size, caption="Efterfrågan (heldragen) och kapacitet (streckad) per område och tjänst.")
+    needs_map(pdf, doc, charts)

@@ -15,6 +15,7 @@ from hushall.optimize.result import OptimizationResult
 from hushall.projects import Schedule
 from hushall.reports import plan_charts
 from hushall.reports.document.layout import Charts, frame_table, mkr_cell
+from hushall.reports.document.maps import plan_map
 from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
     MARGINAL_ROWS,
@@ -191,6 +192,7 @@ def plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
             pdf.bullets([f"{pid} {names[pid]}: {text}" for pid, text in later], size=9, height=4.5)
         png, size = charts.png(plan_charts.plan_timeline_chart(plan))
         pdf.figure(png, size_px=size, caption="Planens projekt från start till färdigt.")
+        plan_map(pdf, doc, charts)
         if "kapitalkostnad_kr_år" in plan:
             pdf.subheading("Driftkonsekvenser: vad projekten kostar varje år när de är klara")
             cons = [[r.projekt_id, r.namn, str(r.klart_år + 1), mkr_cell(r.kapitalkostnad_kr_år),

@@ -36,7 +36,13 @@ def view_of(request: Request, version: DataVersion) -> VersionView:
 
 
 def svg_response(request: Request, key: Any, make: Any) -> Response:
-    """A chart image, rendered once per key (data versions never change) and cached by the browser."""
-    svg = state(request).views.get_or_make(("svg", key), lambda: charts.to_svg(make()))
+    """A chart image, rendered once per key (data versions never change) and cached by the browser; ``make``
+    gives an Altair chart or an SVG text (the map, :mod:`hushall.reports.map`)."""
+
+    def render() -> str:
+        made = make()
+        return made if isinstance(made, str) else charts.to_svg(made)
+
+    svg = state(request).views.get_or_make(("svg", key), render)
     return Response(svg, media_type="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})

@@ -34,7 +34,7 @@ from hushall.web.views import (
 
 router = APIRouter(dependencies=[Depends(identify)], include_in_schema=False)
 
-CHARTS = ("population", "renewal", "debt", "capacity", "map")
+CHARTS = ("population", "renewal", "debt", "capacity")
 
 
 def overview_plan(db: DbSession) -> tuple[PlanVariant | None, str]:
@@ -197,9 +197,7 @@ def chart_image(request: Request, number: int, name: str, user: User = reader,
             return report_charts.renewal_chart(view.needs)
         if name == "debt":
             return report_charts.maintenance_debt_chart(view.needs)
-        if name == "capacity":
-            return report_charts.capacity_chart(view.needs, view.data)
-        return charts.district_map(view.map_frame, title=translate("Karta över områdena", lang), lang=lang)
+        return report_charts.capacity_chart(view.needs, view.data)
 
     return svg_response(request, (data_version.id, name, lang), make)
 
