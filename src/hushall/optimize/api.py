@@ -11,6 +11,7 @@ Examples
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -120,6 +121,7 @@ def optimize(
     candidates: bool = False,
     balanskrav: str = "restore",
     log: bool = False,
+    start: Mapping[str, int] | None = None,
 ) -> OptimizationResult:
     """Find the best investment plan.
 
@@ -140,6 +142,11 @@ def optimize(
         those of sheet Projekt (a municipality only).
     balanskrav
         ``"restore"`` (exact, as the forecast checks it) or ``"strict"`` (no deficit in any year; faster).
+    start
+        A previous plan, ``{project id: start year}`` (the last result's ``schedule_dict``): the search starts
+        from it when it is worth more than the greedy start. For interactive re-optimisation after a changed
+        weight or frame: ``optimize(data, start=previous.schedule_dict, time_limit=2, mip_gap=0.01,
+        explain=False, ranking=False)`` (docs/performance.md, "Interactive re-optimisation").
     """
     t0 = time.perf_counter()
     if isinstance(source, MunicipalityData):
@@ -156,8 +163,13 @@ def optimize(
         weights_source = "problemets vikter"
     bm = create_model(problem, options)
     t_build = time.perf_counter() - t0
+    x_start = None
+    if start is not None:
+        from hushall.optimize.warmstart import columns_of_plan
+
+        x_start = columns_of_plan(problem, start)
     outcome = solve_model(bm, time_limit=time_limit, mip_gap=mip_gap, progress=progress, log=log,
-                          skip_if_lp_violates=bm.options.elastic)
+                          skip_if_lp_violates=bm.options.elastic, start=x_start)
     t_solve = time.perf_counter() - t0 - t_build
     evaluation = None if outcome.x is None else evaluate_plan(bm, outcome.x, outcome.lp_row_dual)
     objective, bound, gap, solver_status = outcome.objective, outcome.bound, outcome.gap, outcome.model_status

@@ -130,6 +130,7 @@ def solve_model(
     options: dict[str, Any] | None = None,
     skip_if_lp_violates: bool = False,
     neighbourhood_share: float = 1.0,
+    start: FloatArray | None = None,
 ) -> SolveOutcome:
     """Solve the MILP: LP relaxation, greedy warm start, branch and bound.
 
@@ -148,6 +149,10 @@ def solve_model(
     progress
         Called with a :class:`Progress` at each phase and, during branch and bound, at each improved plan and
         periodically (``stderr_progress()`` prints them).
+    start
+        A plan to start from (0/1 per column, e.g. the previous plan after a changed weight or frame:
+        :func:`hushall.optimize.warmstart.columns_of_plan`). It replaces the greedy warm start when it is worth
+        more; either way branch and bound starts from the better of the two.
     """
     t0 = time.perf_counter()
     history: list[Progress] = []
@@ -172,11 +177,14 @@ def solve_model(
             # trade start years between projects where the rounding stopped at the first binding target
             x0 = improve_locally(bm, x0, time_budget_s=min(0.05 * time_limit, 1.0))
         emit(Progress("warm_start", time.perf_counter() - t0, message=f"{int(x0.sum())} projekt valda"))
+    pv0 = None
+    if start is not None and lp_sol is not None:
+        x0, pv0 = _better_start(bm, x0, start)
     incumbent, inc_obj, first_obj = x0, float("-inf"), None
     inc_solution = None
     if x0 is not None and lp_sol is not None:
         # the warm start may already be within the gap of the LP bound: then it is proven good enough
-        pv0 = assign_solution(bm, x0, tight=False)
+        pv0 = pv0 or assign_solution(bm, x0, tight=False)
         if pv0.status == "Optimal":
             inc_obj = first_obj = pv0.objective
             inc_solution = pv0.solution
@@ -219,6 +227,18 @@ def solve_model(
         bound = min(bound, lp_obj) if np.isfinite(bound) else lp_obj
     return _finish(bm, emit, t0, mip.status, x_best, obj_best, bound, lp_obj, lp_sol, lp_dual,
                    first_obj if first_obj is not None else mip.first_objective, lp_time, mip.nodes, history)
+
+
+def _better_start(bm: BuiltModel, x0: FloatArray | None, start: FloatArray) -> tuple[FloatArray, PlanValues | None]:
+    """The better of the greedy warm start ``x0`` and a given plan ``start`` (each valued with its best
+    borrowing and places, violations at their penalty), with its values."""
+    pv_start = assign_solution(bm, np.asarray(start, dtype=float), tight=False)
+    if x0 is None:
+        return start, pv_start if pv_start.status == "Optimal" else None
+    pv0 = assign_solution(bm, x0, tight=False)
+    if pv_start.status == "Optimal" and (pv0.status != "Optimal" or pv_start.objective > pv0.objective):
+        return start, pv_start
+    return x0, pv0 if pv0.status == "Optimal" else None
 
 
 #: Above this many columns, sub-MIPs improve the plan before (or instead of) branch and bound on the whole model.
