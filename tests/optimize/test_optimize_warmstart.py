@@ -3,6 +3,8 @@ the plan's worth, and on the example it raises it (the rounding stops at the fir
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -54,7 +56,7 @@ def test_a_previous_plan_is_where_the_search_starts() -> None:
 
     problem = synthetic_municipality(60, n_years=10, seed=4, capacity=True)
     best = optimize(problem, time_limit=30.0, mip_gap=1e-4, explain=False, ranking=False)
-    quick = dict(time_limit=0.01, mip_gap=1e-4, explain=False, ranking=False)
+    quick: dict[str, Any] = {"time_limit": 0.01, "mip_gap": 1e-4, "explain": False, "ranking": False}
     cold = optimize(problem, **quick)
     warm = optimize(problem, start=best.schedule_dict, **quick)
     assert warm.objective >= best.objective - 1e-6 * abs(best.objective)
