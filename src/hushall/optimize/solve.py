@@ -184,7 +184,8 @@ def solve_model(
     inc_solution = None
     if x0 is not None and lp_sol is not None:
         # the warm start may already be within the gap of the LP bound: then it is proven good enough
-        pv0 = pv0 or assign_solution(bm, x0, tight=False)
+        if pv0 is None:
+            pv0 = assign_solution(bm, x0, tight=False)
         if pv0.status == "Optimal":
             inc_obj = first_obj = pv0.objective
             inc_solution = pv0.solution
