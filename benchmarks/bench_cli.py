@@ -31,7 +31,7 @@ DEMO_STAGES = (
     ("1/5", "example workbook (read, validate, write exempelkommun.xlsx)"),
     ("2/5", "needs analysis and its outputs (tables, 3 charts)"),
     ("3/5", "forecast and its outputs (tables, 4 charts)"),
-    ("Klart: ", "optimiser with explanations"),
+    ("Klart: ", "waiting for the optimiser (it runs from the start, beside steps 1-2)"),
     ("4/5", "optimisation outputs (tables, charts)"),
     ("5/5", "Monte Carlo, 5 000 draws, and risk outputs"),
     ("Klart på", "plan document (PDF and workbook)"),

@@ -11,6 +11,7 @@ Examples
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -107,20 +108,6 @@ def renewal_avoided(schedule: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _start_columns(problem: OptimizationProblem, start: dict[str, int]) -> np.ndarray:
-    """0/1 columns of a plan given as project id → start year (unknown projects and years left out)."""
-    index = {str(pid): i for i, pid in enumerate(problem.project_ids)}
-    first = int(problem.years[0])
-    x = np.zeros(problem.n_columns)
-    for pid, year in start.items():
-        p = index.get(str(pid))
-        hit = np.flatnonzero((problem.col_project == p) & (problem.col_start == int(year) - first)) if p is not None \
-            else np.zeros(0, dtype=np.int64)
-        if hit.size:
-            x[hit[0]] = 1.0
-    return x
-
-
 def optimize(
     source: MunicipalityData | OptimizationProblem,
     *,
@@ -135,7 +122,7 @@ def optimize(
     balanskrav: str = "restore",
     log: bool = False,
     renewal_decisions: bool | None = None,
-    start: dict[str, int] | None = None,
+    start: Mapping[str, int] | None = None,
 ) -> OptimizationResult:
     """Find the best investment plan.
 
@@ -162,8 +149,10 @@ def optimize(
         :func:`hushall.optimize.inputs.problem_from_municipality`. The result's :attr:`OptimizationResult.renewal`
         and :meth:`OptimizationResult.renewal_plan` carry it (a municipality only).
     start
-        A plan to start from (project id → start year, e.g. the plan before a setting changed); projects or
-        years the problem does not have are left out. It only changes where the search starts.
+        A previous plan, ``{project id: start year}`` (the last result's ``schedule_dict``): the search starts
+        from it when it is worth more than the greedy start. For interactive re-optimisation after a changed
+        weight or frame: ``optimize(data, start=previous.schedule_dict, time_limit=2, mip_gap=0.01,
+        explain=False, ranking=False)`` (docs/performance.md, "Interactive re-optimisation").
     """
     t0 = time.perf_counter()
     if isinstance(source, MunicipalityData):
@@ -180,9 +169,13 @@ def optimize(
         weights_source = "problemets vikter"
     bm = create_model(problem, options)
     t_build = time.perf_counter() - t0
+    x_start = None
+    if start is not None:
+        from hushall.optimize.warmstart import columns_of_plan
+
+        x_start = columns_of_plan(problem, start)
     outcome = solve_model(bm, time_limit=time_limit, mip_gap=mip_gap, progress=progress, log=log,
-                          skip_if_lp_violates=bm.options.elastic,
-                          start_x=None if start is None else _start_columns(problem, start))
+                          skip_if_lp_violates=bm.options.elastic, start=x_start)
     t_solve = time.perf_counter() - t0 - t_build
     evaluation = None if outcome.x is None else evaluate_plan(bm, outcome.x, outcome.lp_row_dual)
     objective, bound, gap, solver_status = outcome.objective, outcome.bound, outcome.gap, outcome.model_status

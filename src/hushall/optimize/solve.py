@@ -138,7 +138,7 @@ def solve_model(
     options: dict[str, Any] | None = None,
     skip_if_lp_violates: bool = False,
     neighbourhood_share: float = 1.0,
-    start_x: FloatArray | None = None,
+    start: FloatArray | None = None,
 ) -> SolveOutcome:
     """Solve the MILP: LP relaxation, greedy warm start, branch and bound.
 
@@ -152,15 +152,17 @@ def solve_model(
     ----------
     time_limit
         Seconds for the whole solve (LP, warm start and branch and bound).
-    start_x
-        A plan to start from (0/1 per column, e.g. the plan before a setting changed): repaired to the
-        relations, ceilings and targets by :func:`~hushall.optimize.warmstart.round_greedily` in its order and
-        improved locally; it replaces the LP's greedy start when it is worth more.
     mip_gap
         Relative gap at which to stop: ``(bound - objective) / |objective|``.
     progress
         Called with a :class:`Progress` at each phase and, during branch and bound, at each improved plan and
         periodically (``stderr_progress()`` prints them).
+    start
+        A plan to start from (0/1 per column, e.g. the previous plan after a changed weight or frame:
+        :func:`hushall.optimize.warmstart.columns_of_plan`). When the LP relaxation is solved it is first
+        repaired to the relations, ceilings and targets (a lowered frame may cut it) by
+        :func:`~hushall.optimize.warmstart.round_greedily` in its order and improved locally. It replaces the
+        greedy warm start when it is worth more; either way branch and bound starts from the better of the two.
     """
     t0 = time.perf_counter()
     history: list[Progress] = []
@@ -184,14 +186,16 @@ def solve_model(
         if bm.problem.n_columns <= LARGE_MODEL_COLUMNS:
             # trade start years between projects where the rounding stopped at the first binding target
             x0 = improve_locally(bm, x0, time_budget_s=min(0.05 * time_limit, 1.0))
-        if start_x is not None:
-            x0 = _better_start(bm, x0, start_x, time_limit)
         emit(Progress("warm_start", time.perf_counter() - t0, message=f"{int(x0.sum())} projekt valda"))
+    pv0 = None
+    if start is not None and lp_sol is not None:
+        x0, pv0 = _better_start(bm, x0, start, time_limit)
     incumbent, inc_obj, first_obj = x0, float("-inf"), None
     inc_solution = None
     if x0 is not None and lp_sol is not None:
         # the warm start may already be within the gap of the LP bound: then it is proven good enough
-        pv0 = assign_solution(bm, x0, tight=False)
+        if pv0 is None:
+            pv0 = assign_solution(bm, x0, tight=False)
         if pv0.status == "Optimal":
             inc_obj = first_obj = pv0.objective
             inc_solution = pv0.solution
@@ -237,16 +241,22 @@ def solve_model(
                    first_obj if first_obj is not None else mip.first_objective, lp_time, mip.nodes, history)
 
 
-def _better_start(bm: BuiltModel, x0: FloatArray, start_x: FloatArray, time_limit: float) -> FloatArray:
-    """The given start plan, repaired and improved locally, when it is worth more than ``x0``."""
+def _better_start(bm: BuiltModel, x0: FloatArray | None, start: FloatArray,
+                  time_limit: float) -> tuple[FloatArray, PlanValues | None]:
+    """The better of the greedy warm start ``x0`` and a given plan ``start`` — repaired to the relations,
+    ceilings and targets and improved locally first — each valued with its best borrowing and places,
+    violations at their penalty; with its values."""
     from hushall.optimize.warmstart import improve_locally, round_greedily
 
-    repaired = improve_locally(bm, round_greedily(bm, np.asarray(start_x, dtype=float)),
-                               time_budget_s=min(0.1 * time_limit, 1.0))
-    mine, theirs = assign_solution(bm, x0, tight=False), assign_solution(bm, repaired, tight=False)
-    if theirs.status == "Optimal" and (mine.status != "Optimal" or theirs.objective > mine.objective + 1e-9):
-        return repaired
-    return x0
+    start = improve_locally(bm, round_greedily(bm, np.asarray(start, dtype=float)),
+                            time_budget_s=min(0.1 * time_limit, 1.0))
+    pv_start = assign_solution(bm, start, tight=False)
+    if x0 is None:
+        return start, pv_start if pv_start.status == "Optimal" else None
+    pv0 = assign_solution(bm, x0, tight=False)
+    if pv_start.status == "Optimal" and (pv0.status != "Optimal" or pv_start.objective > pv0.objective):
+        return start, pv_start
+    return x0, pv0 if pv0.status == "Optimal" else None
 
 
 #: Above this many columns, sub-MIPs improve the plan before (or instead of) branch and bound on the whole model.

@@ -13,6 +13,8 @@ number of rejections rather than the number of projects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
@@ -437,3 +439,24 @@ def _local_moves(p: OptimizationProblem, chosen: IntArray, movable: NDArray[np.b
     cat = np.concatenate
     return (cat([single_out, d_out, single_out[a]]), cat([none, np.full(len(d_out), n_cols, np.int64), single_out[b]]),
             cat([single_in, d_in, single_in[a]]), cat([none, np.full(len(d_in), n_cols, np.int64), single_in[b]]))
+
+
+def columns_of_plan(problem: OptimizationProblem, schedule: Mapping[str, int]) -> FloatArray:
+    """The 0/1 column vector of a given plan, ``{project id: start year}`` (a previous plan, to start the search
+    from). Projects or start years the problem no longer offers (the frame or the data changed) are left out; the
+    solver then completes or repairs the plan, so a stale plan is a hint, never an error.
+
+    >>> from types import SimpleNamespace
+    >>> p = SimpleNamespace(project_ids=np.array(["A", "B"], dtype=object), years=np.array([2026, 2027, 2028]),
+    ...                     col_project=np.array([0, 0, 1]), col_start=np.array([0, 1, 2]), n_columns=3)
+    >>> columns_of_plan(p, {"A": 2027, "B": 2026, "C": 2027}).tolist()
+    [0.0, 1.0, 0.0]
+    """
+    index = {(str(problem.project_ids[q]), int(problem.years[s])): j
+             for j, (q, s) in enumerate(zip(problem.col_project, problem.col_start, strict=True))}
+    x = np.zeros(problem.n_columns)
+    for project, year in schedule.items():
+        j = index.get((str(project), int(year)))
+        if j is not None:
+            x[j] = 1.0
+    return x

@@ -1,0 +1,53 @@
+"""``hushall demo`` writes the plan document in a forked child beside its other steps (issue 14): the child's
+document is the one the parent would write, and the parent writes it itself whenever the child cannot."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+SCRIPT = r"""
+import json, sys
+from pathlib import Path
+from hushall.cli.demo import DocumentWorker
+from hushall.examples import exempelkommun
+from hushall.study.request import PlanRequest
+from hushall.study.study import run_study
+
+out = Path(sys.argv[1])
+data = exempelkommun()
+worker = DocumentWorker(data, out / "child")
+study = run_study(data, PlanRequest(source="committed", draws=0))
+worker.submit(study)
+child = [str(p) for p in worker.result()]
+from hushall.reports.document import build_plan_document   # the parent's own, for comparison
+here = [str(p) for p in build_plan_document(data, study, out / "here")]
+import vl_convert  # noqa: F401  (a Vega engine in this process: the next worker must not fork)
+again = DocumentWorker(data, out / "again")
+again.submit(study)
+third = [str(p) for p in again.result()]
+print(json.dumps({"child": child, "by_child": worker.written_by_child, "here": here, "third": third,
+                  "third_by_child": again.written_by_child}))
+"""
+
+
+def _cells(path: str) -> list[list[object]]:
+    wb = load_workbook(path, read_only=True)
+    return [list(row) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
+
+
+def test_the_plan_document_from_the_child_is_the_parents(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    r = json.loads(run.stdout.strip().splitlines()[-1])
+    assert r["by_child"] is True
+    assert r["third_by_child"] is False  # written in the parent: same files
+    for paths in (r["child"], r["third"]):
+        assert sorted(Path(p).name for p in paths) == ["plandokument.pdf", "plandokument.xlsx"]
+        assert all(Path(p).stat().st_size > 10_000 for p in paths)
+    xlsx = {k: next(p for p in r[k] if p.endswith(".xlsx")) for k in ("child", "here", "third")}
+    assert _cells(xlsx["child"]) == _cells(xlsx["here"]) == _cells(xlsx["third"])
