@@ -229,12 +229,12 @@ def plan_sheet(data: MunicipalityData, schedule: Schedule, investments: pd.DataF
             "driftkonsekvens_kr_år": float(cat.operating_cost_change_kr[i]),
             "kapitalkostnad_kr_år": float(capital.get(pid, np.nan)),
             "summa_driftkonsekvens_kr_år": float(capital.get(pid, np.nan)) + float(cat.operating_cost_change_kr[i]),
-            "beslutat": "ja" if bool(cat.must_do[i] or cat.fixed[i]) else "nej",
+            "bundet": "ja" if bool(cat.must_do[i] or cat.fixed[i]) else "nej",
             "motivering": (explanations or {}).get(pid, ""),
         })
     columns = ["projekt_id", "namn", "typ", "område", "tjänst", "startår", "klart_år", "kostnad_kr",
                "utgift_löpande_priser_kr", "platser_förändring", "driftkonsekvens_kr_år", "kapitalkostnad_kr_år",
-               "summa_driftkonsekvens_kr_år", "beslutat", "motivering"]
+               "summa_driftkonsekvens_kr_år", "bundet", "motivering"]
     frame = pd.DataFrame(rows, columns=columns)
     if consequences is None:
         frame = frame.drop(columns=["kapitalkostnad_kr_år", "summa_driftkonsekvens_kr_år"])

@@ -52,10 +52,11 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
     plan = doc.plan_table
     cost = float(plan["kostnad_kr"].sum()) if len(plan) else 0.0
     nominal = float(plan["utgift_löpande_priser_kr"].sum()) if len(plan) else 0.0
-    decided = int((plan["beslutat"] == "ja").sum()) if len(plan) else 0
+    bound = int((plan["bundet"] == "ja").sum()) if len(plan) else 0
     does = [
         f"{doc.plan.label}: {len(plan)} projekt för sammanlagt {fmt_mkr(cost)} i {pby} års priser "
-        f"({fmt_mkr(nominal)} i löpande priser), varav {decided} redan beslutade.",
+        f"({fmt_mkr(nominal)} i löpande priser), varav {bound} bundna (måste genomföras eller har ett fast "
+        "startår).",
     ]
     places = plan.groupby("tjänst")["platser_förändring"].sum() if len(plan) else pd.Series(dtype=float)
     places = places[(places != 0) & (places.index != "")]
