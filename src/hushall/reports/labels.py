@@ -32,6 +32,24 @@ def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category)
 
 
+#: Swedish display names of component types the plain rule (underscores as spaces) gets wrong.
+COMPONENT_LABELS: dict[str, str] = {"va_ledning": "VA-ledning"}
+
+
+def component_label(kind: str) -> str:
+    """Display name of a component type.
+
+    Examples
+    --------
+    >>> component_label("va_ledning"), component_label("tak_och_fasad")
+    ('VA-ledning', 'Tak och fasad')
+    """
+    if kind in COMPONENT_LABELS:
+        return COMPONENT_LABELS[kind]
+    words = kind.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 def ordered_categories(categories: Iterable[str]) -> list[str]:
     """The categories present, in the schema's order (unknown ones last, sorted).
 

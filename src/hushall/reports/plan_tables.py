@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -328,6 +329,33 @@ def assumption_label(name: str) -> str:
         return ASSUMPTION_LABELS[name]
     words = name.removesuffix("_kr").replace("_", " ")
     return words[:1].upper() + words[1:]
+
+
+_IDENTIFIER = re.compile(r"\b[a-zåäö][a-zåäö0-9]*(?:_[a-zåäö0-9]+)+\b")
+_PATH = re.compile(r"\b(?:[\w.-]+/)+([\w.-]+\.\w+)\b")
+
+
+def plain_names(text: str) -> str:
+    """A source or note as a reader sees it: a technical name (``amortering_andel``, ``investeringstak_kr``) in
+    words — a target type by its name in :mod:`hushall.data.target_types`, any other name by
+    :func:`assumption_label` — and a file path by the file's name alone.
+
+    Examples
+    --------
+    >>> plain_names("Hushåll standard (hushall/data/defaults/finance.yaml), se kassa_mål_kr.")
+    'Hushåll standard (finance.yaml), se kassa mål.'
+    >>> plain_names("M6 investeringstak_kr")
+    'M6 investeringstak per år'
+    """
+    def word(m: re.Match[str]) -> str:
+        name = m.group(0)
+        if name in TARGET_TYPES:
+            label = TARGET_TYPES[name].name["sv"]
+        else:
+            label = assumption_label(name)
+        return label[:1].lower() + label[1:]
+
+    return _IDENTIFIER.sub(word, _PATH.sub(r"\1", text))
 
 
 def assumption_sheet(data: MunicipalityData, forecast: Forecast) -> pd.DataFrame:

@@ -55,7 +55,7 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
     bound = int((plan["bundet"] == "ja").sum()) if len(plan) else 0
     does = [
         f"{doc.plan.label}: {len(plan)} projekt för sammanlagt {fmt_mkr(cost)} i {pby} års priser "
-        f"({fmt_mkr(nominal)} i löpande priser), varav {bound} bundna (måste genomföras eller har ett fast "
+        f"({fmt_mkr(nominal)} i löpande priser), varav {bound} {'bundet' if bound == 1 else 'bundna'} (måste genomföras eller har ett fast "
         "startår).",
     ]
     places = plan.groupby("tjänst")["platser_förändring"].sum() if len(plan) else pd.Series(dtype=float)
