@@ -31,6 +31,7 @@ from hushall.formatting import fmt_kr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.model.parameters import condition_remaining_life
 from hushall.projects import ProjectCatalog, Schedule
+from hushall.reports.labels import name_in_words
 from hushall.study.study import project_investments
 
 #: Statement lines shown in bold (sums and results).
@@ -325,10 +326,7 @@ def assumption_label(name: str) -> str:
     >>> assumption_label("pensionsavsättning_förändring_kr"), assumption_label("okänd_parameter_kr")
     ('Pensionsavsättning, förändring', 'Okänd parameter')
     """
-    if name in ASSUMPTION_LABELS:
-        return ASSUMPTION_LABELS[name]
-    words = name.removesuffix("_kr").replace("_", " ")
-    return words[:1].upper() + words[1:]
+    return ASSUMPTION_LABELS.get(name) or name_in_words(name.removesuffix("_kr"))
 
 
 _IDENTIFIER = re.compile(r"\b[a-zåäö][a-zåäö0-9]*(?:_[a-zåäö0-9]+)+\b")
