@@ -149,7 +149,7 @@ def summary_page(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         pdf.bullets(lines, size=9, height=4.3)
     years = doc.summary_years()
     idx = [doc.years.index(y) for y in years]
-    header = ["Nyckeltal", *map(str, years)]
+    header = ["Nyckeltal (löpande priser om inget annat anges)", *map(str, years)]
     rows = []
     for label, unit, fmt, values in doc.key_figures():
         rows.append([f"{label} ({unit})", *(fmt(values[i]) for i in idx)])
