@@ -155,7 +155,8 @@ def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
             assert svg.status_code == 200 and svg.text.count("<path") + svg.text.count("<rect") > 10, metric
 
         plan = b.get(f"/planer/{ids[0]}").text
-        assert "Planen i siffror" in plan and ("Bästa möjliga plan" in plan or "tidsgränsen nåddes" in plan)
+        assert "Planen i siffror" in plan and ("Den bästa planen inom målen" in plan or "Räknetiden tog slut" in plan)
+        assert "Planen kostar" in plan and "i fasta priser (prisbasår 2024)" in plan and "i löpande priser" in plan
         assert "Valdes inte" in plan or "Startar" in plan
         risk = risks[ids[0]]
         assert "Risk – hur sannolikt håller planen?" in plan and "2\xa0000 möjliga framtider" in plan

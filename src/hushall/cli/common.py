@@ -20,6 +20,7 @@ import click
 
 from hushall.errors import DataValidationError, HushallError
 from hushall.files import protect
+from hushall.formatting import fmt_number
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,7 +88,7 @@ def load_input(path: Path | None, use_example: bool) -> Any:
     if path is not None:
         protect(path)  # no output of this command may replace the data it read
     data = exempelkommun() if use_example else load(path)  # type: ignore[arg-type]
-    info(f"Läste {data.summary()} ({time.perf_counter() - t0:.1f} s).")
+    info(f"Läste {data.summary()} ({fmt_number(time.perf_counter() - t0, 1)} s).")
     show_warnings(data)
     return data
 

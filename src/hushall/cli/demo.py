@@ -108,7 +108,7 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     from hushall.web import DEMO_HINT
 
     say("\n" + DEMO_HINT)
-    say(f"\nKlart på {time.perf_counter() - t0:.1f} s. {len(files)} filer i {out.resolve()}/")
+    say(f"\nKlart på {fmt_number(time.perf_counter() - t0, 1)} s. {len(files)} filer i {out.resolve()}/")
     return files
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input
+from hushall.formatting import fmt_kr
 
 
 @click.command("uppfölj")
@@ -87,8 +88,7 @@ def _replan(data: Any, out: Path | None, as_json: bool, decided_file: Path | Non
                    "prognoskontroll_största_skillnad_kr": worst})
     else:
         click.echo(replan_summary(result))
-        click.echo(f"Planen räknad genom prognosen: största skillnad {worst:.2f} kr.".replace(".", ",", 1)
-                   if worst < 1 else f"Planen räknad genom prognosen: största skillnad {worst:,.0f} kr.")
+        click.echo(f"Planen räknad genom prognosen: största skillnad {fmt_kr(worst, 2 if worst < 1 else 0)}.")
     if out is not None:
         written = write_replan_outputs(result, out)
         written += write_optimization_outputs(plan, out / "plan")

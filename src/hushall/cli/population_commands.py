@@ -135,7 +135,7 @@ def befolkning(path: Path, scb_path: Path | None, kommun: str | None, housing: P
 
         replace_tables(into, {"population": frame})
         info(f"Ersatte fliken Befolkning i {into} ({len(frame)} rader); övriga flikar är orörda.")
-    info(f"Klart på {time.perf_counter() - t0:.1f} s.")
+    info(f"Klart på {_fmt(time.perf_counter() - t0, 1)} s.")
 
 
 __all__ = ["befolkning"]

@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from hushall.cli.common import handle_errors, info, input_options, load_input, output_folder
+from hushall.formatting import fmt_number
 from hushall.study.request import DEFAULT_DRAWS, DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S, PlanRequest
 
 PLAN_OPTIMISED = "optimerad"
@@ -60,7 +61,8 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
     if request.source == "optimised" and optimization is None:
         from hushall.optimize import stderr_progress
 
-        say(f"Optimerar (tidsgräns {time_limit:g} s, förklaringar högst {request.explain_s:g} s) …".replace(".", ","))
+        say(f"Optimerar (tidsgräns {fmt_number(time_limit, 1, trim=True)} s, förklaringar högst "
+            f"{fmt_number(request.explain_s, 1, trim=True)} s) …")
         solver_progress = stderr_progress()
     study = run_study(data, request, lambda _f, message: say(message), solver_progress=solver_progress,
                       optimization=optimization, montecarlo=montecarlo)
@@ -78,7 +80,7 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
         say(note)
     say("Skriver plandokumentet …")
     pdf, xlsx = build_plan_document(data, study, out, data_version=data_version)
-    say(f"Skrev {pdf} och {xlsx} ({time.perf_counter() - t0:.1f} s).")
+    say(f"Skrev {pdf} och {xlsx} ({fmt_number(time.perf_counter() - t0, 1)} s).")
     return pdf, xlsx
 
 

@@ -21,7 +21,7 @@ from hushall.cli.common import (
     output_folder,
 )
 from hushall.files import protect
-from hushall.formatting import fmt_number
+from hushall.formatting import fmt_number, fmt_pct
 
 #: ``--plan optimerad``: the optimiser's plan on the baseline, tried under every scenario.
 PLAN_OPTIMISED = "optimerad"
@@ -175,7 +175,7 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
     if robust:
         from hushall.scenarios.robust import robust_plan
 
-        info(f"Robust plan ({planner_name}, nivå {level:.0%}) …")
+        info(f"Robust plan ({planner_name}, nivå {fmt_pct(level, 0)}) …")
         rb = robust_plan(data, _planner(planner_name, time_limit), level=level, n_draws=min(draws, 5000),
                          seed=seed, years=robust_years, progress=info)
         document["robust"] = rb.to_json_dict()

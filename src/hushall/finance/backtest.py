@@ -60,6 +60,7 @@ from hushall.errors import DataValidationError, Problem
 from hushall.finance.inputs import _FROM_ASSUMPTIONS, DRIVER_FIELDS, FinanceInputs
 from hushall.finance.model import Statements, run
 from hushall.finance.ratios import equity_ratio, result_share
+from hushall.formatting import fmt_mkr, fmt_pct
 from hushall.model.parameters import default_assumptions
 
 COLUMNS: tuple[str, ...] = ("kommun", "year", "item", "value", "unit")
@@ -301,9 +302,8 @@ def opening_from_published(p: Published, base_year: int, loan_rate: float) -> tu
         debt = y["langfristiga_skulder"]
     else:
         debt = -y["finansiella_kostnader"] / loan_rate
-        rate_text = f"{loan_rate * 100:.1f}".replace(".", ",")
-        notes.append(f"Låneskulden är inte publicerad: uppskattad som finansiella kostnader / {rate_text}\u00a0% "
-                     f"= {debt / 1e6:.0f}\u00a0Mkr (påverkar bara räntans fördelning, inte nyckeltalen när räntor "
+        notes.append(f"Låneskulden är inte publicerad: uppskattad som finansiella kostnader / {fmt_pct(loan_rate)} "
+                     f"= {fmt_mkr(debt, 0)} (påverkar bara räntans fördelning, inte nyckeltalen när räntor "
                      "och finansiering matas).")
     short = others - other_prov - debt
     if "kortfristiga_skulder" not in y:

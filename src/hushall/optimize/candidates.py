@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from hushall.data.schema import CRITERIA, TABLES
+from hushall.formatting import fmt_pct
 from hushall.model import MunicipalityData
 from hushall.needs import component_status
 from hushall.optimize.linear import INF, LinearModel
@@ -226,7 +227,7 @@ def generate_candidates(data: MunicipalityData, options: CandidateOptions | None
                 continue
             f = fac.loc[fid]
             rows.append(_row(
-                f"K-A-{fid}", f"Avveckling {f['name']} (nyttjandegrad {u:.0%}; platserna ryms inom räckhåll)",
+                f"K-A-{fid}", f"Avveckling {f['name']} (nyttjandegrad {fmt_pct(u, 0)}; platserna ryms inom räckhåll)",
                 "avveckling", str(f["district_id"]), max(0.01 * float(f["replacement_value_kr"]), 5e5),
                 (first, last), facility_id=fid, service_id=str(f["service_id"]),
                 places_change=-float(cb.node_capacity[n]),

@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from hushall.formatting import fmt_mkr, fmt_pct
 from hushall.optimize.evaluate import PlanEvaluation, evaluate_plan, violation_records
-from hushall.optimize.model import MKR, BuiltModel
+from hushall.optimize.model import BuiltModel
 from hushall.optimize.solve import SolveOutcome, run_mip
 
 
@@ -81,14 +82,18 @@ def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool
             arr = bm.lm.arrays()
             step = 1.0  # model units: Mkr or one project
             if lim.sense == "ge":
-                obj, _bound, _, status = _resolve(bm, row_lower={i: float(arr["row_lower"][i]) - step},
-                                                  x_start=evaluation.x, time_limit=time_limit, deadline=deadline)
+                obj, _bound, x_new, status = _resolve(bm, row_lower={i: float(arr["row_lower"][i]) - step},
+                                                      x_start=evaluation.x, time_limit=time_limit, deadline=deadline)
             else:
-                obj, _bound, _, status = _resolve(bm, row_upper={i: float(arr["row_upper"][i]) + step},
-                                                  x_start=evaluation.x, time_limit=time_limit, deadline=deadline)
+                obj, _bound, x_new, status = _resolve(bm, row_upper={i: float(arr["row_upper"][i]) + step},
+                                                      x_start=evaluation.x, time_limit=time_limit, deadline=deadline)
             gain = obj - evaluation.objective if np.isfinite(obj) and status != "budget" else None
+            # one column per (project, start): the chosen columns count the plan's projects
+            added = (None if gain is None or x_new is None
+                     else int((np.asarray(x_new) > 0.5).sum() - (np.asarray(evaluation.x) > 0.5).sum()))
             rec.update(resolved_value_points=None if gain is None else max(gain, 0.0),
-                       resolved_value_kr=None if gain is None else max(gain, 0.0) * kpp, resolve_status=status)
+                       resolved_value_kr=None if gain is None else max(gain, 0.0) * kpp, resolve_status=status,
+                       resolved_projects_added=added)
         out.append(rec)
     return out
 
@@ -194,7 +199,7 @@ def infeasibility(evaluation: PlanEvaluation) -> dict[str, Any]:
     return {
         "feasible": False,
         "message": ("Ingen plan uppfyller alla mål och tak. Den minsta möjliga avvikelsen är "
-                    f"{total / MKR:,.1f} Mkr sammanlagt".replace(",", " ") + "; planen nedan åstadkommer den."),
+                    f"{fmt_mkr(total)} sammanlagt; planen nedan åstadkommer den."),
         "total_violation_kr": total,
         "by_target": by_target,
         "violations": viol,
@@ -223,7 +228,7 @@ def explain(bm: BuiltModel, outcome: SolveOutcome, evaluation: PlanEvaluation, *
         # the project's, so without a proven plan they could state nothing exact (the LP estimate stays)
         resolve = False
         skipped = ("omräkningar gjordes inte: planen är inte bevisat optimal (gap "
-                   f"{100 * outcome.gap:.1f} %), så en omräknad skillnad vore inte exakt".replace(".", ","))
+                   f"{fmt_pct(outcome.gap)}), så en omräknad skillnad vore inte exakt")
     deadline = time.perf_counter() + total_time
     binding = binding_rows(evaluation)
     by_year: dict[int, list[str]] = {}

@@ -24,6 +24,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
+from hushall.formatting import fmt_number, fmt_pct
 from hushall.optimize.linear import highs_from_arrays
 from hushall.optimize.model import MKR, BuiltModel
 from hushall.optimize.problem import EFFECTS
@@ -52,13 +53,13 @@ class Progress:
     message: str = ""
 
     def line(self) -> str:
-        parts = [f"[{self.elapsed_s:7.1f} s] {self.phase:<10}"]
+        parts = [f"[{fmt_number(self.elapsed_s, 1):>7} s] {self.phase:<10}"]
         if self.objective is not None and np.isfinite(self.objective):
-            parts.append(f"plan {self.objective:,.3f}".replace(",", " "))
+            parts.append(f"plan {fmt_number(self.objective, 3)}")
         if self.bound is not None and np.isfinite(self.bound):
-            parts.append(f"gräns {self.bound:,.3f}".replace(",", " "))
+            parts.append(f"gräns {fmt_number(self.bound, 3)}")
         if self.gap is not None and np.isfinite(self.gap):
-            parts.append(f"gap {100 * self.gap:.3f} %")
+            parts.append(f"gap {fmt_pct(self.gap, 3)}")
         if self.nodes is not None:
             parts.append(f"noder {self.nodes}")
         if self.message:

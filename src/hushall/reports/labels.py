@@ -32,6 +32,33 @@ def category_label(category: str) -> str:
     return CATEGORY_LABELS.get(category, category)
 
 
+#: Swedish display names of component types the plain rule (underscores as spaces) gets wrong.
+COMPONENT_LABELS: dict[str, str] = {"va_ledning": "VA-ledning"}
+
+
+def name_in_words(name: str) -> str:
+    """A technical name as words: underscores as spaces, a capital first letter.
+
+    Examples
+    --------
+    >>> name_in_words("tak_och_fasad")
+    'Tak och fasad'
+    """
+    words = name.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def component_label(kind: str) -> str:
+    """Display name of a component type.
+
+    Examples
+    --------
+    >>> component_label("va_ledning"), component_label("tak_och_fasad")
+    ('VA-ledning', 'Tak och fasad')
+    """
+    return COMPONENT_LABELS.get(kind) or name_in_words(kind)
+
+
 def ordered_categories(categories: Iterable[str]) -> list[str]:
     """The categories present, in the schema's order (unknown ones last, sorted).
 

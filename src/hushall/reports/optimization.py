@@ -31,7 +31,7 @@ from hushall.reports.excel import write_tables
 from hushall.reports.forecast import debt_chart, result_chart, soliditet_chart, target_grid_lines
 from hushall.reports.plan_charts import targets_chart
 from hushall.reports.plan_reasons import (
-    NEGLIGIBLE_KR,
+    NEGLIGIBLE_POINTS,
     marginal_rows,
     marginal_table,
     target_names,
@@ -152,7 +152,7 @@ def binding_sheet(plan: OptimizedPlan) -> pd.DataFrame:
 
 
 def marginal_sheet(plan: OptimizedPlan) -> pd.DataFrame:
-    """What one more Mkr (or one more project in parallel) of room in a binding target is worth, in kr:
+    """What one more Mkr (or one more project in parallel) of room in a binding target is worth, in points:
     :func:`hushall.reports.plan_reasons.marginal_table` (LP estimate and, where re-solved, the exact value or a
     lower bound)."""
     records = (getattr(plan.result, "explanations", None) or {}).get("marginal_value") or []
@@ -329,11 +329,11 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
     marginal = marginal_sheet(plan)
     if not infeasible.get("feasible", True):  # shadow prices then price the violation penalty: meaningless
         marginal = marginal.iloc[0:0]
-    worth = marginal[marginal[["skuggpris_lp_kr", "omräknat_kr"]].astype(float).fillna(0.0).max(axis=1)
-                     >= NEGLIGIBLE_KR]
+    worth = marginal[marginal[["skuggpris_lp_poäng", "omräknat_poäng"]].astype(float).fillna(0.0).max(axis=1)
+                     >= NEGLIGIBLE_POINTS]
     if len(worth):
-        lines += ["", "Vad 1 Mkr mer utrymme i ett bindande mål eller tak vore värt (Mkr av planens nytta; "
-                      "LP-skattning, och omräknat där optimeraren räknade om planen):"]
+        lines += ["", "Vad 1 Mkr mer utrymme i ett bindande mål eller tak vore värt (poäng av planens nytta, inte "
+                      "kronor; LP-skattning, och omräknat där optimeraren räknade om planen):"]
         for cells in marginal_rows(worth, rows=max_projects):
             target, when, step, estimate, again = cells
             lines.append(f"  {target} {when}, {step}: LP-skattning {estimate}, omräknat {again}")
@@ -342,7 +342,7 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
             lines.append(f"  ({skipped[0].upper()}{skipped[1:]}.)")
     if len(worth) < len(marginal):
         lines.append(f"  ({len(marginal) - len(worth)} bindande mål-år till är värda mindre än "
-                     f"{fmt_number(NEGLIGIBLE_KR)} kr per steg.)")
+                     f"{fmt_number(NEGLIGIBLE_POINTS, 3)} poäng per steg.)")
     if len(fc.targets):
         lines += ["", "Målen med planen (✓ uppfyllt, ✗ inte uppfyllt, · gäller inte)"]
         lines += target_grid_lines(fc)

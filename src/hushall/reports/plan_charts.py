@@ -131,28 +131,75 @@ def targets_chart(targets: pd.DataFrame, *, panel_width: int = 290, panel_height
     return _configure(chart)
 
 
+#: Characters per line of a project's label in the plan's timeline (two lines at most, broken between words).
+LABEL_LINE = 40
+#: The timeline's legend: projects bound by the data (must be done, or a fixed start year) and the others.
+BOUND, NEW = "Bundet (måste genomföras eller fast startår)", "Ny i planen"
+
+
+def wrap_label(text: str, width: int = LABEL_LINE) -> str:
+    """A label on at most two lines of about ``width`` characters, broken between words (``|`` between the
+    lines); a second line too long ends with an ellipsis after a whole word — never cut inside a word.
+
+    Examples
+    --------
+    >>> wrap_label("P-12 Förnyelse VA-ledningar Centralorten etapp 1 (lagkrav, vattentjänstlagen)", 30)
+    'P-12 Förnyelse VA-ledningar|Centralorten etapp 1 (lagkrav,…'
+    >>> wrap_label("P-03 Reservkraft")
+    'P-03 Reservkraft'
+    """
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        elif len(lines) < 2:
+            lines.append(word)
+        else:
+            lines[-1] += "…"
+            break
+    return "|".join(lines)
+
+
+def year_ticks(lo: int, hi: int) -> list[int]:
+    """Years to label on a time axis from ``lo`` to ``hi``: every year, every other or every fifth, so that the
+    labels never run together.
+
+    Examples
+    --------
+    >>> year_ticks(2025, 2033), year_ticks(2025, 2041)[:3], year_ticks(2025, 2054)[:3]
+    ([2025, 2026, 2027, 2028, 2029, 2030, 2031, 2032, 2033], [2025, 2027, 2029], [2025, 2030, 2035])
+    """
+    step = 1 if hi - lo <= 10 else 2 if hi - lo <= 20 else 5
+    return list(range(lo, hi + 1, step))
+
+
 def plan_timeline_chart(plan: pd.DataFrame, *, width: int = 560) -> alt.TopLevelMixin:
     """The plan's projects over time: one bar per project from its start to its completion year, labelled with
-    its cost; decided projects are dark, the others grey with a dark outline.
+    its cost; projects bound by the data (must be done, or a fixed start year) are dark, the others grey with a
+    dark outline. Project labels wrap between words (:func:`wrap_label`); the years are labelled at a spacing
+    that keeps them apart (:func:`year_ticks`).
 
     ``plan`` is :func:`hushall.reports.plan_tables.plan_sheet`.
     """
     df = pd.DataFrame({
-        "projekt": (plan["projekt_id"].astype(str) + " " + plan["namn"].astype(str)).str.slice(0, 60),
+        "projekt": [wrap_label(f"{p} {n}") for p, n in zip(plan["projekt_id"].astype(str),
+                                                            plan["namn"].astype(str), strict=True)],
         "start": plan["startår"].astype(int),
         "slut": plan["klart_år"].astype(int) + 1,
-        "kostnad": [fmt_mkr(x, 0) for x in plan["kostnad_kr"]],
-        "status": np.where(plan["beslutat"] == "ja", "Beslutat", "Ny i planen"),
+        "kostnad": [fmt_mkr(x, 0 if abs(x) >= 10e6 else 1) for x in plan["kostnad_kr"]],
+        "status": np.where(plan["bundet"] == "ja", BOUND, NEW),
     })
     order = list(df["projekt"])
     lo = int(df["start"].min()) if len(df) else 0
     hi = int(df["slut"].max()) if len(df) else 1
     x = alt.X("start:Q", title=None, scale=alt.Scale(domain=[lo, hi + 3], nice=False),
-              axis=alt.Axis(format="d", tickMinStep=1, grid=True, orient="top"))
-    y = alt.Y("projekt:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelFontSize=10))
-    bars = alt.Chart(df).mark_bar(height=10, stroke="#222222", strokeWidth=0.8).encode(
+              axis=alt.Axis(format="d", values=year_ticks(lo, hi + 3), grid=True, orient="top", labelFontSize=9,
+                            labelOverlap=True, labelFlush=True))
+    y = alt.Y("projekt:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=0, labelFontSize=9, labelExpr="split(datum.label, '|')"))
+    bars = alt.Chart(df).mark_bar(height=12, stroke="#222222", strokeWidth=0.8).encode(
         x=x, x2="slut:Q", y=y,
-        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=["Beslutat", "Ny i planen"],
+        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=[BOUND, NEW],
                                                                 range=["#332288", "#BBBBBB"]),
                         legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("projekt:N", title="Projekt"), alt.Tooltip("start:Q", title="Start", format="d"),
@@ -161,7 +208,7 @@ def plan_timeline_chart(plan: pd.DataFrame, *, width: int = 560) -> alt.TopLevel
     labels = alt.Chart(df).mark_text(align="left", dx=3, fontSize=9, color="#222222").encode(
         x="slut:Q", y=y, text="kostnad:N")
     chart = alt.layer(bars, labels).properties(
-        width=width, height=alt.Step(14),
+        width=width, height=alt.Step(24),
         title=alt.Title("Planens projekt år för år",
                         subtitle=["Stapeln går från startår till och med året projektet blir klart. "
                                   "Kostnad i prisbasårets priser."]),

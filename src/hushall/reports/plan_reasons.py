@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -32,6 +33,10 @@ from hushall.reports.plan_tables import target_short_label
 NEGLIGIBLE_KR = 5_000.0
 #: Below this (kr) a marginal value is not worth a sentence of its own (it would read "0,0 Mkr").
 NOTEWORTHY_KR = 50_000.0
+#: Below this (points) a marginal value counts as nothing (rounding in the solver).
+NEGLIGIBLE_POINTS = 1e-3
+#: Below this share of the plan's benefit a marginal value is not worth a sentence for a board member.
+NOTEWORTHY_SHARE = 5e-4
 #: Marginal values shown in the document (the largest LP estimates first).
 MARGINAL_ROWS = 8
 
@@ -41,8 +46,23 @@ TARGET_WORDS: dict[str, str] = {k: t.words["sv"] for k, t in TARGET_TYPES.items(
 _num = finite_or_none  # the name the terminal summary imports
 
 
-#: How an optimised plan was made, as the plan document and the web name it.
+#: How an optimised plan was made, as the plan document and the web name it (for officials: the solver's name).
 OPTIMISED_METHOD = "Optimering (MILP med HiGHS)"
+
+#: The optimiser's status as a board member reads it: no solver terms (the officials' section gives the gap).
+PLAIN_STATUS: dict[str, str] = {
+    "optimal": "Den bästa planen inom målen och taken.",
+    "feasible": "En plan som håller alla mål och tak. Räknetiden tog slut innan det var visat att ingen bättre "
+                "plan finns; en bättre kan finnas, men inte mycket bättre (se avsnittet för tjänstepersoner).",
+    "targets_infeasible": "Ingen plan håller alla mål och tak. Planen bryter dem så lite som möjligt.",
+    "no_solution": "Ingen plan hittades inom räknetiden.",
+}
+
+#: Why a project is not in a plan that was not optimised here (a plan from a file, or chosen elsewhere).
+NOT_IN_GIVEN_PLAN = "Ingår inte i den angivna planen."
+#: Why a project is not in an optimised plan whose explanations were not kept (results stored before version 1).
+NOT_KEPT_REASON = ("Valdes inte av optimeringen. Skälet sparades inte med den här äldre körningen; kör "
+                   "optimeringen igen för att se det.")
 
 
 def join_sv(parts: Sequence[str]) -> str:
@@ -217,6 +237,78 @@ def project_reason(rec: Mapping[str, Any], names: Mapping[str, str]) -> str:
     return " ".join(sentences) + _cost_of_forcing(rec, start)
 
 
+@dataclass(frozen=True)
+class ProjectReasons:
+    """Every project's reason in one plan, as the web's plan page and the plan document both show it.
+
+    ``chosen``: project id → why it is in the plan and why it starts when it does; ``postponed``: those of
+    ``chosen`` that start later than they could; ``left_out``: project id → why it is not in the plan."""
+
+    chosen: dict[str, str]
+    left_out: dict[str, str]
+    postponed: dict[str, str]
+
+
+def project_reasons(data: MunicipalityData, result: OptimizationResult | None, schedule: Mapping[str, int],
+                    names: Mapping[str, str], *, default_left_out: str = NOT_IN_GIVEN_PLAN) -> ProjectReasons:
+    """The one place a project's reason is phrased, for the plan page and the plan document alike.
+
+    With the optimiser's ``result``: a left-out or postponed project has the optimiser's own explanation
+    (:func:`project_reason`: what forcing it in would break or cost); a project that can never start within the
+    plan period, or that gives nothing under the council's weights, says so; any other left-out project is
+    outranked by others within the same targets. A chosen project says whether it must be done, when it comes
+    into use and how much maintenance debt it removes (price base year prices). Without a result (a plan chosen
+    elsewhere) every left-out project gets ``default_left_out``.
+    """
+    pby = data.price_base_year
+    projects = data.projects.set_index(data.projects["project_id"].astype(str))
+    explanations: Mapping[str, Any] = result.explanations if result is not None else {}
+    records = {str(r.get("project")): r for r in explanations.get("projects") or [] if isinstance(r, Mapping)}
+    rows = result.schedule if result is not None else None
+    info = (rows.set_index(rows["project"].astype(str)) if rows is not None and "project" in rows.columns
+            else None)
+    unschedulable = set(map(str, result.unschedulable)) if result is not None else set()
+    weights = result.weights if result is not None else {}
+    chosen: dict[str, str] = {}
+    left_out: dict[str, str] = {}
+    postponed: dict[str, str] = {}
+    for pid, row in projects.iterrows():
+        pid = str(pid)
+        rec = records.get(pid)
+        if pid in schedule:
+            parts = []
+            must = row.get("must_do")
+            if must is not None and not pd.isna(must) and bool(must):
+                parts.append("Måste genomföras (bundet i underlaget).")
+            if rec is not None and rec.get("status") == "senarelagt":
+                postponed[pid] = project_reason(rec, names)
+                parts.append(postponed[pid])
+            facts = []
+            if info is not None and pid in info.index:
+                avoided = _num(info.loc[pid].get("maintenance_debt_avoided_kr"))
+                if avoided is not None and avoided >= NOTEWORTHY_KR:
+                    facts.append(f"minskar underhållsskulden med {fmt_mkr(avoided)} ({pby} års priser)")
+                in_use = _num(info.loc[pid].get("in_use_year"))
+                if in_use is not None:
+                    facts.append(f"i bruk {int(in_use)}")
+            if facts:
+                text = "; ".join(facts)
+                parts.append(text[:1].upper() + text[1:] + ".")
+            chosen[pid] = " ".join(parts)
+        elif result is None:
+            left_out[pid] = default_left_out
+        elif pid in unschedulable:
+            left_out[pid] = "Kan inte starta inom planperioden med sina tidigaste och senaste startår."
+        elif rec is not None:
+            left_out[pid] = project_reason(rec, names)
+        elif isinstance(weights, Mapping) and weights and sum(
+                float(w) * (_num(row.get(f"score_{c}")) or 0.0) for c, w in weights.items()) <= 0:
+            left_out[pid] = "Valdes inte. Projektet ger ingen nytta med de valda kriterievikterna."
+        else:
+            left_out[pid] = "Valdes inte. Inom målen och taken ger andra projekt mer nytta för pengarna."
+    return ProjectReasons(chosen=chosen, left_out=left_out, postponed=postponed)
+
+
 def binding_sentences(binding: Mapping[Any, Sequence[str]], names: Mapping[str, str]) -> list[str]:
     """The targets and ceilings that bind the plan, by target with their years."""
     years_by_target: dict[str, list[int]] = {}
@@ -257,13 +349,15 @@ def infeasibility_sentences(infeasibility: Mapping[str, Any], names: Mapping[str
 
 def marginal_table(records: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> pd.DataFrame:
     """What one more Mkr of room (one more project for the ceiling on projects in parallel) in a binding target
-    is worth in kr of the plan's benefit: the LP estimate (``skuggpris_lp_kr``) and, where the optimiser
-    re-solved, that answer (``omräknat_kr``) with what it is (``omräkning``: ``exakt``, ``minst`` when the
-    re-solve stopped at its time limit, ``ej omräknat``). Largest first."""
+    is worth in the plan's benefit, in the optimiser's points (criteria scores under the council's weights — not
+    kronor): the LP estimate (``skuggpris_lp_poäng``) and, where the optimiser re-solved, that answer
+    (``omräknat_poäng``, with the projects the re-solved plan has more, ``projekt_till``) and what it is
+    (``omräkning``: ``exakt``, ``minst`` when the re-solve stopped at its time limit, ``ej omräknat``). Largest
+    first."""
     out = []
     for r in records:
-        lp = _num(r.get("lp_value_kr"))
-        resolved = _num(r.get("resolved_value_kr"))
+        lp = _num(r.get("lp_value_points"))
+        resolved = _num(r.get("resolved_value_points"))
         status = str(r.get("resolve_status", ""))
         if resolved is None:
             kind = "ej omräknat"
@@ -271,50 +365,53 @@ def marginal_table(records: Sequence[Mapping[str, Any]], names: Mapping[str, str
             kind = "exakt"
         else:
             kind = "minst"
+        added = _num(r.get("resolved_projects_added"))
         out.append({
             "mål_id": str(r.get("target", "")),
             "mål": _name(names, r),
             "år": int(r.get("year", 0)),
             "mer_utrymme": "+1 projekt" if str(r.get("unit", "kr")) == "projekt" else "+1 Mkr",
-            "skuggpris_lp_kr": lp,
-            "omräknat_kr": None if resolved is None else max(resolved, 0.0),
+            "skuggpris_lp_poäng": lp,
+            "omräknat_poäng": None if resolved is None else max(resolved, 0.0),
+            "projekt_till": None if added is None or resolved is None else int(added),
             "omräkning": kind,
         })
-    frame = pd.DataFrame(out, columns=["mål_id", "mål", "år", "mer_utrymme", "skuggpris_lp_kr", "omräknat_kr",
-                                       "omräkning"])
-    order = frame[["skuggpris_lp_kr", "omräknat_kr"]].astype(float).fillna(0.0).max(axis=1)
+    frame = pd.DataFrame(out, columns=["mål_id", "mål", "år", "mer_utrymme", "skuggpris_lp_poäng",
+                                       "omräknat_poäng", "projekt_till", "omräkning"])
+    order = frame[["skuggpris_lp_poäng", "omräknat_poäng"]].astype(float).fillna(0.0).max(axis=1)
     return frame.loc[order.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
 
 
 def marginal_rows(table: pd.DataFrame, rows: int = MARGINAL_ROWS) -> list[list[str]]:
-    """The first ``rows`` rows of :func:`marginal_table` as the document's cells (Mkr, "minst" for a bound)."""
+    """The first ``rows`` rows of :func:`marginal_table` as the document's cells (points, "minst" for a
+    bound)."""
     cells = []
     for r in table.head(rows).itertuples(index=False):
-        lp = "–" if r.skuggpris_lp_kr is None or pd.isna(r.skuggpris_lp_kr) else fmt_number(
-            r.skuggpris_lp_kr / 1e6, 2)
+        lp = "–" if _num(r.skuggpris_lp_poäng) is None else fmt_number(r.skuggpris_lp_poäng, 3)
         if r.omräkning == "ej omräknat":
             again = "–"
         elif r.omräkning == "exakt":
-            again = fmt_number(r.omräknat_kr / 1e6, 2)
-        elif r.omräknat_kr < NEGLIGIBLE_KR:
+            again = fmt_number(r.omräknat_poäng, 3)
+        elif r.omräknat_poäng < NEGLIGIBLE_POINTS:
             again = "ingen vinst hittad"
         else:
-            again = f"minst {fmt_number(r.omräknat_kr / 1e6, 2)}"
+            again = f"minst {fmt_number(r.omräknat_poäng, 3)}"
         cells.append([r.mål, str(r.år), r.mer_utrymme, lp, again])
     return cells
 
 
 def marginal_sentences(records: Sequence[Mapping[str, Any]], kr_per_point: float | None, shown: int) -> list[str]:
-    """How to read :func:`marginal_table`."""
+    """How to read :func:`marginal_table` (for officials: it names the LP relaxation and the re-solves)."""
     if not records:
         return []
-    resolved = [r for r in records if _num(r.get("resolved_value_kr")) is not None]
+    resolved = [r for r in records if _num(r.get("resolved_value_points")) is not None]
     capped = [r for r in resolved if str(r.get("resolve_status", "")).lower() != "optimal"]
     text = ("Vad skulle planen vinna om ett bindande mål eller tak fick 1 Mkr mer utrymme (ett projekt till för "
-            "taket på samtidiga projekt)? Svaret är planens nytta i Mkr")
+            "taket på samtidiga projekt)? Svaret är planens nytta i poäng: projektens kriteriepoäng med rådets "
+            "vikter, plus den underhållsskuld och de saknade platser de undviker. Poäng är inte kronor")
     if kr_per_point:
-        text += (f" (poängen räknas om till kronor med vad en poäng kostar i snitt bland projekten, "
-                 f"{fmt_mkr(kr_per_point, 1)})")
+        text += (f"; en poäng kostar i snitt {fmt_mkr(kr_per_point, 1)} bland projekten, men det är ett snitt och "
+                 "inget pris på nyttan")
     text += (". Skuggpriset kommer från LP-relaxationen, där projekt får delas; det är en uppskattning som "
              "oftast är för hög, eftersom hela projekt inte kan tas med för en enda miljon.")
     if resolved:
@@ -329,29 +426,48 @@ def marginal_sentences(records: Sequence[Mapping[str, Any]], kr_per_point: float
     return [text]
 
 
-def marginal_highlights(table: pd.DataFrame, most: int = 3) -> list[str]:
-    """The largest values of :func:`marginal_table` in words: one sentence per target (at its most valuable
-    year, the other years where more room pays named after it), for the ``most`` most valuable targets. A value
-    is the re-solve's where there is one (``minst`` when it stopped at its time limit), otherwise the LP
-    estimate, said to be one."""
+def marginal_highlights(table: pd.DataFrame, objective: float | None = None, most: int = 3) -> list[str]:
+    """The largest values of :func:`marginal_table` in plain words, for a board member: one sentence per target
+    (at its most valuable year, the other years where more room pays named after it), for the ``most`` most
+    valuable targets. The gain is said as a share of the plan's benefit (``objective``, points) and, where the
+    optimiser re-solved, with the projects the larger room makes space for; the LP estimate is said to be an
+    estimate. No solver terms.
+
+    Examples
+    --------
+    >>> t = marginal_table([{"target": "M6", "target_type": "investeringstak_kr", "year": 2030, "unit": "kr",
+    ...                      "lp_value_points": 0.5, "resolved_value_points": 0.4, "resolve_status": "Optimal",
+    ...                      "resolved_projects_added": 1}], {"M6": "investeringstaket"})
+    >>> marginal_highlights(t, objective=40.0)
+    ['Med 1 Mkr mer utrymme i investeringstaket 2030 ryms 1 projekt till och planens nytta blir 1,0\xa0% större.']
+    """
     by_target: dict[str, list[tuple[float, Any]]] = {}
     for r in table.itertuples(index=False):
-        value = _num(r.omräknat_kr) if r.omräkning != "ej omräknat" else _num(r.skuggpris_lp_kr)
-        if value is not None and value >= NOTEWORTHY_KR:
+        value = _num(r.omräknat_poäng) if r.omräkning != "ej omräknat" else _num(r.skuggpris_lp_poäng)
+        if value is not None and value >= NEGLIGIBLE_POINTS:
             by_target.setdefault(str(r.mål_id), []).append((value, r))
     ranked = sorted(by_target.values(), key=lambda valued: -max(v for v, _ in valued))
+    base = _num(objective)
     out = []
     for valued in ranked[:most]:
         valued.sort(key=lambda v: -v[0])
         value, r = valued[0]
+        if base is not None and base > 0 and value / base < NOTEWORTHY_SHARE:
+            continue
         room = "ett projekt till samtidigt" if r.mer_utrymme == "+1 projekt" else f"1 Mkr mer utrymme i {r.mål}"
-        amount = {"exakt": fmt_mkr(value), "minst": f"minst {fmt_mkr(value)}"}.get(
-            r.omräkning, f"ungefär {fmt_mkr(value)}")
-        how = {"exakt": "", "minst": " (omräkningen stoppades av tidsgränsen)"}.get(
-            r.omräkning, " (en uppskattning från LP-relaxationen, oftast för hög)")
+        share = value / base if base is not None and base > 0 else None
+        size = (fmt_pct(share, 1 if share >= 0.01 else 2) if share is not None
+                else f"{fmt_number(value, 2)} poäng")
+        how = {"exakt": size, "minst": f"minst {size}"}.get(r.omräkning, f"ungefär {size}")
+        gain = f"blir planens nytta {how} större"
+        added = _num(getattr(r, "projekt_till", None))
+        if r.omräkning != "ej omräknat" and added is not None and added > 0:
+            gain = f"ryms {fmt_number(added)} projekt till och planens nytta blir {how} större"
+        if r.omräkning == "ej omräknat":
+            gain += " (en uppskattning, oftast för hög)"
         others = [int(o.år) for _, o in valued[1:]]
         also = f"; mer utrymme lönar sig också {year_ranges(others)}" if others else ""
-        out.append(f"Med {room} {int(r.år)} skulle planen ge {amount} mer nytta, räknat i kronor{how}{also}.")
+        out.append(f"Med {room} {int(r.år)} {gain}{also}.")
     return out
 
 
@@ -413,9 +529,15 @@ def comparison_sentences(comparison: pd.DataFrame) -> list[str]:
 __all__ = [
     "MARGINAL_ROWS",
     "NEGLIGIBLE_KR",
+    "NEGLIGIBLE_POINTS",
     "NOTEWORTHY_KR",
+    "NOTEWORTHY_SHARE",
+    "NOT_IN_GIVEN_PLAN",
+    "NOT_KEPT_REASON",
     "OPTIMISED_METHOD",
+    "PLAIN_STATUS",
     "TARGET_WORDS",
+    "ProjectReasons",
     "binding_sentences",
     "breaks_text",
     "comparison_sentences",
@@ -427,6 +549,7 @@ __all__ = [
     "marginal_sentences",
     "marginal_table",
     "project_reason",
+    "project_reasons",
     "ranking_comparison",
     "short_target_names",
     "target_name",

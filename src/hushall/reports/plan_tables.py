@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ from hushall.formatting import fmt_kr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.model.parameters import condition_remaining_life
 from hushall.projects import ProjectCatalog, Schedule
+from hushall.reports.labels import name_in_words
 from hushall.study.study import project_investments
 
 #: Statement lines shown in bold (sums and results).
@@ -229,12 +231,12 @@ def plan_sheet(data: MunicipalityData, schedule: Schedule, investments: pd.DataF
             "driftkonsekvens_kr_år": float(cat.operating_cost_change_kr[i]),
             "kapitalkostnad_kr_år": float(capital.get(pid, np.nan)),
             "summa_driftkonsekvens_kr_år": float(capital.get(pid, np.nan)) + float(cat.operating_cost_change_kr[i]),
-            "beslutat": "ja" if bool(cat.must_do[i] or cat.fixed[i]) else "nej",
+            "bundet": "ja" if bool(cat.must_do[i] or cat.fixed[i]) else "nej",
             "motivering": (explanations or {}).get(pid, ""),
         })
     columns = ["projekt_id", "namn", "typ", "område", "tjänst", "startår", "klart_år", "kostnad_kr",
                "utgift_löpande_priser_kr", "platser_förändring", "driftkonsekvens_kr_år", "kapitalkostnad_kr_år",
-               "summa_driftkonsekvens_kr_år", "beslutat", "motivering"]
+               "summa_driftkonsekvens_kr_år", "bundet", "motivering"]
     frame = pd.DataFrame(rows, columns=columns)
     if consequences is None:
         frame = frame.drop(columns=["kapitalkostnad_kr_år", "summa_driftkonsekvens_kr_år"])
@@ -324,10 +326,34 @@ def assumption_label(name: str) -> str:
     >>> assumption_label("pensionsavsättning_förändring_kr"), assumption_label("okänd_parameter_kr")
     ('Pensionsavsättning, förändring', 'Okänd parameter')
     """
-    if name in ASSUMPTION_LABELS:
-        return ASSUMPTION_LABELS[name]
-    words = name.removesuffix("_kr").replace("_", " ")
-    return words[:1].upper() + words[1:]
+    return ASSUMPTION_LABELS.get(name) or name_in_words(name.removesuffix("_kr"))
+
+
+_IDENTIFIER = re.compile(r"\b[a-zåäö][a-zåäö0-9]*(?:_[a-zåäö0-9]+)+\b")
+_PATH = re.compile(r"\b(?:[\w.-]+/)+([\w.-]+\.\w+)\b")
+
+
+def plain_names(text: str) -> str:
+    """A source or note as a reader sees it: a technical name (``amortering_andel``, ``investeringstak_kr``) in
+    words — a target type by its name in :mod:`hushall.data.target_types`, any other name by
+    :func:`assumption_label` — and a file path by the file's name alone.
+
+    Examples
+    --------
+    >>> plain_names("Hushåll standard (hushall/data/defaults/finance.yaml), se kassa_mål_kr.")
+    'Hushåll standard (finance.yaml), se kassa mål.'
+    >>> plain_names("M6 investeringstak_kr")
+    'M6 investeringstak per år'
+    """
+    def word(m: re.Match[str]) -> str:
+        name = m.group(0)
+        if name in TARGET_TYPES:
+            label = TARGET_TYPES[name].name["sv"]
+        else:
+            label = assumption_label(name)
+        return label[:1].lower() + label[1:]
+
+    return _IDENTIFIER.sub(word, _PATH.sub(r"\1", text))
 
 
 def assumption_sheet(data: MunicipalityData, forecast: Forecast) -> pd.DataFrame:

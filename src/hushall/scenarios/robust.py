@@ -51,6 +51,7 @@ from hushall.data.target_types import TARGET_TYPES, Aggregation, types_where, wi
 from hushall.errors import SolverError
 from hushall.finance import build_inputs, run, target_results
 from hushall.finance.targets import limit_per_unit, maintenance_debt_base_kr
+from hushall.formatting import fmt_pct
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.scenarios.montecarlo import (
@@ -500,7 +501,7 @@ def robust_plan(
     base = choose(data) if base is None else base
     base_mc = sim(base.schedule)
     seen = {key(base.schedule): base_mc}
-    say(f"Basplan: {len(base.schedule)} projekt, lägsta sannolikhet att ett mål håller {p_min(base_mc):.0%}.")
+    say(f"Basplan: {len(base.schedule)} projekt, lägsta sannolikhet att ett mål håller {fmt_pct(p_min(base_mc), 0)}.")
     margins = {str(t): 0.0 for t in base_mc.probabilities["target_id"].unique()}
     rows = [_iteration_rows(0, base_mc, margins, base, last_year)]
     best, best_mc = base, base_mc
@@ -519,7 +520,7 @@ def robust_plan(
         seen[k] = mc
         rows.append(_iteration_rows(it, mc, margins, choice, last_year))
         weakest = p_min(mc)
-        say(f"Iteration {it}: {len(choice.schedule)} projekt, lägsta sannolikhet {weakest:.0%}.")
+        say(f"Iteration {it}: {len(choice.schedule)} projekt, lägsta sannolikhet {fmt_pct(weakest, 0)}.")
         need = needed_margins(mc, level, data, choice.schedule, last_year)
         if not any(v > 0 for v in need.values()):
             best, best_mc, status = choice, mc, "uppnådd"
@@ -547,7 +548,7 @@ def robust_plan(
             seen[k] = mc
             rows.append(_iteration_rows(len(rows), mc, trial, choice, last_year))
             short = {t for t, v in needed_margins(mc, level, data, choice.schedule, last_year).items() if v > 0}
-            say(f"Förfining {i + 1}: {len(choice.schedule)} projekt, lägsta sannolikhet {p_min(mc):.0%}"
+            say(f"Förfining {i + 1}: {len(choice.schedule)} projekt, lägsta sannolikhet {fmt_pct(p_min(mc), 0)}"
                 f"{' – håller' if not short else ''}.")
             if not short:
                 scale = trial_scale

@@ -232,7 +232,7 @@ def choose_plan(data: MunicipalityData, request: PlanRequest, solver_progress: A
         return StudyPlan("optimised", result.schedule_dict, request.label or "Optimerad plan"), result
     if request.source == "committed":
         schedule = Schedule.committed(ProjectCatalog.from_data(data))
-        return StudyPlan("committed", dict(schedule), request.label or "Beslutade projekt"), None
+        return StudyPlan("committed", dict(schedule), request.label or "Bundna projekt"), None
     if request.source == "file":
         from hushall.projects.plan_file import read_schedule
 

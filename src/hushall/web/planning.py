@@ -18,24 +18,28 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from hushall.data.target_types import TARGET_TYPES, TargetType
-from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
+from hushall.formatting import finite_or_none, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.optimize.result import OptimizationResult
 from hushall.reports.plan_reasons import (
-    NOTEWORTHY_KR,
+    MARGINAL_ROWS,
+    NOT_IN_GIVEN_PLAN,
+    NOT_KEPT_REASON,
     OPTIMISED_METHOD,
+    PLAIN_STATUS,
     comparison_sentences,
     constraint_sentences,
     marginal_highlights,
+    marginal_rows,
+    marginal_sentences,
     marginal_table,
-    project_reason,
+    project_reasons,
     ranking_comparison,
     short_target_names,
     target_names,
 )
+from hushall.study.migrate import LABEL as MIGRATED_LABEL
 from hushall.study.request import PlanRequest
 from hushall.study.settings import (  # the variant pages read these from here
     REINVESTMENT_CHOICES as REINVESTMENT_CHOICES,
@@ -44,7 +48,7 @@ from hushall.study.settings import apply_settings
 from hushall.study.settings import clean_settings as clean_settings
 from hushall.study.settings import default_settings as default_settings
 from hushall.study.settings import parse_number as parse_number
-from hushall.study.study import PlanStudy, run_study
+from hushall.study.study import PlanStudy, project_investments, run_study
 from hushall.web.config import SolverLimits, mc_draws_from_env, robust_level_from_env
 from hushall.web.risk import labelled_risk, named_robust
 
@@ -69,7 +73,11 @@ RESULT_KEYS: dict[str, str] = {
     "bound": "best bound proven by the optimiser (no plan scores higher)",
     "gap": "relative gap between value and bound",
     "binding": "per year: the targets and ceilings that limit the plan (short Swedish names)",
-    "explanations": "plain-Swedish sentences about the plan as a whole",
+    "explanations": "plain-Swedish sentences about the plan as a whole, for the board (no solver terms)",
+    "officials": "sentences in the optimiser's terms (method, points, gap, LP estimates, the ranking comparison)",
+    "price_base_year": "the price base year of the fixed prices",
+    "cost_kr": "the chosen projects' cost, fixed prices (price base year)",
+    "cost_nominal_kr": "the chosen projects' outlay over the plan years, current prices",
     "risk": "how likely the plan is to hold: the Monte Carlo summary of hushall.study.risk.risk_summary with the "
             "targets named (hushall.web.risk.labelled_risk): draws, probability that every target holds every "
             "year, per target and year, P10/P50/P90 of the main lines, the drivers; None when not simulated",
@@ -124,13 +132,6 @@ def apply_variant(data: MunicipalityData, settings: dict[str, Any]) -> Municipal
 #: the explanation time of :class:`~hushall.web.config.SolverLimits`).
 MAX_EXPLAINED_PROJECTS = 25
 
-STATUS_TEXT: dict[str, str] = {
-    "optimal": "Bästa möjliga plan (inom angivet gap).",
-    "feasible": "En plan som uppfyller alla mål och tak; tidsgränsen nåddes innan det var bevisat att ingen "
-                "bättre finns.",
-    "targets_infeasible": "Ingen plan uppfyller alla mål och tak. Planen bryter dem så lite som möjligt.",
-    "no_solution": "Ingen plan hittades inom tidsgränsen.",
-}
 
 
 def study_request(limits: SolverLimits | None = None, mc_draws: int | None = None,
@@ -232,38 +233,36 @@ def _sv(x: float, decimals: int = 0) -> str:
 
 
 def plan_view(study: PlanStudy, data: MunicipalityData) -> dict[str, Any]:
-    """What the pages show of a plan study (see :data:`RESULT_KEYS`): every project with its reason, the
-    optimiser's status and value, the figures per year, and the risk and the safer plan with their targets named.
-    The reasons are phrased by :mod:`hushall.reports.plan_reasons`, as in the plan document; targets are named in
-    words with their limits (the variant's targets have no ids a reader knows)."""
+    """What the pages show of a plan study (see :data:`RESULT_KEYS`): the plan's cost at the top with its price
+    basis, every project with its reason (:func:`hushall.reports.plan_reasons.project_reasons`, the plan
+    document's reasons too), the plan as a whole in plain words for the board (``explanations``) and the solver's
+    own terms for officials (``officials``), the figures per year, and the risk and the safer plan with their
+    targets named (the variant's targets have no ids a reader knows)."""
     outcome = study.optimization
     schedule = study.schedule
     explanations: Mapping[str, Any] = outcome.explanations if outcome is not None else {}
     names = target_names(data, with_ids=False)
-    records = {str(r.get("project")): r for r in explanations.get("projects") or [] if isinstance(r, Mapping)}
-    chosen_rows = outcome.schedule if outcome is not None else None
-    chosen_info = (chosen_rows.set_index(chosen_rows["project"].astype(str))
-                   if chosen_rows is not None and "project" in chosen_rows.columns else None)
-    unschedulable = set(outcome.unschedulable) if outcome is not None else set()
-    weights = outcome.weights if outcome is not None else {}
+    default = NOT_KEPT_REASON if study.plan.label == MIGRATED_LABEL else NOT_IN_GIVEN_PLAN
+    reasons = project_reasons(data, outcome, schedule, names, default_left_out=default)
     projects = data.projects.set_index(data.projects["project_id"].astype(str))
     chosen, not_chosen = [], []
     for pid, row in projects.iterrows():
         entry: dict[str, Any] = {"project_id": pid, "name": str(row["name"]), "cost_kr": float(row["cost_kr"])}
         if pid in schedule:
-            info = chosen_info.loc[pid] if chosen_info is not None and pid in chosen_info.index else None
-            text = _chosen_reason(row, info, records.get(pid), names)
-            chosen.append({**entry, "start_year": schedule[pid], "explanation": text})
+            chosen.append({**entry, "start_year": schedule[pid], "explanation": reasons.chosen.get(pid, "")})
         else:
-            text = _left_out_reason(row, records.get(pid), names, pid in unschedulable, weights)
-            not_chosen.append({**entry, "explanation": text})
+            not_chosen.append({**entry, "explanation": reasons.left_out.get(pid, "")})
     chosen.sort(key=lambda r: (r["start_year"], r["project_id"]))
     status = outcome.status if outcome is not None else ""
+    nominal = project_investments(data, schedule) if schedule else None
     result: dict[str, Any] = {
         "status": status,
-        "message": STATUS_TEXT.get(status, outcome.message if outcome is not None else ""),
+        "message": PLAIN_STATUS.get(status, outcome.message if outcome is not None else ""),
         "method": OPTIMISED_METHOD if outcome is not None else study.plan.label,
         "years": [int(y) for y in data.years],
+        "price_base_year": int(data.price_base_year),
+        "cost_kr": float(sum(r["cost_kr"] for r in chosen)),
+        "cost_nominal_kr": float(nominal["amount_kr"].sum()) if nominal is not None else 0.0,
         "schedule": chosen,
         "not_chosen": not_chosen,
         "value": finite_or_none(outcome.objective) if outcome is not None else None,
@@ -277,42 +276,9 @@ def plan_view(study: PlanStudy, data: MunicipalityData) -> dict[str, Any]:
         result.update({k: figures[k] for k in ("years", "investments_kr", "result_kr", "debt_kr", "ratios",
                                                 "places_short", "maintenance_debt_kr")})
     result["binding"] = _binding_by_year(explanations, short_target_names(data))
-    result["explanations"] = plan_sentences(outcome, result, names) + list(study.notes)
+    result["explanations"] = plan_sentences(outcome, result, names)
+    result["officials"] = official_sentences(outcome, result, names) + list(study.notes)
     return result
-
-
-def _chosen_reason(row: Any, info: Any, record: Mapping[str, Any] | None, names: Mapping[str, str]) -> str:
-    """Why a chosen project is in the plan, and why it starts when it does."""
-    parts = []
-    must = row.get("must_do")
-    if must is not None and pd.notna(must) and bool(must):
-        parts.append("Måste genomföras.")
-    if record is not None and record.get("status") == "senarelagt":
-        parts.append(project_reason(record, names))
-    if info is not None:
-        facts = [f"vägd kriteriepoäng {_sv(float(info['weighted_score']), 2)}"]
-        avoided = finite_or_none(info.get("maintenance_debt_avoided_kr"))
-        if avoided is not None and avoided >= NOTEWORTHY_KR:
-            facts.append(f"minskar underhållsskulden med {fmt_mkr(avoided)}")
-        if finite_or_none(info.get("in_use_year")) is not None:
-            facts.append(f"i bruk {int(info['in_use_year'])}")
-        text = "; ".join(facts)
-        parts.append(text[:1].upper() + text[1:] + ".")
-    return " ".join(p for p in parts if p)
-
-
-def _left_out_reason(row: Any, record: Mapping[str, Any] | None, names: Mapping[str, str],
-                     unschedulable: bool, weights: Any) -> str:
-    """Why a project is not in the plan."""
-    if unschedulable:
-        return "Kan inte starta inom planperioden med sina tidigaste och senaste startår."
-    if record is not None:
-        return project_reason(record, names)
-    if isinstance(weights, Mapping) and weights:
-        score = sum(float(w) * float(finite_or_none(row.get(f"score_{c}")) or 0.0) for c, w in weights.items())
-        if score <= 0:
-            return "Valdes inte. Projektet ger ingen nytta med de valda kriterievikterna."
-    return "Valdes inte. Inom målen och taken ger andra projekt mer nytta."
 
 
 def _binding_by_year(explanations: Any, names: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -325,20 +291,38 @@ def _binding_by_year(explanations: Any, names: Mapping[str, str]) -> list[dict[s
 
 def plan_sentences(outcome: OptimizationResult | None, result: dict[str, Any], names: Mapping[str, str]
                    ) -> list[str]:
-    """The plan as a whole in plain Swedish: how good it is, what limits it, what more room would be worth,
-    and how it compares with choosing projects by benefit per krona."""
-    out = [result["message"]] if result.get("message") else []
-    value, bound, gap = result.get("value"), result.get("bound"), result.get("gap")
-    if value is not None and bound is not None and gap is not None:
-        out.append(f"Planens nytta är {_sv(value, 1)} poäng; ingen plan kan nå mer än {_sv(bound, 1)} poäng "
-                   f"(skillnad {fmt_pct(gap, 2)}).")
+    """The plan as a whole in plain Swedish for the board: what limits it and what more room would give — no
+    solver terms (those are in :func:`official_sentences`; the page states the plan's status and cost above)."""
+    out: list[str] = []
     if outcome is None:
         return out
     explanations = outcome.explanations
     out += constraint_sentences(explanations, names)
     records = [r for r in explanations.get("marginal_value") or [] if isinstance(r, Mapping)]
     if records:
-        out += marginal_highlights(marginal_table(records, names))
+        out += marginal_highlights(marginal_table(records, names), finite_or_none(outcome.objective))
+    return out
+
+
+def official_sentences(outcome: OptimizationResult | None, result: dict[str, Any], names: Mapping[str, str]
+                       ) -> list[str]:
+    """The plan in the optimiser's own terms, for officials: the method, the value in points against the proven
+    bound and the gap, what more room is worth in points, and the comparison with a benefit-per-krona ranking."""
+    out = [f"Metod: {result['method']}."] if result.get("method") else []
+    value, bound, gap = result.get("value"), result.get("bound"), result.get("gap")
+    if value is not None and bound is not None and gap is not None:
+        out.append(f"Planens nytta är {_sv(value, 1)} poäng (kriteriepoäng med rådets vikter, plus undviken "
+                   f"underhållsskuld och saknade platser); ingen plan kan nå mer än {_sv(bound, 1)} poäng "
+                   f"(gap {fmt_pct(gap, 2)}).")
+    if outcome is None:
+        return out
+    explanations = outcome.explanations
+    records = [r for r in explanations.get("marginal_value") or [] if isinstance(r, Mapping)]
+    if records:
+        table = marginal_table(records, names)
+        out += marginal_sentences(records, finite_or_none(outcome.kr_per_point), min(len(table), MARGINAL_ROWS))
+        out += [f"{r[0]} {r[1]}, {r[2]}: skuggpris (LP) {r[3]} poäng, omräknat {r[4]}."
+                for r in marginal_rows(table)]
     ranking = outcome.ranking
     if isinstance(ranking, Mapping):
         comparison = ranking_comparison(outcome, len(result.get("schedule") or ()), ranking, names)

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 import numpy as np
@@ -52,6 +53,22 @@ def data_fingerprint(data: MunicipalityData) -> str:
         h.update(f"{name}={sorted(p.values.items())}".encode())
     h.update(f"{data.name}|{data.code}|{data.base_year}|{data.horizon_years}|{data.price_base_year}".encode())
     return h.hexdigest()[:12]
+
+
+def source_name(source: str | None) -> str:
+    r"""The data source as a document names it: the file's (or folder's) name alone — never a path, which says
+    where Hushåll happens to be installed and means nothing to a reader.
+
+    Examples
+    --------
+    >>> source_name("/opt/venv/lib/hushall/examples/exempelkommun.xlsx"), source_name("dataversion 1")
+    ('exempelkommun.xlsx', 'dataversion 1')
+    >>> source_name(None), source_name(r"C:\Underlag\kommun.xlsx")
+    ('–', 'kommun.xlsx')
+    """
+    if not source:
+        return "–"
+    return PureWindowsPath(source).name if "\\" in source else PurePosixPath(source).name or source
 
 
 @dataclass
@@ -134,7 +151,7 @@ class PlanDocument:
             ("Basår", str(d.base_year)),
             ("Prisbasår", str(d.price_base_year)),
             ("Dataversion", self.data_version),
-            ("Datakälla", d.source or "–"),
+            ("Datakälla", source_name(d.source)),
             ("Datum", self.date.isoformat()),
             ("Hushåll-version", __version__),
         ]

@@ -19,6 +19,8 @@ from hushall.reports.document.maps import plan_map
 from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
     MARGINAL_ROWS,
+    NOT_IN_GIVEN_PLAN,
+    NOT_KEPT_REASON,
     OPTIMISED_METHOD,
     comparison_sentences,
     constraint_sentences,
@@ -26,10 +28,11 @@ from hushall.reports.plan_reasons import (
     marginal_rows,
     marginal_sentences,
     marginal_table,
-    project_reason,
+    project_reasons,
     ranking_comparison,
     target_names,
 )
+from hushall.study.migrate import LABEL as MIGRATED_LABEL
 from hushall.study.study import PlanStudy
 
 if TYPE_CHECKING:
@@ -99,53 +102,51 @@ def plan_from_optimization(data: MunicipalityData, result: OptimizationResult) -
         "Optimeringen väljer projekt och startår så att planens nettonytta blir så stor som möjligt: kriterierna "
         "i fliken Mål med rådets vikter, plus den underhållsskuld och de saknade platser som projekten undviker. "
         "Varje finansiellt mål och tak ska hålla varje år i prognosen."]
-    reasons_in: dict[str, str] = {}
-    reasons_out: dict[str, str] = {}
-    postponed: dict[str, str] = {}
-    for rec in explanations.get("projects") or []:
-        pid = str(rec.get("project", ""))
-        text = project_reason(rec, names)
-        if not pid or not text:
-            continue
-        if pid in schedule:
-            reasons_in.setdefault(pid, text)
-            if str(rec.get("status", "")) == "senarelagt":
-                postponed.setdefault(pid, text)
-        else:
-            reasons_out.setdefault(pid, text)
+    reasons = project_reasons(data, result, dict(schedule), names)  # the plan page's reasons too
     sentences += constraint_sentences(explanations, names)
     marginal: pd.DataFrame | None = None
     marginal_notes: list[str] = []
     records = [r for r in explanations.get("marginal_value") or [] if isinstance(r, Mapping)]
     if records:
         marginal = marginal_table(records, names)
-        marginal_notes = (marginal_highlights(marginal)
+        marginal_notes = (marginal_highlights(marginal, finite_or_none(result.objective))
                           + marginal_sentences(records, kpp, min(len(marginal), MARGINAL_ROWS)))
     comparison = (ranking_comparison(result, len(schedule), result.ranking, names)
                   if isinstance(result.ranking, Mapping) else None)
-    return PlanChoice(schedule=schedule, label="Optimerad plan", method=OPTIMISED_METHOD, reasons_in=reasons_in,
-                      reasons_out=reasons_out, default_reason_out=(
-                          "Valdes inte. Optimeraren gav ingen förklaring för just det här projektet (den förklarar "
-                          "de projekt som ger mest poäng först)."),
-                      explanations=sentences, facts=facts, comparison=comparison, postponed=postponed,
+    return PlanChoice(schedule=schedule, label="Optimerad plan", method=PLAIN_METHOD,
+                      reasons_in={k: v for k, v in reasons.chosen.items() if v}, reasons_out=reasons.left_out,
+                      explanations=sentences, facts=facts, comparison=comparison, postponed=reasons.postponed,
                       marginal=marginal, marginal_notes=marginal_notes,
                       comparison_notes=[] if comparison is None else comparison_sentences(comparison))
+
+
+#: How an optimised plan was made, as the cover and the plan chapter say it to a board member (the solver's name
+#: is in section 3.3, for officials).
+PLAIN_METHOD = "Optimering: projekt och startår som ger mest nytta inom de finansiella målen och taken"
 
 
 def committed_plan(schedule: Mapping[str, int]) -> PlanChoice:
     """The projects already decided (``måste`` or ``fast_startår``; the study's ``committed`` plan)."""
     return PlanChoice(
         schedule=Schedule(schedule),
-        label="Beslutade projekt",
-        method="De projekt som redan är beslutade (måste = ja eller fast startår i fliken Projekt).",
-        default_reason_out="Inte beslutat: projektet har varken måste = ja eller ett fast startår.",
+        label="Bundna projekt",
+        method="De projekt som måste genomföras eller redan har ett fast startår (måste = ja eller fast startår "
+               "i fliken Projekt).",
+        default_reason_out="Inte bundet: projektet har varken måste = ja eller ett fast startår.",
     )
 
 
 def given_plan(schedule: Mapping[str, int], label: str = "Plan enligt fil") -> PlanChoice:
     """A plan chosen outside Hushåll (e.g. read from a file)."""
-    return PlanChoice(schedule=Schedule(schedule), label=label, method=label,
-                      default_reason_out="Ingår inte i den angivna planen.")
+    return PlanChoice(schedule=Schedule(schedule), label=label, method=label, default_reason_out=NOT_IN_GIVEN_PLAN)
+
+
+def kept_plan(schedule: Mapping[str, int]) -> PlanChoice:
+    """An optimised plan stored before the study layer (:mod:`hushall.study.migrate`): its projects were chosen
+    by the optimiser, whose reasons were not kept."""
+    return PlanChoice(schedule=Schedule(schedule), label="Optimerad plan",
+                      method="Optimering (en äldre körning: optimerarens förklaringar sparades inte)",
+                      default_reason_out=NOT_KEPT_REASON)
 
 
 def plan_of_study(data: MunicipalityData, study: PlanStudy) -> PlanChoice:
@@ -155,6 +156,8 @@ def plan_of_study(data: MunicipalityData, study: PlanStudy) -> PlanChoice:
         return plan_from_optimization(data, study.optimization)
     if study.plan.source == "committed":
         return committed_plan(study.schedule)
+    if study.plan.label == MIGRATED_LABEL:
+        return kept_plan(study.schedule)
     return given_plan(study.schedule, study.plan.label or "Angiven plan")
 
 
@@ -163,7 +166,7 @@ def plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     pdf.chapter("3. Planen")
     method = doc.plan.method
     if method.startswith("Optimering"):
-        intro = f"{doc.plan.label}, framtagen med {method[0].lower()}{method[1:]}"
+        intro = f"{doc.plan.label}, framtagen med {method[0].lower()}{method[1:]} (hur, se avsnitt 3.3)"
     else:
         intro = doc.plan.label if method == doc.plan.label else f"{doc.plan.label}. {method}"
     pdf.paragraph(intro if intro.endswith(".") else intro + ".")
@@ -242,9 +245,9 @@ def plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         for text in doc.plan.marginal_notes:
             pdf.paragraph(text, size=9, height=4.5)
         rows = marginal_rows(doc.plan.marginal)
-        pdf.data_table(["Mål eller tak", "År", "Mer utrymme", "Skuggpris (LP)", "Omräknat"], rows,
+        pdf.data_table(["Mål eller tak", "År", "Mer utrymme", "Skuggpris (LP), poäng", "Omräknat, poäng"], rows,
                        widths=[62, 14, 26, 34, 38], align=["L", "R", "L", "R", "R"], size=8, keep_together=True,
-                       caption="Tabell: planens ökade nytta, Mkr, om gränsen flyttas ett steg")
+                       caption="Tabell: planens ökade nytta i poäng (inte kronor) om gränsen flyttas ett steg")
 
 
 def _comparison_table(pdf: PlanPDF, comp: pd.DataFrame) -> None:

@@ -113,12 +113,24 @@ def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], year
     section.sheets = {f"Risk {name}"[:31]: df for name, df in frames.items() if isinstance(df, pd.DataFrame)}
     spec = getattr(mc, "spec", None)
     section.drivers = [
-        (str(d.label), str(d.kind), ", ".join(f"{k} {_short_number(float(v))}" for k, v in d.params.items()),
+        (str(d.label), DRIVER_KINDS.get(str(d.kind), str(d.kind)),
+         ", ".join(f"{DRIVER_PARAMETERS.get(k, k)} {_short_number(float(v))}" for k, v in d.params.items()),
          " ".join(str(d.reference).split()))
         for d in getattr(spec, "drivers", ())
     ]
     section.correlation_reference = str(getattr(spec, "correlation_reference", "") or "")
     return section
+
+
+#: The Monte Carlo drivers' kinds (:class:`hushall.scenarios.montecarlo.Driver`) in words.
+DRIVER_KINDS: dict[str, str] = {"ar1": "avvikelse som klingar av (AR(1))", "trend": "avvikande trend",
+                                "overrun": "kostnadsavvikelse", "execution": "genomförandegrad"}
+#: The drivers' parameters in words.
+DRIVER_PARAMETERS: dict[str, str] = {
+    "mean": "medel", "sd": "standardavvikelse", "sd_common": "gemensam standardavvikelse",
+    "sd_project": "standardavvikelse per projekt", "sd_logit": "standardavvikelse (logit)",
+    "persistence": "kvarstående andel per år", "lower": "lägst", "upper": "högst", "years": "år",
+}
 
 
 def _risk_charts(mc: Any) -> dict[str, Any]:

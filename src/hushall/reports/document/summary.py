@@ -52,10 +52,11 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
     plan = doc.plan_table
     cost = float(plan["kostnad_kr"].sum()) if len(plan) else 0.0
     nominal = float(plan["utgift_löpande_priser_kr"].sum()) if len(plan) else 0.0
-    decided = int((plan["beslutat"] == "ja").sum()) if len(plan) else 0
+    bound = int((plan["bundet"] == "ja").sum()) if len(plan) else 0
     does = [
         f"{doc.plan.label}: {len(plan)} projekt för sammanlagt {fmt_mkr(cost)} i {pby} års priser "
-        f"({fmt_mkr(nominal)} i löpande priser), varav {decided} redan beslutade.",
+        f"({fmt_mkr(nominal)} i löpande priser), varav {bound} {'bundet' if bound == 1 else 'bundna'} (måste genomföras eller har ett fast "
+        "startår).",
     ]
     places = plan.groupby("tjänst")["platser_förändring"].sum() if len(plan) else pd.Series(dtype=float)
     places = places[(places != 0) & (places.index != "")]
@@ -148,7 +149,7 @@ def summary_page(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         pdf.bullets(lines, size=9, height=4.3)
     years = doc.summary_years()
     idx = [doc.years.index(y) for y in years]
-    header = ["Nyckeltal", *map(str, years)]
+    header = ["Nyckeltal (löpande priser om inget annat anges)", *map(str, years)]
     rows = []
     for label, unit, fmt, values in doc.key_figures():
         rows.append([f"{label} ({unit})", *(fmt(values[i]) for i in idx)])

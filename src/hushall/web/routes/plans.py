@@ -66,6 +66,12 @@ COMPARE_METRICS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: The price basis of each amount of the plan page's figures (the forecast's amounts are in current prices; the
+#: maintenance debt, like the projects' costs and the targets' ceilings, in the price base year's prices).
+PRICE_BASIS: dict[str, str] = {"investments_kr": "löpande priser", "result_kr": "löpande priser",
+                               "debt_kr": "löpande priser", "maintenance_debt_kr": "fasta priser"}
+
+
 #: Ratios of a plan result shown on the plan page: key, Swedish label, unit kind.
 PLAN_RATIOS: tuple[tuple[str, str, str], ...] = (
     ("resultat_andel_av_skatter_och_bidrag", "Årets resultat / skatter och statsbidrag", "share"),
@@ -315,14 +321,17 @@ def figure_table(result: dict[str, Any] | None) -> dict[str, Any] | None:
     for key, label, unit in COMPARE_METRICS:
         values = result.get(key)
         if values:
-            rows.append((label, "mkr" if unit == "kr" else unit,
+            rows.append((f"{label}, {PRICE_BASIS.get(key, '')}".rstrip(", "), "mkr" if unit == "kr" else unit,
                          [values[i] if i < len(values) else None for i in picks]))
     ratios = result.get("ratios") or {}
     for key, label, unit in PLAN_RATIOS:
         values = ratios.get(key)
         if values:
             rows.append((label, unit, [values[i] if i < len(values) else None for i in picks]))
-    return {"years": [years[i] for i in picks], "rows": rows} if rows else None
+    pby = result.get("price_base_year")
+    note = (f"Löpande priser: varje års egna priser. Fasta priser: prisbasårets ({pby}) priser, som projektens "
+            "kostnader och målens tak." if pby else None)
+    return {"years": [years[i] for i in picks], "rows": rows, "note": note} if rows else None
 
 
 @router.get("/planer/{variant_id}")
