@@ -378,7 +378,6 @@ ENGLISH: dict[str, str] = {
     # page Prioritera
     "Prioritera": "Prioritise",
     "Ändra vikterna och pengarna. Planen räknas om direkt: först en snabb plan, sedan den färdiga.": "Change the weights and the money. The plan is made again at once: first a quick plan, then the finished one.",
-    "Utgå från": "Start from",
     "Tjänstepersonernas underlag": "The officials' data",
     "Börja om härifrån": "Start over from here",
     "Vad är viktigast? (kriterievikter)": "What matters most? (criteria weights)",
@@ -394,7 +393,6 @@ ENGLISH: dict[str, str] = {
     "Ändrad kommunalskatt, öre per 100 kr (+ = höjning) utöver underlagets": "Change of the municipal tax, öre per 100 SEK (+ = raise) beyond the data's",
     "Skatteändringen gäller från år": "The tax change applies from the year",
     "Mål: låneskuld högst, kr per invånare (tomt = inget mål)": "Target: debt at most, SEK per inhabitant (empty = no target)",
-    "Räkna om": "Recalculate",
     "Räknar …": "Calculating …",
     "Planen räknas fram …": "The plan is being made …",
     "Färdig plan": "Finished plan",
