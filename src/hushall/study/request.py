@@ -50,7 +50,9 @@ class PlanRequest:
     none); ``robust_level`` the probability a safer plan must reach (0 = none; only for an optimised plan).
     ``time_limit_s``, ``mip_gap``, ``explain_s``: the optimiser's limits; ``max_explained`` projects explained one
     by one (``None``: every project, at least 5) in at most ``explain_project_s`` each (``None``: the optimiser's
-    own share).
+    own share). ``renewal_decisions``: the optimiser decides the reinvestment per pool of components and year
+    (:mod:`hushall.optimize.renewal_decisions`) and the study replays its renewal (``None``: the optimiser's
+    default; only for an optimised plan).
     """
 
     source: PlanSource = "optimised"
@@ -67,6 +69,7 @@ class PlanRequest:
     max_explained: int | None = None
     explain_project_s: float | None = None
     ranking: bool = True
+    renewal_decisions: bool | None = None
 
     def __post_init__(self) -> None:
         if self.source not in PLAN_SOURCES:

@@ -11,6 +11,7 @@ Steps (each a stage's own entry point)::
               file       hushall.projects.plan_file.read_schedule(path)
               schedule   as given
     forecast  hushall.finance.forecast(data, schedule)                  statements, ratios, targets per year
+              (reinvestment_policy=result.renewal_plan(data) when the optimiser decided the reinvestment)
     needs     hushall.needs.analyse_needs(data); the maintenance debt with the plan (the forecast's) and without
               it (hushall.projects.maintenance.plan_maintenance_debt(data, {}))
     effects   hushall.scenarios.plan: places short and maintenance debt per year without delays or overruns
@@ -218,7 +219,25 @@ def _optimise(data: MunicipalityData, request: PlanRequest, solver_progress: Any
         if request.explain_project_s is not None:
             options["time_limit"] = request.explain_project_s
     return optimize(data, time_limit=request.time_limit_s, mip_gap=request.mip_gap, progress=solver_progress,
-                    explain=explain, ranking=request.ranking, explain_options=options)
+                    explain=explain, ranking=request.ranking, explain_options=options,
+                    renewal_decisions=request.renewal_decisions)
+
+
+#: The reinvestment of a plan whose renewal the optimiser decided (what the verdict names as its policy).
+RENEWAL_DECIDED = "optimeringens reinvesteringsbeslut"
+#: The study's note when the Monte Carlo analysis cannot replay the optimiser's renewal.
+RISK_WITHOUT_RENEWAL_NOTE = (
+    "Risken (hur sannolikt planen håller) är beräknad med underlagets reinvesteringspolicy, inte med "
+    "optimeringens reinvesteringsbeslut: simuleringen kan ännu inte räkna med en beslutad förnyelse.")
+
+
+def renewal_policy(data: MunicipalityData, optimization: Any) -> Any:
+    """The reinvestment the plan's forecast replays: the optimiser's renewal per pool and year
+    (:meth:`hushall.optimize.result.OptimizationResult.renewal_plan`) when it decided the reinvestment, else
+    ``None`` (the data's policy, sheet Antaganden)."""
+    if optimization is None or getattr(optimization, "renewal", None) is None:
+        return None
+    return optimization.renewal_plan(data)
 
 
 def choose_plan(data: MunicipalityData, request: PlanRequest, solver_progress: Any = None,
@@ -245,9 +264,11 @@ def choose_plan(data: MunicipalityData, request: PlanRequest, solver_progress: A
 
 
 def plan_figures(data: MunicipalityData, forecast: Any, schedule: Mapping[str, int], places: Any = None,
-                 debt_without_kr: Any = None) -> PlanFigures:
+                 debt_without_kr: Any = None, renewal_decided: bool = False) -> PlanFigures:
     """The plan's figures per year (:class:`PlanFigures`) from its forecast and the scenarios stage's plan effects
-    without delays or overruns (the optimiser's ``places`` table, when given, for the places short)."""
+    without delays or overruns (the optimiser's ``places`` table, when given, for the places short). With
+    ``renewal_decided`` (the optimiser decided the reinvestment) the maintenance debt is the forecast's, which
+    replays the optimiser's backlog; the scenarios stage knows only the data's policy."""
     from hushall.scenarios.plan import plan_arrays, realise
 
     years = [int(y) for y in forecast.years]
@@ -265,7 +286,8 @@ def plan_figures(data: MunicipalityData, forecast: Any, schedule: Mapping[str, i
         debt_kr=_series(f.balance_sheet.loc["långfristiga_skulder"]),
         ratios={str(k): _series(row) for k, row in zip(f.ratios.index, f.ratios.to_numpy(), strict=True)},
         places_short=_series(short),
-        maintenance_debt_kr=_series(np.asarray(effects["maintenance_debt_kr"], dtype=float).reshape(-1)),
+        maintenance_debt_kr=_series(f.statements["underhållsskuld_fasta_priser"] if renewal_decided
+                                    else np.asarray(effects["maintenance_debt_kr"], dtype=float).reshape(-1)),
         debt_with_plan_kr=_series(f.statements["underhållsskuld_fasta_priser"]),
         debt_without_plan_kr=[] if debt_without_kr is None else _series(debt_without_kr),
     )
@@ -304,8 +326,9 @@ def _forecast_parts(study: PlanStudy, data: MunicipalityData) -> None:
 
     schedule = study.schedule
     study.needs = analyse_needs(data)
+    policy = renewal_policy(data, study.optimization)
     try:
-        fc = forecast(data, schedule)
+        fc = forecast(data, schedule, reinvestment_policy=policy)
     except PlanError:
         raise  # the plan itself is wrong: not a gap in the data to note
     except HushallError as exc:
@@ -320,7 +343,7 @@ def _forecast_parts(study: PlanStudy, data: MunicipalityData) -> None:
     study.consequences = operating_consequences(
         data, schedule, dict(zip(fc.years, fc.statements["ränta_låneportfölj"].tolist(), strict=True)))
     places = getattr(study.optimization, "places", None)
-    study.figures = plan_figures(data, fc, schedule, places, study.debt_without_kr)
+    study.figures = plan_figures(data, fc, schedule, places, study.debt_without_kr, policy is not None)
 
 
 def _risk_parts(study: PlanStudy, data: MunicipalityData, progress: Progress) -> None:
@@ -333,6 +356,7 @@ def _risk_parts(study: PlanStudy, data: MunicipalityData, progress: Progress) ->
     if request.draws <= 0:
         return
     progress(0.95, f"Simulerar {fmt_number(request.draws)} möjliga framtider …")
+    _note_risk_without_renewal(study)
     try:
         mc = simulate(data, dict(study.schedule), n_draws=request.draws, seed=request.seed)
     except (HushallError, ValueError, KeyError):
@@ -342,11 +366,23 @@ def _risk_parts(study: PlanStudy, data: MunicipalityData, progress: Progress) ->
     study.risk = risk_summary(mc, data)
 
 
+def _note_risk_without_renewal(study: PlanStudy) -> None:
+    """:func:`hushall.scenarios.simulate` takes no reinvestment policy: with the optimiser's renewal the risk is
+    the data's policy's, and the study says so."""
+    if getattr(study.optimization, "renewal", None) is not None and RISK_WITHOUT_RENEWAL_NOTE not in study.notes:
+        study.notes.append(RISK_WITHOUT_RENEWAL_NOTE)
+
+
 def _verdict(study: PlanStudy, data: MunicipalityData) -> None:
+    from dataclasses import replace
+
     from hushall.finance.verdict import assess, with_monte_carlo
 
     if study.forecast is not None:
-        study.verdict = with_monte_carlo(assess(data, study.forecast), study.montecarlo)
+        verdict = assess(data, study.forecast)
+        if verdict.assets is not None and getattr(study.optimization, "renewal", None) is not None:
+            verdict = replace(verdict, assets=replace(verdict.assets, policy=RENEWAL_DECIDED))
+        study.verdict = with_monte_carlo(verdict, study.montecarlo)
 
 
 def _robust_parts(study: PlanStudy, data: MunicipalityData, progress: Progress) -> None:
@@ -396,6 +432,7 @@ def run_study(data: MunicipalityData, request: PlanRequest | None = None, progre
         from hushall.study.risk import risk_summary
 
         study.montecarlo, study.risk = montecarlo, risk_summary(montecarlo, data)
+        _note_risk_without_renewal(study)
     else:
         _risk_parts(study, data, report)
     _verdict(study, data)
@@ -415,6 +452,7 @@ def restore_study(data: MunicipalityData, stored: Mapping[str, Any] | PlanStudy)
         seed = int((study.risk or {}).get("seed") or study.request.seed)
         from hushall.study.risk import risk_summary
 
+        _note_risk_without_renewal(study)
         try:
             study.montecarlo = simulate(data, dict(study.schedule), n_draws=draws, seed=seed)
         except (HushallError, ValueError, KeyError):
@@ -425,5 +463,6 @@ def restore_study(data: MunicipalityData, stored: Mapping[str, Any] | PlanStudy)
     return study
 
 
-__all__ = ["STUDY_VERSION", "PlanFigures", "PlanStudy", "Progress", "StudyPlan", "choose_plan", "plan_figures",
-           "project_investments", "restore_study", "run_study"]
+__all__ = ["RENEWAL_DECIDED", "RISK_WITHOUT_RENEWAL_NOTE", "STUDY_VERSION", "PlanFigures", "PlanStudy", "Progress",
+           "StudyPlan", "choose_plan", "plan_figures", "project_investments", "renewal_policy", "restore_study",
+           "run_study"]
