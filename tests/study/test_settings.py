@@ -113,3 +113,21 @@ def test_cli_optimize_applies_the_settings(data, tmp_path: Path) -> None:  # typ
     r = CliRunner().invoke(cli, ["optimize", "--example", "--installningar", str(bad)])
     assert r.exit_code == 1
     assert "bad.json: Vikt kapacitet: 'abc' är inte ett tal." in r.stderr and "Traceback" not in r.stderr
+
+
+def test_renewal_decisions_is_a_yes_or_no_setting_of_the_study(tmp_path: Path) -> None:
+    from hushall.study.settings import renewal_decisions_of
+
+    data = exempelkommun()
+    assert clean_settings({}, data)["renewal_decisions"] is False
+    assert renewal_decisions_of(clean_settings({}, data)) is None  # the optimiser's default
+    chosen = clean_settings({"renewal_decisions": "on"}, data)
+    assert chosen["renewal_decisions"] is True and renewal_decisions_of(chosen) is True
+    applied = apply_settings(data, chosen)  # an option of the study, not of the data
+    for name in ("reinvestering_ram_kr", "reinvestering_efter_behov"):
+        np.testing.assert_array_equal(applied.assumption(name), data.assumption(name))
+    path = tmp_path / "installningar.json"
+    path.write_text(settings_json(chosen), encoding="utf-8")
+    assert read_settings(path, data)["renewal_decisions"] is True
+    with pytest.raises(PlanError, match="Låt optimeringen besluta reinvesteringen: 'kanske'"):
+        clean_settings({"renewal_decisions": "kanske"}, data)

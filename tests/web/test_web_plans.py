@@ -8,6 +8,7 @@ import os
 import signal
 from typing import Any
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -74,6 +75,54 @@ def test_a_variant_chooses_its_reinvestment_policy_and_frame(planner: Browser) -
     assert r.status_code == 422 and "reinvesteringspolicy" in r.text
     r = planner.post("/planer", variant_form("Fel", reinvestment_frame_mkr="-5"))
     assert r.status_code == 422 and "negativt" in r.text
+
+
+def test_a_variant_lets_the_optimiser_decide_the_reinvestment(planner: Browser) -> None:
+    """The checkbox is stored in the variant's settings, shown on the plan page and the edit form, and reaches the
+    plan study the worker runs (the real optimiser, short): the economy then replays the optimiser's renewal."""
+    from functools import partial
+
+    from hushall.web.config import SolverLimits
+    from hushall.web.jobs import JobDispatcher
+    from hushall.web.planning import optimise_plan
+    from hushall.web.worker import run_job
+
+    label = "Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per anläggningsgrupp och år)"
+    assert label in planner.get("/planer/ny").text
+    plain = create(planner, "Policyn")
+    assert planner.get(f"/api/v1/variants/{plain}").json()["settings"]["renewal_decisions"] is False
+    assert "Reinvesteringen följde policyn ovan" in planner.get(f"/planer/{plain}").text
+    vid = create(planner, "Beslutad förnyelse", renewal_decisions="on")
+    assert planner.get(f"/api/v1/variants/{vid}").json()["settings"]["renewal_decisions"] is True
+    assert "Optimeringen beslutade reinvesteringen per anläggningsgrupp och år." in planner.get(f"/planer/{vid}").text
+    assert 'id="renewal_decisions" name="renewal_decisions" aria-describedby="renewal-help" checked' in \
+        planner.get(f"/planer/{vid}/redigera").text
+    # the worker's real planner, with a short time limit and no risk analysis
+    assert planner.post(f"/planer/{vid}/optimera").status_code == 303
+    st = planner.client.app.state.hushall
+    claimed = JobDispatcher(st.settings, st.factory)._claim(["optimise"])
+    assert claimed is not None
+    run_job(st.settings.database_url, claimed[0], 120.0, planner=partial(
+        optimise_plan, limits=SolverLimits(10.0, 0.02, 0.0), mc_draws=0, robust_level=0.0))
+    with st.factory() as db:
+        stored = db.get(Job, claimed[0]).result
+    assert stored["request"]["renewal_decisions"] is True and stored["optimization"]["renewal"]
+    # the plan's economy is the study's: investment = the optimiser's projects + renewal
+    economy = planner.get(f"/api/v1/economy?variant={vid}").json()
+    flows = dict(economy["statements"]["Kassaflödesanalys"])
+    shown = -np.asarray(flows["Investering materiella anläggningstillgångar"], dtype=float)
+    np.testing.assert_allclose(shown, stored["figures"]["investments_kr"], atol=1.0)
+    assert sum(r["renewal_kr"] for r in stored["optimization"]["renewal"]) > 1e6  # the optimiser renewed
+    # … which the data's policy alone would not give: the page did not fall back to it
+    from hushall.finance import forecast
+    from hushall.web.planning import apply_variant, stored_schedule
+    from hushall.web.store import build_version
+
+    variant = planner.get(f"/api/v1/variants/{vid}").json()
+    with st.factory() as db:
+        data = apply_variant(build_version(db.get(PlanVariant, vid).data_version), variant["settings"])
+    policy = -forecast(data, stored_schedule(stored)).cash_flow.loc["investering_materiella_anläggningstillgångar"]
+    assert np.abs(policy.to_numpy() - shown).max() > 1e6
 
 
 def test_invalid_settings_are_explained(planner: Browser) -> None:

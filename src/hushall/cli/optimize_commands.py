@@ -90,9 +90,12 @@ def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float
     """Den bästa investeringsplanen inom målen för god ekonomisk hushållning, med förklaringar."""
     data = load_input(path, use_example)
     if settings_path is not None:
-        from hushall.study.settings import apply_settings, read_settings
+        from hushall.study.settings import apply_settings, read_settings, renewal_decisions_of
 
-        data = apply_settings(data, read_settings(settings_path, data))
+        settings = read_settings(settings_path, data)
+        data = apply_settings(data, settings)
+        if renewal_decisions is None:  # the command line's choice wins over the file's
+            renewal_decisions = renewal_decisions_of(settings)
         info(f"Inställningar ur {settings_path.name} (som på sidan Prioritera).")
     out = output_folder(out)
     plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates,

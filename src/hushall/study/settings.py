@@ -6,12 +6,16 @@ the projects that must be done, the reinvestment policy and frame, and a change 
 year — kept as a plain JSON document::
 
     {"targets": {"investeringstak_kr": 1.85e8, …}, "weights": {"lagkrav": 0.3, …}, "must_do": ["P-12", …],
-     "reinvestment_policy": "", "reinvestment_frame_kr": null, "tax_change_ore": 0.0, "tax_from_year": null}
+     "reinvestment_policy": "", "reinvestment_frame_kr": null, "renewal_decisions": false,
+     "tax_change_ore": 0.0, "tax_from_year": null}
 
 :func:`apply_settings` applies them to a copy of the data (as a calliope scenario or an openfisca reform), so every
-stage runs unchanged under any settings. The web (plan variants, page Prioritera) and the command line
-(``hushall optimize --installningar``) both read settings with :func:`clean_settings` and apply them with
-:func:`apply_settings`: the same settings give the same data, hence the same plan.
+stage runs unchanged under any settings. ``renewal_decisions`` (the optimiser decides the reinvestment per pool
+of components and year, :mod:`hushall.optimize.renewal_decisions`) changes no data: it is an option of the plan
+study (:class:`hushall.study.request.PlanRequest`), read with :func:`renewal_decisions_of`. The web (plan
+variants, page Prioritera) and the command line (``hushall optimize --installningar``) both read settings with
+:func:`clean_settings` and apply them with :func:`apply_settings`: the same settings give the same data, hence the
+same plan.
 
 The tax change is added to the tax path of sheet Antaganden (parameter ``skattesats``, percentage points against
 the base year) from ``tax_from_year`` on: 1 öre = 0,01 procentenheter, so the tax income of year *t* is scaled by
@@ -63,7 +67,11 @@ MAX_TAX_CHANGE_ORE = 500.0
 
 #: The keys of a settings document, in the order they are written.
 SETTINGS_KEYS: tuple[str, ...] = ("targets", "weights", "must_do", "reinvestment_policy", "reinvestment_frame_kr",
-                                  "tax_change_ore", "tax_from_year")
+                                  "renewal_decisions", "tax_change_ore", "tax_from_year")
+
+#: How a person says yes or no to a setting (a form's checkbox sends ``on``).
+_YES = ("1", "true", "on", "ja", "yes")
+_NO = ("", "0", "false", "off", "nej", "no")
 
 
 def default_settings(data: MunicipalityData) -> dict[str, Any]:
@@ -78,7 +86,8 @@ def default_settings(data: MunicipalityData) -> dict[str, Any]:
                for c in CRITERIA}
     must = data.projects.loc[data.projects["must_do"].fillna(False).astype(bool), "project_id"]
     return {"targets": targets, "weights": weights, "must_do": sorted(str(p) for p in must),
-            "reinvestment_policy": "", "reinvestment_frame_kr": None, "tax_change_ore": 0.0, "tax_from_year": None}
+            "reinvestment_policy": "", "reinvestment_frame_kr": None, "renewal_decisions": False, "tax_change_ore": 0.0,
+            "tax_from_year": None}
 
 
 def parse_number(value: Any, label: str) -> float:
@@ -140,6 +149,7 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
         if x < 0:
             raise PlanError("Reinvesteringsram: värdet får inte vara negativt.")
         out["reinvestment_frame_kr"] = x
+    out["renewal_decisions"] = _yes_or_no(raw.get("renewal_decisions"), "Låt optimeringen besluta reinvesteringen")
     if "must_do" in raw:
         known = set(data.projects["project_id"].astype(str))
         must = [str(p) for p in raw.get("must_do") or []]
@@ -163,6 +173,26 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
                             f"({first}–{last}).")
         out["tax_from_year"] = int(y)
     return out
+
+
+def _yes_or_no(value: Any, label: str) -> bool:
+    """A yes/no setting (``None`` = no); :class:`PlanError` naming ``label`` for anything else.
+
+    >>> _yes_or_no("on", "X"), _yes_or_no(None, "X"), _yes_or_no(False, "X")
+    (True, False, False)
+    """
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise PlanError(f"{label}: {value!r} är varken ja eller nej.")
+
+
+def renewal_decisions_of(settings: dict[str, Any]) -> bool | None:
+    """The plan study's ``renewal_decisions`` (:class:`hushall.study.request.PlanRequest`) of cleaned settings:
+    ``True`` when chosen, else ``None`` (the optimiser's default)."""
+    return True if settings.get("renewal_decisions") else None
 
 
 def _mapping(value: Any, key: str) -> dict[str, Any]:
@@ -273,4 +303,5 @@ def read_settings(path: Path, data: MunicipalityData) -> dict[str, Any]:
 
 
 __all__ = ["MAX_TAX_CHANGE_ORE", "REINVESTMENT_CHOICES", "SETTABLE_TARGETS", "SETTINGS_KEYS", "apply_settings",
-           "clean_settings", "default_settings", "parse_number", "read_settings", "settings_json", "settings_key"]
+           "clean_settings", "default_settings", "parse_number", "read_settings", "renewal_decisions_of",
+           "settings_json", "settings_key"]

@@ -233,6 +233,15 @@ ENGLISH: dict[str, str] = {
     "ut blir underhållsskuld.": "How much is spent on replacing worn-out parts of schools, care homes, pipes and "
     "streets. What is not replaced becomes maintenance debt.",
     "Reinvesteringspolicy": "Reinvestment policy",
+    "Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per anläggningsgrupp och år)":
+        "Let the optimisation decide the reinvestment (renew, postpone or let go per facility group and year)",
+    "Då väger optimeringen reinvesteringen mot de nya projekten i samma beräkning; policyn och ramen ovan gäller "
+    "inte för planen.": "The optimisation then weighs the reinvestment against the new projects in one model; the "
+    "policy and frame above do not apply to the plan.",
+    "Optimeringen beslutade reinvesteringen per anläggningsgrupp och år.":
+        "The optimisation decided the reinvestment per facility group and year.",
+    "Reinvesteringen följde policyn ovan (optimeringen beslutade den inte).":
+        "The reinvestment followed the policy above (the optimisation did not decide it).",
     "Reinvesteringsram (Mkr per år, prisbasårets priser; tomt = som i underlaget)":
         "Reinvestment frame (MSEK a year, base-year prices; empty = as in the data)",
     "Som i underlaget (fliken Antaganden)": "As in the data (sheet Antaganden)",

@@ -33,7 +33,7 @@ from hushall.web.planning import (
     stored_schedule,
 )
 from hushall.web.security import audit
-from hushall.web.views import FinanceView, finance_view
+from hushall.web.views import FinanceView, finance_view, stored_renewal_plan
 
 
 class VariantConflict(HushallError):
@@ -287,7 +287,8 @@ def plan_finance(request: Request, db: DbSession, variant: PlanVariant | None,
         data = apply_variant(_model(request, variant.data_version), variant.settings)
         try:
             result = job.result if job else None
-            return finance_view(data, schedule_of(result), (result or {}).get("risk")), data
+            return finance_view(data, schedule_of(result), (result or {}).get("risk"),
+                                stored_renewal_plan(data, result)), data
         except HushallError as exc:
             return FinanceView(False, str(exc)), data
 

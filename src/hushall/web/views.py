@@ -133,19 +133,39 @@ def post_label(post: str) -> str:
     return "\u2003" + text if text.startswith("varav ") else text[:1].upper() + text[1:]
 
 
-def finance_view(data: MunicipalityData, schedule: Any = None, risk: Any = None) -> FinanceView:
+def stored_renewal_plan(data: MunicipalityData, stored: Any) -> Any:
+    """The optimiser's renewal of a stored plan study (:func:`hushall.study.study.renewal_policy`), or ``None``
+    when the optimiser did not decide the reinvestment (or the result is not a study)."""
+    optimization = stored.get("optimization") if isinstance(stored, dict) and "study_version" in stored else None
+    if not isinstance(optimization, dict) or optimization.get("renewal") is None:
+        return None
+    from hushall.optimize.result import OptimizationResult
+    from hushall.study.study import renewal_policy
+
+    return renewal_policy(data, OptimizationResult.from_json_dict(optimization))
+
+
+def finance_view(data: MunicipalityData, schedule: Any = None, risk: Any = None,
+                 reinvestment_policy: Any = None) -> FinanceView:
     """Statements and ratios per year from :func:`hushall.finance.forecast`, targets marked, and the verdict
     (:mod:`hushall.finance.verdict`; its risk part from a stored Monte Carlo summary ``risk`` with
-    ``all_years_probability`` and ``draws``, when the plan has one)."""
+    ``all_years_probability`` and ``draws``, when the plan has one). ``reinvestment_policy``: the optimiser's
+    renewal (:func:`stored_renewal_plan`) when it decided the reinvestment; ``None`` = the data's policy."""
     if len(data.finance) == 0:
         return FinanceView(False, "Fliken Ekonomi är tom: fyll i basårets bokslut för att se den ekonomiska planen.")
     from hushall.finance.verdict import assess, with_risk
     from hushall.reports.plan_reasons import target_names
     from hushall.reports.verdict import verdict_lines
 
-    fc = forecast(data, schedule=schedule)
+    fc = forecast(data, schedule=schedule, reinvestment_policy=reinvestment_policy)
     view = describe_forecast(fc)
     verdict = assess(data, fc)
+    if reinvestment_policy is not None and verdict.assets is not None:
+        from dataclasses import replace
+
+        from hushall.study.study import RENEWAL_DECIDED
+
+        verdict = replace(verdict, assets=replace(verdict.assets, policy=RENEWAL_DECIDED))
     if isinstance(risk, dict):
         verdict = with_risk(verdict, risk.get("all_years_probability"), risk.get("draws"),
                             risk.get("all_years_standard_error"))

@@ -95,7 +95,7 @@ def settings_from_form(form: Any) -> dict[str, Any]:
     frame_kr = None if frame == "" else 1e6 * parse_number(frame, "Reinvesteringsram")
     return {"targets": targets, "weights": weights, "must_do": [str(v) for v in form.getlist("must_do")],
             "reinvestment_policy": str(form.get("reinvestment_policy", "")),
-            "reinvestment_frame_kr": frame_kr}
+            "reinvestment_frame_kr": frame_kr, "renewal_decisions": form.get("renewal_decisions") == "on"}
 
 
 def form_context(request: Request, variant: PlanVariant | None, data: Any, settings: dict[str, Any]) -> dict[str, Any]:
@@ -104,6 +104,7 @@ def form_context(request: Request, variant: PlanVariant | None, data: Any, setti
             "criteria": CRITERIA, "projects": data.projects, "must_do": set(settings.get("must_do", [])),
             "reinvestment_choices": REINVESTMENT_CHOICES,
             "reinvestment_policy": settings.get("reinvestment_policy", ""),
+            "renewal_decisions": bool(settings.get("renewal_decisions")),
             "reinvestment_frame_mkr": (None if settings.get("reinvestment_frame_kr") is None
                                        else settings["reinvestment_frame_kr"] / 1e6),
             "party": variant.party if variant is not None else "", "error": None}
