@@ -131,3 +131,18 @@ def test_renewal_decisions_is_a_yes_or_no_setting_of_the_study(tmp_path: Path) -
     assert read_settings(path, data)["renewal_decisions"] is True
     with pytest.raises(PlanError, match="Låt optimeringen besluta reinvesteringen: 'kanske'"):
         clean_settings({"renewal_decisions": "kanske"}, data)
+
+
+def test_cli_optimize_takes_renewal_decisions_from_the_settings_file(data, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from hushall.cli.main import cli
+
+    path = tmp_path / "installningar.json"
+    path.write_text(settings_json(clean_settings({"renewal_decisions": True}, data)), encoding="utf-8")
+    quick = ["--time-limit", "3", "--gap", "0.5", "--explain-time", "0", "--json"]
+    renewal = []
+    for extra in ([], ["--ingen-reinvesteringsbeslut"]):  # the command line's choice wins over the file's
+        r = CliRunner().invoke(cli, ["optimize", "--example", "--installningar", str(path), *extra, *quick])
+        assert r.exit_code == 0, r.stderr
+        renewal.append(json.loads(r.stdout).get("renewal"))
+    assert renewal[0] and sum(row["renewal_kr"] for row in renewal[0]) > 0
+    assert renewal[1] is None

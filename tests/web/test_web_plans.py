@@ -123,6 +123,7 @@ def test_a_variant_lets_the_optimiser_decide_the_reinvestment(planner: Browser) 
         data = apply_variant(build_version(db.get(PlanVariant, vid).data_version), variant["settings"])
     policy = -forecast(data, stored_schedule(stored)).cash_flow.loc["investering_materiella_anläggningstillgångar"]
     assert np.abs(policy.to_numpy() - shown).max() > 1e6
+    assert "optimeringens reinvesteringsbeslut" in planner.get(f"/planer/{vid}").text  # the verdict names it
 
 
 def test_invalid_settings_are_explained(planner: Browser) -> None:

@@ -373,15 +373,24 @@ def _note_risk_without_renewal(study: PlanStudy) -> None:
         study.notes.append(RISK_WITHOUT_RENEWAL_NOTE)
 
 
-def _verdict(study: PlanStudy, data: MunicipalityData) -> None:
+def renewal_decided(verdict: Any) -> Any:
+    """The verdict of a plan whose reinvestment the optimiser decided: its assets part names
+    :data:`RENEWAL_DECIDED` as the reinvestment (:func:`hushall.finance.verdict.assess` knows the named policies
+    only; its figures are the forecast's, so they are the optimiser's already)."""
     from dataclasses import replace
 
+    if verdict.assets is None:
+        return verdict
+    return replace(verdict, assets=replace(verdict.assets, policy=RENEWAL_DECIDED))
+
+
+def _verdict(study: PlanStudy, data: MunicipalityData) -> None:
     from hushall.finance.verdict import assess, with_monte_carlo
 
     if study.forecast is not None:
         verdict = assess(data, study.forecast)
-        if verdict.assets is not None and getattr(study.optimization, "renewal", None) is not None:
-            verdict = replace(verdict, assets=replace(verdict.assets, policy=RENEWAL_DECIDED))
+        if getattr(study.optimization, "renewal", None) is not None:
+            verdict = renewal_decided(verdict)
         study.verdict = with_monte_carlo(verdict, study.montecarlo)
 
 
@@ -464,5 +473,5 @@ def restore_study(data: MunicipalityData, stored: Mapping[str, Any] | PlanStudy)
 
 
 __all__ = ["RENEWAL_DECIDED", "RISK_WITHOUT_RENEWAL_NOTE", "STUDY_VERSION", "PlanFigures", "PlanStudy", "Progress",
-           "StudyPlan", "choose_plan", "plan_figures", "project_investments", "renewal_policy", "restore_study",
-           "run_study"]
+           "StudyPlan", "choose_plan", "plan_figures", "project_investments", "renewal_decided", "renewal_policy",
+           "restore_study", "run_study"]

@@ -160,12 +160,10 @@ def finance_view(data: MunicipalityData, schedule: Any = None, risk: Any = None,
     fc = forecast(data, schedule=schedule, reinvestment_policy=reinvestment_policy)
     view = describe_forecast(fc)
     verdict = assess(data, fc)
-    if reinvestment_policy is not None and verdict.assets is not None:
-        from dataclasses import replace
+    if reinvestment_policy is not None:
+        from hushall.study.study import renewal_decided
 
-        from hushall.study.study import RENEWAL_DECIDED
-
-        verdict = replace(verdict, assets=replace(verdict.assets, policy=RENEWAL_DECIDED))
+        verdict = renewal_decided(verdict)
     if isinstance(risk, dict):
         verdict = with_risk(verdict, risk.get("all_years_probability"), risk.get("draws"),
                             risk.get("all_years_standard_error"))
