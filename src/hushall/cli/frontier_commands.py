@@ -61,6 +61,7 @@ def prioritera(path: Path | None, use_example: bool, steps: int, low: float, hig
     check_settings(steps, low, high, time_limit, workers)
     data = load_input(path, use_example)
     out = output_folder(out)
+    from hushall.formatting import fmt_number
     from hushall.reports.frontier import frontier_lines, write_frontier_outputs
     from hushall.reports.plan_reasons import target_names
     from hushall.study.frontier import compute_frontier
@@ -68,9 +69,7 @@ def prioritera(path: Path | None, use_example: bool, steps: int, low: float, hig
     t0 = time.perf_counter()
 
     def progress(fraction: float, message: str) -> None:
-        info(f"  [{round(100 * fraction):3d} %] {time.perf_counter() - t0:5.1f} s  {message}")
-
-    from hushall.formatting import fmt_number
+        info(f"  [{round(100 * fraction):3d} %] {fmt_number(time.perf_counter() - t0, 1):>5} s  {message}")
 
     info(f"Räknar om planen vid {steps} investeringsramar (högst {fmt_number(time_limit, 1, trim=True)} s var, "
          f"{workers} samtidigt) …")
