@@ -68,7 +68,7 @@ def prioritera(path: Path | None, use_example: bool, steps: int, low: float, hig
     t0 = time.perf_counter()
 
     def progress(fraction: float, message: str) -> None:
-        info(f"  [{round(100 * fraction):3d} %] {time.perf_counter() - t0:5.1f} s  {message}")
+        info(f"  [{round(100 * fraction):3d} %] {fmt_number(time.perf_counter() - t0, 1):>5} s  {message}")
 
     from hushall.formatting import fmt_number
 
