@@ -343,8 +343,8 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
     done = current_result(db, variant)
     data = model_of(request, variant.data_version)
     names = dict(zip(data.projects["project_id"].astype(str), data.projects["name"].astype(str), strict=True))
-    finance = plan_finance(request, db, variant, variant.data_version)[0] if done and done.result else None
     result = plan_result(request, done, variant)
+    finance = plan_finance(request, db, variant, variant.data_version)[0] if result else None
     return page(request, "variant.html", {
         "active": "plans", "variant": variant, "job": job, "done": done, "result": result,
         "fields": [(f, f.to_display(variant.settings["targets"].get(f.target_type))) for f in TARGET_FIELDS],
