@@ -159,7 +159,8 @@ def priorities_block(pdf: PlanPDF, doc: PlanDocument) -> None:
         pdf.set_xy(pdf.l_margin, y)
         pdf.cell(label_w, row_h, label)
         pdf.set_fill_color(70, 110, 160)
-        pdf.rect(pdf.l_margin + label_w, y + 0.8, max(bar_w * weight / biggest, 0.3), row_h - 1.6, style="F")
+        if weight > 0:
+            pdf.rect(pdf.l_margin + label_w, y + 0.8, bar_w * weight / biggest, row_h - 1.6, style="F")
         pdf.set_xy(pdf.l_margin + label_w + bar_w + 1, y)
         pdf.cell(value_w, row_h, f"{fmt_number(weight, 2, trim=True)} ({fmt_pct(weight / total, 0)})")
     left_w = label_w + bar_w + value_w + 4
