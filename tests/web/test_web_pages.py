@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pandas as pd
+import pytest
+from sqlalchemy import event
+from test_web_plans import create
+
 from hushall.formatting import fmt_mkr, fmt_pct, fmt_tkr
 
 
@@ -28,6 +33,42 @@ def test_needs_page(reader: Any) -> None:
         r = reader.get(f"/diagram/1/{name}.svg")
         assert r.status_code == 200 and r.content.lstrip().startswith(b"<svg"), name
         assert b"http://" not in r.content.replace(b"http://www.w3.org", b"")  # nothing fetched from the net
+
+
+def test_needs_page_tables_are_made_once(reader: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behov's HTML is cached per data version: its pivot of the renewal need is made only for the first request."""
+    calls = []
+    real = pd.DataFrame.pivot_table
+    monkeypatch.setattr(pd.DataFrame, "pivot_table", lambda self, *a, **kw: calls.append(1) or real(self, *a, **kw))
+    first = reader.get("/behov").text
+    assert len(calls) == 1
+    assert reader.get("/behov").text == first and len(calls) == 1
+
+
+def test_plans_list_reads_no_job_result(app: Any, planner: Any, reader: Any) -> None:
+    """Planer needs each job's status, not its stored result (~176 kB of JSON a plan): ``Job.result`` is deferred."""
+    from hushall.web.db import transaction
+    from hushall.web.models import Job, PlanVariant
+
+    vid = create(planner, "Med resultat")
+    hs = app.state.hushall
+    with transaction(hs.factory) as db:
+        v = db.get(PlanVariant, vid)
+        db.add(Job(kind="optimise", variant_id=vid, variant_row_version=v.row_version, status="done", progress=1.0,
+                   result={"marker": "x" * 1000}))
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(hs.engine, "before_cursor_execute", seen)
+    try:
+        html = reader.get("/planer").text
+    finally:
+        event.remove(hs.engine, "before_cursor_execute", seen)
+    assert "Med resultat" in html and "Klar" in html
+    job_selects = [s for s in statements if "FROM jobs" in s]
+    assert job_selects and not [s for s in job_selects if "jobs.result" in s], job_selects
 
 
 def test_economy_page_shows_three_statements_and_ratios(reader: Any) -> None:

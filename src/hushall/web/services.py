@@ -248,16 +248,20 @@ def schedule_of(result: dict[str, Any] | None) -> Any:
 def plan_result(request: Request, job: Job | None, variant: PlanVariant) -> dict[str, Any] | None:
     """What the pages and the API show of a job's stored plan result (the keys of
     :data:`hushall.web.planning.RESULT_KEYS`): a plan study rendered by :func:`hushall.web.planning.plan_view`
-    with the variant's data (once per job and variant version); a result of version 0 as it was stored."""
-    stored = job.result if job is not None else None
-    if not stored or not is_study(stored):
-        return stored
-    assert job is not None
+    with the variant's data (once per finished job and variant version: the stored result, ``Job.result`` is
+    deferred, is read and decoded only then); a result of version 0 as it was stored."""
+    if job is None:
+        return None
 
-    def make() -> dict[str, Any]:
+    def make() -> dict[str, Any] | None:
+        stored = job.result
+        if not stored or not is_study(stored):
+            return stored
         data = apply_variant(_model(request, variant.data_version), variant.settings)
         return plan_view(PlanStudy.from_json(stored), data)
 
+    if job.status != "done":  # not final yet: nothing kept
+        return make()
     return state(request).views.get_or_make(("plan-view", job.id, variant.id, variant.row_version), make)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from hushall import __version__
+from hushall.data.schema import CRITERIA, CRITERION_LABELS
 from hushall.finance import Forecast
 from hushall.finance.verdict import Verdict
 from hushall.model import MunicipalityData
@@ -69,6 +70,20 @@ def source_name(source: str | None) -> str:
     if not source:
         return "–"
     return PureWindowsPath(source).name if "\\" in source else PurePosixPath(source).name or source
+
+
+@dataclass(frozen=True)
+class Priorities:
+    """The politicians' priorities as the study used them: ``weights`` (criterion in words, weight), the
+    investment ``frame`` and the ``debt_target`` as (limit, from year, to year) rows of sheet Mål (kr a year in
+    fixed prices; kr per inhabitant), the base year's tax rate (per cent) and the tax path's steps (year, change
+    against the year before in percentage points; 1 öre = 0,01 procentenheter)."""
+
+    weights: list[tuple[str, float]]
+    frame: list[tuple[float, int | None, int | None]]
+    debt_target: list[tuple[float, int | None, int | None]]
+    base_tax_rate_pct: float
+    tax_steps_pp: list[tuple[int, float]]
 
 
 @dataclass
@@ -157,6 +172,27 @@ class PlanDocument:
         ]
 
     # --- derived tables (selection and sums of the stages' numbers) ---------------------------------------
+
+    def priorities(self) -> Priorities:
+        """The politicians' priorities the study ran under (page Prioritera, :mod:`hushall.study.settings`), read
+        back from the data and the forecast: nothing is recomputed."""
+        t = self.data.targets
+        w = t[t["target_type"] == "kriterievikt"]
+        weights = [(CRITERION_LABELS[c], float(w.loc[w["criterion"] == c, "limit"].iloc[0]))
+                   for c in CRITERIA if (w["criterion"] == c).any()]
+
+        def limits(kind: str) -> list[tuple[float, int | None, int | None]]:
+            rows = t[t["target_type"] == kind]
+            return [(float(r.limit), None if pd.isna(r.from_year) else int(r.from_year),
+                     None if pd.isna(r.to_year) else int(r.to_year)) for r in rows.itertuples(index=False)]
+
+        change = self.forecast.drivers.loc["skattesats"].to_numpy(dtype=float)
+        steps = [(y, float(change[i] - (change[i - 1] if i else 0.0))) for i, y in enumerate(self.years)
+                 if abs(change[i] - (change[i - 1] if i else 0.0)) > 1e-9]
+        return Priorities(weights=weights, frame=limits("investeringstak_kr"),
+                          debt_target=limits("låneskuld_per_invånare"),
+                          base_tax_rate_pct=float(np.asarray(self.forecast.inputs.base_tax_rate_pct, float).ravel()[0]),
+                          tax_steps_pp=steps)
 
     def summary_years(self) -> list[int]:
         return summary_years(self.years)

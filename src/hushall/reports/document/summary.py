@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from hushall.formatting import fmt_kr, fmt_mkr, fmt_pct, fmt_places
+from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.needs.reinvestment import POLICIES
 from hushall.reports import plan_charts
 from hushall.reports.document.layout import Charts
@@ -109,6 +109,70 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
     return {"need": need, "does": does, "costs": costs, "verdict": verdict}
 
 
+PRIORITIES_TITLE = "Politikens prioriteringar"
+
+
+def _period(from_year: int | None, to_year: int | None) -> str:
+    """A target row's years in words (nothing when it holds every year)."""
+    if from_year is not None and to_year is not None:
+        return f" {from_year}–{to_year}"
+    if from_year is not None:
+        return f" från {from_year}"
+    return "" if to_year is None else f" till och med {to_year}"
+
+
+def priority_lines(doc: PlanDocument) -> list[str]:
+    """The money of the politicians' priorities in words: the investment frame, the tax and the debt target, as
+    the study used them (:meth:`PlanDocument.priorities`)."""
+    p = doc.priorities()
+    pby = doc.data.price_base_year
+    frame = "; ".join(f"högst {fmt_mkr(limit)} per år{_period(a, b)}" for limit, a, b in p.frame)
+    debt = "; ".join(f"högst {fmt_kr(limit)} per invånare{_period(a, b)}" for limit, a, b in p.debt_target)
+    first = doc.years[0]
+    tax = f"{fmt_number(p.base_tax_rate_pct, 2)}\u00a0% år {first}"
+    if p.tax_steps_pp:
+        tax += "; " + ", ".join(f"{'+' if pp > 0 else ''}{fmt_number(pp * 100, 0)}\u00a0öre från {y}"
+                                for y, pp in p.tax_steps_pp) + " (ändring mot året innan)"
+    else:
+        tax += ", oförändrad under planperioden"
+    return [
+        f"Investeringsram: {frame} i fasta priser ({pby} års priser)." if frame
+        else "Investeringsram: ingen (inget investeringstak i fliken Mål).",
+        f"Kommunalskatt: {tax}.",
+        f"Mål för låneskulden: {debt}." if debt else "Mål för låneskulden: inget (fliken Mål).",
+    ]
+
+
+def priorities_block(pdf: PlanPDF, doc: PlanDocument) -> None:
+    """Block *Politikens prioriteringar*: the criteria weights as small bars (left) and the money (right) — the
+    settings of page Prioritera, as the plan was made under them."""
+    weights = doc.priorities().weights
+    pdf.set_font("DejaVu", "B", 10.5)
+    pdf.cell(0, 5.5, PRIORITIES_TITLE, new_x="LMARGIN", new_y="NEXT")
+    top, row_h = pdf.get_y(), 3.9
+    label_w, bar_w, value_w = 40.0, 26.0, 20.0
+    total = sum(w for _, w in weights) or 1.0
+    biggest = max((w for _, w in weights), default=0.0) or 1.0
+    pdf.set_font("DejaVu", size=8)
+    for i, (label, weight) in enumerate(weights):
+        y = top + i * row_h
+        pdf.set_xy(pdf.l_margin, y)
+        pdf.cell(label_w, row_h, label)
+        pdf.set_fill_color(70, 110, 160)
+        if weight > 0:
+            pdf.rect(pdf.l_margin + label_w, y + 0.8, bar_w * weight / biggest, row_h - 1.6, style="F")
+        pdf.set_xy(pdf.l_margin + label_w + bar_w + 1, y)
+        pdf.cell(value_w, row_h, f"{fmt_number(weight, 2, trim=True)} ({fmt_pct(weight / total, 0)})")
+    left_w = label_w + bar_w + value_w + 4
+    pdf.set_xy(pdf.l_margin + left_w, top)
+    pdf.set_font("DejaVu", size=8.5)
+    for line in priority_lines(doc):
+        pdf.set_x(pdf.l_margin + left_w)
+        pdf.multi_cell(pdf.content_width - left_w, 3.9, line, align="L", new_x="LEFT", new_y="NEXT")
+    pdf.set_y(max(pdf.get_y(), top + len(weights) * row_h) + 1.5)
+    pdf.set_x(pdf.l_margin)
+
+
 def title_page(pdf: PlanPDF, doc: PlanDocument) -> None:
     d = doc.data
     pdf.add_page()
@@ -147,6 +211,7 @@ def summary_page(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         pdf.set_font("DejaVu", "B", 10.5)
         pdf.cell(0, 5.5, title, new_x="LMARGIN", new_y="NEXT")
         pdf.bullets(lines, size=9, height=4.3)
+    priorities_block(pdf, doc)
     years = doc.summary_years()
     idx = [doc.years.index(y) for y in years]
     header = ["Nyckeltal (löpande priser om inget annat anges)", *map(str, years)]

@@ -38,7 +38,8 @@ def frontier_jobs(db: DbSession, variant: PlanVariant) -> tuple[Job | None, Job 
     return (rows[0] if rows else None), done
 
 
-def _frontier(request: Request, job: Job) -> Any:
+def frontier_of_job(request: Request, job: Job) -> Any:
+    """The frontier a finished job computed (read once per job)."""
     from hushall.study.frontier import Frontier
 
     return state(request).views.get_or_make(("frontier", job.id), lambda: Frontier.from_json(job.result or {}))
@@ -83,7 +84,7 @@ def frontier_page(request: Request, variant_id: int, user: User = reader, db: Db
     job, done = frontier_jobs(db, variant)
     view = None
     if done is not None:
-        view = frontier_view(request, _frontier(request, done), target_names(model_of(request, variant.data_version)))
+        view = frontier_view(request, frontier_of_job(request, done), target_names(model_of(request, variant.data_version)))
     return page(request, "frontier.html", {"active": "plans", "variant": variant, "job": job, "done": done,
                                            "f": view, "active_states": ACTIVE_STATES})
 
@@ -120,7 +121,7 @@ def frontier_chart_svg(request: Request, variant_id: int, name: str, user: User 
     _, done = frontier_jobs(db, variant)
     if name not in CHARTS or done is None:
         raise HTTPException(404, "Sidan finns inte.")
-    f = _frontier(request, done)
+    f = frontier_of_job(request, done)
     if name == "prioritetsstege" and not any(r.entry_share is not None for r in f.ladder):
         raise HTTPException(404, "Sidan finns inte.")
     return svg_response(request, ("frontier", done.id, name),

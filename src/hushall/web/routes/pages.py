@@ -156,21 +156,23 @@ def needs_page(request: Request, user: User = reader, db: DbSession = database,
     if data_version is None:
         return page(request, "empty.html", {"active": "needs"})
     view = view_of(request, data_version)
-    needs = view.needs
-    data = view.data
-    renewal = needs.renewal_by_year_category.pivot_table(index="year", columns="category", values="amount_kr",
-                                                         aggfunc="sum", fill_value=0.0)
-    categories = [c for c in renewal.columns if renewal[c].abs().sum() > 0]
-    renewal_rows = [(int(y), [float(renewal.loc[y, c]) for c in categories], float(renewal.loc[y].sum()))
-                    for y in renewal.index]
-    facilities = data.facilities.set_index("facility_id")
-    districts = dict(zip(data.districts["district_id"], data.districts["name"], strict=True))
-    services = dict(zip(data.services["service_id"], data.services["name"], strict=True))
-    return cached_page(request, "needs.html", {
-        "active": "needs", "dv": data_version, "view": view, "data": data, "categories": categories,
-        "renewal_rows": renewal_rows, "facilities": facilities, "districts": districts, "services": services,
-        "debt": needs.maintenance_debt_by_year,
-    }, key=data_version.id, title="Behov")
+
+    def tables() -> dict[str, Any]:
+        """The page's tables (a pivot of the renewal need, the indexes): made only when the page is not cached."""
+        needs, data = view.needs, view.data
+        renewal = needs.renewal_by_year_category.pivot_table(index="year", columns="category", values="amount_kr",
+                                                             aggfunc="sum", fill_value=0.0)
+        categories = [c for c in renewal.columns if renewal[c].abs().sum() > 0]
+        renewal_rows = [(int(y), [float(renewal.loc[y, c]) for c in categories], float(renewal.loc[y].sum()))
+                        for y in renewal.index]
+        return {"data": data, "categories": categories, "renewal_rows": renewal_rows,
+                "facilities": data.facilities.set_index("facility_id"),
+                "districts": dict(zip(data.districts["district_id"], data.districts["name"], strict=True)),
+                "services": dict(zip(data.services["service_id"], data.services["name"], strict=True)),
+                "debt": needs.maintenance_debt_by_year}
+
+    return cached_page(request, "needs.html", {"active": "needs", "dv": data_version, "view": view},
+                       key=data_version.id, title="Behov", more=tables)
 
 
 @router.get("/diagram/{number}/{name}.svg")

@@ -32,6 +32,7 @@ from hushall.web.rendering import cached_page, page
 from hushall.web.risk import FAN_CHARTS, all_years_probability, risk_view, robust_sentences
 from hushall.web.routes.common import model_of, pick_version, svg_response
 from hushall.web.routes.data import XLSX, attachment
+from hushall.web.routes.frontier import frontier_jobs, frontier_of_job
 from hushall.web.services import (
     NoCurrentResult,
     VariantConflict,
@@ -343,8 +344,8 @@ def variant_page(request: Request, variant_id: int, user: User = reader, db: DbS
     done = current_result(db, variant)
     data = model_of(request, variant.data_version)
     names = dict(zip(data.projects["project_id"].astype(str), data.projects["name"].astype(str), strict=True))
-    finance = plan_finance(request, db, variant, variant.data_version)[0] if done and done.result else None
     result = plan_result(request, done, variant)
+    finance = plan_finance(request, db, variant, variant.data_version)[0] if result else None
     return page(request, "variant.html", {
         "active": "plans", "variant": variant, "job": job, "done": done, "result": result,
         "fields": [(f, f.to_display(variant.settings["targets"].get(f.target_type))) for f in TARGET_FIELDS],
@@ -502,14 +503,18 @@ def plan_pdf(request: Request, variant_id: int, user: User = reader, db: DbSessi
     module = pdf_module()
     job = current_result(db, variant)
     label = f"{variant.data_version.number} ({variant.name}, v{variant.version_no})"
+    _, frontier_job = frontier_jobs(db, variant)  # the price of each choice, when computed: chapter "Vad kostar valen?"
 
     def make() -> bytes:
         study, data = plan_study(request, job, variant)
         if study is None:  # no result yet: the projects already decided, without a risk analysis
             study = run_study(data, PlanRequest(source="committed", draws=0))
+        if frontier_job is not None:
+            study.frontier = frontier_of_job(request, frontier_job)
         return bytes(module.plan_document_pdf(data, study, data_version=label))
 
-    key = ("pdf", variant.id, variant.row_version, job.id if job else None)
+    key = ("pdf", variant.id, variant.row_version, job.id if job else None,
+           frontier_job.id if frontier_job else None)
     try:
         if variant.status == "beslutad":  # the document of the decision: the same bytes forever
             content = frozen_document(request, user, variant.id, "pdf", make)
