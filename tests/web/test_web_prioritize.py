@@ -88,7 +88,7 @@ def test_reader_sees_the_page_with_the_officials_settings(clients: Any) -> None:
     assert "fasta priser, prisbasår 2024" in r.text
 
 
-@pytest.mark.slow  # two finished plans: ≈ 40–60 s on two loaded cores
+# two finished plans: ≈ 15–60 s on two cores (runs by default: the page's core behaviour)
 def test_quick_plan_then_finished_plan_then_changes(clients: Any) -> None:
     b = clients("reader")
     r = b.post("/prioritera/plan", {"variant": ""}, headers=HX)
@@ -168,7 +168,7 @@ def test_unknown_plan_and_logged_out(clients: Any, prio_app: Any) -> None:
         assert anonymous.get("/prioritera", follow_redirects=False).status_code == 303
 
 
-@pytest.mark.slow  # ≈ 30 s on two loaded cores
+# ≈ 14–30 s on two cores (runs by default: readers at the same time)
 def test_many_readers_at_once_share_solves(clients: Any, prio_app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import hushall.web.prioritize as prio_module
 
