@@ -89,12 +89,19 @@ def _context(request: Request) -> dict[str, Any]:
     }
 
 
+def _criterion(key: str) -> str:
+    """A criterion's name in words (sheet Mål's ``kriterievikt`` keys are ids, never shown)."""
+    from hushall.data.schema import CRITERION_LABELS
+
+    return CRITERION_LABELS.get(str(key), str(key))
+
+
 def make_templates() -> Jinja2Templates:
     directory = str(resources.files("hushall.web").joinpath("templates"))
     templates = Jinja2Templates(directory=directory, context_processors=[_context])
     env = templates.env
     env.globals["_"] = _t
-    env.filters.update(num=_num, mkr=_mkr, tkr=_tkr, kr=_kr, pct=_pct, when=_when)
+    env.filters.update(num=_num, mkr=_mkr, tkr=_tkr, kr=_kr, pct=_pct, when=_when, criterion=_criterion)
     env.trim_blocks = True
     env.lstrip_blocks = True
     # The templates are package data and do not change while the server runs: without this, Jinja stats every
