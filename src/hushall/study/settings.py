@@ -48,6 +48,7 @@ import pandas as pd
 from hushall.data.schema import CRITERIA
 from hushall.data.target_types import TARGET_TYPES
 from hushall.errors import HushallError, PlanError
+from hushall.formatting import fmt_number
 from hushall.model import MunicipalityData
 
 #: The targets the settings may set: every evaluated type with a limit the council chooses.
@@ -161,8 +162,8 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
     if ore is not None and ore != "":
         x = parse_number(ore, "Ändrad skattesats (öre)")
         if abs(x) > MAX_TAX_CHANGE_ORE:
-            raise PlanError(f"Ändrad skattesats: {_ore(x)} öre är mer än en kommun ändrar skatten "
-                            f"(högst ±{_ore(MAX_TAX_CHANGE_ORE)} öre).")
+            raise PlanError(f"Ändrad skattesats: {fmt_number(x, 2, trim=True)} öre är mer än en kommun ändrar "
+                            f"skatten (högst ±{fmt_number(MAX_TAX_CHANGE_ORE, 2, trim=True)} öre).")
         out["tax_change_ore"] = x + 0.0
     year = raw.get("tax_from_year")
     if year is not None and year != "":
@@ -201,10 +202,6 @@ def _mapping(value: Any, key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise PlanError(f"Inställningen {key} ska vara ett JSON-objekt (namn → värde).")
     return value
-
-
-def _ore(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
 
 
 def apply_settings(data: MunicipalityData, settings: dict[str, Any]) -> MunicipalityData:
@@ -260,7 +257,7 @@ def _assumptions_of_settings(data: MunicipalityData, settings: dict[str, Any]) -
     if ore:
         year = settings.get("tax_from_year")
         changes.append(Override("skattesats", ore / 100.0, "lägg_till", None if year is None else int(year),
-                                source=f"Ändrad skattesats {_ore(ore)} öre"))
+                                source=f"Ändrad skattesats {fmt_number(ore, 2, trim=True)} öre"))
     if not changes:
         return data
     return apply(data, Scenario("installningar", "Valda inställningar", overrides=tuple(changes)))
