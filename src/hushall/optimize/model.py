@@ -58,7 +58,7 @@ from hushall.optimize.delivery import define_delivery_ceilings
 from hushall.optimize.finance_block import AGGREGATES, OPTIONAL_AGGREGATES
 from hushall.optimize.linear import INF, LinearModel, VarBlock
 from hushall.optimize.maintenance_rows import define_shared_relief
-from hushall.optimize.problem import OptimizationProblem
+from hushall.optimize.problem import CapacityBlock, OptimizationProblem
 from hushall.optimize.renewal_decisions import define_renewal_decisions
 
 MKR = 1.0e6  # model unit of money
@@ -461,6 +461,144 @@ def define_capacity_strengthening(bm: BuiltModel, flow: VarBlock, node_of_col: I
                       coords={"arc": np.repeat(np.asarray(arcs_used), t_count), "year": np.tile(tt, k)})
 
 
+#: Most demand points in one region of :func:`define_capacity_regions` (connected sets of districts' demand).
+REGION_MAX_DEMANDS = 4
+#: Most regions per connected part of the places network.
+REGION_MAX_PER_COMPONENT = 64
+
+
+def capacity_regions(cb: CapacityBlock, max_size: int | None = None,
+                     max_per_component: int | None = None) -> list[IntArray]:
+    """Regions for :func:`define_capacity_regions`: sets of demand points connected through shared facilities
+    (two demand points are neighbours when one facility is within reach of both), each of at most ``max_size``
+    points, smallest first, at most ``max_per_component`` per connected part of the network.
+
+    >>> from types import SimpleNamespace
+    >>> cb = SimpleNamespace(n_demand=3, n_nodes=2, arc_demand=np.array([0, 1, 1, 2]),
+    ...                      arc_node=np.array([0, 0, 1, 1]))
+    >>> [r.tolist() for r in capacity_regions(cb)]
+    [[0], [1], [2], [0, 1], [1, 2], [0, 1, 2]]
+    """
+    max_size = REGION_MAX_DEMANDS if max_size is None else max_size
+    max_per_component = REGION_MAX_PER_COMPONENT if max_per_component is None else max_per_component
+    q_count = cb.n_demand
+    arcs = sp.csr_matrix((np.ones(len(cb.arc_node)), (cb.arc_demand, cb.arc_node)), shape=(q_count, cb.n_nodes))
+    near = (arcs @ arcs.T).tocsr()
+    neighbours = [set(near.indices[near.indptr[q]:near.indptr[q + 1]].tolist()) - {q} for q in range(q_count)]
+    seen: set[frozenset[int]] = set()
+    regions: list[frozenset[int]] = []
+    done = np.zeros(q_count, dtype=bool)
+    for start in range(q_count):
+        if done[start]:
+            continue
+        # the connected part of the network holding ``start``
+        comp, stack = {start}, [start]
+        while stack:
+            for nb in neighbours[stack.pop()]:
+                if nb not in comp:
+                    comp.add(nb)
+                    stack.append(nb)
+        done[list(comp)] = True
+        count = 0
+        layer = [frozenset([q]) for q in sorted(comp)]
+        while layer and count < max_per_component:
+            grown: list[frozenset[int]] = []
+            for reg in layer:
+                if reg in seen or count >= max_per_component:
+                    continue
+                seen.add(reg)
+                regions.append(reg)
+                count += 1
+                if len(reg) < max_size:
+                    grown += [reg | {nb} for q in sorted(reg) for nb in sorted(neighbours[q] - reg)]
+            layer = sorted(set(grown) - seen, key=lambda r: sorted(r))
+    return [np.array(sorted(r), dtype=np.int64) for r in regions]
+
+
+def define_capacity_regions(bm: BuiltModel) -> None:
+    r"""Lower bounds on the unmet places of a region that only new places can lift (capacity_region).
+
+    For a region ``Q`` (a set of demand points, :func:`capacity_regions`) its places can only come from the
+    facilities within reach, ``N(Q)``; with the places there today ``C_Q = \sum_{n \in N(Q)} C_n`` the excess
+    demand ``E_{Q,t} = D_{Q,t} - C_Q`` (years with ``E > 0``) must be met by projects adding places there
+    (``\Delta_p > 0``, completed by ``t``: :math:`w_{p,t} = \sum_{s + d_p \le t} x_{p,s}`) or left unmet::
+
+        \sum_{q \in Q} u_{q,t} + \sum_{n \in N(Q)} o_{n,t} + \sum_{p \to N(Q)} \min(\Delta_p, E_{Q,t}) w_{p,t} \ge E_{Q,t}
+
+    (``o``: a closure's elastic ``capacity_below_zero``). Valid for every integer plan: the region's flows are
+    at most ``C_Q + \sum_p \Delta_p w_{p,t} + \sum o`` (closures only take places away), so
+    ``u_Q + o \ge \max(0, E - \sum_p \Delta_p w_p) \ge E - \sum_p \min(\Delta_p, E) w_p`` for ``w`` in
+    {0, 1} (``min(E, ·)`` is subadditive on non-negative numbers). With the coefficient capped at the excess it
+    is the convex hull of one project's "built by ``t`` or not": the LP can no longer build a fraction of an
+    extension each year so that its places follow the demand exactly (the "ramp" that left the places network's
+    LP bound ~1.8 % above the best plan on 500 projects; issue 14, docs/performance.md).
+    """
+    problem, m = bm.problem, bm.lm
+    cb = problem.capacity
+    if cb is None or cb.n_demand == 0 or "unmet" not in m.variables:
+        return
+    t_count = problem.n_years
+    unmet = m.variables["unmet"]
+    over = m.variables.get("capacity_below_zero")
+    risky = np.full(cb.n_nodes, -1)
+    if over is not None:
+        neg = np.zeros(cb.n_nodes)
+        np.add.at(neg, cb.project_node[cb.project_node >= 0],
+                  np.minimum(cb.project_places[cb.project_node >= 0], 0.0))
+        nodes = np.flatnonzero(cb.node_capacity + neg < -1e-9)
+        risky[nodes] = np.arange(len(nodes))
+    # the columns adding places, by node
+    proj_node = cb.project_node[problem.col_project]
+    adds = np.flatnonzero((proj_node >= 0) & (cb.project_places[problem.col_project] > 0))
+    cols_at: dict[int, IntArray] = {}
+    order = np.argsort(proj_node[adds], kind="stable")
+    a_sorted = adds[order]
+    bounds = np.searchsorted(proj_node[a_sorted], np.arange(cb.n_nodes + 1))
+    for n in np.unique(proj_node[adds]):
+        cols_at[int(n)] = a_sorted[bounds[n]:bounds[n + 1]]
+    regions = capacity_regions(cb)
+    rr, cc, vv, rhs, reg_of_row, year_of_row = [], [], [], [], [], []
+    k = 0
+    for r_i, reg in enumerate(regions):
+        nodes = np.unique(cb.arc_node[np.isin(cb.arc_demand, reg)])
+        excess = cb.demand[reg].sum(axis=0) - cb.node_capacity[nodes].sum()
+        years = np.flatnonzero(excess > 1e-6)
+        cols = np.concatenate([np.zeros(0, np.int64), *(cols_at.get(int(n), np.zeros(0, np.int64)) for n in nodes)])
+        if not years.size or not cols.size:
+            continue  # nothing to gain: E <= 0 every year, or no project can add places here
+        local = np.full(t_count, -1)
+        local[years] = k + np.arange(len(years))
+        nr = len(years)
+        rr += [np.repeat(local[years], len(reg))]
+        cc += [unmet.index((reg[None, :] * t_count + years[:, None]).ravel())]
+        vv += [np.ones(nr * len(reg))]
+        rn = risky[nodes]
+        rn = rn[rn >= 0]
+        if rn.size and over is not None:
+            rr += [np.repeat(local[years], len(rn))]
+            cc += [over.index((rn[None, :] * t_count + years[:, None]).ravel())]
+            vv += [np.ones(nr * len(rn))]
+        comp = problem.completion[cols]
+        first = np.maximum(comp, int(years[0]))
+        cnt = np.maximum(t_count - first, 0)
+        ty = np.repeat(first, cnt) + _ramp(cnt)
+        keep = local[ty] >= 0
+        cj = np.repeat(cols, cnt)[keep]
+        ty = ty[keep]
+        rr += [local[ty]]
+        cc += [bm.x.index(cj)]
+        vv += [np.minimum(cb.project_places[problem.col_project[cj]], excess[ty])]
+        rhs.append(excess[years])
+        reg_of_row.append(np.full(nr, r_i))
+        year_of_row.append(years)
+        k += nr
+    if not k:
+        return
+    m.add_constraints("capacity_region", rows=np.concatenate(rr), cols=np.concatenate(cc),
+                      vals=np.concatenate(vv), lower=np.concatenate(rhs), size=k,
+                      coords={"region": np.concatenate(reg_of_row), "year": np.concatenate(year_of_row)})
+
+
 def _term_entries(
     problem: OptimizationProblem,
     terms: dict[tuple[str, int], FloatArray],
@@ -771,6 +909,7 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
     define_ceilings(bm)
     define_delivery_ceilings(bm)
     define_capacity(bm)
+    define_capacity_regions(bm)
     if problem.finance is not None:
         agg = define_project_aggregates(lm, problem, bm.x, operating_index=problem.operating_index)
         renewal_offset = define_renewal_decisions(bm, agg)
