@@ -515,23 +515,36 @@ def capacity_regions(cb: CapacityBlock, max_size: int | None = None,
     return [np.array(sorted(r), dtype=np.int64) for r in regions]
 
 
+def _risky_nodes(cb: CapacityBlock) -> IntArray:
+    """Nodes that a combination of closures could take below zero places (they get ``capacity_below_zero``)."""
+    neg = np.zeros(cb.n_nodes)
+    np.add.at(neg, cb.project_node[cb.project_node >= 0], np.minimum(cb.project_places[cb.project_node >= 0], 0.0))
+    return np.flatnonzero(cb.node_capacity + neg < -1e-9)
+
+
 def define_capacity_regions(bm: BuiltModel) -> None:
     r"""Lower bounds on the unmet places of a region that only new places can lift (capacity_region).
 
     For a region ``Q`` (a set of demand points, :func:`capacity_regions`) its places can only come from the
     facilities within reach, ``N(Q)``; with the places there today ``C_Q = \sum_{n \in N(Q)} C_n`` the excess
-    demand ``E_{Q,t} = D_{Q,t} - C_Q`` (years with ``E > 0``) must be met by projects adding places there
-    (``\Delta_p > 0``, completed by ``t``: :math:`w_{p,t} = \sum_{s + d_p \le t} x_{p,s}`) or left unmet::
+    demand ``E_{Q,t} = D_{Q,t} - C_Q`` must be met by projects adding places there (``\Delta_p > 0``, completed
+    by ``t``: :math:`w_{p,t} = \sum_{s + d_p \le t} x_{p,s}`) or left unmet; a closure ``c`` of a facility in
+    ``N(Q)`` (``\Delta_c = -C_{n(c)}``) raises the excess to ``G_{t} = E_{Q,t} + C_{n(c)}``. Rows, for every year
+    with ``E > 0`` (no closure) or ``G > 0`` (one row per closure)::
 
-        \sum_{q \in Q} u_{q,t} + \sum_{n \in N(Q)} o_{n,t} + \sum_{p \to N(Q)} \min(\Delta_p, E_{Q,t}) w_{p,t} \ge E_{Q,t}
+        u_{Q,t} + o_t + \sum_{p} \min(\Delta_p, E_t) w_{p,t} \ge E_t
+        u_{Q,t} + o_t + \sum_{p} \min(\Delta_p, G_t) w_{p,t} - (G_t - E_t^+) w_{c,t} \ge E_t^+
 
-    (``o``: a closure's elastic ``capacity_below_zero``). Valid for every integer plan: the region's flows are
-    at most ``C_Q + \sum_p \Delta_p w_{p,t} + \sum o`` (closures only take places away), so
-    ``u_Q + o \ge \max(0, E - \sum_p \Delta_p w_p) \ge E - \sum_p \min(\Delta_p, E) w_p`` for ``w`` in
-    {0, 1} (``min(E, ·)`` is subadditive on non-negative numbers). With the coefficient capped at the excess it
-    is the convex hull of one project's "built by ``t`` or not": the LP can no longer build a fraction of an
-    extension each year so that its places follow the demand exactly (the "ramp" that left the places network's
-    LP bound ~1.8 % above the best plan on 500 projects; issue 14, docs/performance.md).
+    (``u_Q = \sum_{q \in Q} u_q``; ``o``: the elastic ``capacity_below_zero`` of the region's facilities).
+    Valid for every integer plan: the region's flows are at most ``C_Q + \sum_p \Delta_p w_p + o`` (less
+    ``C_{n(c)}`` when ``c`` is done; other closures only take places away), so ``u_Q + o \ge \max(0, E -
+    \sum_p \Delta_p w_p) \ge E - \sum_p \min(\Delta_p, E) w_p`` for ``w`` in {0, 1} (``\min(E, \cdot)`` is
+    subadditive on non-negative numbers); in the closure row ``w_c = 1`` gives the same with ``G``, ``w_c = 0``
+    the first row weakened (``\min(\Delta, G) \ge \min(\Delta, E^+)``). With the coefficients capped at the
+    excess these are the convex hull of one project's "done by ``t`` or not": the LP can no longer build a
+    fraction of an extension each year so that its places follow the demand (the "ramp"), nor close a fraction
+    of a facility that keeps exactly the places still needed — the two habits that left the places network's
+    LP bound ~1.8 % above the best plan on 500 projects (issue 14, docs/performance.md).
     """
     problem, m = bm.problem, bm.lm
     cb = problem.capacity
@@ -542,61 +555,63 @@ def define_capacity_regions(bm: BuiltModel) -> None:
     over = m.variables.get("capacity_below_zero")
     risky = np.full(cb.n_nodes, -1)
     if over is not None:
-        neg = np.zeros(cb.n_nodes)
-        np.add.at(neg, cb.project_node[cb.project_node >= 0],
-                  np.minimum(cb.project_places[cb.project_node >= 0], 0.0))
-        nodes = np.flatnonzero(cb.node_capacity + neg < -1e-9)
+        nodes = _risky_nodes(cb)
         risky[nodes] = np.arange(len(nodes))
-    # the columns adding places, by node
     proj_node = cb.project_node[problem.col_project]
-    adds = np.flatnonzero((proj_node >= 0) & (cb.project_places[problem.col_project] > 0))
-    cols_at: dict[int, IntArray] = {}
-    order = np.argsort(proj_node[adds], kind="stable")
-    a_sorted = adds[order]
-    bounds = np.searchsorted(proj_node[a_sorted], np.arange(cb.n_nodes + 1))
-    for n in np.unique(proj_node[adds]):
-        cols_at[int(n)] = a_sorted[bounds[n]:bounds[n + 1]]
-    regions = capacity_regions(cb)
-    rr, cc, vv, rhs, reg_of_row, year_of_row = [], [], [], [], [], []
+    places = cb.project_places[problem.col_project]
+    by_node = np.argsort(proj_node, kind="stable")
+    bounds = np.searchsorted(proj_node[by_node], np.arange(cb.n_nodes + 1))
+    closing = cb.project_places <= -cb.node_capacity[np.maximum(cb.project_node, 0)] + 1e-9
+    rr, cc, vv, rhs, reg_of_row, year_of_row, closure_of_row = [], [], [], [], [], [], []
     k = 0
-    for r_i, reg in enumerate(regions):
+    for r_i, reg in enumerate(capacity_regions(cb)):
         nodes = np.unique(cb.arc_node[np.isin(cb.arc_demand, reg)])
+        at = np.concatenate([np.zeros(0, np.int64), *(by_node[bounds[n]:bounds[n + 1]] for n in nodes)])
+        cols = at[places[at] > 0]
         excess = cb.demand[reg].sum(axis=0) - cb.node_capacity[nodes].sum()
-        years = np.flatnonzero(excess > 1e-6)
-        cols = np.concatenate([np.zeros(0, np.int64), *(cols_at.get(int(n), np.zeros(0, np.int64)) for n in nodes)])
-        if not years.size or not cols.size:
-            continue  # nothing to gain: E <= 0 every year, or no project can add places here
-        local = np.full(t_count, -1)
-        local[years] = k + np.arange(len(years))
-        nr = len(years)
-        rr += [np.repeat(local[years], len(reg))]
-        cc += [unmet.index((reg[None, :] * t_count + years[:, None]).ravel())]
-        vv += [np.ones(nr * len(reg))]
-        rn = risky[nodes]
-        rn = rn[rn >= 0]
-        if rn.size and over is not None:
-            rr += [np.repeat(local[years], len(rn))]
-            cc += [over.index((rn[None, :] * t_count + years[:, None]).ravel())]
-            vv += [np.ones(nr * len(rn))]
-        comp = problem.completion[cols]
-        first = np.maximum(comp, int(years[0]))
-        cnt = np.maximum(t_count - first, 0)
-        ty = np.repeat(first, cnt) + _ramp(cnt)
-        keep = local[ty] >= 0
-        cj = np.repeat(cols, cnt)[keep]
-        ty = ty[keep]
-        rr += [local[ty]]
-        cc += [bm.x.index(cj)]
-        vv += [np.minimum(cb.project_places[problem.col_project[cj]], excess[ty])]
-        rhs.append(excess[years])
-        reg_of_row.append(np.full(nr, r_i))
-        year_of_row.append(years)
-        k += nr
+        closures = np.unique(problem.col_project[at[(places[at] < 0) & closing[problem.col_project[at]]]])
+        for c in (-1, *closures.tolist()):
+            g = excess if c < 0 else excess + cb.node_capacity[cb.project_node[c]]
+            years = np.flatnonzero(g > 1e-6)
+            if not years.size or (c < 0 and not cols.size):
+                continue  # nothing to gain: no excess in any year, or no project can add places here
+            local = np.full(t_count, -1)
+            local[years] = k + np.arange(len(years))
+            nr = len(years)
+            rr.append(np.repeat(local[years], len(reg)))
+            cc.append(unmet.index((reg[None, :] * t_count + years[:, None]).ravel()))
+            vv.append(np.ones(nr * len(reg)))
+            rn = risky[nodes]
+            rn = rn[rn >= 0]
+            if rn.size and over is not None:
+                rr.append(np.repeat(local[years], len(rn)))
+                cc.append(over.index((rn[None, :] * t_count + years[:, None]).ravel()))
+                vv.append(np.ones(nr * len(rn)))
+            terms = [(cols, 1.0)] if c < 0 else [(cols, 1.0), (np.flatnonzero(problem.col_project == c), -1.0)]
+            for tc, sign in terms:
+                comp = problem.completion[tc]
+                first = np.maximum(comp, int(years[0]))
+                cnt = np.maximum(t_count - first, 0)
+                ty = np.repeat(first, cnt) + _ramp(cnt)
+                keep = local[ty] >= 0
+                cj = np.repeat(tc, cnt)[keep]
+                ty = ty[keep]
+                rr.append(local[ty])
+                cc.append(bm.x.index(cj))
+                coef = (np.minimum(places[cj], g[ty]) if sign > 0
+                        else -(g[ty] - np.maximum(excess[ty], 0.0)))
+                vv.append(coef)
+            rhs.append(np.maximum(excess[years], 0.0))
+            reg_of_row.append(np.full(nr, r_i))
+            year_of_row.append(years)
+            closure_of_row.append(np.full(nr, c))
+            k += nr
     if not k:
         return
     m.add_constraints("capacity_region", rows=np.concatenate(rr), cols=np.concatenate(cc),
                       vals=np.concatenate(vv), lower=np.concatenate(rhs), size=k,
-                      coords={"region": np.concatenate(reg_of_row), "year": np.concatenate(year_of_row)})
+                      coords={"region": np.concatenate(reg_of_row), "year": np.concatenate(year_of_row),
+                              "closure": np.concatenate(closure_of_row)})
 
 
 def _term_entries(
