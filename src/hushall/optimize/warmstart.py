@@ -333,7 +333,8 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
     target more than the plan does (the same test as :func:`round_greedily`: ceilings, targets and the balanced
     budget replayed through the financial model for all moves of a round as one batch), and it raises the plan's
     worth ``v + r/κ``. Projects that change places are left as they are (their worth depends on the places
-    network, which the replay does not see). The greedy rounding fills each year up to its first binding target;
+    network, which the replay does not see): they are moved first, by :func:`improve_places`, with up to half the
+    time budget. The greedy rounding fills each year up to its first binding target;
     these moves trade start years between projects, which the LP relaxation does fractionally. The moves of a
     round are built as arrays (:func:`_local_moves`); pairs of moves are formed among the ``max_shifts`` best
     single moves of chosen projects, so a round's work stays bounded on large models.
@@ -342,8 +343,8 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
 
     p = bm.problem
     t_end = time.perf_counter() + time_budget_s
+    x = improve_places(bm, x, time_budget_s / 2)
     plan = _Plan(bm)
-    x = np.asarray(x, dtype=float).copy()
     cols_of = p.project_columns()
     places = p.capacity.project_places if p.capacity is not None else np.zeros(p.n_projects)
     movable = (places == 0) & ~np.isin(np.arange(p.n_projects), p.depends_on[p.depends_on >= 0]) & (p.depends_on < 0)
@@ -460,3 +461,221 @@ def columns_of_plan(problem: OptimizationProblem, schedule: Mapping[str, int]) -
         if j is not None:
             x[j] = 1.0
     return x
+
+
+class _FlowGraph:
+    """One part of the places network, every year side by side: source → demand point ``(q, t)`` (its demand)
+    → facility ``(n, t)`` within reach → sink (the facility's places that year). Places in hundredths (the
+    maximum flow is integral)."""
+
+    SCALE = 100.0
+
+    def __init__(self, demand: FloatArray, arc_q: IntArray, arc_n: IntArray, n_nodes: int) -> None:
+        q_count, t_count = demand.shape
+        self.q_count, self.n_nodes, self.t_count = q_count, n_nodes, t_count
+        per_year = q_count + n_nodes
+        self.n_vertices = 2 + t_count * per_year
+        tt = np.arange(t_count)
+        q_vertex = 1 + tt[:, None] * per_year + np.arange(q_count)[None, :]  # (T, Q)
+        n_vertex = 1 + tt[:, None] * per_year + q_count + np.arange(n_nodes)[None, :]  # (T, N)
+        dem = np.round(demand.T * self.SCALE).astype(np.int64)  # (T, Q)
+        src = np.concatenate([np.zeros(t_count * q_count, np.int64), q_vertex[:, arc_q].ravel(), n_vertex.ravel()])
+        dst = np.concatenate([q_vertex.ravel(), n_vertex[:, arc_n].ravel(),
+                              np.full(t_count * n_nodes, self.n_vertices - 1)])
+        cap = np.concatenate([dem.ravel(), dem[:, arc_q].ravel(), np.zeros(t_count * n_nodes, np.int64)])
+        order = np.lexsort((dst, src))
+        self.indices = dst[order].astype(np.int32)
+        self.indptr = np.searchsorted(src[order], np.arange(self.n_vertices + 1)).astype(np.int32)
+        self.data = cap[order].astype(np.int32)
+        where = np.empty(len(order), np.int64)
+        where[order] = np.arange(len(order))
+        self.sink_pos = where[len(order) - t_count * n_nodes:].reshape(t_count, n_nodes)
+        self.demand_t = dem.sum(axis=1) / self.SCALE
+
+    def unmet(self, places: FloatArray) -> FloatArray:
+        """Unmet places per year given each facility's places per year, shaped ``(N, T)``."""
+        from scipy.sparse.csgraph import maximum_flow
+
+        data = self.data.copy()
+        data[self.sink_pos] = np.round(np.maximum(places, 0.0).T * self.SCALE).astype(np.int32)
+        graph = sp.csr_array((data, self.indices, self.indptr), shape=(self.n_vertices, self.n_vertices))
+        flow = maximum_flow(graph, 0, self.n_vertices - 1).flow
+        row = slice(flow.indptr[0], flow.indptr[1])  # flows out of the source, one per demand point and year
+        served = np.bincount((flow.indices[row] - 1) // (self.q_count + self.n_nodes),
+                             weights=np.maximum(flow.data[row], 0), minlength=self.t_count)[:self.t_count] / self.SCALE
+        return np.maximum(self.demand_t - served, 0.0)
+
+
+class PlacesValue:
+    r"""The unmet-places penalty of a plan (points), as the model's flows would place them: a maximum flow
+    (:func:`scipy.sparse.csgraph.maximum_flow`) per connected part of the places network, all years at once
+    (:class:`_FlowGraph`), with each facility's places under the plan, ``C_n + \sum_j \Delta_{p(j)} [c_j \le t]
+    x_j`` (at least 0). The unmet places of year ``t`` cost ``π_t δ_t / κ`` as in the objective; exact up to a
+    hundredth of a place, the distance tie-breaker left out. A move of one project changes one part only
+    (:meth:`part_points`).
+    """
+
+    def __init__(self, bm: BuiltModel) -> None:
+        from scipy.sparse.csgraph import connected_components
+
+        p = bm.problem
+        cb = p.capacity
+        assert cb is not None
+        t_count, q_count, n_nodes = p.n_years, cb.n_demand, cb.n_nodes
+        self.t_count = t_count
+        link = sp.coo_matrix((np.ones(len(cb.arc_node)), (cb.arc_demand, q_count + cb.arc_node)),
+                             shape=(q_count + n_nodes, q_count + n_nodes))
+        n_parts, label = connected_components(link, directed=False)
+        self.part_of_node = label[q_count:]
+        self.penalty = cb.unmet_penalty_kr * p.discount / p.kr_per_point
+        self.nodes: list[IntArray] = []
+        self.graphs: list[_FlowGraph] = []
+        for k in range(n_parts):
+            qs = np.flatnonzero(label[:q_count] == k)
+            ns = np.flatnonzero(label[q_count:] == k)
+            local_n = np.full(n_nodes, -1)
+            local_n[ns] = np.arange(len(ns))
+            local_q = np.full(q_count, -1)
+            local_q[qs] = np.arange(len(qs))
+            arcs = np.flatnonzero(local_q[cb.arc_demand] >= 0)
+            self.nodes.append(ns)
+            self.graphs.append(_FlowGraph(cb.demand[qs], local_q[cb.arc_demand[arcs]], local_n[cb.arc_node[arcs]],
+                                          len(ns)))
+        # places per (node, year) added by each column: C + A x
+        node_of_col = cb.project_node[p.col_project]
+        j = np.flatnonzero((node_of_col >= 0) & (cb.project_places[p.col_project] != 0))
+        comp = p.completion[j]
+        cnt = np.maximum(t_count - comp, 0)
+        rows = np.repeat(node_of_col[j] * t_count, cnt) + np.repeat(comp, cnt) + _ramp_counts(cnt)
+        self.adds = sp.csc_matrix((np.repeat(cb.project_places[p.col_project[j]], cnt), (rows, np.repeat(j, cnt))),
+                                  shape=(n_nodes * t_count, p.n_columns))
+        self.base = np.repeat(cb.node_capacity, t_count).astype(float)
+
+    def places(self, x: FloatArray) -> FloatArray:
+        """Places per facility and year under the plan ``x``, shaped ``(N, T)``."""
+        return (self.base + self.adds @ np.asarray(x, float)).reshape(-1, self.t_count)
+
+    def part_points(self, part: int, places: FloatArray) -> float:
+        """The penalty of one part of the network given every facility's places ``(N, T)``."""
+        return float(self.penalty @ self.graphs[part].unmet(places[self.nodes[part]]))
+
+    def points(self, x: FloatArray) -> float:
+        """The plan's unmet-places penalty (points, before the do-nothing reference is added)."""
+        places = self.places(x)
+        return sum(self.part_points(k, places) for k in range(len(self.graphs)))
+
+
+def _ramp_counts(counts: IntArray) -> IntArray:
+    counts = np.asarray(counts, dtype=np.int64)
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def improve_places(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, max_rounds: int = 100) -> FloatArray:
+    """Improve a plan by moving the projects that change places, valued with the places they fill.
+
+    :func:`round_greedily` and :func:`improve_locally` see a project's worth ``v + r/κ`` only; a project that adds
+    or removes places is also worth the unmet-places penalty it removes (or adds), which depends on the whole
+    plan. Here each such project (not in a dependency) may move to another start year, come in, or go out
+    (not a must-do). Every move that keeps every relation, ceiling and target (checked as in
+    :func:`improve_locally`, all moves of a round in one batched replay) is valued by ``worth − unmet penalty``
+    (:class:`PlacesValue`: only the part of the network the move touches is re-solved); then the improving
+    moves are applied best first, one per part of the network, each re-checked against the plan as it has
+    become. Rounds until no move improves or the time budget is spent.
+    """
+    import time
+
+    p = bm.problem
+    cb = p.capacity
+    x = np.asarray(x, dtype=float).copy()
+    if cb is None or cb.n_demand == 0:
+        return x
+    t_end = time.perf_counter() + time_budget_s
+    related = np.isin(np.arange(p.n_projects), p.depends_on[p.depends_on >= 0]) | (p.depends_on >= 0)
+    movable = np.flatnonzero((cb.project_places != 0) & (cb.project_node >= 0) & ~related)
+    if not movable.size:
+        return x
+    value = PlacesValue(bm)
+    worth_ext = np.append(p.value + p.debt_relief_kr / p.kr_per_point, 0.0)
+    cols_of = p.project_columns()
+    n_cols = p.n_columns
+    group = p.exclusive_group
+    part_of_project = value.part_of_node[np.maximum(cb.project_node, 0)]
+    for _ in range(max_rounds):
+        if time.perf_counter() > t_end:
+            break
+        plan = _Plan(bm)
+        plan.add(np.flatnonzero(x > 0.5), force=True)
+        outs, ins = [], []
+        for q in movable:
+            cur = int(plan.chosen[q])
+            if cur < 0 and group[q] >= 0 and plan.group_taken[group[q]]:
+                continue
+            others = [int(c) for c in cols_of[q] if int(c) != cur]
+            outs += [cur if cur >= 0 else n_cols] * len(others)
+            ins += others
+            if cur >= 0 and not p.must_do[q]:
+                outs.append(cur)
+                ins.append(n_cols)
+        if not ins:
+            break
+        out_c, in_c = np.asarray(outs, np.int64), np.asarray(ins, np.int64)
+        ok = _moves_fit(plan, out_c, in_c)
+        cand = np.flatnonzero(ok)
+        places = value.places(x)
+        base = {}
+        gains = np.full(len(cand), -np.inf)
+        for i, k in enumerate(cand):
+            if time.perf_counter() > t_end:
+                break
+            proj = p.col_project[in_c[k] if in_c[k] < n_cols else out_c[k]]
+            part = int(part_of_project[proj])
+            if part not in base:
+                base[part] = value.part_points(part, places)
+            moved = places.reshape(-1).copy()
+            for col, sign in ((in_c[k], 1.0), (out_c[k], -1.0)):
+                if col < n_cols:
+                    at = slice(value.adds.indptr[col], value.adds.indptr[col + 1])
+                    moved[value.adds.indices[at]] += sign * value.adds.data[at]
+            gains[i] = (worth_ext[in_c[k]] - worth_ext[out_c[k]]
+                        + base[part] - value.part_points(part, moved.reshape(places.shape)))
+        improving = np.flatnonzero(gains > 1e-6)
+        if not improving.size:
+            break
+        applied_parts: set[int] = set()
+        changed = False
+        for i in improving[np.argsort(-gains[improving], kind="stable")]:
+            k = cand[i]
+            proj = p.col_project[in_c[k] if in_c[k] < n_cols else out_c[k]]
+            part = int(part_of_project[proj])
+            if part in applied_parts:
+                continue
+            if changed and not _moves_fit(plan, out_c[[k]], in_c[[k]])[0]:
+                continue
+            y_out, y_in = [c for c in (out_c[k],) if c < n_cols], [c for c in (in_c[k],) if c < n_cols]
+            x[y_out] = 0.0
+            x[y_in] = 1.0
+            plan = _Plan(bm)
+            plan.add(np.flatnonzero(x > 0.5), force=True)
+            applied_parts.add(part)
+            changed = True
+        if not changed:
+            break
+    return x
+
+
+def _moves_fit(plan: _Plan, out_c: IntArray, in_c: IntArray) -> NDArray[np.bool_]:
+    """Which moves (column out, column in; ``n_columns`` = none) keep every ceiling and target no worse than
+    the plan does (one batched replay)."""
+    n_cols = plan.problem.n_columns
+    zero = np.zeros((1, plan.stacked.shape[1]))
+    dense_in = np.vstack([plan.rows(in_c[in_c < n_cols]), zero])
+    dense_out = np.vstack([plan.rows(out_c[out_c < n_cols]), zero])
+    pos_in = np.where(in_c < n_cols, np.cumsum(in_c < n_cols) - 1, len(dense_in) - 1)
+    pos_out = np.where(out_c < n_cols, np.cumsum(out_c < n_cols) - 1, len(dense_out) - 1)
+    delta = dense_in[pos_in] - dense_out[pos_out]
+    t_n = plan.t_count
+    tot = {name: plan.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n] for i, name in enumerate(plan.names)}
+    ok = (plan._ceiling_excess(tot) <= plan.ceiling_viol[None, :] + TOL_KR).all(axis=1)
+    if plan.finance is not None and plan.finance.targets:
+        ok &= (plan._violations({g: tot[g] for g in EFFECTS}) <= plan.fin_viol[None, :] + TOL_KR).all(axis=1)
+    return ok
