@@ -29,6 +29,8 @@ Constraints
       :math:`\sum_j [s_j \le t < s_j + d_j] x_j \le \bar N` (elastic);
     * ``capacity_demand``: :math:`\sum_{a\to q} f_{a,t} + u_{q,t} = D_{q,t}`;
       ``capacity_node``: :math:`\sum_{a\to n} f_{a,t} \le C_n + \sum_j \Delta_{p(j)}[c_j \le t] x_j`;
+      valid inequalities ``capacity_site`` (a new site serves at most its built share) and ``capacity_region``
+      (a region's excess demand over today's places, :func:`define_capacity_regions`);
     * ``agg:*``: aggregate definitions, depreciation and operating cost in difference (stock) form
       :math:`G_t - G_{t-1} = \sum_j (A_{j,t} - A_{j,t-1}) x_j` so each column has a few nonzeros only;
     * ``fin:*``: the financial model's yearly equations (:mod:`hushall.optimize.finance_block`);
