@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.optimize.test_optimize_bruteforce import all_plans, feasible
 
 from hushall.optimize import ModelOptions, optimize, synthetic_municipality
 from hushall.optimize import model as model_module
 from hushall.optimize.model import capacity_regions, create_model
 from hushall.optimize.problem import OptimizationProblem
 from hushall.optimize.solve import assign_solution
-
-from tests.optimize.test_optimize_bruteforce import all_plans, feasible
 
 EXACT = ModelOptions(borrowing_penalty=0.0, distance_penalty=0.0)
 

@@ -18,11 +18,12 @@ from hushall.optimize.warmstart import PlacesValue, improve_places, round_greedi
 def test_maximum_flow_counts_the_unmet_places_of_the_model(seed: int) -> None:
     problem = synthetic_municipality(80, n_years=8, seed=seed, finance=False)
     bm = create_model(problem)
+    assert problem.capacity is not None
     value = PlacesValue(bm)
     rng = np.random.default_rng(seed)
     for _ in range(6):
         x = np.zeros(problem.n_columns)
-        for q, cols in enumerate(problem.project_columns()):
+        for cols in problem.project_columns():
             if len(cols) and rng.random() < 0.5:
                 x[rng.choice(cols)] = 1.0
         model = x_objective_parts(bm, assign_solution(bm, x))["unmet_places_penalty"]
@@ -35,6 +36,7 @@ def test_maximum_flow_counts_the_unmet_places_of_the_model(seed: int) -> None:
 @pytest.mark.parametrize("seed", [1, 3])
 def test_places_moves_raise_the_value_and_keep_the_targets(seed: int) -> None:
     problem = synthetic_municipality(150, n_years=12, seed=seed)
+    assert problem.capacity is not None
     bm = create_model(problem)
     _, sol, _, _ = solve_lp_relaxation(bm, bm.lm.arrays(), 30.0)
     assert sol is not None
