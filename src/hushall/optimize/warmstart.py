@@ -600,11 +600,14 @@ def improve_places(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, ma
     n_cols = p.n_columns
     group = p.exclusive_group
     part_of_project = value.part_of_node[np.maximum(cb.project_node, 0)]
+    start = _Plan(bm)
+    start.add(np.flatnonzero(x > 0.5), force=False)  # the given plan's own violations are the bar
+    bar = (start.ceiling_viol.copy(), start.fin_viol.copy())
     for _ in range(max_rounds):
         if time.perf_counter() > t_end:
             break
         plan = _Plan(bm)
-        plan.add(np.flatnonzero(x > 0.5), force=True)
+        plan.add(np.flatnonzero(x > 0.5), force=False)
         outs, ins = [], []
         for q in movable:
             cur = int(plan.chosen[q])
@@ -619,7 +622,7 @@ def improve_places(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, ma
         if not ins:
             break
         out_c, in_c = np.asarray(outs, np.int64), np.asarray(ins, np.int64)
-        ok = _moves_fit(plan, out_c, in_c)
+        ok = _moves_fit(plan, out_c, in_c, *bar)
         cand = np.flatnonzero(ok)
         places = value.places(x)
         base = {}
@@ -649,13 +652,13 @@ def improve_places(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, ma
             part = int(part_of_project[proj])
             if part in applied_parts:
                 continue
-            if changed and not _moves_fit(plan, out_c[[k]], in_c[[k]])[0]:
+            if changed and not _moves_fit(plan, out_c[[k]], in_c[[k]], *bar)[0]:
                 continue
             y_out, y_in = [c for c in (out_c[k],) if c < n_cols], [c for c in (in_c[k],) if c < n_cols]
             x[y_out] = 0.0
             x[y_in] = 1.0
             plan = _Plan(bm)
-            plan.add(np.flatnonzero(x > 0.5), force=True)
+            plan.add(np.flatnonzero(x > 0.5), force=False)
             applied_parts.add(part)
             changed = True
         if not changed:
@@ -663,9 +666,10 @@ def improve_places(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, ma
     return x
 
 
-def _moves_fit(plan: _Plan, out_c: IntArray, in_c: IntArray) -> NDArray[np.bool_]:
-    """Which moves (column out, column in; ``n_columns`` = none) keep every ceiling and target no worse than
-    the plan does (one batched replay)."""
+def _moves_fit(plan: _Plan, out_c: IntArray, in_c: IntArray, ceiling_bar: FloatArray,
+               target_bar: FloatArray) -> NDArray[np.bool_]:
+    """Which moves (column out, column in; ``n_columns`` = none) of ``plan`` keep every ceiling and target
+    violated no more than the bars (the plan the search started from; one batched replay)."""
     n_cols = plan.problem.n_columns
     zero = np.zeros((1, plan.stacked.shape[1]))
     dense_in = np.vstack([plan.rows(in_c[in_c < n_cols]), zero])
@@ -675,7 +679,7 @@ def _moves_fit(plan: _Plan, out_c: IntArray, in_c: IntArray) -> NDArray[np.bool_
     delta = dense_in[pos_in] - dense_out[pos_out]
     t_n = plan.t_count
     tot = {name: plan.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n] for i, name in enumerate(plan.names)}
-    ok = (plan._ceiling_excess(tot) <= plan.ceiling_viol[None, :] + TOL_KR).all(axis=1)
+    ok: NDArray[np.bool_] = np.asarray((plan._ceiling_excess(tot) <= ceiling_bar[None, :] + TOL_KR).all(axis=1))
     if plan.finance is not None and plan.finance.targets:
-        ok &= (plan._violations({g: tot[g] for g in EFFECTS}) <= plan.fin_viol[None, :] + TOL_KR).all(axis=1)
+        ok &= (plan._violations({g: tot[g] for g in EFFECTS}) <= target_bar[None, :] + TOL_KR).all(axis=1)
     return ok
