@@ -54,3 +54,25 @@ def test_optimised_plan_beats_ranking_and_meets_what_ranking_breaks() -> None:
     assert fair["meets_targets"]
     assert r.objective >= fair["objective"] - 1e-6
     assert fair["value_gain"] == pytest.approx((r.objective - fair["objective"]) / abs(fair["objective"]))
+
+
+@pytest.mark.parametrize("capacity", [True, False])
+def test_reduced_write_back_equals_the_whole_lp(capacity: bool) -> None:
+    """The ranking lists are written back from the LP without its fixed columns: the same values as the whole LP
+    (objective, its parts, every target row, places), for a list that breaks targets and one that keeps them."""
+    from hushall.optimize.ranking import rank_within_targets
+
+    p = synthetic_municipality(120, n_years=12, seed=3, capacity=capacity)
+    bm = create_model(p)
+    for x in (rank_by_benefit_cost(p), rank_within_targets(bm)):
+        whole, reduced = evaluate_plan(bm, x), evaluate_plan(bm, x, reduced=True)
+        assert reduced.values.status == whole.values.status == "Optimal"
+        assert reduced.objective == pytest.approx(whole.objective, rel=1e-9, abs=1e-6)
+        assert reduced.parts == pytest.approx(whole.parts, rel=1e-9, abs=1e-6)
+        np.testing.assert_allclose(reduced.limits["lhs"], whole.limits["lhs"], rtol=1e-9, atol=1e-3)
+        np.testing.assert_allclose(reduced.limits["violation"], whole.limits["violation"], rtol=1e-9, atol=1e-3)
+        np.testing.assert_allclose(reduced.values.row_activity, whole.values.row_activity, rtol=1e-9, atol=1e-6)
+        if capacity:
+            np.testing.assert_allclose(reduced.places["unmet"], whole.places["unmet"], atol=1e-6)
+    # a plan breaking targets is among them (else the comparison would test only the easy case)
+    assert not evaluate_plan(bm, rank_by_benefit_cost(p), reduced=True).meets_targets

@@ -200,7 +200,7 @@ def optimize(
     t_rank0, cpu_rank0 = time.perf_counter(), time.process_time()
     if ranking and evaluation is not None:
         x_rank = rank_by_benefit_cost(problem)
-        ev_rank = evaluate_plan(bm, x_rank)
+        ev_rank = evaluate_plan(bm, x_rank, reduced=True)
         # the list's net benefit without the penalty on the targets it breaks (those are reported apart)
         rank_obj = ev_rank.objective + ev_rank.parts["violation_penalty"]
         rank_info = {
@@ -213,7 +213,7 @@ def optimize(
         }
         from hushall.optimize.ranking import rank_within_targets
 
-        ev_fair = evaluate_plan(bm, rank_within_targets(bm))
+        ev_fair = evaluate_plan(bm, rank_within_targets(bm), reduced=True)
         fair_obj = ev_fair.objective + ev_fair.parts["violation_penalty"]
         rank_info["within_targets"] = {
             "objective": fair_obj,

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hushall.formatting import fmt_number, fmt_pct
-from hushall.optimize.linear import highs_from_arrays
+from hushall.optimize.linear import highs_from_arrays, solve_lp_without_fixed
 from hushall.optimize.model import MKR, BuiltModel
 from hushall.optimize.problem import EFFECTS
 from hushall.optimize.renewal_decisions import (
@@ -479,7 +479,7 @@ class PlanValues:
     renewal: tuple[FloatArray, FloatArray] | None = None
 
 
-def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanValues:
+def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True, reduced: bool = False) -> PlanValues:
     """Fix the plan's binaries and solve the LP that remains.
 
     The extra repayment is the treasury rule's (:meth:`~hushall.optimize.finance_block.FinancialBlock.replay`:
@@ -487,6 +487,11 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanVa
     borrow only what keeps cash at the floor), so the financial variables are the rule's; places
     go to the nearest facility with room, and the targets' slack shows what the plan violates (zero when it
     meets every target). Works for any plan, also one that breaks targets (the ranking baseline).
+
+    ``reduced``: take the fixed columns (the plan's binaries, the indicators, the repayment) out before HiGHS
+    sees the LP (:func:`~hushall.optimize.linear.solve_lp_without_fixed`) — the same LP, several times faster
+    on large models; the ranking comparison and the explanations' "added unchanged" plans use it. The
+    optimiser's own plan is written back from the whole LP as before.
     """
     arr = dict(bm.lm.arrays())
     lo = arr["col_lower"].copy()
@@ -539,11 +544,17 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanVa
             ru[blk.start:blk.stop] = np.inf
     arr.update(col_lower=lo, col_upper=up, cost=cost, row_lower=rl, row_upper=ru)
     opts = {"primal_feasibility_tolerance": 1e-9, "dual_feasibility_tolerance": 1e-9} if tight else {}
-    h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset, relax=True, options={"solver": "simplex", **opts})
-    h.run()
-    status = h.modelStatusToString(h.getModelStatus())
-    sol = h.getSolution()
-    solution = np.asarray(sol.col_value)
+    if reduced:
+        # the same LP without the fixed columns (:func:`~hushall.optimize.linear.solve_lp_without_fixed`)
+        status, solution, row_activity = solve_lp_without_fixed(arr, sense="max", offset=bm.lm.offset,
+                                                                options={"solver": "simplex", **opts})
+    else:
+        h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset, relax=True,
+                              options={"solver": "simplex", **opts})
+        h.run()
+        status = h.modelStatusToString(h.getModelStatus())
+        sol = h.getSolution()
+        solution, row_activity = np.asarray(sol.col_value), np.asarray(sol.row_value)
     if fb is not None and path is not None:
         # the financial variables exactly as the recursion gives them (the LP agrees only within its tolerances,
         # a few kr over 30 years)
@@ -553,7 +564,7 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True) -> PlanVa
                 solution[var.start:var.stop] = path[v][0] / MKR
     # the objective with the original costs (the borrowing term as in the MILP)
     objective = _objective(bm.lm.arrays(), solution, bm.lm.offset)
-    return PlanValues(np.asarray(x, float), solution, np.asarray(sol.row_value), objective, status, renewal)
+    return PlanValues(np.asarray(x, float), solution, row_activity, objective, status, renewal)
 
 
 def x_objective_parts(bm: BuiltModel, pv: PlanValues) -> dict[str, float]:
