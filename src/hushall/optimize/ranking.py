@@ -96,13 +96,14 @@ def rank_within_targets(bm: BuiltModel, max_wait_years: int = 3) -> FloatArray:
 
     p = bm.problem
     plan = _Plan(bm)
-    cols_of = p.project_columns()
-    # a project waits at most ``max_wait_years`` beyond its earliest start for money and financial room
-    ranked = [c[np.argsort(p.col_start[c], kind="stable")][: max_wait_years + 1] for c in cols_of]
-    order = [int(q) for q in ranking_order(p) if len(cols_of[q])]
-    for q in order:
-        if p.must_do[q]:
-            plan.add(ranked[q][:1], force=True)
+    # each project's columns by start year (ties: column order), in one sort; a project waits at most
+    # ``max_wait_years`` beyond its earliest start for money and financial room
+    by_start = np.lexsort((p.col_start, p.col_project))
+    bounds = np.searchsorted(p.col_project[by_start], np.arange(p.n_projects + 1))
+    ranked = [by_start[bounds[q]:min(bounds[q + 1], bounds[q] + max_wait_years + 1)] for q in range(p.n_projects)]
+    order = [int(q) for q in ranking_order(p) if bounds[q + 1] > bounds[q]]
+    # must-do projects first, at their earliest start, whatever they break (one batched replay for them all)
+    plan.add_forced(np.concatenate([ranked[q][:1] for q in order if p.must_do[q]] or [np.zeros(0, np.int64)]))
     rest = [q for q in order if not p.must_do[q]]
     _greedy_pass(plan, rest, ranked, np.zeros(p.n_columns), batch_size=32, max_failures=None,
                  passes=1)
