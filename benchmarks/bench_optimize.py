@@ -53,7 +53,7 @@ CASES: dict[str, dict[str, Any]] = {
 
 def run_case(name: str, spec: dict[str, Any], seed: int, queue: Any) -> None:
     from hushall.optimize import optimize, synthetic_municipality
-    from hushall.optimize.solve import LARGE_MODEL_COLUMNS, _gap
+    from hushall.optimize.solve import LARGE_LP_COLUMNS, _gap
 
     t0 = time.perf_counter()
     if spec.get("example"):
@@ -100,7 +100,7 @@ def run_case(name: str, spec: dict[str, Any], seed: int, queue: Any) -> None:
         "ranking_cpu_s": result.timings.get("ranking_cpu_s"),
         "explain_s": result.timings.get("explain_s") if explain is not None else None,
         "explain_cpu_s": result.timings.get("explain_cpu_s") if explain is not None else None,
-        "lp_method": "without the started-by block" if problem.n_columns > LARGE_MODEL_COLUMNS else "whole model",
+        "lp_method": "without the started-by block" if problem.n_columns > LARGE_LP_COLUMNS else "whole model",
         "resolve_skipped": result.explanations.get("resolve_skipped") if explain is not None else None,
         "status": result.status, "solver_status": result.solver_status,
         "objective": result.objective, "bound": result.bound, "lp_bound": lp_bound, "gap": result.gap,

@@ -130,7 +130,7 @@ def solve_lp_relaxation(bm: BuiltModel, arr: dict[str, Any], time_limit: float) 
 
 def solve_lp_relaxation_large(bm: BuiltModel, arr: dict[str, Any], time_limit: float
                               ) -> tuple[str, FloatArray | None, FloatArray | None, float]:
-    r"""The LP relaxation of a large model (more than :data:`LARGE_MODEL_COLUMNS` columns), as
+    r"""The LP relaxation of a large model (more than :data:`LARGE_LP_COLUMNS` columns), as
     :func:`solve_lp_relaxation` returns it, solved without the "started by" block
     (:func:`hushall.optimize.model.define_started_by`).
 
@@ -230,7 +230,7 @@ def solve_model(
     x_slice = slice(bm.x.start, bm.x.stop)
     emit(Progress("lp", time.perf_counter() - t0, message="LP-relaxation"))
     # large models: the LP without the "started by" block (the same LP value, half the size)
-    solve_lp = solve_lp_relaxation if bm.problem.n_columns <= LARGE_MODEL_COLUMNS else solve_lp_relaxation_large
+    solve_lp = solve_lp_relaxation if bm.problem.n_columns <= LARGE_LP_COLUMNS else solve_lp_relaxation_large
     lp_status, lp_sol, lp_dual, lp_obj = solve_lp(bm, arr, time_limit)
     lp_time = time.perf_counter() - t0
     emit(Progress("lp", lp_time, bound=lp_obj, message=lp_status))
@@ -317,6 +317,11 @@ def _better_start(bm: BuiltModel, x0: FloatArray | None, start: FloatArray,
 
 #: Above this many columns, sub-MIPs improve the plan before (or instead of) branch and bound on the whole model.
 LARGE_MODEL_COLUMNS = 20000
+
+#: Above this many columns the LP relaxation is solved without the "started by" block
+#: (:func:`solve_lp_relaxation_large`): the same LP value, but its optimal vertex — and so the warm start and the
+#: plan found within the gap — may differ from the whole model's where the LP has several optima.
+LARGE_LP_COLUMNS = LARGE_MODEL_COLUMNS
 
 
 def _slack_total(bm: BuiltModel, solution: FloatArray) -> float:
