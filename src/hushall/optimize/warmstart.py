@@ -126,8 +126,16 @@ class _Plan:
         """Dense rows of the stacked yearly quantities for the given columns (fast CSR gather)."""
         return dense_rows(self.stacked, np.asarray(cols, dtype=np.int64))
 
-    def add(self, cols: IntArray, force: bool = False) -> None:
+    def _mark_chosen(self, cols: IntArray) -> None:
         p = self.problem
+        for j in cols:
+            proj = p.col_project[j]
+            self.chosen[proj] = j
+            g = p.exclusive_group[proj]
+            if g >= 0:
+                self.group_taken[g] = True
+
+    def add(self, cols: IntArray, force: bool = False) -> None:
         # summed in the order of fits_each's prefix sums, so that a checked prefix's totals match bit for bit
         total = np.cumsum(self.rows(cols), axis=0)[-1] if len(cols) else np.zeros(self.stacked.shape[1])
         n = len(cols)
@@ -139,12 +147,7 @@ class _Plan:
         t_n = self.t_count
         for i, name in enumerate(self.names):
             self.totals[name] += total[i * t_n:(i + 1) * t_n]
-        for j in cols:
-            proj = p.col_project[j]
-            self.chosen[proj] = j
-            g = p.exclusive_group[proj]
-            if g >= 0:
-                self.group_taken[g] = True
+        self._mark_chosen(cols)
         if reuse:
             assert known is not None
             self.ceiling_viol = known[2][n - 1].copy()
@@ -170,13 +173,7 @@ class _Plan:
         plans_flat = np.cumsum(np.concatenate([start[None, :], self.rows(cols)], axis=0), axis=0)[1:]
         plans = {name: plans_flat[:, i * t_n:(i + 1) * t_n] for i, name in enumerate(self.names)}
         self._prefix = None
-        p = self.problem
-        for j in cols:
-            proj = p.col_project[j]
-            self.chosen[proj] = j
-            g = p.exclusive_group[proj]
-            if g >= 0:
-                self.group_taken[g] = True
+        self._mark_chosen(cols)
         for name in self.names:
             self.totals[name] = plans[name][-1].copy()
         self.ceiling_viol = np.maximum(self._ceiling_excess(plans).max(axis=0), self.ceiling_viol)
