@@ -54,3 +54,59 @@ def test_optimised_plan_beats_ranking_and_meets_what_ranking_breaks() -> None:
     assert fair["meets_targets"]
     assert r.objective >= fair["objective"] - 1e-6
     assert fair["value_gain"] == pytest.approx((r.objective - fair["objective"]) / abs(fair["objective"]))
+
+
+@pytest.mark.parametrize("capacity", [True, False])
+def test_reduced_write_back_equals_the_whole_lp(capacity: bool) -> None:
+    """The ranking lists are written back from the LP without its fixed columns: the same values as the whole LP
+    (objective, its parts, every target row, places), for a list that breaks targets and one that keeps them."""
+    from hushall.optimize.ranking import rank_within_targets
+
+    p = synthetic_municipality(120, n_years=12, seed=3, capacity=capacity)
+    bm = create_model(p)
+    for x in (rank_by_benefit_cost(p), rank_within_targets(bm)):
+        whole, reduced = evaluate_plan(bm, x), evaluate_plan(bm, x, reduced=True)
+        assert reduced.values.status == whole.values.status == "Optimal"
+        assert reduced.objective == pytest.approx(whole.objective, rel=1e-9, abs=1e-6)
+        assert reduced.parts == pytest.approx(whole.parts, rel=1e-9, abs=1e-6)
+        np.testing.assert_allclose(reduced.limits["lhs"], whole.limits["lhs"], rtol=1e-9, atol=1e-3)
+        np.testing.assert_allclose(reduced.limits["violation"], whole.limits["violation"], rtol=1e-9, atol=1e-3)
+        np.testing.assert_allclose(reduced.values.row_activity, whole.values.row_activity, rtol=1e-9, atol=1e-6)
+        if capacity:
+            np.testing.assert_allclose(reduced.places["unmet"], whole.places["unmet"], atol=1e-6)
+    # a plan breaking targets is among them (else the comparison would test only the easy case)
+    assert not evaluate_plan(bm, rank_by_benefit_cost(p), reduced=True).meets_targets
+
+
+def test_lp_without_fixed_columns_in_parts_equals_the_whole_lp() -> None:
+    """The write-back LP with the plan's columns fixed falls apart (places of each year and district cluster,
+    the financial block); solved in small groups of parts it has the whole LP's optimum."""
+    from hushall.optimize.linear import _independent_parts, highs_from_arrays, solve_lp_without_fixed
+
+    p = synthetic_municipality(120, n_years=12, seed=3, capacity=True)
+    bm = create_model(p)
+    arr = dict(bm.lm.arrays())
+    lo, up = arr["col_lower"].copy(), arr["col_upper"].copy()
+    x = rank_by_benefit_cost(p)
+    xs = slice(bm.x.start, bm.x.stop)
+    lo[xs] = up[xs] = x
+    w = bm.lm.variables["started_by"]
+    lo[w.start:w.stop] = 0.0  # the "started by" sums follow x through their rows
+    rl, ru = arr["row_lower"].copy(), arr["row_upper"].copy()
+    for name in ("start_once", "depends_on", "exclusive"):
+        blk = bm.lm.constraints.get(name)
+        if blk is not None:
+            rl[blk.start:blk.stop], ru[blk.start:blk.stop] = -np.inf, np.inf
+    arr.update(col_lower=lo, col_upper=up, row_lower=rl, row_upper=ru)
+    h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset, relax=True)
+    h.run()
+    whole = h.getInfo().objective_function_value
+    status, solution, activity = solve_lp_without_fixed(arr, sense="max", offset=bm.lm.offset, bin_columns=100)
+    assert status == "Optimal"
+    assert float(arr["cost"] @ solution) + bm.lm.offset == pytest.approx(whole, rel=1e-9)
+    assert np.all(solution >= lo - 1e-9) and np.all(solution <= up + 1e-9)
+    assert np.all(activity >= rl - 1e-6) and np.all(activity <= ru + 1e-6)
+    # it was solved in several parts: the places network of each year is independent once the plan is fixed
+    free = np.flatnonzero(lo != up)
+    m = arr["matrix"].tocsc()[:, free].tocsr()
+    assert len(_independent_parts(m[np.diff(m.indptr) > 0], 100)) > 5

@@ -67,3 +67,26 @@ def test_a_previous_plan_is_where_the_search_starts() -> None:
     again = optimize(problem, start=stale, **quick)
     assert again.status in ("optimal", "feasible")
     assert cold.objective < warm.objective - 1e-3 * abs(warm.objective)
+
+
+def test_add_forced_is_add_with_force_one_by_one() -> None:
+    """The must-do projects of the ranking list are added in one batched replay: the same totals, the same
+    largest excess of every target and ceiling over the intermediate plans as adding them one at a time."""
+    from hushall.optimize.warmstart import _Plan
+
+    p = synthetic_municipality(200, n_years=12, seed=8, capacity=False)
+    bm = create_model(p)
+    # the most expensive start column of 40 projects: together they break targets (and so the running maximum
+    # of the excesses matters)
+    cols_of = p.project_columns()
+    cols = np.array([c[np.argmax(p.cost_kr[p.col_project[c]])] for c in cols_of[:40] if len(c)], dtype=np.int64)
+    one, batched = _Plan(bm), _Plan(bm)
+    for j in cols:
+        one.add(np.array([j]), force=True)
+    batched.add_forced(cols)
+    assert np.array_equal(one.chosen, batched.chosen)
+    for name in one.names:
+        np.testing.assert_allclose(batched.totals[name], one.totals[name], rtol=1e-12)
+    np.testing.assert_allclose(batched.fin_viol, one.fin_viol, rtol=1e-9, atol=1e-3)
+    np.testing.assert_allclose(batched.ceiling_viol, one.ceiling_viol, rtol=1e-9, atol=1e-3)
+    assert one.fin_viol.max() > 0  # the plans do break targets: the maxima were compared, not zeros

@@ -215,10 +215,12 @@ def relations_broken(bm: BuiltModel, x: FloatArray) -> list[str]:
     return out
 
 
-def evaluate_plan(bm: BuiltModel, x: FloatArray, lp_row_dual: FloatArray | None = None) -> PlanEvaluation:
+def evaluate_plan(bm: BuiltModel, x: FloatArray, lp_row_dual: FloatArray | None = None,
+                  reduced: bool = False) -> PlanEvaluation:
     """Evaluate a 0/1 plan (one entry per column of the problem); relations it breaks are listed in
-    ``relations_broken`` (the plan is still evaluated)."""
-    pv = assign_solution(bm, np.asarray(x, dtype=float))
+    ``relations_broken`` (the plan is still evaluated). ``reduced``: solve the write-back LP without its fixed
+    columns (:func:`hushall.optimize.solve.assign_solution`; the same LP, faster on large models)."""
+    pv = assign_solution(bm, np.asarray(x, dtype=float), reduced=reduced)
     return PlanEvaluation(
         x=np.asarray(x, dtype=float),
         objective=pv.objective,

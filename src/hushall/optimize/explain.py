@@ -159,7 +159,7 @@ def project_explanations(bm: BuiltModel, evaluation: PlanEvaluation, *, max_proj
                 notes.append(f"kräver {p.project_ids[a]}")
         x_add[col] = 1.0
         rec["forced_start"] = int(p.years[p.col_start[col]])
-        ev = evaluate_plan(bm, x_add)
+        ev = evaluate_plan(bm, x_add, reduced=True)
         breaks = []
         for v in violation_records(ev.limits):
             extra = v["violation"] - base_viol.get((v["target"], v["year"]), 0.0)

@@ -330,3 +330,96 @@ def highs_from_arrays(
         np.ascontiguousarray(integrality, dtype=np.int32),
     )
     return h
+
+
+def solve_lp_without_fixed(
+    arr: dict[str, Any],
+    sense: str = "max",
+    offset: float = 0.0,
+    options: dict[str, Any] | None = None,
+    feasibility_tol: float = 1e-6,
+    bin_columns: int = 4000,
+) -> tuple[str, FloatArray, FloatArray]:
+    """Solve the LP relaxation of ``arr`` with its fixed columns (lower = upper) taken out beforehand.
+
+    A fixed column :math:`j` only shifts the rows it is in: with :math:`F` the fixed and :math:`R` the remaining
+    columns, :math:`l \\le A_F x_F + A_R x_R \\le u` becomes :math:`l - A_F x_F \\le A_R x_R \\le u - A_F x_F`,
+    and rows without a remaining column are dropped (checked against their bounds). What remains often falls
+    apart into independent parts (the places network of each year and district cluster, the financial block):
+    they are solved in groups of about ``bin_columns`` columns, one HiGHS call each (an LP that separates is
+    optimal exactly when each part is). Mathematically the same LP;
+    HiGHS's presolve would remove the fixed columns too, but only after the whole model has been passed and
+    scanned — for a plan written back with tens of thousands of fixed start-year columns this is several times
+    faster (docs/performance.md, "the ranking comparison").
+
+    Returns the model status (as ``Highs.modelStatusToString``), every column's value (the fixed ones at their
+    value) and every row's activity :math:`A x`.
+
+    >>> a = {"matrix": sp.csc_matrix(np.array([[1.0, 1.0], [1.0, 0.0]])), "cost": np.array([1.0, 1.0]),
+    ...      "col_lower": np.array([0.0, 2.0]), "col_upper": np.array([5.0, 2.0]),
+    ...      "row_lower": np.array([-np.inf, -np.inf]), "row_upper": np.array([4.0, 9.0]),
+    ...      "integer": np.zeros(2, dtype=bool)}
+    >>> status, x, act = solve_lp_without_fixed(a)
+    >>> status, x.tolist(), act.tolist()
+    ('Optimal', [2.0, 2.0], [4.0, 2.0])
+    """
+    a: sp.csc_matrix = sp.csc_matrix(arr["matrix"])
+    lo = np.asarray(arr["col_lower"], dtype=float)
+    up = np.asarray(arr["col_upper"], dtype=float)
+    fixed = lo == up
+    free = np.flatnonzero(~fixed)
+    solution = np.where(fixed, lo, 0.0)
+    shift = a @ solution
+    a_free = a[:, free]
+    has_free = np.diff(a_free.tocsr().indptr) > 0
+    rows = np.flatnonzero(has_free)
+    rl = np.asarray(arr["row_lower"], dtype=float)
+    ru = np.asarray(arr["row_upper"], dtype=float)
+    # rows over fixed columns alone: their activity is known; the LP is infeasible when one breaks its bounds
+    idle = ~has_free
+    scale = np.maximum(1.0, np.abs(shift[idle]))
+    broken = bool(np.any((shift[idle] < rl[idle] - feasibility_tol * scale)
+                         | (shift[idle] > ru[idle] + feasibility_tol * scale)))
+    status = "Optimal"
+    b = a_free[rows].tocsr()
+    cost = np.asarray(arr["cost"], dtype=float)
+    for k, (r, c) in enumerate(_independent_parts(b, bin_columns)):
+        sub = {"matrix": b[r][:, c].tocsc(), "cost": cost[free[c]],
+               "col_lower": lo[free[c]], "col_upper": up[free[c]],
+               "row_lower": rl[rows[r]] - shift[rows[r]], "row_upper": ru[rows[r]] - shift[rows[r]],
+               "integer": np.zeros(c.size, dtype=bool)}
+        h = highs_from_arrays(sub, sense=sense, offset=offset if k == 0 else 0.0, relax=True, options=options)
+        h.run()
+        if status == "Optimal":  # the first part that is not optimal names the status
+            status = h.modelStatusToString(h.getModelStatus())
+        solution[free[c]] = np.asarray(h.getSolution().col_value)
+    if broken:
+        status = "Infeasible"
+    return status, solution, a @ solution
+
+
+def _independent_parts(m: sp.csr_matrix, bin_columns: int) -> list[tuple[IntArray, IntArray]]:
+    """The rows and columns of ``m`` in groups of whole connected components (rows and columns linked by a
+    nonzero), each group about ``bin_columns`` columns; one group when ``m`` is at most that size. Columns in no
+    row form parts of their own (bounds only)."""
+    n_rows, n_cols = m.shape
+    if n_cols == 0:
+        return []
+    if n_cols <= bin_columns:
+        return [(np.arange(n_rows), np.arange(n_cols))]
+    from scipy.sparse.csgraph import connected_components
+
+    graph = sp.bmat([[None, m], [m.T, None]], format="csr")
+    _, label = connected_components(graph, directed=False)
+    col_label, row_label = label[n_rows:], label[:n_rows]
+    size = np.bincount(col_label, minlength=label.max() + 1)
+    # whole components into consecutive groups by their running size
+    group_of = ((np.cumsum(size) - size) // bin_columns).astype(np.int64)
+    col_group, row_group = group_of[col_label], group_of[row_label]
+    cols_by = np.argsort(col_group, kind="stable")
+    rows_by = np.argsort(row_group, kind="stable")
+    n_groups = int(group_of.max()) + 1
+    c_cut = np.searchsorted(col_group[cols_by], np.arange(n_groups + 1))
+    r_cut = np.searchsorted(row_group[rows_by], np.arange(n_groups + 1))
+    return [(rows_by[r_cut[g]:r_cut[g + 1]], cols_by[c_cut[g]:c_cut[g + 1]]) for g in range(n_groups)
+            if c_cut[g + 1] > c_cut[g]]

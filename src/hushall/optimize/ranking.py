@@ -38,53 +38,51 @@ def rank_by_benefit_cost(problem: OptimizationProblem) -> FloatArray:
     """The ranking list's plan as a 0/1 vector over the problem's columns."""
     p = problem
     t_count = p.n_years
-    money = p.yearly_limit("investeringstak_kr").copy()
-    slots = p.yearly_limit("max_parallella_projekt").copy()
-    # dense once (columns × years; 64 MB at 400,000 columns × 20 years): a project's start years are then
+    # the yearly money and project slots left, side by side: a start year fits when its outlay and its
+    # activity are within them (tolerances 1e-6 kr and 1e-9 projects)
+    room = np.concatenate([p.yearly_limit("investeringstak_kr"), p.yearly_limit("max_parallella_projekt")])
+    tol = np.concatenate([np.full(t_count, 1e-6), np.full(t_count, 1e-9)])
+    # dense once (columns × 2 years; 128 MB at 400,000 columns × 20 years): a project's start years are then
     # checked by one slice
-    invest = p.invest_real.toarray()
-    active = p.active().toarray()
-    cols_of = p.project_columns()
+    need = np.hstack([p.invest_real.toarray(), p.active().toarray()])
+    # each project's columns by start year (ties: column order), in one sort
+    by_start = np.lexsort((p.col_start, p.col_project))
+    bounds = np.searchsorted(p.col_project[by_start], np.arange(p.n_projects + 1))
     x = np.zeros(p.n_columns)
     chosen = np.full(p.n_projects, -1, dtype=np.int64)
     group_taken: set[int] = set()
     completion = p.completion
     for q in ranking_order(p):
-        cols = cols_of[q]
+        cols = by_start[bounds[q]:bounds[q + 1]]
         if not cols.size:
             continue
         g = int(p.exclusive_group[q])
         if g >= 0 and g in group_taken:
             continue
         a = int(p.depends_on[q])
-        ready = 0
+        ready_cols = cols
         if a >= 0:
             if chosen[a] < 0:
                 continue
-            ready = int(completion[chosen[a]])
-        cols = cols[np.argsort(p.col_start[cols], kind="stable")]
-        ready_cols = cols[p.col_start[cols] >= ready]
+            ready_cols = cols[p.col_start[cols] >= int(completion[chosen[a]])]
         pick = -1
         if ready_cols.size:
             if p.must_do[q]:
                 pick = int(ready_cols[0])
             else:
                 # every start year of the project checked at once: the first whose outlay and activity fit
-                fit = ((invest[ready_cols] <= money + 1e-6).all(axis=1)
-                       & (active[ready_cols] <= slots + 1e-9).all(axis=1))
-                hit = np.flatnonzero(fit)
-                pick = int(ready_cols[hit[0]]) if hit.size else -1
+                fit = (need[ready_cols] <= room + tol).all(axis=1)
+                first = int(fit.argmax())
+                pick = int(ready_cols[first]) if fit[first] else -1
         if pick < 0 and p.must_do[q]:
             pick = int(cols[0])
         if pick < 0:
             continue
         x[pick] = 1.0
         chosen[q] = pick
-        money = money - invest[pick]
-        slots = slots - active[pick]
+        room = room - need[pick]
         if g >= 0:
             group_taken.add(g)
-    del t_count
     return x
 
 
@@ -96,13 +94,14 @@ def rank_within_targets(bm: BuiltModel, max_wait_years: int = 3) -> FloatArray:
 
     p = bm.problem
     plan = _Plan(bm)
-    cols_of = p.project_columns()
-    # a project waits at most ``max_wait_years`` beyond its earliest start for money and financial room
-    ranked = [c[np.argsort(p.col_start[c], kind="stable")][: max_wait_years + 1] for c in cols_of]
-    order = [int(q) for q in ranking_order(p) if len(cols_of[q])]
-    for q in order:
-        if p.must_do[q]:
-            plan.add(ranked[q][:1], force=True)
+    # each project's columns by start year (ties: column order), in one sort; a project waits at most
+    # ``max_wait_years`` beyond its earliest start for money and financial room
+    by_start = np.lexsort((p.col_start, p.col_project))
+    bounds = np.searchsorted(p.col_project[by_start], np.arange(p.n_projects + 1))
+    ranked = [by_start[bounds[q]:min(bounds[q + 1], bounds[q] + max_wait_years + 1)] for q in range(p.n_projects)]
+    order = [int(q) for q in ranking_order(p) if bounds[q + 1] > bounds[q]]
+    # must-do projects first, at their earliest start, whatever they break (one batched replay for them all)
+    plan.add_forced(np.concatenate([ranked[q][:1] for q in order if p.must_do[q]] or [np.zeros(0, np.int64)]))
     rest = [q for q in order if not p.must_do[q]]
     _greedy_pass(plan, rest, ranked, np.zeros(p.n_columns), batch_size=32, max_failures=None,
                  passes=1)

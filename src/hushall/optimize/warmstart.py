@@ -126,8 +126,16 @@ class _Plan:
         """Dense rows of the stacked yearly quantities for the given columns (fast CSR gather)."""
         return dense_rows(self.stacked, np.asarray(cols, dtype=np.int64))
 
-    def add(self, cols: IntArray, force: bool = False) -> None:
+    def _mark_chosen(self, cols: IntArray) -> None:
         p = self.problem
+        for j in cols:
+            proj = p.col_project[j]
+            self.chosen[proj] = j
+            g = p.exclusive_group[proj]
+            if g >= 0:
+                self.group_taken[g] = True
+
+    def add(self, cols: IntArray, force: bool = False) -> None:
         # summed in the order of fits_each's prefix sums, so that a checked prefix's totals match bit for bit
         total = np.cumsum(self.rows(cols), axis=0)[-1] if len(cols) else np.zeros(self.stacked.shape[1])
         n = len(cols)
@@ -139,12 +147,7 @@ class _Plan:
         t_n = self.t_count
         for i, name in enumerate(self.names):
             self.totals[name] += total[i * t_n:(i + 1) * t_n]
-        for j in cols:
-            proj = p.col_project[j]
-            self.chosen[proj] = j
-            g = p.exclusive_group[proj]
-            if g >= 0:
-                self.group_taken[g] = True
+        self._mark_chosen(cols)
         if reuse:
             assert known is not None
             self.ceiling_viol = known[2][n - 1].copy()
@@ -156,6 +159,26 @@ class _Plan:
         if self.finance is not None and self.finance.targets:
             now = self._violations({k: v[None, :] for k, v in self.totals.items()})[0]
             self.fin_viol = np.maximum(now, self.fin_viol) if force else now
+
+    def add_forced(self, cols: IntArray) -> None:
+        """Add ``cols`` one after another whatever they break, as :meth:`add` with ``force=True`` column by
+        column — the excesses kept are the largest of every intermediate plan — but in one batched replay of
+        the intermediate plans instead of one replay per column."""
+        cols = np.asarray(cols, dtype=np.int64)
+        if not cols.size:
+            return
+        t_n = self.t_count
+        start = np.concatenate([self.totals[name] for name in self.names])
+        # the running totals summed in the order one-by-one additions would sum them
+        plans_flat = np.cumsum(np.concatenate([start[None, :], self.rows(cols)], axis=0), axis=0)[1:]
+        plans = {name: plans_flat[:, i * t_n:(i + 1) * t_n] for i, name in enumerate(self.names)}
+        self._prefix = None
+        self._mark_chosen(cols)
+        for name in self.names:
+            self.totals[name] = plans[name][-1].copy()
+        self.ceiling_viol = np.maximum(self._ceiling_excess(plans).max(axis=0), self.ceiling_viol)
+        if self.finance is not None and self.finance.targets:
+            self.fin_viol = np.maximum(self._violations(plans).max(axis=0), self.fin_viol)
 
     def admissible(self, j: int, batch_groups: set[int]) -> bool:
         """Relations: alternatives not taken, the project a dependant waits for done before it starts."""
