@@ -236,12 +236,16 @@ def solve_model(
     emit(Progress("lp", lp_time, bound=lp_obj, message=lp_status))
     x0 = None
     if warm_start and lp_sol is not None:
-        from hushall.optimize.warmstart import improve_locally, round_greedily
+        from hushall.optimize.warmstart import improve_locally, improve_places, round_greedily
 
         x0 = round_greedily(bm, lp_sol[x_slice])
         if bm.problem.n_columns <= LARGE_MODEL_COLUMNS:
             # trade start years between projects where the rounding stopped at the first binding target
             x0 = improve_locally(bm, x0, time_budget_s=min(0.05 * time_limit, 1.0))
+        else:
+            # large models: only the projects that change places, valued with the places they fill (the
+            # pairwise moves of improve_locally grow with the square of the projects); nothing without places
+            x0 = improve_places(bm, x0, time_budget_s=min(0.1 * time_limit, 6.0))
         emit(Progress("warm_start", time.perf_counter() - t0, message=f"{int(x0.sum())} projekt valda"))
     pv0 = None
     if start is not None and lp_sol is not None:
