@@ -340,6 +340,7 @@ def renewal_values(bm: object, solution: FloatArray, x: FloatArray) -> tuple[Flo
     """``(renewal (G, T), backlog (G, T))`` in kr (price base year) of the plan ``x`` from a solution vector, by
     the forecast's recursion (:func:`hushall.needs.reinvestment.explicit_backlog` with the plan's events): the
     solver's renewal to the whole krona, never more than waits (solver tolerances), none after a closure."""
+    from hushall.needs.reinvestment import renewal_within_reach
     from hushall.projects.maintenance import renewal_events
 
     lm = bm.lm  # type: ignore[attr-defined]
@@ -349,19 +350,7 @@ def renewal_values(bm: object, solution: FloatArray, x: FloatArray) -> tuple[Flo
     blk = lm.variables["renewal:spend"]
     asked = np.round(np.asarray(solution[blk.start:blk.stop], dtype=float).reshape(n_g, n_t) * MKR)
     closed, renewed, change = renewal_events(g, plan_completion(bm, x), n_t)
-    due = g.due_kr + change
-    life = np.asarray(g.lifetime_years, dtype=np.int64)
-    rows = np.arange(n_g)
-    r = np.zeros((n_g, n_t))
-    b = np.zeros((n_g, n_t))
-    prev = np.zeros(n_g)
-    for t in range(n_t):
-        back = t - life
-        waiting = prev + due[:, t] + np.where(back >= 0, r[rows, np.maximum(back, 0)], 0.0)
-        r[:, t] = np.where(closed[:, t], 0.0, np.clip(asked[:, t], 0.0, np.maximum(waiting, 0.0)))
-        b[:, t] = np.where(closed[:, t] | renewed[:, t], 0.0, waiting - r[:, t])
-        prev = b[:, t]
-    return r, b
+    return renewal_within_reach(g.due_kr + change, g.lifetime_years, asked, closed, closed | renewed)
 
 
 def fix_renewal(bm: object, lo: FloatArray, up: FloatArray, renewal_kr: FloatArray, backlog_kr: FloatArray,

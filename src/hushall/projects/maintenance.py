@@ -502,10 +502,11 @@ def renewal_groups(data: MunicipalityData) -> RenewalGroups:
     return out
 
 
-def renewal_events(groups: RenewalGroups, completion: Mapping[int, int], n_years: int
+def renewal_events(groups: RenewalGroups, completion: Mapping[int, int | IntArray], n_years: int
                    ) -> tuple[BoolArray, BoolArray, FloatArray]:
     r"""What the plan's projects do to the pools, per pool and plan year: ``(closed, renewed_by_project,
-    due_change)``. ``completion``: project position in sheet Projekt → completion year index of the chosen ones.
+    due_change)``, each ``(…, G, T)``. ``completion``: project position in sheet Projekt → completion year index of
+    the chosen ones — a whole number, or an array of them (one per draw: the leading axes ``…``).
 
     * a project that takes a pool out of use (closure, sale, a new facility replacing it), completed at the end of
       year ``c``: the pool is *closed* from ``c`` — nothing is renewed, its need and backlog are let go;
@@ -513,26 +514,26 @@ def renewal_events(groups: RenewalGroups, completion: Mapping[int, int], n_years
       project pays it); the first dues after ``c`` are taken off (``due_change = −D^0``) and the pool's whole value
       falls due again a lifetime later, in ``c + L_g``. Renewals the plan made in the ``L_g`` years before ``c``
       still fall due a lifetime after they were made (conservative: an ombyggnad is not assumed to redo them).
+
+    A completion at or after ``T`` (after the plan) does nothing.
     """
     n_g = groups.n_groups
+    lead = np.broadcast_shapes(*(np.shape(c) for c in completion.values()))
     t = np.arange(n_years)
-    closed = np.zeros((n_g, n_years), dtype=bool)
-    renewed = np.zeros((n_g, n_years), dtype=bool)
-    change = np.zeros((n_g, n_years))
+    closed = np.zeros((*lead, n_g, n_years), dtype=bool)
+    renewed = np.zeros((*lead, n_g, n_years), dtype=bool)
+    change = np.zeros((*lead, n_g, n_years))
     for g, claim in enumerate(groups.claimants):
         for p, removes in claim:
-            c = completion.get(p)
-            if c is None or c >= n_years:
+            if p not in completion:
                 continue
-            c = max(int(c), 0)
+            c = np.maximum(np.broadcast_to(np.asarray(completion[p], dtype=np.int64), lead), 0)[..., None]
             if removes:
-                closed[g] |= t >= c
+                closed[..., g, :] |= (t >= c) & (c < n_years)
             else:
-                renewed[g, c] = True
-                change[g] -= np.where(t > c, groups.due_kr[g], 0.0)
-                again = c + int(groups.lifetime_years[g])
-                if again < n_years:
-                    change[g, again] += groups.value_kr[g]
+                renewed[..., g, :] |= t == c
+                change[..., g, :] -= np.where(t > c, groups.due_kr[g], 0.0)
+                change[..., g, :] += np.where(t == c + int(groups.lifetime_years[g]), groups.value_kr[g], 0.0)
     return closed, renewed, change
 
 
