@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.optimize.test_optimize_renewal_decisions import OLD, replacing_school
 
 from hushall.finance import forecast
 from hushall.optimize import optimize
 from hushall.projects.maintenance import renewal_groups
 from hushall.scenarios.montecarlo import MonteCarloSpec, simulate, simulate_chunk
+from tests.optimize.test_optimize_renewal_decisions import OLD, replacing_school
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@
   plan and the forecast of that plan agree to the krona.
 * Value: the weighted criteria score (weights: ``kriterievikt`` rows of Mål) discounted
   (``diskonteringsränta``) to the year the project is in use.
-* Cost of waiting: the maintenance debt of the components a project renews (or of the facility it closes), from
-  :func:`hushall.needs.component_status`, times ``straff_underhållsskuld_andel`` per year until the project is in use.
+* Cost of waiting: the maintenance debt a project clears (the components it renews, or of the facility it closes),
+  as the forecast clears it (:func:`column_debt_relief`), times ``straff_underhållsskuld_andel`` per year, discounted;
+  a component two projects claim counted once (:mod:`hushall.optimize.maintenance_rows`).
 * Places: districts' demand per service (:func:`hushall.needs.capacity_table`) served by facilities within the
   service's ``max_avstånd_km`` (haversine between the district's centre and the facility); a new building sits at
   its district's centre; unmet places cost ``straff_ouppfylld_plats_kr`` per place and year.
@@ -35,7 +36,7 @@ from hushall.data.schema import CRITERIA
 from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
-from hushall.needs import capacity_table, component_status, maintenance_debt_totals
+from hushall.needs import capacity_table, component_status
 from hushall.optimize.delivery import delivery_ceilings
 from hushall.optimize.finance_link import _period, financial_block_from_municipality, target_mask
 from hushall.optimize.problem import (
@@ -46,7 +47,6 @@ from hushall.optimize.problem import (
 )
 from hushall.optimize.renewal_decisions import RenewalBlock
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
-from hushall.projects.catalog import replaced_facilities
 from hushall.projects.maintenance import (
     policy_debt_share,
     project_relief,
@@ -87,48 +87,19 @@ def criterion_weights(data: MunicipalityData) -> tuple[FloatArray, str]:
     return w, "fliken Mål (kriterievikt)"
 
 
-def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
-    """Maintenance debt (kr, price base year) in each plan year of the components each project renews — or of the
-    facility it closes, sells or replaces (``ersätter_anläggningar``) — if the project is not done: the cost of waiting, under the reinvestment policy
-    (which renews the share ``1 − ρ_t`` of every backlog, :func:`hushall.projects.maintenance.policy_debt_share`).
-
-    Renewed components: the ``förnyar_komponenter`` list (component ids, or component types at the project's
-    facility); without a list, every component of the facility for ombyggnad, konvertering, avveckling and
-    försäljning; none otherwise.
-    """
-    projects = data.projects
-    p_count = len(projects)
-    out = np.zeros((p_count, len(years)))
-    if not p_count or not len(data.components):
-        return out
-    status = component_status(data)
-    comp_ids = status["component_id"].astype(str).to_numpy()
-    comp_fac = status["facility_id"].astype(str).to_numpy()
-    comp_type = status["component_type"].astype(str).to_numpy()
-    pairs_p, pairs_c = [], []
-    for i, r in enumerate(projects.to_dict("records")):
-        fac = "" if pd.isna(r.get("facility_id")) else str(r.get("facility_id") or "")
-        renews = [s.strip() for s in str(r.get("renews_components") or "").split(";") if s.strip()]
-        replaced = replaced_facilities(r)
-        if replaced:
-            sel = np.isin(comp_fac, replaced)
-        elif renews:
-            sel = np.isin(comp_ids, renews) | (np.isin(comp_type, [s.lower() for s in renews]) & (comp_fac == fac))
-        elif fac and str(r.get("project_type")) in ("ombyggnad", "konvertering", "avveckling", "försäljning"):
-            sel = comp_fac == fac
-        else:
-            continue
-        idx = np.flatnonzero(sel)
-        pairs_p.append(np.full(len(idx), i))
-        pairs_c.append(idx)
-    if not pairs_p:
-        return out
-    pp, cc = np.concatenate(pairs_p), np.concatenate(pairs_c)
-    nothing = maintenance_debt_totals(status["value_kr"].to_numpy(float)[cc], status["first_due_year"].to_numpy()[cc],
-                                      years, groups=pp, n_groups=p_count)
-    # the reinvestment policy renews a share of every backlog: what waits is ρ_t of it (projects.maintenance)
-    share, _ = policy_debt_share(data, status=status)
-    return nothing * share[None, : len(years)]
+def column_debt_relief(data: MunicipalityData, col_project: IntArray, col_start: IntArray, duration: IntArray,
+                       weight: FloatArray) -> FloatArray:
+    r"""The maintenance debt each column clears, priced as the objective's reward for not postponing (kr):
+    :math:`\sum_t w_t\, \rho_t R^{0,\text{own}}_{p(j), c(j), t}` with ``w_t`` = ``straff_underhållsskuld_andel``
+    × discount factor and ``ρ_t R^0`` the forecast's relief of the components the project claims on its own
+    (:func:`hushall.projects.maintenance.project_relief` with ``shared=False``; completion ``c`` at the end of the
+    last construction year) — the same debt :func:`hushall.projects.maintenance.plan_maintenance_debt` clears. The
+    components two or more projects claim are rewarded once, through the pools of
+    :mod:`hushall.optimize.maintenance_rows`."""
+    n_t = len(data.years)
+    own = project_relief(data, shared=False)  # (P, T + 1, T)
+    done = np.clip(np.asarray(col_start) + np.asarray(duration)[col_project] - 1, 0, n_t)
+    return np.asarray(own[col_project, done, :] @ np.asarray(weight, dtype=float)[:n_t], dtype=float)
 
 
 def shared_claim_groups(data: MunicipalityData, group: IntArray, names: list[str]) -> tuple[IntArray, list[str]]:
@@ -418,7 +389,6 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         construction_index=cons,
         price_index=price,
         discount_rate=data.assumption("diskonteringsränta"),
-        debt_by_year_kr=None if decide else project_debt_by_year(data, years),
         debt_penalty_share=data.assumption("straff_underhållsskuld_andel"),
         ceilings=ceilings_from_targets(data, base_real),
         capacity=cap_block,
@@ -435,8 +405,15 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         problem.renewal_facilities = tuple(", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in f)
                                            for f in renewal[2])
     problem.delivery_ceilings = delivery_ceilings(data)
-    if debt_rows:  # a component two projects claim is counted once in the maintenance-debt rows
-        problem.shared_relief = shared_relief(data)
+    if not decide and len(data.components):
+        # the reward for not postponing: the forecast's debt relief, a component two projects claim counted once
+        # (in the objective and in the maintenance-debt rows, :mod:`hushall.optimize.maintenance_rows`)
+        weight = data.assumption("straff_underhållsskuld_andel")[:t_count] * problem.discount[:t_count]
+        problem.debt_relief_kr = column_debt_relief(data, problem.col_project, problem.col_start, problem.duration,
+                                                    weight)
+        pools = shared_relief(data)
+        if pools.relief_kr.shape[0]:
+            problem.shared_relief, problem.shared_relief_weight = pools, weight
     if decide:
         problem.renewal = renewal_block(data, cons, [str(p) for p in ids])
     return problem

@@ -778,6 +778,8 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
         fin = define_financial_block(bm, agg)
         define_financial_targets(bm, fin, agg)
         define_balanskrav(bm, fin, agg)
+    else:
+        define_shared_relief(bm, {})  # the objective's reward of the shared components
     bm.do_nothing_unmet_points = do_nothing_unmet_points(problem, options)
     lm.offset = bm.do_nothing_unmet_points + renewal_offset
     return bm

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from hushall.formatting import fmt_number, fmt_pct
 from hushall.optimize.linear import highs_from_arrays
+from hushall.optimize.maintenance_rows import shared_relief_points
 from hushall.optimize.model import MKR, BuiltModel
 from hushall.optimize.problem import EFFECTS
 from hushall.optimize.renewal_decisions import (
@@ -578,6 +579,9 @@ def x_objective_parts(bm: BuiltModel, pv: PlanValues) -> dict[str, float]:
         if name.startswith("slack:") or name == "capacity_below_zero":
             slack_total += float(-(cost[blk.start:blk.stop] @ pv.solution[blk.start:blk.stop]))
     parts["violation_penalty"] = slack_total
+    if "maintenance_relief:shared" in bm.lm.variables:  # components two projects claim, rewarded once
+        blk = bm.lm.variables["maintenance_relief:shared"]
+        parts["maintenance_debt_avoided"] += float(shared_relief_points(p) @ pv.solution[blk.start:blk.stop])
     if has_renewal_decisions(bm):  # the cost of postponing renewal, against the data's policy without projects
         blk = bm.lm.variables["renewal:backlog"]
         parts["maintenance_debt_avoided"] += (float(cost[blk.start:blk.stop] @ pv.solution[blk.start:blk.stop])

@@ -68,10 +68,10 @@ from hushall.needs.reinvestment import RenewalPlan, reinvestment_path, renewal_w
 from hushall.needs.renewal import component_status
 from hushall.projects import ProjectCatalog, Schedule, depreciation_kernel
 from hushall.projects.maintenance import (
+    RenewalGroups,
     debt_relief,
     lifetime_depreciation,
     policy_debt_share,
-    RenewalGroups,
     renewal_change_by_lifetime,
     renewal_events,
     renewal_groups,
@@ -609,4 +609,4 @@ def realise(
     return out
 
 
-__all__ = ["REALISED", "DecidedRenewal", "PlanArrays", "decided_renewal", "ShiftTables", "plan_arrays", "realise", "shift_tables"]
+__all__ = ["REALISED", "DecidedRenewal", "PlanArrays", "ShiftTables", "decided_renewal", "plan_arrays", "realise", "shift_tables"]
