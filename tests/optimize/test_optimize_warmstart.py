@@ -67,3 +67,49 @@ def test_a_previous_plan_is_where_the_search_starts() -> None:
     again = optimize(problem, start=stale, **quick)
     assert again.status in ("optimal", "feasible")
     assert cold.objective < warm.objective - 1e-3 * abs(warm.objective)
+
+
+def _start_value(bm: BuiltModel, x0: np.ndarray, capfd: Any) -> float:
+    """The value HiGHS gives the start ``x0`` (its log: "MIP start solution is feasible: objective value is …")."""
+    import re
+
+    from hushall.optimize.solve import run_mip
+
+    capfd.readouterr()
+    run_mip(bm, bm.lm.arrays(), time_limit=6.0, mip_gap=1e-3, x_start=x0, log=True)
+    said = re.search(r"MIP start solution is feasible: objective value is (\S+)", capfd.readouterr().out)
+    assert said is not None, "HiGHS rejected the start"
+    return float(said.group(1))
+
+
+def test_with_renewal_decisions_highs_accepts_the_start_and_completes_it_with_the_renewal(capfd: Any) -> None:
+    """With the optimiser deciding the renewal, the greedy start is handed to HiGHS as its columns (the
+    indicators depend on the renewal, which the start does not fix): HiGHS accepts it and completes it worth more
+    than with the indicators replayed without the renewal (as every start was handed before)."""
+    import hushall.optimize.warmstart as ws
+    from hushall.optimize.warmstart import integer_values, start_values
+
+    bm = create_model(problem_from_municipality(exempelkommun(), renewal_decisions=True))
+    _, sol, _, _ = solve_lp_relaxation(bm, bm.lm.arrays(), 30.0)
+    assert sol is not None
+    x0 = round_greedily(bm, sol[bm.x.start:bm.x.stop])
+    idx, _ = start_values(bm, x0)
+    full, _ = integer_values(bm, x0)
+    assert bm.lm.variables["fin:repays"].start not in set(idx.tolist()) and idx.size < full.size
+    completed = _start_value(bm, x0, capfd)
+    try:
+        ws.start_values = integer_values  # type: ignore[assignment]
+        replayed = _start_value(bm, x0, capfd)
+    finally:
+        ws.start_values = start_values
+    assert completed > replayed + 1e-3
+
+
+def test_without_renewal_decisions_the_start_fixes_every_integer() -> None:
+    from hushall.optimize.warmstart import integer_values, start_values
+
+    bm = create_model(problem_from_municipality(exempelkommun(), renewal_decisions=False))
+    x0 = np.zeros(bm.problem.n_columns)
+    for (i, v), (j, w) in zip(zip(*start_values(bm, x0), strict=True), zip(*integer_values(bm, x0), strict=True),
+                              strict=True):
+        assert i == j and v == w

@@ -407,10 +407,11 @@ def run_mip(
                           options={"time_limit": float(max(time_limit, 0.05)), "mip_rel_gap": float(mip_gap),
                                    **(options or {})})
     if x_start is not None:
-        from hushall.optimize.warmstart import integer_values
+        from hushall.optimize.warmstart import start_values
 
-        # every integer variable is given; HiGHS completes the continuous part by one LP
-        idx, val = integer_values(bm, x_start)
+        # every integer variable is given (HiGHS completes the continuous part by one LP), with renewal decisions
+        # the plan's columns (HiGHS completes the indicators and the renewal)
+        idx, val = start_values(bm, x_start)
         h.setSolution(len(idx), idx.astype(np.int32), val.astype(np.float64))
     last = {"t": -1e9}
     first: list[float] = []
