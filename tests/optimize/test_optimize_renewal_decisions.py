@@ -68,9 +68,42 @@ def test_the_renewal_plan_replays_to_the_krona_and_lets_the_replaced_schools_go(
     said = {e["project"]: e for e in result.explanations["renewal_avoided"]}
     assert said["P-NY"]["kr"] > 1e6
     assert "Västerskolan" in said["P-NY"]["text"] and "Lindås" in said["P-NY"]["text"]
+    assert said["P-NY"]["kr"] == pytest.approx(as_needed_difference(data, result.schedule_dict), abs=1.0)
     # the JSON round trip keeps the plan
     back = type(result).from_json_dict(result.to_json_dict())
     np.testing.assert_allclose(back.renewal_plan(data).renewal_real_kr, result.renewal_plan(data).renewal_real_kr)
+
+
+def as_needed_difference(data: MunicipalityData, schedule: dict[str, int]) -> float:
+    """What the forecast renewing everything as needed (*behov*) reinvests less with P-NY in ``schedule`` than
+    without it (real kr over the plan)."""
+    from hushall.model.parameters import Parameter
+
+    as_needed = data.replace(assumptions={**data.assumptions, "reinvestering_efter_behov":
+                                          Parameter("reinvestering_efter_behov", {2000: 1.0})})
+    without = {k: v for k, v in schedule.items() if k != "P-NY"}
+    line = "reinvesteringar_fasta_priser"
+    return float((forecast(as_needed, without).statements[line] - forecast(as_needed, schedule).statements[line]
+                  ).sum())
+
+
+def test_without_decisions_under_the_frame_the_explanation_names_the_renewal_the_school_takes_over() -> None:
+    """Decisions off, the example's reinvestment frame: the money does not change (the frame is spent anyway),
+    but the explanation still names the renewal the new school takes over — what renewing the two old schools as
+    needed would cost from its completion, the forecast's *behov* difference — and says the frame renews other
+    components instead."""
+    from hushall.needs.reinvestment import reinvestment_path
+
+    data = replacing_school(keep=("P-04", "P-12"))
+    assert reinvestment_path(data).policy == "ram"
+    result = optimize(data, time_limit=20, mip_gap=1e-2, explain=False, ranking=False, renewal_decisions=False,
+                      balanskrav="strict")
+    assert result.renewal is None and result.schedule_dict["P-NY"] == 2027
+    said = {e["project"]: e for e in result.explanations["renewal_avoided"]}
+    text = said["P-NY"]["text"]
+    assert "Västerskolan" in text and "Lindås" in text and "reinvesteringsramen förnyar andra komponenter" in text
+    assert said["P-NY"]["kr"] == pytest.approx(as_needed_difference(data, result.schedule_dict), abs=1.0)
+    assert said["P-NY"]["kr"] > 1e6
 
 
 def test_the_replaced_schools_renewal_is_avoided_against_the_same_plan_without_the_school() -> None:

@@ -87,6 +87,12 @@ def criterion_weights(data: MunicipalityData) -> tuple[FloatArray, str]:
     return w, "fliken Mål (kriterievikt)"
 
 
+def facility_labels(data: MunicipalityData, facility_ids: list[str]) -> str:
+    """``"F-C-02 Västerskolan, F-LA-01 Lindås skola"``: facility ids with their names (sheet Anläggningar)."""
+    names = dict(zip(data.facilities["facility_id"].astype(str), data.facilities["name"].astype(str), strict=True))
+    return ", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in facility_ids)
+
+
 def column_debt_relief(data: MunicipalityData, col_project: IntArray, col_start: IntArray, duration: IntArray,
                        weight: FloatArray) -> FloatArray:
     r"""The maintenance debt each column clears, priced as the objective's reward for not postponing (kr):
@@ -400,10 +406,7 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
     )
     problem.group_names = tuple(names_g)
     if renewal is not None:
-        names = dict(zip(data.facilities["facility_id"].astype(str), data.facilities["name"].astype(str),
-                         strict=True))
-        problem.renewal_facilities = tuple(", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in f)
-                                           for f in renewal[2])
+        problem.renewal_facilities = tuple(facility_labels(data, f) for f in renewal[2])
     problem.delivery_ceilings = delivery_ceilings(data)
     if not decide and len(data.components):
         # the reward for not postponing: the forecast's debt relief, a component two projects claim counted once

@@ -416,6 +416,32 @@ def project_renewal_change(data: MunicipalityData, construction_index: FloatArra
     return spend, dep, facilities
 
 
+def renewal_taken_over(data: MunicipalityData, schedule: Mapping[str, int]) -> dict[str, tuple[float, list[str]]]:
+    """Per project of the plan ``schedule`` that takes over components: ``(kr, facilities)`` — the renewal (real kr,
+    over the plan) renewing its components as needed would cost from its completion year (:func:`renewal_change`,
+    each project on its own, as :func:`project_renewal_change`) and the facilities they belong to. What a project
+    takes off the municipality's hands whatever the reinvestment policy: under *behov* that money leaves the
+    reinvestment; under a frame the frame renews other components instead (less maintenance debt)."""
+    if not len(schedule) or not len(data.projects) or not len(data.components):
+        return {}
+    status = component_status(data)
+    years = np.asarray(data.years, dtype=np.int64)
+    ids = data.projects["project_id"].astype(str).tolist()
+    fac = status["facility_id"].astype(str).to_numpy()
+    chosen = [(pid, data.projects.iloc[ids.index(pid)].to_dict()) for pid in schedule if pid in ids]
+    claims: list[IntArray] = []
+    removes = np.zeros(len(chosen), dtype=bool)
+    completion = np.zeros(len(chosen), dtype=np.int64)
+    for k, (pid, row) in enumerate(chosen):
+        c, r = renewed_components([row], status)
+        claims.append(c[0])
+        removes[k] = bool(r[0])
+        completion[k] = int(schedule[pid]) + int(row.get("duration_years") or 1) - 1 - int(years[0])
+    spend, _ = renewal_change(status, claims, removes, completion, years, np.ones(len(years)))
+    return {pid: (float(-spend[k].sum()), sorted(set(fac[claims[k]])))
+            for k, (pid, _row) in enumerate(chosen) if claims[k].size}
+
+
 # -- renewal as a decision (the optimiser's renewal plan, replayed by the forecast) ------------------------------
 @dataclass(frozen=True)
 class RenewalGroups:
