@@ -16,7 +16,8 @@ from hushall.finance import forecast
 from hushall.model import MunicipalityData
 from hushall.optimize import ModelOptions, evaluate_plan, optimize, problem_from_municipality
 from hushall.optimize.model import create_model
-from hushall.projects.maintenance import renewal_groups
+from hushall.optimize.renewal_decisions import renewal_matrix
+from hushall.projects.maintenance import renewal_groups, renewal_plan
 
 LINES = {"result": "årets_resultat", "debt": "långfristiga_skulder", "cash": "likvida_medel",
          "equity": "eget_kapital", "fixed_assets": "materiella_anläggningstillgångar", "borrowing": "nyupptagna_lån"}
@@ -137,3 +138,23 @@ def test_brute_force_agrees_with_renewal_decisions() -> None:
                       renewal_decisions=True, options=EXACT)
     assert result.objective == pytest.approx(best, rel=1e-5, abs=1e-5), (result.schedule_dict, plan)
     assert_replays(result, data)
+
+
+def test_a_plan_the_branch_and_bound_did_not_solve_is_valued_with_a_renewal_the_treasury_allows() -> None:
+    """``renewal_evaluation="lp"`` (the ranking list, the explanations' forced plans): the renewal of the LP
+    relaxation with the plan fixed may lean on fractional treasury and balanskrav indicators; the second LP, with
+    the indicators as the financial model has them, renews so that a plan that keeps every target is valued as
+    keeping them (Exempelkommun, a plan the optimiser found)."""
+    from hushall.optimize.warmstart import columns_of_plan
+
+    data = exempelkommun()
+    plan = {"P-03": 2025, "P-06": 2025, "P-12": 2025, "P-15": 2025, "P-18": 2025, "P-22": 2025, "P-11": 2026,
+            "P-16": 2026, "P-19": 2026, "P-20": 2026, "P-04": 2027, "P-05": 2027, "P-13": 2027, "P-21": 2027,
+            "P-09": 2028, "P-14": 2029, "P-02": 2030, "P-01": 2031, "P-10": 2031, "P-17": 2045}
+    problem = problem_from_municipality(data, renewal_decisions=True)
+    ev = evaluate_plan(create_model(problem, ModelOptions(renewal_evaluation="lp")), columns_of_plan(problem, plan))
+    assert ev.meets_targets, ev.violations  # the first LP's renewal alone broke 18 target-years
+    assert ev.parts["violation_penalty"] < 1e-3 and ev.objective > 0
+    f = forecast(data, plan, reinvestment_policy=renewal_plan(renewal_groups(data), renewal_matrix(
+        ev.renewal, renewal_groups(data).n_groups, np.asarray(data.years))))
+    np.testing.assert_allclose(ev.finance["debt"].to_numpy(), f.statements["långfristiga_skulder"], atol=1.0)
