@@ -48,6 +48,7 @@ from hushall.optimize.problem import (
 from hushall.optimize.renewal_decisions import RenewalBlock
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
 from hushall.projects.maintenance import (
+    SharedRelief,
     policy_debt_share,
     project_relief,
     project_renewal_change,
@@ -93,17 +94,35 @@ def facility_labels(data: MunicipalityData, facility_ids: list[str]) -> str:
     return ", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in facility_ids)
 
 
-def column_debt_relief(data: MunicipalityData, col_project: IntArray, col_start: IntArray, duration: IntArray,
+def debt_relief_split(data: MunicipalityData, exclusive_group: IntArray) -> tuple[FloatArray, SharedRelief]:
+    """``(own (P, T + 1, T), pools)``: the maintenance debt each project of sheet Projekt clears on its own
+    (:func:`hushall.projects.maintenance.project_relief`) and the pools of components that projects which can be
+    chosen together claim (:class:`hushall.projects.maintenance.SharedRelief`), counted once by
+    :mod:`hushall.optimize.maintenance_rows`. Components only alternatives claim (one exclusive group: at most one
+    of them is chosen) stay with each of them and need no pool — Exempelkommun's one shared pool set (Lindgården's
+    ombyggnad or closure) adds no variable."""
+    own = project_relief(data, shared=False)
+    pools = shared_relief(data)
+    if not pools.relief_kr.shape[0]:
+        return own, pools
+    group = np.asarray(exclusive_group, dtype=np.int64)
+    claimants = pools.cleared.any(axis=(1, 3))  # (P, K): the projects that clear each pool within the plan
+    alone = np.array([g.size <= 1 or (g[0] >= 0 and bool((g == g[0]).all()))
+                      for g in (group[np.flatnonzero(claimants[:, k])] for k in range(claimants.shape[1]))],
+                     dtype=bool)
+    own = own + np.einsum("pckt,kt->pct", pools.cleared[:, :, alone, :].astype(float), pools.relief_kr[alone])
+    return own, SharedRelief(pools.relief_kr[~alone], pools.cleared[:, :, ~alone, :])
+
+
+def column_debt_relief(own: FloatArray, col_project: IntArray, col_start: IntArray, duration: IntArray,
                        weight: FloatArray) -> FloatArray:
     r"""The maintenance debt each column clears, priced as the objective's reward for not postponing (kr):
     :math:`\sum_t w_t\, \rho_t R^{0,\text{own}}_{p(j), c(j), t}` with ``w_t`` = ``straff_underhållsskuld_andel``
-    × discount factor and ``ρ_t R^0`` the forecast's relief of the components the project claims on its own
-    (:func:`hushall.projects.maintenance.project_relief` with ``shared=False``; completion ``c`` at the end of the
-    last construction year) — the same debt :func:`hushall.projects.maintenance.plan_maintenance_debt` clears. The
-    components two or more projects claim are rewarded once, through the pools of
-    :mod:`hushall.optimize.maintenance_rows`."""
-    n_t = len(data.years)
-    own = project_relief(data, shared=False)  # (P, T + 1, T)
+    × discount factor and ``ρ_t R^{0,own}`` (``own``, :func:`debt_relief_split`) the forecast's relief of the
+    components the project clears on its own (completion ``c`` at the end of the last construction year) — the
+    same debt :func:`hushall.projects.maintenance.plan_maintenance_debt` clears. Components projects that can be
+    chosen together claim are rewarded once, through the pools of :mod:`hushall.optimize.maintenance_rows`."""
+    n_t = own.shape[2]
     done = np.clip(np.asarray(col_start) + np.asarray(duration)[col_project] - 1, 0, n_t)
     return np.asarray(own[col_project, done, :] @ np.asarray(weight, dtype=float)[:n_t], dtype=float)
 
@@ -366,6 +385,8 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         data.targets["target_type"].isin(["underhållsskuld_kr", "underhållsskuld_växer_inte"]).any())
     if renewal is not None:
         group, names_g = shared_claim_groups(data, group, names_g)
+    # the debt each project clears (objective and debt rows), a component chosen projects share counted once
+    own, pools = debt_relief_split(data, group) if not decide and len(data.components) else (None, None)
     cap_block = capacity_block(data) if capacity else None
     fin = financial_block_from_municipality(data, renewal_decisions=decide) if finance and len(data.finance) else None
     base_real: FloatArray | None
@@ -399,7 +420,7 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         ceilings=ceilings_from_targets(data, base_real),
         capacity=cap_block,
         finance=fin,
-        effects=_unit_effects(unit, cons, first, project_relief(data, shared=False) if debt_rows else None, renewal,
+        effects=_unit_effects(unit, cons, first, own if debt_rows else None, renewal,
                               renewal_money=not decide),
         clip_to_plan=False,
         name=data.name,
@@ -408,13 +429,12 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
     if renewal is not None:
         problem.renewal_facilities = tuple(facility_labels(data, f) for f in renewal[2])
     problem.delivery_ceilings = delivery_ceilings(data)
-    if not decide and len(data.components):
+    if own is not None and pools is not None:
         # the reward for not postponing: the forecast's debt relief, a component two projects claim counted once
         # (in the objective and in the maintenance-debt rows, :mod:`hushall.optimize.maintenance_rows`)
         weight = data.assumption("straff_underhållsskuld_andel")[:t_count] * problem.discount[:t_count]
-        problem.debt_relief_kr = column_debt_relief(data, problem.col_project, problem.col_start, problem.duration,
+        problem.debt_relief_kr = column_debt_relief(own, problem.col_project, problem.col_start, problem.duration,
                                                     weight)
-        pools = shared_relief(data)
         if pools.relief_kr.shape[0]:
             problem.shared_relief, problem.shared_relief_weight = pools, weight
     if decide:
