@@ -201,6 +201,11 @@ def optimize(
     t_solve = time.perf_counter() - t0 - t_build
     evaluation = None if outcome.x is None else evaluate_plan(bm, outcome.x, outcome.lp_row_dual)
     objective, bound, gap, solver_status = outcome.objective, outcome.bound, outcome.gap, outcome.model_status
+    if evaluation is not None and evaluation.renewal is not None and evaluation.objective < objective - 1e-9:
+        # the renewal written back is not the branch and bound's (it broke a target by the MIP's tolerance,
+        # :func:`hushall.optimize.solve.assign_solution`): the objective is the plan's as written back
+        objective = evaluation.objective
+        gap = _gap(objective, bound)
     infeasible = evaluation is not None and not evaluation.meets_targets and bm.options.elastic
     if infeasible and evaluation is not None and outcome.x is not None:
         remaining = max(time_limit - (time.perf_counter() - t0), 1.0)

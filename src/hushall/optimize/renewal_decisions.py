@@ -309,9 +309,15 @@ def remember_solution(bm: object, x: FloatArray | None, solution: FloatArray | N
         bm.__dict__.setdefault("_renewal_solutions", {})[np.round(x).astype(np.int8).tobytes()] = solution
 
 
-def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...] = ()) -> FloatArray:
+def knows_renewal(bm: object, x: FloatArray) -> bool:
+    """Whether the branch and bound's solution of the plan ``x`` is kept (:func:`remember_solution`)."""
+    return np.round(x).astype(np.int8).tobytes() in bm.__dict__.get("_renewal_solutions", {})
+
+
+def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...] = (), known: bool = True
+                     ) -> FloatArray:
     """A solution of the model for the plan ``x`` (its binaries fixed), whose renewal is written back: the branch
-    and bound's own when it found this plan (:func:`remember_solution`); else, with
+    and bound's own when it found this plan (:func:`remember_solution`; not with ``known=False``); else, with
     ``ModelOptions.renewal_evaluation == "milp"``, the best (a small MILP over the renewal and the treasury and
     balanskrav indicators, to 1e-6: what brute force needs; Exempelkommun about 20 s a plan), or by default
     (``"lp"``) two LPs: the LP relaxation's renewal, then — the treasury and balanskrav indicators fixed as the
@@ -322,10 +328,9 @@ def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...]
     renewal of the second LP. Exempelkommun, the optimiser's own plan: 40,76 points by the two LPs (0,2 s),
     40,80 with its best renewal; the first LP alone valued it at −19 829 points, breaking 18 target-years (its
     fractional treasury indicators allow a renewal the financial model's rule does not)."""
-    known = bm.__dict__.get("_renewal_solutions", {}).get(
-        np.round(x).astype(np.int8).tobytes())
-    if known is not None:
-        return np.asarray(known, dtype=float)
+    kept = bm.__dict__.get("_renewal_solutions", {}).get(np.round(x).astype(np.int8).tobytes()) if known else None
+    if kept is not None:
+        return np.asarray(kept, dtype=float)
     exact = getattr(bm.options, "renewal_evaluation", "lp") == "milp"  # type: ignore[attr-defined]
     arr = dict(bm.lm.arrays())  # type: ignore[attr-defined]
     lo, up = arr["col_lower"].copy(), arr["col_upper"].copy()
