@@ -106,12 +106,13 @@ def debt_relief_split(data: MunicipalityData, exclusive_group: IntArray) -> tupl
     if not pools.relief_kr.shape[0]:
         return own, pools
     group = np.asarray(exclusive_group, dtype=np.int64)
-    claimants = pools.cleared.any(axis=(1, 3))  # (P, K): the projects that clear each pool within the plan
-    alone = np.array([g.size <= 1 or (g[0] >= 0 and bool((g == g[0]).all()))
-                      for g in (group[np.flatnonzero(claimants[:, k])] for k in range(claimants.shape[1]))],
-                     dtype=bool)
-    own = own + np.einsum("pckt,kt->pct", pools.cleared[:, :, alone, :].astype(float), pools.relief_kr[alone])
-    return own, SharedRelief(pools.relief_kr[~alone], pools.cleared[:, :, ~alone, :])
+    cleared = np.asarray(pools.cleared, dtype=bool)
+    claimants = np.asarray(cleared.any(axis=(1, 3)), dtype=bool)  # (P, K): who clears each pool in the plan
+    members = [group[np.flatnonzero(claimants[:, k])] for k in range(claimants.shape[1])]
+    alone = np.flatnonzero([g.size <= 1 or (g[0] >= 0 and bool((g == g[0]).all())) for g in members])
+    rest = np.setdiff1d(np.arange(len(members)), alone)
+    own = own + np.einsum("pckt,kt->pct", cleared[:, :, alone, :].astype(float), pools.relief_kr[alone])
+    return own, SharedRelief(pools.relief_kr[rest], cleared[:, :, rest, :])
 
 
 def column_debt_relief(own: FloatArray, col_project: IntArray, col_start: IntArray, duration: IntArray,

@@ -358,8 +358,8 @@ def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...]
 
     p = bm.problem  # type: ignore[attr-defined]
     effects = {name: np.asarray(p.effect(name).T @ np.asarray(x, float))[None, :] for name in EFFECTS}
-    idx, val = integer_values(bm, np.asarray(x, float), renewal_effects(bm, *renewal_values(bm, solution, x),
-                                                                         effects))
+    idx, val = integer_values(bm, np.asarray(x, float),  # type: ignore[arg-type]
+                              renewal_effects(bm, *renewal_values(bm, solution, x), effects))
     lo, up = lo.copy(), up.copy()
     lo[idx] = up[idx] = val
     arr.update(col_lower=lo, col_upper=up)
