@@ -21,12 +21,17 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from typing import Any
 
 import numpy as np
 
 GOALS = (0.01, 0.001)
+#: Seconds at which the gap of the best plan so far is reported.
+CHECKPOINTS_S = (5.0, 12.0, 30.0)
+#: Years whose maintenance debt is reported (example case).
+DEBT_YEARS = (2030, 2040, 2054)
 
 
 def synthetic_renewal(problem: Any, seed: int = 0) -> Any:
@@ -81,10 +86,10 @@ def run(case: str, decide: bool, time_limit: float, seed: int) -> dict[str, Any]
     problem = source_for(case, decide, seed)
     arr = create_model(problem).lm.arrays()
     seen: list[Any] = []
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = optimize(problem, time_limit=time_limit, mip_gap=min(GOALS) * 0.999, progress=seen.append,
                       explain=False, ranking=False)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     lp = result.lp_bound if result.lp_bound is not None else float("inf")
     reached: dict[float, float] = {}
     for p in seen:
@@ -97,10 +102,36 @@ def run(case: str, decide: bool, time_limit: float, seed: int) -> dict[str, Any]
     for goal in GOALS:
         if result.gap <= goal and goal not in reached:
             reached[goal] = result.timings["solve_s"]
-    return {"case": case, "decide": decide, "variables": int(arr["col_lower"].size),
+    at: dict[float, float] = {}
+    for p in seen:  # the gap of the best plan with the best bound known at each checkpoint
+        if p.objective is None or p.bound is None:
+            continue
+        for c in CHECKPOINTS_S:
+            if p.elapsed_s <= c:
+                at[c] = _gap(p.objective, min(p.bound, lp))
+    return {"asset": asset_figures(case, result), "at": at, "cpu": cpu,"case": case, "decide": decide, "variables": int(arr["col_lower"].size),
             "rows": int(arr["row_lower"].size), "integers": int(np.count_nonzero(arr["integer"])),
             "nonzeros": int(arr["matrix"].nnz), "lp_bound": lp, "objective": result.objective,
             "gap": result.gap, "reached": reached, "wall": wall, "status": result.status}
+
+
+def asset_figures(case: str, result: Any) -> str:
+    """Example case: the plan's value and, replayed through the forecast, its maintenance debt in
+    :data:`DEBT_YEARS` and the reinvestment as a share of the renewal need over the plan."""
+    if case != "example":
+        return ""
+    from hushall.examples import exempelkommun
+    from hushall.finance import forecast
+    from hushall.finance.verdict import cumulative_share_of_need
+
+    data = exempelkommun()
+    fc = forecast(data, result.schedule_dict, reinvestment_policy=result.renewal_plan(data))
+    debt = np.asarray(fc.statements.memo["underhållsskuld_fasta_priser"], dtype=float)
+    years = list(fc.years)
+    debts = ", ".join(f"{y}: {debt[years.index(y)] / 1e6:.0f} Mkr" for y in DEBT_YEARS if y in years)
+    share = float(cumulative_share_of_need(fc.statements)[-1])
+    return (f"value {result.objective:.1f} points; maintenance debt {debts}; "
+            f"reinvestment {100 * share:.1f} % of need")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,12 +145,15 @@ def main(argv: list[str] | None = None) -> int:
         for decide in (False, True):
             for k in range(args.repeat):
                 r = run(case, decide, args.time_limit, args.seed + k)
+                gaps = ", ".join(f"{c:.0f} s: " + (f"{100 * r['at'][c]:.2f} %" if c in r["at"] else "-")
+                                 for c in CHECKPOINTS_S)
                 times = ", ".join(f"{100 * g:.1f} %: " + (f"{r['reached'][g]:.1f} s" if g in r["reached"]
                                                            else "not reached") for g in GOALS)
                 print(f"{case:8s} renewal decisions {'on ' if decide else 'off'} run {k + 1}: "
                       f"{r['variables']} variables, {r['rows']} rows, {r['integers']} integers, "
                       f"{r['nonzeros']} nonzeros; time to {times}; final gap {100 * r['gap']:.3f} % "
-                      f"({r['status']}), wall {r['wall']:.1f} s", flush=True)
+                      f"({r['status']}), wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s; gap at {gaps}; {r['asset']}; "
+                      f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     return 0
 
 

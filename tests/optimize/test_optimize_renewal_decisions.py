@@ -16,7 +16,8 @@ from hushall.finance import forecast
 from hushall.model import MunicipalityData
 from hushall.optimize import ModelOptions, evaluate_plan, optimize, problem_from_municipality
 from hushall.optimize.model import create_model
-from hushall.projects.maintenance import renewal_groups
+from hushall.optimize.renewal_decisions import renewal_matrix
+from hushall.projects.maintenance import renewal_groups, renewal_plan
 
 LINES = {"result": "årets_resultat", "debt": "långfristiga_skulder", "cash": "likvida_medel",
          "equity": "eget_kapital", "fixed_assets": "materiella_anläggningstillgångar", "borrowing": "nyupptagna_lån"}
@@ -68,9 +69,42 @@ def test_the_renewal_plan_replays_to_the_krona_and_lets_the_replaced_schools_go(
     said = {e["project"]: e for e in result.explanations["renewal_avoided"]}
     assert said["P-NY"]["kr"] > 1e6
     assert "Västerskolan" in said["P-NY"]["text"] and "Lindås" in said["P-NY"]["text"]
+    assert said["P-NY"]["kr"] == pytest.approx(as_needed_difference(data, result.schedule_dict), abs=1.0)
     # the JSON round trip keeps the plan
     back = type(result).from_json_dict(result.to_json_dict())
     np.testing.assert_allclose(back.renewal_plan(data).renewal_real_kr, result.renewal_plan(data).renewal_real_kr)
+
+
+def as_needed_difference(data: MunicipalityData, schedule: dict[str, int]) -> float:
+    """What the forecast renewing everything as needed (*behov*) reinvests less with P-NY in ``schedule`` than
+    without it (real kr over the plan)."""
+    from hushall.model.parameters import Parameter
+
+    as_needed = data.replace(assumptions={**data.assumptions, "reinvestering_efter_behov":
+                                          Parameter("reinvestering_efter_behov", {2000: 1.0})})
+    without = {k: v for k, v in schedule.items() if k != "P-NY"}
+    line = "reinvesteringar_fasta_priser"
+    return float((forecast(as_needed, without).statements[line] - forecast(as_needed, schedule).statements[line]
+                  ).sum())
+
+
+def test_without_decisions_under_the_frame_the_explanation_names_the_renewal_the_school_takes_over() -> None:
+    """Decisions off, the example's reinvestment frame: the money does not change (the frame is spent anyway),
+    but the explanation still names the renewal the new school takes over — what renewing the two old schools as
+    needed would cost from its completion, the forecast's *behov* difference — and says the frame renews other
+    components instead."""
+    from hushall.needs.reinvestment import reinvestment_path
+
+    data = replacing_school(keep=("P-04", "P-12"))
+    assert reinvestment_path(data).policy == "ram"
+    result = optimize(data, time_limit=20, mip_gap=1e-2, explain=False, ranking=False, renewal_decisions=False,
+                      balanskrav="strict")
+    assert result.renewal is None and result.schedule_dict["P-NY"] == 2027
+    said = {e["project"]: e for e in result.explanations["renewal_avoided"]}
+    text = said["P-NY"]["text"]
+    assert "Västerskolan" in text and "Lindås" in text and "reinvesteringsramen förnyar andra komponenter" in text
+    assert said["P-NY"]["kr"] == pytest.approx(as_needed_difference(data, result.schedule_dict), abs=1.0)
+    assert said["P-NY"]["kr"] > 1e6
 
 
 def test_the_replaced_schools_renewal_is_avoided_against_the_same_plan_without_the_school() -> None:
@@ -104,3 +138,49 @@ def test_brute_force_agrees_with_renewal_decisions() -> None:
                       renewal_decisions=True, options=EXACT)
     assert result.objective == pytest.approx(best, rel=1e-5, abs=1e-5), (result.schedule_dict, plan)
     assert_replays(result, data)
+
+
+def test_a_plan_the_branch_and_bound_did_not_solve_is_valued_with_a_renewal_the_treasury_allows() -> None:
+    """``renewal_evaluation="lp"`` (the ranking list, the explanations' forced plans): the renewal of the LP
+    relaxation with the plan fixed may lean on fractional treasury and balanskrav indicators; the second LP, with
+    the indicators as the financial model has them, renews so that a plan that keeps every target is valued as
+    keeping them (Exempelkommun, a plan the optimiser found)."""
+    from hushall.optimize.warmstart import columns_of_plan
+
+    data = exempelkommun()
+    plan = {"P-03": 2025, "P-06": 2025, "P-12": 2025, "P-15": 2025, "P-18": 2025, "P-22": 2025, "P-11": 2026,
+            "P-16": 2026, "P-19": 2026, "P-20": 2026, "P-04": 2027, "P-05": 2027, "P-13": 2027, "P-21": 2027,
+            "P-09": 2028, "P-14": 2029, "P-02": 2030, "P-01": 2031, "P-10": 2031, "P-17": 2045}
+    problem = problem_from_municipality(data, renewal_decisions=True)
+    ev = evaluate_plan(create_model(problem, ModelOptions(renewal_evaluation="lp")), columns_of_plan(problem, plan))
+    assert ev.meets_targets, ev.violations  # the first LP's renewal alone broke 18 target-years
+    assert ev.parts["violation_penalty"] < 1e-3 and ev.objective > 0
+    f = forecast(data, plan, reinvestment_policy=renewal_plan(renewal_groups(data), renewal_matrix(
+        ev.renewal, renewal_groups(data).n_groups, np.asarray(data.years))))
+    np.testing.assert_allclose(ev.finance["debt"].to_numpy(), f.statements["långfristiga_skulder"], atol=1.0)
+
+
+def test_a_kept_renewal_that_breaks_a_target_gives_way_to_one_that_does_not() -> None:
+    """The branch and bound's renewal holds the rows only within the MIP's tolerance (a few kr on a binding debt
+    row, once replayed exactly): when the renewal kept for a plan breaks a target, the write-back takes the two
+    LPs' renewal if that breaks less. Here the kept renewal renews everything as it falls due (which the
+    example's debt and self-financing targets do not allow)."""
+    from hushall.optimize.renewal_decisions import remember_solution, renewal_for_plan
+    from hushall.optimize.solve import _assign_solution, _slack_total, assign_solution
+    from hushall.optimize.warmstart import columns_of_plan
+
+    data = exempelkommun()
+    problem = problem_from_municipality(data, renewal_decisions=True)
+    bm = create_model(problem)
+    x = columns_of_plan(problem, {"P-12": 2025, "P-04": 2027, "P-14": 2029})
+    good = renewal_for_plan(bm, x)
+    greedy = good.copy()
+    blk = bm.lm.variables["renewal:spend"]
+    greedy[blk.start:blk.stop] = np.repeat(problem.renewal.groups.value_kr / 1e6, problem.n_years)  # all it can
+    remember_solution(bm, x, greedy)
+    breaking = _assign_solution(bm, x)
+    assert _slack_total(bm, breaking.solution) > 1e-3  # renewing everything breaks targets
+    pv = assign_solution(bm, x)
+    assert _slack_total(bm, pv.solution) < _slack_total(bm, breaking.solution)
+    assert pv.renewal is not None and breaking.renewal is not None
+    assert pv.renewal[0].sum() < breaking.renewal[0].sum() - 1e6

@@ -90,3 +90,49 @@ def test_add_forced_is_add_with_force_one_by_one() -> None:
     np.testing.assert_allclose(batched.fin_viol, one.fin_viol, rtol=1e-9, atol=1e-3)
     np.testing.assert_allclose(batched.ceiling_viol, one.ceiling_viol, rtol=1e-9, atol=1e-3)
     assert one.fin_viol.max() > 0  # the plans do break targets: the maxima were compared, not zeros
+
+
+def _start_value(bm: BuiltModel, x0: np.ndarray, capfd: Any) -> float:
+    """The value HiGHS gives the start ``x0`` (its log: "MIP start solution is feasible: objective value is …")."""
+    import re
+
+    from hushall.optimize.solve import run_mip
+
+    capfd.readouterr()
+    run_mip(bm, bm.lm.arrays(), time_limit=6.0, mip_gap=1e-3, x_start=x0, log=True)
+    said = re.search(r"MIP start solution is feasible: objective value is (\S+)", capfd.readouterr().out)
+    assert said is not None, "HiGHS rejected the start"
+    return float(said.group(1))
+
+
+def test_with_renewal_decisions_highs_accepts_the_start_with_the_plans_renewal(capfd: Any) -> None:
+    """With the optimiser deciding the renewal, the greedy start's treasury and balanskrav indicators are the
+    financial model's with the plan's renewal: HiGHS accepts the start, worth more than with the indicators
+    replayed without the renewal (as every start was handed before)."""
+    import hushall.optimize.warmstart as ws
+    from hushall.optimize.warmstart import integer_values, start_values
+
+    bm = create_model(problem_from_municipality(exempelkommun(), renewal_decisions=True))
+    _, sol, _, _ = solve_lp_relaxation(bm, bm.lm.arrays(), 30.0)
+    assert sol is not None
+    x0 = round_greedily(bm, sol[bm.x.start:bm.x.stop])
+    idx, val = start_values(bm, x0)
+    full, replayed_val = integer_values(bm, x0)
+    assert np.array_equal(idx, full) and (val != replayed_val).any()  # the same integers, other indicators
+    completed = _start_value(bm, x0, capfd)
+    try:
+        ws.start_values = integer_values  # type: ignore[assignment]
+        replayed = _start_value(bm, x0, capfd)
+    finally:
+        ws.start_values = start_values
+    assert completed > replayed + 1e-3
+
+
+def test_without_renewal_decisions_the_start_fixes_every_integer() -> None:
+    from hushall.optimize.warmstart import integer_values, start_values
+
+    bm = create_model(problem_from_municipality(exempelkommun(), renewal_decisions=False))
+    x0 = np.zeros(bm.problem.n_columns)
+    for (i, v), (j, w) in zip(zip(*start_values(bm, x0), strict=True), zip(*integer_values(bm, x0), strict=True),
+                              strict=True):
+        assert i == j and v == w

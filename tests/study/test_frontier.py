@@ -156,3 +156,18 @@ def test_bad_settings_say_what_is_wrong() -> None:
     problem.ceilings = [c for c in problem.ceilings if c.target_type != "investeringstak_kr"]
     with pytest.raises(HushallError, match="investeringstak_kr"):
         compute_frontier(problem, workers=1)
+
+
+def test_with_renewal_decisions_every_step_decides_the_reinvestment() -> None:
+    """``renewal_decisions=True``: every solve of the frontier decides the reinvestment; each step's maintenance
+    debt is its plan's backlog, not the data's policy's."""
+    from hushall.examples import exempelkommun
+    from hushall.projects.maintenance import plan_maintenance_debt
+
+    data = exempelkommun()
+    f = compute_frontier(data, steps=2, time_limit_s=1.0, workers=1, prices=False, renewal_decisions=True)
+    assert [s.share for s in f.steps] == [0.5, 1.0, 1.5]
+    debts = [s.maintenance_debt_end_kr for s in f.steps]
+    assert all(d is not None and d >= 0.0 for d in debts)
+    policy = [float(plan_maintenance_debt(data, s.schedule)[-1]) for s in f.steps]
+    assert any(abs(d - p) > 1e6 for d, p in zip(debts, policy, strict=True))  # type: ignore[operator]

@@ -1,6 +1,6 @@
 """A plan study whose reinvestment the optimiser decides (``PlanRequest(renewal_decisions=True)``): the study's
-forecast, maintenance debt and verdict replay the optimiser's renewal per pool and year, and the JSON round trip
-and :func:`restore_study` keep it."""
+forecast, maintenance debt, verdict and Monte Carlo analysis replay the optimiser's renewal per pool and year, and
+the JSON round trip and :func:`restore_study` keep it."""
 
 from __future__ import annotations
 
@@ -44,7 +44,20 @@ def test_the_study_replays_the_optimisers_renewal(example: MunicipalityData, dec
     np.testing.assert_allclose(figures.maintenance_debt_kr, by_year["backlog_kr"].to_numpy(), atol=1.0)
     np.testing.assert_allclose(figures.debt_with_plan_kr, by_year["backlog_kr"].to_numpy(), atol=1.0)
     assert decided.verdict.assets.policy == RENEWAL_DECIDED
-    assert RISK_WITHOUT_RENEWAL_NOTE in decided.notes  # the Monte Carlo cannot take the renewal: said so
+    # the risk is the decided renewal's: its draw without uncertainty has the forecast's maintenance debt
+    assert decided.montecarlo.renewal_decided and RISK_WITHOUT_RENEWAL_NOTE not in decided.notes
+    base = decided.montecarlo.baseline
+    debt = base[base["line"] == "underhållsskuld"].set_index("year")["value"].reindex(example.years)
+    np.testing.assert_allclose(debt.to_numpy(dtype=float), by_year["backlog_kr"].to_numpy(), atol=1.0)
+
+
+def test_a_monte_carlo_handed_in_without_the_renewal_is_noted(example: MunicipalityData,
+                                                                decided: PlanStudy) -> None:
+    from hushall.scenarios import simulate
+
+    mc = simulate(example, dict(decided.schedule), n_draws=20, seed=3)  # the data's policy
+    again = run_study(example, decided.request, optimization=decided.optimization, montecarlo=mc)
+    assert RISK_WITHOUT_RENEWAL_NOTE in again.notes
 
 
 def test_json_round_trip_and_restore_keep_the_renewal(example: MunicipalityData, decided: PlanStudy) -> None:
@@ -55,7 +68,11 @@ def test_json_round_trip_and_restore_keep_the_renewal(example: MunicipalityData,
     restored = restore_study(example, json.loads(text))
     assert restored.figures is not None
     assert restored.figures.to_json() == decided.figures.to_json()
-    assert restored.notes.count(RISK_WITHOUT_RENEWAL_NOTE) == 1
+    assert RISK_WITHOUT_RENEWAL_NOTE not in restored.notes
+    assert restored.montecarlo.renewal_decided
+    # the same draws, seed and renewal: the same probabilities
+    assert {k: v for k, v in restored.risk.items() if k != "elapsed_s"} == {
+        k: v for k, v in decided.risk.items() if k != "elapsed_s"}
 
 
 def test_without_renewal_decisions_the_study_keeps_the_datas_policy(example: MunicipalityData) -> None:

@@ -51,12 +51,16 @@ def check_settings(steps: int, low: float, high: float, time_limit: float, worke
 @click.option("--processer", "workers", type=int, default=DEFAULT_WORKERS, show_default=True,
               help="Omräkningar som körs samtidigt.")
 @click.option("--utan-malpris", "no_prices", is_flag=True, help="Räkna inte vad varje mål kostar.")
+@click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
+              help="Låt optimeringen besluta reinvesteringen i varje omräkning (förnya, skjuta upp eller avveckla "
+                   "per anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Mapp för prioritering.xlsx, CSV och diagram.")
 @handle_errors
 def prioritera(path: Path | None, use_example: bool, steps: int, low: float, high: float, time_limit: float,
-               workers: int, no_prices: bool, as_json: bool, out: Path | None) -> None:
+               workers: int, no_prices: bool, renewal_decisions: bool | None, as_json: bool, out: Path | None
+               ) -> None:
     """Vad kostar valen? Planens värde mot investeringsramen, målens pris och prioritetsstegen."""
     check_settings(steps, low, high, time_limit, workers)
     data = load_input(path, use_example)
@@ -74,7 +78,8 @@ def prioritera(path: Path | None, use_example: bool, steps: int, low: float, hig
     info(f"Räknar om planen vid {steps} investeringsramar (högst {fmt_number(time_limit, 1, trim=True)} s var, "
          f"{workers} samtidigt) …")
     frontier = compute_frontier(data, steps=steps, low=low, high=high, time_limit_s=time_limit,
-                                mip_gap=DEFAULT_MIP_GAP, workers=workers, prices=not no_prices, progress=progress)
+                                mip_gap=DEFAULT_MIP_GAP, workers=workers, prices=not no_prices, progress=progress,
+                                renewal_decisions=renewal_decisions)
     names = target_names(data)
     if as_json:
         emit_json(frontier.to_json())

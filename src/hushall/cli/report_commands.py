@@ -32,13 +32,14 @@ PLAN_COLUMNS = ("projekt_id", "startår")
 
 
 def plan_request(plan: str | Path | None, draws: int = DEFAULT_DRAWS, time_limit: float = DEFAULT_TIME_LIMIT_S,
-                 explain_s: float = DEFAULT_EXPLAIN_S) -> PlanRequest:
+                 explain_s: float = DEFAULT_EXPLAIN_S, renewal_decisions: bool | None = None) -> PlanRequest:
     """The study ``--plan`` asks for: a file, ``"optimerad"`` (or nothing) or ``"beslutade"``. The optimiser
     explains every project left out or postponed (what it would break is cheap; the re-solves stay within the
-    explanation budget)."""
+    explanation budget); ``renewal_decisions``: it decides the reinvestment too (``None``: its default)."""
     choice = str(plan).strip().lower() if plan is not None else None
     if choice in (None, PLAN_OPTIMISED):
-        return PlanRequest(source="optimised", draws=draws, time_limit_s=time_limit, explain_s=explain_s)
+        return PlanRequest(source="optimised", draws=draws, time_limit_s=time_limit, explain_s=explain_s,
+                           renewal_decisions=renewal_decisions)
     if choice == PLAN_COMMITTED:
         return PlanRequest(source="committed", draws=draws)
     return PlanRequest(source="file", path=str(plan), draws=draws)
@@ -46,17 +47,19 @@ def plan_request(plan: str | Path | None, draws: int = DEFAULT_DRAWS, time_limit
 
 def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws: int = DEFAULT_DRAWS,
                  time_limit: float = DEFAULT_TIME_LIMIT_S, data_version: str | None = None, optimization: Any = None,
-                 montecarlo: Any = None, say: Callable[[str], None] = info) -> tuple[Path, Path]:
+                 montecarlo: Any = None, say: Callable[[str], None] = info,
+                 renewal_decisions: bool | None = None) -> tuple[Path, Path]:
     """Run the plan study (:func:`hushall.study.run_study`) and write its ``plandokument.pdf`` and
     ``plandokument.xlsx`` to ``out`` (used by ``hushall report`` and ``hushall demo``). ``plan``: a file,
     ``"optimerad"``, ``"beslutade"`` or ``None`` (optimised); ``optimization``: an optimiser result already at hand
     (used instead of running the optimiser again); ``montecarlo``: a Monte Carlo result of that plan already at
-    hand (used instead of simulating it again, so the document shows the same probabilities)."""
+    hand (used instead of simulating it again, so the document shows the same probabilities);
+    ``renewal_decisions``: the optimiser decides the reinvestment (``--reinvesteringsbeslut``)."""
     from hushall.reports.document import build_plan_document
     from hushall.study import run_study
 
     t0 = time.perf_counter()
-    request = plan_request(plan, draws, time_limit)
+    request = plan_request(plan, draws, time_limit, renewal_decisions=renewal_decisions)
     solver_progress = None
     if request.source == "optimised" and optimization is None:
         from hushall.optimize import stderr_progress
@@ -96,13 +99,18 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
 @click.option("--time-limit", type=click.FloatRange(min=1.0), default=DEFAULT_TIME_LIMIT_S, show_default=True,
               help="Tidsgräns i sekunder för optimeringen (med --plan optimerad).")
 @click.option("--data-version", help="Dataversion att skriva i dokumentet (standard: ett fingeravtryck av datan).")
+@click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
+              help="Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
+                   "anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden "
+                   "(med --plan optimerad).")
 @handle_errors
 def report(path: Path | None, use_example: bool, plan: str | None, out: Path, draws: int, time_limit: float,
-           data_version: str | None) -> None:
+           data_version: str | None, renewal_decisions: bool | None) -> None:
     """Plandokumentet (PDF) och arbetsboken med alla tabeller bakom det (Excel)."""
     data = load_input(path, use_example)
     out = output_folder(out)
-    write_report(data, out, plan=plan, draws=draws, time_limit=time_limit, data_version=data_version)
+    write_report(data, out, plan=plan, draws=draws, time_limit=time_limit, data_version=data_version,
+                 renewal_decisions=renewal_decisions)
 
 
 __all__ = ["plan_request", "report", "write_report"]

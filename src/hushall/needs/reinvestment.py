@@ -270,23 +270,50 @@ class RenewalPlan:
 
 def explicit_backlog(due_kr: ArrayLike, lifetime_years: ArrayLike, renewal_kr: ArrayLike,
                      cleared: NDArray[np.bool_] | None = None) -> FloatArray:
-    r"""Backlog ``(G, T)`` of pools for explicit renewals: ``b_t = b_{t−1} + D_t + r_{t−L} − r_t`` (a renewal falls
-    due again a lifetime later), ``0`` where ``cleared`` (a pool closed, or renewed by a project)."""
+    r"""Backlog ``(…, G, T)`` of pools for explicit renewals: ``b_t = b_{t−1} + D_t + r_{t−L} − r_t`` (a renewal falls
+    due again a lifetime later), ``0`` where ``cleared`` (a pool closed, or renewed by a project). Leading axes
+    (draws) are carried through."""
     r = np.asarray(renewal_kr, dtype=float)
     due = np.asarray(due_kr, dtype=float)
     life = np.asarray(lifetime_years, dtype=np.int64)
-    n_g, n_t = r.shape
+    n_g, n_t = r.shape[-2:]
     rows = np.arange(n_g)
-    b = np.zeros((n_g, n_t))
-    prev = np.zeros(n_g)
+    b = np.zeros(np.broadcast_shapes(r.shape, due.shape))
+    prev = np.zeros(b.shape[:-1])
     for t in range(n_t):
         back = t - life
-        now = prev + due[:, t] + np.where(back >= 0, r[rows, np.maximum(back, 0)], 0.0) - r[:, t]
+        now = prev + due[..., t] + np.where(back >= 0, r[..., rows, np.maximum(back, 0)], 0.0) - r[..., t]
         if cleared is not None:
-            now = np.where(cleared[:, t], 0.0, now)
-        b[:, t] = now
+            now = np.where(cleared[..., t], 0.0, now)
+        b[..., t] = now
         prev = now
     return b
+
+
+def renewal_within_reach(due_kr: ArrayLike, lifetime_years: ArrayLike, asked_kr: ArrayLike,
+                         closed: NDArray[np.bool_], cleared: NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+    r"""``(renewal, backlog)`` ``(…, G, T)`` when the renewals ``asked_kr`` are carried out as far as they can be:
+    never more than waits (``b_{t−1} + D_t + r_{t−L}``), nothing where a pool is ``closed``; the backlog as
+    :func:`explicit_backlog` (``0`` where ``cleared``). A renewal that can be carried out whole is kept to the
+    krona, so for renewals that fit their plan's events this is :func:`explicit_backlog`. Used for the optimiser's
+    write-back (solver tolerances) and for a plan whose projects are late in a Monte Carlo draw (what the plan
+    renewed on a facility its replacement was to close still waits)."""
+    asked = np.asarray(asked_kr, dtype=float)
+    due = np.asarray(due_kr, dtype=float)
+    life = np.asarray(lifetime_years, dtype=np.int64)
+    shape = np.broadcast_shapes(asked.shape, due.shape, np.shape(closed), np.shape(cleared))
+    n_g, n_t = shape[-2:]
+    rows = np.arange(n_g)
+    r = np.zeros(shape)
+    b = np.zeros(shape)
+    prev = np.zeros(shape[:-1])
+    for t in range(n_t):
+        back = t - life
+        waiting = prev + due[..., t] + np.where(back >= 0, r[..., rows, np.maximum(back, 0)], 0.0)
+        r[..., t] = np.where(closed[..., t], 0.0, np.clip(asked[..., t], 0.0, np.maximum(waiting, 0.0)))
+        b[..., t] = np.where(cleared[..., t], 0.0, waiting - r[..., t])
+        prev = b[..., t]
+    return r, b
 
 
 def _plan_path(data: MunicipalityData, plan: RenewalPlan) -> ReinvestmentPath:

@@ -84,14 +84,18 @@ def _status(outcome: SolveOutcome, evaluation: PlanEvaluation | None, mip_gap: f
     return "optimal" if outcome.gap <= mip_gap + 1e-12 or outcome.model_status == "Optimal" else "feasible"
 
 
-def renewal_avoided(schedule: pd.DataFrame) -> list[dict[str, Any]]:
-    """The renewal each chosen project takes off the reinvestment (policy *behov*: a facility closed or replaced,
-    components renewed by the project), in words: project, kr (price base year, over the plan), facilities.
+def renewal_avoided(schedule: pd.DataFrame, spent: bool = True) -> list[dict[str, Any]]:
+    """The renewal each chosen project takes over (a facility closed or replaced, components renewed by the
+    project), in words: project, kr (price base year, over the plan), facilities. ``spent``: the renewal leaves the
+    money (policy *behov*, or the optimiser's renewal decisions); ``False``: under a reinvestment frame, which
+    then renews other components (less maintenance debt) — what renewing them as needed would have cost.
 
     >>> s = pd.DataFrame({"project": ["P-NY"], "renewal_avoided_kr": [106.2e6],
     ...                   "renewal_avoided_facilities": ["F-C-02 Västerskolan, F-LA-01 Lindås skola"]})
     >>> renewal_avoided(s)[0]["text"]
     'P-NY tar över förnyelsen av F-C-02 Västerskolan, F-LA-01 Lindås skola: 106,2\xa0Mkr som inte behöver reinvesteras under planperioden (prisbasårets priser).'
+    >>> renewal_avoided(s, spent=False)[0]["text"]
+    'P-NY tar över förnyelsen av F-C-02 Västerskolan, F-LA-01 Lindås skola: 106,2\xa0Mkr som annars skulle behöva reinvesteras under planperioden (prisbasårets priser); reinvesteringsramen förnyar andra komponenter i stället och underhållsskulden blir lägre.'
     """
     if "renewal_avoided_kr" not in schedule:
         return []
@@ -101,11 +105,29 @@ def renewal_avoided(schedule: pd.DataFrame) -> list[dict[str, Any]]:
         if abs(kr) < 0.5:
             continue
         amount = fmt_mkr(abs(kr))
-        verb = "som inte behöver reinvesteras" if kr > 0 else "mer i reinvestering (komponenterna förfaller igen)"
+        if not spent:
+            verb = ("som annars skulle behöva reinvesteras under planperioden (prisbasårets priser); "
+                    "reinvesteringsramen förnyar andra komponenter i stället och underhållsskulden blir lägre")
+        elif kr > 0:
+            verb = "som inte behöver reinvesteras under planperioden (prisbasårets priser)"
+        else:
+            verb = "mer i reinvestering (komponenterna förfaller igen) under planperioden (prisbasårets priser)"
         out.append({"project": str(r.project), "kr": kr, "facilities": str(r.renewal_avoided_facilities),
-                    "text": f"{r.project} tar över förnyelsen av {r.renewal_avoided_facilities}: {amount} {verb} "
-                            "under planperioden (prisbasårets priser)."})
+                    "text": f"{r.project} tar över förnyelsen av {r.renewal_avoided_facilities}: {amount} {verb}."})
     return out
+
+
+def renewal_taken_over_by_plan(data: MunicipalityData, schedule: dict[str, int]) -> list[dict[str, Any]]:
+    """:func:`renewal_avoided` (``spent=False``) for a plan whose renewal the optimiser's columns do not carry
+    (a reinvestment frame, no renewal decisions): per chosen project the renewal it takes over
+    (:func:`hushall.projects.maintenance.renewal_taken_over`)."""
+    from hushall.optimize.inputs import facility_labels
+    from hushall.projects.maintenance import renewal_taken_over
+
+    taken = renewal_taken_over(data, schedule)
+    rows = pd.DataFrame({"project": list(taken), "renewal_avoided_kr": [kr for kr, _ in taken.values()],
+                         "renewal_avoided_facilities": [facility_labels(data, f) for _, f in taken.values()]})
+    return renewal_avoided(rows, spent=False)
 
 
 def optimize(
@@ -179,6 +201,11 @@ def optimize(
     t_solve = time.perf_counter() - t0 - t_build
     evaluation = None if outcome.x is None else evaluate_plan(bm, outcome.x, outcome.lp_row_dual)
     objective, bound, gap, solver_status = outcome.objective, outcome.bound, outcome.gap, outcome.model_status
+    if evaluation is not None and evaluation.renewal is not None and evaluation.objective < objective - 1e-9:
+        # the renewal written back is not the branch and bound's (it broke a target by the MIP's tolerance,
+        # :func:`hushall.optimize.solve.assign_solution`): the objective is the plan's as written back
+        objective = evaluation.objective
+        gap = _gap(objective, bound)
     infeasible = evaluation is not None and not evaluation.meets_targets and bm.options.elastic
     if infeasible and evaluation is not None and outcome.x is not None:
         remaining = max(time_limit - (time.perf_counter() - t0), 1.0)
@@ -235,6 +262,10 @@ def optimize(
         explanations = {"infeasibility": infeasibility(evaluation)}
     if evaluation is not None:
         avoided = renewal_avoided(evaluation.schedule)
+        if not problem.renewal_facilities and isinstance(source, MunicipalityData):  # a frame: said, not spent
+            sched = evaluation.schedule
+            avoided = renewal_taken_over_by_plan(source, {str(p): int(y) for p, y in zip(
+                sched["project"], sched["start_year"], strict=True)})
         if avoided:
             explanations["renewal_avoided"] = avoided
     t_total = time.perf_counter() - t0

@@ -3,7 +3,7 @@
 * **Component renewals** — per facility, the components due within the first ``renewal_horizon_years`` plan
   years (and those already overdue: the maintenance debt), as one reinvestment that renews them. The cost of
   waiting is not a score: it is the growing maintenance debt, priced by ``straff_underhållsskuld_andel`` in the
-  optimiser (:func:`hushall.optimize.inputs.project_debt_by_year`).
+  optimiser (:func:`hushall.optimize.inputs.column_debt_relief`).
 * **Capacity where demand exceeds it** — the places each district cannot get within the service's reach
   (:func:`unmet_places_without_projects`: the same network as the optimiser, no projects): an extension of the
   district's largest facility of the service, else a new building, sized in modules of ``place_module`` places.

@@ -6,8 +6,9 @@
   plan and the forecast of that plan agree to the krona.
 * Value: the weighted criteria score (weights: ``kriterievikt`` rows of Mål) discounted
   (``diskonteringsränta``) to the year the project is in use.
-* Cost of waiting: the maintenance debt of the components a project renews (or of the facility it closes), from
-  :func:`hushall.needs.component_status`, times ``straff_underhållsskuld_andel`` per year until the project is in use.
+* Cost of waiting: the maintenance debt a project clears (the components it renews, or of the facility it closes),
+  as the forecast clears it (:func:`column_debt_relief`), times ``straff_underhållsskuld_andel`` per year, discounted;
+  a component two projects claim counted once (:mod:`hushall.optimize.maintenance_rows`).
 * Places: districts' demand per service (:func:`hushall.needs.capacity_table`) served by facilities within the
   service's ``max_avstånd_km`` (haversine between the district's centre and the facility); a new building sits at
   its district's centre; unmet places cost ``straff_ouppfylld_plats_kr`` per place and year.
@@ -35,7 +36,7 @@ from hushall.data.schema import CRITERIA
 from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
-from hushall.needs import capacity_table, component_status, maintenance_debt_totals
+from hushall.needs import capacity_table, component_status
 from hushall.optimize.delivery import delivery_ceilings
 from hushall.optimize.finance_link import _period, financial_block_from_municipality, target_mask
 from hushall.optimize.problem import (
@@ -46,8 +47,8 @@ from hushall.optimize.problem import (
 )
 from hushall.optimize.renewal_decisions import RenewalBlock
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
-from hushall.projects.catalog import replaced_facilities
 from hushall.projects.maintenance import (
+    SharedRelief,
     policy_debt_share,
     project_relief,
     project_renewal_change,
@@ -87,48 +88,44 @@ def criterion_weights(data: MunicipalityData) -> tuple[FloatArray, str]:
     return w, "fliken Mål (kriterievikt)"
 
 
-def project_debt_by_year(data: MunicipalityData, years: IntArray) -> FloatArray:
-    """Maintenance debt (kr, price base year) in each plan year of the components each project renews — or of the
-    facility it closes, sells or replaces (``ersätter_anläggningar``) — if the project is not done: the cost of waiting, under the reinvestment policy
-    (which renews the share ``1 − ρ_t`` of every backlog, :func:`hushall.projects.maintenance.policy_debt_share`).
+def facility_labels(data: MunicipalityData, facility_ids: list[str]) -> str:
+    """``"F-C-02 Västerskolan, F-LA-01 Lindås skola"``: facility ids with their names (sheet Anläggningar)."""
+    names = dict(zip(data.facilities["facility_id"].astype(str), data.facilities["name"].astype(str), strict=True))
+    return ", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in facility_ids)
 
-    Renewed components: the ``förnyar_komponenter`` list (component ids, or component types at the project's
-    facility); without a list, every component of the facility for ombyggnad, konvertering, avveckling and
-    försäljning; none otherwise.
-    """
-    projects = data.projects
-    p_count = len(projects)
-    out = np.zeros((p_count, len(years)))
-    if not p_count or not len(data.components):
-        return out
-    status = component_status(data)
-    comp_ids = status["component_id"].astype(str).to_numpy()
-    comp_fac = status["facility_id"].astype(str).to_numpy()
-    comp_type = status["component_type"].astype(str).to_numpy()
-    pairs_p, pairs_c = [], []
-    for i, r in enumerate(projects.to_dict("records")):
-        fac = "" if pd.isna(r.get("facility_id")) else str(r.get("facility_id") or "")
-        renews = [s.strip() for s in str(r.get("renews_components") or "").split(";") if s.strip()]
-        replaced = replaced_facilities(r)
-        if replaced:
-            sel = np.isin(comp_fac, replaced)
-        elif renews:
-            sel = np.isin(comp_ids, renews) | (np.isin(comp_type, [s.lower() for s in renews]) & (comp_fac == fac))
-        elif fac and str(r.get("project_type")) in ("ombyggnad", "konvertering", "avveckling", "försäljning"):
-            sel = comp_fac == fac
-        else:
-            continue
-        idx = np.flatnonzero(sel)
-        pairs_p.append(np.full(len(idx), i))
-        pairs_c.append(idx)
-    if not pairs_p:
-        return out
-    pp, cc = np.concatenate(pairs_p), np.concatenate(pairs_c)
-    nothing = maintenance_debt_totals(status["value_kr"].to_numpy(float)[cc], status["first_due_year"].to_numpy()[cc],
-                                      years, groups=pp, n_groups=p_count)
-    # the reinvestment policy renews a share of every backlog: what waits is ρ_t of it (projects.maintenance)
-    share, _ = policy_debt_share(data, status=status)
-    return nothing * share[None, : len(years)]
+
+def debt_relief_split(data: MunicipalityData, exclusive_group: IntArray) -> tuple[FloatArray, SharedRelief]:
+    """``(own (P, T + 1, T), pools)``: the maintenance debt each project of sheet Projekt clears on its own
+    (:func:`hushall.projects.maintenance.project_relief`) and the pools of components that projects which can be
+    chosen together claim (:class:`hushall.projects.maintenance.SharedRelief`), counted once by
+    :mod:`hushall.optimize.maintenance_rows`. Components only alternatives claim (one exclusive group: at most one
+    of them is chosen) stay with each of them and need no pool — Exempelkommun's one shared pool set (Lindgården's
+    ombyggnad or closure) adds no variable."""
+    own = project_relief(data, shared=False)
+    pools = shared_relief(data)
+    if not pools.relief_kr.shape[0]:
+        return own, pools
+    group = np.asarray(exclusive_group, dtype=np.int64)
+    cleared = np.asarray(pools.cleared, dtype=bool)
+    claimants = np.asarray(cleared.any(axis=(1, 3)), dtype=bool)  # (P, K): who clears each pool in the plan
+    members = [group[np.flatnonzero(claimants[:, k])] for k in range(claimants.shape[1])]
+    alone = np.flatnonzero([g.size <= 1 or (g[0] >= 0 and bool((g == g[0]).all())) for g in members])
+    rest = np.setdiff1d(np.arange(len(members)), alone)
+    own = own + np.einsum("pckt,kt->pct", cleared[:, :, alone, :].astype(float), pools.relief_kr[alone])
+    return own, SharedRelief(pools.relief_kr[rest], cleared[:, :, rest, :])
+
+
+def column_debt_relief(own: FloatArray, col_project: IntArray, col_start: IntArray, duration: IntArray,
+                       weight: FloatArray) -> FloatArray:
+    r"""The maintenance debt each column clears, priced as the objective's reward for not postponing (kr):
+    :math:`\sum_t w_t\, \rho_t R^{0,\text{own}}_{p(j), c(j), t}` with ``w_t`` = ``straff_underhållsskuld_andel``
+    × discount factor and ``ρ_t R^{0,own}`` (``own``, :func:`debt_relief_split`) the forecast's relief of the
+    components the project clears on its own (completion ``c`` at the end of the last construction year) — the
+    same debt :func:`hushall.projects.maintenance.plan_maintenance_debt` clears. Components projects that can be
+    chosen together claim are rewarded once, through the pools of :mod:`hushall.optimize.maintenance_rows`."""
+    n_t = own.shape[2]
+    done = np.clip(np.asarray(col_start) + np.asarray(duration)[col_project] - 1, 0, n_t)
+    return np.asarray(own[col_project, done, :] @ np.asarray(weight, dtype=float)[:n_t], dtype=float)
 
 
 def shared_claim_groups(data: MunicipalityData, group: IntArray, names: list[str]) -> tuple[IntArray, list[str]]:
@@ -389,6 +386,8 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         data.targets["target_type"].isin(["underhållsskuld_kr", "underhållsskuld_växer_inte"]).any())
     if renewal is not None:
         group, names_g = shared_claim_groups(data, group, names_g)
+    # the debt each project clears (objective and debt rows), a component chosen projects share counted once
+    own, pools = debt_relief_split(data, group) if not decide and len(data.components) else (None, None)
     cap_block = capacity_block(data) if capacity else None
     fin = financial_block_from_municipality(data, renewal_decisions=decide) if finance and len(data.finance) else None
     base_real: FloatArray | None
@@ -418,25 +417,27 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         construction_index=cons,
         price_index=price,
         discount_rate=data.assumption("diskonteringsränta"),
-        debt_by_year_kr=None if decide else project_debt_by_year(data, years),
         debt_penalty_share=data.assumption("straff_underhållsskuld_andel"),
         ceilings=ceilings_from_targets(data, base_real),
         capacity=cap_block,
         finance=fin,
-        effects=_unit_effects(unit, cons, first, project_relief(data, shared=False) if debt_rows else None, renewal,
+        effects=_unit_effects(unit, cons, first, own if debt_rows else None, renewal,
                               renewal_money=not decide),
         clip_to_plan=False,
         name=data.name,
     )
     problem.group_names = tuple(names_g)
     if renewal is not None:
-        names = dict(zip(data.facilities["facility_id"].astype(str), data.facilities["name"].astype(str),
-                         strict=True))
-        problem.renewal_facilities = tuple(", ".join(f"{fid} {names.get(fid, '')}".strip() for fid in f)
-                                           for f in renewal[2])
+        problem.renewal_facilities = tuple(facility_labels(data, f) for f in renewal[2])
     problem.delivery_ceilings = delivery_ceilings(data)
-    if debt_rows:  # a component two projects claim is counted once in the maintenance-debt rows
-        problem.shared_relief = shared_relief(data)
+    if own is not None and pools is not None:
+        # the reward for not postponing: the forecast's debt relief, a component two projects claim counted once
+        # (in the objective and in the maintenance-debt rows, :mod:`hushall.optimize.maintenance_rows`)
+        weight = data.assumption("straff_underhållsskuld_andel")[:t_count] * problem.discount[:t_count]
+        problem.debt_relief_kr = column_debt_relief(own, problem.col_project, problem.col_start, problem.duration,
+                                                    weight)
+        if pools.relief_kr.shape[0]:
+            problem.shared_relief, problem.shared_relief_weight = pools, weight
     if decide:
         problem.renewal = renewal_block(data, cons, [str(p) for p in ids])
     return problem

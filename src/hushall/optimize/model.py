@@ -92,8 +92,9 @@ class ModelOptions:
     elastic: bool = True
     borrowing_penalty: float = 1.0e-6
     distance_penalty: float = 1.0e-7
-    #: With renewal decisions, how a plan the branch and bound did not solve gets its renewal: ``"lp"`` (the LP
-    #: relaxation's, fast) or ``"milp"`` (the best, exact; :func:`hushall.optimize.renewal_decisions.renewal_for_plan`).
+    #: With renewal decisions, how a plan the branch and bound did not solve gets its renewal (the ranking list,
+    #: the explanations' forced plans): ``"lp"`` (two LPs, a fraction of a second: good, not always the best) or
+    #: ``"milp"`` (the best, exact, seconds a plan; :func:`hushall.optimize.renewal_decisions.renewal_for_plan`).
     renewal_evaluation: str = "lp"
 
 
@@ -934,6 +935,8 @@ def create_model(problem: OptimizationProblem, options: ModelOptions | None = No
         fin = define_financial_block(bm, agg)
         define_financial_targets(bm, fin, agg)
         define_balanskrav(bm, fin, agg)
+    else:
+        define_shared_relief(bm, {})  # the objective's reward of the shared components
     bm.do_nothing_unmet_points = do_nothing_unmet_points(problem, options)
     lm.offset = bm.do_nothing_unmet_points + renewal_offset
     return bm

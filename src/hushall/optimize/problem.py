@@ -171,6 +171,9 @@ class OptimizationProblem:
     #: Components two or more projects claim, counted once in the maintenance-debt rows
     #: (:class:`hushall.projects.maintenance.SharedRelief`, :mod:`hushall.optimize.maintenance_rows`).
     shared_relief: Any = None
+    #: ``(T,)`` the objective's reward per kr of shared debt cleared in each year (``straff_underhållsskuld_andel``
+    #: × discount factor), so those components are rewarded once; ``None``: no reward for the pools.
+    shared_relief_weight: FloatArray | None = None
 
     def effect(self, name: str) -> sp.csr_matrix:
         """One yearly effect matrix ``(N, T)`` (zero when the problem has none of it)."""

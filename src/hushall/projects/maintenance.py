@@ -416,6 +416,32 @@ def project_renewal_change(data: MunicipalityData, construction_index: FloatArra
     return spend, dep, facilities
 
 
+def renewal_taken_over(data: MunicipalityData, schedule: Mapping[str, int]) -> dict[str, tuple[float, list[str]]]:
+    """Per project of the plan ``schedule`` that takes over components: ``(kr, facilities)`` — the renewal (real kr,
+    over the plan) renewing its components as needed would cost from its completion year (:func:`renewal_change`,
+    each project on its own, as :func:`project_renewal_change`) and the facilities they belong to. What a project
+    takes off the municipality's hands whatever the reinvestment policy: under *behov* that money leaves the
+    reinvestment; under a frame the frame renews other components instead (less maintenance debt)."""
+    if not len(schedule) or not len(data.projects) or not len(data.components):
+        return {}
+    status = component_status(data)
+    years = np.asarray(data.years, dtype=np.int64)
+    ids = data.projects["project_id"].astype(str).tolist()
+    fac = status["facility_id"].astype(str).to_numpy()
+    chosen = [(pid, data.projects.iloc[ids.index(pid)].to_dict()) for pid in schedule if pid in ids]
+    claims: list[IntArray] = []
+    removes = np.zeros(len(chosen), dtype=bool)
+    completion = np.zeros(len(chosen), dtype=np.int64)
+    for k, (pid, row) in enumerate(chosen):
+        c, r = renewed_components([row], status)
+        claims.append(c[0])
+        removes[k] = bool(r[0])
+        completion[k] = int(schedule[pid]) + int(row.get("duration_years") or 1) - 1 - int(years[0])
+    spend, _ = renewal_change(status, claims, removes, completion, years, np.ones(len(years)))
+    return {pid: (float(-spend[k].sum()), sorted(set(fac[claims[k]])))
+            for k, (pid, _row) in enumerate(chosen) if claims[k].size}
+
+
 # -- renewal as a decision (the optimiser's renewal plan, replayed by the forecast) ------------------------------
 @dataclass(frozen=True)
 class RenewalGroups:
@@ -502,10 +528,11 @@ def renewal_groups(data: MunicipalityData) -> RenewalGroups:
     return out
 
 
-def renewal_events(groups: RenewalGroups, completion: Mapping[int, int], n_years: int
+def renewal_events(groups: RenewalGroups, completion: Mapping[int, int | IntArray], n_years: int
                    ) -> tuple[BoolArray, BoolArray, FloatArray]:
     r"""What the plan's projects do to the pools, per pool and plan year: ``(closed, renewed_by_project,
-    due_change)``. ``completion``: project position in sheet Projekt → completion year index of the chosen ones.
+    due_change)``, each ``(…, G, T)``. ``completion``: project position in sheet Projekt → completion year index of
+    the chosen ones — a whole number, or an array of them (one per draw: the leading axes ``…``).
 
     * a project that takes a pool out of use (closure, sale, a new facility replacing it), completed at the end of
       year ``c``: the pool is *closed* from ``c`` — nothing is renewed, its need and backlog are let go;
@@ -513,26 +540,26 @@ def renewal_events(groups: RenewalGroups, completion: Mapping[int, int], n_years
       project pays it); the first dues after ``c`` are taken off (``due_change = −D^0``) and the pool's whole value
       falls due again a lifetime later, in ``c + L_g``. Renewals the plan made in the ``L_g`` years before ``c``
       still fall due a lifetime after they were made (conservative: an ombyggnad is not assumed to redo them).
+
+    A completion at or after ``T`` (after the plan) does nothing.
     """
     n_g = groups.n_groups
+    lead = np.broadcast_shapes(*(np.shape(c) for c in completion.values()))
     t = np.arange(n_years)
-    closed = np.zeros((n_g, n_years), dtype=bool)
-    renewed = np.zeros((n_g, n_years), dtype=bool)
-    change = np.zeros((n_g, n_years))
+    closed = np.zeros((*lead, n_g, n_years), dtype=bool)
+    renewed = np.zeros((*lead, n_g, n_years), dtype=bool)
+    change = np.zeros((*lead, n_g, n_years))
     for g, claim in enumerate(groups.claimants):
         for p, removes in claim:
-            c = completion.get(p)
-            if c is None or c >= n_years:
+            if p not in completion:
                 continue
-            c = max(int(c), 0)
+            c = np.maximum(np.broadcast_to(np.asarray(completion[p], dtype=np.int64), lead), 0)[..., None]
             if removes:
-                closed[g] |= t >= c
+                closed[..., g, :] |= (t >= c) & (c < n_years)
             else:
-                renewed[g, c] = True
-                change[g] -= np.where(t > c, groups.due_kr[g], 0.0)
-                again = c + int(groups.lifetime_years[g])
-                if again < n_years:
-                    change[g, again] += groups.value_kr[g]
+                renewed[..., g, :] |= t == c
+                change[..., g, :] -= np.where(t > c, groups.due_kr[g], 0.0)
+                change[..., g, :] += np.where(t == c + int(groups.lifetime_years[g]), groups.value_kr[g], 0.0)
     return closed, renewed, change
 
 

@@ -63,7 +63,7 @@ from hushall.finance.targets import maintenance_debt_base_kr
 from hushall.followup import MeasuredRates, follow_up, measured_rates
 from hushall.followup.replan import project_committees
 from hushall.model import MunicipalityData
-from hushall.needs.reinvestment import reinvestment_path
+from hushall.needs.reinvestment import RenewalPlan, reinvestment_path
 from hushall.projects import ProjectCatalog, Schedule, cumulative_index
 from hushall.scenarios.plan import PlanArrays, plan_arrays, realise
 
@@ -378,9 +378,10 @@ class _Context:
     seed: int
 
 
-def _context(data: MunicipalityData, schedule: Any, spec: MonteCarloSpec, seed: int) -> _Context:
+def _context(data: MunicipalityData, schedule: Any, spec: MonteCarloSpec, seed: int,
+             renewal: RenewalPlan | None = None) -> _Context:
     sched = Schedule.committed(ProjectCatalog.from_data(data)) if schedule is None else schedule
-    plan = plan_arrays(data, sched)
+    plan = plan_arrays(data, sched, renewal)
     base = build_inputs(data)
     cons_base = float(cumulative_index(data.assumptions["byggprisindex"], [data.base_year], data.price_base_year)[0])
     price_base = float(cumulative_index(data.assumptions["prisindex"], [data.base_year], data.price_base_year)[0])
@@ -469,7 +470,11 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
     eff = realise(plan, np.broadcast_to(ci, (n_s, n_t)), np.broadcast_to(pi, (n_s, n_t)), overrun, delay,
                   pop_factor)
     taken_over = plan.renewal_change_real_kr is not None
-    if "construction_index" in fields or taken_over:  # the reinvestment is priced with the draw's construction prices
+    if plan.decided is not None:  # the optimiser's renewal, each pool's as far as the draw's late projects allow
+        fields.update(reinvestment_kr=eff["decided_renewal_kr"],
+                      reinvestment_capitalised_by_component_kr=eff["decided_renewal_kr"][:, None, :],
+                      reinvestment_depreciation_by_component_kr=eff["decided_renewal_depreciation_kr"][:, None, :])
+    elif "construction_index" in fields or taken_over:  # the reinvestment is priced with the draw's construction prices
         spend, cap, dep = reinvestment_path(ctx.data).nominal(ci, pooled=True)
         if taken_over:  # under behov the renewal a project takes over leaves from its completion year in the draw
             spend = spend + eff["renewal_change_kr"]
@@ -517,10 +522,12 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
 
 
 def simulate_chunk(data: MunicipalityData, schedule: Any = None, spec: MonteCarloSpec | None = None, *,
-                   seed: int = 1, start: int = 0, stop: int = 1000) -> dict[str, Any]:
+                   seed: int = 1, start: int = 0, stop: int = 1000,
+                   reinvestment_policy: RenewalPlan | None = None) -> dict[str, Any]:
     """The raw per-draw results of draws ``start … stop − 1``: statements, ratios, target results, lines,
-    outcomes and the drivers' draws (for tests and for looking at single futures)."""
-    ctx = _context(data, schedule, spec or MonteCarloSpec.for_data(data), seed)
+    outcomes and the drivers' draws (for tests and for looking at single futures); ``reinvestment_policy`` as
+    for :func:`simulate`."""
+    ctx = _context(data, schedule, spec or MonteCarloSpec.for_data(data), seed, reinvestment_policy)
     return _chunk(ctx, start, stop)
 
 
@@ -635,6 +642,9 @@ class MonteCarloResult:
         their average; least squares on all shocks), their difference, and the first-order variance share.
     outcomes
         ``outcome, label, mean, sd, baseline`` of the scalar outcomes.
+    renewal_decided
+        The draws renewed as the optimiser decided (``simulate(..., reinvestment_policy=RenewalPlan)``), not
+        under the data's reinvestment policy.
     """
 
     years: tuple[int, ...]
@@ -656,6 +666,7 @@ class MonteCarloResult:
     schedule: dict[str, int]
     elapsed_s: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    renewal_decided: bool = False
 
     def probability(self, target_id: str) -> pd.Series:
         """P(target holds) per year."""
@@ -725,6 +736,7 @@ def simulate(
     exact_quantiles: bool | None = None,
     target_quantiles: bool = False,
     threads: int = 1,
+    reinvestment_policy: RenewalPlan | None = None,
 ) -> MonteCarloResult:
     """Simulate a plan over ``n_draws`` futures.
 
@@ -742,6 +754,11 @@ def simulate(
     chunk_size
         Draws computed at once (memory ≈ 30 kB per draw for Exempelkommun); does not change any result. Fewer
         draws than ``threads × chunk_size`` are split evenly over the threads.
+    reinvestment_policy
+        The optimiser's renewal of this plan (:meth:`hushall.optimize.OptimizationResult.renewal_plan`) when it
+        decided the reinvestment: every draw renews each pool of components as the plan says, as far as the
+        draw's late projects allow (:mod:`hushall.scenarios.plan`), so the draw without uncertainty is
+        ``forecast(data, schedule, reinvestment_policy=...)`` to the krona. ``None``: the data's policy.
     threads
         Chunks computed side by side in threads (at most one per core); does not change any result. NumPy
         releases the GIL in its loops, so two threads help on an idle two-core machine, but each holds a chunk
@@ -761,7 +778,7 @@ def simulate(
     t0 = time.perf_counter()
     spec = spec or MonteCarloSpec.for_data(data)
     sched = Schedule.committed(ProjectCatalog.from_data(data)) if schedule is None else Schedule(schedule)
-    ctx = _context(data, sched, spec, seed)
+    ctx = _context(data, sched, spec, seed, reinvestment_policy)
     n_t = ctx.plan.n_years
     years = tuple(int(y) for y in data.years)
     qs = tuple(float(q) for q in quantiles)
@@ -919,6 +936,7 @@ def simulate(
         all_years_standard_error=float(_se(np.array(p_all), n)), percentiles=percentiles,
         target_quantiles=target_quantiles, baseline=baseline, tornado=tornado, outcomes=outcomes, spec=spec,
         schedule=dict(sched.items()), elapsed_s=time.perf_counter() - t0,
+        renewal_decided=reinvestment_policy is not None,
     )
 
 

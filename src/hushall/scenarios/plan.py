@@ -24,6 +24,14 @@ minus what the plan's projects renew or close, as :mod:`hushall.projects.mainten
 ``B_t = ρ_t · (N_t − Σ_p R^0_{p, c_p, t})`` — ``debt_relief_kr`` holds ``ρ_t · R^0`` and ``debt_without_plan_kr``
 ``ρ_t · N_t``. A delayed project clears the debt later: postponed renewal makes the debt grow.
 
+With the optimiser's renewal (:class:`hushall.needs.reinvestment.RenewalPlan`, ``plan_arrays(..., renewal=)``)
+the debt is instead the backlog of its pools of components (:func:`hushall.projects.maintenance.renewal_backlog`)
+and the reinvestment is the plan's: each pool renewed as the plan says, as far as it can be in the draw
+(:func:`hushall.needs.reinvestment.renewal_within_reach`). A late project closes or renews its pools later, so what
+waits on them stays longer; what the plan renewed is due again a lifetime later. Pools no project of the plan
+claims are the same in every draw; a pool one project claims is tabulated for each completion year of that
+project (:class:`DecidedRenewal`), so a draw picks one row per project as for every other quantity.
+
 Places under a plan
 -------------------
 Missing places in year ``t`` are ``Σ_service max(0, demand − capacity − Σ_p places_p [in use])`` over the whole
@@ -56,14 +64,17 @@ from numpy.typing import ArrayLike, NDArray
 
 from hushall.model import MunicipalityData
 from hushall.needs.capacity import capacity_table
-from hushall.needs.reinvestment import reinvestment_path
+from hushall.needs.reinvestment import RenewalPlan, reinvestment_path, renewal_within_reach
 from hushall.needs.renewal import component_status
 from hushall.projects import ProjectCatalog, Schedule, depreciation_kernel
 from hushall.projects.maintenance import (
+    RenewalGroups,
     debt_relief,
     lifetime_depreciation,
     policy_debt_share,
     renewal_change_by_lifetime,
+    renewal_events,
+    renewal_groups,
     renewed_components,
 )
 
@@ -89,7 +100,117 @@ REALISED: tuple[str, ...] = (
     "renewal_change_real_kr",
     "renewal_change_kr",
     "renewal_change_depreciation_kr",
+    "decided_renewal_real_kr",
+    "decided_renewal_kr",
+    "decided_renewal_depreciation_kr",
 )
+
+
+@dataclass(frozen=True, eq=False)
+class DecidedRenewal:
+    """The optimiser's renewal per pool of components and year (:class:`hushall.needs.reinvestment.RenewalPlan`),
+    taken apart for draws in which the plan's projects are late (see the module docstring).
+
+    Attributes
+    ----------
+    lifetimes
+        ``(L,)`` whole lifetimes of the pools (the depreciation classes).
+    fixed_real_kr, fixed_backlog_kr
+        ``(L, T)`` renewal and ``(T,)`` backlog of the pools no project of the plan claims.
+    by_completion_real_kr, by_completion_backlog_kr
+        ``(P, T + 1, L, T)`` and ``(P, T + 1, T)``: of the pools project ``p`` claims alone, when it is completed
+        at year index ``c`` (``T``: after the plan).
+    groups, shared, shared_claimants
+        The pools (:func:`hushall.projects.maintenance.renewal_groups`), the indices of those two or more of the
+        plan's projects claim (computed per draw) and those projects (plan index → position in sheet Projekt).
+    renewal_real_kr
+        ``(G, T)`` the plan's renewal.
+    """
+
+    lifetimes: IntArray
+    fixed_real_kr: FloatArray
+    fixed_backlog_kr: FloatArray
+    by_completion_real_kr: FloatArray
+    by_completion_backlog_kr: FloatArray
+    groups: RenewalGroups
+    shared: IntArray
+    shared_claimants: dict[int, int]
+    renewal_real_kr: FloatArray
+
+    def shared_part(self, completion: IntArray) -> tuple[FloatArray, FloatArray]:
+        """``(renewal by lifetime (S, L, T), backlog (S, T))`` of the pools two or more of the plan's projects
+        claim, for the draws' completion year indices ``completion`` ``(S, P)``."""
+        n_s, n_t = completion.shape[0], self.fixed_backlog_kr.size
+        if not self.shared.size:
+            return np.zeros((n_s, self.lifetimes.size, n_t)), np.zeros((n_s, n_t))
+        k = self.shared
+        sub = _pool_subset(self.groups, k)
+        by_pos = {pos: completion[:, p] for p, pos in self.shared_claimants.items()}
+        r, b = _reach(sub, self.renewal_real_kr[k], by_pos)
+        return _by_lifetime(r, sub.lifetime_years, self.lifetimes), b.sum(axis=-2)
+
+
+def _pool_subset(groups: RenewalGroups, keep: IntArray) -> RenewalGroups:
+    """The pools ``keep`` of ``groups`` (for :func:`hushall.projects.maintenance.renewal_events`)."""
+    return RenewalGroups(component_group=np.zeros(0, dtype=np.int64), lifetime_years=groups.lifetime_years[keep],
+                         value_kr=groups.value_kr[keep], due_kr=groups.due_kr[keep],
+                         claimants=tuple(groups.claimants[int(k)] for k in keep), by_type=groups.by_type[keep],
+                         facilities=tuple(groups.facilities[int(k)] for k in keep))
+
+
+def _reach(groups: RenewalGroups, renewal_kr: FloatArray, completion: dict[int, Any]
+           ) -> tuple[FloatArray, FloatArray]:
+    """``(renewal, backlog)`` ``(…, G, T)`` of the pools for the projects' completion year indices (whole numbers or
+    arrays over the leading axes): :func:`hushall.needs.reinvestment.renewal_within_reach` with the events."""
+    closed, renewed, change = renewal_events(groups, completion, renewal_kr.shape[-1])
+    return renewal_within_reach(groups.due_kr + change, groups.lifetime_years, renewal_kr, closed, closed | renewed)
+
+
+def _by_lifetime(renewal_kr: FloatArray, pool_lifetimes: IntArray, lifetimes: IntArray) -> FloatArray:
+    """``(…, L, T)``: renewal ``(…, G, T)`` summed per lifetime class."""
+    onehot = (np.asarray(pool_lifetimes)[:, None] == np.asarray(lifetimes)[None, :]).astype(float)
+    return np.einsum("...gt,gl->...lt", renewal_kr, onehot)
+
+
+def decided_renewal(data: MunicipalityData, renewal: RenewalPlan, plan_positions: IntArray) -> DecidedRenewal:
+    """Take the optimiser's renewal apart for the plan whose projects are ``plan_positions`` (positions in sheet
+    Projekt, in the plan's order; see :class:`DecidedRenewal`).
+
+    Raises
+    ------
+    ValueError
+        When the renewal is not one of this municipality's pools (another data set's plan).
+    """
+    groups = renewal_groups(data)
+    r = np.asarray(renewal.renewal_real_kr, dtype=float)
+    n_t = len(data.years)
+    if r.shape != (groups.n_groups, n_t):
+        raise ValueError(f"the renewal plan has {r.shape[0]} pools × {r.shape[1]} years; this municipality's "
+                         f"components make {groups.n_groups} pools × {n_t} years")
+    lives = np.unique(groups.lifetime_years)
+    plan_of = {int(pos): p for p, pos in enumerate(np.asarray(plan_positions, dtype=np.int64))}
+    in_plan = [sorted({plan_of[pos] for pos, _ in claim if pos in plan_of}) for claim in groups.claimants]
+    n_p = len(plan_of)
+    fixed = np.array([not c for c in in_plan], dtype=bool)
+    sub = _pool_subset(groups, np.flatnonzero(fixed))
+    r0, b0 = _reach(sub, r[fixed], {})
+    spend = np.zeros((n_p, n_t + 1, lives.size, n_t))
+    backlog = np.zeros((n_p, n_t + 1, n_t))
+    every_c = np.arange(n_t + 1)
+    for p in range(n_p):
+        own = np.flatnonzero([c == [p] for c in in_plan])
+        if not own.size:
+            continue
+        sub_p = _pool_subset(groups, own)
+        rp, bp = _reach(sub_p, r[own], {int(plan_positions[p]): every_c})  # (T + 1, G_p, T)
+        spend[p] = _by_lifetime(rp, sub_p.lifetime_years, lives)
+        backlog[p] = bp.sum(axis=-2)
+    shared = np.flatnonzero([len(c) > 1 for c in in_plan])
+    claimants = sorted({p for k in shared for p in in_plan[int(k)]})
+    return DecidedRenewal(lifetimes=lives, fixed_real_kr=_by_lifetime(r0, sub.lifetime_years, lives),
+                          fixed_backlog_kr=b0.sum(axis=0), by_completion_real_kr=spend,
+                          by_completion_backlog_kr=backlog, groups=groups, shared=shared,
+                          shared_claimants={p: int(plan_positions[p]) for p in claimants}, renewal_real_kr=r)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,6 +247,8 @@ class PlanArrays:
         the reinvestment (real kr, negative: renewal the project takes over) when the project is completed at
         year index ``c`` (:func:`hushall.projects.maintenance.renewal_change_by_lifetime`); ``L = 0`` under a
         frame.
+    decided
+        The optimiser's renewal (:class:`DecidedRenewal`) when it decided the reinvestment, else ``None``.
     place_cell
         ``(P,)`` index of the project's service in ``demand`` (−1: none).
     demand, capacity
@@ -152,6 +275,7 @@ class PlanArrays:
     capacity: FloatArray
     renewal_lifetimes: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     renewal_change_real_kr: FloatArray | None = None
+    decided: DecidedRenewal | None = None
 
     @property
     def n_projects(self) -> int:
@@ -166,8 +290,10 @@ class PlanArrays:
         return self.years[0] + self.start_index + self.duration - 1
 
 
-def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
-    """Take a plan (project id → start year) apart into arrays (see :class:`PlanArrays`).
+def plan_arrays(data: MunicipalityData, schedule: Any, renewal: RenewalPlan | None = None) -> PlanArrays:
+    """Take a plan (project id → start year) apart into arrays (see :class:`PlanArrays`); ``renewal``: the
+    optimiser's renewal of this plan (:meth:`hushall.optimize.OptimizationResult.renewal_plan`), which replaces
+    the data's reinvestment policy.
 
     Raises
     ------
@@ -190,10 +316,12 @@ def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
     status = component_status(data)
     rows = data.projects.iloc[idx].to_dict("records") if len(idx) else []
     # the debt waiting under the reinvestment policy: a share ρ_t of the debt if nothing were renewed
+    decided = None if renewal is None else decided_renewal(data, renewal, idx)
     share, nothing = policy_debt_share(data, status=status)
     debt_without_plan = share * nothing
     relief = debt_relief(rows, status, years) * share[None, None, :]
-    lives, change = plan_renewal_change_by_completion(data, rows, status)
+    lives, change = plan_renewal_change_by_completion(data, rows, status) if renewal is None else (
+        np.zeros(0, dtype=np.int64), None)
 
     cap = capacity_table(data).groupby(["service_id", "year"], sort=False)[["demand", "capacity"]].sum()
     service_ids = [str(sid) for sid in data.services["service_id"]]
@@ -229,6 +357,7 @@ def plan_arrays(data: MunicipalityData, schedule: Any) -> PlanArrays:
         capacity=capacity,
         renewal_lifetimes=lives,
         renewal_change_real_kr=change,
+        decided=decided,
     )
 
 
@@ -348,6 +477,33 @@ def _renewal_change(plan: PlanArrays, tab: ShiftTables, row: IntArray, construct
                                                                    construction_index)}
 
 
+def _decided(plan: PlanArrays, tab: ShiftTables, row: IntArray, construction_index: FloatArray,
+             select: Callable[[FloatArray], Any]) -> dict[str, FloatArray]:
+    """With the optimiser's renewal (:class:`DecidedRenewal`): ``decided_renewal_real_kr``, ``decided_renewal_kr``
+    (nominal), ``decided_renewal_depreciation_kr`` and the ``maintenance_debt_kr`` of the pools ``(S, T)``, each
+    project completed in its year of the draw; zeros (and no debt) without."""
+    n_s, n_t = construction_index.shape
+    d = plan.decided
+    if d is None:
+        zero = np.zeros((n_s, n_t))
+        return {"decided_renewal_real_kr": zero, "decided_renewal_kr": zero, "decided_renewal_depreciation_kr": zero}
+    n_p, n_l = plan.n_projects, d.lifetimes.size
+    completion = np.minimum(tab.completion[row].astype(np.int64).reshape(n_s, n_p), n_t)
+    ones = select(np.ones((n_s, n_p)))
+    # the tables by completion year index, re-read by delay (the rows ``select`` picks)
+    by_delay = np.minimum(tab.completion.astype(np.int64), n_t).reshape(n_p, n_t + 1)
+    at = (np.arange(n_p)[:, None], by_delay)
+    spend = d.fixed_real_kr[None] + np.asarray(
+        ones @ d.by_completion_real_kr[at].reshape(n_p * (n_t + 1), n_l * n_t)).reshape(n_s, n_l, n_t)
+    debt = d.fixed_backlog_kr[None] + np.asarray(ones @ d.by_completion_backlog_kr[at].reshape(n_p * (n_t + 1), n_t))
+    shared_spend, shared_debt = d.shared_part(completion)
+    spend, debt = spend + shared_spend, debt + shared_debt
+    real = spend.sum(axis=1)
+    return {"decided_renewal_real_kr": real, "decided_renewal_kr": real * construction_index,
+            "decided_renewal_depreciation_kr": lifetime_depreciation(spend, d.lifetimes, construction_index),
+            "maintenance_debt_kr": debt}
+
+
 def realise(
     plan: PlanArrays,
     construction_index: ArrayLike,
@@ -446,10 +602,11 @@ def realise(
     else:
         out["missing_places"] = np.zeros((n_s, n_t))
     out.update(_renewal_change(plan, tab, row, ci2, select))
+    out.update(_decided(plan, tab, row, ci2, select))
     out["completion_index"] = tab.completion[row].reshape(n_s, n_p)
     if squeeze:
         return {k: v[0] for k, v in out.items()}
     return out
 
 
-__all__ = ["REALISED", "PlanArrays", "ShiftTables", "plan_arrays", "realise", "shift_tables"]
+__all__ = ["REALISED", "DecidedRenewal", "PlanArrays", "ShiftTables", "decided_renewal", "plan_arrays", "realise", "shift_tables"]

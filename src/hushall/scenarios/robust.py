@@ -25,7 +25,9 @@ in kr through its ``kr_per_point``; :func:`plan_value` for other planners).
 
 A planner is any callable ``planner(data) -> schedule`` (a mapping project id → start year) or ``-> PlanChoice``;
 :class:`OptimiserPlanner` wraps :func:`hushall.optimize.optimize`, :func:`greedy_planner` is a fast heuristic for
-tests and first looks.
+tests and first looks. When the optimiser decides the reinvestment (``OptimiserPlanner(renewal_decisions=True)``)
+each choice carries its renewal (:attr:`PlanChoice.renewal`) and every plan is simulated and measured with it, not
+with the data's reinvestment policy.
 
 Examples
 --------
@@ -87,6 +89,9 @@ class PlanChoice:
     value: float | None = None
     kr_per_point: float | None = None
     status: str = ""
+    #: The optimiser's renewal of this plan (:class:`hushall.needs.reinvestment.RenewalPlan`) when it decided the
+    #: reinvestment; ``None``: the data's reinvestment policy.
+    renewal: Any = None
 
 
 Planner = Callable[[MunicipalityData], "PlanChoice | Mapping[str, int]"]
@@ -153,25 +158,31 @@ class OptimiserPlanner:
 
     time_limit: float = 20.0
     mip_gap: float = 1e-3
+    #: Let the optimiser decide the reinvestment (``optimize(..., renewal_decisions=)``; ``None``: its default).
+    renewal_decisions: bool | None = None
 
     def __call__(self, data: MunicipalityData) -> PlanChoice:
         from hushall.optimize import optimize  # on call: the MILP's libraries load slowly
 
-        result = optimize(data, time_limit=self.time_limit, mip_gap=self.mip_gap, explain=False, ranking=False)
+        result = optimize(data, time_limit=self.time_limit, mip_gap=self.mip_gap, explain=False, ranking=False,
+                          renewal_decisions=self.renewal_decisions)
         if result.status == "no_solution":
             raise SolverError(f"Optimeraren hittade ingen plan inom {self.time_limit:g} s.")
-        return choice_from_optimization(result)
+        return choice_from_optimization(result, data)
 
 
-def choice_from_optimization(result: Any) -> PlanChoice:
+def choice_from_optimization(result: Any, data: MunicipalityData | None = None) -> PlanChoice:
     """An optimiser result (:class:`hushall.optimize.OptimizationResult`) as a planner's choice. Its value is the
     plan's benefit in the optimiser's points without violation penalties: weighted criteria value + maintenance
     debt avoided − unmet-places penalty (+ the do-nothing penalty constant), so that plans optimised against
-    tightened targets are valued like the baseline plan."""
+    tightened targets are valued like the baseline plan. With ``data``, the choice carries the optimiser's renewal
+    when it decided the reinvestment (:meth:`hushall.optimize.OptimizationResult.renewal_plan`)."""
     parts = result.objective_parts
     value = (parts.get("value", 0.0) + parts.get("maintenance_debt_avoided", 0.0)
              - parts.get("unmet_places_penalty", 0.0) + parts.get("do_nothing_unmet_places_penalty", 0.0))
-    return PlanChoice(Schedule(result.schedule_dict), float(value), float(result.kr_per_point), result.status)
+    renewal = None if data is None else result.renewal_plan(data)
+    return PlanChoice(Schedule(result.schedule_dict), float(value), float(result.kr_per_point), result.status,
+                      renewal)
 
 
 def _shortfall(data: MunicipalityData, statements: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -299,12 +310,14 @@ def tighten_targets(data: MunicipalityData, margins: Mapping[str, float]) -> Mun
     return data.replace(targets=t)
 
 
-def _unit_per_kr(data: MunicipalityData, schedule: Mapping[str, int]) -> dict[str, np.ndarray]:
+def _unit_per_kr(data: MunicipalityData, schedule: Mapping[str, int], renewal: Any = None
+                 ) -> dict[str, np.ndarray]:
     """For each target: kr of margin bought by moving its limit one unit, per year, in the plan's forecast
-    (the denominators of :func:`hushall.finance.target_results`)."""
+    (the denominators of :func:`hushall.finance.target_results`; ``renewal``: the optimiser's, as in
+    :func:`hushall.finance.forecast`)."""
     from hushall.finance import forecast
 
-    st = forecast(data, schedule).statements
+    st = forecast(data, schedule, reinvestment_policy=renewal).statements
     n_t = st.years.size
     out: dict[str, np.ndarray] = {}
     for row in data.targets.to_dict("records"):
@@ -323,16 +336,17 @@ def _unit_per_kr(data: MunicipalityData, schedule: Mapping[str, int]) -> dict[st
 
 
 def needed_margins(mc: MonteCarloResult, level: float, data: MunicipalityData, schedule: Mapping[str, int],
-                   last_year: int | None = None) -> dict[str, float]:
+                   last_year: int | None = None, renewal: Any = None) -> dict[str, float]:
     """The extra margin (in the unit of each target's limit) each target needs so that its margin's
     ``1 − level`` quantile is non-negative in every year it applies; 0 where it already holds with probability
     ≥ ``level``. The shortfall in kr is turned into the limit's unit with the plan's own denominators (e.g.
     skatteintäkter + generella statsbidrag for resultat_andel, invånare for låneskuld per invånare); for a
-    balanskrav target it is the resultat-andel of the companion target. Only years up to ``last_year`` count."""
+    balanskrav target it is the resultat-andel of the companion target. Only years up to ``last_year`` count;
+    ``renewal``: the plan's renewal when the optimiser decided it (:attr:`PlanChoice.renewal`)."""
     out: dict[str, float] = {}
     low = quantile_name(1.0 - level)
     tq = mc.target_quantiles
-    per_unit = _unit_per_kr(data, schedule)
+    per_unit = _unit_per_kr(data, schedule, renewal)
     years = np.asarray(mc.years)
     probs = mc.probabilities if last_year is None else mc.probabilities[mc.probabilities["year"] <= last_year]
     for tid, g in probs.groupby("target_id", sort=False):
@@ -487,26 +501,31 @@ def robust_plan(
 
     qs = tuple(sorted({0.1, 0.5, 0.9, round(1.0 - level, 10), round(level, 10)}))
 
-    def sim(sched: Schedule) -> MonteCarloResult:
-        return simulate(data, sched, spec, n_draws=n_draws, seed=seed, quantiles=qs, target_quantiles=True)
+    def sim(c: PlanChoice) -> MonteCarloResult:
+        return simulate(data, c.schedule, spec, n_draws=n_draws, seed=seed, quantiles=qs, target_quantiles=True,
+                        reinvestment_policy=c.renewal)
 
     def choose(d: MunicipalityData) -> PlanChoice:
         c = as_choice(planner(d))
         return c if c.value is not None else PlanChoice(c.schedule, plan_value(data, c.schedule), c.kr_per_point,
-                                                        c.status)
+                                                        c.status, c.renewal)
 
-    def key(sched: Schedule) -> tuple[tuple[str, int], ...]:
-        return tuple(sorted(sched.items()))
+    def key(c: PlanChoice) -> tuple[Any, ...]:
+        renewal = None if c.renewal is None else np.asarray(c.renewal.renewal_real_kr, dtype=float).tobytes()
+        return (tuple(sorted(c.schedule.items())), renewal)
+
+    def margins_of(mc: MonteCarloResult, c: PlanChoice) -> dict[str, float]:
+        return needed_margins(mc, level, data, c.schedule, last_year, c.renewal)
 
     base = choose(data) if base is None else base
-    base_mc = sim(base.schedule)
-    seen = {key(base.schedule): base_mc}
+    base_mc = sim(base)
+    seen = {key(base): base_mc}
     say(f"Basplan: {len(base.schedule)} projekt, lägsta sannolikhet att ett mål håller {fmt_pct(p_min(base_mc), 0)}.")
     margins = {str(t): 0.0 for t in base_mc.probabilities["target_id"].unique()}
     rows = [_iteration_rows(0, base_mc, margins, base, last_year)]
     best, best_mc = base, base_mc
     current = base
-    need = needed_margins(base_mc, level, data, base.schedule, last_year)
+    need = margins_of(base_mc, base)
     status = "basplanen_räcker" if not any(v > 0 for v in need.values()) else "max_iterationer"
     stall = 0
     for it in range(1, max_iterations + 1):
@@ -515,13 +534,13 @@ def robust_plan(
         for tid, extra in need.items():
             margins[tid] = margins.get(tid, 0.0) + extra
         choice = choose(tighten_targets(data, margins))
-        k = key(choice.schedule)
-        mc = seen[k] if k in seen else sim(choice.schedule)
+        k = key(choice)
+        mc = seen[k] if k in seen else sim(choice)
         seen[k] = mc
         rows.append(_iteration_rows(it, mc, margins, choice, last_year))
         weakest = p_min(mc)
         say(f"Iteration {it}: {len(choice.schedule)} projekt, lägsta sannolikhet {fmt_pct(weakest, 0)}.")
-        need = needed_margins(mc, level, data, choice.schedule, last_year)
+        need = margins_of(mc, choice)
         if not any(v > 0 for v in need.values()):
             best, best_mc, status = choice, mc, "uppnådd"
             break
@@ -530,8 +549,9 @@ def robust_plan(
             best, best_mc, stall = choice, mc, 0
         else:
             stall += 1
-        if stall >= 2 or choice.schedule == current.schedule:
-            status = "planen_ändras_inte" if choice.schedule == current.schedule else "ej_uppnåelig"
+        same = key(choice) == key(current)  # the same projects and the same renewal
+        if stall >= 2 or same:
+            status = "planen_ändras_inte" if same else "ej_uppnåelig"
             break
         current = choice
     if status == "uppnådd" and refine > 0:
@@ -543,11 +563,11 @@ def robust_plan(
             trial_scale = {t: f if t in pinned else max(f - step, 0.0) for t, f in scale.items()}
             trial = {t: safe[t] * f for t, f in trial_scale.items()}
             choice = choose(tighten_targets(data, trial))
-            k = key(choice.schedule)
-            mc = seen[k] if k in seen else sim(choice.schedule)
+            k = key(choice)
+            mc = seen[k] if k in seen else sim(choice)
             seen[k] = mc
             rows.append(_iteration_rows(len(rows), mc, trial, choice, last_year))
-            short = {t for t, v in needed_margins(mc, level, data, choice.schedule, last_year).items() if v > 0}
+            short = {t for t, v in margins_of(mc, choice).items() if v > 0}
             say(f"Förfining {i + 1}: {len(choice.schedule)} projekt, lägsta sannolikhet {fmt_pct(p_min(mc), 0)}"
                 f"{' – håller' if not short else ''}.")
             if not short:

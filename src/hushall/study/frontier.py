@@ -333,6 +333,8 @@ class _Solved:
     places_short_end: float | None
     seconds: float
     bound: float | None = None
+    #: With renewal decisions: the plan's maintenance debt in the last plan year (its backlog, price base year kr).
+    maintenance_debt_end_kr: float | None = None
 
 
 def _solve(problem: OptimizationProblem, x_start: np.ndarray | None, time_limit: float, mip_gap: float, seed: int,
@@ -344,6 +346,7 @@ def _solve(problem: OptimizationProblem, x_start: np.ndarray | None, time_limit:
     from hushall.optimize.api import minimise_violation
     from hushall.optimize.evaluate import evaluate_plan
     from hushall.optimize.model import create_model
+    from hushall.optimize.renewal_decisions import remember_solution
     from hushall.optimize.solve import _gap, run_mip, solve_model
 
     t0 = time.perf_counter()
@@ -359,6 +362,7 @@ def _solve(problem: OptimizationProblem, x_start: np.ndarray | None, time_limit:
         run = run_mip(bm, arr, time_limit=remaining, mip_gap=mip_gap, x_start=start, t0=t0,
                       options={"random_seed": int(seed)})
         x, objective, bound = run.x, run.objective, min(run.bound, lp_obj)
+        remember_solution(bm, run.x, run.solution)  # with renewal decisions: its renewal is the plan's
         if x is None or objective < start_obj - 1e-9:  # HiGHS did not better the start within the time
             x, objective = start, start_obj
     if x is None:
@@ -375,8 +379,11 @@ def _solve(problem: OptimizationProblem, x_start: np.ndarray | None, time_limit:
     if ev.places is not None and len(ev.places):
         last = ev.places["year"] == int(problem.years[-1])
         short = float(ev.places.loc[last, "unmet"].sum())
+    debt = None
+    if ev.renewal is not None:
+        debt = float(ev.renewal.loc[ev.renewal["year"] == int(problem.years[-1]), "backlog_kr"].sum())
     return _Solved(ev.x, value, float(ev.parts.get("value", 0.0)), bool(ev.meets_targets), _gap(value, bound),
-                   short, time.perf_counter() - t0, _num(bound))
+                   short, time.perf_counter() - t0, _num(bound), debt)
 
 
 def _better_of(own: _Solved, other: _Solved) -> _Solved:
@@ -574,6 +581,7 @@ def compute_frontier(
     prices: bool = True,
     options: ModelOptions | None = None,
     progress: Progress | None = None,
+    renewal_decisions: bool | None = None,
 ) -> Frontier:
     """The efficiency frontier, the target prices and the priority ladder (see the module docstring).
 
@@ -592,6 +600,10 @@ def compute_frontier(
         Compute the target prices (one re-solve per target).
     progress
         ``progress(fraction, message)`` after each solve, in Swedish.
+    renewal_decisions
+        For a municipality: the optimiser decides the reinvestment in every solve
+        (:func:`hushall.optimize.inputs.problem_from_municipality`; ``None``: its default); each step's maintenance
+        debt is then its plan's backlog.
     """
     from hushall.model import MunicipalityData
 
@@ -601,7 +613,7 @@ def compute_frontier(
     if data is not None:
         from hushall.optimize.inputs import problem_from_municipality
 
-        problem = problem_from_municipality(data)
+        problem = problem_from_municipality(data, renewal_decisions=renewal_decisions)
     else:
         problem = source  # type: ignore[assignment]
     frame = frame_of(problem)
@@ -670,8 +682,8 @@ def compute_frontier(
     for share in grid:
         r = solved[share]
         schedule = _schedule(problem, r.x)
-        debt = None
-        if data is not None:
+        debt = r.maintenance_debt_end_kr
+        if data is not None and debt is None:
             from hushall.projects.maintenance import plan_maintenance_debt
 
             debt = float(plan_maintenance_debt(data, schedule)[-1])

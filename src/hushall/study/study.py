@@ -15,7 +15,8 @@ Steps (each a stage's own entry point)::
     needs     hushall.needs.analyse_needs(data); the maintenance debt with the plan (the forecast's) and without
               it (hushall.projects.maintenance.plan_maintenance_debt(data, {}))
     effects   hushall.scenarios.plan: places short and maintenance debt per year without delays or overruns
-    risk      hushall.scenarios.simulate(data, schedule, n_draws, seed) → risk_summary
+    risk      hushall.scenarios.simulate(data, schedule, n_draws, seed, reinvestment_policy=the same renewal)
+              → risk_summary
     verdict   hushall.finance.verdict.assess, with the Monte Carlo probability
     robust    hushall.scenarios.robust.robust_plan from the optimised plan → robust_summary
 
@@ -225,10 +226,10 @@ def _optimise(data: MunicipalityData, request: PlanRequest, solver_progress: Any
 
 #: The reinvestment of a plan whose renewal the optimiser decided (what the verdict names as its policy).
 RENEWAL_DECIDED = "optimeringens reinvesteringsbeslut"
-#: The study's note when the Monte Carlo analysis cannot replay the optimiser's renewal.
+#: The study's note when its Monte Carlo analysis was handed in made without the optimiser's renewal.
 RISK_WITHOUT_RENEWAL_NOTE = (
     "Risken (hur sannolikt planen håller) är beräknad med underlagets reinvesteringspolicy, inte med "
-    "optimeringens reinvesteringsbeslut: simuleringen kan ännu inte räkna med en beslutad förnyelse.")
+    "optimeringens reinvesteringsbeslut.")
 
 
 def renewal_policy(data: MunicipalityData, optimization: Any) -> Any:
@@ -268,7 +269,7 @@ def plan_figures(data: MunicipalityData, forecast: Any, schedule: Mapping[str, i
     """The plan's figures per year (:class:`PlanFigures`) from its forecast and the scenarios stage's plan effects
     without delays or overruns (the optimiser's ``places`` table, when given, for the places short). With
     ``renewal_decided`` (the optimiser decided the reinvestment) the maintenance debt is the forecast's, which
-    replays the optimiser's backlog; the scenarios stage knows only the data's policy."""
+    replays the optimiser's backlog (the plan effects here are taken under the data's policy)."""
     from hushall.scenarios.plan import plan_arrays, realise
 
     years = [int(y) for y in forecast.years]
@@ -356,9 +357,9 @@ def _risk_parts(study: PlanStudy, data: MunicipalityData, progress: Progress) ->
     if request.draws <= 0:
         return
     progress(0.95, f"Simulerar {fmt_number(request.draws)} möjliga framtider …")
-    _note_risk_without_renewal(study)
     try:
-        mc = simulate(data, dict(study.schedule), n_draws=request.draws, seed=request.seed)
+        mc = simulate(data, dict(study.schedule), n_draws=request.draws, seed=request.seed,
+                      reinvestment_policy=renewal_policy(data, study.optimization))
     except (HushallError, ValueError, KeyError):
         study.notes.append("Risken (hur sannolikt planen håller) kunde inte beräknas för den här planen.")
         return
@@ -367,9 +368,12 @@ def _risk_parts(study: PlanStudy, data: MunicipalityData, progress: Progress) ->
 
 
 def _note_risk_without_renewal(study: PlanStudy) -> None:
-    """:func:`hushall.scenarios.simulate` takes no reinvestment policy: with the optimiser's renewal the risk is
-    the data's policy's, and the study says so."""
-    if getattr(study.optimization, "renewal", None) is not None and RISK_WITHOUT_RENEWAL_NOTE not in study.notes:
+    """A Monte Carlo analysis handed to :func:`run_study` that was made under the data's reinvestment policy
+    while the optimiser decided the renewal: the study says so (its own analysis replays the renewal,
+    :func:`hushall.scenarios.simulate` with ``reinvestment_policy``)."""
+    decided = getattr(study.optimization, "renewal", None) is not None
+    replayed = bool(getattr(study.montecarlo, "renewal_decided", False))
+    if decided and not replayed and RISK_WITHOUT_RENEWAL_NOTE not in study.notes:
         study.notes.append(RISK_WITHOUT_RENEWAL_NOTE)
 
 
@@ -406,10 +410,11 @@ def _robust_parts(study: PlanStudy, data: MunicipalityData, progress: Progress) 
     progress(0.97, f"Söker en säkrare plan (alla mål med minst {round(100 * level)} % sannolikhet de första "
                    f"{request.robust_years} åren) …")
     planner = OptimiserPlanner(time_limit=min(request.time_limit_s, ROBUST_TIME_LIMIT_S),
-                               mip_gap=max(request.mip_gap, ROBUST_MIN_GAP))
+                               mip_gap=max(request.mip_gap, ROBUST_MIN_GAP),
+                               renewal_decisions=study.optimization.renewal is not None)
     try:
         rb = robust_plan(data, planner, level=level, n_draws=request.draws, seed=request.seed,
-                         years=request.robust_years, base=choice_from_optimization(study.optimization))
+                         years=request.robust_years, base=choice_from_optimization(study.optimization, data))
         study.robust = robust_summary(rb, data, level)
     except (HushallError, ValueError, KeyError):
         study.robust = None
@@ -461,9 +466,9 @@ def restore_study(data: MunicipalityData, stored: Mapping[str, Any] | PlanStudy)
         seed = int((study.risk or {}).get("seed") or study.request.seed)
         from hushall.study.risk import risk_summary
 
-        _note_risk_without_renewal(study)
         try:
-            study.montecarlo = simulate(data, dict(study.schedule), n_draws=draws, seed=seed)
+            study.montecarlo = simulate(data, dict(study.schedule), n_draws=draws, seed=seed,
+                                        reinvestment_policy=renewal_policy(data, study.optimization))
         except (HushallError, ValueError, KeyError):
             study.montecarlo = None
         else:  # the same draws and seed give the same summary (and one of this version for older results)

@@ -123,12 +123,15 @@ def variant_data(factory: Any, job_id: int) -> tuple[Any, dict[str, Any]]:
 
 def run_frontier(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:
     """The price of each choice for the job's plan variant (:func:`hushall.study.frontier.compute_frontier`,
-    its steps in parallel processes); the result is the frontier's JSON."""
+    its steps in parallel processes, the reinvestment decided by the optimiser when the variant says so); the
+    result is the frontier's JSON."""
     from hushall.study.frontier import compute_frontier
+    from hushall.study.settings import renewal_decisions_of
     from hushall.web.planning import apply_variant
 
     data, settings = variant_data(factory, job_id)
-    frontier = compute_frontier(apply_variant(data, settings), progress=lambda f, m: progress(0.05 + 0.95 * f, m))
+    frontier = compute_frontier(apply_variant(data, settings), progress=lambda f, m: progress(0.05 + 0.95 * f, m),
+                                renewal_decisions=renewal_decisions_of(settings))
     set_job(status="done", progress=1.0, message=f"{len(frontier.steps)} ramar och {len(frontier.prices)} mål "
                                                    "räknade.", result=frontier.to_json(), finished_at=utcnow(),
             heartbeat_at=utcnow())
