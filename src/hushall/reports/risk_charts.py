@@ -225,9 +225,33 @@ def comparison_text(comparison: Any) -> str:
               for _, r in s.iterrows() if r["mål_som_bryts"]]
     if broken:
         lines += ["", "Mål som bryts något år:", *broken]
+    remedies = remedy_lines(comparison)
+    if remedies:
+        lines += ["", "Vad som skulle krävas för att klara balanskravet (en skattehöjning från det året och framåt):",
+                  *remedies]
     if comparison.reoptimised:
         lines += ["", *reoptimised_plans_text(comparison)]
     return "\n".join(lines)
+
+
+def remedy_lines(comparison: Any) -> list[str]:
+    """Per scenario whose plan breaks the balanskrav: the tax change that would keep it
+    (:class:`hushall.scenarios.remedy.TaxRemedy`), in öre and what it brings in the first year."""
+    from hushall.scenarios.remedy import MAX_REMEDY_ORE
+
+    lines = []
+    for o in comparison.outcomes:
+        r = o.remedy
+        if r is None:
+            continue
+        if r.ore is None:
+            lines.append(f"  {o.scenario.name}: mer än {fmt_number(MAX_REMEDY_ORE)} öre högre skatt från {r.from_year} "
+                         "räcker inte – det krävs lägre kostnader.")
+            continue
+        lines.append(f"  {o.scenario.name}: skatten {fmt_number(r.ore)} öre högre från {r.from_year} "
+                     f"(ger {fmt_mkr(r.kr_first_year)} {r.from_year}, löpande priser – eller lika mycket lägre "
+                     "nettokostnader)")
+    return lines
 
 
 #: The planner's status of a re-optimised plan in words (:class:`hushall.scenarios.robust.PlanChoice`).

@@ -32,6 +32,7 @@ from hushall.finance import Forecast, forecast
 from hushall.model import MunicipalityData
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.scenarios.plan import plan_arrays, realise
+from hushall.scenarios.remedy import TaxRemedy, required_tax_change
 from hushall.scenarios.scenarios import BASELINE, Scenario, apply
 
 #: Yearly lines of :meth:`ScenarioComparison.yearly`, with where they come from.
@@ -61,6 +62,9 @@ class ScenarioOutcome:
     missing_places: np.ndarray
     planner_value: float | None = None
     planner_status: str = ""
+    #: The tax change that would keep the balanskrav under this scenario (:mod:`hushall.scenarios.remedy`);
+    #: ``None`` when the plan keeps it.
+    remedy: TaxRemedy | None = None
 
     def yearly(self) -> dict[str, np.ndarray]:
         f = self.forecast
@@ -99,6 +103,9 @@ class ScenarioOutcome:
             "underhållsskuld_slut_kr": float(y["underhållsskuld"][-1]),
             "platser_saknas_max": float(y["platser_saknas"].max()),
             "planvärde": self.planner_value,
+            "skatteförändring_för_balanskrav_öre": None if self.remedy is None else self.remedy.ore,
+            "skatteförändring_från_år": None if self.remedy is None else self.remedy.from_year,
+            "skatteförändring_första_året_kr": None if self.remedy is None else self.remedy.kr_first_year,
         }
 
 
@@ -176,7 +183,9 @@ class ScenarioComparison:
 def evaluate_scenario(data: MunicipalityData, scenario: Scenario, schedule: Mapping[str, int] | None = None,
                       planner: Any = None) -> ScenarioOutcome:
     """One scenario: apply it, plan (the given schedule, or ``planner(changed data)``), forecast, and compute the
-    maintenance debt and missing places under the plan. A top-level function, so Dask can ship it."""
+    maintenance debt and missing places under the plan, and — when the plan breaks the balanskrav — the tax change
+    that would keep it (:func:`hushall.scenarios.remedy.required_tax_change`). A top-level function, so Dask can
+    ship it."""
     changed = apply(data, scenario)
     value: float | None = None
     status = ""
@@ -191,8 +200,9 @@ def evaluate_scenario(data: MunicipalityData, scenario: Scenario, schedule: Mapp
         sched = Schedule(schedule)
     fc = forecast(changed, sched)
     eff = realise(plan_arrays(changed, sched), fc.inputs.construction_index, fc.inputs.price_index)
+    remedy = required_tax_change(changed, sched, base=fc)
     return ScenarioOutcome(scenario, sched, fc, np.asarray(eff["maintenance_debt_kr"]),
-                           np.asarray(eff["missing_places"]), value, status)
+                           np.asarray(eff["missing_places"]), value, status, remedy)
 
 
 def _evaluate(args: tuple[MunicipalityData, Scenario, Mapping[str, int] | None, Any]) -> ScenarioOutcome:
