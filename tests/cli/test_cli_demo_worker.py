@@ -51,3 +51,32 @@ def test_the_plan_document_from_the_child_is_the_parents(tmp_path: Path) -> None
         assert all(Path(p).stat().st_size > 10_000 for p in paths)
     xlsx = {k: next(p for p in r[k] if p.endswith(".xlsx")) for k in ("child", "here", "third")}
     assert _cells(xlsx["child"]) == _cells(xlsx["here"]) == _cells(xlsx["third"])
+
+
+FORK_CHECK = r"""
+import sys
+from hushall.cli import demo
+
+class Seen(Exception):
+    pass
+
+class Spy:
+    def __init__(self, data, out_dir):
+        raise Seen("vl_convert" in sys.modules)
+
+demo.DocumentWorker = Spy
+try:
+    demo.run_demo(__import__("pathlib").Path(sys.argv[1]), print)
+except Seen as seen:
+    print("VEGA_BEFORE_FORK", seen.args[0])
+"""
+
+
+def test_the_demo_forks_its_document_child_before_any_vega_engine_is_loaded(tmp_path: Path) -> None:
+    """The child is only forked when no Vega engine exists in the demo's process (it would hang in the child):
+    the demo must create its worker before it imports the reports (they import vl-convert), or the document is
+    always written by the parent, after everything else."""
+    run = subprocess.run([sys.executable, "-c", FORK_CHECK, str(tmp_path)], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "VEGA_BEFORE_FORK False" in run.stdout

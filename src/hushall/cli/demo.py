@@ -34,10 +34,7 @@ DEMO_DRAWS = 5000
 
 def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     """Run every stage on the example and write the outputs under ``out``; return the files written."""
-    from hushall.data.template import write_template
-    from hushall.examples import example_path, exempelkommun
-    from hushall.reports import write_needs_outputs
-    from hushall.reports.text import needs_summary
+    from hushall.examples import exempelkommun
 
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
@@ -49,12 +46,13 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     document = DocumentWorker(data, out / "plandokument")
     # the optimised plan's study (HiGHS, which runs without the GIL) in the background while steps 1-2 write
     optimised = _start_optimised_study(data)
+    # only now the reports (they import vl-convert, whose engine must not exist in this process before the fork)
+    from hushall.data.template import write_template
+    from hushall.examples import exempelkommun_frames
+    from hushall.reports import write_needs_outputs
+    from hushall.reports.text import needs_summary
 
-    from hushall.data.io import read_raw
-    from hushall.model.validate import validate_workbook
-
-    frames, _ = validate_workbook(read_raw(example_path()))
-    files.append(write_template(out / "exempelkommun.xlsx", frames))
+    files.append(write_template(out / "exempelkommun.xlsx", exempelkommun_frames()))
     from hushall.reports.forecast import forecast_summary, write_forecast_outputs
     from hushall.study.request import PlanRequest
     from hushall.study.study import run_study
