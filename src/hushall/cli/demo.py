@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hushall.cli.common import EXAMPLE_TIME_LIMIT_S
 from hushall.formatting import fmt_number
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 #: start, beside steps 1-2 (HiGHS releases the GIL), so its limit costs wall time only where it outlasts them. On
 #: the example the root node's sub-MIP finds the plan in ~2 s on a quiet machine and the rest of the limit goes to
 #: the bound (the gap stays open: issue 14, docs/performance.md); under load the plan comes later.
-DEMO_TIME_LIMIT_S = 12.0
+DEMO_TIME_LIMIT_S = EXAMPLE_TIME_LIMIT_S
 DEMO_EXPLAIN_S = 10.0
 DEMO_EXPLAINED = 12
 #: Futures in the demo's Monte Carlo (a fraction of a second; ``hushall scenarios --montecarlo`` for more).
