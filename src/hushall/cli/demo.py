@@ -42,16 +42,17 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     data = exempelkommun()
     say(f"Exempelkommun: {data.summary()}")
     files: list[Path] = []
-    # step 5's plan document (the longest step: its charts, which hold the GIL) is written by a child process
-    # beside steps 3-4; it is forked now, before any Vega engine or solver thread exists in this process
-    document = DocumentWorker(data, out / "plandokument")
-    # the optimised plan's study (HiGHS, which runs without the GIL) in the background while steps 1-2 write
-    optimised = _start_optimised_study(data)
-    # only now the reports (they import vl-convert, whose engine must not exist in this process before the fork)
+    # the reports' modules (altair, fpdf, …: ~1 s) imported once, before the fork, for both processes
     from hushall.data.template import write_template
     from hushall.examples import exempelkommun_frames
     from hushall.reports import write_needs_outputs
     from hushall.reports.text import needs_summary
+
+    # step 5's plan document (the longest step: its charts) is written by a child process beside steps 3-4; it is
+    # forked now, before any Vega engine or solver thread exists in this process
+    document = DocumentWorker(data, out / "plandokument")
+    # the optimised plan's study (HiGHS, which runs without the GIL) in the background while steps 1-2 write
+    optimised = _start_optimised_study(data)
 
     files.append(write_template(out / "exempelkommun.xlsx", exempelkommun_frames()))
     from hushall.reports.forecast import forecast_summary, write_forecast_outputs
@@ -138,7 +139,8 @@ class DocumentWorker:
     so its Vega layouts and rasterisation (which hold the GIL) overlap the parent's work on the second core.
 
     Fork the worker before this process starts a Vega engine or a solver thread (neither survives a fork);
-    :meth:`submit` hands it the study, :meth:`result` waits for the files. Whenever the child cannot do the job —
+    :meth:`submit` hands it the study and the charts this process has rendered so far (the document shows some of
+    them again: they are not laid out twice), :meth:`result` waits for the files. Whenever the child cannot do the job —
     no ``fork`` (not POSIX), the study does not pickle, the child fails or dies — the document is written in this
     process instead (its files are written atomically, so a half-done child leaves nothing wrong behind).
     """
@@ -150,13 +152,27 @@ class DocumentWorker:
         self.study: PlanStudy | None = None
         self.proc: Any = None
         self.written_by_child = False
-        if "fork" not in mp.get_all_start_methods() or "vl_convert" in sys.modules:
-            return  # (a Vega engine already running here would hang in the child)
+        if not self.can_fork():
+            return
         ctx = mp.get_context("fork")
         self.conn, child_conn = ctx.Pipe()
         self.proc = ctx.Process(target=self._serve, args=(child_conn,), daemon=True)
         self.proc.start()
         child_conn.close()
+
+    @staticmethod
+    def can_fork() -> bool:
+        """Whether a child forked now can write the document: ``fork`` exists and no Vega engine has run in this
+        process (its threads would be missing in the child, which then hangs). vl-convert imported other than
+        through :mod:`hushall.reports.charts` counts as run."""
+        import multiprocessing as mp
+
+        if "fork" not in mp.get_all_start_methods():
+            return False
+        charts = sys.modules.get("hushall.reports.charts")
+        if charts is None:
+            return "vl_convert" not in sys.modules
+        return not charts.vega_engine_started()
 
     def _serve(self, conn: Any) -> None:
         """In the child: wait for the study, write the document, send back its paths (``None`` on any failure;
@@ -168,7 +184,10 @@ class DocumentWorker:
 
             vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}}, allowed_base_urls=[])
         try:
-            study = conn.recv()
+            study, charts = conn.recv()
+            from hushall.reports.charts import add_rendered_charts
+
+            add_rendered_charts(charts)  # the charts the parent drew already (needs, forecast): not again
             paths: list[str] | None = [str(p) for p in build_plan_document(self.data, study, self.out_dir)]
         except BaseException:
             paths = None
@@ -180,8 +199,10 @@ class DocumentWorker:
         self.study = study
         if self.proc is None:
             return
+        from hushall.reports.charts import rendered_charts
+
         try:
-            self.conn.send(study)
+            self.conn.send((study, rendered_charts()))
         except Exception:  # the study does not pickle, or the child is gone: write it here
             self._stop()
 
