@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 SCRIPT = r"""
@@ -52,6 +53,13 @@ def test_the_plan_document_from_the_child_is_the_parents(tmp_path: Path) -> None
         assert all(Path(p).stat().st_size > 10_000 for p in paths)
     xlsx = {k: next(p for p in r[k] if p.endswith(".xlsx")) for k in ("child", "here", "third")}
     assert _cells(xlsx["child"]) == _cells(xlsx["here"]) == _cells(xlsx["third"])
+    pdf = {k: next(p for p in r[k] if p.endswith(".pdf")) for k in ("child", "here")}
+    assert _text(pdf["child"]) == _text(pdf["here"])  # the child's PDF (the parent wrote the workbook meanwhile)
+
+
+def _text(path: str) -> list[str]:
+    pypdf = pytest.importorskip("pypdf")
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
 
 
 FORK_CHECK = r"""

@@ -7,6 +7,7 @@ investments comes from :mod:`hushall.followup`."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable
@@ -95,10 +96,12 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     document.submit(study)
     say(optimization_summary(plan))
     files += write_optimization_outputs(plan, out / "optimering")
+    document.share_charts()
 
     say(f"\n4/5 Monte Carlo: den optimerade planen i {fmt_number(DEMO_DRAWS)} möjliga framtider …")
     say(montecarlo_text(study.montecarlo))
     files += write_risk_outputs(out / "risk", None, study.montecarlo, None)
+    document.share_charts()
     say("\n" + "\n".join(verdict_block(study.verdict, target_names(data),
                                         title="Den optimerade planen med risken: håller god ekonomisk hushållning?")))
 
@@ -134,9 +137,14 @@ def _start_optimised_study(data: MunicipalityData) -> Future[tuple[PlanStudy, li
 
 
 
+#: The plan document's files: ``plandokument.pdf`` and ``plandokument.xlsx``.
+DOCUMENT_STEM = "plandokument"
+
+
 class DocumentWorker:
-    """The plan document (:func:`hushall.reports.document.build_plan_document`) written by a forked child process,
-    so its Vega layouts and rasterisation (which hold the GIL) overlap the parent's work on the second core.
+    """The plan document (:func:`hushall.reports.document.build_plan_document`): its PDF written by a forked child
+    process, so its Vega layouts and rasterisation (which hold the GIL) overlap the parent's work on the second
+    core; its workbook written by the parent meanwhile.
 
     Fork the worker before this process starts a Vega engine or a solver thread (neither survives a fork);
     :meth:`submit` hands it the study and the charts this process has rendered so far (the document shows some of
@@ -149,7 +157,9 @@ class DocumentWorker:
         import multiprocessing as mp
 
         self.data, self.out_dir = data, out_dir
+        self.date = dt.date.today()  # the document's date, the same in both processes
         self.study: PlanStudy | None = None
+        self.charts_sent: set[Any] = set()
         self.proc: Any = None
         self.written_by_child = False
         if not self.can_fork():
@@ -175,24 +185,33 @@ class DocumentWorker:
         return not charts.vega_engine_started()
 
     def _serve(self, conn: Any) -> None:
-        """In the child: wait for the study, write the document, send back its paths (``None`` on any failure;
+        """In the child: wait for the study, write the document's PDF, send back its path (``None`` on any failure;
         the parent then writes it and reports an error its own way)."""
-        from hushall.reports.document import build_plan_document
+        from hushall.reports.charts import add_chart_source, add_rendered_charts
+        from hushall.reports.document.content import document_of_study
+        from hushall.reports.document.pdf import render_plan_pdf
 
         with contextlib.suppress(Exception):  # start the Vega engine while the parent optimises (~0.6 s of CPU)
             import vl_convert
 
             vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}}, allowed_base_urls=[])
-        try:
-            study, charts = conn.recv()
-            from hushall.reports.charts import add_rendered_charts
+        def more_charts() -> dict[Any, Any]:  # the charts the parent has drawn since (steps 3-4)
+            charts: dict[Any, Any] = {}
+            while conn.poll():
+                charts.update(conn.recv())
+            return charts
 
+        try:
+            study, charts, date = conn.recv()
             add_rendered_charts(charts)  # the charts the parent drew already (needs, forecast): not again
-            paths: list[str] | None = [str(p) for p in build_plan_document(self.data, study, self.out_dir)]
+            add_chart_source(more_charts)
+            doc = document_of_study(self.data, study, date=date)
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            path: str | None = str(render_plan_pdf(doc, self.out_dir / f"{DOCUMENT_STEM}.pdf"))
         except BaseException:
-            paths = None
+            path = None
         with contextlib.suppress(OSError):
-            conn.send(paths)
+            conn.send(path)
         conn.close()
 
     def submit(self, study: PlanStudy) -> None:
@@ -202,25 +221,46 @@ class DocumentWorker:
         from hushall.reports.charts import rendered_charts
 
         try:
-            self.conn.send((study, rendered_charts()))
+            charts = rendered_charts()
+            self.conn.send((study, charts, self.date))
+            self.charts_sent = set(charts)
         except Exception:  # the study does not pickle, or the child is gone: write it here
             self._stop()
 
+    def share_charts(self) -> None:
+        """Send the child the charts rendered here since :meth:`submit` (the document shows some of them)."""
+        if self.proc is None:
+            return
+        from hushall.reports.charts import rendered_charts
+
+        charts = {k: v for k, v in rendered_charts().items() if k not in self.charts_sent}
+        try:
+            self.conn.send(charts)
+            self.charts_sent |= set(charts)
+        except Exception:  # the child is gone: result() writes the PDF here
+            self._stop()
+
     def result(self) -> list[Path]:
+        """The PDF and the workbook: the workbook is written here while the child writes the PDF."""
+        from hushall.reports.document.content import document_of_study
+        from hushall.reports.document.pdf import render_plan_pdf
+        from hushall.reports.document.workbook import write_plan_workbook
+
         assert self.study is not None, "submit the study first"
-        paths = None
+        doc = document_of_study(self.data, self.study, date=self.date)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        xlsx = write_plan_workbook(doc, self.out_dir / f"{DOCUMENT_STEM}.xlsx")
+        path = None
         if self.proc is not None:
             try:
-                paths = self.conn.recv()
+                path = self.conn.recv()
             except (EOFError, OSError):
-                paths = None
+                path = None
             self._stop()
-        if paths is None:
-            from hushall.reports.document import build_plan_document
-
-            return list(build_plan_document(self.data, self.study, self.out_dir))
+        if path is None:
+            return [render_plan_pdf(doc, self.out_dir / f"{DOCUMENT_STEM}.pdf"), xlsx]
         self.written_by_child = True
-        return [Path(p) for p in paths]
+        return [Path(path), xlsx]
 
     def _stop(self) -> None:
         self.conn.close()

@@ -328,9 +328,24 @@ _CHART_CACHE_SIZE = 128
 _CHART_CACHE_LOCK = threading.Lock()  # the web app renders documents in worker threads
 
 
+#: Where charts rendered elsewhere arrive from (:func:`add_chart_source`), asked on every cache miss.
+_CHART_SOURCES: list[Callable[[], dict[tuple[str, str | float], str | bytes]]] = []
+
+
+def add_chart_source(source: Callable[[], dict[tuple[str, str | float], str | bytes]]) -> None:
+    """Ask ``source()`` for charts rendered elsewhere (another process: the demo's document child hears of the
+    parent's) before rendering one that is not in the cache; it returns them without waiting (``{}``: none)."""
+    _CHART_SOURCES.append(source)
+
+
 def _cached(key: tuple[str, str | float], make: Callable[[], str | bytes]) -> Any:
     with _CHART_CACHE_LOCK:
         hit = _CHART_CACHE.get(key)
+    if hit is None and _CHART_SOURCES:
+        for source in _CHART_SOURCES:
+            add_rendered_charts(source())
+        with _CHART_CACHE_LOCK:
+            hit = _CHART_CACHE.get(key)
     if hit is None:
         hit = make()
         with _CHART_CACHE_LOCK:
