@@ -187,14 +187,12 @@ class DocumentWorker:
     def _serve(self, conn: Any) -> None:
         """In the child: wait for the study, write the document's PDF, send back its path (``None`` on any failure;
         the parent then writes it and reports an error its own way)."""
-        from hushall.reports.charts import add_chart_source, add_rendered_charts
+        from hushall.reports.charts import add_chart_source, add_rendered_charts, start_engine
         from hushall.reports.document.content import document_of_study
         from hushall.reports.document.pdf import render_plan_pdf
 
-        with contextlib.suppress(Exception):  # start the Vega engine while the parent optimises (~0.6 s of CPU)
-            import vl_convert
-
-            vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}}, allowed_base_urls=[])
+        with contextlib.suppress(Exception):  # while the parent optimises
+            start_engine()
         def more_charts() -> dict[Any, Any]:  # the charts the parent has drawn since (steps 3-4)
             charts: dict[Any, Any] = {}
             while conn.poll():

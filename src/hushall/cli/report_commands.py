@@ -15,6 +15,8 @@ default: a fraction of a second); ``--monte-carlo 0`` leaves it out and the chap
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -59,18 +61,20 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
     ``"optimerad"``, ``"beslutade"`` or ``None`` (optimised); ``optimization``: an optimiser result already at hand
     (used instead of running the optimiser again); ``montecarlo``: a Monte Carlo result of that plan already at
     hand (used instead of simulating it again, so the document shows the same probabilities)."""
+    from hushall.reports.charts import start_engine
     from hushall.reports.document import build_plan_document
     from hushall.study import run_study
 
     t0 = time.perf_counter()
     request = plan_request(plan, draws, time_limit)
-    solver_progress = None
+    solver_progress, engine = None, None
     if request.source == "optimised" and optimization is None:
         from hushall.optimize import stderr_progress
 
         say(f"Optimerar (tidsgräns {fmt_number(time_limit, 1, trim=True)} s, förklaringar högst "
             f"{fmt_number(request.explain_s, 1, trim=True)} s) …")
         solver_progress = stderr_progress()
+        engine = _background(start_engine)  # while HiGHS (without the GIL) solves
     study = run_study(data, request, lambda _f, message: say(message), solver_progress=solver_progress,
                       optimization=optimization, montecarlo=montecarlo)
     if study.optimization is not None and study.optimization.status == "no_solution":
@@ -88,9 +92,23 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
     for note in study.notes:
         say(note)
     say("Skriver plandokumentet …")
+    if engine is not None:
+        engine.join()
     pdf, xlsx = build_plan_document(data, study, out, data_version=data_version)
     say(f"Skrev {pdf} och {xlsx} ({fmt_number(time.perf_counter() - t0, 1)} s).")
     return pdf, xlsx
+
+
+def _background(task: Callable[[], None]) -> threading.Thread:
+    """``task`` in a daemon thread (its failure shows later, where its work is needed)."""
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            task()
+
+    thread = threading.Thread(target=run, name="hushall-report-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def search_summary(result: Any, time_limit: float) -> str:
