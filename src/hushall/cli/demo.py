@@ -7,7 +7,6 @@ investments comes from :mod:`hushall.followup`."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from hushall.formatting import fmt_number
 if TYPE_CHECKING:
     from hushall.model import MunicipalityData
     from hushall.optimize.solve import Progress
+    from hushall.reports.document.content import PlanDocument
     from hushall.study.study import PlanStudy
 
 #: The demo's optimisation: a time limit and an explanation budget. The solve runs in a thread from the demo's
@@ -147,18 +147,18 @@ class DocumentWorker:
     core; its workbook written by the parent meanwhile.
 
     Fork the worker before this process starts a Vega engine or a solver thread (neither survives a fork);
-    :meth:`submit` hands it the study and the charts this process has rendered so far (the document shows some of
-    them again: they are not laid out twice), :meth:`result` waits for the files. Whenever the child cannot do the job —
-    no ``fork`` (not POSIX), the study does not pickle, the child fails or dies — the document is written in this
-    process instead (its files are written atomically, so a half-done child leaves nothing wrong behind).
+    :meth:`submit` hands it the document's content and the charts this process has rendered so far (the document
+    shows some of them again: they are not laid out twice; :meth:`share_charts` sends those drawn later),
+    :meth:`result` writes the workbook and waits for the PDF. Whenever the child cannot do the job — no ``fork``
+    (not POSIX), the content does not pickle, the child fails or dies — the PDF is written in this process instead
+    (its files are written atomically, so a half-done child leaves nothing wrong behind).
     """
 
     def __init__(self, data: MunicipalityData, out_dir: Path) -> None:
         import multiprocessing as mp
 
         self.data, self.out_dir = data, out_dir
-        self.date = dt.date.today()  # the document's date, the same in both processes
-        self.study: PlanStudy | None = None
+        self.doc: PlanDocument | None = None
         self.charts_sent: set[Any] = set()
         self.proc: Any = None
         self.written_by_child = False
@@ -188,7 +188,6 @@ class DocumentWorker:
         """In the child: wait for the study, write the document's PDF, send back its path (``None`` on any failure;
         the parent then writes it and reports an error its own way)."""
         from hushall.reports.charts import add_chart_source, add_rendered_charts, start_engine
-        from hushall.reports.document.content import document_of_study
         from hushall.reports.document.pdf import render_plan_pdf
 
         with contextlib.suppress(Exception):  # while the parent optimises
@@ -200,10 +199,9 @@ class DocumentWorker:
             return charts
 
         try:
-            study, charts, date = conn.recv()
+            doc, charts = conn.recv()
             add_rendered_charts(charts)  # the charts the parent drew already (needs, forecast): not again
             add_chart_source(more_charts)
-            doc = document_of_study(self.data, study, date=date)
             self.out_dir.mkdir(parents=True, exist_ok=True)
             path: str | None = str(render_plan_pdf(doc, self.out_dir / f"{DOCUMENT_STEM}.pdf"))
         except BaseException:
@@ -213,14 +211,17 @@ class DocumentWorker:
         conn.close()
 
     def submit(self, study: PlanStudy) -> None:
-        self.study = study
+        """Collect what the document shows (:func:`hushall.reports.document.content.document_of_study`, once for
+        both processes) and hand it to the child."""
+        from hushall.reports.charts import rendered_charts
+        from hushall.reports.document.content import document_of_study
+
+        self.doc = document_of_study(self.data, study)
         if self.proc is None:
             return
-        from hushall.reports.charts import rendered_charts
-
         try:
             charts = rendered_charts()
-            self.conn.send((study, charts, self.date))
+            self.conn.send((self.doc, charts))
             self.charts_sent = set(charts)
         except Exception:  # the study does not pickle, or the child is gone: write it here
             self._stop()
@@ -240,12 +241,11 @@ class DocumentWorker:
 
     def result(self) -> list[Path]:
         """The PDF and the workbook: the workbook is written here while the child writes the PDF."""
-        from hushall.reports.document.content import document_of_study
         from hushall.reports.document.pdf import render_plan_pdf
         from hushall.reports.document.workbook import write_plan_workbook
 
-        assert self.study is not None, "submit the study first"
-        doc = document_of_study(self.data, self.study, date=self.date)
+        doc = self.doc
+        assert doc is not None, "submit the study first"
         self.out_dir.mkdir(parents=True, exist_ok=True)
         xlsx = write_plan_workbook(doc, self.out_dir / f"{DOCUMENT_STEM}.xlsx")
         path = None
