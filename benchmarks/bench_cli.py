@@ -8,8 +8,10 @@ after. Targets: ``hushall --help`` ≤ 0.2 s, ``hushall validate`` of the exampl
 For ``demo`` and ``report`` the lines the command prints are time-stamped, so the time of each stage is printed
 too (the optimiser, with its explanations, apart from everything else).
 
-Run: ``python benchmarks/bench_cli.py [--repeat 5] [--skip-demo] [--skip-report] [--tree SRC]``; ``--tree`` puts a
-source tree first on the path of the child processes (to compare a branch with the installed one).
+Run: ``python benchmarks/bench_cli.py [--repeat 5] [--skip-demo] [--skip-report] [--split] [--tree SRC]``; ``--tree``
+puts a source tree first on the path of the child processes (to compare a branch with the installed one);
+``--split`` runs the demo once more in-process and prints its CPU by thread and process (the optimiser's thread
+runs to its time limit whatever the load, so its CPU varies with the load; the rest is the work to cut).
 """
 
 from __future__ import annotations
@@ -82,12 +84,38 @@ def timed(label: str, args: list[str], env: dict[str, str], repeat: int) -> None
           f"CPU median {statistics.median(cpus):6.2f} s   [{repeat} runs, load now {load()}]")
 
 
+SPLIT = r"""
+import os, resource, sys, time
+from pathlib import Path
+from hushall.cli.demo import run_demo
+t0, c0 = time.perf_counter(), time.thread_time()
+run_demo(Path(sys.argv[1]), lambda message: None)
+wall, main = time.perf_counter() - t0, time.thread_time() - c0
+me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+process = me.ru_utime + me.ru_stime
+print(f"{wall:.2f} {main:.2f} {process:.2f} {children.ru_utime + children.ru_stime:.2f}")
+"""
+
+
+def demo_split(env: dict[str, str], out: Path) -> None:
+    """The demo's CPU by where it runs: the main thread (steps 1-4, the plan workbook), the other threads of the
+    process (the optimiser's study: HiGHS, explanations, Monte Carlo) and the child that writes the PDF."""
+    load_before = load()
+    result = subprocess.run([sys.executable, "-c", SPLIT, str(out)], env=env, capture_output=True, text=True,
+                            check=True)
+    wall, main, process, children = (float(x) for x in result.stdout.split()[-4:])
+    print(f"hushall demo, CPU by where it runs (in-process run; load {load_before} -> {load()})")
+    print(f"  wall {wall:6.2f} s   main thread {main:5.2f} s   optimiser's thread(s) {process - main:5.2f} s   "
+          f"document child {children:5.2f} s   (all but the optimiser: {main + children:5.2f} s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, help="runs of the quick commands (median printed)")
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--skip-report", action="store_true")
     parser.add_argument("--tree", type=Path, help="a source tree (…/src) first on the children's path")
+    parser.add_argument("--split", action="store_true", help="also the demo's CPU by thread and process")
     args = parser.parse_args()
     env = dict(os.environ)
     if args.tree is not None:
@@ -126,6 +154,8 @@ def main() -> None:
             if name == "hushall demo":
                 for stage, seconds in stages(lines, wall):
                     print(f"    {stage:<58} {seconds:6.2f} s")
+                if args.split:
+                    demo_split(env, out / "demo-split")
             else:
                 optimiser = [t for t, line in lines if "Optimerar" in line or line.startswith("Plan: ")]
                 if len(optimiser) == 2:

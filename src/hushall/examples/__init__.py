@@ -22,6 +22,7 @@ from hushall.model.municipality import load_frames
 
 if TYPE_CHECKING:
     import pandas as pd
+
     from hushall.errors import Problem
 
 
