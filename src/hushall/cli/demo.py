@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -192,15 +193,26 @@ class DocumentWorker:
 
         with contextlib.suppress(Exception):  # while the parent optimises
             start_engine()
-        def more_charts() -> dict[Any, Any]:  # the charts the parent has drawn since (steps 3-4)
-            charts: dict[Any, Any] = {}
-            while conn.poll():
-                charts.update(conn.recv())
+        arrived: dict[Any, Any] = {}  # the charts the parent draws later (steps 3-4), read as they come
+        lock = threading.Lock()
+
+        def read_charts() -> None:  # in a thread: the parent never waits on a full pipe
+            with contextlib.suppress(EOFError, OSError):
+                while True:
+                    charts = conn.recv()
+                    with lock:
+                        arrived.update(charts)
+
+        def more_charts() -> dict[Any, Any]:
+            with lock:
+                charts = dict(arrived)
+                arrived.clear()
             return charts
 
         try:
             doc, charts = conn.recv()
             add_rendered_charts(charts)  # the charts the parent drew already (needs, forecast): not again
+            threading.Thread(target=read_charts, daemon=True).start()
             add_chart_source(more_charts)
             self.out_dir.mkdir(parents=True, exist_ok=True)
             path: str | None = str(render_plan_pdf(doc, self.out_dir / f"{DOCUMENT_STEM}.pdf"))
