@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 SCRIPT = r"""
@@ -20,6 +21,7 @@ from hushall.study.study import run_study
 
 out = Path(sys.argv[1])
 data = exempelkommun()
+import hushall.reports  # vl-convert imported (as the demo does before forking) but no engine run: the child works
 worker = DocumentWorker(data, out / "child")
 study = run_study(data, PlanRequest(source="committed", draws=0))
 worker.submit(study)
@@ -51,3 +53,41 @@ def test_the_plan_document_from_the_child_is_the_parents(tmp_path: Path) -> None
         assert all(Path(p).stat().st_size > 10_000 for p in paths)
     xlsx = {k: next(p for p in r[k] if p.endswith(".xlsx")) for k in ("child", "here", "third")}
     assert _cells(xlsx["child"]) == _cells(xlsx["here"]) == _cells(xlsx["third"])
+    pdf = {k: next(p for p in r[k] if p.endswith(".pdf")) for k in ("child", "here")}
+    assert _text(pdf["child"]) == _text(pdf["here"])  # the child's PDF (the parent wrote the workbook meanwhile)
+
+
+def _text(path: str) -> list[str]:
+    pypdf = pytest.importorskip("pypdf")
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+FORK_CHECK = r"""
+import sys
+from hushall.cli import demo
+
+class Seen(Exception):
+    pass
+
+class Spy:
+    def __init__(self, data, out_dir):
+        raise Seen(demo.DocumentWorker.can_fork())
+
+Spy.can_fork = demo.DocumentWorker.can_fork
+
+demo.DocumentWorker = Spy
+try:
+    demo.run_demo(__import__("pathlib").Path(sys.argv[1]), print)
+except Seen as seen:
+    print("CAN_FORK", seen.args[0])
+"""
+
+
+def test_the_demo_forks_its_document_child_before_any_vega_engine_is_loaded(tmp_path: Path) -> None:
+    """The child is only forked when no Vega engine exists in the demo's process (it would hang in the child):
+    the demo must create its worker before it imports the reports (they import vl-convert), or the document is
+    always written by the parent, after everything else."""
+    run = subprocess.run([sys.executable, "-c", FORK_CHECK, str(tmp_path)], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "CAN_FORK True" in run.stdout

@@ -65,6 +65,31 @@ def test_report_runs_the_optimiser_by_default(tmp_path: Path, monkeypatch: pytes
     assert seen["study"].montecarlo.n_draws == 200
 
 
+def test_report_on_the_example_searches_as_long_as_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --time-limit, ``report --example`` gives the optimiser the demo's limit (issue 14: ≤ 15 s) and says
+    how long it searched and the gap."""
+    from hushall.cli.common import EXAMPLE_TIME_LIMIT_S
+    from hushall.cli.demo import DEMO_TIME_LIMIT_S
+    from tests.reports.test_reports_document import fake_optimization
+
+    calls: list[float] = []
+
+    def optimize(data: object, time_limit: float = 60.0, **kwargs: Any) -> object:
+        calls.append(time_limit)
+        result = fake_optimization()
+        result.timings["solve_s"] = 11.96
+        return result
+
+    monkeypatch.setattr("hushall.optimize.optimize", optimize)
+    monkeypatch.setattr("hushall.reports.document.build_plan_document",
+                        lambda *a, **k: (tmp_path / "plandokument.pdf", tmp_path / "plandokument.xlsx"))
+    code, output = run("--example", "--out", str(tmp_path), "--monte-carlo", "0")
+    assert code == 0, output
+    assert calls == [EXAMPLE_TIME_LIMIT_S] == [DEMO_TIME_LIMIT_S]
+    assert "Optimeringen sökte i 12,0 s (tidsgräns 12 s)" in output
+    assert "från den bästa möjliga" in output
+
+
 def test_plan_file_errors_exit_1_with_the_place(tmp_path: Path) -> None:
     bad = tmp_path / "plan.csv"
     bad.write_text("projekt_id,start\nP-12,2025\n", encoding="utf-8")

@@ -8,24 +8,27 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hushall.cli.common import EXAMPLE_TIME_LIMIT_S
 from hushall.formatting import fmt_number
 
 if TYPE_CHECKING:
     from hushall.model import MunicipalityData
     from hushall.optimize.solve import Progress
+    from hushall.reports.document.content import PlanDocument
     from hushall.study.study import PlanStudy
 
 #: The demo's optimisation: a time limit and an explanation budget. The solve runs in a thread from the demo's
 #: start, beside steps 1-2 (HiGHS releases the GIL), so its limit costs wall time only where it outlasts them. On
 #: the example the root node's sub-MIP finds the plan in ~2 s on a quiet machine and the rest of the limit goes to
 #: the bound (the gap stays open: issue 14, docs/performance.md); under load the plan comes later.
-DEMO_TIME_LIMIT_S = 12.0
+DEMO_TIME_LIMIT_S = EXAMPLE_TIME_LIMIT_S
 DEMO_EXPLAIN_S = 10.0
 DEMO_EXPLAINED = 12
 #: Futures in the demo's Monte Carlo (a fraction of a second; ``hushall scenarios --montecarlo`` for more).
@@ -34,27 +37,26 @@ DEMO_DRAWS = 5000
 
 def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     """Run every stage on the example and write the outputs under ``out``; return the files written."""
-    from hushall.data.template import write_template
-    from hushall.examples import example_path, exempelkommun
-    from hushall.reports import write_needs_outputs
-    from hushall.reports.text import needs_summary
+    from hushall.examples import exempelkommun
 
     t0 = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     data = exempelkommun()
     say(f"Exempelkommun: {data.summary()}")
     files: list[Path] = []
-    # step 5's plan document (the longest step: its charts, which hold the GIL) is written by a child process
-    # beside steps 3-4; it is forked now, before any Vega engine or solver thread exists in this process
+    # the reports' modules (altair, fpdf, …: ~1 s) imported once, before the fork, for both processes
+    from hushall.data.template import write_template
+    from hushall.examples import exempelkommun_frames
+    from hushall.reports import write_needs_outputs
+    from hushall.reports.text import needs_summary
+
+    # step 5's plan document (the longest step: its charts) is written by a child process beside steps 3-4; it is
+    # forked now, before any Vega engine or solver thread exists in this process
     document = DocumentWorker(data, out / "plandokument")
     # the optimised plan's study (HiGHS, which runs without the GIL) in the background while steps 1-2 write
     optimised = _start_optimised_study(data)
 
-    from hushall.data.io import read_raw
-    from hushall.model.validate import validate_workbook
-
-    frames, _ = validate_workbook(read_raw(example_path()))
-    files.append(write_template(out / "exempelkommun.xlsx", frames))
+    files.append(write_template(out / "exempelkommun.xlsx", exempelkommun_frames()))
     from hushall.reports.forecast import forecast_summary, write_forecast_outputs
     from hushall.study.request import PlanRequest
     from hushall.study.study import run_study
@@ -95,10 +97,12 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     document.submit(study)
     say(optimization_summary(plan))
     files += write_optimization_outputs(plan, out / "optimering")
+    document.share_charts()
 
     say(f"\n4/5 Monte Carlo: den optimerade planen i {fmt_number(DEMO_DRAWS)} möjliga framtider …")
     say(montecarlo_text(study.montecarlo))
     files += write_risk_outputs(out / "risk", None, study.montecarlo, None)
+    document.share_charts()
     say("\n" + "\n".join(verdict_block(study.verdict, target_names(data),
                                         title="Den optimerade planen med risken: håller god ekonomisk hushållning?")))
 
@@ -134,73 +138,139 @@ def _start_optimised_study(data: MunicipalityData) -> Future[tuple[PlanStudy, li
 
 
 
+#: The plan document's files: ``plandokument.pdf`` and ``plandokument.xlsx``.
+DOCUMENT_STEM = "plandokument"
+
+
 class DocumentWorker:
-    """The plan document (:func:`hushall.reports.document.build_plan_document`) written by a forked child process,
-    so its Vega layouts and rasterisation (which hold the GIL) overlap the parent's work on the second core.
+    """The plan document (:func:`hushall.reports.document.build_plan_document`): its PDF written by a forked child
+    process, so its Vega layouts and rasterisation (which hold the GIL) overlap the parent's work on the second
+    core; its workbook written by the parent meanwhile.
 
     Fork the worker before this process starts a Vega engine or a solver thread (neither survives a fork);
-    :meth:`submit` hands it the study, :meth:`result` waits for the files. Whenever the child cannot do the job —
-    no ``fork`` (not POSIX), the study does not pickle, the child fails or dies — the document is written in this
-    process instead (its files are written atomically, so a half-done child leaves nothing wrong behind).
+    :meth:`submit` hands it the document's content and the charts this process has rendered so far (the document
+    shows some of them again: they are not laid out twice; :meth:`share_charts` sends those drawn later),
+    :meth:`result` writes the workbook and waits for the PDF. Whenever the child cannot do the job — no ``fork``
+    (not POSIX), the content does not pickle, the child fails or dies — the PDF is written in this process instead
+    (its files are written atomically, so a half-done child leaves nothing wrong behind).
     """
 
     def __init__(self, data: MunicipalityData, out_dir: Path) -> None:
         import multiprocessing as mp
 
         self.data, self.out_dir = data, out_dir
-        self.study: PlanStudy | None = None
+        self.doc: PlanDocument | None = None
+        self.charts_sent: set[Any] = set()
         self.proc: Any = None
         self.written_by_child = False
-        if "fork" not in mp.get_all_start_methods() or "vl_convert" in sys.modules:
-            return  # (a Vega engine already running here would hang in the child)
+        if not self.can_fork():
+            return
         ctx = mp.get_context("fork")
         self.conn, child_conn = ctx.Pipe()
         self.proc = ctx.Process(target=self._serve, args=(child_conn,), daemon=True)
         self.proc.start()
         child_conn.close()
 
+    @staticmethod
+    def can_fork() -> bool:
+        """Whether a child forked now can write the document: ``fork`` exists and no Vega engine has run in this
+        process (its threads would be missing in the child, which then hangs). vl-convert imported other than
+        through :mod:`hushall.reports.charts` counts as run."""
+        import multiprocessing as mp
+
+        if "fork" not in mp.get_all_start_methods():
+            return False
+        charts = sys.modules.get("hushall.reports.charts")
+        if charts is None:
+            return "vl_convert" not in sys.modules
+        return not charts.vega_engine_started()
+
     def _serve(self, conn: Any) -> None:
-        """In the child: wait for the study, write the document, send back its paths (``None`` on any failure;
+        """In the child: wait for the study, write the document's PDF, send back its path (``None`` on any failure;
         the parent then writes it and reports an error its own way)."""
-        from hushall.reports.document import build_plan_document
+        from hushall.reports.charts import add_chart_source, add_rendered_charts, start_engine
+        from hushall.reports.document.pdf import render_plan_pdf
 
-        with contextlib.suppress(Exception):  # start the Vega engine while the parent optimises (~0.6 s of CPU)
-            import vl_convert
+        with contextlib.suppress(Exception):  # while the parent optimises
+            start_engine()
+        arrived: dict[Any, Any] = {}  # the charts the parent draws later (steps 3-4), read as they come
+        lock = threading.Lock()
 
-            vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}}, allowed_base_urls=[])
+        def read_charts() -> None:  # in a thread: the parent never waits on a full pipe
+            with contextlib.suppress(EOFError, OSError):
+                while True:
+                    charts = conn.recv()
+                    with lock:
+                        arrived.update(charts)
+
+        def more_charts() -> dict[Any, Any]:
+            with lock:
+                charts = dict(arrived)
+                arrived.clear()
+            return charts
+
         try:
-            study = conn.recv()
-            paths: list[str] | None = [str(p) for p in build_plan_document(self.data, study, self.out_dir)]
+            doc, charts = conn.recv()
+            add_rendered_charts(charts)  # the charts the parent drew already (needs, forecast): not again
+            threading.Thread(target=read_charts, daemon=True).start()
+            add_chart_source(more_charts)
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            path: str | None = str(render_plan_pdf(doc, self.out_dir / f"{DOCUMENT_STEM}.pdf"))
         except BaseException:
-            paths = None
+            path = None
         with contextlib.suppress(OSError):
-            conn.send(paths)
+            conn.send(path)
         conn.close()
 
     def submit(self, study: PlanStudy) -> None:
-        self.study = study
+        """Collect what the document shows (:func:`hushall.reports.document.content.document_of_study`, once for
+        both processes) and hand it to the child."""
+        from hushall.reports.charts import rendered_charts
+        from hushall.reports.document.content import document_of_study
+
+        self.doc = document_of_study(self.data, study)
         if self.proc is None:
             return
         try:
-            self.conn.send(study)
+            charts = rendered_charts()
+            self.conn.send((self.doc, charts))
+            self.charts_sent = set(charts)
         except Exception:  # the study does not pickle, or the child is gone: write it here
             self._stop()
 
+    def share_charts(self) -> None:
+        """Send the child the charts rendered here since :meth:`submit` (the document shows some of them)."""
+        if self.proc is None:
+            return
+        from hushall.reports.charts import rendered_charts
+
+        charts = {k: v for k, v in rendered_charts().items() if k not in self.charts_sent}
+        try:
+            self.conn.send(charts)
+            self.charts_sent |= set(charts)
+        except Exception:  # the child is gone: result() writes the PDF here
+            self._stop()
+
     def result(self) -> list[Path]:
-        assert self.study is not None, "submit the study first"
-        paths = None
+        """The PDF and the workbook: the workbook is written here while the child writes the PDF."""
+        from hushall.reports.document.pdf import render_plan_pdf
+        from hushall.reports.document.workbook import write_plan_workbook
+
+        doc = self.doc
+        assert doc is not None, "submit the study first"
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        xlsx = write_plan_workbook(doc, self.out_dir / f"{DOCUMENT_STEM}.xlsx")
+        path = None
         if self.proc is not None:
             try:
-                paths = self.conn.recv()
+                path = self.conn.recv()
             except (EOFError, OSError):
-                paths = None
+                path = None
             self._stop()
-        if paths is None:
-            from hushall.reports.document import build_plan_document
-
-            return list(build_plan_document(self.data, self.study, self.out_dir))
+        if path is None:
+            return [render_plan_pdf(doc, self.out_dir / f"{DOCUMENT_STEM}.pdf"), xlsx]
         self.written_by_child = True
-        return [Path(p) for p in paths]
+        return [Path(path), xlsx]
 
     def _stop(self) -> None:
         self.conn.close()

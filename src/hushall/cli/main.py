@@ -111,11 +111,9 @@ def template(file: Path, use_example: bool, force: bool) -> None:
                                 "data. Ange ett annat filnamn, eller --force för att ersätta den.")
     frames = None
     if use_example:
-        from hushall.data.io import read_raw
-        from hushall.examples import example_path
-        from hushall.model.validate import validate_workbook
+        from hushall.examples import exempelkommun_frames
 
-        frames, _ = validate_workbook(read_raw(example_path()))
+        frames = exempelkommun_frames()
     write_template(file, frames, overwrite=force)
     info(f"Skrev {'Exempelkommun' if use_example else 'en tom mall'} till {file}.")
 

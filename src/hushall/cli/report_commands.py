@@ -15,6 +15,8 @@ default: a fraction of a second); ``--monte-carlo 0`` leaves it out and the chap
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +24,14 @@ from typing import Any
 
 import click
 
-from hushall.cli.common import handle_errors, info, input_options, load_input, output_folder
+from hushall.cli.common import (
+    EXAMPLE_TIME_LIMIT_S,
+    handle_errors,
+    info,
+    input_options,
+    load_input,
+    output_folder,
+)
 from hushall.formatting import fmt_number
 from hushall.study.request import DEFAULT_DRAWS, DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S, PlanRequest
 
@@ -55,18 +64,20 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
     (used instead of running the optimiser again); ``montecarlo``: a Monte Carlo result of that plan already at
     hand (used instead of simulating it again, so the document shows the same probabilities);
     ``renewal_decisions``: the optimiser decides the reinvestment (``--reinvesteringsbeslut``)."""
+    from hushall.reports.charts import start_engine
     from hushall.reports.document import build_plan_document
     from hushall.study import run_study
 
     t0 = time.perf_counter()
     request = plan_request(plan, draws, time_limit, renewal_decisions=renewal_decisions)
-    solver_progress = None
+    solver_progress, engine = None, None
     if request.source == "optimised" and optimization is None:
         from hushall.optimize import stderr_progress
 
         say(f"Optimerar (tidsgräns {fmt_number(time_limit, 1, trim=True)} s, förklaringar högst "
             f"{fmt_number(request.explain_s, 1, trim=True)} s) …")
         solver_progress = stderr_progress()
+        engine = _background(start_engine)  # while HiGHS (without the GIL) solves
     study = run_study(data, request, lambda _f, message: say(message), solver_progress=solver_progress,
                       optimization=optimization, montecarlo=montecarlo)
     if study.optimization is not None and study.optimization.status == "no_solution":
@@ -79,12 +90,48 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
         say(f"Plan: de beslutade projekten ({len(study.schedule)} st).")
     else:
         say(f"Plan: {len(study.schedule)} projekt från {request.path}.")
+    if study.optimization is not None and optimization is None:
+        say(search_summary(study.optimization, time_limit))
     for note in study.notes:
         say(note)
     say("Skriver plandokumentet …")
+    if engine is not None:
+        engine.join()
     pdf, xlsx = build_plan_document(data, study, out, data_version=data_version)
     say(f"Skrev {pdf} och {xlsx} ({fmt_number(time.perf_counter() - t0, 1)} s).")
     return pdf, xlsx
+
+
+def _background(task: Callable[[], None]) -> threading.Thread:
+    """``task`` in a daemon thread (its failure shows later, where its work is needed)."""
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            task()
+
+    thread = threading.Thread(target=run, name="hushall-report-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def search_summary(result: Any, time_limit: float) -> str:
+    """How long the optimiser searched and how far its plan may be from the best possible (the gap).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> search_summary(SimpleNamespace(timings={"solve_s": 12.03}, gap=0.0412, status="feasible"), 12.0)
+    'Optimeringen sökte i 12,0 s (tidsgräns 12 s); planen är högst 4,1\xa0% från den bästa möjliga (gapet).'
+    """
+    from hushall.formatting import fmt_pct
+
+    searched = fmt_number(result.timings.get("solve_s"), 1)
+    limit = fmt_number(time_limit, 1, trim=True)
+    if result.status == "optimal":
+        return (f"Optimeringen sökte i {searched} s (tidsgräns {limit} s) och stängde gapet: planen är högst "
+                f"{fmt_pct(result.gap)} från den bästa möjliga.")
+    return (f"Optimeringen sökte i {searched} s (tidsgräns {limit} s); planen är högst {fmt_pct(result.gap)} från "
+            "den bästa möjliga (gapet).")
 
 
 @click.command("report")
@@ -96,21 +143,24 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
               help="Mapp för plandokument.pdf och plandokument.xlsx.")
 @click.option("--monte-carlo", "draws", type=click.IntRange(min=0), default=DEFAULT_DRAWS, show_default=True,
               help="Antal dragningar i Monte Carlo-analysen (0 = ingen riskanalys).")
-@click.option("--time-limit", type=click.FloatRange(min=1.0), default=DEFAULT_TIME_LIMIT_S, show_default=True,
-              help="Tidsgräns i sekunder för optimeringen (med --plan optimerad).")
+@click.option("--time-limit", type=click.FloatRange(min=1.0), default=None,
+              help=f"Tidsgräns i sekunder för optimeringen (med --plan optimerad). Standard: "
+                   f"{DEFAULT_TIME_LIMIT_S:g} s, med --example {EXAMPLE_TIME_LIMIT_S:g} s som i hushall demo.")
 @click.option("--data-version", help="Dataversion att skriva i dokumentet (standard: ett fingeravtryck av datan).")
 @click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
               help="Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
                    "anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden "
                    "(med --plan optimerad).")
 @handle_errors
-def report(path: Path | None, use_example: bool, plan: str | None, out: Path, draws: int, time_limit: float,
+def report(path: Path | None, use_example: bool, plan: str | None, out: Path, draws: int, time_limit: float | None,
            data_version: str | None, renewal_decisions: bool | None) -> None:
     """Plandokumentet (PDF) och arbetsboken med alla tabeller bakom det (Excel)."""
     data = load_input(path, use_example)
     out = output_folder(out)
+    if time_limit is None:
+        time_limit = EXAMPLE_TIME_LIMIT_S if use_example else DEFAULT_TIME_LIMIT_S
     write_report(data, out, plan=plan, draws=draws, time_limit=time_limit, data_version=data_version,
                  renewal_decisions=renewal_decisions)
 
 
-__all__ = ["plan_request", "report", "write_report"]
+__all__ = ["plan_request", "report", "search_summary", "write_report"]

@@ -10,6 +10,7 @@ that validation can say so instead of reporting an empty cell.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import zipfile
@@ -81,10 +82,13 @@ def _trim(header: list[Any], rows: list[tuple[int, list[Any]]], keep: frozenset[
 
 
 def read_xlsx(path: Path) -> RawWorkbook:
-    """Read every sheet of an .xlsx file (header in row 1)."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    """Read every sheet of an .xlsx file (header in row 1).
 
+    The values are read with python-calamine (a Rust reader, ~10× faster than openpyxl on the 25,000 population
+    rows of the example); a workbook with formula or error cells is read with openpyxl instead
+    (:func:`_read_xlsx_openpyxl`), which tells a formula without a saved value and an error value such as
+    ``#N/A`` apart from an empty cell. Both give the same values (:func:`_as_openpyxl_value`).
+    """
     label = path.name
     if not zipfile.is_zipfile(path):
         raise DataValidationError.single(
@@ -93,13 +97,61 @@ def read_xlsx(path: Path) -> RawWorkbook:
             file=label,
         )
     try:
+        special = _has_formulas(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _unreadable(label, exc) from exc
+    if special:
+        return _read_xlsx_openpyxl(path)
+    import python_calamine
+
+    book = RawWorkbook(path=path)
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = [(m.name, wb.get_sheet_by_name(m.name).to_python(skip_empty_area=False))
+                  for m in wb.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+    except (python_calamine.CalamineError, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise _unreadable(label, exc) from exc
+    for title, cells in sheets:
+        header = [_as_openpyxl_value(v) for v in cells[0]] if cells else []
+        rows = [(i, [_as_openpyxl_value(v) for v in r]) for i, r in enumerate(cells[1:], start=2)]
+        t = _trim(header, rows)
+        if t is not None:
+            t.sheet = title.strip()
+            book.tables[t.sheet] = t
+    return book
+
+
+def _as_openpyxl_value(v: Any) -> Any:
+    """A python-calamine cell value as openpyxl gives it: an empty cell ``None``, a whole number (stored without
+    decimals by Excel) ``int``, a date ``datetime``."""
+    if isinstance(v, float):
+        return int(v) if v.is_integer() and abs(v) < 1e15 else v
+    if v == "":
+        return None
+    if type(v) is dt.date:
+        return dt.datetime(v.year, v.month, v.day)
+    return v
+
+
+def _unreadable(label: str, exc: BaseException) -> DataValidationError:
+    return DataValidationError.single(
+        "E_FILE_UNREADABLE", f"Arbetsboken kunde inte läsas ({type(exc).__name__}). Är den skadad?", file=label
+    )
+
+
+def _read_xlsx_openpyxl(path: Path) -> RawWorkbook:
+    """:func:`read_xlsx` through openpyxl, for a workbook with formula or error cells: a formula cell without a
+    saved value is recorded in :attr:`RawTable.formulas`, an error value kept as its text (``#N/A``)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    label = path.name
+    try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise DataValidationError.single(
-            "E_FILE_UNREADABLE", f"Arbetsboken kunde inte läsas ({type(exc).__name__}). Är den skadad?", file=label
-        ) from exc
+        raise _unreadable(label, exc) from exc
     book = RawWorkbook(path=path)
-    formulas = _unsaved_formulas(path) if _has_formulas(path) else {}
+    formulas = _unsaved_formulas(path)
     try:
         for ws in wb.worksheets:
             it = ws.iter_rows(values_only=True)
@@ -120,11 +172,12 @@ def read_xlsx(path: Path) -> RawWorkbook:
     return book
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+#: A formula element (``<f>``) or an error cell (``t="e"``) in a worksheet's XML.
+_FORMULA_TAG = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
 
 
 def _has_formulas(path: Path) -> bool:
-    """Whether any worksheet of the .xlsx holds a formula element (a cheap scan, before a second read)."""
+    """Whether any worksheet of the .xlsx holds a formula element or an error cell (a cheap scan of the XML)."""
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):

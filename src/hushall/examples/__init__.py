@@ -15,8 +15,15 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from hushall.model import MunicipalityData, load
+from hushall.model import MunicipalityData, build
+from hushall.model.municipality import load_frames
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from hushall.errors import Problem
 
 
 def example_path(name: str = "exempelkommun") -> Path:
@@ -25,8 +32,14 @@ def example_path(name: str = "exempelkommun") -> Path:
 
 
 @cache
+def _exempelkommun_validated() -> tuple[dict[str, pd.DataFrame], tuple[Problem, ...]]:
+    return load_frames(example_path("exempelkommun"))
+
+
+@cache
 def _exempelkommun() -> MunicipalityData:
-    return load(example_path("exempelkommun"))
+    frames, warnings = _exempelkommun_validated()
+    return build(frames, source=str(example_path("exempelkommun")), warnings=warnings)
 
 
 def exempelkommun() -> MunicipalityData:
@@ -38,4 +51,18 @@ def exempelkommun() -> MunicipalityData:
     return _exempelkommun()
 
 
-__all__ = ["example_path", "exempelkommun"]
+def exempelkommun_frames() -> dict[str, pd.DataFrame]:
+    """Exempelkommun's validated tables (copies; internal column names), as :func:`hushall.model.load` read them
+    for :func:`exempelkommun`: what ``hushall template --example`` and ``hushall demo`` write to a workbook,
+    without reading and validating the files again.
+
+    Examples
+    --------
+    >>> len(exempelkommun_frames()["districts"]) == len(exempelkommun().districts)
+    True
+    """
+    frames, _ = _exempelkommun_validated()
+    return {key: frame.copy() for key, frame in frames.items()}
+
+
+__all__ = ["example_path", "exempelkommun", "exempelkommun_frames"]

@@ -178,7 +178,20 @@ def load(path: str | Path) -> MunicipalityData:
     hushall.errors.DataValidationError
         With every error found (file, sheet, row, column, value, reason), and the warnings beside them.
     """
-    book = read_raw(path)
-    frames, problems = validate_workbook(book)
+    frames, warnings = load_frames(path)
+    return build(frames, source=str(path), warnings=warnings)
+
+
+def load_frames(path: str | Path) -> tuple[dict[str, pd.DataFrame], tuple[Problem, ...]]:
+    """The validated tables of a workbook or CSV folder (internal column names, each row's ``_row``) and the
+    warnings found: what :func:`load` builds the model from, and what the template writes back
+    (:func:`hushall.data.template.write_template`).
+
+    Raises
+    ------
+    hushall.errors.DataValidationError
+        As :func:`load`.
+    """
+    frames, problems = validate_workbook(read_raw(path))
     raise_if_problems(problems)
-    return build(frames, source=str(path), warnings=tuple(p for p in problems if p.is_warning))
+    return frames, tuple(p for p in problems if p.is_warning)

@@ -76,7 +76,7 @@ def read_bought_forecast(path: Path, districts: Sequence[str], district_names: d
         raise DataValidationError.single("E_FILE_MISSING", "Filen finns inte.", file=str(path))
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            raw = pd.read_excel(path, sheet_name=0, header=None, dtype=object)
+            raw = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
         elif path.suffix.lower() == ".csv":
             text = path.read_text(encoding="utf-8-sig")
             first = next((line for line in text.splitlines() if line.strip()), "")

@@ -194,7 +194,7 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, str]:
         raise DataValidationError.single("E_FILE_MISSING", "Filen finns inte.", file=str(path))
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=0, dtype=str)
+            frame = pd.read_excel(path, sheet_name=0, dtype=str, engine="openpyxl")
         elif path.suffix.lower() == ".csv":
             text = path.read_text(encoding="utf-8-sig")
             sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -298,29 +299,95 @@ def to_vega_lite(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
+_ENGINE = {"started": False}
+
+
+def converter() -> Any:
+    """vl-convert, for every conversion in Hushåll (charts and the map), so that :func:`vega_engine_started` knows
+    whether its engine has run in this process."""
+    _ENGINE["started"] = True
+    return vlc
+
+
+def start_engine() -> None:
+    """Start vl-convert's engine now (~0.6 s of CPU on its first conversion), e.g. in a thread while the optimiser
+    runs, so the first chart does not wait for it."""
+    converter().vegalite_to_svg({"mark": "point", "data": {"values": [{"a": 1}]}}, allowed_base_urls=[])
+
+
+def vega_engine_started() -> bool:
+    """Whether vl-convert has converted anything in this process through :func:`converter`: its engine's threads
+    do not survive a ``fork`` (a child forked after it had run hung); importing it starts no thread."""
+    return _ENGINE["started"]
+
+
 def _vl_version() -> str | None:
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return major_minor if major_minor in vlc.get_vegalite_versions() else None
 
 
-#: Rendered SVGs by their Vega-Lite specification (JSON text): a chart drawn for the output folders and again for
-#: the PDF is converted once. Bounded; an SVG of these charts is at most a few hundred kB.
-_SVG_CACHE: dict[str, str] = {}
-_SVG_CACHE_SIZE = 64
-_SVG_CACHE_LOCK = threading.Lock()  # the web app renders documents in worker threads
+#: Rendered charts by their Vega-Lite specification (JSON text): the SVG under ``(key, "svg")``, the PNG under
+#: ``(key, scale)``. A chart drawn for the output folders and again for the PDF is laid out and rasterised once.
+#: Bounded; an SVG of these charts is at most a few hundred kB, a PNG at scale 2 about as much.
+_CHART_CACHE: dict[tuple[str, str | float], str | bytes] = {}
+_CHART_CACHE_SIZE = 128
+_CHART_CACHE_LOCK = threading.Lock()  # the web app renders documents in worker threads
+
+
+#: Where charts rendered elsewhere arrive from (:func:`add_chart_source`), asked on every cache miss.
+_CHART_SOURCES: list[Callable[[], dict[tuple[str, str | float], str | bytes]]] = []
+
+
+def add_chart_source(source: Callable[[], dict[tuple[str, str | float], str | bytes]]) -> None:
+    """Ask ``source()`` for charts rendered elsewhere (another process: the demo's document child hears of the
+    parent's) before rendering one that is not in the cache; it returns them without waiting (``{}``: none)."""
+    _CHART_SOURCES.append(source)
+
+
+def _cached(key: tuple[str, str | float], make: Callable[[], str | bytes]) -> Any:
+    with _CHART_CACHE_LOCK:
+        hit = _CHART_CACHE.get(key)
+    if hit is None and _CHART_SOURCES:
+        for source in _CHART_SOURCES:
+            add_rendered_charts(source())
+        with _CHART_CACHE_LOCK:
+            hit = _CHART_CACHE.get(key)
+    if hit is None:
+        hit = make()
+        with _CHART_CACHE_LOCK:
+            while len(_CHART_CACHE) >= _CHART_CACHE_SIZE:
+                _CHART_CACHE.pop(next(iter(_CHART_CACHE)))
+            _CHART_CACHE[key] = hit
+    return hit
+
+
+def rendered_charts() -> dict[tuple[str, str | float], str | bytes]:
+    """A copy of the charts rendered in this process (for :func:`add_rendered_charts` in another process: the
+    demo hands them to the child that writes the plan document)."""
+    with _CHART_CACHE_LOCK:
+        return dict(_CHART_CACHE)
+
+
+def add_rendered_charts(charts: dict[tuple[str, str | float], str | bytes]) -> None:
+    """Add charts rendered elsewhere (:func:`rendered_charts`) to this process's cache."""
+    with _CHART_CACHE_LOCK:
+        for key, value in charts.items():
+            _CHART_CACHE.setdefault(key, value)
+        while len(_CHART_CACHE) > _CHART_CACHE_SIZE:
+            _CHART_CACHE.pop(next(iter(_CHART_CACHE)))
 
 
 def _svg(spec: dict[str, Any]) -> str:
     key = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-    with _SVG_CACHE_LOCK:
-        svg = _SVG_CACHE.get(key)
-    if svg is None:
-        svg = vlc.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[])
-        with _SVG_CACHE_LOCK:
-            while len(_SVG_CACHE) >= _SVG_CACHE_SIZE:
-                _SVG_CACHE.pop(next(iter(_SVG_CACHE)))
-            _SVG_CACHE[key] = svg
+    svg: str = _cached((key, "svg"), lambda: converter().vegalite_to_svg(spec, vl_version=_vl_version(),
+                                                                   allowed_base_urls=[]))
     return svg
+
+
+def _png(spec: dict[str, Any], scale: float) -> bytes:
+    key = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    png: bytes = _cached((key, float(scale)), lambda: bytes(converter().svg_to_png(_svg(spec), scale=scale)))
+    return png
 
 
 def render_chart(chart: alt.TopLevelMixin, suffixes: tuple[str, ...], *, scale: float = 2.0) -> dict[str, bytes]:
@@ -344,7 +411,7 @@ def render_chart(chart: alt.TopLevelMixin, suffixes: tuple[str, ...], *, scale: 
         if suffix == ".svg":
             out[suffix] = _svg(spec).encode("utf-8")
         elif suffix == ".png":
-            out[suffix] = bytes(vlc.svg_to_png(_svg(spec), scale=scale))
+            out[suffix] = _png(spec, scale)
         else:
             out[suffix] = json.dumps(spec, ensure_ascii=False, indent=1).encode("utf-8")
     return out

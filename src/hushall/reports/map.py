@@ -688,9 +688,9 @@ def municipality_map(data: MunicipalityData, needs: NeedsResult, *, year: int | 
 
 def map_png(svg: str, scale: float = 2.0) -> bytes:
     """The SVG rasterised for the plan document (vl-convert's resvg: no browser, no network)."""
-    import vl_convert as vlc
+    from hushall.reports.charts import converter
 
-    png: bytes = vlc.svg_to_png(svg, scale=scale)
+    png: bytes = converter().svg_to_png(svg, scale=scale)
     return png
 
 
