@@ -42,6 +42,7 @@ def _cells(path: str) -> list[list[object]]:
     return [list(row) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
 
 
+@pytest.mark.slow  # a whole plan study and two documents (~15 s); the fork test below runs by default
 def test_the_plan_document_from_the_child_is_the_parents(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]

@@ -99,7 +99,7 @@ def _start_value(bm: BuiltModel, x0: np.ndarray, capfd: Any) -> float:
     from hushall.optimize.solve import run_mip
 
     capfd.readouterr()
-    run_mip(bm, bm.lm.arrays(), time_limit=6.0, mip_gap=1e-3, x_start=x0, log=True)
+    run_mip(bm, bm.lm.arrays(), time_limit=1.0, mip_gap=1e-3, x_start=x0, log=True)
     said = re.search(r"MIP start solution is feasible: objective value is (\S+)", capfd.readouterr().out)
     assert said is not None, "HiGHS rejected the start"
     return float(said.group(1))
