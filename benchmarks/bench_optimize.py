@@ -53,7 +53,7 @@ CASES: dict[str, dict[str, Any]] = {
 
 def run_case(name: str, spec: dict[str, Any], seed: int, queue: Any) -> None:
     from hushall.optimize import optimize, synthetic_municipality
-    from hushall.optimize.solve import LARGE_LP_COLUMNS, _gap
+    from hushall.optimize.solve import LARGE_LP_COLUMNS, times_to_gap
 
     t0 = time.perf_counter()
     if spec.get("example"):
@@ -77,20 +77,9 @@ def run_case(name: str, spec: dict[str, Any], seed: int, queue: Any) -> None:
     wall = time.perf_counter() - t1
     cpu = time.process_time() - cpu1
     lp_bound = result.lp_bound if result.lp_bound is not None else float("inf")
-    reached: dict[float, float | None] = {}
-    warm = None
-    for p in seen:
-        if p.objective is None or p.bound is None:
-            continue
-        if p.phase == "warm_start" and warm is None:
-            warm = p.objective
-        g = _gap(p.objective, min(p.bound, lp_bound))
-        for goal in spec["goals"]:
-            if g <= goal and goal not in reached:
-                reached[goal] = p.elapsed_s
-    for goal in spec["goals"]:
-        if result.gap <= goal and goal not in reached:
-            reached[goal] = result.timings["solve_s"]
+    warm = next((p.objective for p in seen if p.phase == "warm_start" and p.objective is not None
+                 and p.bound is not None), None)
+    reached = times_to_gap(seen, list(spec["goals"]), lp_bound, final=(result.gap, result.timings["solve_s"]))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     queue.put({
         "case": name, "projects": problem.n_projects, "years": problem.n_years, "columns": problem.n_columns,

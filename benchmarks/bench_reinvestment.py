@@ -60,7 +60,7 @@ def case_data(name: str) -> Any:
 def run(name: str, time_limit: float) -> dict[str, Any]:
     from hushall.optimize import optimize, problem_from_municipality
     from hushall.optimize.model import create_model
-    from hushall.optimize.solve import _gap
+    from hushall.optimize.solve import times_to_gap
 
     data = case_data(name)
     t0 = time.perf_counter()
@@ -71,18 +71,8 @@ def run(name: str, time_limit: float) -> dict[str, Any]:
     seen: list[Any] = []
     result = optimize(data, time_limit=time_limit, mip_gap=1e-3, progress=seen.append, explain=False,
                       ranking=False)
-    lp_bound = result.lp_bound if result.lp_bound is not None else float("inf")
-    reached: dict[float, float] = {}
-    for p in seen:
-        if p.objective is None or p.bound is None:
-            continue
-        g = _gap(p.objective, min(p.bound, lp_bound))
-        for goal in (0.01, 0.001):
-            if g <= goal and goal not in reached:
-                reached[goal] = p.elapsed_s
-    for goal in (0.01, 0.001):
-        if result.gap <= goal and goal not in reached and result.status != "targets_infeasible":
-            reached[goal] = result.timings["solve_s"]
+    final = None if result.status == "targets_infeasible" else (result.gap, result.timings["solve_s"])
+    reached = times_to_gap(seen, (0.01, 0.001), result.lp_bound, final=final)
     avoided = sum(e["kr"] for e in result.explanations.get("renewal_avoided", []))
     return {"case": name, "rows": bm.lm.num_rows, "cols": bm.lm.num_vars, "nonzeros": int(arr["matrix"].nnz),
             "binaries": int(arr["integer"].sum()), "build_s": build, "solve_s": result.timings["solve_s"],

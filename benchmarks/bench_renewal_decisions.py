@@ -81,7 +81,7 @@ def source_for(case: str, decide: bool, seed: int) -> Any:
 def run(case: str, decide: bool, time_limit: float, seed: int) -> dict[str, Any]:
     from hushall.optimize import optimize
     from hushall.optimize.model import create_model
-    from hushall.optimize.solve import _gap
+    from hushall.optimize.solve import _gap, times_to_gap
 
     problem = source_for(case, decide, seed)
     arr = create_model(problem).lm.arrays()
@@ -91,17 +91,7 @@ def run(case: str, decide: bool, time_limit: float, seed: int) -> dict[str, Any]
                       explain=False, ranking=False)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     lp = result.lp_bound if result.lp_bound is not None else float("inf")
-    reached: dict[float, float] = {}
-    for p in seen:
-        if p.objective is None or p.bound is None:
-            continue
-        g = _gap(p.objective, min(p.bound, lp))
-        for goal in GOALS:
-            if g <= goal and goal not in reached:
-                reached[goal] = p.elapsed_s
-    for goal in GOALS:
-        if result.gap <= goal and goal not in reached:
-            reached[goal] = result.timings["solve_s"]
+    reached = times_to_gap(seen, GOALS, lp, final=(result.gap, result.timings["solve_s"]))
     at: dict[float, float] = {}
     for p in seen:  # the gap of the best plan with the best bound known at each checkpoint
         if p.objective is None or p.bound is None:

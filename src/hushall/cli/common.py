@@ -81,6 +81,15 @@ def input_options(fn: F) -> F:
     return fn
 
 
+def renewal_decisions_option(when: str = "") -> Callable[[F], F]:
+    """``--reinvesteringsbeslut/--ingen-reinvesteringsbeslut`` (``renewal_decisions``: True, False or None = the
+    optimiser's default), one definition for every command that makes a plan; ``when`` ends its help."""
+    help_text = ("Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per anläggningsgrupp och "
+                 "år) i stället för att följa policyn i fliken Antaganden" + (f" {when}" if when else "") + ".")
+    return click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
+                        help=help_text)
+
+
 def load_input(path: Path | None, use_example: bool) -> Any:
     from hushall.examples import exempelkommun
     from hushall.model import load

@@ -11,7 +11,15 @@ from typing import Any
 
 import click
 
-from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, output_folder
+from hushall.cli.common import (
+    emit_json,
+    handle_errors,
+    info,
+    input_options,
+    load_input,
+    output_folder,
+    renewal_decisions_option,
+)
 from hushall.study.request import DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S
 from hushall.study.request import DEFAULT_MIP_GAP as DEFAULT_GAP
 
@@ -74,9 +82,7 @@ def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
               show_default=True, help="Sekunder för förklaringarna (0 = inga omräkningar).")
 @click.option("--candidates", is_flag=True,
               help="Lägg till projekt som genereras ur behovsanalysen (förnyelser, kapacitet) till fliken Projekt.")
-@click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
-              help="Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
-                   "anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden.")
+@renewal_decisions_option()
 @click.option("--installningar", "settings_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Inställningar som på sidan Prioritera (JSON: kriterievikter, investeringsram, skattesats, "
                    "mål); filen laddas ner där med 'Ladda ner inställningarna'.")

@@ -31,6 +31,7 @@ from hushall.cli.common import (
     input_options,
     load_input,
     output_folder,
+    renewal_decisions_option,
 )
 from hushall.formatting import fmt_number
 from hushall.study.request import DEFAULT_DRAWS, DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S, PlanRequest
@@ -147,10 +148,7 @@ def search_summary(result: Any, time_limit: float) -> str:
               help=f"Tidsgräns i sekunder för optimeringen (med --plan optimerad). Standard: "
                    f"{DEFAULT_TIME_LIMIT_S:g} s, med --example {EXAMPLE_TIME_LIMIT_S:g} s som i hushall demo.")
 @click.option("--data-version", help="Dataversion att skriva i dokumentet (standard: ett fingeravtryck av datan).")
-@click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
-              help="Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
-                   "anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden "
-                   "(med --plan optimerad).")
+@renewal_decisions_option("(med --plan optimerad)")
 @handle_errors
 def report(path: Path | None, use_example: bool, plan: str | None, out: Path, draws: int, time_limit: float | None,
            data_version: str | None, renewal_decisions: bool | None) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -527,6 +527,33 @@ def _gap(objective: float, bound: float) -> float:
     if not np.isfinite(objective) or not np.isfinite(bound):
         return float("inf")
     return float(max(bound - objective, 0.0) / max(abs(objective), 1e-9))
+
+
+def times_to_gap(history: Sequence[Progress], goals: Sequence[float], lp_bound: float | None = None,
+                 final: tuple[float, float] | None = None) -> dict[float, float]:
+    """When the solve first stood within each gap of ``goals`` (seconds from its start), from its progress
+    ``history`` — each plan against the best bound known then (the LP bound ``lp_bound`` included). ``final``:
+    ``(gap, seconds)`` of the finished solve, for goals its last report did not reach (a solve that ends on the gap
+    reports it only once). Goals never reached are left out.
+
+    >>> h = [Progress("mip", 1.0, objective=9.0, bound=10.0), Progress("mip", 2.0, objective=9.95, bound=10.0)]
+    >>> times_to_gap(h, (0.2, 0.01, 0.001), final=(0.0, 2.5))
+    {0.2: 1.0, 0.01: 2.0, 0.001: 2.5}
+    """
+    lp = float("inf") if lp_bound is None else lp_bound
+    reached: dict[float, float] = {}
+    for p in history:
+        if p.objective is None or p.bound is None:
+            continue
+        g = _gap(p.objective, min(p.bound, lp))
+        for goal in goals:
+            if g <= goal and goal not in reached:
+                reached[goal] = p.elapsed_s
+    if final is not None:
+        for goal in goals:
+            if final[0] <= goal and goal not in reached:
+                reached[goal] = final[1]
+    return reached
 
 
 #: Constraint blocks over the binaries only: the relations between projects.
