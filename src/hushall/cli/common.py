@@ -76,6 +76,27 @@ def input_options(fn: F) -> F:
     return fn
 
 
+class RenewalDecisionsFlag(click.Option):
+    """``--reinvesteringsbeslut/--ingen-reinvesteringsbeslut``: its help names the optimiser's default
+    (:data:`hushall.optimize.inputs.RENEWAL_DECISIONS_DEFAULT`, read only when the help is shown: the optimiser
+    loads slowly). Not given, the option is ``None`` and the optimiser's default (or a settings file) holds."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from hushall.optimize.inputs import RENEWAL_DECISIONS_DEFAULT
+
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        default = "--reinvesteringsbeslut" if RENEWAL_DECISIONS_DEFAULT else "--ingen-reinvesteringsbeslut"
+        return record[0], f"{record[1]} [standard: {default}]"
+
+
+def renewal_decisions_option(help_text: str) -> Callable[[F], F]:
+    """The flag that lets the optimiser decide the reinvestment, alike on every command that makes a plan."""
+    return click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
+                        cls=RenewalDecisionsFlag, help=help_text)
+
+
 def load_input(path: Path | None, use_example: bool) -> Any:
     from hushall.examples import exempelkommun
     from hushall.model import load

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import click
 
-from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, output_folder
+from hushall.cli.common import (
+    emit_json,
+    handle_errors,
+    info,
+    input_options,
+    load_input,
+    output_folder,
+    renewal_decisions_option,
+)
 from hushall.study.request import DEFAULT_MIP_GAP
 
 #: Mirrors :data:`hushall.study.frontier.DEFAULT_STEPS` etc. (that module loads the optimiser; start-up stays fast).
@@ -51,9 +59,8 @@ def check_settings(steps: int, low: float, high: float, time_limit: float, worke
 @click.option("--processer", "workers", type=int, default=DEFAULT_WORKERS, show_default=True,
               help="Omräkningar som körs samtidigt.")
 @click.option("--utan-malpris", "no_prices", is_flag=True, help="Räkna inte vad varje mål kostar.")
-@click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
-              help="Låt optimeringen besluta reinvesteringen i varje omräkning (förnya, skjuta upp eller avveckla "
-                   "per anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden.")
+@renewal_decisions_option("Låt optimeringen besluta reinvesteringen i varje omräkning (förnya, skjuta upp eller "
+                          "avveckla per anläggningsgrupp och år), eller följ policyn i fliken Antaganden.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Mapp för prioritering.xlsx, CSV och diagram.")

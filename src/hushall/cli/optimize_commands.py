@@ -11,7 +11,15 @@ from typing import Any
 
 import click
 
-from hushall.cli.common import emit_json, handle_errors, info, input_options, load_input, output_folder
+from hushall.cli.common import (
+    emit_json,
+    handle_errors,
+    info,
+    input_options,
+    load_input,
+    output_folder,
+    renewal_decisions_option,
+)
 from hushall.study.request import DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S
 from hushall.study.request import DEFAULT_MIP_GAP as DEFAULT_GAP
 
@@ -35,13 +43,15 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
         say(f"Kandidatprojekt ur behovsanalysen: {len(data.projects) - n_before} st läggs till fliken Projekt.")
     say(f"Optimerar (tidsgräns {time_limit:g} s, gap {100 * gap:g} %, förklaringar högst {explain_s:g} s) …"
         .replace(".", ","))
-    if renewal_decisions:
-        say("Reinvesteringen är ett beslut i optimeringen: förnya, skjuta upp eller avveckla per anläggningsgrupp "
-            "och år, bredvid projekten.")
     result = optimize(data, time_limit=time_limit, mip_gap=gap, progress=stderr_progress(),
                       explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained},
                       renewal_decisions=renewal_decisions)
     say(f"Klart: {result.message}")
+    if result.renewal is not None:  # the flag, the settings file or the optimiser's default decided it
+        say("Reinvesteringen är ett beslut i optimeringen: förnya, skjuta upp eller avveckla per anläggningsgrupp "
+            "och år, bredvid projekten.")
+    elif renewal_decisions is False:
+        say("Reinvesteringen följer policyn i fliken Antaganden (--ingen-reinvesteringsbeslut).")
     if result.status == "no_solution":
         raise no_plan_error(data, result, time_limit)
     return describe_optimization(data, result)
@@ -74,9 +84,8 @@ def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
               show_default=True, help="Sekunder för förklaringarna (0 = inga omräkningar).")
 @click.option("--candidates", is_flag=True,
               help="Lägg till projekt som genereras ur behovsanalysen (förnyelser, kapacitet) till fliken Projekt.")
-@click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
-              help="Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
-                   "anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden.")
+@renewal_decisions_option("Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
+                          "anläggningsgrupp och år), eller följ policyn i fliken Antaganden.")
 @click.option("--installningar", "settings_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Inställningar som på sidan Prioritera (JSON: kriterievikter, investeringsram, skattesats, "
                    "mål); filen laddas ner där med 'Ladda ner inställningarna'.")

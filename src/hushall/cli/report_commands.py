@@ -22,7 +22,14 @@ from typing import Any
 
 import click
 
-from hushall.cli.common import handle_errors, info, input_options, load_input, output_folder
+from hushall.cli.common import (
+    handle_errors,
+    info,
+    input_options,
+    load_input,
+    output_folder,
+    renewal_decisions_option,
+)
 from hushall.formatting import fmt_number
 from hushall.study.request import DEFAULT_DRAWS, DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S, PlanRequest
 
@@ -99,10 +106,8 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
 @click.option("--time-limit", type=click.FloatRange(min=1.0), default=DEFAULT_TIME_LIMIT_S, show_default=True,
               help="Tidsgräns i sekunder för optimeringen (med --plan optimerad).")
 @click.option("--data-version", help="Dataversion att skriva i dokumentet (standard: ett fingeravtryck av datan).")
-@click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
-              help="Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
-                   "anläggningsgrupp och år) i stället för att följa policyn i fliken Antaganden "
-                   "(med --plan optimerad).")
+@renewal_decisions_option("Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per "
+                          "anläggningsgrupp och år), eller följ policyn i fliken Antaganden (med --plan optimerad).")
 @handle_errors
 def report(path: Path | None, use_example: bool, plan: str | None, out: Path, draws: int, time_limit: float,
            data_version: str | None, renewal_decisions: bool | None) -> None:
