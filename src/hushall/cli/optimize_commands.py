@@ -32,7 +32,7 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
     Used by ``hushall optimize`` and ``hushall demo``; returns :class:`hushall.reports.optimization.OptimizedPlan`.
     """
     from hushall.optimize import optimize, stderr_progress
-    from hushall.reports.optimization import RENEWAL_DECIDED_TEXT, describe_optimization
+    from hushall.reports.optimization import describe_optimization
 
     if candidates:
         from hushall.optimize import with_candidates
@@ -47,9 +47,7 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
                       explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained},
                       renewal_decisions=renewal_decisions)
     say(f"Klart: {result.message}")
-    if result.renewal is not None:  # the flag, the settings file or the optimiser's default decided it
-        say(RENEWAL_DECIDED_TEXT)
-    elif renewal_decisions is False:
+    if renewal_decisions is False:  # when the optimiser decided it, the summary says so (RENEWAL_DECIDED_TEXT)
         say("Reinvesteringen följer policyn i fliken Antaganden (--ingen-reinvesteringsbeslut).")
     if result.status == "no_solution":
         raise no_plan_error(data, result, time_limit)
