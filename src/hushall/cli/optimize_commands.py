@@ -109,6 +109,10 @@ def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float
     from hushall.reports.optimization import optimization_summary, plan_check, write_optimization_outputs
 
     if as_json:
+        if plan.result.renewal is not None:  # the terminal summary says it otherwise
+            from hushall.reports.optimization import RENEWAL_DECIDED_TEXT
+
+            info(RENEWAL_DECIDED_TEXT)
         doc = plan.result.to_json_dict()
         check = plan_check(plan)
         doc["forecast_check_max_diff_kr"] = float(check["största_skillnad_kr"].max()) if len(check) else None
