@@ -217,9 +217,9 @@ def test_workbook_reopens_with_the_same_numbers(built: dict[str, Any], example: 
     col = [c.value for c in ratios[1]].index("soliditet") + 1
     assert ratios.cell(row=2, column=col).number_format == "0.0%"
     np.testing.assert_allclose(ratios.cell(row=2, column=col).value, fc.ratios.loc["soliditet"].iloc[0], atol=1e-12)
-    plan = pd.read_excel(built["xlsx"], sheet_name="Planens projekt")
+    plan = pd.read_excel(built["xlsx"], sheet_name="Planens projekt", engine="openpyxl")
     assert dict(zip(plan["projekt_id"], plan["startår"], strict=True)) == SCHEDULE
-    assumptions = pd.read_excel(built["xlsx"], sheet_name="Antaganden")
+    assumptions = pd.read_excel(built["xlsx"], sheet_name="Antaganden", engine="openpyxl")
     assert set(example.assumptions) <= set(assumptions["parameter"])
     assert assumptions["källa"].notna().all()
 
