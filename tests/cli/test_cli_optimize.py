@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from hushall.cli.main import cli
 from hushall.examples import example_path, exempelkommun
 from hushall.finance import forecast
+from hushall.optimize.result import OptimizationResult
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,10 @@ def test_json_has_the_promised_keys(optimised: tuple[dict[str, Any], Path, str])
 def test_plan_replayed_through_forecast_meets_what_it_claims(optimised: tuple[dict[str, Any], Path, str]) -> None:
     doc, _, _ = optimised
     schedule = {r["project"]: int(r["start_year"]) for r in doc["schedule"]}
-    fc = forecast(exempelkommun(), schedule)
+    data = exempelkommun()
+    result = OptimizationResult.from_json_dict(doc)
+    assert result.renewal is not None  # the optimiser decides the reinvestment by default
+    fc = forecast(data, schedule, reinvestment_policy=result.renewal_plan(data))  # and the forecast replays it
     np.testing.assert_allclose(doc["finance"]["result"], fc.statements["årets_resultat"], atol=1.0)
     assert doc["forecast_check_max_diff_kr"] < 1.0
     if not doc["violations"]:
@@ -83,7 +87,9 @@ def test_terminal_summary_reads_in_swedish() -> None:
                                  "--explain-time", "0"])
     assert r.exit_code == 0, r.stderr
     for text in ("Optimerad investeringsplan för Exempelkommun", "Planen år för år", "Optimalitetsgap",
-                 "Jämförelse med rangordning efter nytta per krona", "stämmer på kronan"):
+                 "Jämförelse med rangordning efter nytta per krona", "stämmer på kronan",
+                 "Reinvesteringen är ett beslut i optimeringen",  # the default: the optimiser decides it
+                 "reinvesteringspolicy: optimeringens reinvesteringsbeslut"):
         assert text in r.stdout
 
 

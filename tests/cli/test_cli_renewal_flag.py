@@ -1,6 +1,6 @@
 """``--reinvesteringsbeslut`` / ``--ingen-reinvesteringsbeslut`` wherever a plan is made on the command line:
 ``hushall report`` hands it to the plan study, ``hushall prioritera`` to every solve of the frontier; without
-it the optimiser's default holds (``None``)."""
+it the optimiser's default holds (``None``; on, ``RENEWAL_DECISIONS_DEFAULT``), and the help says so."""
 
 from __future__ import annotations
 
@@ -49,3 +49,13 @@ def test_prioritera_hands_the_flag_to_the_frontier(monkeypatch: pytest.MonkeyPat
     r = CliRunner().invoke(cli, ["prioritera", "--example", "--steg", "2", *flag])
     assert r.exit_code == 1 and STOP in r.output
     assert len(seen) == 1 and seen[0]["renewal_decisions"] is expected
+
+
+@pytest.mark.parametrize("command", ["optimize", "report", "prioritera"])
+def test_the_help_names_the_optimisers_default(command: str) -> None:
+    from hushall.optimize.inputs import RENEWAL_DECISIONS_DEFAULT
+
+    r = CliRunner().invoke(cli, [command, "--help"], terminal_width=200)
+    assert r.exit_code == 0
+    default = "--reinvesteringsbeslut" if RENEWAL_DECISIONS_DEFAULT else "--ingen-reinvesteringsbeslut"
+    assert f"[standard: {default}]" in " ".join(r.output.split())

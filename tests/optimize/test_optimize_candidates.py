@@ -56,7 +56,7 @@ def test_capacity_candidates_close_the_gap_they_were_made_for() -> None:
 def test_with_candidates_builds_an_optimisation_problem() -> None:
     data = with_candidates(exempelkommun())
     assert isinstance(data.projects, pd.DataFrame)
-    p = problem_from_municipality(data)
+    p = problem_from_municipality(data, renewal_decisions=False)  # the cost of waiting under the data's policy
     assert p.n_projects == len(data.projects)
     assert p.n_columns > 0
     renew = np.flatnonzero(np.char.startswith(p.project_ids.astype(str), "K-R-"))

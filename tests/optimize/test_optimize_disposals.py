@@ -34,5 +34,5 @@ def test_plan_with_sales_and_closures_agrees_with_forecast(schedule: dict[str, i
     ev = evaluate_plan(bm, x)
     written = np.asarray(problem.effect("written_off").T @ x).ravel()
     assert written.sum() > 0
-    targets = assert_agree(ev.finance, data, schedule)
+    targets = assert_agree(ev.finance, data, schedule, ev.renewal)
     claims_match_forecast(ev.limits, targets)  # incl. the balanskrav: gains out, losses in

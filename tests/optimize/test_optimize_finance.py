@@ -15,6 +15,8 @@ from hushall.model import MunicipalityData
 from hushall.optimize import evaluate_plan, optimize, problem_from_municipality, synthetic_municipality
 from hushall.optimize.model import create_model
 from hushall.optimize.problem import EFFECTS
+from hushall.optimize.renewal_decisions import renewal_matrix
+from hushall.projects.maintenance import renewal_groups, renewal_plan
 
 LINES = {
     "result": "årets_resultat",
@@ -35,8 +37,19 @@ def with_targets_from(data: MunicipalityData, first_year: int, last_year: int) -
     return data.replace(targets=t)
 
 
-def assert_agree(finance: pd.DataFrame, data: MunicipalityData, schedule: dict[str, int]) -> pd.DataFrame:
-    f = forecast(data, schedule)
+def decided_renewal(data: MunicipalityData, renewal: pd.DataFrame | None):  # type: ignore[no-untyped-def]
+    """The forecast's reinvestment policy that replays a plan's decided renewal (``renewal`` of a result or a
+    :class:`hushall.optimize.PlanEvaluation`); ``None`` (the data's policy) when the optimiser did not decide it."""
+    if renewal is None:
+        return None
+    groups = renewal_groups(data)
+    return renewal_plan(groups, renewal_matrix(renewal, groups.n_groups, np.asarray(data.years)))
+
+
+def assert_agree(finance: pd.DataFrame, data: MunicipalityData, schedule: dict[str, int],
+                 renewal: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The plan's statements are the forecast's to the krona (with the plan's renewal when it was decided)."""
+    f = forecast(data, schedule, reinvestment_policy=decided_renewal(data, renewal))
     for var, line in LINES.items():
         np.testing.assert_allclose(finance[var].to_numpy(), f.statements[line], rtol=0, atol=1.0,
                                    err_msg=f"{var} / {line}")
@@ -63,7 +76,8 @@ def claims_match_forecast(rows: pd.DataFrame, forecast_targets: pd.DataFrame) ->
 def test_plan_and_forecast_agree(optimised: tuple[MunicipalityData, object]) -> None:
     data, result = optimised
     assert result.status in ("optimal", "feasible", "targets_infeasible")  # type: ignore[attr-defined]
-    targets = assert_agree(result.finance, data, result.schedule_dict)  # type: ignore[attr-defined]
+    assert result.renewal is not None  # type: ignore[attr-defined]  # the optimiser decides it by default
+    targets = assert_agree(result.finance, data, result.schedule_dict, result.renewal)  # type: ignore[attr-defined]
     claims_match_forecast(result.targets, targets)  # type: ignore[attr-defined]
     if result.status != "targets_infeasible":  # type: ignore[attr-defined]
         assert targets["met"].all(), targets[~targets["met"]]
@@ -73,7 +87,8 @@ def test_claimed_margins_are_the_forecasts(optimised: tuple[MunicipalityData, ob
     data, result = optimised
     rows = result.targets  # type: ignore[attr-defined]
     assert set(rows["target_id"]) >= {"M1", "M2", "M3", "M4", "M5", "M6", "M7"}
-    f = forecast(data, result.schedule_dict)  # type: ignore[attr-defined]
+    f = forecast(data, result.schedule_dict,  # type: ignore[attr-defined]
+                 reinvestment_policy=result.renewal_plan(data))  # type: ignore[attr-defined]
     m1 = rows[rows["target_id"] == "M1"].set_index("year")["room"]
     fm1 = f.targets[f.targets["target_id"] == "M1"].set_index("year")["margin_kr"]
     np.testing.assert_allclose(m1.to_numpy(), fm1.loc[m1.index].to_numpy(), atol=1.0)
@@ -94,7 +109,7 @@ def test_broken_targets_are_reported_as_the_forecast_has_them() -> None:
     x[col] = 1.0
     schedule = {"P-12": int(problem.years[problem.col_start[col]])}
     ev = evaluate_plan(bm, x)
-    targets = assert_agree(ev.finance, data, schedule)
+    targets = assert_agree(ev.finance, data, schedule, ev.renewal)
     assert not ev.meets_targets
     claims_match_forecast(ev.limits, targets)
     m1 = ev.limits[ev.limits["target_id"] == "M1"].set_index("year")["violation"]
@@ -118,7 +133,8 @@ def test_any_schedule_agrees_with_forecast(picks: list[tuple[int, int]]) -> None
         j = cols[k % len(cols)]
         x[j] = 1.0
         schedule[str(problem.project_ids[q])] = int(problem.years[problem.col_start[j]])
-    assert_agree(evaluate_plan(bm, x).finance, data, schedule)
+    ev = evaluate_plan(bm, x)
+    assert_agree(ev.finance, data, schedule, ev.renewal)
 
 
 @settings(max_examples=10, deadline=None)

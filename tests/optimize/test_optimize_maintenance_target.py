@@ -59,7 +59,7 @@ def test_the_optimisers_debt_row_is_the_forecasts_debt() -> None:
     reproduce the forecast's margins to the krona."""
     data = with_rows(exempelkommun(), [
         {"target_id": "U1", "target_type": "underhållsskuld_kr", "limit": 150e6, "period_years": 3}])
-    problem = problem_from_municipality(data)
+    problem = problem_from_municipality(data, renewal_decisions=False)  # the rows of the data's policy
     bm = create_model(problem)
     rng = np.random.default_rng(3)
     for _ in range(4):
@@ -122,7 +122,7 @@ def test_a_component_two_chosen_projects_claim_counts_once_in_the_debt_row() -> 
     projects = data.projects.copy()
     projects.loc[projects["project_id"] == "P-03", "renews_components"] = "ventilation;el"
     data = data.replace(projects=projects)
-    problem = problem_from_municipality(data)
+    problem = problem_from_municipality(data, renewal_decisions=False)  # the rows of the data's policy
     assert problem.finance is not None and problem.shared_relief is not None
     assert problem.shared_relief.relief_kr.shape[0] > 0
     bm = create_model(problem)

@@ -65,7 +65,7 @@ def test_treasury_replay_equals_the_financial_model(rate: float, deposit: float,
     data = with_policy(with_debt_moved(exempelkommun(), moved), **{
         "ränta": rate, "ränta_likvida_medel": deposit, "kassa_golv_kr": floor, "kassa_mål_kr": floor + gap,
         "amortering_andel": amort, "räntebindningstid_år": tau})
-    problem = problem_from_municipality(data, capacity=False)
+    problem = problem_from_municipality(data, capacity=False, renewal_decisions=False)  # the data's policy
     fb = problem.finance
     assert fb is not None and fb.repayment is not None
     x, schedule = random_plan(problem, picks)
@@ -95,7 +95,7 @@ def tight_debt_target(data: MunicipalityData, year: int) -> MunicipalityData:
 
 
 def debt_rows(data: MunicipalityData):  # type: ignore[no-untyped-def]
-    problem = problem_from_municipality(data, capacity=False)
+    problem = problem_from_municipality(data, capacity=False, renewal_decisions=False)  # the data's policy
     ev = evaluate_plan(create_model(problem), np.zeros(problem.n_columns))
     lim = ev.limits
     return lim[lim["target_id"] == "SKULD"].iloc[0], ev.finance

@@ -85,7 +85,7 @@ def test_plan_chapter_shows_the_optimised_plan(optimised: dict[str, Any], exampl
 def test_statements_show_the_forecast_of_the_optimised_plan(optimised: dict[str, Any],
                                                               example: MunicipalityData) -> None:
     result, pages = optimised["result"], optimised["pages"]
-    fc = forecast(example, result.schedule_dict)
+    fc = forecast(example, result.schedule_dict, reinvestment_policy=result.renewal_plan(example))  # its renewal
     result_line = fc.income_statement.loc["årets_resultat"]
     economy = chapter(pages, "4. Ekonomi", "5. Risk")
     rows = [norm(line) for page in economy for line in page.splitlines() if norm(line).startswith("Årets resultat ")]

@@ -116,11 +116,17 @@ def test_cli_optimize_applies_the_settings(data, tmp_path: Path) -> None:  # typ
 
 
 def test_renewal_decisions_is_a_yes_or_no_setting_of_the_study(tmp_path: Path) -> None:
+    from hushall.optimize.inputs import RENEWAL_DECISIONS_DEFAULT
     from hushall.study.settings import renewal_decisions_of
 
     data = exempelkommun()
-    assert clean_settings({}, data)["renewal_decisions"] is False
-    assert renewal_decisions_of(clean_settings({}, data)) is None  # the optimiser's default
+    assert RENEWAL_DECISIONS_DEFAULT is True  # issue 10: the optimiser decides the reinvestment unless told not to
+    assert clean_settings({}, data)["renewal_decisions"] is RENEWAL_DECISIONS_DEFAULT  # not given: the default
+    assert renewal_decisions_of(clean_settings({}, data)) is RENEWAL_DECISIONS_DEFAULT
+    assert renewal_decisions_of({}) is None  # settings that do not say: the optimiser's default
+    off = clean_settings({"renewal_decisions": False}, data)  # a box left empty, or false in a settings file
+    assert off["renewal_decisions"] is False and renewal_decisions_of(off) is False
+    assert clean_settings({"renewal_decisions": "off"}, data)["renewal_decisions"] is False
     chosen = clean_settings({"renewal_decisions": "on"}, data)
     assert chosen["renewal_decisions"] is True and renewal_decisions_of(chosen) is True
     applied = apply_settings(data, chosen)  # an option of the study, not of the data

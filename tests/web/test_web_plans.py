@@ -88,9 +88,13 @@ def test_a_variant_lets_the_optimiser_decide_the_reinvestment(planner: Browser) 
     from hushall.web.worker import run_job
 
     label = "Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per anläggningsgrupp och år)"
-    assert label in planner.get("/planer/ny").text
-    plain = create(planner, "Policyn")
+    box = 'id="renewal_decisions" name="renewal_decisions" aria-describedby="renewal-help" checked'
+    new_form = planner.get("/planer/ny").text
+    assert label in new_form and box in new_form  # a new variant: the optimiser decides (the default)
+    plain = create(planner, "Policyn")  # the box left empty: the data's policy
     assert planner.get(f"/api/v1/variants/{plain}").json()["settings"]["renewal_decisions"] is False
+    assert label in planner.get(f"/planer/{plain}/redigera").text
+    assert box not in planner.get(f"/planer/{plain}/redigera").text  # the stored variant keeps what it has
     assert "Reinvesteringen följde policyn ovan" in planner.get(f"/planer/{plain}").text
     vid = create(planner, "Beslutad förnyelse", renewal_decisions="on")
     assert planner.get(f"/api/v1/variants/{vid}").json()["settings"]["renewal_decisions"] is True

@@ -81,13 +81,28 @@ def input_options(fn: F) -> F:
     return fn
 
 
+class RenewalDecisionsFlag(click.Option):
+    """``--reinvesteringsbeslut/--ingen-reinvesteringsbeslut``: its help names the optimiser's default
+    (:data:`hushall.optimize.inputs.RENEWAL_DECISIONS_DEFAULT`, read only when the help is shown: the optimiser
+    loads slowly). Not given, the option is ``None`` and the optimiser's default (or a settings file) holds."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        from hushall.optimize.inputs import RENEWAL_DECISIONS_DEFAULT
+
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        default = "--reinvesteringsbeslut" if RENEWAL_DECISIONS_DEFAULT else "--ingen-reinvesteringsbeslut"
+        return record[0], f"{record[1]} [standard: {default}]"
+
+
 def renewal_decisions_option(when: str = "") -> Callable[[F], F]:
     """``--reinvesteringsbeslut/--ingen-reinvesteringsbeslut`` (``renewal_decisions``: True, False or None = the
     optimiser's default), one definition for every command that makes a plan; ``when`` ends its help."""
     help_text = ("Låt optimeringen besluta reinvesteringen (förnya, skjuta upp eller avveckla per anläggningsgrupp och "
                  "år) i stället för att följa policyn i fliken Antaganden" + (f" {when}" if when else "") + ".")
     return click.option("--reinvesteringsbeslut/--ingen-reinvesteringsbeslut", "renewal_decisions", default=None,
-                        help=help_text)
+                        cls=RenewalDecisionsFlag, help=help_text)
 
 
 def load_input(path: Path | None, use_example: bool) -> Any:

@@ -43,13 +43,12 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
         say(f"Kandidatprojekt ur behovsanalysen: {len(data.projects) - n_before} st läggs till fliken Projekt.")
     say(f"Optimerar (tidsgräns {time_limit:g} s, gap {100 * gap:g} %, förklaringar högst {explain_s:g} s) …"
         .replace(".", ","))
-    if renewal_decisions:
-        say("Reinvesteringen är ett beslut i optimeringen: förnya, skjuta upp eller avveckla per anläggningsgrupp "
-            "och år, bredvid projekten.")
     result = optimize(data, time_limit=time_limit, mip_gap=gap, progress=stderr_progress(),
                       explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained},
                       renewal_decisions=renewal_decisions)
     say(f"Klart: {result.message}")
+    if renewal_decisions is False:  # when the optimiser decided it, the summary says so (RENEWAL_DECIDED_TEXT)
+        say("Reinvesteringen följer policyn i fliken Antaganden (--ingen-reinvesteringsbeslut).")
     if result.status == "no_solution":
         raise no_plan_error(data, result, time_limit)
     return describe_optimization(data, result)
@@ -109,6 +108,10 @@ def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float
     from hushall.reports.optimization import optimization_summary, plan_check, write_optimization_outputs
 
     if as_json:
+        if plan.result.renewal is not None:  # the terminal summary says it otherwise
+            from hushall.reports.optimization import RENEWAL_DECIDED_TEXT
+
+            info(RENEWAL_DECIDED_TEXT)
         doc = plan.result.to_json_dict()
         check = plan_check(plan)
         doc["forecast_check_max_diff_kr"] = float(check["största_skillnad_kr"].max()) if len(check) else None

@@ -45,7 +45,7 @@ from hushall.reports.plan_tables import (
     target_rows,
 )
 from hushall.reports.verdict import verdict_block
-from hushall.study.study import PlanStudy
+from hushall.study.study import PlanStudy, renewal_decided
 
 #: Lines of the optimiser's finance table and the statement line of the forecast that must equal them.
 CHECKED_LINES: dict[str, tuple[str, str]] = {
@@ -58,6 +58,10 @@ CHECKED_LINES: dict[str, tuple[str, str]] = {
 
 #: The optimiser's project statuses in prose.
 STATUS_LABELS: dict[str, str] = {"utelämnat": "ej vald", "senarelagt": "senarelagd"}
+
+#: What the summaries say when the optimiser decided the reinvestment (``OptimizationResult.renewal``).
+RENEWAL_DECIDED_TEXT = ("Reinvesteringen är ett beslut i optimeringen: förnya, skjuta upp eller avveckla per "
+                        "anläggningsgrupp och år, bredvid projekten.")
 
 
 
@@ -77,8 +81,10 @@ class OptimizedPlan:
     @cached_property
     def verdict(self) -> Verdict:
         """The targets and assets parts of the verdict on the plan (add the risk with
-        :func:`hushall.finance.verdict.with_monte_carlo`)."""
-        return assess(self.data, self.forecast)
+        :func:`hushall.finance.verdict.with_monte_carlo`); it names the optimiser's renewal as the reinvestment
+        when the optimiser decided it (:func:`hushall.study.study.renewal_decided`)."""
+        verdict = assess(self.data, self.forecast)
+        return verdict if getattr(self.result, "renewal", None) is None else renewal_decided(verdict)
 
     @cached_property
     def investments(self) -> pd.DataFrame:
@@ -293,6 +299,8 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
     cost = dict(zip(data.projects["project_id"].astype(str), data.projects["cost_kr"].astype(float), strict=True))
     lines = [f"Optimerad investeringsplan för {data.name} {fc.years[0]}–{fc.years[-1]}", ""]
     lines += [f"{label}: {value}" for label, value in choice.facts]
+    if getattr(r, "renewal", None) is not None:
+        lines.append(RENEWAL_DECIDED_TEXT)
     lines += ["", "Planen år för år (startår, kostnad i prisbasårets priser):"]
     by_year: dict[int, list[str]] = {}
     for pid, start in sorted(choice.schedule.items(), key=lambda kv: (kv[1], kv[0])):

@@ -6,13 +6,14 @@ the projects that must be done, the reinvestment policy and frame, and a change 
 year — kept as a plain JSON document::
 
     {"targets": {"investeringstak_kr": 1.85e8, …}, "weights": {"lagkrav": 0.3, …}, "must_do": ["P-12", …],
-     "reinvestment_policy": "", "reinvestment_frame_kr": null, "renewal_decisions": false,
+     "reinvestment_policy": "", "reinvestment_frame_kr": null, "renewal_decisions": true,
      "tax_change_ore": 0.0, "tax_from_year": null}
 
 :func:`apply_settings` applies them to a copy of the data (as a calliope scenario or an openfisca reform), so every
 stage runs unchanged under any settings. ``renewal_decisions`` (the optimiser decides the reinvestment per pool
 of components and year, :mod:`hushall.optimize.renewal_decisions`) changes no data: it is an option of the plan
-study (:class:`hushall.study.request.PlanRequest`), read with :func:`renewal_decisions_of`. The web (plan
+study (:class:`hushall.study.request.PlanRequest`), read with :func:`renewal_decisions_of`; not given, it is the
+optimiser's default (:data:`hushall.optimize.inputs.RENEWAL_DECISIONS_DEFAULT`). The web (plan
 variants, page Prioritera) and the command line (``hushall optimize --installningar``) both read settings with
 :func:`clean_settings` and apply them with :func:`apply_settings`: the same settings give the same data, hence the
 same plan.
@@ -86,9 +87,11 @@ def default_settings(data: MunicipalityData) -> dict[str, Any]:
     weights = {c: float(w.loc[w["criterion"] == c, "limit"].iloc[0]) if (w["criterion"] == c).any() else 0.0
                for c in CRITERIA}
     must = data.projects.loc[data.projects["must_do"].fillna(False).astype(bool), "project_id"]
+    from hushall.optimize.inputs import RENEWAL_DECISIONS_DEFAULT  # on call: the optimiser loads slowly
+
     return {"targets": targets, "weights": weights, "must_do": sorted(str(p) for p in must),
-            "reinvestment_policy": "", "reinvestment_frame_kr": None, "renewal_decisions": False, "tax_change_ore": 0.0,
-            "tax_from_year": None}
+            "reinvestment_policy": "", "reinvestment_frame_kr": None, "renewal_decisions": RENEWAL_DECISIONS_DEFAULT,
+            "tax_change_ore": 0.0, "tax_from_year": None}
 
 
 def parse_number(value: Any, label: str) -> float:
@@ -150,7 +153,8 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
         if x < 0:
             raise PlanError("Reinvesteringsram: värdet får inte vara negativt.")
         out["reinvestment_frame_kr"] = x
-    out["renewal_decisions"] = _yes_or_no(raw.get("renewal_decisions"), "Låt optimeringen besluta reinvesteringen")
+    if raw.get("renewal_decisions") is not None:  # not given: the optimiser's default (default_settings)
+        out["renewal_decisions"] = _yes_or_no(raw["renewal_decisions"], "Låt optimeringen besluta reinvesteringen")
     if "must_do" in raw:
         known = set(data.projects["project_id"].astype(str))
         must = [str(p) for p in raw.get("must_do") or []]
@@ -192,8 +196,9 @@ def _yes_or_no(value: Any, label: str) -> bool:
 
 def renewal_decisions_of(settings: dict[str, Any]) -> bool | None:
     """The plan study's ``renewal_decisions`` (:class:`hushall.study.request.PlanRequest`) of cleaned settings:
-    ``True`` when chosen, else ``None`` (the optimiser's default)."""
-    return True if settings.get("renewal_decisions") else None
+    as chosen (``False``: the data's reinvestment policy), ``None`` (the optimiser's default) when they do not say."""
+    value = settings.get("renewal_decisions")
+    return None if value is None else bool(value)
 
 
 def _mapping(value: Any, key: str) -> dict[str, Any]:
