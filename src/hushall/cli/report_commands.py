@@ -65,8 +65,7 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
     (used instead of running the optimiser again); ``montecarlo``: a Monte Carlo result of that plan already at
     hand (used instead of simulating it again, so the document shows the same probabilities);
     ``renewal_decisions``: the optimiser decides the reinvestment (``--reinvesteringsbeslut``)."""
-    from hushall.reports.charts import start_engine
-    from hushall.reports.document import build_plan_document
+    from hushall.reports.document import build_plan_document, render_plan_independent_charts
     from hushall.study import run_study
 
     t0 = time.perf_counter()
@@ -78,7 +77,10 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
         say(f"Optimerar (tidsgräns {fmt_number(time_limit, 1, trim=True)} s, förklaringar högst "
             f"{fmt_number(request.explain_s, 1, trim=True)} s) …")
         solver_progress = stderr_progress()
-        engine = _background(start_engine)  # while HiGHS (without the GIL) solves
+        # while HiGHS (without the GIL) solves: vl-convert's engine started and the charts that do not depend on
+        # the plan rendered (on a copy of the data: the study fills the data's caches meanwhile)
+        ahead = data.replace()
+        engine = _background(lambda: render_plan_independent_charts(ahead))
     study = run_study(data, request, lambda _f, message: say(message), solver_progress=solver_progress,
                       optimization=optimization, montecarlo=montecarlo)
     if study.optimization is not None and study.optimization.status == "no_solution":
