@@ -92,3 +92,45 @@ def test_the_demo_forks_its_document_child_before_any_vega_engine_is_loaded(tmp_
                          timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "CAN_FORK True" in run.stdout
+
+
+STUDY = r"""
+import json, os, sys
+from hushall.cli.demo import StudyProcess
+from hushall.examples import exempelkommun
+from hushall.study.request import PlanRequest
+from hushall.study.study import run_study
+
+data = exempelkommun()
+request = PlanRequest(source="committed", draws=200)
+parent = os.getpid()
+child = StudyProcess(data, request)
+forked = child.proc is not None
+study, progress = child.result()
+
+class FailsInTheChild(StudyProcess):
+    def _study(self, data):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return super()._study(data)
+
+failing = FailsInTheChild(data, request)
+failing_forked = failing.proc is not None
+again, _ = failing.result()  # computed here
+here = run_study(data, request)
+print(json.dumps({"forked": forked, "failing_forked": failing_forked,
+                  "schedule": [dict(s.schedule) for s in (study, again, here)],
+                  "p_all": [s.montecarlo.all_years_probability for s in (study, again, here)]}))
+"""
+
+
+def test_the_demo_study_from_the_child_is_the_parents() -> None:
+    """The demo's plan study runs in a forked child (a core of its own, no GIL shared with steps 1-2): it hands
+    back the study the parent would compute, and when the child fails the parent computes it itself."""
+    run = subprocess.run([sys.executable, "-c", STUDY], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    r = json.loads(run.stdout.strip().splitlines()[-1])
+    assert r["forked"] is True and r["failing_forked"] is True
+    child, again, here = r["schedule"]
+    assert child == again == here and child
+    assert r["p_all"][0] == r["p_all"][1] == r["p_all"][2]

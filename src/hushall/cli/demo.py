@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from hushall.reports.document.content import PlanDocument
     from hushall.study.study import PlanStudy
 
-#: The demo's optimisation: a time limit and an explanation budget. The solve runs in a thread from the demo's
-#: start, beside steps 1-2 (HiGHS releases the GIL), so it costs wall time only where it outlasts them. On the
+#: The demo's optimisation: a time limit and an explanation budget. The study runs in a child process from the
+#: demo's start, beside steps 1-2 (:class:`StudyProcess`), so it costs wall time only where it outlasts them. On the
 #: example it stops when the plan is proven within the study's gap (≈ 7 s of CPU: the root node's heuristics find
 #: the plan); the limit is a safety net (:data:`hushall.cli.common.EXAMPLE_TIME_LIMIT_S`).
 DEMO_TIME_LIMIT_S = EXAMPLE_TIME_LIMIT_S
@@ -53,7 +53,7 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     # step 5's plan document (the longest step: its charts) is written by a child process beside steps 3-4; it is
     # forked now, before any Vega engine or solver thread exists in this process
     document = DocumentWorker(data, out / "plandokument")
-    # the optimised plan's study (HiGHS, which runs without the GIL) in the background while steps 1-2 write
+    # the optimised plan's study in a child process of its own while steps 1-2 write
     optimised = _start_optimised_study(data)
 
     files.append(write_template(out / "exempelkommun.xlsx", exempelkommun_frames()))
@@ -116,26 +116,81 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     return files
 
 
-def _start_optimised_study(data: MunicipalityData) -> Future[tuple[PlanStudy, list[Progress]]]:
-    """Start the study of the optimised plan (optimisation, Monte Carlo, verdict) in a thread of its own: the
-    solver (HiGHS runs without the GIL) then overlaps the writing of steps 1 and 2. Its progress reports are kept
-    and printed with step 3."""
+def _start_optimised_study(data: MunicipalityData) -> StudyProcess:
+    """Start the study of the optimised plan (optimisation, explanations, Monte Carlo, verdict) beside steps 1-2
+    (:class:`StudyProcess`). Its progress reports are kept and printed with step 3."""
     from hushall.study.request import PlanRequest
-    from hushall.study.study import run_study
 
-    request = PlanRequest(time_limit_s=DEMO_TIME_LIMIT_S, explain_s=DEMO_EXPLAIN_S, max_explained=DEMO_EXPLAINED,
-                          draws=DEMO_DRAWS)
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hushall-demo-optimise")
-    # a copy of the data with its own caches, so the two threads never fill the same cache
-    progress: list[Progress] = []
+    return StudyProcess(data, PlanRequest(time_limit_s=DEMO_TIME_LIMIT_S, explain_s=DEMO_EXPLAIN_S,
+                                          max_explained=DEMO_EXPLAINED, draws=DEMO_DRAWS))
 
-    def study() -> tuple[PlanStudy, list[Progress]]:
-        return run_study(data.replace(), request, solver_progress=progress.append), progress
 
-    future = pool.submit(study)
-    pool.shutdown(wait=False)
-    return future
+class StudyProcess:
+    """A plan study (:func:`hushall.study.run_study`) computed by a forked child process while this process works
+    on, handed back (pickled, ≈ 0.5 MB on the example) by :meth:`result` with the solver's progress reports.
 
+    A process, not a thread: HiGHS releases the GIL, but its callbacks (progress, the deadline check: ~1 700 on
+    the example) and the study's Python parts (the model's building, the explanations, the Monte Carlo) need it,
+    and each waits for the main thread's Python work (openpyxl, and vl-convert, which holds the GIL for a whole
+    chart); the study then took ~1.5× its CPU time on two cores. In a child it has a core of its own.
+
+    Fork it before this process starts a Vega engine (:meth:`DocumentWorker.can_fork`); whenever the child cannot
+    (no ``fork``, a Vega engine already run) the study runs in a thread instead, and when the child fails or dies
+    (its study raised, or does not pickle) :meth:`result` computes it here: the same study, whose errors are then
+    reported as the command's own.
+    """
+
+    def __init__(self, data: MunicipalityData, request: Any) -> None:
+        import multiprocessing as mp
+
+        self.data, self.request = data, request
+        self.proc: Any = None
+        self.thread: Future[tuple[PlanStudy, list[Progress]]] | None = None
+        if DocumentWorker.can_fork():
+            ctx = mp.get_context("fork")
+            self.conn, child_conn = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=self._serve, args=(child_conn,), daemon=True)
+            self.proc.start()
+            child_conn.close()
+        else:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hushall-demo-optimise")
+            # a copy of the data with its own caches, so the two threads never fill the same cache
+            self.thread = pool.submit(self._study, data.replace())
+            pool.shutdown(wait=False)
+
+    def _study(self, data: MunicipalityData) -> tuple[PlanStudy, list[Progress]]:
+        from hushall.study.study import run_study
+
+        progress: list[Progress] = []
+        return run_study(data, self.request, solver_progress=progress.append), progress
+
+    def _serve(self, conn: Any) -> None:
+        """In the child: the study, sent back (``None`` on any failure: the parent then computes it itself)."""
+        try:
+            answer: Any = self._study(self.data)
+        except BaseException:
+            answer = None
+        try:
+            conn.send(answer)
+        except Exception:  # it does not pickle
+            with contextlib.suppress(Exception):
+                conn.send(None)
+        conn.close()
+
+    def result(self) -> tuple[PlanStudy, list[Progress]]:
+        """The study and the solver's progress reports (waits for the child or the thread)."""
+        if self.thread is not None:
+            return self.thread.result()
+        answer = None
+        with contextlib.suppress(EOFError, OSError):
+            answer = self.conn.recv()
+        self.conn.close()
+        self.proc.join(timeout=5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.proc = None
+        return answer if answer is not None else self._study(self.data)
 
 
 #: The plan document's files: ``plandokument.pdf`` and ``plandokument.xlsx``.
