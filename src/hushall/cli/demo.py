@@ -184,13 +184,18 @@ class StudyProcess:
         answer = None
         with contextlib.suppress(EOFError, OSError):
             answer = self.conn.recv()
-        self.conn.close()
-        self.proc.join(timeout=5)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join()
+        end_child(self.conn, self.proc)
         self.proc = None
         return answer if answer is not None else self._study(self.data)
+
+
+def end_child(conn: Any, proc: Any) -> None:
+    """Close the pipe to a forked child and wait for it to end (5 s, then it is killed)."""
+    conn.close()
+    proc.join(timeout=5)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
 
 
 #: The plan document's files: ``plandokument.pdf`` and ``plandokument.xlsx``.
@@ -328,9 +333,5 @@ class DocumentWorker:
         return [Path(path), xlsx]
 
     def _stop(self) -> None:
-        self.conn.close()
-        self.proc.join(timeout=5)
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join()
+        end_child(self.conn, self.proc)
         self.proc = None
