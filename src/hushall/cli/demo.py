@@ -7,14 +7,13 @@ investments comes from :mod:`hushall.followup`."""
 from __future__ import annotations
 
 import contextlib
-import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hushall.cli.child import ChildTask, can_fork, end_child
 from hushall.cli.common import EXAMPLE_TIME_LIMIT_S
 from hushall.formatting import fmt_number
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from hushall.study.study import PlanStudy
 
 #: The demo's optimisation: a time limit and an explanation budget. The study runs in a child process from the
-#: demo's start, beside steps 1-2 (:class:`StudyProcess`), so it costs wall time only where it outlasts them. On the
+#: demo's start, beside steps 1-2 (:func:`study_process`), so it costs wall time only where it outlasts them. On the
 #: example it stops when the plan is proven within the study's gap (≈ 7 s of CPU: the root node's heuristics find
 #: the plan); the limit is a safety net (:data:`hushall.cli.common.EXAMPLE_TIME_LIMIT_S`).
 DEMO_TIME_LIMIT_S = EXAMPLE_TIME_LIMIT_S
@@ -116,86 +115,28 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     return files
 
 
-def _start_optimised_study(data: MunicipalityData) -> StudyProcess:
+def _start_optimised_study(data: MunicipalityData) -> ChildTask[tuple[PlanStudy, list[Progress]]]:
     """Start the study of the optimised plan (optimisation, explanations, Monte Carlo, verdict) beside steps 1-2
-    (:class:`StudyProcess`). Its progress reports are kept and printed with step 3."""
+    (:func:`study_process`). Its progress reports are kept and printed with step 3."""
     from hushall.study.request import PlanRequest
 
-    return StudyProcess(data, PlanRequest(time_limit_s=DEMO_TIME_LIMIT_S, explain_s=DEMO_EXPLAIN_S,
-                                          max_explained=DEMO_EXPLAINED, draws=DEMO_DRAWS))
+    return study_process(data, PlanRequest(time_limit_s=DEMO_TIME_LIMIT_S, explain_s=DEMO_EXPLAIN_S,
+                                           max_explained=DEMO_EXPLAINED, draws=DEMO_DRAWS))
 
 
-class StudyProcess:
-    """A plan study (:func:`hushall.study.run_study`) computed by a forked child process while this process works
-    on, handed back (pickled, ≈ 0.5 MB on the example) by :meth:`result` with the solver's progress reports.
+def study_process(data: MunicipalityData, request: Any) -> ChildTask[tuple[PlanStudy, list[Progress]]]:
+    """A plan study (:func:`hushall.study.run_study`) with the solver's progress reports, computed by a forked
+    child (:class:`hushall.cli.child.ChildTask`; ≈ 0.5 MB pickled on the example): HiGHS's callbacks and the
+    study's Python parts would otherwise wait for the GIL behind steps 1-2 (in a thread the study took ~1.5× its
+    CPU time on two cores). In a thread on a copy of the data (its own caches) when no child can be forked."""
 
-    A process, not a thread: HiGHS releases the GIL, but its callbacks (progress, the deadline check: ~1 700 on
-    the example) and the study's Python parts (the model's building, the explanations, the Monte Carlo) need it,
-    and each waits for the main thread's Python work (openpyxl, and vl-convert, which holds the GIL for a whole
-    chart); the study then took ~1.5× its CPU time on two cores. In a child it has a core of its own.
-
-    Fork it before this process starts a Vega engine (:meth:`DocumentWorker.can_fork`); whenever the child cannot
-    (no ``fork``, a Vega engine already run) the study runs in a thread instead, and when the child fails or dies
-    (its study raised, or does not pickle) :meth:`result` computes it here: the same study, whose errors are then
-    reported as the command's own.
-    """
-
-    def __init__(self, data: MunicipalityData, request: Any) -> None:
-        import multiprocessing as mp
-
-        self.data, self.request = data, request
-        self.proc: Any = None
-        self.thread: Future[tuple[PlanStudy, list[Progress]]] | None = None
-        if DocumentWorker.can_fork():
-            ctx = mp.get_context("fork")
-            self.conn, child_conn = ctx.Pipe(duplex=False)
-            self.proc = ctx.Process(target=self._serve, args=(child_conn,), daemon=True)
-            self.proc.start()
-            child_conn.close()
-        else:
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hushall-demo-optimise")
-            # a copy of the data with its own caches, so the two threads never fill the same cache
-            self.thread = pool.submit(self._study, data.replace())
-            pool.shutdown(wait=False)
-
-    def _study(self, data: MunicipalityData) -> tuple[PlanStudy, list[Progress]]:
+    def study(on: MunicipalityData) -> tuple[PlanStudy, list[Progress]]:
         from hushall.study.study import run_study
 
         progress: list[Progress] = []
-        return run_study(data, self.request, solver_progress=progress.append), progress
+        return run_study(on, request, solver_progress=progress.append), progress
 
-    def _serve(self, conn: Any) -> None:
-        """In the child: the study, sent back (``None`` on any failure: the parent then computes it itself)."""
-        try:
-            answer: Any = self._study(self.data)
-        except BaseException:
-            answer = None
-        try:
-            conn.send(answer)
-        except Exception:  # it does not pickle
-            with contextlib.suppress(Exception):
-                conn.send(None)
-        conn.close()
-
-    def result(self) -> tuple[PlanStudy, list[Progress]]:
-        """The study and the solver's progress reports (waits for the child or the thread)."""
-        if self.thread is not None:
-            return self.thread.result()
-        answer = None
-        with contextlib.suppress(EOFError, OSError):
-            answer = self.conn.recv()
-        end_child(self.conn, self.proc)
-        self.proc = None
-        return answer if answer is not None else self._study(self.data)
-
-
-def end_child(conn: Any, proc: Any) -> None:
-    """Close the pipe to a forked child and wait for it to end (5 s, then it is killed)."""
-    conn.close()
-    proc.join(timeout=5)
-    if proc.is_alive():
-        proc.kill()
-        proc.join()
+    return ChildTask(lambda: study(data), in_thread=lambda: study(data.replace()), name="hushall-demo-optimise")
 
 
 #: The plan document's files: ``plandokument.pdf`` and ``plandokument.xlsx``.
@@ -231,19 +172,8 @@ class DocumentWorker:
         self.proc.start()
         child_conn.close()
 
-    @staticmethod
-    def can_fork() -> bool:
-        """Whether a child forked now can write the document: ``fork`` exists and no Vega engine has run in this
-        process (its threads would be missing in the child, which then hangs). vl-convert imported other than
-        through :mod:`hushall.reports.charts` counts as run."""
-        import multiprocessing as mp
-
-        if "fork" not in mp.get_all_start_methods():
-            return False
-        charts = sys.modules.get("hushall.reports.charts")
-        if charts is None:
-            return "vl_convert" not in sys.modules
-        return not charts.vega_engine_started()
+    #: Whether a child forked now can write the document (:func:`hushall.cli.child.can_fork`).
+    can_fork = staticmethod(can_fork)
 
     def _serve(self, conn: Any) -> None:
         """In the child: wait for the study, write the document's PDF, send back its path (``None`` on any failure;
