@@ -112,8 +112,10 @@ def _charts_ahead(data: Any) -> dict[Any, Any]:
     takes them."""
     from hushall.reports.charts import rendered_charts
     from hushall.reports.document import render_plan_independent_charts
+    from hushall.study import run_study
 
-    render_plan_independent_charts(data)
+    # the needs through a study of the projects already decided (every stage is reached through the study)
+    render_plan_independent_charts(data, run_study(data, PlanRequest(source="committed", draws=0)).needs)
     return rendered_charts()
 
 
