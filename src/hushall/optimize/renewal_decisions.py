@@ -94,6 +94,9 @@ class RenewalBlock:
         ``(T,)`` the maintenance debt if nothing were renewed (``U^0``).
     policy_debt_kr
         ``(T,)`` the debt under the data's reinvestment policy without projects (the objective's reference).
+    policy_renewal_kr
+        ``(G, T)`` the renewal of each pool under the data's reinvestment policy without projects (real kr): what
+        the ranking baseline funds (:mod:`hushall.optimize.renewal_policy`).
     """
 
     groups: RenewalGroups
@@ -102,6 +105,7 @@ class RenewalBlock:
     penalty_share: FloatArray
     debt_if_nothing_kr: FloatArray
     policy_debt_kr: FloatArray
+    policy_renewal_kr: FloatArray | None = None
     #: The objective's constant (points), set by :func:`define_renewal_decisions`.
     offset_points: float = 0.0
 
@@ -370,9 +374,6 @@ def renewal_values(bm: object, solution: FloatArray, x: FloatArray) -> tuple[Flo
     """``(renewal (G, T), backlog (G, T))`` in kr (price base year) of the plan ``x`` from a solution vector, by
     the forecast's recursion (:func:`hushall.needs.reinvestment.explicit_backlog` with the plan's events): the
     solver's renewal to the öre, never more than waits (solver tolerances), none after a closure."""
-    from hushall.needs.reinvestment import renewal_within_reach
-    from hushall.projects.maintenance import renewal_events
-
     lm = bm.lm  # type: ignore[attr-defined]
     problem = bm.problem  # type: ignore[attr-defined]
     g: RenewalGroups = problem.renewal.groups
@@ -381,8 +382,20 @@ def renewal_values(bm: object, solution: FloatArray, x: FloatArray) -> tuple[Flo
     # to the öre: rounding each pool-year to the whole krona moved a binding debt row by about 1 kr
     # (Exempelkommun: låneskuld per invånare 0,7–1,2 kr over its limit, and the plan then reported as breaking it)
     asked = np.round(np.asarray(solution[blk.start:blk.stop], dtype=float).reshape(n_g, n_t) * MKR, 2)
-    closed, renewed, change = renewal_events(g, plan_completion(bm, x), n_t)
-    return renewal_within_reach(g.due_kr + change, g.lifetime_years, asked, closed, closed | renewed)
+    return renewal_as_asked(bm, asked, x)
+
+
+def renewal_as_asked(bm: object, asked_kr: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``(renewal (G, T), backlog (G, T))`` in kr of the plan ``x`` when the renewals ``asked_kr`` ``(G, T)`` are
+    carried out as far as the plan's events allow
+    (:func:`hushall.needs.reinvestment.renewal_within_reach`): never more than waits, none after a closure."""
+    from hushall.needs.reinvestment import renewal_within_reach
+    from hushall.projects.maintenance import renewal_events
+
+    problem = bm.problem  # type: ignore[attr-defined]
+    g: RenewalGroups = problem.renewal.groups
+    closed, renewed, change = renewal_events(g, plan_completion(bm, x), problem.n_years)
+    return renewal_within_reach(g.due_kr + change, g.lifetime_years, asked_kr, closed, closed | renewed)
 
 
 def fix_renewal(bm: object, lo: FloatArray, up: FloatArray, renewal_kr: FloatArray, backlog_kr: FloatArray,

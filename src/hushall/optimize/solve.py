@@ -34,6 +34,7 @@ from hushall.optimize.renewal_decisions import (
     has_renewal_decisions,
     knows_renewal,
     remember_solution,
+    renewal_as_asked,
     renewal_effects,
     renewal_for_plan,
     renewal_values,
@@ -573,12 +574,17 @@ class PlanValues:
     renewal: tuple[FloatArray, FloatArray] | None = None
 
 
-def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True, reduced: bool = False) -> PlanValues:
+def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True, reduced: bool = False,
+                    renewal_kr: FloatArray | None = None) -> PlanValues:
     """Fix the plan's binaries and solve the LP that remains (:func:`_assign_solution`). With renewal decisions,
     the branch and bound's own renewal for its plan holds the rows only within the MIP's feasibility tolerance
     (about 1 kr a row, which the exact recursion adds up: Exempelkommun's låneskuld-per-invånare row 0,7–4,3 kr over
     its limit, the plan then reported as breaking it); when it breaks a target the renewal of
-    :func:`hushall.optimize.renewal_decisions.renewal_for_plan`'s two LPs is taken instead if it breaks less."""
+    :func:`hushall.optimize.renewal_decisions.renewal_for_plan`'s two LPs is taken instead if it breaks less.
+    ``renewal_kr``: a given renewal ``(G, T)`` instead (as far as the plan's events allow,
+    :func:`hushall.optimize.renewal_decisions.renewal_as_asked`; the ranking lists' policy renewal)."""
+    if renewal_kr is not None and has_renewal_decisions(bm):
+        return _assign_solution(bm, x, tight, reduced, renewal_kr=renewal_kr)
     pv = _assign_solution(bm, x, tight, reduced)
     if pv.renewal is not None and _slack_total(bm, pv.solution) > 0.5 / MKR and knows_renewal(bm, x):
         other = _assign_solution(bm, x, tight, reduced, known_renewal=False)
@@ -588,7 +594,7 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True, reduced: 
 
 
 def _assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True, reduced: bool = False,
-                     known_renewal: bool = True) -> PlanValues:
+                     known_renewal: bool = True, renewal_kr: FloatArray | None = None) -> PlanValues:
     """Fix the plan's binaries and solve the LP that remains.
 
     The extra repayment is the treasury rule's (:meth:`~hushall.optimize.finance_block.FinancialBlock.replay`:
@@ -623,7 +629,8 @@ def _assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True, reduced:
         eff = {name: np.asarray(bm.problem.effect(name).T @ np.asarray(x, float))[None, :] for name in EFFECTS}
         if has_renewal_decisions(bm):
             # the plan's best renewal (its binaries fixed), fixed in the LP and added to the replay's aggregates
-            renewal = renewal_values(bm, renewal_for_plan(bm, x, RELATION_BLOCKS, known=known_renewal), x)
+            renewal = (renewal_as_asked(bm, renewal_kr, x) if renewal_kr is not None else
+                       renewal_values(bm, renewal_for_plan(bm, x, RELATION_BLOCKS, known=known_renewal), x))
             fix_renewal(bm, lo, up, *renewal, x)
             eff = renewal_effects(bm, *renewal, eff)
         path = fb.replay(eff)
