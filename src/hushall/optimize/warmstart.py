@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from hushall.optimize.model import BuiltModel, started_by_terms
 from hushall.optimize.problem import EFFECTS, OptimizationProblem
+from hushall.optimize.renewal_decisions import has_renewal_decisions
 from hushall.optimize.renewal_policy import PolicyRenewal, policy_renewal
 
 FloatArray = NDArray[np.float64]
@@ -493,7 +494,7 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
                 break
         if not found:
             break
-    if renewal is not None and not np.array_equal(x, x_given) and not _not_worse(bm, x, x_given):
+    if has_renewal_decisions(bm) and not np.array_equal(x, x_given) and not _not_worse(bm, x, x_given):
         return x_given
     return x
 
