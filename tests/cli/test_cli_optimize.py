@@ -61,6 +61,13 @@ def test_optimised_plan_beats_the_ranking_list(optimised: tuple[dict[str, Any], 
     # the ranking list funded only while every target holds is a feasible plan: the optimiser cannot do worse
     assert within["meets_targets"]
     assert doc["objective"] >= within["objective"] - 1e-6
+    # the optimiser decides the renewal; the lists keep today's reinvestment, and the plan's text says so
+    assert doc["ranking"]["keeps_policy_renewal"]
+    from hushall.reports.plan_reasons import comparison_sentences, ranking_comparison
+
+    result = OptimizationResult.from_json_dict(doc)
+    said = comparison_sentences(ranking_comparison(result, len(doc["schedule"]), result.ranking or {}, {}))
+    assert "behåller dagens reinvestering" in said[0]
 
 
 def test_out_writes_plan_workbook_and_charts(optimised: tuple[dict[str, Any], Path, str]) -> None:

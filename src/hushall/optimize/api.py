@@ -239,6 +239,8 @@ def optimize(
             "violations": violation_records(ev_rank.limits),
             "meets_targets": ev_rank.meets_targets,
             "n_projects": len(ev_rank.schedule),
+            # with renewal decisions both lists keep today's reinvestment (the data's policy), not the optimiser's
+            "keeps_policy_renewal": list_renewal(bm) is not None,
         }
         # with renewal decisions the list keeps today's reinvestment (the data's policy), in the greedy and here
         ev_fair = evaluate_plan(bm, rank_within_targets(bm), reduced=True, renewal_kr=list_renewal(bm))
