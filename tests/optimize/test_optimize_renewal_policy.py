@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.optimize.test_optimize_renewal_decisions import replacing_school
 
 from hushall.examples import exempelkommun
 from hushall.finance import forecast
@@ -19,7 +20,6 @@ from hushall.optimize.renewal_decisions import renewal_as_asked, renewal_effects
 from hushall.optimize.renewal_policy import policy_renewal
 from hushall.optimize.warmstart import _Plan
 from hushall.projects.maintenance import renewal_plan
-from tests.optimize.test_optimize_renewal_decisions import replacing_school
 
 
 def _the_list(data: MunicipalityData) -> tuple[BuiltModel, np.ndarray, PlanEvaluation]:
@@ -78,7 +78,7 @@ def test_the_list_meets_every_target_of_the_example_with_todays_reinvestment(exa
 
 def test_the_plain_list_leaves_room_for_todays_reinvestment(example) -> None:  # type: ignore[no-untyped-def]
     """The list funded by the money alone spends the investment ceiling less the policy's renewal."""
-    data, bm, _, _ = example
+    _data, bm, _, _ = example
     p = bm.problem
     x = rank_by_benefit_cost(p)
     musts = np.isin(p.col_project, np.flatnonzero(p.must_do))

@@ -107,7 +107,7 @@ def rank_within_targets(bm: BuiltModel, max_wait_years: int = 3) -> FloatArray:
     renewal in the money:
 
     .. math::  E_t(x) = E^0_t + \sum_j x_j (e_{j,t} + \Delta E_{j,t}), \qquad
-               	ext{every target and ceiling of } E(x) 	ext{ met (or no worse than the must-do projects)}
+               \text{every target and ceiling of } E(x) \text{ met (or no worse than the must-do projects)}
 
     — the list is "today's policy + projects while every target holds", and its write-back
     (:func:`list_renewal` for :func:`hushall.optimize.evaluate.evaluate_plan`) values it with the same renewal,
