@@ -480,9 +480,11 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
             spend = spend + eff["renewal_change_kr"]
             cap = cap + eff["renewal_change_kr"][:, None, :]
             dep = dep + eff["renewal_change_depreciation_kr"][:, None, :]
-            fields["renewal_need_kr"] = np.asarray(base.renewal_need_kr, dtype=float) + eff["renewal_change_real_kr"]
         fields.update(reinvestment_kr=spend, reinvestment_capitalised_by_component_kr=cap,
                       reinvestment_depreciation_by_component_kr=dep)
+    if base.renewal_need_kr is not None and plan.renewal_need_change_real_kr is not None:
+        # the plan's own need: what the draw's projects close or renew leaves it from their completion year
+        fields["renewal_need_kr"] = np.asarray(base.renewal_need_kr, dtype=float) + eff["renewal_need_change_real_kr"]
     fields.update(
         investment_kr=eff["investment_kr"], expensed_kr=eff["expensed_kr"],
         operating_cost_change_kr=eff["operating_cost_kr"], sale_proceeds_kr=eff["sale_proceeds_kr"],
