@@ -18,6 +18,7 @@ import pandas as pd
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.charts import TOL_MUTED, _configure, save_chart
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
+from hushall.reports.verdict import reinvestment_text
 
 #: How each simulated line is shown: Swedish title, unit label, divisor (kr → Mkr) and number format.
 LINE_DISPLAY: dict[str, tuple[str, str, float, str]] = {
@@ -221,6 +222,11 @@ def comparison_text(comparison: Any) -> str:
     lines = [f"Scenarier {comparison.years[0]}–{comparison.years[-1]} "
              f"({'planen optimerad om per scenario' if comparison.reoptimised else 'samma plan'}):", ""]
     lines += _table(header, rows)
+    lines += ["", "Resultat och låneskuld i löpande priser, underhållsskulden i prisbasårets priser; låneskuld, "
+                  "soliditet och underhållsskuld planens sista år."]
+    if any(getattr(o, "renewal_decided", False) for o in comparison.outcomes):
+        lines += [f"Reinvestering: {reinvestment_text('plan')}, samma i varje scenario utom de som själva sätter "
+                  "reinvesteringen (de räknas med sin policy)."]
     broken = [f"  {r['namn']}: {r['mål_som_bryts']} (första gången {int(r['första_år_mål_bryts'])})"
               for _, r in s.iterrows() if r["mål_som_bryts"]]
     if broken:
@@ -288,13 +294,19 @@ def reoptimised_plans_text(comparison: Any) -> list[str]:
     return lines
 
 
+def _reinvestment_line(mc: Any) -> list[str]:
+    """Which reinvestment every future ran under (:attr:`hushall.scenarios.MonteCarloResult.reinvestment_policy`)."""
+    policy = getattr(mc, "reinvestment_policy", "") or ("plan" if getattr(mc, "renewal_decided", False) else "")
+    return [f"Reinvestering i varje framtid: {reinvestment_text(policy)}."] if policy else []
+
+
 def montecarlo_text(mc: Any, *, every: int = 5) -> str:
     """Probabilities, percentiles and the tornado of a Monte Carlo result as text."""
     lines = [f"Monte Carlo: {fmt_number(mc.n_draws)} möjliga framtider, frö {mc.seed}, "
              f"{fmt_number(mc.elapsed_s, 1)} s; största standardfel för en sannolikhet "
              f"{fmt_pct(mc.max_standard_error(), 1)}.",
              f"Sannolikhet att alla mål håller varje år: {fmt_pct(mc.all_years_probability, 1)} "
-             f"(± {fmt_pct(mc.all_years_standard_error, 1)}).", ""]
+             f"(± {fmt_pct(mc.all_years_standard_error, 1)}).", *_reinvestment_line(mc), ""]
     p = mc.probabilities
     years = sorted(p["year"].unique())
     shown = years[::every] + ([years[-1]] if years and years[-1] not in years[::every] else [])

@@ -97,6 +97,20 @@ def verdict_sentence(v: Verdict) -> str:
             f"{body}.")
 
 
+def reinvestment_text(policy: str) -> str:
+    """Which reinvestment a forecast or a Monte Carlo analysis ran under, in Swedish: ``"plan"`` — the
+    optimiser's decisions (:class:`hushall.needs.reinvestment.RenewalPlan`) — or a policy code of
+    :data:`hushall.needs.reinvestment.POLICIES` (the data's).
+
+    >>> reinvestment_text("ram")
+    'underlagets reinvesteringspolicy (dagens reinvesteringsram)'
+    """
+    if policy == "plan":
+        return ("optimeringens reinvesteringsbeslut (förnya, skjuta upp eller avveckla per anläggningsgrupp "
+                "och år)")
+    return f"underlagets reinvesteringspolicy ({POLICIES.get(policy, policy)})"
+
+
 def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
                     with_reinvestment: bool = True) -> list[str]:
     """The lines under the sentence: each failing target with its years, and (``with_reinvestment``) the
@@ -131,4 +145,4 @@ def verdict_block(v: Verdict, names: Mapping[str, str] | None = None, *, title: 
     return out
 
 
-__all__ = ["VERDICT_TITLE", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]
+__all__ = ["VERDICT_TITLE", "reinvestment_text", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]

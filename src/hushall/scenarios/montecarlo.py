@@ -647,6 +647,9 @@ class MonteCarloResult:
     renewal_decided
         The draws renewed as the optimiser decided (``simulate(..., reinvestment_policy=RenewalPlan)``), not
         under the data's reinvestment policy.
+    reinvestment_policy
+        The reinvestment of every draw: ``"plan"`` (the optimiser's renewal) or the data's policy
+        (:data:`hushall.needs.reinvestment.POLICIES`), so that every output can say which.
     """
 
     years: tuple[int, ...]
@@ -669,6 +672,7 @@ class MonteCarloResult:
     elapsed_s: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
     renewal_decided: bool = False
+    reinvestment_policy: str = ""
 
     def probability(self, target_id: str) -> pd.Series:
         """P(target holds) per year."""
@@ -703,6 +707,7 @@ class MonteCarloResult:
             "years": list(self.years), "n_draws": self.n_draws, "seed": self.seed, "chunk_size": self.chunk_size,
             "quantiles": list(self.quantiles), "exact_quantiles": self.exact_quantiles,
             "elapsed_s": round(self.elapsed_s, 3), "schedule": dict(self.schedule),
+            "renewal_decided": self.renewal_decided, "reinvestment_policy": self.reinvestment_policy,
             "probabilities": recs(self.probabilities), "joint": recs(self.joint),
             "all_years_probability": self.all_years_probability,
             "all_years_standard_error": self.all_years_standard_error,
@@ -939,6 +944,7 @@ def simulate(
         target_quantiles=target_quantiles, baseline=baseline, tornado=tornado, outcomes=outcomes, spec=spec,
         schedule=dict(sched.items()), elapsed_s=time.perf_counter() - t0,
         renewal_decided=reinvestment_policy is not None,
+        reinvestment_policy="plan" if reinvestment_policy is not None else reinvestment_path(data).policy,
     )
 
 
