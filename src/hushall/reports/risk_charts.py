@@ -15,6 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from hushall.data.target_types import TARGET_TYPES
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.charts import TOL_MUTED, _configure, save_chart
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
@@ -294,6 +295,17 @@ def reoptimised_plans_text(comparison: Any) -> list[str]:
     return lines
 
 
+def _target_words(target_type: str) -> str:
+    """A target type as a council says it (``resultatmålet``), else its name, else the code."""
+    t = TARGET_TYPES.get(target_type)
+    return (t.words.get("sv") or t.name.get("sv") or target_type) if t is not None else target_type
+
+
+def _probability(p: float) -> str:
+    """A probability in whole per cent; "–" in a year the target does not apply."""
+    return fmt_pct(p, 0) if np.isfinite(p) else "–"
+
+
 def _reinvestment_line(mc: Any) -> list[str]:
     """Which reinvestment every future ran under (:attr:`hushall.scenarios.MonteCarloResult.reinvestment_policy`)."""
     policy = getattr(mc, "reinvestment_policy", "") or ("plan" if getattr(mc, "renewal_decided", False) else "")
@@ -314,8 +326,8 @@ def montecarlo_text(mc: Any, *, every: int = 5) -> str:
     rows = []
     for tid, g in p.groupby("target_id", sort=False):
         by = g.set_index("year")["probability"]
-        rows.append([f"{tid} {g['target_type'].iloc[0]}", *[fmt_pct(by.get(y, np.nan), 0) for y in shown],
-                     fmt_pct(float(by.min()), 0)])
+        rows.append([f"{tid} {_target_words(str(g['target_type'].iloc[0]))}",
+                     *[_probability(by.get(y, np.nan)) for y in shown], _probability(float(by.min()))])
     lines += ["Sannolikhet att målet håller:", *_table(header, rows), ""]
     lo_name, hi_name = _outer_quantiles(mc)
     base = mc.baseline.set_index(["line", "year"])["value"]
@@ -328,10 +340,12 @@ def montecarlo_text(mc: Any, *, every: int = 5) -> str:
         q = mc.line(line)
         rows = [[str(y), show(q.at[y, lo_name]), show(q.at[y, "p50"]), show(q.at[y, hi_name]),
                  show(base.get((line, y), np.nan))] for y in shown if y in q.index]
-        lines += [f"{name}:", *_table(["År", lo_name.upper(), "P50", hi_name.upper(), "Utan osäkerhet"], rows), ""]
+        basis = " (löpande priser)" if unit in ("Mkr", "kr") and "priser" not in name else ""
+        lines += [f"{name}{basis}:", *_table(["År", lo_name.upper(), "P50", hi_name.upper(), "Utan osäkerhet"],
+                                             rows), ""]
     t = mc.tornado[mc.tornado["outcome"] == "resultat_summa"].sort_values("variance_share", ascending=False)
-    lines += ["Vad påverkar summan av årets resultat mest (andel av variansen; tiondelarna visar drivarens egen "
-              "effekt, övriga osäkerheter på sitt medelvärde):"]
+    lines += [f"Vad påverkar summan av årets resultat {mc.years[0]}–{mc.years[-1]} (löpande priser) mest (andel av "
+              "variansen; tiondelarna visar drivarens egen effekt, övriga osäkerheter på sitt medelvärde):"]
     lines += [f"  {r.label}: {fmt_pct(r.variance_share, 0)} (lägsta tiondel {fmt_mkr(r.low)}, högsta "
               f"{fmt_mkr(r.high)})" for r in t.itertuples()]
     return "\n".join(lines)

@@ -24,6 +24,9 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 
+import numpy as np
+
+from hushall.finance.targets import TOLERANCE_KR
 from hushall.finance.verdict import LOW_PROBABILITY, AssetOutcome, RiskOutcome, Verdict
 from hushall.formatting import fmt_mkr, fmt_number, fmt_pct
 from hushall.needs.reinvestment import POLICIES
@@ -61,6 +64,11 @@ def _assets_clause(v: Verdict) -> str:
     if a.grows:
         return (f"underhållsskulden växer från {fmt_mkr(a.debt_base_kr)} ({a.base_year}) till "
                 f"{fmt_mkr(a.debt_last_kr)} ({a.last_year}){peak} i {prices} – {_share_text(a)}")
+    if a.years_above_base:  # held at the end, but not on the way: say how long it stands above
+        n_years = a.last_year - a.base_year
+        return (f"underhållsskulden växer inte till planens slut: {fmt_mkr(a.debt_base_kr)} ({a.base_year}), "
+                f"{fmt_mkr(a.debt_last_kr)} ({a.last_year}), men ligger över {a.base_year} års nivå "
+                f"{len(a.years_above_base)} av {n_years} år{peak} i {prices} – {_share_text(a)}")
     return (f"underhållsskulden växer inte: {fmt_mkr(a.debt_base_kr)} ({a.base_year}), {fmt_mkr(a.debt_last_kr)} "
             f"({a.last_year}){peak} i {prices} – {_share_text(a)}")
 
@@ -105,7 +113,9 @@ def reinvestment_text(policy: str) -> str:
     >>> reinvestment_text("ram")
     'underlagets reinvesteringspolicy (dagens reinvesteringsram)'
     """
-    if policy == "plan":
+    from hushall.study.study import RENEWAL_DECIDED  # on call: the study imports the optimiser
+
+    if policy in ("plan", RENEWAL_DECIDED):
         return ("optimeringens reinvesteringsbeslut (förnya, skjuta upp eller avveckla per anläggningsgrupp "
                 "och år)")
     return f"underlagets reinvesteringspolicy ({POLICIES.get(policy, policy)})"
@@ -123,10 +133,27 @@ def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
                      f"({year_ranges(t.failed_years)}).")
     a = v.assets
     if a is not None and with_reinvestment:
-        lines.append(f"Reinvesteringar {v.first_year}–{v.last_year}: {fmt_mkr(a.reinvestment_kr)} mot ett "
-                     f"förnyelsebehov på {fmt_mkr(a.renewal_need_kr)} ({a.price_base_year} års priser; "
-                     f"reinvesteringspolicy: {POLICIES.get(a.policy, a.policy)}).")
+        lines.append(f"Reinvesteringar {v.first_year}–{v.last_year}: {fmt_mkr(a.reinvestment_kr)} mot "
+                     f"{need_text(a)} ({a.price_base_year} års priser; {reinvestment_text(a.policy)}).")
     return lines
+
+
+def need_text(a: AssetOutcome) -> str:
+    """The renewal need the share is taken of: the plan's own, and how much of the need without the plan its
+    projects take over (:attr:`hushall.finance.verdict.AssetOutcome.need_taken_over_kr`) when they take over any.
+
+    >>> from hushall.finance.verdict import AssetOutcome
+    >>> from hushall.formatting import NBSP
+    >>> a = AssetOutcome(2024, 2054, 2024, "ram", 0.0, 0.0, 0.0, 2054, 80e6, 100e6, 130e6)
+    >>> need_text(a).replace(NBSP, " ")
+    'planens förnyelsebehov på 100,0 Mkr (130,0 Mkr utan planen: 30,0 Mkr behöver inte förnyas när planens projekt avvecklar, ersätter eller bygger om anläggningarna)'
+    """
+    taken = a.need_taken_over_kr
+    if not np.isfinite(taken) or taken <= TOLERANCE_KR:
+        return f"ett förnyelsebehov på {fmt_mkr(a.renewal_need_kr)}"
+    return (f"planens förnyelsebehov på {fmt_mkr(a.renewal_need_kr)} ({fmt_mkr(a.need_without_plan_kr)} utan "
+            f"planen: {fmt_mkr(taken)} behöver inte förnyas när planens projekt avvecklar, ersätter eller bygger om "
+            "anläggningarna)")
 
 
 def verdict_lines(v: Verdict, names: Mapping[str, str] | None = None, *,
@@ -145,4 +172,4 @@ def verdict_block(v: Verdict, names: Mapping[str, str] | None = None, *, title: 
     return out
 
 
-__all__ = ["VERDICT_TITLE", "reinvestment_text", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]
+__all__ = ["VERDICT_TITLE", "need_text", "reinvestment_text", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
-from hushall.needs.reinvestment import POLICIES
 from hushall.reports import plan_charts
 from hushall.reports.document.layout import Charts
 from hushall.reports.labels import category_label
@@ -16,7 +15,7 @@ from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
     target_names,
 )
-from hushall.reports.verdict import VERDICT_TITLE, verdict_lines
+from hushall.reports.verdict import VERDICT_TITLE, need_text, verdict_lines
 
 if TYPE_CHECKING:
     from hushall.reports.document.content import PlanDocument
@@ -65,10 +64,11 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
             f"{s} {'+' if v > 0 else '−'}{fmt_places(abs(v))}" for s, v in places.items()) + ".")
     assets = doc.verdict.assets
     if assets is not None:
-        does.append(f"Reinvesteringar: {fmt_mkr(assets.reinvestment_kr)} {first}–{last} "
-                    f"({pby} års priser, {POLICIES.get(assets.policy, assets.policy)}); underhållsskulden år {last} "
-                    f"blir {fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} utan "
-                    "planens projekt.")
+        with_plan, without = doc.reinvestment_texts()
+        does.append(f"Reinvesteringar: {fmt_mkr(assets.reinvestment_kr)} {first}–{last} mot {need_text(assets)} "
+                    f"({pby} års priser; {with_plan}); underhållsskulden år {last} blir "
+                    f"{fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} utan planens "
+                    f"projekt ({without}).")
     else:
         does.append(f"Utan planens projekt växer underhållsskulden till {fmt_mkr(float(doc.debt_without_kr[-1]))} "
                     f"år {last}.")
