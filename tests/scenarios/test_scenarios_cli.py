@@ -128,9 +128,9 @@ def test_montecarlo_on_the_optimised_plan_replays_its_renewal(data: object) -> N
 def test_montecarlo_on_the_data_plan_says_it_uses_the_data_policy() -> None:
     code, out, err = _run("--example", "--only", "Hög ränta", "--montecarlo", "--draws", "200", "--json")
     assert code == 0, err
-    assert "Reinvestering: underlagets reinvesteringspolicy (dagens reinvesteringsram)" in err
+    assert "Reinvestering: underlagets reinvesteringspolicy, dagens reinvesteringsram" in err
     mc = json.loads(out)["montecarlo"]
     assert mc["renewal_decided"] is False and mc["reinvestment_policy"] == "ram"
     code, text, err = _run("--example", "--only", "Hög ränta", "--montecarlo", "--draws", "200")
     assert code == 0, err
-    assert "Reinvestering i varje framtid: underlagets reinvesteringspolicy (dagens reinvesteringsram)." in text
+    assert "Reinvestering i varje framtid: underlagets reinvesteringspolicy, dagens reinvesteringsram." in text

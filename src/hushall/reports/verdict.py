@@ -111,14 +111,13 @@ def reinvestment_text(policy: str) -> str:
     :data:`hushall.needs.reinvestment.POLICIES` (the data's).
 
     >>> reinvestment_text("ram")
-    'underlagets reinvesteringspolicy (dagens reinvesteringsram)'
+    'underlagets reinvesteringspolicy, dagens reinvesteringsram'
     """
     from hushall.study.study import RENEWAL_DECIDED  # on call: the study imports the optimiser
 
     if policy in ("plan", RENEWAL_DECIDED):
-        return ("optimeringens reinvesteringsbeslut (förnya, skjuta upp eller avveckla per anläggningsgrupp "
-                "och år)")
-    return f"underlagets reinvesteringspolicy ({POLICIES.get(policy, policy)})"
+        return "optimeringens reinvesteringsbeslut: förnya, skjuta upp eller avveckla per anläggningsgrupp och år"
+    return f"underlagets reinvesteringspolicy, {POLICIES.get(policy, policy)}"
 
 
 def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
@@ -133,27 +132,37 @@ def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
                      f"({year_ranges(t.failed_years)}).")
     a = v.assets
     if a is not None and with_reinvestment:
+        taken = taken_over_text(a)
         lines.append(f"Reinvesteringar {v.first_year}–{v.last_year}: {fmt_mkr(a.reinvestment_kr)} mot "
-                     f"{need_text(a)} ({a.price_base_year} års priser; {reinvestment_text(a.policy)}).")
+                     f"{need_text(a)} ({a.price_base_year} års priser).{' ' + taken if taken else ''} "
+                     f"Reinvestering: {reinvestment_text(a.policy)}.")
     return lines
 
 
 def need_text(a: AssetOutcome) -> str:
-    """The renewal need the share is taken of: the plan's own, and how much of the need without the plan its
-    projects take over (:attr:`hushall.finance.verdict.AssetOutcome.need_taken_over_kr`) when they take over any.
+    """The renewal need the share is taken of: the plan's own when its projects take over some of the need
+    without the plan (:attr:`hushall.finance.verdict.AssetOutcome.need_taken_over_kr`; :func:`taken_over_text`).
 
     >>> from hushall.finance.verdict import AssetOutcome
     >>> from hushall.formatting import NBSP
     >>> a = AssetOutcome(2024, 2054, 2024, "ram", 0.0, 0.0, 0.0, 2054, 80e6, 100e6, 130e6)
     >>> need_text(a).replace(NBSP, " ")
-    'planens förnyelsebehov på 100,0 Mkr (130,0 Mkr utan planen: 30,0 Mkr behöver inte förnyas när planens projekt avvecklar, ersätter eller bygger om anläggningarna)'
+    'planens förnyelsebehov på 100,0 Mkr'
+    >>> taken_over_text(a).replace(NBSP, " ")
+    'Utan planen är förnyelsebehovet 130,0 Mkr: 30,0 Mkr behöver inte förnyas när planens projekt avvecklar, ersätter eller bygger om anläggningarna.'
     """
+    if not taken_over_text(a):
+        return f"ett förnyelsebehov på {fmt_mkr(a.renewal_need_kr)}"
+    return f"planens förnyelsebehov på {fmt_mkr(a.renewal_need_kr)}"
+
+
+def taken_over_text(a: AssetOutcome) -> str:
+    """How much of the renewal need without the plan its projects take over, as a sentence ("" when none)."""
     taken = a.need_taken_over_kr
     if not np.isfinite(taken) or taken <= TOLERANCE_KR:
-        return f"ett förnyelsebehov på {fmt_mkr(a.renewal_need_kr)}"
-    return (f"planens förnyelsebehov på {fmt_mkr(a.renewal_need_kr)} ({fmt_mkr(a.need_without_plan_kr)} utan "
-            f"planen: {fmt_mkr(taken)} behöver inte förnyas när planens projekt avvecklar, ersätter eller bygger om "
-            "anläggningarna)")
+        return ""
+    return (f"Utan planen är förnyelsebehovet {fmt_mkr(a.need_without_plan_kr)}: {fmt_mkr(taken)} behöver inte "
+            "förnyas när planens projekt avvecklar, ersätter eller bygger om anläggningarna.")
 
 
 def verdict_lines(v: Verdict, names: Mapping[str, str] | None = None, *,
@@ -172,4 +181,4 @@ def verdict_block(v: Verdict, names: Mapping[str, str] | None = None, *, title: 
     return out
 
 
-__all__ = ["VERDICT_TITLE", "need_text", "reinvestment_text", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]
+__all__ = ["VERDICT_TITLE", "need_text", "reinvestment_text", "taken_over_text", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]

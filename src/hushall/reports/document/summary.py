@@ -15,7 +15,7 @@ from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
     target_names,
 )
-from hushall.reports.verdict import VERDICT_TITLE, need_text, verdict_lines
+from hushall.reports.verdict import VERDICT_TITLE, need_text, taken_over_text, verdict_lines
 
 if TYPE_CHECKING:
     from hushall.reports.document.content import PlanDocument
@@ -65,10 +65,11 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
     assets = doc.verdict.assets
     if assets is not None:
         with_plan, without = doc.reinvestment_texts()
-        does.append(f"Reinvesteringar: {fmt_mkr(assets.reinvestment_kr)} {first}–{last} mot {need_text(assets)} "
-                    f"({pby} års priser; {with_plan}); underhållsskulden år {last} blir "
-                    f"{fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} utan planens "
-                    f"projekt ({without}).")
+        taken = taken_over_text(assets)
+        does.append(f"Reinvesteringar ({with_plan}): {fmt_mkr(assets.reinvestment_kr)} {first}–{last} mot "
+                    f"{need_text(assets)} ({pby} års priser).{' ' + taken if taken else ''} Underhållsskulden år "
+                    f"{last} blir {fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} "
+                    f"utan planens projekt ({without}).")
     else:
         does.append(f"Utan planens projekt växer underhållsskulden till {fmt_mkr(float(doc.debt_without_kr[-1]))} "
                     f"år {last}.")
