@@ -105,19 +105,21 @@ def verdict_sentence(v: Verdict) -> str:
             f"{body}.")
 
 
-def reinvestment_text(policy: str) -> str:
+def reinvestment_text(policy: str, short: bool = False) -> str:
     """Which reinvestment a forecast or a Monte Carlo analysis ran under, in Swedish: ``"plan"`` — the
     optimiser's decisions (:class:`hushall.needs.reinvestment.RenewalPlan`) — or a policy code of
-    :data:`hushall.needs.reinvestment.POLICIES` (the data's).
+    :data:`hushall.needs.reinvestment.POLICIES` (the data's); ``short`` for a summary line.
 
-    >>> reinvestment_text("ram")
-    'underlagets reinvesteringspolicy, dagens reinvesteringsram'
+    >>> reinvestment_text("ram"), reinvestment_text("plan", short=True)
+    ('underlagets reinvesteringspolicy, dagens reinvesteringsram', 'optimeringens beslut (förnya, skjuta upp eller avveckla)')
     """
     from hushall.study.study import RENEWAL_DECIDED  # on call: the study imports the optimiser
 
     if policy in ("plan", RENEWAL_DECIDED):
-        return "optimeringens reinvesteringsbeslut: förnya, skjuta upp eller avveckla per anläggningsgrupp och år"
-    return f"underlagets reinvesteringspolicy, {POLICIES.get(policy, policy)}"
+        return ("optimeringens beslut (förnya, skjuta upp eller avveckla)" if short else
+                "optimeringens reinvesteringsbeslut: förnya, skjuta upp eller avveckla per anläggningsgrupp och år")
+    label = POLICIES.get(policy, policy)
+    return label if short else f"underlagets reinvesteringspolicy, {label}"
 
 
 def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,

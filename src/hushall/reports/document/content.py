@@ -115,12 +115,13 @@ class PlanDocument:
     def years(self) -> list[int]:
         return list(self.forecast.years)
 
-    def reinvestment_texts(self) -> tuple[str, str]:
+    def reinvestment_texts(self, short: bool = False) -> tuple[str, str]:
         """``(with the plan, without its projects)``: the reinvestment each maintenance-debt line runs under, in
         words (:func:`hushall.reports.verdict.reinvestment_text`) — the optimiser's decisions for the plan when it
         made them; without the plan's projects there is nothing to decide, so the data's policy."""
-        data_policy = reinvestment_text(reinvestment_path(self.data).policy)
-        with_plan = data_policy if self.verdict.assets is None else reinvestment_text(self.verdict.assets.policy)
+        data_policy = reinvestment_text(reinvestment_path(self.data).policy, short)
+        with_plan = data_policy if self.verdict.assets is None else reinvestment_text(self.verdict.assets.policy,
+                                                                                        short)
         return with_plan, data_policy
 
     def sheets(self) -> dict[str, pd.DataFrame]:
