@@ -27,7 +27,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from hushall.finance.targets import TOLERANCE_KR
-from hushall.finance.verdict import LOW_PROBABILITY, AssetOutcome, RiskOutcome, Verdict
+from hushall.finance.verdict import DEBT_GROWTH_TOLERANCE, LOW_PROBABILITY, AssetOutcome, RiskOutcome, Verdict
 from hushall.formatting import fmt_mkr, fmt_number, fmt_pct
 from hushall.needs.reinvestment import POLICIES
 from hushall.reports.plan_reasons import year_ranges
@@ -137,8 +137,19 @@ def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
         taken = taken_over_text(a)
         lines.append(f"Reinvesteringar {v.first_year}–{v.last_year}: {fmt_mkr(a.reinvestment_kr)} mot "
                      f"{need_text(a)} ({a.price_base_year} års priser).{' ' + taken if taken else ''} "
-                     f"Reinvestering: {reinvestment_text(a.policy)}.")
+                     f"Reinvestering: {reinvestment_text(a.policy)}.{' ' + LESS_THAN_NEED if _below_need(a) else ''}")
     return lines
+
+
+#: Why a plan can renew less than its need without a growing debt (said when it does).
+LESS_THAN_NEED = ("Mindre än behovet utan att skulden växer: det som skjuts upp förnyas senare och faller då inte "
+                  "till förnyelse igen inom planperioden, eller förnyas aldrig när anläggningen avvecklas.")
+
+
+def _below_need(a: AssetOutcome) -> bool:
+    """The reinvestment is clearly below the plan's need while the debt does not grow (:data:`LESS_THAN_NEED`)."""
+    share = a.share_of_need
+    return share is not None and share < 1.0 - DEBT_GROWTH_TOLERANCE and not a.grows
 
 
 def need_text(a: AssetOutcome) -> str:
