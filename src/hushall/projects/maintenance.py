@@ -374,13 +374,15 @@ def plan_renewal_change(data: MunicipalityData, schedule: Mapping[str, int], con
 
 def _plan_rows(data: MunicipalityData, schedule: Mapping[str, int]) -> tuple[list[dict[str, Any]], IntArray]:
     """The plan's projects (rows of sheet Projekt, in the schedule's order) and their completion year indices."""
-    projects = data.projects
+    records = data._cache.get("projects.maintenance.records")
+    if not isinstance(records, dict):  # the sheet's rows by id, once per municipality (a forecast asks for them)
+        records = {str(r["project_id"]): r for r in data.projects.to_dict("records")}
+        data._cache["projects.maintenance.records"] = records
     first = int(np.asarray(data.years)[0])
-    ids = projects["project_id"].astype(str).tolist()
     rows, completion = [], []
     for pid, start in schedule.items():
-        if pid in ids:
-            row = projects.iloc[ids.index(pid)].to_dict()
+        row = records.get(str(pid))
+        if row is not None:
             rows.append(row)
             completion.append(int(start) + int(row.get("duration_years") or 1) - 1 - first)
     return rows, np.asarray(completion, dtype=np.int64)
