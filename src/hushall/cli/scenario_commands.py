@@ -119,6 +119,8 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
              reoptimise: bool, montecarlo: bool, draws: int, seed: int, chunk_size: int, robust: bool, level: float,
              robust_years: int | None, planner_name: str, time_limit: float, scheduler: str | None,
              workers: int | None) -> tuple[dict[str, Any], Any, Any, Any]:
+    from hushall.needs.reinvestment import reinvestment_path
+    from hushall.reports.verdict import reinvestment_text
     from hushall.scenarios import (
         builtin_scenarios,
         compare,
@@ -127,8 +129,6 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
         simulate,
         workbook_scenarios,
     )
-    from hushall.needs.reinvestment import reinvestment_path
-    from hushall.reports.verdict import reinvestment_text
     from hushall.scenarios.distributed import dask_client
 
     library = builtin_scenarios()

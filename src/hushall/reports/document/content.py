@@ -27,7 +27,6 @@ from hushall.reports.document.plan import PlanChoice, plan_of_study
 from hushall.reports.document.risk import RiskSection, risk_section
 from hushall.reports.forecast import asset_sheet, project_investment_kr
 from hushall.reports.labels import category_label, ordered_categories
-from hushall.reports.verdict import reinvestment_text
 from hushall.reports.needs import (
     SHEET_CAPACITY,
     SHEET_CAPACITY_TOTAL,
@@ -35,6 +34,7 @@ from hushall.reports.needs import (
     SHEET_RENEWAL,
     needs_sheets,
 )
+from hushall.reports.verdict import reinvestment_text
 from hushall.study.request import DEFAULT_DRAWS, PlanRequest
 from hushall.study.study import PlanStudy, run_study
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from hushall.finance.targets import TOLERANCE_KR
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.reports import plan_charts
 from hushall.reports.document.layout import Charts
@@ -15,7 +16,6 @@ from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
     target_names,
 )
-from hushall.finance.targets import TOLERANCE_KR
 from hushall.reports.verdict import VERDICT_TITLE, need_text, verdict_lines
 
 if TYPE_CHECKING:
