@@ -96,7 +96,7 @@ def test_terminal_summary_reads_in_swedish() -> None:
     for text in ("Optimerad investeringsplan för Exempelkommun", "Planen år för år", "Optimalitetsgap",
                  "Jämförelse med rangordning efter nytta per krona", "stämmer på kronan",
                  "Reinvesteringen är ett beslut i optimeringen",  # the default: the optimiser decides it
-                 "reinvesteringspolicy: optimeringens reinvesteringsbeslut"):
+                 "Reinvestering: optimeringens reinvesteringsbeslut"):
         assert text in r.stdout
 
 
