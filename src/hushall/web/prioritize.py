@@ -33,7 +33,7 @@ from typing import Any
 
 from hushall.errors import HushallError
 from hushall.model import MunicipalityData
-from hushall.study.changes import PlanFacts
+from hushall.study.changes import EARLY_YEARS, FRAME_SLACK_KR, PlanFacts
 from hushall.study.request import DEFAULT_DRAWS, PlanRequest
 from hushall.study.settings import apply_settings, settings_key
 from hushall.web.config import SolverLimits
@@ -327,7 +327,7 @@ def result_view(entry: Entry, previous: Entry | None, base: MunicipalityData) ->
     from hushall.formatting import fmt_pct
     from hushall.reports.plan_reasons import target_names
     from hushall.reports.verdict import verdict_lines
-    from hushall.study.changes import changes_summary, plan_changes
+    from hushall.study.changes import changes_summary, money_changes, plan_changes
 
     run = entry.shown
     out: dict[str, Any] = {"key": entry.key, "error": entry.error, "done": entry.done, "run": run,
@@ -341,10 +341,52 @@ def result_view(entry: Entry, previous: Entry | None, base: MunicipalityData) ->
     out["projects"] = sorted(({"project_id": p, "name": facts.names.get(p, p), "start_year": y,
                                "cost_kr": facts.costs_kr.get(p, 0.0)} for p, y in facts.schedule.items()),
                              key=lambda r: (r["start_year"], r["project_id"]))
+    shown_before = (previous.shown.facts if previous is not None and previous.key != entry.key
+                    and previous.shown is not None else None)
+    out["years"] = investment_bars(facts, shown_before)
     if previous is not None and previous.key != entry.key and previous.shown is not None:
         changes = plan_changes(previous.shown.facts, facts, previous.settings, entry.settings)
+        out["money"] = money_changes(previous.shown.facts, facts, previous.settings, entry.settings)
         out["changes"] = [c.to_json() for c in changes]
         out["changes_summary"] = changes_summary(changes)
         out["previous"] = previous.shown.facts
         out["previous_key"] = previous.key
     return out
+
+
+def investment_bars(facts: PlanFacts, previous: PlanFacts | None = None) -> dict[str, Any]:
+    """Every investment per plan year against the frame, as the page draws it (bars in HTML: no chart to render
+    on each change): per year the projects' and the reinvestment's heights in per cent of the chart's top
+    (the largest of the years' totals and the frame), the frame's height, and the figures in kr."""
+    rows = facts.years_table()
+    totals = [r["total_kr"] for r in rows if r["total_kr"] == r["total_kr"]]
+    top = max([*totals, facts.frame_kr or 0.0, 1.0])
+
+    def pct(x: float) -> float:
+        return round(100.0 * max(x, 0.0) / top, 2) if x == x else 0.0
+
+    bars = [{**r, "projects_pct": pct(r["projects_kr"]),
+             "reinvestment_pct": pct(r["reinvestment_kr"] if r["reinvestment_kr"] == r["reinvestment_kr"] else 0.0),
+             "over": facts.frame_kr is not None and r["total_kr"] > facts.frame_kr + FRAME_SLACK_KR} for r in rows]
+    return {"bars": bars, "frame_kr": facts.frame_kr,
+            "frame_pct": None if facts.frame_kr is None else pct(facts.frame_kr),
+            "reinvestment_share": facts.reinvestment_share(EARLY_YEARS), "early_years": facts.early_years,
+            "debt": debt_bars(facts, previous)}
+
+
+def debt_bars(facts: PlanFacts, previous: PlanFacts | None) -> list[dict[str, Any]]:
+    """The maintenance debt at the end of each plan year as the page draws it: the bar's height, and the previous
+    plan's debt as a mark (per cent of the larger of the two plans' highest debt; ``None`` without a previous
+    plan)."""
+    now = [float(x) for x in facts.debt_by_year_kr]
+    before = [float(x) for x in previous.debt_by_year_kr] if previous is not None else []
+    finite = [x for x in now + before if x == x]
+    top = max([*finite, 1.0])
+
+    def pct(x: float) -> float:
+        return round(100.0 * max(x, 0.0) / top, 2) if x == x else 0.0
+
+    return [{"year": int(y), "debt_kr": now[i] if i < len(now) else float("nan"),
+             "pct": pct(now[i]) if i < len(now) else 0.0,
+             "before_pct": pct(before[i]) if i < len(before) else None}
+            for i, y in enumerate(facts.years)]
