@@ -354,39 +354,45 @@ def result_view(entry: Entry, previous: Entry | None, base: MunicipalityData) ->
     return out
 
 
+#: The bars' drawing area (SVG user units: the page scales it to its width; inline SVG, as the page's
+#: content security policy allows no inline styles).
+BARS_WIDTH, BARS_HEIGHT, DEBT_HEIGHT = 720.0, 150.0, 90.0
+
+
 def investment_bars(facts: PlanFacts, previous: PlanFacts | None = None) -> dict[str, Any]:
-    """Every investment per plan year against the frame, as the page draws it (bars in HTML: no chart to render
-    on each change): per year the projects' and the reinvestment's heights in per cent of the chart's top
-    (the largest of the years' totals and the frame), the frame's height, and the figures in kr."""
+    """Every investment per plan year against the frame, and the maintenance debt per year against the previous
+    plan's, as the page draws them (SVG rectangles: no chart to render on each change). Per year the figures in kr
+    and the rectangles' ``x``, ``y`` and height; the frame's ``y``; the reinvestment's share of the need over the
+    first :data:`~hushall.study.changes.EARLY_YEARS` years."""
     rows = facts.years_table()
+    n = max(len(rows), 1)
+    step = BARS_WIDTH / n
     totals = [r["total_kr"] for r in rows if r["total_kr"] == r["total_kr"]]
     top = max([*totals, facts.frame_kr or 0.0, 1.0])
 
-    def pct(x: float) -> float:
-        return round(100.0 * max(x, 0.0) / top, 2) if x == x else 0.0
+    def height(x: float, scale: float, full: float) -> float:
+        return round(full * max(x, 0.0) / scale, 2) if x == x else 0.0
 
-    bars = [{**r, "projects_pct": pct(r["projects_kr"]),
-             "reinvestment_pct": pct(r["reinvestment_kr"] if r["reinvestment_kr"] == r["reinvestment_kr"] else 0.0),
-             "over": facts.frame_kr is not None and r["total_kr"] > facts.frame_kr + FRAME_SLACK_KR} for r in rows]
-    return {"bars": bars, "frame_kr": facts.frame_kr,
-            "frame_pct": None if facts.frame_kr is None else pct(facts.frame_kr),
-            "reinvestment_share": facts.reinvestment_share(EARLY_YEARS), "early_years": facts.early_years,
-            "debt": debt_bars(facts, previous)}
-
-
-def debt_bars(facts: PlanFacts, previous: PlanFacts | None) -> list[dict[str, Any]]:
-    """The maintenance debt at the end of each plan year as the page draws it: the bar's height, and the previous
-    plan's debt as a mark (per cent of the larger of the two plans' highest debt; ``None`` without a previous
-    plan)."""
+    bars = []
+    for i, r in enumerate(rows):
+        reinvest = r["reinvestment_kr"] if r["reinvestment_kr"] == r["reinvestment_kr"] else 0.0
+        h_r, h_p = height(reinvest, top, BARS_HEIGHT), height(r["projects_kr"], top, BARS_HEIGHT)
+        bars.append({**r, "x": round(i * step, 2), "reinvestment_y": round(BARS_HEIGHT - h_r, 2),
+                     "reinvestment_h": h_r, "projects_y": round(BARS_HEIGHT - h_r - h_p, 2), "projects_h": h_p,
+                     "over": facts.frame_kr is not None and r["total_kr"] > facts.frame_kr + FRAME_SLACK_KR})
     now = [float(x) for x in facts.debt_by_year_kr]
     before = [float(x) for x in previous.debt_by_year_kr] if previous is not None else []
-    finite = [x for x in now + before if x == x]
-    top = max([*finite, 1.0])
-
-    def pct(x: float) -> float:
-        return round(100.0 * max(x, 0.0) / top, 2) if x == x else 0.0
-
-    return [{"year": int(y), "debt_kr": now[i] if i < len(now) else float("nan"),
-             "pct": pct(now[i]) if i < len(now) else 0.0,
-             "before_pct": pct(before[i]) if i < len(before) else None}
-            for i, y in enumerate(facts.years)]
+    debt_top = max([*(x for x in now + before if x == x), 1.0])
+    debt = []
+    for i, y in enumerate(facts.years):
+        d = now[i] if i < len(now) else float("nan")
+        h = height(d, debt_top, DEBT_HEIGHT)
+        debt.append({"year": int(y), "debt_kr": d, "x": round(i * step, 2), "y": round(DEBT_HEIGHT - h, 2), "h": h,
+                     "before_y": round(DEBT_HEIGHT - height(before[i], debt_top, DEBT_HEIGHT), 2)
+                     if i < len(before) else None})
+    return {"bars": bars, "debt": debt, "frame_kr": facts.frame_kr,
+            "frame_y": None if facts.frame_kr is None else round(BARS_HEIGHT - height(facts.frame_kr, top,
+                                                                                           BARS_HEIGHT), 2),
+            "geometry": {"width": BARS_WIDTH, "height": BARS_HEIGHT, "debt_height": DEBT_HEIGHT,
+                         "bar_width": round(max(step - 2.0, 1.0), 2)},
+            "reinvestment_share": facts.reinvestment_share(EARLY_YEARS), "early_years": facts.early_years}
