@@ -188,15 +188,7 @@ class PlanFacts:
         ids = p["project_id"].astype(str).tolist()
         opt = study.optimization
         fc = study.forecast
-        invest: list[float] = []
-        lines: dict[str, list[float]] = {}
-        debt_end = None
-        if fc is not None:
-            invest = [float(x) for x in np.asarray(fc.statements["investeringar_fasta_priser"], dtype=float)]
-            for key, line in (("reinvest", "reinvesteringar_fasta_priser"), ("need", "förnyelsebehov_fasta_priser"),
-                              ("debt", "underhållsskuld_fasta_priser")):
-                lines[key] = [float(x) for x in np.asarray(fc.statements[line], dtype=float)]
-            debt_end = lines["debt"][-1] if lines["debt"] else None
+        lines = money_lines(fc)
         short = study.figures.places_short if study.figures is not None else []
 
         def num(col: str, default: float = 0.0) -> list[float]:
@@ -211,12 +203,12 @@ class PlanFacts:
             places=dict(zip(ids, num("places_change"), strict=True)) if "places_change" in p else {},
             scores={pid: {c: col[i] for c, col in score_cols.items()} for i, pid in enumerate(ids)},
             years=[int(y) for y in data.years],
-            invest_by_year_kr=invest,
+            invest_by_year_kr=lines.get("invest", []),
             value=_finite(getattr(opt, "objective", None)),
             bound=_finite(getattr(opt, "bound", None)),
             gap=_finite(getattr(opt, "gap", None)),
             status=str(getattr(opt, "status", "") or ""),
-            maintenance_debt_end_kr=debt_end,
+            maintenance_debt_end_kr=lines["debt"][-1] if lines.get("debt") else None,
             places_short_end=_finite(short[-1]) if short else None,
             verdict=study.verdict,
             reinvest_by_year_kr=lines.get("reinvest", []),
@@ -224,6 +216,28 @@ class PlanFacts:
             debt_by_year_kr=lines.get("debt", []),
             frame_kr=yearly_frame_kr(data),
         )
+
+
+    @classmethod
+    def of_money(cls, fc: Any, data: Any, schedule: Mapping[str, int]) -> PlanFacts:
+        """The money and asset facts of a plan's forecast ``fc`` (no value, no verdict): what the frontier
+        reports per frame."""
+        lines = money_lines(fc)
+        return cls(schedule=dict(schedule), years=[int(y) for y in data.years],
+                   invest_by_year_kr=lines.get("invest", []), reinvest_by_year_kr=lines.get("reinvest", []),
+                   need_by_year_kr=lines.get("need", []), debt_by_year_kr=lines.get("debt", []),
+                   maintenance_debt_end_kr=lines["debt"][-1] if lines.get("debt") else None,
+                   frame_kr=yearly_frame_kr(data))
+
+
+def money_lines(fc: Any) -> dict[str, list[float]]:
+    """The forecast's investment, reinvestment, renewal need and maintenance debt per year (fixed prices):
+    ``invest``, ``reinvest``, ``need``, ``debt``; empty without a forecast."""
+    if fc is None:
+        return {}
+    return {key: [float(x) for x in np.asarray(fc.statements[line], dtype=float)]
+            for key, line in (("invest", "investeringar_fasta_priser"), ("reinvest", "reinvesteringar_fasta_priser"),
+                              ("need", "förnyelsebehov_fasta_priser"), ("debt", "underhållsskuld_fasta_priser"))}
 
 
 def yearly_frame_kr(data: Any) -> float | None:
@@ -571,5 +585,5 @@ def changes_summary(changes: list[Change]) -> str:
     return text[:1].upper() + text[1:] + " jämfört med förra planen."
 
 
-__all__ = ["FRAME_SLACK_KR", "SAME_KR", "WEIGHT_SHIFT", "Change", "PlanFacts", "changes_summary", "money_changes",
-           "plan_changes", "yearly_frame_kr"]
+__all__ = ["EARLY_YEARS", "FRAME_SLACK_KR", "SAME_KR", "WEIGHT_SHIFT", "Change", "PlanFacts", "changes_summary", "money_changes",
+           "money_lines", "plan_changes", "yearly_frame_kr"]
