@@ -101,7 +101,7 @@ def test_reader_sees_the_page_with_the_officials_settings(clients: Any) -> None:
     assert "fasta priser, prisbasår 2024" in r.text
 
 
-# two finished plans: ≈ 15–60 s on two cores (runs by default: the page's core behaviour)
+# two finished plans at 1 %: ≈ 30–60 s on two shared cores (runs by default: the page's core behaviour)
 def test_quick_plan_then_finished_plan_then_changes(clients: Any) -> None:
     b = clients("reader")
     r = b.post("/prioritera/plan", {"variant": ""}, headers=HX)
