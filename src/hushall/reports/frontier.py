@@ -182,15 +182,15 @@ def frontier_lines(f: Frontier, names: Mapping[str, str] | None = None) -> list[
         mark = "  ← dagens val" if s is f.current else ""
         if not s.meets_targets:
             mark += "  (bryter mål)"
-        gap = fmt_pct(s.gap, 1) if s.gap is not None else "–"
+        gap_text = fmt_pct(s.gap, 1) if s.gap is not None else "–"
         start = f"  {frame:>18}  {value(s.value_points):>22}  {len(s.schedule):>7}  {fmt_number(s.places_built):>11}"
         if money:
             share = "–" if s.reinvestment_share_early is None else fmt_pct(s.reinvestment_share_early, 0)
             lines.append(f"{start}  {mkr(s.largest_year_investment_kr):>10}  {share:>9}  "
-                         f"{mkr(s.maintenance_debt_mean_kr):>9}  {mkr(s.maintenance_debt_peak_kr):>9}  {gap:>7}{mark}")
+                         f"{mkr(s.maintenance_debt_mean_kr):>9}  {mkr(s.maintenance_debt_peak_kr):>9}  {gap_text:>7}{mark}")
         else:
             lines.append(f"{start}  {mkr(s.maintenance_debt_end_kr):>15}  {fmt_mkr(s.investment_kr, 0):>12}  "
-                         f"{gap:>7}{mark}")
+                         f"{gap_text:>7}{mark}")
     if money:
         lines += ["", "Största år: alla investeringar, projekt och reinvesteringar, det år de är störst (ramen gäller "
                       "dem tillsammans). Reinvest. 10 år: reinvesteringarna de första tio åren som andel av behovet "

@@ -405,7 +405,7 @@ def _solve(problem: OptimizationProblem, x_start: np.ndarray | None, time_limit:
                    short, time.perf_counter() - t0, _num(bound), debt, ev.renewal, by_year)
 
 
-def renewal_by_year(renewal: Any, years: Sequence[int]) -> np.ndarray:
+def renewal_by_year(renewal: Any, years: Sequence[int] | np.ndarray) -> np.ndarray:
     """A renewal table's renewal per plan year (real kr), summed over the pools."""
     out = np.zeros(len(years))
     if len(renewal):
