@@ -313,3 +313,26 @@ def test_start_from_a_variant(clients: Any) -> None:
     assert re.search(r'name="weight__energi" inputmode="decimal" value="0,4"', page.text)
     assert f'<option value="{variant}" selected>Partiets budget' in page.text
     assert reader.get("/prioritera?variant=9999").status_code == 404
+
+
+def test_the_bars_put_every_investment_against_the_frame() -> None:
+    """Each year's bar is its projects and its reinvestment stacked; a year within the frame ends at or below the
+    frame's line, a year above it is marked; the debt's marks are the previous plan's."""
+    from hushall.study.changes import PlanFacts
+    from hushall.web.prioritize import BARS_HEIGHT, DEBT_HEIGHT, investment_bars
+
+    before = PlanFacts(schedule={}, years=[2026, 2027, 2028], debt_by_year_kr=[10e6, 40e6, 0.0])
+    facts = PlanFacts(schedule={}, years=[2026, 2027, 2028], invest_by_year_kr=[100e6, 60e6, 130e6],
+                      reinvest_by_year_kr=[30e6, 60e6, 10e6], debt_by_year_kr=[20e6, 20e6, 5e6], frame_kr=110e6)
+    view = investment_bars(facts, before)
+    bars = view["bars"]
+    assert [b["over"] for b in bars] == [False, False, True]
+    for b in bars:
+        assert b["reinvestment_y"] + b["reinvestment_h"] == pytest.approx(BARS_HEIGHT)  # from the axis up
+        assert b["projects_y"] + b["projects_h"] == pytest.approx(b["reinvestment_y"])  # projects on top
+        top = b["projects_y"]
+        assert (top >= view["frame_y"] - 1e-9) == (not b["over"])
+    assert bars[0]["projects_h"] == pytest.approx(BARS_HEIGHT * 70 / 130, abs=0.01)  # 70 of the highest 130 Mkr
+    assert [d["before_y"] for d in view["debt"]] == pytest.approx([DEBT_HEIGHT * 0.75, 0.0, DEBT_HEIGHT])
+    assert view["reinvestment_share"] is None  # no need given
+    assert investment_bars(facts)["debt"][0]["before_y"] is None
