@@ -311,17 +311,11 @@ def _better_start(bm: BuiltModel, x0: FloatArray | None, start: FloatArray,
     violations at their penalty; with its values."""
     from hushall.optimize.warmstart import improve_locally, round_greedily
 
+    # improve_locally never returns a plan worth less than the repaired one (with renewal decisions its moves are
+    # valued with the data's policy and its result checked against the repaired plan's best renewal)
     repaired = round_greedily(bm, np.asarray(start, dtype=float))
     start = improve_locally(bm, repaired, time_budget_s=min(0.1 * time_limit, 1.0))
     pv_start = assign_solution(bm, start, tight=False)
-    if not np.array_equal(start, repaired):
-        # the local search values moves without the renewal the optimiser decides (issue 10): with renewal
-        # decisions its "improvement" of a previous plan can be worth less — Exempelkommun, frame +15 Mkr:
-        # 40,81 → 39,39 — so the repaired plan is kept when it is worth more
-        pv_repaired = assign_solution(bm, repaired, tight=False)
-        if pv_repaired.status == "Optimal" and (pv_start.status != "Optimal"
-                                                or pv_repaired.objective > pv_start.objective):
-            start, pv_start = repaired, pv_repaired
     if x0 is None:
         return start, pv_start if pv_start.status == "Optimal" else None
     pv0 = assign_solution(bm, x0, tight=False)
