@@ -160,6 +160,39 @@ def _events(problem: object, rb: RenewalBlock) -> tuple[list[Any], list[Any], li
                                                                                    strict=True)]
 
 
+def renewal_bounds(due_kr: FloatArray, lifetime_years: IntArray, value_kr: FloatArray,
+                   renews: NDArray[np.bool_]) -> FloatArray:
+    r"""Upper bounds ``U[g, t]`` (kr) on a pool's backlog ``b_t``, its renewal ``r_t`` and what is let go ``w_t``
+    in any plan: the big-M's of the event rows, year by year.
+
+    Summing ``renewal:balance`` over the years up to ``t`` gives
+    :math:`b_t + R_t + W_t = \sum_{s \le t} D_s + R_{t-L}` (``R``, ``W``: cumulative renewal and let go, ``D`` the
+    dues with the changes a chosen ombyggnad makes), so with ``b, r, w ≥ 0`` each of ``b_t``, ``R_t ≥ r_t`` and
+    ``W_t ≥ w_t`` is at most :math:`U_t = C_t + U_{t-L}` (``U_{t<0} = 0``), where ``C_t`` is the cumulative
+    positive dues up to ``t`` plus, for a pool an ombyggnad renews, its value from year ``L`` on (the ombyggnad's
+    renewal falls due again a lifetime after its completion, ``c ≥ 0``; the dues it removes only lower ``D``).
+    Early in the plan, when little has fallen due, ``U`` is far below the pool's value (the constant big-M
+    before): a fraction of a closure can then let go only a fraction of what is really waiting.
+
+    >>> renewal_bounds(np.array([[5.0, 1.0, 0.0, 2.0]]), np.array([2]), np.array([10.0]), np.array([False]))
+    array([[ 5.,  6., 11., 14.]])
+    >>> renewal_bounds(np.array([[5.0, 1.0, 0.0, 2.0]]), np.array([2]), np.array([10.0]), np.array([True]))
+    array([[ 5.,  6., 21., 24.]])
+    """
+    due = np.maximum(np.asarray(due_kr, dtype=float), 0.0)
+    n_t = due.shape[1]
+    life = np.maximum(np.asarray(lifetime_years, dtype=np.int64), 1)
+    cum = np.cumsum(due, axis=1)
+    cum += np.where(np.asarray(renews, dtype=bool)[:, None] & (np.arange(n_t)[None, :] >= life[:, None]),
+                    np.asarray(value_kr, dtype=float)[:, None], 0.0)
+    bound = cum.copy()
+    for t in range(n_t):
+        back = t - life
+        has = back >= 0
+        bound[has, t] += bound[np.flatnonzero(has), back[has]]
+    return bound
+
+
 def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
     """Add the renewal decisions of ``bm.problem.renewal`` (module docstring) and their money to the aggregates
     ``agg`` (adding ``maintenance_relief`` and ``renewal_real`` when a target needs them). Returns the objective's
@@ -175,13 +208,15 @@ def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
     life = np.asarray(g.lifetime_years, dtype=np.int64)
     ev_rows, ev_cols, ch_vals, ch_rows, closed = _events(problem, rb)
     renews = np.array([any(not rem for _, rem in c) for c in g.claimants], dtype=bool)
-    big = g.value_kr / MKR * np.where(renews, 2.0, 1.0) + 1e-6
+    # per pool and year (g*T + t): the tightest valid big-M (renewal_bounds), never above the pool's value
+    big = np.minimum(np.repeat(g.value_kr / MKR * np.where(renews, 2.0, 1.0), n_t),
+                     renewal_bounds(g.due_kr, life, g.value_kr, renews).reshape(-1) / MKR) + 1e-6
     claimed = np.array([ev.size > 0 for ev in ev_rows], dtype=bool)
     disc = np.asarray(problem.discount, dtype=float)[:n_t]
     pen = np.asarray(rb.penalty_share, dtype=float)[:n_t] * disc * MKR / problem.kr_per_point
     gi, ti = np.repeat(np.arange(n_g), n_t), np.tile(tt, n_g)
     coords = {"group": gi, "year": ti}
-    upper = np.repeat(big, n_t)
+    upper = big
     r = m.add_variables("renewal:spend", lower=0.0, upper=upper, cost=-RENEWAL_TIE_BREAKER, coords=coords)
     b = m.add_variables("renewal:backlog", lower=0.0, upper=upper, cost=-np.tile(pen, n_g), coords=coords)
     w = m.add_variables("renewal:let_go", lower=0.0, upper=np.where(np.repeat(claimed, n_t), upper, 0.0),
@@ -218,8 +253,8 @@ def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
         for kk in ks:
             rr.append(local[kk] * n_t + sel[kk])
             cc.append(bm.x.index(ev_cols[kk]))  # type: ignore[attr-defined]
-            vv.append(np.full(sel[kk].size, sign * big[kk]))
-        bound = np.repeat(big[ks], n_t) if sign > 0 else np.zeros(ks.size * n_t)
+            vv.append(sign * big[kk * n_t + sel[kk]])
+        bound = big.reshape(n_g, n_t)[ks].reshape(-1) if sign > 0 else np.zeros(ks.size * n_t)
         m.add_constraints(name, rows=np.concatenate(rr), cols=np.concatenate(cc), vals=np.concatenate(vv),
                           upper=bound, coords={"group": np.repeat(ks, n_t), "year": np.tile(tt, ks.size)})
     ks = np.array([k for k in range(n_g) if closed[k].shape[1]], dtype=np.int64)
@@ -230,9 +265,9 @@ def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
         for i, kk in enumerate(ks):
             rr.append(i * n_t + closed[kk][0])
             cc.append(bm.x.index(closed[kk][1]))  # type: ignore[attr-defined]
-            vv.append(np.full(closed[kk].shape[1], big[kk]))
+            vv.append(big[kk * n_t + closed[kk][0]])
         m.add_constraints("renewal:none_after_closure", rows=np.concatenate(rr), cols=np.concatenate(cc),
-                          vals=np.concatenate(vv), upper=np.repeat(big[ks], n_t),
+                          vals=np.concatenate(vv), upper=big.reshape(n_g, n_t)[ks].reshape(-1),
                           coords={"group": np.repeat(ks, n_t), "year": np.tile(tt, ks.size)})
     # depreciation per lifetime class, difference form
     idx = np.asarray(rb.construction_index, dtype=float)[:n_t]
