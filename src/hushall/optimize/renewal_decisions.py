@@ -34,8 +34,9 @@ Constraints
       ``agg:maintenance_relief`` :math:`= U^0_t - \sum_g b_{g,t}` (``U^0`` the debt if nothing were renewed) for
       the maintenance-debt targets, ``agg:renewal_real`` :math:`= \sum_g r_{g,t}` for *reinvestering_andel_av_behov*.
 
-``M_g`` is the pool's value (twice it for pools an ombyggnad renews: its renewal and earlier renewals may both
-fall due); two projects claiming one pool are alternatives (:func:`hushall.optimize.inputs.shared_claim_groups`),
+``M_g`` (per year, ``M_{g,t}``) is the least of the pool's value (twice it for pools an ombyggnad renews: its
+renewal and earlier renewals may both fall due) and what can be waiting by ``t`` (:func:`renewal_bounds`: the
+dues up to ``t`` and what falls due again), also the bound of ``r``, ``b`` and ``w``; two projects claiming one pool are alternatives (:func:`hushall.optimize.inputs.shared_claim_groups`),
 so :math:`\sum_{j \in E_{g,t}} x_j \le 1`.
 
 Objective
