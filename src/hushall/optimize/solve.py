@@ -292,8 +292,11 @@ def solve_model(
             return _finish(bm, emit, t0, status, incumbent, inc_obj, lp_obj, lp_obj, lp_sol, lp_dual, first_obj,
                            lp_time, 0, history)
     remaining = max(time_limit - (time.perf_counter() - t0), 0.5)
+    # the warm start's write-back holds its integers (the same as start_values gives, without its two LPs of the
+    # plan's renewal with renewal decisions)
+    known = inc_solution if incumbent is x0 and inc_solution is not None else None
     mip = run_mip(bm, arr, time_limit=remaining, mip_gap=mip_gap, x_start=incumbent,
-                  emit=emit if progress else None, t0=t0, log=log, options=mip_options)
+                  emit=emit if progress else None, t0=t0, log=log, options=mip_options, start_solution=known)
     x_best, obj_best = mip.x, mip.objective
     remember_solution(bm, mip.x, mip.solution)
     if incumbent is not None and (x_best is None or obj_best < inc_obj - 1e-9) and np.isfinite(inc_obj):
