@@ -337,7 +337,7 @@ def _define_let_go_by(bm: object, w: VarBlock, big: FloatArray, ks: IntArray, ev
         rr.append(i * n_t + t_of)
         cc.append(w.index(k * n_t + s_of))
         vv.append(np.ones(t_of.size))
-        cols, first = np.unique(ev_cols[k], return_index=True)
+        cols = np.unique(ev_cols[k])
         if not cols.size:
             continue
         first_year = np.full(cols.size, n_t)
