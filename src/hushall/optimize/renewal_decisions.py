@@ -25,6 +25,9 @@ Constraints
       that close pool ``g`` by year ``t`` (completion ``c_j ≤ t``) or renew it in ``t`` (``c_j = t``): backlog 0;
     * ``renewal:let_go_if_event``: :math:`w_t - M_g \sum_{j \in E_{g,t}} x_j \le 0` — nothing is let go otherwise;
     * ``renewal:none_after_closure``: :math:`r_t + M_g \sum_{j: c_j \le t, \text{closes}} x_j \le M_g`;
+    * ``renewal:let_go_by`` (pools a closure claims): :math:`\sum_{s \le t} w_s \le C_{g,t} \sum_{j \in F_{g,t}}
+      x_j` — what is let go by ``t`` is at most the share of the event of all that fell due
+      (:func:`_define_let_go_by`, ``C`` of :func:`renewal_bounds`);
     * ``renewal:depreciation``: :math:`d_{ℓ,t} - d_{ℓ,t-1} = \sum_{g \in ℓ} (I_{t-1} r_{g,t-1} - I_{t-1-ℓ}
       r_{g,t-1-ℓ}) / ℓ` — straight line over the lifetime from the year after (RKR R4, komponentavskrivning),
       in difference form (two nonzeros per renewal and class);
