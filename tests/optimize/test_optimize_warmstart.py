@@ -50,8 +50,9 @@ def test_local_search_improves_the_example() -> None:
 
 def test_with_renewal_decisions_the_local_search_never_returns_a_worse_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     """With the optimiser deciding the renewal (the default), the moves are valued with the data's policy as a
-    fixed renewal and the result is kept only if the model values it at least as the start: on the example it
-    raises the greedy start; with the moves valued without the renewal (as before), which lowered the start
+    fixed renewal and the result is kept only if the model values it at least as the start (on the example
+    39,78 → 39,83 points before the renewal pools' bounds were tightened; since then the greedy start, 39,81, has no
+    improving move); with the moves valued without the renewal (as before), which lowered the start
     (39,78 → 38,84 points), the start comes back unchanged."""
     import hushall.optimize.warmstart as ws
     from hushall.optimize.solve import assign_solution
@@ -64,7 +65,7 @@ def test_with_renewal_decisions_the_local_search_never_returns_a_worse_plan(monk
         return assign_solution(bm, x, tight=False).objective
 
     start = value(x0)
-    assert value(x1) > start + 1e-3
+    assert value(x1) >= start - 1e-9
     before, after = evaluate_plan(bm, x0), evaluate_plan(bm, x1)
     more = after.limits["violation"].to_numpy() - before.limits["violation"].to_numpy()
     assert (more <= 1.0 + 1e-6).all()
