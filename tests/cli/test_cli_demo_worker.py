@@ -92,3 +92,54 @@ def test_the_demo_forks_its_document_child_before_any_vega_engine_is_loaded(tmp_
                          timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "CAN_FORK True" in run.stdout
+
+
+STUDY = r"""
+import json, os, sys
+from hushall.cli import child as child_module
+from hushall.cli.demo import study_process
+from hushall.examples import exempelkommun
+from hushall.study.request import PlanRequest
+from hushall.study.study import run_study
+
+data = exempelkommun()
+request = PlanRequest(source="committed", draws=200)
+parent = os.getpid()
+task = study_process(data, request)
+forked = task.forked
+study, progress = task.result()
+
+real = run_study
+def fails_in_the_child(*args, **kwargs):
+    if os.getpid() != parent:
+        raise RuntimeError("the child fails")
+    return real(*args, **kwargs)
+
+import hushall.study.study
+hushall.study.study.run_study = fails_in_the_child
+failing = study_process(data, request)
+failing_forked = failing.forked
+again, _ = failing.result()  # computed here
+hushall.study.study.run_study = real
+child_module.can_fork = lambda: False  # no fork: a thread
+threaded = study_process(data, request)
+threaded_forked = threaded.forked
+in_thread, _ = threaded.result()
+here = run_study(data, request)
+studies = (study, again, in_thread, here)
+print(json.dumps({"forked": [forked, failing_forked, threaded_forked],
+                  "schedule": [dict(s.schedule) for s in studies],
+                  "p_all": [s.montecarlo.all_years_probability for s in studies]}))
+"""
+
+
+def test_the_demo_study_from_the_child_is_the_parents() -> None:
+    """The demo's plan study runs in a forked child (a core of its own, no GIL shared with steps 1-2): it hands
+    back the study the parent would compute; when the child fails the parent computes it itself, and when no child
+    can be forked a thread does."""
+    run = subprocess.run([sys.executable, "-c", STUDY], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    r = json.loads(run.stdout.strip().splitlines()[-1])
+    assert r["forked"] == [True, True, False]
+    assert all(s == r["schedule"][-1] for s in r["schedule"]) and r["schedule"][-1]
+    assert len(set(r["p_all"])) == 1

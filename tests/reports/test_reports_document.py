@@ -268,3 +268,33 @@ def test_the_map_is_in_the_needs_and_plan_chapters(built: dict[str, Any]) -> Non
     for number in (needs_page, plan_page):
         widths = [img.image.width for img in reader.pages[number - 1].images]
         assert int(TALL.width * MAP_SCALE) in widths, number
+
+
+def test_charts_rendered_ahead_are_the_documents_own(built: dict[str, Any], example: MunicipalityData,
+                                                     tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``render_plan_independent_charts`` (run while the optimiser solves, issue 14) lays out the very charts the
+    PDF draws — renewal, places and planned against built — so the PDF then finds them in the cache and lays out
+    only the others."""
+    from hushall.reports import charts
+    from hushall.reports.document import render_plan_independent_charts, render_plan_pdf
+
+    laid_out: list[str] = []
+    engine = charts.converter()
+
+    class Counting:
+        def vegalite_to_svg(self, spec: dict[str, Any], **kwargs: Any) -> str:
+            laid_out.append(str(spec.get("title")))
+            return str(engine.vegalite_to_svg(spec, **kwargs))
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(engine, name)
+
+    monkeypatch.setattr(charts, "converter", Counting)
+    monkeypatch.setattr(charts, "_CHART_CACHE", {})
+    render_plan_independent_charts(example.replace())
+    ahead = list(laid_out)
+    assert len(ahead) == 3
+    laid_out.clear()
+    render_plan_pdf(built["doc"], tmp_path / "plandokument.pdf")
+    assert laid_out  # the plan's own charts are laid out now
+    assert not set(ahead) & set(laid_out)  # a chart changed in the document (not the one ahead) would be here

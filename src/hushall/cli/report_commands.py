@@ -15,8 +15,6 @@ default: a fraction of a second); ``--monte-carlo 0`` leaves it out and the chap
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 
 import click
 
+from hushall.cli.child import ChildTask
 from hushall.cli.common import (
     EXAMPLE_TIME_LIMIT_S,
     handle_errors,
@@ -65,20 +64,22 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
     (used instead of running the optimiser again); ``montecarlo``: a Monte Carlo result of that plan already at
     hand (used instead of simulating it again, so the document shows the same probabilities);
     ``renewal_decisions``: the optimiser decides the reinvestment (``--reinvesteringsbeslut``)."""
-    from hushall.reports.charts import start_engine
     from hushall.reports.document import build_plan_document
     from hushall.study import run_study
 
     t0 = time.perf_counter()
     request = plan_request(plan, draws, time_limit, renewal_decisions=renewal_decisions)
-    solver_progress, engine = None, None
+    solver_progress, ahead = None, None
     if request.source == "optimised" and optimization is None:
         from hushall.optimize import stderr_progress
 
         say(f"Optimerar (tidsgräns {fmt_number(time_limit, 1, trim=True)} s, förklaringar högst "
             f"{fmt_number(request.explain_s, 1, trim=True)} s) …")
         solver_progress = stderr_progress()
-        engine = _background(start_engine)  # while HiGHS (without the GIL) solves
+        # while HiGHS solves: the document's charts that do not depend on the plan, rendered by a child process
+        # (in a thread vl-convert would hold the GIL, and HiGHS's callbacks wait for it)
+        ahead = ChildTask(lambda: _charts_ahead(data), in_thread=lambda: _charts_ahead(data.replace()),
+                          name="hushall-report-charts")
     study = run_study(data, request, lambda _f, message: say(message), solver_progress=solver_progress,
                       optimization=optimization, montecarlo=montecarlo)
     if study.optimization is not None and study.optimization.status == "no_solution":
@@ -96,23 +97,24 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
     for note in study.notes:
         say(note)
     say("Skriver plandokumentet …")
-    if engine is not None:
-        engine.join()
+    if ahead is not None:
+        from hushall.reports.charts import add_rendered_charts
+
+        add_rendered_charts(ahead.result())
     pdf, xlsx = build_plan_document(data, study, out, data_version=data_version)
     say(f"Skrev {pdf} och {xlsx} ({fmt_number(time.perf_counter() - t0, 1)} s).")
     return pdf, xlsx
 
 
-def _background(task: Callable[[], None]) -> threading.Thread:
-    """``task`` in a daemon thread (its failure shows later, where its work is needed)."""
+def _charts_ahead(data: Any) -> dict[Any, Any]:
+    """The plan document's charts that depend only on the data
+    (:func:`hushall.reports.document.render_plan_independent_charts`), as :func:`hushall.reports.charts.add_rendered_charts`
+    takes them."""
+    from hushall.reports.charts import rendered_charts
+    from hushall.reports.document import render_plan_independent_charts
 
-    def run() -> None:
-        with contextlib.suppress(Exception):
-            task()
-
-    thread = threading.Thread(target=run, name="hushall-report-warm-up", daemon=True)
-    thread.start()
-    return thread
+    render_plan_independent_charts(data)
+    return rendered_charts()
 
 
 def search_summary(result: Any, time_limit: float) -> str:
@@ -145,8 +147,9 @@ def search_summary(result: Any, time_limit: float) -> str:
 @click.option("--monte-carlo", "draws", type=click.IntRange(min=0), default=DEFAULT_DRAWS, show_default=True,
               help="Antal dragningar i Monte Carlo-analysen (0 = ingen riskanalys).")
 @click.option("--time-limit", type=click.FloatRange(min=1.0), default=None,
-              help=f"Tidsgräns i sekunder för optimeringen (med --plan optimerad). Standard: "
-                   f"{DEFAULT_TIME_LIMIT_S:g} s, med --example {EXAMPLE_TIME_LIMIT_S:g} s som i hushall demo.")
+              help=f"Tidsgräns i sekunder för optimeringen (med --plan optimerad); den slutar tidigare när planen "
+                   f"är bevisat inom gapet. Standard: {DEFAULT_TIME_LIMIT_S:g} s, med --example "
+                   f"{EXAMPLE_TIME_LIMIT_S:g} s som i hushall demo.")
 @click.option("--data-version", help="Dataversion att skriva i dokumentet (standard: ett fingeravtryck av datan).")
 @renewal_decisions_option("(med --plan optimerad)")
 @handle_errors

@@ -244,7 +244,7 @@ def solve_model(
         x0 = round_greedily(bm, lp_sol[x_slice])
         if bm.problem.n_columns <= LARGE_MODEL_COLUMNS:
             # trade start years between projects where the rounding stopped at the first binding target
-            x0 = improve_locally(bm, x0, time_budget_s=min(0.05 * time_limit, 1.0))
+            x0 = improve_locally(bm, x0, time_budget_s=local_search_budget(bm, min(0.05 * time_limit, 1.0)))
         else:
             # large models: only the projects that change places, valued with the places they fill (the
             # pairwise moves of improve_locally grow with the square of the projects); nothing without places
@@ -319,7 +319,7 @@ def _better_start(bm: BuiltModel, x0: FloatArray | None, start: FloatArray,
     # improve_locally never returns a plan worth less than the repaired one (with renewal decisions its moves are
     # valued with the data's policy and its result checked against the repaired plan's best renewal)
     repaired = round_greedily(bm, np.asarray(start, dtype=float))
-    start = improve_locally(bm, repaired, time_budget_s=min(0.1 * time_limit, 1.0))
+    start = improve_locally(bm, repaired, time_budget_s=local_search_budget(bm, min(0.1 * time_limit, 1.0)))
     pv_start = assign_solution(bm, start, tight=False)
     if x0 is None:
         return start, pv_start if pv_start.status == "Optimal" else None
@@ -327,6 +327,20 @@ def _better_start(bm: BuiltModel, x0: FloatArray | None, start: FloatArray,
     if pv_start.status == "Optimal" and (pv0.status != "Optimal" or pv_start.objective > pv0.objective):
         return start, pv_start
     return x0, pv0 if pv0.status == "Optimal" else None
+
+
+#: At most this many columns, the warm start's local search (:func:`~hushall.optimize.warmstart.improve_locally`)
+#: runs until no move improves the plan or its rounds are used up, not until a clock stops it: the warm start, and
+#: so the plan branch and bound reaches within the gap, is then the same at any load (issue 14: on Exempelkommun,
+#: 473 columns, the search takes ≈ 0.2 s of CPU, but with its 0.5 s budget cut short under load it gave another
+#: plan). Larger models keep the time budget (their rounds are long).
+DETERMINISTIC_START_COLUMNS = 3000
+
+
+def local_search_budget(bm: BuiltModel, seconds: float) -> float:
+    """The local search's time budget: ``seconds``, or none (``inf``) for a model of at most
+    :data:`DETERMINISTIC_START_COLUMNS` columns."""
+    return float("inf") if bm.problem.n_columns <= DETERMINISTIC_START_COLUMNS else seconds
 
 
 #: Above this many columns, sub-MIPs improve the plan before (or instead of) branch and bound on the whole model.

@@ -44,6 +44,7 @@ from hushall.reports.document.pdf import (
     build_plan_document,
     plan_document_pdf,
     plan_document_xlsx,
+    render_plan_independent_charts,
     render_plan_pdf,
     write_plan_document,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "plan_from_optimization",
     "plan_of_study",
     "prepare_document",
+    "render_plan_independent_charts",
     "render_plan_pdf",
     "risk_from_monte_carlo",
     "risk_section",

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from hushall.formatting import fmt_number
-from hushall.reports.charts import save_chart
+from hushall.reports.charts import render_chart, save_chart
 from hushall.reports.pdf_layout import PlanPDF, png_size
 
 #: PNG scale of the charts in the PDF (2 = about 190 dpi at their printed size).
@@ -35,6 +35,14 @@ class Charts:
         self.count += 1
         path = save_chart(chart, self.folder / f"figur-{self.count:02d}.png", scale=CHART_SCALE)
         return path, png_size(path, CHART_SCALE)
+
+
+def render_ahead(charts: Sequence[Any]) -> None:
+    """Render ``charts`` now into the chart cache (:mod:`hushall.reports.charts`: laid out and rasterised at
+    :data:`CHART_SCALE`), so that :meth:`Charts.png` later finds them done — e.g. in a thread while the optimiser
+    solves (HiGHS runs without the GIL), for the charts that do not depend on the plan."""
+    for chart in charts:
+        render_chart(chart, (".png",), scale=CHART_SCALE)
 
 
 def summary_years(years: Sequence[int]) -> list[int]:

@@ -3,7 +3,7 @@ places against demand per district."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hushall.formatting import fmt_places
 from hushall.reports import plan_charts
@@ -13,11 +13,21 @@ from hushall.reports.document.maps import needs_map
 from hushall.reports.pdf_layout import PlanPDF
 
 if TYPE_CHECKING:
+    from hushall.model import MunicipalityData
+    from hushall.needs import NeedsResult
     from hushall.reports.document.content import PlanDocument
+
+
+def needs_charts(needs: NeedsResult, data: MunicipalityData) -> tuple[Any, Any]:
+    """The chapter's two charts that depend only on the data (not on the plan): renewal per year and category,
+    places against demand per district; :func:`hushall.reports.document.render_plan_independent_charts` renders
+    them ahead."""
+    return renewal_chart(needs), capacity_chart(needs, data)
 
 
 def needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     n, d = doc.needs, doc.data
+    renewal, capacity = needs_charts(n, d)
     pdf.chapter("2. Behov")
     pdf.paragraph(
         f"Behoven bygger på anläggningarnas komponenter (livslängd, senaste förnyelse och skick) och på "
@@ -32,7 +42,7 @@ def needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         rows, widths=[50, 31, 35, 27, 31], align=["L", "R", "R", "R", "R"],
         bold_rows=[r.kategori == "Summa" for r in cat.itertuples(index=False)],
         caption=f"Tabell: förnyelsebehov per kategori, Mkr ({n.price_base_year} års priser)")
-    png, size = charts.png(renewal_chart(n))
+    png, size = charts.png(renewal)
     pdf.figure(png, size_px=size, caption="Förnyelsebehov per år och kategori. Underhållsskulden ligger i första "
                                           "planåret.")
 
@@ -66,6 +76,6 @@ def needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
                        caption="Tabell: områden och tjänster med för få platser")
     else:
         pdf.paragraph("Inget område har för få platser under planperioden med dagens anläggningar.")
-    png, size = charts.png(capacity_chart(n, d))
+    png, size = charts.png(capacity)
     pdf.figure(png, size_px=size, caption="Efterfrågan (heldragen) och kapacitet (streckad) per område och tjänst.")
     needs_map(pdf, doc, charts)

@@ -1,0 +1,95 @@
+"""Work done by a forked child process while the command works on (``hushall demo``, ``hushall report``).
+
+A child, not a thread, whenever the work holds the GIL or waits for it: vl-convert holds the GIL through a whole
+chart layout, and HiGHS — which releases it while it solves — calls back into Python (~1 700 times on the
+example) and waits for it at each call, so beside a chart or openpyxl a solve in a thread stalls (issue 14,
+docs/performance.md). A child is forked only before this process has run a Vega engine (its threads would be
+missing in the child, which then hangs); otherwise the work runs in a thread, and when the child fails or dies it
+is done in this process, so its errors are reported as the command's own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    """Whether a child forked now works: ``fork`` exists and no Vega engine has run in this process (its threads
+    would be missing in the child, which then hangs). vl-convert imported other than through
+    :mod:`hushall.reports.charts` counts as run."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        return False
+    charts = sys.modules.get("hushall.reports.charts")
+    if charts is None:
+        return "vl_convert" not in sys.modules
+    return not charts.vega_engine_started()
+
+
+def end_child(conn: Any, proc: Any) -> None:
+    """Close the pipe to a forked child and wait for it to end (5 s, then it is killed)."""
+    conn.close()
+    proc.join(timeout=5)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+
+
+class ChildTask(Generic[T]):
+    """``task()`` computed by a forked child process from now on, its result handed back (pickled) by
+    :meth:`result`. When no child can be forked (:func:`can_fork`) ``in_thread()`` (default ``task``) runs in a
+    thread instead; when the child fails, dies or its result does not pickle, :meth:`result` calls ``task()``
+    here."""
+
+    def __init__(self, task: Callable[[], T], in_thread: Callable[[], T] | None = None, name: str = "hushall") -> None:
+        import multiprocessing as mp
+
+        self.task = task
+        self.proc: Any = None
+        self.thread: Future[T] | None = None
+        if can_fork():
+            ctx = mp.get_context("fork")
+            self.conn, child_conn = ctx.Pipe(duplex=False)
+            self.proc = ctx.Process(target=self._serve, args=(child_conn,), daemon=True, name=name)
+            self.proc.start()
+            child_conn.close()
+        else:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+            self.thread = pool.submit(in_thread or task)
+            pool.shutdown(wait=False)
+
+    @property
+    def forked(self) -> bool:
+        """Whether a child process does the work (until :meth:`result` has collected it)."""
+        return self.proc is not None
+
+    def _serve(self, conn: Any) -> None:
+        """In the child: the result, sent back (``None`` on any failure: the parent then computes it itself)."""
+        try:
+            answer: Any = (self.task(),)
+        except BaseException:
+            answer = None
+        try:
+            conn.send(answer)
+        except Exception:  # it does not pickle
+            with contextlib.suppress(Exception):
+                conn.send(None)
+        conn.close()
+
+    def result(self) -> T:
+        """The result (waits for the child or the thread)."""
+        if self.thread is not None:
+            return self.thread.result()
+        answer = None
+        with contextlib.suppress(EOFError, OSError):
+            answer = self.conn.recv()
+        end_child(self.conn, self.proc)
+        self.proc = None
+        return answer[0] if answer is not None else self.task()
