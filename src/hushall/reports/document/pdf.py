@@ -53,18 +53,17 @@ def render_plan_pdf(doc: PlanDocument, path: str | Path) -> Path:
     return target
 
 
-def render_plan_independent_charts(data: MunicipalityData) -> None:
+def render_plan_independent_charts(data: MunicipalityData, needs: Any) -> None:
     """Render ahead, into the chart cache, the document's charts that depend only on the data: chapter 2's renewal
     and places (:func:`~hushall.reports.document.needs.needs_charts`) and chapter 7's planned against built — about
     a fifth of the PDF's CPU on the example. For a thread while the optimiser solves (``hushall report``) or the
     demo's document child while it waits for the study; :func:`render_plan_pdf` then finds them laid out. Give
-    it a copy of the data (``data.replace()``) when another thread works on the same data: the needs fill its
-    cache."""
+    it a copy of the data (``data.replace()``) when another thread works on the same data. ``needs``: the study's
+    (:func:`hushall.study.study_needs`)."""
     from hushall.followup import follow_up
-    from hushall.needs import analyse_needs
     from hushall.reports.followup import planned_vs_built_chart
 
-    charts = list(needs_charts(analyse_needs(data), data))
+    charts = list(needs_charts(needs, data))
     follow = follow_up(data)
     if not follow.empty:
         charts.append(planned_vs_built_chart(follow))
