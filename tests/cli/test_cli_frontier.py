@@ -33,6 +33,11 @@ def test_prints_the_frontier_prices_and_ladder_in_swedish(run: tuple[str, str, P
     assert "Prioritetsstegen" in stdout and "P-12 " in stdout
     assert not re.search(r"\d\.\d", stdout.replace("F–6", "")), "a decimal point where a comma belongs"
     assert "[100 %]" in stderr and "Ram 50 % klar" in stderr  # progress on stderr, never mixed with the tables
+    # the optimiser decides the reinvestment: each frame's money beside the projects, the largest year within it
+    assert "Största år" in stdout and "Reinvest." in stdout and "U-skuld" in stdout
+    assert "ramen gäller dem tillsammans" in stdout
+    assert re.search(r"Med en mindre ram[^\n]*täcker reinvesteringarna de första tio åren \d+,\d\xa0% av behovet",
+                     stdout)
     assert "Traceback" not in stderr
 
 
@@ -43,6 +48,15 @@ def test_writes_the_workbook_and_charts(run: tuple[str, str, Path]) -> None:
     rows = list(wb["Ramen"].iter_rows(values_only=True))
     assert rows[0][:2] == ("Ram (% av dagens)", "Ram (Mkr/år)")
     assert [r[0] for r in rows[1:]] == [50, 100, 150]
+    head = list(rows[0])
+    largest = head.index("Alla investeringar största året (Mkr)")
+    meets = head.index("Klarar alla mål")
+    for row in rows[1:]:  # a plan that meets every target keeps every investment, reinvestment too, in the frame
+        assert row[meets] == "nej" or row[largest] <= row[1] + 1.0
+    assert any(row[meets] == "ja" for row in rows[1:])
+    for column in ("Reinvesteringar (Mkr)", "Reinvesteringar första tio åren, andel av behovet (%)",
+                   "Underhållsskuld i genomsnitt per år (Mkr)", "Underhållsskuld som mest (Mkr)"):
+        assert all(row[head.index(column)] is not None for row in rows[1:]), column
     assert (out / "prisfront.png").stat().st_size > 10_000 and (out / "prisfront.svg").exists()
     prices = list(wb["Målens pris"].iter_rows(values_only=True))
     assert len(prices) == 1 + 6  # M1–M5 and M7; the frame (M6) is the frontier itself

@@ -61,6 +61,13 @@ def test_optimised_plan_beats_the_ranking_list(optimised: tuple[dict[str, Any], 
     # the ranking list funded only while every target holds is a feasible plan: the optimiser cannot do worse
     assert within["meets_targets"]
     assert doc["objective"] >= within["objective"] - 1e-6
+    # the optimiser decides the renewal; the lists keep today's reinvestment, and the plan's text says so
+    assert doc["ranking"]["keeps_policy_renewal"]
+    from hushall.reports.plan_reasons import comparison_sentences, ranking_comparison
+
+    result = OptimizationResult.from_json_dict(doc)
+    said = comparison_sentences(ranking_comparison(result, len(doc["schedule"]), result.ranking or {}, {}))
+    assert "behåller dagens reinvestering" in said[0]
 
 
 def test_out_writes_plan_workbook_and_charts(optimised: tuple[dict[str, Any], Path, str]) -> None:
@@ -89,7 +96,7 @@ def test_terminal_summary_reads_in_swedish() -> None:
     for text in ("Optimerad investeringsplan för Exempelkommun", "Planen år för år", "Optimalitetsgap",
                  "Jämförelse med rangordning efter nytta per krona", "stämmer på kronan",
                  "Reinvesteringen är ett beslut i optimeringen",  # the default: the optimiser decides it
-                 "reinvesteringspolicy: optimeringens reinvesteringsbeslut"):
+                 "Reinvestering: optimeringens reinvesteringsbeslut"):
         assert text in r.stdout
 
 
@@ -121,7 +128,8 @@ def test_wrong_usage_exits_2() -> None:
 
 
 def test_json_stdout_is_pure_json_in_a_real_process() -> None:
-    """HiGHS prints a banner from C++ to the process's stdout; it must not reach ``--json`` output."""
+    """HiGHS prints a banner from C++ to the process's stdout; it must not reach ``--json`` output, nor the
+    planner's terminal."""
     import subprocess
     import sys
 
@@ -130,7 +138,7 @@ def test_json_stdout_is_pure_json_in_a_real_process() -> None:
                           capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] in ("optimal", "feasible")
-    assert "HiGHS" in proc.stderr  # the banner went to stderr instead
+    assert "Running HiGHS" not in proc.stdout and "Running HiGHS" not in proc.stderr
 
 
 def test_candidates_from_the_needs_join_the_plan_and_its_forecast(tmp_path: Path) -> None:

@@ -110,3 +110,16 @@ def test_lp_without_fixed_columns_in_parts_equals_the_whole_lp() -> None:
     free = np.flatnonzero(lo != up)
     m = arr["matrix"].tocsc()[:, free].tocsr()
     assert len(_independent_parts(m[np.diff(m.indptr) > 0], 100)) > 5
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_list_within_targets_never_runs_more_projects_in_parallel_than_the_ceiling(seed: int) -> None:
+    """A count of projects has no tolerance of one (the 1 kr of a money ceiling): with it the greedy let each
+    addition exceed the ceiling by one more project than the last (6–10 over a ceiling of 3 here)."""
+    from hushall.optimize.ranking import rank_within_targets
+
+    p = synthetic_municipality(40, n_years=8, seed=seed, capacity=False, finance=False, max_parallel=3)
+    p.must_do[:] = False
+    x = rank_within_targets(create_model(p))
+    assert x.sum() >= 3
+    assert (np.asarray(p.active().T @ x) <= p.yearly_limit("max_parallella_projekt") + 1e-9).all()

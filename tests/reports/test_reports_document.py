@@ -291,7 +291,7 @@ def test_charts_rendered_ahead_are_the_documents_own(built: dict[str, Any], exam
 
     monkeypatch.setattr(charts, "converter", Counting)
     monkeypatch.setattr(charts, "_CHART_CACHE", {})
-    render_plan_independent_charts(example, built["doc"].needs)
+    render_plan_independent_charts(example.replace(), built["doc"].needs)
     ahead = list(laid_out)
     assert len(ahead) == 3
     laid_out.clear()

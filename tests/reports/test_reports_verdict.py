@@ -116,3 +116,28 @@ def test_pdf_summary_never_calls_a_growing_debt_sound(targets_hold_debt_grows: M
     import openpyxl
 
     assert "Reinvestering och pensioner" in openpyxl.load_workbook(xlsx, read_only=True).sheetnames
+
+
+def test_a_debt_held_at_the_end_but_above_on_the_way_and_a_share_below_need_are_explained() -> None:
+    """A plan whose debt ends at the base year's level but stands above it on the way says for how many years;
+    a share below the plan's need without a growing debt says why; what the plan takes over is named."""
+    from hushall.reports.verdict import LESS_THAN_NEED, verdict_details
+
+    target = TargetOutcome("M1", "resultat_andel", (2025, 2026, 2027), (), 1.0)
+    above = AssetOutcome(2024, 2027, 2024, "plan", 100e6, 0.0, 250e6, 2026, 80e6, 100e6, 130e6, (2025, 2026))
+    v = Verdict(2025, 2027, (target,), above)
+    text = norm(verdict_sentence(v))
+    assert "underhållsskulden växer inte till planens slut" in text
+    assert "ligger över 2024 års nivå 2 av 3 år, som mest 250,0 Mkr (2026)" in text
+    details = norm(" ".join(verdict_details(v)))
+    assert "mot planens förnyelsebehov på 100,0 Mkr" in details
+    assert "Utan planen är förnyelsebehovet 130,0 Mkr: 30,0 Mkr behöver inte förnyas" in details
+    assert "optimeringens reinvesteringsbeslut" in details and norm(LESS_THAN_NEED) in details
+    # a growing debt is its own explanation; a debt never above the base year has no "on the way"
+    grows = AssetOutcome(2024, 2027, 2024, "ram", 100e6, 200e6, 200e6, 2027, 80e6, 100e6, 100e6, (2027,))
+    held = AssetOutcome(2024, 2027, 2024, "ram", 100e6, 90e6, 100e6, 2024, 100e6, 100e6, 100e6, ())
+    assert norm(LESS_THAN_NEED) not in norm(" ".join(verdict_details(Verdict(2025, 2027, (target,), grows))))
+    held_text = norm(" ".join([verdict_sentence(Verdict(2025, 2027, (target,), held)),
+                               *verdict_details(Verdict(2025, 2027, (target,), held))]))
+    assert "till planens slut" not in held_text and "Utan planen" not in held_text
+    assert norm(LESS_THAN_NEED) not in held_text

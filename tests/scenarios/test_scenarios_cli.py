@@ -96,3 +96,41 @@ def test_the_optimised_plan_under_each_scenario_and_reoptimised_plans_in_text() 
     assert code == 0, err
     assert "Planen optimerad om i varje scenario (jämfört med planen i Basprognos):" in text
     assert "Låg befolkning:" in text and "projekt" in text
+
+
+def _yearly(records: list[dict[str, object]], line: str) -> list[float]:
+    return [float(r["value"]) for r in records if r["line"] == line]  # type: ignore[arg-type]
+
+
+def test_montecarlo_on_the_optimised_plan_replays_its_renewal(data: object) -> None:
+    """``--plan optimerad``: the optimiser decides the reinvestment (its default), and the scenarios and every
+    Monte Carlo future replay that renewal — the future without uncertainty is the scenario table's baseline —
+    except a scenario that sets the reinvestment itself; stderr and the JSON say which reinvestment ran."""
+    code, out, err = _run("--example", "--plan", "optimerad", "--time-limit", "5", "--only", "Hög ränta",
+                          "--only", "Reinvestering efter behov", "--montecarlo", "--draws", "200", "--json")
+    assert code == 0, err
+    assert "Reinvestering: optimeringens reinvesteringsbeslut" in err
+    doc = json.loads(out)
+    mc = doc["montecarlo"]
+    assert mc["renewal_decided"] is True and mc["reinvestment_policy"] == "plan"
+    rows = {s["scenario"]: s for s in doc["comparison"]["scenarios"]}
+    assert rows["basprognos"]["renewal_decided"] and rows["hög_ränta"]["renewal_decided"]
+    assert not rows["reinvestering_efter_behov"]["renewal_decided"]  # the scenario's own policy
+    base = rows["basprognos"]["yearly"]
+    for line in ("årets_resultat", "underhållsskuld"):
+        assert _yearly(mc["baseline"], line) == pytest.approx(base[line], abs=1.0), line
+    # not the data's policy: the same projects under the frame give another result
+    schedule = {k: int(v) for k, v in rows["basprognos"]["schedule"].items()}
+    framed = forecast(data, schedule).income_statement.loc["årets_resultat"].to_numpy()  # type: ignore[arg-type]
+    assert max(abs(a - b) for a, b in zip(framed, base["årets_resultat"], strict=True)) > 1e6
+
+
+def test_montecarlo_on_the_data_plan_says_it_uses_the_data_policy() -> None:
+    code, out, err = _run("--example", "--only", "Hög ränta", "--montecarlo", "--draws", "200", "--json")
+    assert code == 0, err
+    assert "Reinvestering: underlagets reinvesteringspolicy, dagens reinvesteringsram" in err
+    mc = json.loads(out)["montecarlo"]
+    assert mc["renewal_decided"] is False and mc["reinvestment_policy"] == "ram"
+    code, text, err = _run("--example", "--only", "Hög ränta", "--montecarlo", "--draws", "200")
+    assert code == 0, err
+    assert "Reinvestering i varje framtid: underlagets reinvesteringspolicy, dagens reinvesteringsram." in text

@@ -87,3 +87,35 @@ def test_the_robust_search_simulates_each_plan_with_its_renewal(decided) -> None
     choice = OptimiserPlanner(time_limit=20, mip_gap=1e-2, renewal_decisions=True)(data)
     assert choice.renewal is not None and np.asarray(choice.renewal.renewal_real_kr).sum() > 100e6
     assert OptimiserPlanner(time_limit=20, mip_gap=1e-2, renewal_decisions=False)(data).renewal is None
+
+
+def test_the_scenarios_replay_the_plans_renewal_unless_they_set_the_reinvestment(decided) -> None:  # type: ignore[no-untyped-def]
+    """``compare(..., renewal=)`` and a planner's renewal: every scenario replays the optimiser's renewal per pool
+    and year (its baseline is the replayed forecast), except a scenario that sets the reinvestment policy itself,
+    which runs under that policy."""
+    from hushall.projects import Schedule
+    from hushall.scenarios import builtin_scenarios, compare
+    from hushall.scenarios.robust import PlanChoice
+
+    data, plan, renewal = decided
+    lib = builtin_scenarios()
+    chosen = [lib["hög_ränta"], lib["reinvestering_efter_behov"]]
+    cmp = compare(data, chosen, plan, renewal=renewal)
+    by = {o.scenario.key: o for o in cmp.outcomes}
+    replay = forecast(data, plan, reinvestment_policy=renewal).statements
+    base = by["basprognos"]
+    assert base.renewal_decided and by["hög_ränta"].renewal_decided
+    np.testing.assert_allclose(base.forecast.statements["reinvesteringar"], replay["reinvesteringar"], atol=1.0)
+    np.testing.assert_allclose(base.maintenance_debt_kr, replay["underhållsskuld_fasta_priser"], atol=1.0)
+    np.testing.assert_allclose(by["hög_ränta"].forecast.statements["reinvesteringar_fasta_priser"],
+                               replay["reinvesteringar_fasta_priser"], atol=1.0)  # the same renewal, other rates
+    as_needed = by["reinvestering_efter_behov"]
+    assert not as_needed.renewal_decided
+    assert np.abs(np.asarray(as_needed.forecast.statements["reinvesteringar_fasta_priser"])
+                  - np.asarray(replay["reinvesteringar_fasta_priser"])).max() > 1e6
+    # re-planned: the planner's renewal is the one replayed
+    again = compare(data, [lib["hög_ränta"]], planner=lambda d: PlanChoice(Schedule(plan), 1.0, 1.0, "optimal",
+                                                                           renewal))
+    assert all(o.renewal_decided for o in again.outcomes)
+    np.testing.assert_allclose(again.outcomes[0].forecast.statements["reinvesteringar"], replay["reinvesteringar"],
+                               atol=1.0)

@@ -14,6 +14,7 @@ from hushall.optimize import ModelOptions, optimize, synthetic_municipality
 from hushall.optimize.problem import OptimizationProblem
 from hushall.study.frontier import (
     Frontier,
+    FrontierStep,
     compute_frontier,
     fits_frame,
     frame_grid,
@@ -171,3 +172,27 @@ def test_with_renewal_decisions_every_step_decides_the_reinvestment() -> None:
     assert all(d is not None and d >= 0.0 for d in debts)
     policy = [float(plan_maintenance_debt(data, s.schedule)[-1]) for s in f.steps]
     assert any(abs(d - p) > 1e6 for d, p in zip(debts, policy, strict=True))  # type: ignore[operator]
+    # the money beside the projects: every investment, the renewal included, within each step's frame every year
+    # (a step that meets every target), and the reinvestment and the debt's path are the plan's own
+    for s in f.steps:
+        assert s.reinvestment_kr is not None and s.reinvestment_kr > 0.0
+        assert s.reinvestment_share_early is not None and 0.0 <= s.reinvestment_share_early <= 1.0 + 1e-9
+        assert s.maintenance_debt_peak_kr is not None and s.maintenance_debt_mean_kr is not None
+        assert s.maintenance_debt_peak_kr >= s.maintenance_debt_mean_kr >= 0.0
+        assert s.maintenance_debt_peak_kr >= s.maintenance_debt_end_kr  # type: ignore[operator]
+        if s.meets_targets:
+            assert s.largest_year_investment_kr is not None
+            assert s.largest_year_investment_kr <= s.frame_kr + 1e6
+    assert FrontierStep.from_json(f.steps[0].to_json()) == f.steps[0]
+
+
+def test_a_plan_fits_a_frame_only_with_its_renewal() -> None:
+    """Under renewal decisions the frame counts the plan's renewal too (``agg:invest_real``)."""
+    problem = tiny(7)
+    x = np.zeros(problem.n_columns)
+    assert fits_frame(problem, x, 1.0)
+    limit = min(float(np.min(c.limit)) for c in problem.ceilings if c.target_type == "investeringstak_kr")
+    renewal = np.zeros(problem.n_years)
+    assert fits_frame(problem, x, 1.0, renewal)
+    renewal[0] = 2.0 * limit
+    assert not fits_frame(problem, x, 1.0, renewal)

@@ -80,3 +80,23 @@ def test_without_renewal_decisions_the_study_keeps_the_datas_policy(example: Mun
     assert study.request.renewal_decisions is None and RISK_WITHOUT_RENEWAL_NOTE not in study.notes
     np.testing.assert_allclose(study.figures.debt_with_plan_kr,
                                forecast(example, study.schedule).statements["underhållsskuld_fasta_priser"])
+
+
+def test_the_verdicts_share_is_of_the_optimised_plans_own_need(example: MunicipalityData,
+                                                               decided: PlanStudy) -> None:
+    """The reinvestment share of the verdict: the optimiser's renewal over the need the plan leaves (what its
+    projects close, replace or renew no longer needs renewal), the same figure as the forecast's memo lines."""
+    from hushall.needs.reinvestment import reinvestment_path
+    from hushall.projects.maintenance import plan_need_change
+
+    memo = decided.forecast.statements
+    spend = float(np.sum(memo["reinvesteringar_fasta_priser"]))
+    need = float(np.sum(memo["förnyelsebehov_fasta_priser"]))
+    without_plan = float(reinvestment_path(example).need_real_kr.sum())
+    taken_over = float(plan_need_change(example, dict(decided.schedule)).sum())
+    assert taken_over < -1e6  # the plan closes or renews something: its need is below the need without it
+    assert need == pytest.approx(without_plan + taken_over, abs=1.0)
+    a = decided.verdict.assets
+    assert a.renewal_need_kr == pytest.approx(need, abs=1.0)
+    assert a.share_of_need == pytest.approx(spend / need)
+    assert a.share_of_need > spend / without_plan

@@ -19,7 +19,9 @@ from hushall.web.config import SolverLimits
 
 HX = {"HX-Request": "true"}
 #: A gap the example's finished plan reaches in seconds (the page's finished plan ends at the gap, as the CLI's).
-FAST = SolverLimits(time_limit_s=60.0, mip_gap=0.06, explain_s=0.0)
+#: With the optimiser deciding the reinvestment, 1 %: at 6 % the plan's renewal is far from the best one's, and
+#: whether a smaller frame postpones renewal would be the solver's accident, not the economy's.
+FAST = SolverLimits(time_limit_s=120.0, mip_gap=0.01, explain_s=0.0)
 
 
 @pytest.fixture
@@ -63,6 +65,17 @@ def figures_of(html: str) -> dict[str, str]:
     return dict(re.findall(r'data-figure="(\w+)">([^<]*)<', html))
 
 
+def mkr(figure: str) -> float:
+    """A figure as the page shows it (``1\xa0234,5\xa0Mkr``) in kr."""
+    return float(figure.replace("\xa0Mkr", "").replace("\xa0", "").replace("\u2212", "-").replace(",", ".")) * 1e6
+
+
+def years_of(html: str) -> dict[int, tuple[float, float | None]]:
+    """Per plan year: every investment and the frame (kr), from the page's table under the bars."""
+    rows = re.findall(r'<tr data-year="(\d+)" data-total-kr="(-?\d+)" data-frame-kr="(-?\d*)">', html)
+    return {int(y): (float(t), float(f) if f else None) for y, t, f in rows}
+
+
 def kind_of(html: str) -> str:
     match = re.search(r'data-plan-kind="(\w+)"', html)
     return match.group(1) if match else ""
@@ -74,7 +87,7 @@ def finished(b: Browser, key: str, previous: str = "") -> str:
         assert r.status_code == 200
         return r.text if kind_of(r.text) == "full" else None
 
-    return str(wait_for(poll, timeout=120, every=0.5))
+    return str(wait_for(poll, timeout=240, every=0.5))
 
 
 def test_reader_sees_the_page_with_the_officials_settings(clients: Any) -> None:
@@ -88,7 +101,7 @@ def test_reader_sees_the_page_with_the_officials_settings(clients: Any) -> None:
     assert "fasta priser, prisbasår 2024" in r.text
 
 
-# two finished plans: ≈ 15–60 s on two cores (runs by default: the page's core behaviour)
+# two finished plans at 1 %: ≈ 30–60 s on two shared cores (runs by default: the page's core behaviour)
 def test_quick_plan_then_finished_plan_then_changes(clients: Any) -> None:
     b = clients("reader")
     r = b.post("/prioritera/plan", {"variant": ""}, headers=HX)
@@ -102,7 +115,11 @@ def test_quick_plan_then_finished_plan_then_changes(clients: Any) -> None:
     assert "Färdig plan" in full and "hx-trigger=\"every 1s\"" not in full
     assert "Håller god ekonomisk hushållning?" in full
     base_projects, base_figures = projects_of(full), figures_of(full)
-    assert base_projects and set(base_figures) == {"value", "investment", "places", "debt"}
+    assert base_projects and set(base_figures) == {"value", "investment", "projects", "reinvestment", "places",
+                                                   "debt"}
+    base_years = years_of(full)
+    assert len(base_years) == 30 and all(frame == 185e6 for _t, frame in base_years.values())
+    assert all(total <= 185e6 + 1e6 for total, _f in base_years.values())
 
     # more weight on capacity and a much smaller frame: the plan changes, and each change has a reason
     r = b.post("/prioritera/plan", {"variant": "", "weight__kapacitet": "0,9", "weight__skick": "0",
@@ -125,7 +142,24 @@ def test_quick_plan_then_finished_plan_then_changes(clients: Any) -> None:
         assert headline.startswith({"in": "Kommer med", "out": "Faller bort", "moved": "T"}[kind]) or \
             headline.startswith("Senareläggs")
     assert any("investeringsramen" in reason or "vikt" in reason for *_, reason in rows)
-    assert figures_of(changed)["investment"] != base_figures["investment"]
+    # what the cut really changes: every investment — projects and reinvestment — fits the lower frame every
+    # year, the renewal is postponed (a smaller share of the need) and the maintenance debt grows
+    figures = figures_of(changed)
+    years = years_of(changed)
+    assert len(years) == 30 and all(frame == 110e6 for _t, frame in years.values())
+    assert all(total <= 110e6 + 1e6 for total, _f in years.values())
+    assert max(t for t, _f in base_years.values()) > 110e6 + 1e6  # the old plan did not fit the new frame
+    # (the sum over the 30 years need not change: what is postponed is renewed later, when the frame has room)
+    # the renewal of the first ten years is postponed: a smaller share of the need, a higher maintenance debt
+    share = {k: float(v["reinvestment"].replace("\xa0%", "").replace(",", ".")) for k, v in
+             (("before", base_figures), ("after", figures))}
+    assert share["after"] < share["before"]
+    assert mkr(figures["debt"]) > mkr(base_figures["debt"])  # its highest, in any year of the plan
+    money = re.findall(r"<li>([^<]*)</li>", changed.split('id="prio-money"', 1)[1].split("</ul>", 1)[0])
+    assert money[0] == "Den lägre ramen klaras genom att renoveringar skjuts upp: underhållsskulden växer."
+    assert "Investeringsramen sänks från 185,0\xa0Mkr till 110,0\xa0Mkr per år." in money
+    assert any(m.startswith("Alla investeringar, projekt och reinvesteringar, ryms inom ramen varje år") for m in money)
+    assert any(m.startswith("Reinvesteringarna 2025–2034") and " minskar från " in m for m in money)
 
 
 def test_settings_download_is_what_the_cli_reads(clients: Any, prio_app: Any, tmp_path: Any) -> None:
@@ -279,3 +313,26 @@ def test_start_from_a_variant(clients: Any) -> None:
     assert re.search(r'name="weight__energi" inputmode="decimal" value="0,4"', page.text)
     assert f'<option value="{variant}" selected>Partiets budget' in page.text
     assert reader.get("/prioritera?variant=9999").status_code == 404
+
+
+def test_the_bars_put_every_investment_against_the_frame() -> None:
+    """Each year's bar is its projects and its reinvestment stacked; a year within the frame ends at or below the
+    frame's line, a year above it is marked; the debt's marks are the previous plan's."""
+    from hushall.study.changes import PlanFacts
+    from hushall.web.prioritize import BARS_HEIGHT, DEBT_HEIGHT, investment_bars
+
+    before = PlanFacts(schedule={}, years=[2026, 2027, 2028], debt_by_year_kr=[10e6, 40e6, 0.0])
+    facts = PlanFacts(schedule={}, years=[2026, 2027, 2028], invest_by_year_kr=[100e6, 60e6, 130e6],
+                      reinvest_by_year_kr=[30e6, 60e6, 10e6], debt_by_year_kr=[20e6, 20e6, 5e6], frame_kr=110e6)
+    view = investment_bars(facts, before)
+    bars = view["bars"]
+    assert [b["over"] for b in bars] == [False, False, True]
+    for b in bars:
+        assert b["reinvestment_y"] + b["reinvestment_h"] == pytest.approx(BARS_HEIGHT)  # from the axis up
+        assert b["projects_y"] + b["projects_h"] == pytest.approx(b["reinvestment_y"])  # projects on top
+        top = b["projects_y"]
+        assert (top >= view["frame_y"] - 1e-9) == (not b["over"])
+    assert bars[0]["projects_h"] == pytest.approx(BARS_HEIGHT * 70 / 130, abs=0.01)  # 70 of the highest 130 Mkr
+    assert [d["before_y"] for d in view["debt"]] == pytest.approx([DEBT_HEIGHT * 0.75, 0.0, DEBT_HEIGHT])
+    assert view["reinvestment_share"] is None  # no need given
+    assert investment_bars(facts)["debt"][0]["before_y"] is None

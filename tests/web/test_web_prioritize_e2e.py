@@ -28,8 +28,10 @@ if not Path(CHROMIUM).exists():
 pytestmark = [pytest.mark.e2e]
 
 #: The finished plan ends at this gap on the page and on the command line alike (the example reaches it in
-#: seconds; the time limit is never what stops it, so both find the same plan).
-GAP, TIME_LIMIT = 0.06, 60.0
+#: seconds; the time limit is never what stops it, so both find the same plan). 1 %: with the optimiser deciding
+#: the reinvestment, a plan at 6 % is far enough from the best one's renewal that whether a smaller frame
+#: postpones renewal would be the solver's accident.
+GAP, TIME_LIMIT = 0.01, 120.0
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +64,15 @@ def shown(page: Any) -> dict[str, Any]:
             .map(r => [r.dataset.project, Number(r.dataset.start)])),
         figures: Object.fromEntries([...document.querySelectorAll('[data-figure]')]
             .map(e => [e.dataset.figure, e.textContent.trim()])),
+        years: Object.fromEntries([...document.querySelectorAll('#prio-years tbody tr')]
+            .map(r => [r.dataset.year, [Number(r.dataset.totalKr), Number(r.dataset.frameKr)]])),
+        money: [...document.querySelectorAll('#prio-money li')].map(e => e.textContent.trim()),
     })""")
+
+
+def number(figure: str) -> float:
+    """A figure as the page shows it (``1\xa0234,5\xa0Mkr``, ``63,5\xa0%``) as a number."""
+    return float(figure.split("\xa0Mkr")[0].split("\xa0%")[0].replace("\xa0", "").replace(",", "."))
 
 
 def wait_finished(page: Any, key: str) -> None:
@@ -102,8 +112,15 @@ def test_prioritise_in_the_browser_agrees_with_the_cli(page: Any, tmp_path: Path
     print(f"\nPrioritera: change → quick plan {quick_s:.1f} s ({quick['kind']}), → finished plan {full_s:.1f} s")
 
     assert after["projects"] != before["projects"]
-    assert after["figures"]["investment"] != before["figures"]["investment"]
     assert after["figures"]["value"] != before["figures"]["value"]
+    # what the smaller frame changes: every investment, projects and reinvestment, within 110 Mkr every year;
+    # the renewal of the first ten years postponed (a smaller share of the need) and the maintenance debt higher
+    assert len(after["years"]) == 30
+    assert all(frame == 110e6 and total <= 110e6 + 1e6 for total, frame in after["years"].values())
+    assert max(total for total, _frame in before["years"].values()) > 110e6 + 1e6
+    assert number(after["figures"]["reinvestment"]) < number(before["figures"]["reinvestment"])
+    assert number(after["figures"]["debt"]) > number(before["figures"]["debt"])
+    assert after["money"][0] == "Den lägre ramen klaras genom att renoveringar skjuts upp: underhållsskulden växer."
     reasons = page.locator("#prio-changes tbody tr td:nth-child(3)").all_inner_texts()
     assert reasons and all(r.endswith(".") for r in reasons)
     changed = {p for p in set(after["projects"]) | set(before["projects"])

@@ -65,11 +65,11 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
     hand (used instead of simulating it again, so the document shows the same probabilities);
     ``renewal_decisions``: the optimiser decides the reinvestment (``--reinvesteringsbeslut``)."""
     from hushall.reports.document import build_plan_document
-    from hushall.study import run_study
+    from hushall.study import run_study, study_needs
 
     t0 = time.perf_counter()
     request = plan_request(plan, draws, time_limit, renewal_decisions=renewal_decisions)
-    solver_progress, ahead = None, None
+    solver_progress, ahead, needs = None, None, None
     if request.source == "optimised" and optimization is None:
         from hushall.optimize import stderr_progress
 
@@ -78,10 +78,11 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
         solver_progress = stderr_progress()
         # while HiGHS solves: the document's charts that do not depend on the plan, rendered by a child process
         # (in a thread vl-convert would hold the GIL, and HiGHS's callbacks wait for it)
-        ahead = ChildTask(lambda: _charts_ahead(data), in_thread=lambda: _charts_ahead(data.replace()),
+        needs = study_needs(data)
+        ahead = ChildTask(lambda: _charts_ahead(data, needs), in_thread=lambda: _charts_ahead(data.replace(), needs),
                           name="hushall-report-charts")
     study = run_study(data, request, lambda _f, message: say(message), solver_progress=solver_progress,
-                      optimization=optimization, montecarlo=montecarlo)
+                      optimization=optimization, montecarlo=montecarlo, needs=needs)
     if study.optimization is not None and study.optimization.status == "no_solution":
         from hushall.cli.optimize_commands import no_plan_error
 
@@ -106,16 +107,14 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
     return pdf, xlsx
 
 
-def _charts_ahead(data: Any) -> dict[Any, Any]:
+def _charts_ahead(data: Any, needs: Any) -> dict[Any, Any]:
     """The plan document's charts that depend only on the data
     (:func:`hushall.reports.document.render_plan_independent_charts`), as :func:`hushall.reports.charts.add_rendered_charts`
     takes them."""
     from hushall.reports.charts import rendered_charts
     from hushall.reports.document import render_plan_independent_charts
-    from hushall.study import run_study
 
-    # the needs through a study of the projects already decided (every stage is reached through the study)
-    render_plan_independent_charts(data, run_study(data, PlanRequest(source="committed", draws=0)).needs)
+    render_plan_independent_charts(data, needs)
     return rendered_charts()
 
 

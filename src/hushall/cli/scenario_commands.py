@@ -119,6 +119,8 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
              reoptimise: bool, montecarlo: bool, draws: int, seed: int, chunk_size: int, robust: bool, level: float,
              robust_years: int | None, planner_name: str, time_limit: float, scheduler: str | None,
              workers: int | None) -> tuple[dict[str, Any], Any, Any, Any]:
+    from hushall.needs.reinvestment import reinvestment_path
+    from hushall.reports.verdict import reinvestment_text
     from hushall.scenarios import (
         builtin_scenarios,
         compare,
@@ -142,6 +144,7 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
         library.update(extra)
     chosen = select(library, list(only)) if only else list(library.values())
     planner = _planner(planner_name, time_limit) if reoptimise else None
+    renewal = None  # the optimiser's renewal of the plan when it decided the reinvestment
     if reoptimise:
         schedule = None
     elif plan is not None and str(plan).strip().lower() == PLAN_OPTIMISED:
@@ -149,7 +152,7 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
 
         info(f"Optimerar planen i basprognosen ({planner_name}, högst {time_limit:g} s) …")
         choice = as_choice(_planner(planner_name, time_limit)(data))
-        schedule = choice.schedule
+        schedule, renewal = choice.schedule, choice.renewal
         info(f"Plan: optimerad, {len(schedule)} projekt ({choice.status}); samma plan prövas i varje scenario.")
     else:
         schedule = load_schedule(plan, data)
@@ -162,13 +165,17 @@ def _compute(data: Any, *, path: Path | None, plan: Path | None, scenario_file: 
     with context as client:
         if reoptimise:
             info(f"Optimerar om planen i {len(chosen) + 1} scenarier ({planner_name}) …")
-        comparison = compare(data, chosen, schedule, planner=planner, client=client)
+        comparison = compare(data, chosen, schedule, planner=planner, client=client, renewal=renewal)
     document["comparison"] = comparison.to_json_dict()
+    base = comparison.outcomes[0]
+    info(f"Reinvestering: {reinvestment_text('plan' if base.renewal_decided else reinvestment_path(data).policy)}.")
 
     mc = None
     if montecarlo:
         info(f"Monte Carlo: {fmt_number(draws)} framtider (frö {seed}) …")
-        mc = simulate(data, comparison.outcomes[0].schedule, n_draws=draws, seed=seed, chunk_size=chunk_size)
+        # the baseline's plan with its reinvestment: the optimiser's renewal when it decided it
+        mc = simulate(data, base.schedule, n_draws=draws, seed=seed, chunk_size=chunk_size,
+                      reinvestment_policy=base.renewal)
         document["montecarlo"] = mc.to_json_dict()
 
     rb = None

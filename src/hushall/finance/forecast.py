@@ -35,7 +35,7 @@ from hushall.finance.targets import evaluate_targets
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import RenewalPlan
 from hushall.projects import ProjectCatalog, Schedule, plan_effects, plan_indices
-from hushall.projects.maintenance import plan_maintenance_debt, plan_renewal_change
+from hushall.projects.maintenance import plan_maintenance_debt, plan_need_change, plan_renewal_change
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,9 +99,13 @@ def _frame(lines: tuple[str, ...], values: Mapping[str, np.ndarray], years: list
 
 def _with_renewal_taken_over(data: MunicipalityData, inputs: FinanceInputs, schedule: Mapping[str, int],
                              policy: str | RenewalPlan | None) -> FinanceInputs:
-    """Under the policy *behov*, the renewal the plan's projects take over (a facility closed or replaced, a
-    component renewed by an ombyggnad) leaves the reinvestment, its depreciation and the renewal need from the
-    project's completion year (:func:`hushall.projects.maintenance.plan_renewal_change`)."""
+    """The renewal the plan's projects take over (a facility closed or replaced, a component renewed by an
+    ombyggnad) leaves the renewal need from the project's completion year under every policy — the plan's own
+    need (:func:`hushall.projects.maintenance.plan_need_change`) — and under the policy *behov* the reinvestment
+    and its depreciation too (:func:`hushall.projects.maintenance.plan_renewal_change`)."""
+    need = inputs.renewal_need_kr
+    if need is not None:
+        inputs = inputs.replace(renewal_need_kr=np.asarray(need, dtype=float) + plan_need_change(data, schedule))
     change = plan_renewal_change(data, schedule, inputs.construction_index, policy)
     if change is None or inputs.reinvestment_kr is None:
         return inputs
@@ -109,12 +113,10 @@ def _with_renewal_taken_over(data: MunicipalityData, inputs: FinanceInputs, sche
     idx = np.asarray(inputs.construction_index, dtype=float)
     cap = inputs.reinvestment_capitalised_by_component_kr
     dep0 = inputs.reinvestment_depreciation_by_component_kr
-    need = inputs.renewal_need_kr
     return inputs.replace(
         reinvestment_kr=np.asarray(inputs.reinvestment_kr, dtype=float) + spend.sum(axis=0) * idx,
         reinvestment_capitalised_by_component_kr=None if cap is None else np.asarray(cap, dtype=float) + spend * idx,
-        reinvestment_depreciation_by_component_kr=None if dep0 is None else np.asarray(dep0, dtype=float) + dep,
-        renewal_need_kr=None if need is None else np.asarray(need, dtype=float) + spend.sum(axis=0))
+        reinvestment_depreciation_by_component_kr=None if dep0 is None else np.asarray(dep0, dtype=float) + dep)
 
 
 def forecast(

@@ -7,10 +7,17 @@ sound reads this one verdict, so the three parts are always said together:
 
 1. **targets** — each financial target of sheet Mål, year by year: which hold, which fail and when
    (:func:`hushall.finance.evaluate_targets`);
-2. **assets** — the maintenance debt at the end of the base year against the end of the plan and its peak, and
-   the reinvestment over the plan as a share of the renewal need (the statements' memo lines
-   ``underhållsskuld_fasta_priser``, ``reinvesteringar_fasta_priser`` and ``förnyelsebehov_fasta_priser``, all in
-   the price base year's prices, under the plan's reinvestment policy);
+2. **assets** — the maintenance debt at the end of the base year against the end of the plan, its peak and the
+   years it stands above the base year's, and the reinvestment over the plan as a share of the plan's own renewal
+   need (the statements' memo lines ``underhållsskuld_fasta_priser``, ``reinvesteringar_fasta_priser`` and
+   ``förnyelsebehov_fasta_priser``, all in the price base year's prices, under the plan's reinvestment policy).
+   The need is the plan's own — what its projects close, replace or renew needs no renewal from their completion
+   year (:func:`hushall.projects.maintenance.plan_need_change`) — so the share is of what is left to renew::
+
+       share = Σ_t R_t / Σ_t (N_t + ΔN_t)       N: the need without the plan, ΔN ≤ 0 what the plan takes over
+
+   The need without the plan is kept beside it (:attr:`AssetOutcome.need_without_plan_kr`) so that a reader can
+   see how much of it the plan takes over;
 3. **risk** — the probability that every target holds every year, from the Monte Carlo analysis of
    :mod:`hushall.scenarios` when it was run (:func:`with_risk`); ``None`` says it was not.
 
@@ -103,7 +110,14 @@ class AssetOutcome:
     debt_peak_kr: float
     peak_year: int
     reinvestment_kr: float
-    renewal_need_kr: float
+    renewal_need_kr: float  # the plan's own need (what its projects take over left out)
+    need_without_plan_kr: float = float("nan")  # the need of the components without the plan's projects
+    years_above_base: tuple[int, ...] = ()  # years whose debt stands clearly above the base year's
+
+    @property
+    def need_taken_over_kr(self) -> float:
+        """The renewal need the plan's projects take over (close, replace or renew); NaN when not known."""
+        return self.need_without_plan_kr - self.renewal_need_kr
 
     @property
     def grows(self) -> bool:
@@ -202,11 +216,13 @@ def asset_outcome(data: MunicipalityData, fc: Forecast, policy: str | None = Non
         return None
     path = reinvestment_path(data, policy)
     peak = int(np.argmax(debt))
+    above = debt > path.debt_base_kr * (1.0 + DEBT_GROWTH_TOLERANCE) + TOLERANCE_KR
     return AssetOutcome(
         base_year=int(data.base_year), last_year=int(fc.years[-1]), price_base_year=int(data.price_base_year),
         policy=str(policy or path.policy), debt_base_kr=float(path.debt_base_kr), debt_last_kr=float(debt[-1]),
         debt_peak_kr=float(debt[peak]), peak_year=int(fc.years[peak]), reinvestment_kr=float(np.nansum(spend)),
-        renewal_need_kr=float(need.sum()))
+        renewal_need_kr=float(need.sum()), need_without_plan_kr=float(path.need_real_kr.sum()),
+        years_above_base=tuple(int(y) for y, a in zip(fc.years, above, strict=True) if a))
 
 
 def cumulative_share_of_need(statements: Statements) -> FloatArray:

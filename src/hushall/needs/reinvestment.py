@@ -118,6 +118,9 @@ class ReinvestmentPath:
         ``(G, T)`` backlog per group at the end of each year (for the debt a project clears).
     groups
         One row per group: ``facility_id, component_type, lifetime_years``.
+    group_renewal_real_kr
+        ``(G, T)`` reinvestment per group (:func:`simulate_reinvestment`; the optimiser's ranking baseline takes
+        the policy's renewal per pool of components from it).
     """
 
     policy: str
@@ -131,6 +134,7 @@ class ReinvestmentPath:
     group_debt_real_kr: FloatArray
     groups: pd.DataFrame
     component_types: tuple[str, ...] = COMPONENT_TYPES
+    group_renewal_real_kr: FloatArray | None = None
 
     @property
     def share_of_need(self) -> float:
@@ -171,12 +175,14 @@ def simulate_reinvestment(
     as_needed: ArrayLike,
     frame_kr: ArrayLike,
     renew: bool = True,
+    renew_early: bool = True,
 ) -> ReinvestmentPath:
     """Run the recursion of the module docstring over components pooled in ``groups``.
 
     Every component of a group must share its whole lifetime and component type (``component_type_codes`` per
     component, ``0 … n_types − 1``). ``as_needed`` and ``frame_kr`` are per plan year; ``renew=False`` is the
-    policy *ingen*.
+    policy *ingen*; ``renew_early=False``: the frame renews only what has fallen due (no early renewals; a year with
+    less waiting than the frame spends less).
     """
     value = np.asarray(value_kr, dtype=float)
     life = whole_lifetimes(lifetime_years)
@@ -210,7 +216,7 @@ def simulate_reinvestment(
         spend = 0.0 if not renew else (total if need_flags[t] else min(max(frame[t], 0.0), total))
         r = waiting * (spend / total) if total > 0 else np.zeros(n_g)
         backlog = waiting - r
-        if renew and not need_flags[t]:  # the frame is spent: what is left renews what falls due soonest
+        if renew and renew_early and not need_flags[t]:  # the frame is spent: what is left renews what falls due soonest
             left = max(frame[t], 0.0) - spend
             k = t + 1
             while left > 1e-9 and k < horizon:
@@ -240,7 +246,7 @@ def simulate_reinvestment(
     return ReinvestmentPath(policy=policy, years=yrs, spend_real_kr=renewed.sum(axis=0), by_type_real_kr=by_type,
                             depreciation_real_kr=dep, need_real_kr=need, debt_real_kr=group_debt.sum(axis=0),
                             debt_base_kr=debt_base, group_debt_real_kr=group_debt,
-                            groups=pd.DataFrame({"group": np.arange(n_g)}))
+                            groups=pd.DataFrame({"group": np.arange(n_g)}), group_renewal_real_kr=renewed)
 
 
 @dataclass(frozen=True)
@@ -331,7 +337,7 @@ def _plan_path(data: MunicipalityData, plan: RenewalPlan) -> ReinvestmentPath:
     debt = explicit_backlog(plan.due_kr, life, r).sum(axis=0)
     return replace(base, policy="plan", spend_real_kr=r.sum(axis=0), by_type_real_kr=by_type,
                    depreciation_real_kr=dep, debt_real_kr=debt,
-                   group_debt_real_kr=explicit_backlog(plan.due_kr, life, r))
+                   group_debt_real_kr=explicit_backlog(plan.due_kr, life, r), group_renewal_real_kr=r)
 
 
 def default_frame_kr(data: MunicipalityData) -> float:
@@ -345,6 +351,37 @@ def default_frame_kr(data: MunicipalityData) -> float:
         return 0.0
     index = construction_price_index(data, [data.base_year])[0]
     return float(abs(dep.iloc[0])) / float(index)
+
+
+def _simulate_policy(data: MunicipalityData, policy: str | None, codes: IntArray,
+                     early: bool = True) -> ReinvestmentPath:
+    """:func:`simulate_reinvestment` of the municipality's components (rows of :func:`component_status`) pooled
+    in ``codes`` under ``policy`` (``None``: as the data says)."""
+    status = component_status(data)
+    years = np.asarray(data.years, dtype=np.int64)
+    types = list(COMPONENT_TYPES)
+    type_codes = np.array([types.index(t) if t in types else types.index("övrigt")
+                           for t in status["component_type"]], dtype=np.int64)
+    as_needed = (data.assumption("reinvestering_efter_behov") >= 0.5 if policy is None
+                 else np.full(years.size, policy == "behov"))
+    frame = data.assumption("reinvestering_ram_kr")
+    if np.isnan(frame).any():
+        frame = np.where(np.isnan(frame), default_frame_kr(data), frame)
+    return simulate_reinvestment(status["value_kr"].to_numpy(float), status["lifetime_whole_years"].to_numpy(np.int64),
+                                 status["first_due_year"].to_numpy(), codes, type_codes, len(types), years, as_needed,
+                                 frame, renew=policy != "ingen", renew_early=early)
+
+
+def policy_renewal_by_pool(data: MunicipalityData, component_group: ArrayLike) -> FloatArray:
+    """``(G, T)``: the renewal (real kr) of other pools of the same components — ``component_group`` per row of
+    :func:`component_status`, components of one pool sharing their whole lifetime (e.g. the optimiser's pools,
+    :func:`hushall.projects.maintenance.renewal_groups`) — under the data's policy, by the same recursion
+    without early renewals: each year's spend ``min(F_t, Σ_g Q_{g,t})`` (or all that waits, *as needed*) is
+    shared among the pools in proportion to what waits in them, so no pool renews more than waits (the pools
+    of renewal decisions hold no negative backlog). Where less waits than the frame, less is spent than the
+    forecast's frame policy, which renews early."""
+    codes = np.asarray(component_group, dtype=np.int64)
+    return np.asarray(_simulate_policy(data, None, codes, early=False).group_renewal_real_kr)
 
 
 def reinvestment_path(data: MunicipalityData, policy: str | RenewalPlan | None = None) -> ReinvestmentPath:
@@ -366,21 +403,10 @@ def reinvestment_path(data: MunicipalityData, policy: str | RenewalPlan | None =
     if isinstance(cached, ReinvestmentPath):
         return cached
     status = component_status(data)
-    years = np.asarray(data.years, dtype=np.int64)
-    n_t = years.size
     whole = status["lifetime_whole_years"].to_numpy(dtype=np.int64)
     keys = pd.MultiIndex.from_arrays([status["facility_id"].to_numpy(), status["component_type"].to_numpy(), whole])
     codes, uniques = pd.factorize(keys)
-    types = list(COMPONENT_TYPES)
-    type_codes = np.array([types.index(t) if t in types else types.index("övrigt")
-                           for t in status["component_type"]], dtype=np.int64)
-    as_needed = (data.assumption("reinvestering_efter_behov") >= 0.5 if policy is None
-                 else np.full(n_t, policy == "behov"))
-    frame = data.assumption("reinvestering_ram_kr")
-    if np.isnan(frame).any():
-        frame = np.where(np.isnan(frame), default_frame_kr(data), frame)
-    path = simulate_reinvestment(status["value_kr"].to_numpy(float), whole, status["first_due_year"].to_numpy(),
-                                 codes, type_codes, len(types), years, as_needed, frame, renew=policy != "ingen")
+    path = _simulate_policy(data, policy, codes)
     groups = pd.DataFrame({"facility_id": [u[0] for u in uniques], "component_type": [u[1] for u in uniques],
                            "lifetime_years": [int(u[2]) for u in uniques]})
     path = replace(path, groups=groups)

@@ -216,11 +216,13 @@ def relations_broken(bm: BuiltModel, x: FloatArray) -> list[str]:
 
 
 def evaluate_plan(bm: BuiltModel, x: FloatArray, lp_row_dual: FloatArray | None = None,
-                  reduced: bool = False) -> PlanEvaluation:
+                  reduced: bool = False, renewal_kr: FloatArray | None = None) -> PlanEvaluation:
     """Evaluate a 0/1 plan (one entry per column of the problem); relations it breaks are listed in
     ``relations_broken`` (the plan is still evaluated). ``reduced``: solve the write-back LP without its fixed
-    columns (:func:`hushall.optimize.solve.assign_solution`; the same LP, faster on large models)."""
-    pv = assign_solution(bm, np.asarray(x, dtype=float), reduced=reduced)
+    columns (:func:`hushall.optimize.solve.assign_solution`; the same LP, faster on large models).
+    ``renewal_kr``: with renewal decisions, the renewal ``(G, T)`` the plan keeps (as far as its events allow;
+    the ranking lists' policy renewal, :func:`hushall.optimize.ranking.list_renewal`) instead of its best."""
+    pv = assign_solution(bm, np.asarray(x, dtype=float), reduced=reduced, renewal_kr=renewal_kr)
     return PlanEvaluation(
         x=np.asarray(x, dtype=float),
         objective=pv.objective,

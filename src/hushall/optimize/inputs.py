@@ -37,6 +37,7 @@ from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
 from hushall.needs import capacity_table, component_status
+from hushall.needs.reinvestment import policy_renewal_by_pool
 from hushall.optimize.delivery import delivery_ceilings
 from hushall.optimize.finance_link import _period, financial_block_from_municipality, target_mask
 from hushall.optimize.problem import (
@@ -454,7 +455,8 @@ RENEWAL_DECISIONS_DEFAULT = True
 def renewal_block(data: MunicipalityData, construction_index: FloatArray, project_ids: list[str]) -> RenewalBlock:
     """The input of :mod:`hushall.optimize.renewal_decisions`: the pools of components, the construction prices,
     the cost of postponing (``straff_underhållsskuld_andel``), the debt if nothing were renewed and the debt
-    under the data's policy without projects (the objective's reference)."""
+    under the data's policy without projects (the objective's reference), and that policy's renewal per pool
+    (what the ranking baseline funds)."""
     groups = renewal_groups(data)
     sheet = data.projects["project_id"].astype(str).tolist() if len(data.projects) else []
     pos = {pid: q for q, pid in enumerate(project_ids)}
@@ -463,4 +465,5 @@ def renewal_block(data: MunicipalityData, construction_index: FloatArray, projec
     return RenewalBlock(groups=groups, project_of_claimant={k: pos[p] for k, p in enumerate(sheet) if p in pos},
                         construction_index=np.asarray(construction_index, dtype=float),
                         penalty_share=data.assumption("straff_underhållsskuld_andel"),
-                        debt_if_nothing_kr=nothing, policy_debt_kr=share * all_due)
+                        debt_if_nothing_kr=nothing, policy_debt_kr=share * all_due,
+                        policy_renewal_kr=policy_renewal_by_pool(data, groups.component_group))

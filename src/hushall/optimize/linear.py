@@ -288,8 +288,39 @@ def native_stdout_to_stderr() -> Iterator[None]:
                 _FD_STATE["saved"] = -1
 
 
+_BANNER = {"printed": False}
+
+
+def _first_highs_silently() -> None:
+    """Create the process's first HiGHS instance with descriptor 1 on ``/dev/null``: HiGHS prints its licence banner
+    (from C++, straight to stdout) once per process, at the first instance — engineering noise in a planner's
+    terminal. Later instances print nothing. Without a usable descriptor 1 nothing is redirected."""
+    with _FD_LOCK:
+        if _BANNER["printed"]:
+            return
+        saved = -1
+        try:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+        try:
+            highspy.Highs()
+        finally:
+            if saved >= 0:
+                os.dup2(saved, 1)
+                os.close(saved)
+            _BANNER["printed"] = True
+
+
 def new_highs(log: bool = False) -> highspy.Highs:
-    """A HiGHS instance whose banner and log go to stderr (``log``: keep HiGHS's own log on)."""
+    """A HiGHS instance (``log``: keep HiGHS's own log on, to stderr, banner included). HiGHS's banner is left out
+    (:func:`_first_highs_silently`) unless ``log``."""
+    if not log:
+        _first_highs_silently()
     with native_stdout_to_stderr():
         h = highspy.Highs()
     h.setOptionValue("output_flag", bool(log))

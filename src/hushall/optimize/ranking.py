@@ -7,6 +7,11 @@ and, when there is one, the ceiling on projects in parallel allows it. Of mutual
 ranked is taken; a project that depends on another waits until that one is complete. The financial targets are
 not looked at: that is exactly what the comparison shows.
 
+With renewal decisions (the optimiser decides the reinvestment) both lists keep *today's reinvestment* — the
+data's policy per pool of components (:mod:`hushall.optimize.renewal_policy`): its money comes first in the
+investment ceiling, in the financial replay of :func:`rank_within_targets` and in the write-back
+(:func:`list_renewal`), so the lists' maintenance debt is the policy's.
+
 Examples
 --------
 >>> from hushall.optimize.synthetic import synthetic_municipality
@@ -40,7 +45,12 @@ def rank_by_benefit_cost(problem: OptimizationProblem) -> FloatArray:
     t_count = p.n_years
     # the yearly money and project slots left, side by side: a start year fits when its outlay and its
     # activity are within them (tolerances 1e-6 kr and 1e-9 projects)
-    room = np.concatenate([p.yearly_limit("investeringstak_kr"), p.yearly_limit("max_parallella_projekt")])
+    invest_room = p.yearly_limit("investeringstak_kr")
+    renewal = getattr(p, "renewal", None)
+    if renewal is not None and renewal.policy_renewal_kr is not None:
+        # with renewal decisions the list keeps today's reinvestment (rank_within_targets): its money first
+        invest_room = invest_room - np.asarray(renewal.policy_renewal_kr, dtype=float).sum(axis=0)[:t_count]
+    room = np.concatenate([invest_room, p.yearly_limit("max_parallella_projekt")])
     tol = np.concatenate([np.full(t_count, 1e-6), np.full(t_count, 1e-9)])
     # dense once (columns × 2 years; 128 MB at 400,000 columns × 20 years): a project's start years are then
     # checked by one slice
@@ -87,13 +97,28 @@ def rank_by_benefit_cost(problem: OptimizationProblem) -> FloatArray:
 
 
 def rank_within_targets(bm: BuiltModel, max_wait_years: int = 3) -> FloatArray:
-    """The same ranking list, but a project is funded only where the plan still meets every target and ceiling
+    r"""The same ranking list, but a project is funded only where the plan still meets every target and ceiling
     (replayed financial model): the list a careful finance department would fund. Must-do projects first; a
-    project waits at most ``max_wait_years`` years beyond its earliest start."""
+    project waits at most ``max_wait_years`` years beyond its earliest start.
+
+    With renewal decisions the list keeps *today's reinvestment*: the data's policy (its frame, or *as needed*)
+    as a fixed renewal ``r_{g,t}(x) = min(P_{g,t}, w_{g,t}(x))`` per pool and year, none after a closure
+    (:mod:`hushall.optimize.renewal_policy`), and a project is funded only where the targets hold with that
+    renewal in the money:
+
+    .. math::  E_t(x) = E^0_t + \sum_j x_j (e_{j,t} + \Delta E_{j,t}), \qquad
+               \text{every target and ceiling of } E(x) \text{ met (or no worse than the must-do projects)}
+
+    — the list is "today's policy + projects while every target holds", and its write-back
+    (:func:`list_renewal` for :func:`hushall.optimize.evaluate.evaluate_plan`) values it with the same renewal,
+    so its maintenance debt is the policy's and the comparison with the optimiser (which decides the renewal)
+    is one of whole plans. Funding projects first and renewing with what is left would not be a municipality's
+    practice: the frame is set before the projects are."""
+    from hushall.optimize.renewal_policy import policy_renewal
     from hushall.optimize.warmstart import _greedy_pass, _Plan
 
     p = bm.problem
-    plan = _Plan(bm)
+    plan = _Plan(bm, policy_renewal(bm))
     # each project's columns by start year (ties: column order), in one sort; a project waits at most
     # ``max_wait_years`` beyond its earliest start for money and financial room
     by_start = np.lexsort((p.col_start, p.col_project))
@@ -108,3 +133,12 @@ def rank_within_targets(bm: BuiltModel, max_wait_years: int = 3) -> FloatArray:
     x = np.zeros(p.n_columns)
     x[plan.chosen[plan.chosen >= 0]] = 1.0
     return x
+
+
+def list_renewal(bm: BuiltModel) -> FloatArray | None:
+    """``(G, T)`` the renewal the ranking lists keep (real kr; the data's policy per pool,
+    :mod:`hushall.optimize.renewal_policy`), for their write-back; ``None`` without renewal decisions."""
+    from hushall.optimize.renewal_policy import policy_renewal
+
+    pr = policy_renewal(bm)
+    return None if pr is None else pr.renewal_kr

@@ -25,6 +25,9 @@ Constraints
       that close pool ``g`` by year ``t`` (completion ``c_j ≤ t``) or renew it in ``t`` (``c_j = t``): backlog 0;
     * ``renewal:let_go_if_event``: :math:`w_t - M_g \sum_{j \in E_{g,t}} x_j \le 0` — nothing is let go otherwise;
     * ``renewal:none_after_closure``: :math:`r_t + M_g \sum_{j: c_j \le t, \text{closes}} x_j \le M_g`;
+    * ``renewal:let_go_by`` (pools a closure claims): :math:`\sum_{s \le t} w_s \le C_{g,t} \sum_{j \in F_{g,t}}
+      x_j` — what is let go by ``t`` is at most the share of the event of all that fell due
+      (:func:`_define_let_go_by`, ``C`` of :func:`renewal_bounds`);
     * ``renewal:depreciation``: :math:`d_{ℓ,t} - d_{ℓ,t-1} = \sum_{g \in ℓ} (I_{t-1} r_{g,t-1} - I_{t-1-ℓ}
       r_{g,t-1-ℓ}) / ℓ` — straight line over the lifetime from the year after (RKR R4, komponentavskrivning),
       in difference form (two nonzeros per renewal and class);
@@ -34,8 +37,9 @@ Constraints
       ``agg:maintenance_relief`` :math:`= U^0_t - \sum_g b_{g,t}` (``U^0`` the debt if nothing were renewed) for
       the maintenance-debt targets, ``agg:renewal_real`` :math:`= \sum_g r_{g,t}` for *reinvestering_andel_av_behov*.
 
-``M_g`` is the pool's value (twice it for pools an ombyggnad renews: its renewal and earlier renewals may both
-fall due); two projects claiming one pool are alternatives (:func:`hushall.optimize.inputs.shared_claim_groups`),
+``M_g`` (per year, ``M_{g,t}``) is the least of the pool's value (twice it for pools an ombyggnad renews: its
+renewal and earlier renewals may both fall due) and what can be waiting by ``t`` (:func:`renewal_bounds`: the
+dues up to ``t`` and what falls due again), also the bound of ``r``, ``b`` and ``w``; two projects claiming one pool are alternatives (:func:`hushall.optimize.inputs.shared_claim_groups`),
 so :math:`\sum_{j \in E_{g,t}} x_j \le 1`.
 
 Objective
@@ -94,6 +98,9 @@ class RenewalBlock:
         ``(T,)`` the maintenance debt if nothing were renewed (``U^0``).
     policy_debt_kr
         ``(T,)`` the debt under the data's reinvestment policy without projects (the objective's reference).
+    policy_renewal_kr
+        ``(G, T)`` the renewal of each pool under the data's reinvestment policy without projects (real kr): what
+        the ranking baseline funds (:mod:`hushall.optimize.renewal_policy`).
     """
 
     groups: RenewalGroups
@@ -102,6 +109,7 @@ class RenewalBlock:
     penalty_share: FloatArray
     debt_if_nothing_kr: FloatArray
     policy_debt_kr: FloatArray
+    policy_renewal_kr: FloatArray | None = None
     #: The objective's constant (points), set by :func:`define_renewal_decisions`.
     offset_points: float = 0.0
 
@@ -160,6 +168,41 @@ def _events(problem: object, rb: RenewalBlock) -> tuple[list[Any], list[Any], li
                                                                                    strict=True)]
 
 
+def renewal_bounds(due_kr: FloatArray, lifetime_years: IntArray, value_kr: FloatArray,
+                   renews: NDArray[np.bool_]) -> tuple[FloatArray, FloatArray]:
+    r"""Upper bounds ``(C, U)`` (kr, per pool and year) that hold in any plan: ``C[g, t]`` on the backlog ``b_t``
+    and on what is let go up to ``t`` (``W_t``, so on each ``w_t``), ``U[g, t]`` on what is renewed up to ``t``
+    (``R_t``, so on each ``r_t``) — the big-M's of the event rows, year by year.
+
+    Summing ``renewal:balance`` over the years up to ``t`` gives
+    :math:`b_t + R_t + W_t = \sum_{s \le t} D_s + R_{t-L}` (``D`` the dues with the changes a chosen ombyggnad
+    makes). With ``R_{t-L} \le R_t`` and ``b, W \ge 0``: :math:`b_t + W_t \le C_t`, the cumulative positive dues
+    up to ``t`` plus, for a pool an ombyggnad renews, its value from year ``L`` on (the ombyggnad's renewal falls
+    due again a lifetime after its completion, ``c ≥ 0``; the dues it removes only lower ``D``); and
+    :math:`R_t \le C_t + R_{t-L}`, so :math:`R_t \le U_t = C_t + U_{t-L}` (``U_{t<0} = 0``). Early in the plan,
+    when little has fallen due, these are far below the pool's value (the constant big-M before): a fraction of a
+    closure can then let go only a fraction of what is really waiting.
+
+    >>> c, u = renewal_bounds(np.array([[5.0, 1.0, 0.0, 2.0]]), np.array([2]), np.array([10.0]), np.array([False]))
+    >>> c, u
+    (array([[5., 6., 6., 8.]]), array([[ 5.,  6., 11., 14.]]))
+    >>> renewal_bounds(np.array([[5.0, 1.0, 0.0, 2.0]]), np.array([2]), np.array([10.0]), np.array([True]))[1]
+    array([[ 5.,  6., 21., 24.]])
+    """
+    due = np.maximum(np.asarray(due_kr, dtype=float), 0.0)
+    n_t = due.shape[1]
+    life = np.maximum(np.asarray(lifetime_years, dtype=np.int64), 1)
+    cum = np.cumsum(due, axis=1)
+    cum += np.where(np.asarray(renews, dtype=bool)[:, None] & (np.arange(n_t)[None, :] >= life[:, None]),
+                    np.asarray(value_kr, dtype=float)[:, None], 0.0)
+    renewed = cum.copy()
+    for t in range(n_t):
+        back = t - life
+        has = back >= 0
+        renewed[has, t] += renewed[np.flatnonzero(has), back[has]]
+    return cum, renewed
+
+
 def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
     """Add the renewal decisions of ``bm.problem.renewal`` (module docstring) and their money to the aggregates
     ``agg`` (adding ``maintenance_relief`` and ``renewal_real`` when a target needs them). Returns the objective's
@@ -175,14 +218,19 @@ def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
     life = np.asarray(g.lifetime_years, dtype=np.int64)
     ev_rows, ev_cols, ch_vals, ch_rows, closed = _events(problem, rb)
     renews = np.array([any(not rem for _, rem in c) for c in g.claimants], dtype=bool)
-    big = g.value_kr / MKR * np.where(renews, 2.0, 1.0) + 1e-6
+    # per pool and year (g*T + t): the tightest valid big-M's (renewal_bounds), never above the pool's value;
+    # ``big`` for the backlog and what is let go, ``big_r`` for the renewal
+    const = np.repeat(g.value_kr / MKR * np.where(renews, 2.0, 1.0), n_t)
+    waiting, renewed = renewal_bounds(g.due_kr, life, g.value_kr, renews)
+    big = np.minimum(const, waiting.reshape(-1) / MKR) + 1e-6
+    big_r = np.minimum(const, renewed.reshape(-1) / MKR) + 1e-6
     claimed = np.array([ev.size > 0 for ev in ev_rows], dtype=bool)
     disc = np.asarray(problem.discount, dtype=float)[:n_t]
     pen = np.asarray(rb.penalty_share, dtype=float)[:n_t] * disc * MKR / problem.kr_per_point
     gi, ti = np.repeat(np.arange(n_g), n_t), np.tile(tt, n_g)
     coords = {"group": gi, "year": ti}
-    upper = np.repeat(big, n_t)
-    r = m.add_variables("renewal:spend", lower=0.0, upper=upper, cost=-RENEWAL_TIE_BREAKER, coords=coords)
+    upper = big
+    r = m.add_variables("renewal:spend", lower=0.0, upper=big_r, cost=-RENEWAL_TIE_BREAKER, coords=coords)
     b = m.add_variables("renewal:backlog", lower=0.0, upper=upper, cost=-np.tile(pen, n_g), coords=coords)
     w = m.add_variables("renewal:let_go", lower=0.0, upper=np.where(np.repeat(claimed, n_t), upper, 0.0),
                         coords=coords)
@@ -218,21 +266,22 @@ def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
         for kk in ks:
             rr.append(local[kk] * n_t + sel[kk])
             cc.append(bm.x.index(ev_cols[kk]))  # type: ignore[attr-defined]
-            vv.append(np.full(sel[kk].size, sign * big[kk]))
-        bound = np.repeat(big[ks], n_t) if sign > 0 else np.zeros(ks.size * n_t)
+            vv.append(sign * big[kk * n_t + sel[kk]])
+        bound = big.reshape(n_g, n_t)[ks].reshape(-1) if sign > 0 else np.zeros(ks.size * n_t)
         m.add_constraints(name, rows=np.concatenate(rr), cols=np.concatenate(cc), vals=np.concatenate(vv),
                           upper=bound, coords={"group": np.repeat(ks, n_t), "year": np.tile(tt, ks.size)})
     ks = np.array([k for k in range(n_g) if closed[k].shape[1]], dtype=np.int64)
     if ks.size:
+        _define_let_go_by(bm, w, big, ks, ev_rows, ev_cols, n_t)
         rr = [np.arange(ks.size * n_t)]
         cc = [r.index(np.repeat(ks * n_t, n_t) + np.tile(tt, ks.size))]
         vv = [np.ones(ks.size * n_t)]
         for i, kk in enumerate(ks):
             rr.append(i * n_t + closed[kk][0])
             cc.append(bm.x.index(closed[kk][1]))  # type: ignore[attr-defined]
-            vv.append(np.full(closed[kk].shape[1], big[kk]))
+            vv.append(big_r[kk * n_t + closed[kk][0]])
         m.add_constraints("renewal:none_after_closure", rows=np.concatenate(rr), cols=np.concatenate(cc),
-                          vals=np.concatenate(vv), upper=np.repeat(big[ks], n_t),
+                          vals=np.concatenate(vv), upper=big_r.reshape(n_g, n_t)[ks].reshape(-1),
                           coords={"group": np.repeat(ks, n_t), "year": np.tile(tt, ks.size)})
     # depreciation per lifetime class, difference form
     idx = np.asarray(rb.construction_index, dtype=float)[:n_t]
@@ -277,6 +326,36 @@ def define_renewal_decisions(bm: object, agg: dict[str, VarBlock]) -> float:
         agg["renewal_real"] = rr_
     rb.offset_points = float(pen @ (np.asarray(rb.policy_debt_kr, dtype=float)[:n_t] / MKR))
     return rb.offset_points
+
+
+def _define_let_go_by(bm: object, w: VarBlock, big: FloatArray, ks: IntArray, ev_rows: list[Any],
+                      ev_cols: list[Any], n_t: int) -> None:
+    r"""``renewal:let_go_by`` for the pools a closure claims: :math:`\sum_{s \le t} w_s \le C_t \sum_{j \in F_t}
+    x_j` (``F_t`` the columns with an event by ``t``, ``C`` of :func:`renewal_bounds`). Valid: nothing is let go
+    before an event, and never more than :math:`C_t` in all. The yearly ``let_go_if_event`` rows allow
+    :math:`C_s x` in each year ``s``, so a closure done by a fraction ``x`` could let go every year's new dues
+    and the backlog with them; with this row, at most the fraction ``x`` of all that fell due."""
+    m = bm.lm  # type: ignore[attr-defined]
+    tt = np.arange(n_t)
+    lower_tri = np.tril(np.ones((n_t, n_t), dtype=bool))
+    t_of, s_of = np.nonzero(lower_tri)  # row year t, summed year s <= t
+    rr, cc, vv = [], [], []
+    for i, k in enumerate(ks):
+        rr.append(i * n_t + t_of)
+        cc.append(w.index(k * n_t + s_of))
+        vv.append(np.ones(t_of.size))
+        cols = np.unique(ev_cols[k])
+        if not cols.size:
+            continue
+        first_year = np.full(cols.size, n_t)
+        np.minimum.at(first_year, np.searchsorted(cols, ev_cols[k]), ev_rows[k])
+        cnt = n_t - first_year
+        ty = np.repeat(first_year, cnt) + (np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+        rr.append(i * n_t + ty)
+        cc.append(bm.x.index(np.repeat(cols, cnt)))  # type: ignore[attr-defined]
+        vv.append(-big[k * n_t + ty])
+    m.add_constraints("renewal:let_go_by", rows=np.concatenate(rr), cols=np.concatenate(cc), vals=np.concatenate(vv),
+                      upper=np.zeros(ks.size * n_t), coords={"group": np.repeat(ks, n_t), "year": np.tile(tt, ks.size)})
 
 
 def _add_to_investment_ceilings(bm: object, r: VarBlock, n_g: int, n_t: int) -> None:
@@ -370,9 +449,6 @@ def renewal_values(bm: object, solution: FloatArray, x: FloatArray) -> tuple[Flo
     """``(renewal (G, T), backlog (G, T))`` in kr (price base year) of the plan ``x`` from a solution vector, by
     the forecast's recursion (:func:`hushall.needs.reinvestment.explicit_backlog` with the plan's events): the
     solver's renewal to the öre, never more than waits (solver tolerances), none after a closure."""
-    from hushall.needs.reinvestment import renewal_within_reach
-    from hushall.projects.maintenance import renewal_events
-
     lm = bm.lm  # type: ignore[attr-defined]
     problem = bm.problem  # type: ignore[attr-defined]
     g: RenewalGroups = problem.renewal.groups
@@ -381,8 +457,20 @@ def renewal_values(bm: object, solution: FloatArray, x: FloatArray) -> tuple[Flo
     # to the öre: rounding each pool-year to the whole krona moved a binding debt row by about 1 kr
     # (Exempelkommun: låneskuld per invånare 0,7–1,2 kr over its limit, and the plan then reported as breaking it)
     asked = np.round(np.asarray(solution[blk.start:blk.stop], dtype=float).reshape(n_g, n_t) * MKR, 2)
-    closed, renewed, change = renewal_events(g, plan_completion(bm, x), n_t)
-    return renewal_within_reach(g.due_kr + change, g.lifetime_years, asked, closed, closed | renewed)
+    return renewal_as_asked(bm, asked, x)
+
+
+def renewal_as_asked(bm: object, asked_kr: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """``(renewal (G, T), backlog (G, T))`` in kr of the plan ``x`` when the renewals ``asked_kr`` ``(G, T)`` are
+    carried out as far as the plan's events allow
+    (:func:`hushall.needs.reinvestment.renewal_within_reach`): never more than waits, none after a closure."""
+    from hushall.needs.reinvestment import renewal_within_reach
+    from hushall.projects.maintenance import renewal_events
+
+    problem = bm.problem  # type: ignore[attr-defined]
+    g: RenewalGroups = problem.renewal.groups
+    closed, renewed, change = renewal_events(g, plan_completion(bm, x), problem.n_years)
+    return renewal_within_reach(g.due_kr + change, g.lifetime_years, asked_kr, closed, closed | renewed)
 
 
 def fix_renewal(bm: object, lo: FloatArray, up: FloatArray, renewal_kr: FloatArray, backlog_kr: FloatArray,

@@ -49,6 +49,18 @@ NO_PLAN_EXISTS = ("Ingen plan är möjlig: projektens villkor (måste, fast star
                   "motsäger varandra.")
 
 
+def renewal_policy(renewal: pd.DataFrame | None, data: Any) -> Any:
+    """The reinvestment policy that replays a renewal table (:func:`hushall.optimize.renewal_decisions.
+    renewal_table`) of ``data``'s plan through :func:`hushall.finance.forecast`; ``None`` for none."""
+    if renewal is None:
+        return None
+    from hushall.optimize.renewal_decisions import renewal_matrix
+    from hushall.projects.maintenance import renewal_groups, renewal_plan
+
+    groups = renewal_groups(data)
+    return renewal_plan(groups, renewal_matrix(renewal, groups.n_groups, np.asarray(data.years)))
+
+
 @dataclass
 class OptimizationResult:
     """The optimised plan.
@@ -88,13 +100,7 @@ class OptimizationResult:
     def renewal_plan(self, data: Any) -> Any:
         """The reinvestment policy that replays this plan's renewal through :func:`hushall.finance.forecast`
         (``reinvestment_policy=``); ``None`` when the reinvestment was not decided by the optimiser."""
-        if self.renewal is None:
-            return None
-        from hushall.optimize.renewal_decisions import renewal_matrix
-        from hushall.projects.maintenance import renewal_groups, renewal_plan
-
-        groups = renewal_groups(data)
-        return renewal_plan(groups, renewal_matrix(self.renewal, groups.n_groups, np.asarray(data.years)))
+        return renewal_policy(self.renewal, data)
 
     @property
     def proven_infeasible(self) -> bool:

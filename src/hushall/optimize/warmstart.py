@@ -21,11 +21,15 @@ from numpy.typing import NDArray
 
 from hushall.optimize.model import BuiltModel, started_by_terms
 from hushall.optimize.problem import EFFECTS, OptimizationProblem
+from hushall.optimize.renewal_decisions import has_renewal_decisions
+from hushall.optimize.renewal_policy import PolicyRenewal, policy_renewal
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 TOL_KR = 1.0
+#: Tolerance on a count of projects in parallel (a whole project is never within tolerance).
+TOL_COUNT = 1e-6
 
 
 def dense_rows(m: sp.csr_matrix, rows: IntArray) -> FloatArray:
@@ -40,23 +44,49 @@ def dense_rows(m: sp.csr_matrix, rows: IntArray) -> FloatArray:
 
 
 class _Plan:
-    """The plan being built and its yearly totals."""
+    """The plan being built and its yearly totals.
 
-    def __init__(self, bm: BuiltModel) -> None:
+    ``renewal``: the data's reinvestment policy as a fixed renewal under every plan
+    (:mod:`hushall.optimize.renewal_policy`) — with renewal decisions the projects' own effects carry no
+    reinvestment, and a replay of them alone sees the whole frame as room. With it every total is
+    ``E^0_t + Σ_j x_j (e_{j,t} + ΔE_{j,t})``: the policy's money without projects plus each column's effects and
+    its change of the policy's renewal (a closure lets its pools' renewal go), exactly what the write-back values
+    with the same renewal. Without it (``None``) the totals are the columns' effects alone.
+    """
+
+    def __init__(self, bm: BuiltModel, renewal: PolicyRenewal | None = None) -> None:
         p = bm.problem
         self.problem = p
         self.t_count = p.n_years
         self.chosen = np.full(p.n_projects, -1, dtype=np.int64)
         self.group_taken = np.zeros(int(p.exclusive_group.max(initial=-1)) + 1, dtype=bool)
-        self.names = (*EFFECTS, "parallel")
-        mats = [sp.csr_matrix(p.effect(name)) for name in EFFECTS] + [p.active().tocsr()]
+        self.renewal = renewal
+        #: the aggregates the financial replay takes
+        self.fin_names: tuple[str, ...] = (*EFFECTS, "renewal_real") if renewal is not None else EFFECTS
+        self.names = (*self.fin_names, "parallel")
+        mats = [self._effect(name) for name in self.fin_names] + [p.active().tocsr()]
         # all yearly quantities side by side: one row extraction per check
         self.stacked = sp.csr_matrix(sp.hstack(mats, format="csr"))
         self.totals = {k: np.zeros(self.t_count) for k in self.names}
+        if renewal is not None:
+            for name, base in renewal.base.items():
+                self.totals[name] = np.asarray(base, dtype=float).copy()
+        # tolerance of each ceiling row: 1 kr on an investment ceiling, none (1e-6) on a count of projects
+        self.ceiling_tol = np.concatenate([np.zeros(0)] + [
+            np.full(self.t_count, TOL_KR if c.target_type == "investeringstak_kr" else TOL_COUNT)
+            for c in p.ceilings])
         self.finance = p.finance
         self.fin_viol = self._violations({k: v[None, :] for k, v in self.totals.items()})[0]
         self.ceiling_viol = self._ceiling_excess({k: v[None, :] for k, v in self.totals.items()})[0]
         self._prefix: tuple[IntArray, np.ndarray, np.ndarray, np.ndarray | None] | None = None
+
+    def _effect(self, name: str) -> sp.csr_matrix:
+        """Each column's yearly ``name`` (``(columns, T)``), its change of the fixed renewal included."""
+        p = self.problem
+        own = sp.csr_matrix(p.effect(name)) if name in EFFECTS else sp.csr_matrix((p.n_columns, self.t_count))
+        if self.renewal is not None and name in self.renewal.column:
+            return sp.csr_matrix(own + self.renewal.column[name])
+        return own
 
     def _ceiling_excess(self, totals: dict[str, np.ndarray]) -> np.ndarray:
         """Per plan in the batch, how far every ceiling-year is exceeded, shaped ``(B, rows)``."""
@@ -111,10 +141,10 @@ class _Plan:
         plans = {name: self.totals[name][None, :] + both[:, i * t_n:(i + 1) * t_n]
                  for i, name in enumerate(self.names)}
         ceil = self._ceiling_excess(plans)
-        ok &= (ceil <= self.ceiling_viol[None, :] + TOL_KR).all(axis=1)
+        ok &= (ceil <= self.ceiling_viol[None, :] + self.ceiling_tol[None, :]).all(axis=1)
         viol = None
         if self.finance is not None and self.finance.targets:
-            eff = {g: plans[g] for g in EFFECTS}
+            eff = {g: plans[g] for g in self.fin_names}
             viol = self._violations(eff)
             ok &= (viol <= self.fin_viol[None, :] + TOL_KR).all(axis=1)
         # the prefixes' totals and excesses, for :meth:`add` of a prefix (no second replay)
@@ -199,7 +229,15 @@ class _Plan:
 
 def round_greedily(bm: BuiltModel, lp_x: FloatArray, batch_size: int = 64, max_fill_failures: int = 50,
                    max_tries: int = 4) -> FloatArray:
-    """A plan (0/1 per column) keeping every relation, ceiling and target, guided by the LP solution ``lp_x``."""
+    """A plan (0/1 per column) keeping every relation, ceiling and target, guided by the LP solution ``lp_x``.
+
+    With renewal decisions the replay sees the projects' money only (no renewal): the start's renewal is decided
+    for it afterwards (:func:`start_values`, its best renewal given the plan), so the targets it "keeps" here are
+    kept with less renewal than a frame. That is deliberate: on Exempelkommun the start is worth 39,78 points
+    this way and 35,11 (19 projects instead of 20) with the data's policy as a fixed renewal in the replay (as
+    the ranking list has it, :mod:`hushall.optimize.renewal_policy`) — the renewal the model chooses uses the
+    room better than today's frame. :func:`improve_locally` then values its moves with that renewal and keeps
+    its result only if the model values it at least as this start."""
     p = bm.problem
     plan = _Plan(bm)
     worth = p.value + p.debt_relief_kr / p.kr_per_point
@@ -388,17 +426,29 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
     these moves trade start years between projects, which the LP relaxation does fractionally. The moves of a
     round are built as arrays (:func:`_local_moves`); pairs of moves are formed among the ``max_shifts`` best
     single moves of chosen projects, so a round's work stays bounded on large models.
+
+    With renewal decisions the renewal is a variable the replay of the projects cannot value (the plan's best
+    renewal is an LP, :func:`hushall.optimize.renewal_decisions.renewal_for_plan`). The moves are then checked
+    and valued with the data's policy as a fixed renewal (:mod:`hushall.optimize.renewal_policy`: its money in
+    the replay, and each column's change of the backlog's cost ``ΔΠ_j`` in its worth, ``v_j + r_j/κ + ΔΠ_j``),
+    and the result is kept only if the model values it at least as the plan it got
+    (:func:`hushall.optimize.solve.assign_solution`, each with its best renewal): never a worse start.
+    Exempelkommun's greedy start: 39,78 points before; the moves valued without the renewal lowered it to 38,84.
     """
     import time
 
     p = bm.problem
     t_end = time.perf_counter() + time_budget_s
+    x_given = np.asarray(x, dtype=float).copy()
     x = improve_places(bm, x, time_budget_s / 2)
-    plan = _Plan(bm)
+    renewal = policy_renewal(bm)
+    plan = _Plan(bm, renewal)
     cols_of = p.project_columns()
     places = p.capacity.project_places if p.capacity is not None else np.zeros(p.n_projects)
     movable = (places == 0) & ~np.isin(np.arange(p.n_projects), p.depends_on[p.depends_on >= 0]) & (p.depends_on < 0)
     worth = p.value + p.debt_relief_kr / p.kr_per_point
+    if renewal is not None:
+        worth = worth + renewal.column_points
     chosen_cols = np.flatnonzero(x > 0.5)
     plan.add(chosen_cols, force=False)  # the rounded plan's own violations (not the empty plan's) are the bar
     base_fin = plan.fin_viol.copy()
@@ -435,9 +485,10 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
             delta = (dense[in0[batch]] + dense[in1[batch]]) - (dense[out0[batch]] + dense[out1[batch]])
             tot = {name: plan.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n]
                    for i, name in enumerate(plan.names)}
-            ok = (plan._ceiling_excess(tot) <= base_ceil[None, :] + TOL_KR).all(axis=1)
+            ok = (plan._ceiling_excess(tot) <= base_ceil[None, :] + plan.ceiling_tol[None, :]).all(axis=1)
             if plan.finance is not None and plan.finance.targets:
-                ok &= (plan._violations({g: tot[g] for g in EFFECTS}) <= base_fin[None, :] + TOL_KR).all(axis=1)
+                ok &= (plan._violations({g: tot[g] for g in plan.fin_names}) <= base_fin[None, :]
+                       + TOL_KR).all(axis=1)
             good = np.flatnonzero(ok)
             if good.size:
                 k = batch[good[0]]
@@ -445,13 +496,26 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
                 ins = [int(c) for c in (in0[k], in1[k]) if c < n_cols]
                 x[outs] = 0.0
                 x[ins] = 1.0
-                plan = _Plan(bm)
+                plan = _Plan(bm, renewal)
                 plan.add(np.flatnonzero(x > 0.5), force=True)
                 found = True
                 break
         if not found:
             break
+    if has_renewal_decisions(bm) and not np.array_equal(x, x_given) and not _not_worse(bm, x, x_given):
+        return x_given
     return x
+
+
+def _not_worse(bm: BuiltModel, x: FloatArray, than: FloatArray) -> bool:
+    """Whether the model values the plan ``x`` at least as ``than`` (each written back with its best renewal and
+    borrowing, violations at their penalty: :func:`hushall.optimize.solve.assign_solution`)."""
+    from hushall.optimize.solve import assign_solution
+
+    new, old = assign_solution(bm, x, tight=False), assign_solution(bm, than, tight=False)
+    if old.status != "Optimal":
+        return new.status == "Optimal"
+    return new.status == "Optimal" and new.objective >= old.objective - 1e-9
 
 
 def _local_moves(p: OptimizationProblem, chosen: IntArray, movable: NDArray[np.bool_], cols_of: list[IntArray], worth: FloatArray,
@@ -645,18 +709,21 @@ def improve_places(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, ma
     if not movable.size:
         return x
     value = PlacesValue(bm)
-    worth_ext = np.append(p.value + p.debt_relief_kr / p.kr_per_point, 0.0)
+    # with renewal decisions: the data's policy as a fixed renewal, valued and replayed (as improve_locally)
+    renewal = policy_renewal(bm)
+    worth = p.value + p.debt_relief_kr / p.kr_per_point + (renewal.column_points if renewal is not None else 0.0)
+    worth_ext = np.append(worth, 0.0)
     cols_of = p.project_columns()
     n_cols = p.n_columns
     group = p.exclusive_group
     part_of_project = value.part_of_node[np.maximum(cb.project_node, 0)]
-    start = _Plan(bm)
+    start = _Plan(bm, renewal)
     start.add(np.flatnonzero(x > 0.5), force=False)  # the given plan's own violations are the bar
     bar = (start.ceiling_viol.copy(), start.fin_viol.copy())
     for _ in range(max_rounds):
         if time.perf_counter() > t_end:
             break
-        plan = _Plan(bm)
+        plan = _Plan(bm, renewal)
         plan.add(np.flatnonzero(x > 0.5), force=False)
         outs, ins = [], []
         for q in movable:
@@ -707,7 +774,7 @@ def improve_places(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, ma
             y_out, y_in = [c for c in (out_c[k],) if c < n_cols], [c for c in (in_c[k],) if c < n_cols]
             x[y_out] = 0.0
             x[y_in] = 1.0
-            plan = _Plan(bm)
+            plan = _Plan(bm, renewal)
             plan.add(np.flatnonzero(x > 0.5), force=False)
             applied_parts.add(part)
             changed = True
@@ -729,7 +796,8 @@ def _moves_fit(plan: _Plan, out_c: IntArray, in_c: IntArray, ceiling_bar: FloatA
     delta = dense_in[pos_in] - dense_out[pos_out]
     t_n = plan.t_count
     tot = {name: plan.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n] for i, name in enumerate(plan.names)}
-    ok: NDArray[np.bool_] = np.asarray((plan._ceiling_excess(tot) <= ceiling_bar[None, :] + TOL_KR).all(axis=1))
+    ok: NDArray[np.bool_] = np.asarray((plan._ceiling_excess(tot) <= ceiling_bar[None, :]
+                                        + plan.ceiling_tol[None, :]).all(axis=1))
     if plan.finance is not None and plan.finance.targets:
-        ok &= (plan._violations({g: tot[g] for g in EFFECTS}) <= target_bar[None, :] + TOL_KR).all(axis=1)
+        ok &= (plan._violations({g: tot[g] for g in plan.fin_names}) <= target_bar[None, :] + TOL_KR).all(axis=1)
     return ok

@@ -141,16 +141,8 @@ def plan_maintenance_debt(data: MunicipalityData, schedule: Mapping[str, int],
     projects = data.projects
     if not len(schedule) or not len(projects):
         return share * nothing
-    ids = projects["project_id"].astype(str).tolist()
-    rows, completion = [], []
-    for pid, start in schedule.items():
-        if pid not in ids:
-            continue
-        row = projects.iloc[ids.index(pid)].to_dict()
-        duration = int(row.get("duration_years") or 1)
-        rows.append(row)
-        completion.append(int(start) + duration - 1 - int(years[0]))
-    cleared = cleared_components(rows, np.asarray(completion, dtype=np.int64), status, years)
+    rows, completion = _plan_rows(data, schedule)
+    cleared = cleared_components(rows, completion, status, years)
     return share * np.maximum(nothing - status["value_kr"].to_numpy(dtype=float) @ cleared, 0.0)
 
 
@@ -374,18 +366,56 @@ def plan_renewal_change(data: MunicipalityData, schedule: Mapping[str, int], con
         return None
     status = component_status(data)
     years = np.asarray(data.years, dtype=np.int64)
-    projects = data.projects
-    ids = projects["project_id"].astype(str).tolist()
+    rows, completion = _plan_rows(data, schedule)
+    claims, removes = renewed_components(rows, status)
+    spend, dep = renewal_change(status, claims, removes, completion, years, construction_index)
+    return spend.sum(axis=0), dep.sum(axis=0)
+
+
+def _plan_rows(data: MunicipalityData, schedule: Mapping[str, int]) -> tuple[list[dict[str, Any]], IntArray]:
+    """The plan's projects (rows of sheet Projekt, in the schedule's order) and their completion year indices."""
+    records = data._cache.get("projects.maintenance.records")
+    if not isinstance(records, dict):  # the sheet's rows by id, once per municipality (a forecast asks for them)
+        records = {str(r["project_id"]): r for r in data.projects.to_dict("records")}
+        data._cache["projects.maintenance.records"] = records
+    first = int(np.asarray(data.years)[0])
     rows, completion = [], []
     for pid, start in schedule.items():
-        if pid in ids:
-            row = projects.iloc[ids.index(pid)].to_dict()
+        row = records.get(str(pid))
+        if row is not None:
             rows.append(row)
-            completion.append(int(start) + int(row.get("duration_years") or 1) - 1 - int(years[0]))
+            completion.append(int(start) + int(row.get("duration_years") or 1) - 1 - first)
+    return rows, np.asarray(completion, dtype=np.int64)
+
+
+def plan_need_change(data: MunicipalityData, schedule: Mapping[str, int]) -> FloatArray:
+    r"""``(T,)`` real kr: how the plan's projects change the renewal need, under every reinvestment policy.
+
+    The renewal need ``N_t`` is what renewing every component when due would cost (the as-needed schedule of
+    :mod:`hushall.needs.reinvestment`). A facility the plan closes or replaces needs no renewal from its
+    project's completion year, and a component an ombyggnad renews falls due a lifetime after it: the plan's own
+    need is ``N_t + Σ_p ΔR_{p,t}`` with ``ΔR`` the change of :func:`renewal_change` (negative: need taken over) —
+    the same change the policy *behov* spends (:func:`plan_renewal_change`), so under *behov* the reinvestment
+    is the plan's own need exactly. The reinvestment share of the verdict is taken of this need
+    (:mod:`hushall.finance.verdict`): the need *with* the plan, not of the facilities it lets go.
+
+    >>> from hushall.examples import exempelkommun
+    >>> data = exempelkommun()
+    >>> float(plan_need_change(data, {}).sum())
+    0.0
+    >>> bool(plan_need_change(data, {"P-20": 2027}).sum() < 0)   # P-20 sells a gym: its renewal need leaves
+    True
+    """
+    n_t = len(data.years)
+    if not len(schedule) or not len(data.projects) or not len(data.components):
+        return np.zeros(n_t)
+    status = component_status(data)
+    rows, completion = _plan_rows(data, schedule)
     claims, removes = renewed_components(rows, status)
-    spend, dep = renewal_change(status, claims, removes, np.asarray(completion, dtype=np.int64), years,
-                                construction_index)
-    return spend.sum(axis=0), dep.sum(axis=0)
+    out = np.zeros(n_t)
+    for _, _, delta in _renewal_deltas(status, claims, removes, completion, np.asarray(data.years)):
+        out += delta.sum(axis=0)
+    return out
 
 
 def project_renewal_change(data: MunicipalityData, construction_index: FloatArray, policy: str | None = None

@@ -62,15 +62,25 @@ def _statement_sheet(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def project_investment_kr(fc: Forecast) -> np.ndarray:
+    """The projects' investment per year (current prices): the kassaflödesanalys's investment in fixed assets
+    less the reinvestment (``investering = projekt + reinvestering``, :mod:`hushall.finance.model`)."""
+    st = fc.statements
+    return (-np.asarray(st["investering_materiella_anläggningstillgångar"], dtype=float)
+            - np.asarray(st["reinvesteringar"], dtype=float))
+
+
 def asset_lines(fc: Forecast, price_base_year: int) -> list[tuple[str, str, np.ndarray]]:
-    """The plan's reinvestment, renewal need, maintenance debt and pension payouts per year, each labelled with
-    its price basis: ``(label, unit, values)`` with unit ``"kr"`` (amounts in kr) or ``"andel"`` (a share).
+    """The projects' investment beside the reinvestment, the renewal need (the plan's own), the maintenance debt
+    and the pension payouts per year, each labelled with its price basis: ``(label, unit, values)`` with unit
+    ``"kr"`` (amounts in kr) or ``"andel"`` (a share).
 
     Pension payouts are negative as in the resultaträkning (a cost) and include the löneskatt.
     """
     st = fc.statements
     fixed = f"{price_base_year} års priser"
     return [
+        ("Projektens investeringar (löpande priser)", "kr", project_investment_kr(fc)),
         ("Reinvesteringar (löpande priser)", "kr", np.asarray(st["reinvesteringar"], dtype=float)),
         (f"Reinvesteringar ({fixed})", "kr", np.asarray(st["reinvesteringar_fasta_priser"], dtype=float)),
         (f"Förnyelsebehov ({fixed})", "kr", np.asarray(st["förnyelsebehov_fasta_priser"], dtype=float)),

@@ -63,10 +63,52 @@ def frontier_table(f: Frontier) -> pd.DataFrame:
         "Underhållsskuld vid planens slut (Mkr)": [None if s.maintenance_debt_end_kr is None
                                                    else round(s.maintenance_debt_end_kr / MKR, 1) for s in f.steps],
         "Investering i planens projekt (Mkr)": [round(s.investment_kr / MKR, 1) for s in f.steps],
+        "Reinvesteringar (Mkr)": [_mkr(s.reinvestment_kr) for s in f.steps],
+        "Reinvesteringar första tio åren, andel av behovet (%)": [
+            None if s.reinvestment_share_early is None else round(100 * s.reinvestment_share_early, 1)
+            for s in f.steps],
+        "Alla investeringar största året (Mkr)": [_mkr(s.largest_year_investment_kr) for s in f.steps],
+        "Underhållsskuld i genomsnitt per år (Mkr)": [_mkr(s.maintenance_debt_mean_kr) for s in f.steps],
+        "Underhållsskuld som mest (Mkr)": [_mkr(s.maintenance_debt_peak_kr) for s in f.steps],
         "Klarar alla mål": ["ja" if s.meets_targets else "nej" for s in f.steps],
         "Gap (%)": [None if s.gap is None else round(100 * s.gap, 2) for s in f.steps],
         "Dagens val": ["ja" if s is f.current else "" for s in f.steps],
     })
+
+
+def _mkr(x: float | None) -> float | None:
+    return None if x is None else round(x / MKR, 1)
+
+
+def has_money(f: Frontier) -> bool:
+    """The steps carry the reinvestment and the maintenance debt's path (a frontier of a municipality's data)."""
+    return any(s.maintenance_debt_mean_kr is not None for s in f.steps)
+
+
+def money_sentences(f: Frontier) -> list[str]:
+    """What a smaller frame does to the reinvestment and the maintenance debt, in plain Swedish: the smallest
+    frame of the grid against today's (nothing without the money columns).
+
+    >>> from hushall.study.frontier import FrontierStep
+    >>> def step(share, renew, debt):
+    ...     return FrontierStep(share, share * 185e6, {}, 20.0, 18.0, 60.0, 3.0, 0.0, 900e6, True, 0.0, 1.0,
+    ...                         1300e6, renew, share * 185e6, 2 * debt, debt)
+    >>> f = Frontier(185e6, 1e6, {}, [step(0.5, 0.2, 120e6), step(1.0, 0.45, 50e6)], [], [])
+    >>> print(money_sentences(f)[0].replace("\xa0", " "))
+    Med en mindre ram skjuts renoveringar upp: vid 92,5 Mkr/år (50 %) täcker reinvesteringarna de första tio åren 20,0 % av behovet mot 45,0 % vid dagens ram, och underhållsskulden är i genomsnitt 120 Mkr per år mot 50 Mkr.
+    """
+    if not has_money(f):
+        return []
+    low, today = f.steps[0], f.current
+    if low is today or low.reinvestment_share_early is None or today.reinvestment_share_early is None:
+        return []
+    text = (f"vid {fmt_mkr(low.frame_kr)}/år ({fmt_pct(low.share, 0)}) täcker reinvesteringarna de första tio "
+            f"åren {fmt_pct(low.reinvestment_share_early)} av behovet mot {fmt_pct(today.reinvestment_share_early)} "
+            f"vid dagens ram, och underhållsskulden är i genomsnitt {fmt_mkr(low.maintenance_debt_mean_kr, 0)} per "
+            f"år mot {fmt_mkr(today.maintenance_debt_mean_kr, 0)}.")
+    postponed = (low.reinvestment_share_early < today.reinvestment_share_early
+                 and (low.maintenance_debt_mean_kr or 0.0) > (today.maintenance_debt_mean_kr or 0.0))
+    return [("Med en mindre ram skjuts renoveringar upp: " if postponed else "Med en mindre ram: ") + text]
 
 
 def price_table(f: Frontier, names: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -122,18 +164,38 @@ def frontier_lines(f: Frontier, names: Mapping[str, str] | None = None) -> list[
 
     lines = [f"Vad kostar valen? Planens värde mot investeringsramen ({price_basis(f)}; samma kriterievikter i alla "
              "rader)", ""]
-    head = f"  {'Ram':>18}  {'Värde, poäng':>22}  {'Projekt':>7}  {'Nya platser':>11}  {'Underhållsskuld':>15}  " \
-           f"{'Investering':>12}  {'Gap':>7}"
-    lines.append(head)
+    money = has_money(f)
+
+    def mkr(x: float | None) -> str:
+        return "–" if x is None else fmt_mkr(x, 0)
+
+    if money:
+        head = (f"  {'Ram':>18}  {'Värde, poäng':>22}  {'Projekt':>7}  {'Nya platser':>11}  {'Största år':>10}  "
+                f"{'Reinvest.':>9}  {'U-skuld':>9}  {'U-skuld':>9}  {'Gap':>7}")
+        lines += [head, f"  {'':>18}  {'':>22}  {'':>7}  {'':>11}  {'alla inv.':>10}  {'10 år':>9}  {'snitt':>9}  "
+                        f"{'som mest':>9}"]
+    else:
+        lines.append(f"  {'Ram':>18}  {'Värde, poäng':>22}  {'Projekt':>7}  {'Nya platser':>11}  "
+                     f"{'Underhållsskuld':>15}  {'Investering':>12}  {'Gap':>7}")
     for s in f.steps:
         frame = f"{fmt_mkr(s.frame_kr, 0)}/år ({fmt_pct(s.share, 0)})"
-        debt = "–" if s.maintenance_debt_end_kr is None else fmt_mkr(s.maintenance_debt_end_kr, 0)
         mark = "  ← dagens val" if s is f.current else ""
         if not s.meets_targets:
             mark += "  (bryter mål)"
-        lines.append(f"  {frame:>18}  {value(s.value_points):>22}  {len(s.schedule):>7}  "
-                     f"{fmt_number(s.places_built):>11}  {debt:>15}  {fmt_mkr(s.investment_kr, 0):>12}  "
-                     f"{fmt_pct(s.gap, 1) if s.gap is not None else '–':>7}{mark}")
+        gap_text = fmt_pct(s.gap, 1) if s.gap is not None else "–"
+        start = f"  {frame:>18}  {value(s.value_points):>22}  {len(s.schedule):>7}  {fmt_number(s.places_built):>11}"
+        if money:
+            share = "–" if s.reinvestment_share_early is None else fmt_pct(s.reinvestment_share_early, 0)
+            lines.append(f"{start}  {mkr(s.largest_year_investment_kr):>10}  {share:>9}  "
+                         f"{mkr(s.maintenance_debt_mean_kr):>9}  {mkr(s.maintenance_debt_peak_kr):>9}  {gap_text:>7}{mark}")
+        else:
+            lines.append(f"{start}  {mkr(s.maintenance_debt_end_kr):>15}  {fmt_mkr(s.investment_kr, 0):>12}  "
+                         f"{gap_text:>7}{mark}")
+    if money:
+        lines += ["", "Största år: alla investeringar, projekt och reinvesteringar, det år de är störst (ramen gäller "
+                      "dem tillsammans). Reinvest. 10 år: reinvesteringarna de första tio åren som andel av behovet "
+                      "av renovering och utbyte. U-skuld: underhållsskulden, det som borde ha renoverats men skjutits "
+                      "upp, i genomsnitt vid årets slut och som mest.", *money_sentences(f)]
     if f.prices:
         lines += ["", "Vad varje mål kostar i värde (omräknat utan målet, vid dagens ram):"]
         for p in f.prices:
@@ -177,5 +239,5 @@ def write_frontier_outputs(f: Frontier, out_dir: str | Path, names: Mapping[str,
     return files
 
 
-__all__ = ["frontier_lines", "frontier_sheets", "frontier_table", "ladder_sentence", "ladder_table",
-           "price_basis", "price_table", "target_label", "write_frontier_outputs"]
+__all__ = ["frontier_lines", "frontier_sheets", "frontier_table", "has_money", "ladder_sentence", "ladder_table",
+           "money_sentences", "price_basis", "price_table", "target_label", "write_frontier_outputs"]

@@ -24,6 +24,8 @@ from hushall.study.frontier import Frontier
 MKR = 1e6
 #: Today's choice: one colour in both panels and in the ladder.
 CURRENT_COLOUR = "#CC6677"
+#: The reinvestment's share of the need (Paul Tol's muted palette, as the other panels).
+REINVEST_COLOUR = "#117733"
 
 
 def short_label(text: str, width: int = 56) -> str:
@@ -46,6 +48,10 @@ def _steps_frame(f: Frontier) -> pd.DataFrame:
         "värde": [s.value_points for s in f.steps],
         "värde_mkr": [None if s.value_points is None or not kpp else s.value_points * kpp / MKR for s in f.steps],
         "skuld": [None if s.maintenance_debt_end_kr is None else s.maintenance_debt_end_kr / MKR for s in f.steps],
+        "skuld_snitt": [None if s.maintenance_debt_mean_kr is None else s.maintenance_debt_mean_kr / MKR
+                        for s in f.steps],
+        "reinvest": [None if s.reinvestment_share_early is None else 100 * s.reinvestment_share_early
+                     for s in f.steps],
         "platser": [s.places_built for s in f.steps],
         "projekt": [len(s.schedule) for s in f.steps],
         "mål": ["klarar alla mål" if s.meets_targets else "bryter mål" for s in f.steps],
@@ -57,7 +63,9 @@ def _panel(data: pd.DataFrame, field: str, title: str, colour: str, width: int, 
     x = alt.X("ram:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.0f"))
     tooltip = [alt.Tooltip("ram:Q", title="Ram (Mkr/år)", format=",.0f"), alt.Tooltip("andel:N", title="Av dagens"),
                alt.Tooltip("värde:Q", title="Värde (poäng)", format=",.1f"),
-               alt.Tooltip("skuld:Q", title="Underhållsskuld (Mkr)", format=",.0f"),
+               alt.Tooltip("skuld:Q", title="Underhållsskuld vid slutet (Mkr)", format=",.0f"),
+               alt.Tooltip("skuld_snitt:Q", title="Underhållsskuld i genomsnitt (Mkr)", format=",.0f"),
+               alt.Tooltip("reinvest:Q", title="Reinvesteringar första tio åren (% av behovet)", format=",.1f"),
                alt.Tooltip("platser:Q", title="Nya platser", format=",.0f"),
                alt.Tooltip("projekt:Q", title="Projekt"), alt.Tooltip("mål:N", title="Mål")]
     base = alt.Chart(data[data[field].notna()])
@@ -76,8 +84,10 @@ def _panel(data: pd.DataFrame, field: str, title: str, colour: str, width: int, 
 
 
 def frontier_chart(f: Frontier, *, width: int = 600, height: int = 190) -> alt.TopLevelMixin:
-    """The plan's value (points) and the maintenance debt at the end of the plan (Mkr) against the investment
-    frame (Mkr per year, fixed prices); today's frame marked."""
+    """The plan's value (points) and the maintenance debt (Mkr) against the investment frame (Mkr per year,
+    fixed prices); today's frame marked. When the steps carry the money (a municipality's frontier), the debt is
+    its average over the plan's years — a smaller frame postpones renewal, which a debt caught up by the last year
+    would hide — and a third panel shows the reinvestment of the first ten years as a share of the need."""
     data = _steps_frame(f)
     basis = "fasta priser" + ("" if f.price_base_year is None else f", {f.price_base_year} års priser")
     current = f.current
@@ -85,12 +95,20 @@ def frontier_chart(f: Frontier, *, width: int = 600, height: int = 190) -> alt.T
                 f"dagens {fmt_mkr(f.frame_kr, 0)}/år ({basis}); planen räknad om vid varje ram med samma "
                 "kriterievikter.",
                 f"Dagens val: värde {fmt_number(current.value_points, 1)} poäng"
-                + ("" if current.maintenance_debt_end_kr is None else
+                + (f", underhållsskuld i genomsnitt {fmt_mkr(current.maintenance_debt_mean_kr, 0)} per år"
+                   if current.maintenance_debt_mean_kr is not None else
+                   "" if current.maintenance_debt_end_kr is None else
                    f", underhållsskuld {fmt_mkr(current.maintenance_debt_end_kr, 0)} vid planens slut") + "."]
     top = _panel(data, "värde", "Planens värde (poäng)", DEMAND_COLOUR, width, height)
     panels = [top]
-    if data["skuld"].notna().any():
+    if data["skuld_snitt"].notna().any():
+        panels.append(_panel(data, "skuld_snitt", "Underhållsskuld i genomsnitt (Mkr)", CAPACITY_COLOUR, width,
+                             height))
+    elif data["skuld"].notna().any():
         panels.append(_panel(data, "skuld", "Underhållsskuld vid slutet (Mkr)", CAPACITY_COLOUR, width, height))
+    if data["reinvest"].notna().any():
+        panels.append(_panel(data, "reinvest", "Reinvesteringar 10 år (% av behovet)", REINVEST_COLOUR, width,
+                             height))
     axis_title = alt.Chart(pd.DataFrame({"t": [f"Investeringsram (Mkr per år, {basis})"]})).mark_text(
         fontSize=12, color="#333333").encode(text="t:N").properties(width=width, height=14)
     chart = alt.vconcat(*panels, axis_title, spacing=10).properties(

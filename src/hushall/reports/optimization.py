@@ -28,7 +28,13 @@ from hushall.projects import ProjectCatalog, Schedule
 from hushall.reports.charts import _configure, save_chart_files
 from hushall.reports.document import PlanChoice, plan_from_optimization
 from hushall.reports.excel import write_tables
-from hushall.reports.forecast import debt_chart, result_chart, soliditet_chart, target_grid_lines
+from hushall.reports.forecast import (
+    debt_chart,
+    project_investment_kr,
+    result_chart,
+    soliditet_chart,
+    target_grid_lines,
+)
 from hushall.reports.plan_charts import targets_chart
 from hushall.reports.plan_reasons import (
     NEGLIGIBLE_POINTS,
@@ -290,6 +296,24 @@ def violation_lines(violations: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def investment_split_lines(fc: Forecast) -> list[str]:
+    """The plan's investment per year split into the projects' and the reinvestment beside it (current prices,
+    the summary years of the plan document), as terminal lines."""
+    from hushall.reports.document.layout import summary_years
+
+    projects, renewal = project_investment_kr(fc), np.asarray(fc.statements["reinvesteringar"], dtype=float)
+    years = list(fc.years)
+    rows = [(str(y), fmt_mkr(projects[i]), fmt_mkr(renewal[i]), fmt_mkr(projects[i] + renewal[i]))
+            for y in summary_years(years) for i in [years.index(y)]]
+    header = ("År", "Projekt", "Reinvesteringar", "Summa")
+    widths = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(header)]
+    out = ["Investeringar per år (löpande priser): projekten och reinvesteringen bredvid dem:"]
+    out += ["  " + "  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(r, widths,
+                                                                                              strict=True)))
+            for r in [header, *rows]]
+    return out
+
+
 def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict: Verdict | None = None) -> str:
     """Terminal summary: status and gap, the plan year by year, what was left out and why, binding targets,
     the value of more room, the targets per year, the comparison with the benefit/cost ranking and the verdict
@@ -309,6 +333,7 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
         total = sum(cost.get(p, 0.0) for p in pids)
         lines.append(f"  {year}  {fmt_mkr(total):>10}")
         lines += [f"        {p} {names.get(p, '')} ({fmt_mkr(cost.get(p))})" for p in pids]
+    lines += ["", *investment_split_lines(fc)]
     left = [pid for pid in names if pid not in choice.schedule]
     if left:
         lines += ["", f"Ej valda ({len(left)}):"]

@@ -498,8 +498,10 @@ def ranking_comparison(result: OptimizationResult, schedule_size: int, ranking: 
     if isinstance(within, Mapping) and within:
         rows.append(row("Rangordning så långt alla mål håller", within.get("n_projects"), within.get("objective"),
                         bool(within.get("meets_targets", False)), within.get("violations")))
-    return pd.DataFrame(rows, columns=["plan", "antal_projekt", "värde_poäng", "uppfyller_alla_mål",
-                                       "mål_som_bryts", "skillnad_mot_optimerad"])
+    out = pd.DataFrame(rows, columns=["plan", "antal_projekt", "värde_poäng", "uppfyller_alla_mål",
+                                      "mål_som_bryts", "skillnad_mot_optimerad"])
+    out.attrs["keeps_policy_renewal"] = bool(ranking.get("keeps_policy_renewal", False))
+    return out
 
 
 def comparison_sentences(comparison: pd.DataFrame) -> list[str]:
@@ -511,6 +513,10 @@ def comparison_sentences(comparison: pd.DataFrame) -> list[str]:
     if len(comparison) > 2:
         text += (" Den tredje raden är samma lista men ett projekt tas bara med så länge alla mål fortfarande "
                  "håller (högst tre års väntan).")
+    if comparison.attrs.get("keeps_policy_renewal"):
+        text += (" Rangordningarna behåller dagens reinvestering (kommunens reinvesteringspolicy i Antaganden) och "
+                 "finansierar projekten med det som blir över; den optimerade planen bestämmer reinvesteringen "
+                 "själv, bredvid projekten.")
     out = [text]
     for r in comparison.iloc[1:].itertuples(index=False):
         diff = _num(r.skillnad_mot_optimerad)

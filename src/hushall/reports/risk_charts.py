@@ -15,9 +15,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from hushall.data.target_types import TARGET_TYPES
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.charts import TOL_MUTED, _configure, save_chart
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
+from hushall.reports.verdict import reinvestment_text
 
 #: How each simulated line is shown: Swedish title, unit label, divisor (kr → Mkr) and number format.
 LINE_DISPLAY: dict[str, tuple[str, str, float, str]] = {
@@ -221,6 +223,11 @@ def comparison_text(comparison: Any) -> str:
     lines = [f"Scenarier {comparison.years[0]}–{comparison.years[-1]} "
              f"({'planen optimerad om per scenario' if comparison.reoptimised else 'samma plan'}):", ""]
     lines += _table(header, rows)
+    lines += ["", "Resultat och låneskuld i löpande priser, underhållsskulden i prisbasårets priser; låneskuld, "
+                  "soliditet och underhållsskuld planens sista år."]
+    if any(getattr(o, "renewal_decided", False) for o in comparison.outcomes):
+        lines += [f"Reinvestering: {reinvestment_text('plan')}, samma i varje scenario utom de som själva sätter "
+                  "reinvesteringen (de räknas med sin policy)."]
     broken = [f"  {r['namn']}: {r['mål_som_bryts']} (första gången {int(r['första_år_mål_bryts'])})"
               for _, r in s.iterrows() if r["mål_som_bryts"]]
     if broken:
@@ -288,13 +295,30 @@ def reoptimised_plans_text(comparison: Any) -> list[str]:
     return lines
 
 
+def _target_words(target_type: str) -> str:
+    """A target type as a council says it (``resultatmålet``), else its name, else the code."""
+    t = TARGET_TYPES.get(target_type)
+    return (t.words.get("sv") or t.name.get("sv") or target_type) if t is not None else target_type
+
+
+def _probability(p: float) -> str:
+    """A probability in whole per cent; "–" in a year the target does not apply."""
+    return fmt_pct(p, 0) if np.isfinite(p) else "–"
+
+
+def _reinvestment_line(mc: Any) -> list[str]:
+    """Which reinvestment every future ran under (:attr:`hushall.scenarios.MonteCarloResult.reinvestment_policy`)."""
+    policy = getattr(mc, "reinvestment_policy", "") or ("plan" if getattr(mc, "renewal_decided", False) else "")
+    return [f"Reinvestering i varje framtid: {reinvestment_text(policy)}."] if policy else []
+
+
 def montecarlo_text(mc: Any, *, every: int = 5) -> str:
     """Probabilities, percentiles and the tornado of a Monte Carlo result as text."""
     lines = [f"Monte Carlo: {fmt_number(mc.n_draws)} möjliga framtider, frö {mc.seed}, "
              f"{fmt_number(mc.elapsed_s, 1)} s; största standardfel för en sannolikhet "
              f"{fmt_pct(mc.max_standard_error(), 1)}.",
              f"Sannolikhet att alla mål håller varje år: {fmt_pct(mc.all_years_probability, 1)} "
-             f"(± {fmt_pct(mc.all_years_standard_error, 1)}).", ""]
+             f"(± {fmt_pct(mc.all_years_standard_error, 1)}).", *_reinvestment_line(mc), ""]
     p = mc.probabilities
     years = sorted(p["year"].unique())
     shown = years[::every] + ([years[-1]] if years and years[-1] not in years[::every] else [])
@@ -302,8 +326,8 @@ def montecarlo_text(mc: Any, *, every: int = 5) -> str:
     rows = []
     for tid, g in p.groupby("target_id", sort=False):
         by = g.set_index("year")["probability"]
-        rows.append([f"{tid} {g['target_type'].iloc[0]}", *[fmt_pct(by.get(y, np.nan), 0) for y in shown],
-                     fmt_pct(float(by.min()), 0)])
+        rows.append([f"{tid} {_target_words(str(g['target_type'].iloc[0]))}",
+                     *[_probability(by.get(y, np.nan)) for y in shown], _probability(float(by.min()))])
     lines += ["Sannolikhet att målet håller:", *_table(header, rows), ""]
     lo_name, hi_name = _outer_quantiles(mc)
     base = mc.baseline.set_index(["line", "year"])["value"]
@@ -316,10 +340,12 @@ def montecarlo_text(mc: Any, *, every: int = 5) -> str:
         q = mc.line(line)
         rows = [[str(y), show(q.at[y, lo_name]), show(q.at[y, "p50"]), show(q.at[y, hi_name]),
                  show(base.get((line, y), np.nan))] for y in shown if y in q.index]
-        lines += [f"{name}:", *_table(["År", lo_name.upper(), "P50", hi_name.upper(), "Utan osäkerhet"], rows), ""]
+        basis = " (löpande priser)" if unit in ("Mkr", "kr") and "priser" not in name else ""
+        lines += [f"{name}{basis}:", *_table(["År", lo_name.upper(), "P50", hi_name.upper(), "Utan osäkerhet"],
+                                             rows), ""]
     t = mc.tornado[mc.tornado["outcome"] == "resultat_summa"].sort_values("variance_share", ascending=False)
-    lines += ["Vad påverkar summan av årets resultat mest (andel av variansen; tiondelarna visar drivarens egen "
-              "effekt, övriga osäkerheter på sitt medelvärde):"]
+    lines += [f"Vad påverkar summan av årets resultat {mc.years[0]}–{mc.years[-1]} (löpande priser) mest (andel av "
+              "variansen; tiondelarna visar drivarens egen effekt, övriga osäkerheter på sitt medelvärde):"]
     lines += [f"  {r.label}: {fmt_pct(r.variance_share, 0)} (lägsta tiondel {fmt_mkr(r.low)}, högsta "
               f"{fmt_mkr(r.high)})" for r in t.itertuples()]
     return "\n".join(lines)

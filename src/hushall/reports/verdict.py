@@ -24,7 +24,10 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 
-from hushall.finance.verdict import LOW_PROBABILITY, AssetOutcome, RiskOutcome, Verdict
+import numpy as np
+
+from hushall.finance.targets import TOLERANCE_KR
+from hushall.finance.verdict import DEBT_GROWTH_TOLERANCE, LOW_PROBABILITY, AssetOutcome, RiskOutcome, Verdict
 from hushall.formatting import fmt_mkr, fmt_number, fmt_pct
 from hushall.needs.reinvestment import POLICIES
 from hushall.reports.plan_reasons import year_ranges
@@ -61,6 +64,11 @@ def _assets_clause(v: Verdict) -> str:
     if a.grows:
         return (f"underhållsskulden växer från {fmt_mkr(a.debt_base_kr)} ({a.base_year}) till "
                 f"{fmt_mkr(a.debt_last_kr)} ({a.last_year}){peak} i {prices} – {_share_text(a)}")
+    if a.years_above_base:  # held at the end, but not on the way: say how long it stands above
+        n_years = a.last_year - a.base_year
+        return (f"underhållsskulden växer inte till planens slut: {fmt_mkr(a.debt_base_kr)} ({a.base_year}), "
+                f"{fmt_mkr(a.debt_last_kr)} ({a.last_year}), men ligger över {a.base_year} års nivå "
+                f"{len(a.years_above_base)} av {n_years} år{peak} i {prices} – {_share_text(a)}")
     return (f"underhållsskulden växer inte: {fmt_mkr(a.debt_base_kr)} ({a.base_year}), {fmt_mkr(a.debt_last_kr)} "
             f"({a.last_year}){peak} i {prices} – {_share_text(a)}")
 
@@ -97,6 +105,23 @@ def verdict_sentence(v: Verdict) -> str:
             f"{body}.")
 
 
+def reinvestment_text(policy: str, short: bool = False) -> str:
+    """Which reinvestment a forecast or a Monte Carlo analysis ran under, in Swedish: ``"plan"`` — the
+    optimiser's decisions (:class:`hushall.needs.reinvestment.RenewalPlan`) — or a policy code of
+    :data:`hushall.needs.reinvestment.POLICIES` (the data's); ``short`` for a summary line.
+
+    >>> reinvestment_text("ram"), reinvestment_text("plan", short=True)
+    ('underlagets reinvesteringspolicy, dagens reinvesteringsram', 'optimeringens beslut (förnya, skjuta upp eller avveckla)')
+    """
+    from hushall.study.study import RENEWAL_DECIDED  # on call: the study imports the optimiser
+
+    if policy in ("plan", RENEWAL_DECIDED):
+        return ("optimeringens beslut (förnya, skjuta upp eller avveckla)" if short else
+                "optimeringens reinvesteringsbeslut: förnya, skjuta upp eller avveckla per anläggningsgrupp och år")
+    label = POLICIES.get(policy, policy)
+    return label if short else f"underlagets reinvesteringspolicy, {label}"
+
+
 def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
                     with_reinvestment: bool = True) -> list[str]:
     """The lines under the sentence: each failing target with its years, and (``with_reinvestment``) the
@@ -109,10 +134,48 @@ def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
                      f"({year_ranges(t.failed_years)}).")
     a = v.assets
     if a is not None and with_reinvestment:
-        lines.append(f"Reinvesteringar {v.first_year}–{v.last_year}: {fmt_mkr(a.reinvestment_kr)} mot ett "
-                     f"förnyelsebehov på {fmt_mkr(a.renewal_need_kr)} ({a.price_base_year} års priser; "
-                     f"reinvesteringspolicy: {POLICIES.get(a.policy, a.policy)}).")
+        taken = taken_over_text(a)
+        lines.append(f"Reinvesteringar {v.first_year}–{v.last_year}: {fmt_mkr(a.reinvestment_kr)} mot "
+                     f"{need_text(a)} ({a.price_base_year} års priser).{' ' + taken if taken else ''} "
+                     f"Reinvestering: {reinvestment_text(a.policy)}.{' ' + LESS_THAN_NEED if _below_need(a) else ''}")
     return lines
+
+
+#: Why a plan can renew less than its need without a growing debt (said when it does).
+LESS_THAN_NEED = ("Mindre än behovet utan att skulden växer: det som skjuts upp förnyas senare och faller då inte "
+                  "till förnyelse igen inom planperioden, eller förnyas aldrig när anläggningen avvecklas.")
+
+
+def _below_need(a: AssetOutcome) -> bool:
+    """The reinvestment is clearly below the plan's need while the debt does not grow (:data:`LESS_THAN_NEED`)."""
+    share = a.share_of_need
+    return share is not None and share < 1.0 - DEBT_GROWTH_TOLERANCE and not a.grows
+
+
+def need_text(a: AssetOutcome) -> str:
+    """The renewal need the share is taken of: the plan's own when its projects take over some of the need
+    without the plan (:attr:`hushall.finance.verdict.AssetOutcome.need_taken_over_kr`; :func:`taken_over_text`).
+
+    >>> from hushall.finance.verdict import AssetOutcome
+    >>> from hushall.formatting import NBSP
+    >>> a = AssetOutcome(2024, 2054, 2024, "ram", 0.0, 0.0, 0.0, 2054, 80e6, 100e6, 130e6)
+    >>> need_text(a).replace(NBSP, " ")
+    'planens förnyelsebehov på 100,0 Mkr'
+    >>> taken_over_text(a).replace(NBSP, " ")
+    'Utan planen är förnyelsebehovet 130,0 Mkr: 30,0 Mkr behöver inte förnyas när planens projekt avvecklar, ersätter eller bygger om anläggningarna.'
+    """
+    if not taken_over_text(a):
+        return f"ett förnyelsebehov på {fmt_mkr(a.renewal_need_kr)}"
+    return f"planens förnyelsebehov på {fmt_mkr(a.renewal_need_kr)}"
+
+
+def taken_over_text(a: AssetOutcome) -> str:
+    """How much of the renewal need without the plan its projects take over, as a sentence ("" when none)."""
+    taken = a.need_taken_over_kr
+    if not np.isfinite(taken) or taken <= TOLERANCE_KR:
+        return ""
+    return (f"Utan planen är förnyelsebehovet {fmt_mkr(a.need_without_plan_kr)}: {fmt_mkr(taken)} behöver inte "
+            "förnyas när planens projekt avvecklar, ersätter eller bygger om anläggningarna.")
 
 
 def verdict_lines(v: Verdict, names: Mapping[str, str] | None = None, *,
@@ -131,4 +194,4 @@ def verdict_block(v: Verdict, names: Mapping[str, str] | None = None, *, title: 
     return out
 
 
-__all__ = ["VERDICT_TITLE", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]
+__all__ = ["VERDICT_TITLE", "need_text", "reinvestment_text", "taken_over_text", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]

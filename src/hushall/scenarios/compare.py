@@ -30,10 +30,15 @@ import pandas as pd
 
 from hushall.finance import Forecast, forecast
 from hushall.model import MunicipalityData
+from hushall.needs.reinvestment import RenewalPlan
 from hushall.projects import ProjectCatalog, Schedule
 from hushall.scenarios.plan import plan_arrays, realise
 from hushall.scenarios.remedy import TaxRemedy, required_tax_change
 from hushall.scenarios.scenarios import BASELINE, Scenario, apply
+
+#: Parameters of sheet Antaganden that set the reinvestment policy: a scenario changing one of them is run under
+#: its policy, not under the optimiser's renewal (:func:`evaluate_scenario`).
+REINVESTMENT_PARAMETERS: frozenset[str] = frozenset({"reinvestering_efter_behov", "reinvestering_ram_kr"})
 
 #: Yearly lines of :meth:`ScenarioComparison.yearly`, with where they come from.
 YEARLY_LINES: tuple[str, ...] = (
@@ -65,6 +70,13 @@ class ScenarioOutcome:
     #: The tax change that would keep the balanskrav under this scenario (:mod:`hushall.scenarios.remedy`);
     #: ``None`` when the plan keeps it.
     remedy: TaxRemedy | None = None
+    #: The optimiser's renewal of the plan (:class:`hushall.needs.reinvestment.RenewalPlan`) when it decided the
+    #: reinvestment; ``None``: the data's reinvestment policy.
+    renewal: RenewalPlan | None = None
+
+    @property
+    def renewal_decided(self) -> bool:
+        return self.renewal is not None
 
     def yearly(self) -> dict[str, np.ndarray]:
         f = self.forecast
@@ -173,6 +185,7 @@ class ScenarioComparison:
                  "overrides": [ov.to_dict() for ov in o.scenario.overrides],
                  "schedule": dict(o.schedule.items()),
                  "planner_status": o.planner_status,
+                 "renewal_decided": o.renewal_decided,
                  "yearly": {k: [_num(float(x)) for x in v] for k, v in o.yearly().items()},
                  "targets": records(o.forecast.targets)}
                 for o in self.outcomes
@@ -181,11 +194,17 @@ class ScenarioComparison:
 
 
 def evaluate_scenario(data: MunicipalityData, scenario: Scenario, schedule: Mapping[str, int] | None = None,
-                      planner: Any = None) -> ScenarioOutcome:
+                      planner: Any = None, renewal: RenewalPlan | None = None) -> ScenarioOutcome:
     """One scenario: apply it, plan (the given schedule, or ``planner(changed data)``), forecast, and compute the
     maintenance debt and missing places under the plan, and — when the plan breaks the balanskrav — the tax change
     that would keep it (:func:`hushall.scenarios.remedy.required_tax_change`). A top-level function, so Dask can
-    ship it."""
+    ship it.
+
+    The reinvestment is the plan's: ``renewal`` (the optimiser's renewal of the given schedule), or the renewal
+    the planner decided for its plan (:attr:`hushall.scenarios.robust.PlanChoice.renewal`), else the data's
+    policy. A scenario that changes prices and rates does not change which components the plan renews, so the
+    same renewal per pool and year is replayed under it; a scenario that sets the reinvestment itself (one of
+    :data:`REINVESTMENT_PARAMETERS`, e.g. *Reinvestering efter behov*) is run under the policy it sets."""
     changed = apply(data, scenario)
     value: float | None = None
     status = ""
@@ -193,19 +212,23 @@ def evaluate_scenario(data: MunicipalityData, scenario: Scenario, schedule: Mapp
         from hushall.scenarios.robust import as_choice
 
         choice = as_choice(planner(changed))
-        sched, value, status = choice.schedule, choice.value, choice.status
+        sched, value, status, renewal = choice.schedule, choice.value, choice.status, choice.renewal
     elif schedule is None:
         sched = Schedule.committed(ProjectCatalog.from_data(changed))
     else:
         sched = Schedule(schedule)
-    fc = forecast(changed, sched)
-    eff = realise(plan_arrays(changed, sched), fc.inputs.construction_index, fc.inputs.price_index)
-    remedy = required_tax_change(changed, sched, base=fc)
-    return ScenarioOutcome(scenario, sched, fc, np.asarray(eff["maintenance_debt_kr"]),
-                           np.asarray(eff["missing_places"]), value, status, remedy)
+    if any(o.parameter in REINVESTMENT_PARAMETERS for o in scenario.overrides):
+        renewal = None
+    fc = forecast(changed, sched, reinvestment_policy=renewal)
+    eff = realise(plan_arrays(changed, sched, renewal), fc.inputs.construction_index, fc.inputs.price_index)
+    remedy = required_tax_change(changed, sched, base=fc, reinvestment_policy=renewal)
+    debt = eff["maintenance_debt_kr"] if renewal is None else fc.statements["underhållsskuld_fasta_priser"]
+    return ScenarioOutcome(scenario, sched, fc, np.asarray(debt, dtype=float),
+                           np.asarray(eff["missing_places"]), value, status, remedy, renewal)
 
 
-def _evaluate(args: tuple[MunicipalityData, Scenario, Mapping[str, int] | None, Any]) -> ScenarioOutcome:
+def _evaluate(args: tuple[MunicipalityData, Scenario, Mapping[str, int] | None, Any, RenewalPlan | None]
+              ) -> ScenarioOutcome:
     return evaluate_scenario(*args)
 
 
@@ -217,6 +240,7 @@ def compare(
     planner: Any = None,
     client: Any = None,
     include_baseline: bool = True,
+    renewal: RenewalPlan | None = None,
 ) -> ScenarioComparison:
     """The plan under the baseline and each scenario.
 
@@ -233,6 +257,10 @@ def compare(
         :class:`hushall.scenarios.robust.OptimiserPlanner`).
     client
         A ``dask.distributed.Client``: the scenarios are evaluated on its workers (same results as locally).
+    renewal
+        The optimiser's renewal of ``schedule`` (:meth:`hushall.optimize.OptimizationResult.renewal_plan`),
+        replayed under every scenario; ``None``: the data's reinvestment policy (with ``planner``: the renewal
+        the planner decides in each scenario).
     """
     from hushall.scenarios.distributed import map_ordered
     from hushall.scenarios.scenarios import builtin_scenarios
@@ -241,7 +269,7 @@ def compare(
     if include_baseline:
         chosen = [BASELINE, *[s for s in chosen if s.key != BASELINE.key]]
     sched = None if schedule is None else dict(schedule.items())
-    outcomes = map_ordered(_evaluate, [(data, s, sched, planner) for s in chosen], client=client)
+    outcomes = map_ordered(_evaluate, [(data, s, sched, planner, renewal) for s in chosen], client=client)
     return ScenarioComparison(tuple(int(y) for y in data.years), tuple(outcomes), planner is not None)
 
 

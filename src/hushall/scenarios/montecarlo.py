@@ -480,9 +480,11 @@ def _chunk(ctx: _Context, start: int, stop: int) -> dict[str, Any]:
             spend = spend + eff["renewal_change_kr"]
             cap = cap + eff["renewal_change_kr"][:, None, :]
             dep = dep + eff["renewal_change_depreciation_kr"][:, None, :]
-            fields["renewal_need_kr"] = np.asarray(base.renewal_need_kr, dtype=float) + eff["renewal_change_real_kr"]
         fields.update(reinvestment_kr=spend, reinvestment_capitalised_by_component_kr=cap,
                       reinvestment_depreciation_by_component_kr=dep)
+    if base.renewal_need_kr is not None and plan.renewal_need_change_real_kr is not None:
+        # the plan's own need: what the draw's projects close or renew leaves it from their completion year
+        fields["renewal_need_kr"] = np.asarray(base.renewal_need_kr, dtype=float) + eff["renewal_need_change_real_kr"]
     fields.update(
         investment_kr=eff["investment_kr"], expensed_kr=eff["expensed_kr"],
         operating_cost_change_kr=eff["operating_cost_kr"], sale_proceeds_kr=eff["sale_proceeds_kr"],
@@ -645,6 +647,9 @@ class MonteCarloResult:
     renewal_decided
         The draws renewed as the optimiser decided (``simulate(..., reinvestment_policy=RenewalPlan)``), not
         under the data's reinvestment policy.
+    reinvestment_policy
+        The reinvestment of every draw: ``"plan"`` (the optimiser's renewal) or the data's policy
+        (:data:`hushall.needs.reinvestment.POLICIES`), so that every output can say which.
     """
 
     years: tuple[int, ...]
@@ -667,6 +672,7 @@ class MonteCarloResult:
     elapsed_s: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
     renewal_decided: bool = False
+    reinvestment_policy: str = ""
 
     def probability(self, target_id: str) -> pd.Series:
         """P(target holds) per year."""
@@ -701,6 +707,7 @@ class MonteCarloResult:
             "years": list(self.years), "n_draws": self.n_draws, "seed": self.seed, "chunk_size": self.chunk_size,
             "quantiles": list(self.quantiles), "exact_quantiles": self.exact_quantiles,
             "elapsed_s": round(self.elapsed_s, 3), "schedule": dict(self.schedule),
+            "renewal_decided": self.renewal_decided, "reinvestment_policy": self.reinvestment_policy,
             "probabilities": recs(self.probabilities), "joint": recs(self.joint),
             "all_years_probability": self.all_years_probability,
             "all_years_standard_error": self.all_years_standard_error,
@@ -937,6 +944,7 @@ def simulate(
         target_quantiles=target_quantiles, baseline=baseline, tornado=tornado, outcomes=outcomes, spec=spec,
         schedule=dict(sched.items()), elapsed_s=time.perf_counter() - t0,
         renewal_decided=reinvestment_policy is not None,
+        reinvestment_policy="plan" if reinvestment_policy is not None else reinvestment_path(data).policy,
     )
 
 

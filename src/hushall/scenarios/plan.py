@@ -100,6 +100,7 @@ REALISED: tuple[str, ...] = (
     "renewal_change_real_kr",
     "renewal_change_kr",
     "renewal_change_depreciation_kr",
+    "renewal_need_change_real_kr",
     "decided_renewal_real_kr",
     "decided_renewal_kr",
     "decided_renewal_depreciation_kr",
@@ -247,6 +248,11 @@ class PlanArrays:
         the reinvestment (real kr, negative: renewal the project takes over) when the project is completed at
         year index ``c`` (:func:`hushall.projects.maintenance.renewal_change_by_lifetime`); ``L = 0`` under a
         frame.
+    renewal_need_change_real_kr
+        ``(P, T + 1, T)``: under every policy, the change of the renewal need (real kr, negative: the need of a
+        facility the project closes or replaces, or of components it renews) when the project is completed at
+        year index ``c`` — the plan's own need (:func:`hushall.projects.maintenance.plan_need_change`);
+        ``None`` when the plan's projects take over no components.
     decided
         The optimiser's renewal (:class:`DecidedRenewal`) when it decided the reinvestment, else ``None``.
     place_cell
@@ -276,6 +282,7 @@ class PlanArrays:
     renewal_lifetimes: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     renewal_change_real_kr: FloatArray | None = None
     decided: DecidedRenewal | None = None
+    renewal_need_change_real_kr: FloatArray | None = None
 
     @property
     def n_projects(self) -> int:
@@ -320,8 +327,10 @@ def plan_arrays(data: MunicipalityData, schedule: Any, renewal: RenewalPlan | No
     share, nothing = policy_debt_share(data, status=status)
     debt_without_plan = share * nothing
     relief = debt_relief(rows, status, years) * share[None, None, :]
-    lives, change = plan_renewal_change_by_completion(data, rows, status) if renewal is None else (
-        np.zeros(0, dtype=np.int64), None)
+    lives, change = plan_renewal_change_by_completion(data, rows, status)
+    need_change = None if change is None else change.sum(axis=2)
+    if renewal is not None or reinvestment_path(data).policy != "behov":  # the renewal's money: only under behov
+        lives, change = np.zeros(0, dtype=np.int64), None
 
     cap = capacity_table(data).groupby(["service_id", "year"], sort=False)[["demand", "capacity"]].sum()
     service_ids = [str(sid) for sid in data.services["service_id"]]
@@ -358,6 +367,7 @@ def plan_arrays(data: MunicipalityData, schedule: Any, renewal: RenewalPlan | No
         renewal_lifetimes=lives,
         renewal_change_real_kr=change,
         decided=decided,
+        renewal_need_change_real_kr=need_change,
     )
 
 
@@ -365,11 +375,13 @@ def plan_renewal_change_by_completion(data: MunicipalityData, rows: list[dict[st
                                       ) -> tuple[IntArray, FloatArray | None]:
     """``(lifetimes (L,), change (P, T + 1, L, T))``: the renewal each of the plan's projects takes over under the
     policy *behov*, for every completion year index ``c`` (``T``: after the plan, no change) — the forecast's
-    change (:func:`hushall.projects.maintenance.plan_renewal_change`) for a project completed late in a draw.
-    ``(no lifetimes, None)`` under any other policy."""
+    change (:func:`hushall.projects.maintenance.plan_renewal_change`) for a project completed late in a draw,
+    and summed over lifetimes the change of the plan's own renewal need under every policy
+    (:func:`hushall.projects.maintenance.plan_need_change`). ``(no lifetimes, None)`` when the projects take
+    over no components."""
     years = np.asarray(data.years, dtype=np.int64)
     n_t = years.size
-    if not rows or not len(status) or reinvestment_path(data).policy != "behov":
+    if not rows or not len(status):
         return np.zeros(0, dtype=np.int64), None
     claims, removes = renewed_components(rows, status)
     if not any(c.size for c in claims):
@@ -461,18 +473,25 @@ def _realisation_gains(plan: PlanArrays, tab: ShiftTables, row: IntArray, price_
 def _renewal_change(plan: PlanArrays, tab: ShiftTables, row: IntArray, construction_index: FloatArray,
                     select: Callable[[FloatArray], Any]) -> dict[str, FloatArray]:
     """``renewal_change_real_kr``, ``renewal_change_kr`` (nominal) and ``renewal_change_depreciation_kr`` ``(S, T)``:
-    the renewal the projects take over under *behov*, each from its completion year in the draw."""
+    the renewal the projects take over under *behov*, each from its completion year in the draw; and
+    ``renewal_need_change_real_kr`` ``(S, T)``: the change of the renewal need under every policy, the same way."""
     n_s, n_t = construction_index.shape
     change = plan.renewal_change_real_kr
+    completion = np.minimum(tab.completion.astype(np.int64), n_t).reshape(plan.n_projects, n_t + 1)
+    need = plan.renewal_need_change_real_kr
+    need_change = np.zeros((n_s, n_t)) if need is None or not plan.n_projects else np.asarray(
+        select(np.ones((n_s, plan.n_projects))) @ need[np.arange(plan.n_projects)[:, None], completion].reshape(
+            plan.n_projects * (n_t + 1), n_t))
     if change is None or not plan.n_projects:
         zero = np.zeros((n_s, n_t))
-        return {"renewal_change_real_kr": zero, "renewal_change_kr": zero, "renewal_change_depreciation_kr": zero}
+        return {"renewal_change_real_kr": zero, "renewal_change_kr": zero, "renewal_change_depreciation_kr": zero,
+                "renewal_need_change_real_kr": need_change}
     n_l = plan.renewal_lifetimes.size
-    completion = np.minimum(tab.completion.astype(np.int64), n_t).reshape(plan.n_projects, n_t + 1)
     table = change[np.arange(plan.n_projects)[:, None], completion].reshape(plan.n_projects * (n_t + 1), n_l * n_t)
     spend = np.asarray(select(np.ones((n_s, plan.n_projects))) @ table).reshape(n_s, n_l, n_t)
     real = spend.sum(axis=1)
     return {"renewal_change_real_kr": real, "renewal_change_kr": real * construction_index,
+            "renewal_need_change_real_kr": need_change,
             "renewal_change_depreciation_kr": lifetime_depreciation(spend, plan.renewal_lifetimes,
                                                                    construction_index)}
 

@@ -36,6 +36,7 @@ import numpy as np
 
 from hushall.finance import Forecast, forecast
 from hushall.model import MunicipalityData
+from hushall.needs.reinvestment import RenewalPlan
 from hushall.scenarios.scenarios import Override, Scenario, apply
 
 #: The trial change (öre) whose forecast gives each year's slope.
@@ -88,15 +89,18 @@ def _balance(fc: Forecast) -> np.ndarray:
 
 
 def required_tax_change(data: MunicipalityData, schedule: Mapping[str, int] | None = None, *,
-                        from_year: int | None = None, base: Forecast | None = None) -> TaxRemedy | None:
+                        from_year: int | None = None, base: Forecast | None = None,
+                        reinvestment_policy: RenewalPlan | None = None) -> TaxRemedy | None:
     """The smallest tax change (whole öre, from ``from_year`` on) with which the plan ``schedule`` keeps the
     balanskrav (:func:`_balance`) in every year from ``from_year``; ``None`` when it already does.
 
     ``from_year``: by default the plan's second year — the first whose tax the council can still set (the first
     year's budget and tax rate are decided; KL 11 kap. 8 §: the budget is set before the year begins) — so the
     answer is the smallest change that acts in time, not a late jump when the deficit arrives. ``base``: the forecast without the change, when the caller has it.
+    ``reinvestment_policy``: as for :func:`hushall.finance.forecast` (the optimiser's renewal of the plan, so
+    that the remedy is that of the same reinvestment).
     """
-    fc0 = base if base is not None else forecast(data, schedule)
+    fc0 = base if base is not None else forecast(data, schedule, reinvestment_policy=reinvestment_policy)
     years = np.asarray(fc0.statements.years, dtype=int)
     b0 = _balance(fc0)
     deficit = years[b0 < -0.5]
@@ -108,10 +112,10 @@ def required_tax_change(data: MunicipalityData, schedule: Mapping[str, int] | No
         return None
 
     def holds(ore: int) -> tuple[bool, Forecast]:
-        fc = forecast(_with_tax(data, ore, t0), schedule)
+        fc = forecast(_with_tax(data, ore, t0), schedule, reinvestment_policy=reinvestment_policy)
         return bool((_balance(fc)[span] >= -0.5).all()), fc
 
-    trial = forecast(_with_tax(data, TRIAL_ORE, t0), schedule)
+    trial = forecast(_with_tax(data, TRIAL_ORE, t0), schedule, reinvestment_policy=reinvestment_policy)
     slope = (_balance(trial) - b0) / TRIAL_ORE
     need = np.where(span & (b0 < 0) & (slope > 0), -b0 / np.where(slope > 0, slope, 1.0), 0.0)
     lo, hi = 0, min(max(math.ceil(float(need.max())), 1), MAX_REMEDY_ORE)

@@ -16,7 +16,7 @@ from typing import Any
 
 from hushall.study.request import DEFAULT_DRAWS, DEFAULT_ROBUST_LEVEL, DEFAULT_SEED, ROBUST_YEARS, PlanRequest
 
-_LAZY = {"STUDY_VERSION", "PlanFigures", "PlanStudy", "StudyPlan", "restore_study", "run_study"}
+_LAZY = {"STUDY_VERSION", "PlanFigures", "PlanStudy", "StudyPlan", "restore_study", "run_study", "study_needs"}
 
 
 def __getattr__(name: str) -> Any:
@@ -26,4 +26,5 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["DEFAULT_DRAWS", "DEFAULT_ROBUST_LEVEL", "DEFAULT_SEED", "ROBUST_YEARS", "STUDY_VERSION", "PlanFigures",
-           "PlanRequest", "PlanStudy", "StudyPlan", "restore_study", "run_study"]
+           "PlanRequest", "PlanStudy", "StudyPlan", "restore_study", "run_study",
+           "study_needs"]

@@ -23,6 +23,13 @@ explains it:
 The figures beside the projects — the plan's value, the investment, places built, the maintenance debt at the end
 — are :class:`PlanFacts`, read once from a :class:`~hushall.study.PlanStudy`.
 
+When the optimiser decides the reinvestment (:mod:`hushall.optimize.renewal_decisions`, the default) a change of
+the money moves more than projects: a lower investment frame is often met by postponing renewal, so the projects
+stay and only the reinvestment and the maintenance debt change. :func:`money_changes` says that in plain Swedish —
+every investment per year against the frame (:math:`I_t = I^{proj}_t + R_t \\le F`), the reinvestment as a share of
+the renewal need (:math:`\\sum_t R_t / \\sum_t N_t`, :attr:`hushall.finance.verdict.AssetOutcome.share_of_need`)
+and the maintenance debt at the end of the plan — before and after.
+
 Examples
 --------
 >>> before = PlanFacts(schedule={"P-1": 2027, "P-2": 2028}, names={"P-1": "Skola", "P-2": "Bad", "P-3": "Vård"})
@@ -41,10 +48,14 @@ import numpy as np
 
 from hushall.data.schema import CRITERIA, CRITERION_LABELS
 from hushall.data.target_types import TARGET_TYPES
-from hushall.formatting import fmt_mkr, fmt_number
+from hushall.formatting import fmt_mkr, fmt_number, fmt_pct
 
 #: A project's share of the weighted score must move by more than this (relative) to be named as the reason.
 WEIGHT_SHIFT = 0.05
+#: The years whose reinvestment the page and :func:`money_changes` count as "the first years": ten, the horizon of
+#: a municipality's long-term investment plan (SKR, *Investeringsplanering*), so a frame cut that postpones
+#: renewal by a few years is seen even when it is caught up by the end of a 30-year plan.
+EARLY_YEARS = 10
 #: A year uses the whole investment frame when its investment is within this of the frame (kr, fixed prices).
 FRAME_SLACK_KR = 1.0e6
 
@@ -61,7 +72,11 @@ class PlanFacts:
     any plan can reach and ``gap`` the relative distance; ``invest_by_year_kr`` every investment per plan year
     (projects and reinvestment, fixed prices, the statements' ``investeringar_fasta_priser``); ``years`` the plan
     years; ``maintenance_debt_end_kr`` the debt at the end of the plan; ``verdict`` the three-part verdict
-    (:class:`hushall.finance.verdict.Verdict`).
+    (:class:`hushall.finance.verdict.Verdict`); ``reinvest_by_year_kr``, ``need_by_year_kr`` and
+    ``debt_by_year_kr`` the reinvestment, the renewal need and the maintenance debt per plan year (the statements'
+    memo lines ``reinvesteringar_fasta_priser``, ``förnyelsebehov_fasta_priser``, ``underhållsskuld_fasta_priser``);
+    ``frame_kr`` the investment frame per year (the lowest one-year ``investeringstak_kr`` of sheet Mål; ``None``
+    without one).
     """
 
     schedule: dict[str, int]
@@ -79,6 +94,10 @@ class PlanFacts:
     maintenance_debt_end_kr: float | None = None
     places_short_end: float | None = None
     verdict: Any = None
+    reinvest_by_year_kr: list[float] = field(default_factory=list)
+    need_by_year_kr: list[float] = field(default_factory=list)
+    debt_by_year_kr: list[float] = field(default_factory=list)
+    frame_kr: float | None = None
 
     @property
     def project_investment_kr(self) -> float:
@@ -89,6 +108,73 @@ class PlanFacts:
     def total_investment_kr(self) -> float:
         """Every investment over the plan period, projects and reinvestment (fixed prices)."""
         return float(np.nansum(self.invest_by_year_kr)) if self.invest_by_year_kr else 0.0
+
+    @property
+    def reinvestment_kr(self) -> float:
+        """The reinvestment over the plan period (fixed prices)."""
+        return float(np.nansum(self.reinvest_by_year_kr)) if self.reinvest_by_year_kr else 0.0
+
+    def reinvestment_share(self, years: int | None = None) -> float | None:
+        """The reinvestment over the first ``years`` plan years (all when ``None``) as a share of the renewal need
+        over the same years, :math:`\\sum_{t<n} R_t / \\sum_{t<n} N_t` (``None`` when nothing falls due or
+        the need is not known) — :func:`hushall.finance.verdict.cumulative_share_of_need` at year ``n``; over the
+        whole plan :attr:`hushall.finance.verdict.AssetOutcome.share_of_need`.
+
+        >>> f = PlanFacts(schedule={}, reinvest_by_year_kr=[30e6, 10e6], need_by_year_kr=[50e6, 30e6])
+        >>> f.reinvestment_share(), f.reinvestment_share(1)
+        (0.5, 0.6)
+        """
+        from hushall.finance.targets import TOLERANCE_KR
+
+        n = len(self.reinvest_by_year_kr) if years is None else int(years)
+        spend = float(np.nansum(self.reinvest_by_year_kr[:n])) if self.reinvest_by_year_kr else 0.0
+        need = float(np.nansum(self.need_by_year_kr[:n])) if self.need_by_year_kr else 0.0
+        return spend / need if need > TOLERANCE_KR else None
+
+    @property
+    def early_years(self) -> list[int]:
+        """The first :data:`EARLY_YEARS` plan years (the years a frame decided now weighs on most)."""
+        return self.years[:EARLY_YEARS]
+
+    @property
+    def early_reinvestment_kr(self) -> float:
+        """The reinvestment over :attr:`early_years` (fixed prices)."""
+        return float(np.nansum(self.reinvest_by_year_kr[:EARLY_YEARS])) if self.reinvest_by_year_kr else 0.0
+
+    @property
+    def debt_peak(self) -> tuple[float, int] | None:
+        """The highest maintenance debt at the end of a plan year and that year (``None`` without the line)."""
+        d = np.asarray(self.debt_by_year_kr, dtype=float)
+        if not d.size or not np.isfinite(d).any() or len(self.years) != d.size:
+            return None
+        i = int(np.nanargmax(d))
+        return float(d[i]), int(self.years[i])
+
+    @property
+    def debt_mean_kr(self) -> float | None:
+        """The maintenance debt at the end of each plan year, on average over the plan (how long and how much
+        renewal waits: a postponement that is caught up before the end still shows here)."""
+        d = np.asarray(self.debt_by_year_kr, dtype=float)
+        return float(np.nanmean(d)) if d.size and np.isfinite(d).any() else None
+
+    def years_table(self) -> list[dict[str, Any]]:
+        """Per plan year: ``year``, every investment ``total_kr``, of it ``projects_kr`` and ``reinvestment_kr``,
+        the renewal ``need_kr`` and the maintenance ``debt_kr`` (fixed prices; NaN where not known).
+
+        >>> PlanFacts(schedule={}, years=[2026], invest_by_year_kr=[90e6], reinvest_by_year_kr=[40e6]).years_table()
+        [{'year': 2026, 'total_kr': 90000000.0, 'projects_kr': 50000000.0, 'reinvestment_kr': 40000000.0, 'need_kr': nan, 'debt_kr': nan}]
+        """
+        def at(values: list[float], i: int) -> float:
+            return float(values[i]) if i < len(values) else float("nan")
+
+        rows = []
+        for i, year in enumerate(self.years):
+            total, reinvest = at(self.invest_by_year_kr, i), at(self.reinvest_by_year_kr, i)
+            rows.append({"year": int(year), "total_kr": total,
+                         "projects_kr": total - (reinvest if reinvest == reinvest else 0.0),
+                         "reinvestment_kr": reinvest, "need_kr": at(self.need_by_year_kr, i),
+                         "debt_kr": at(self.debt_by_year_kr, i)})
+        return rows
 
     @property
     def places_built(self) -> float:
@@ -102,12 +188,7 @@ class PlanFacts:
         ids = p["project_id"].astype(str).tolist()
         opt = study.optimization
         fc = study.forecast
-        invest: list[float] = []
-        debt_end = None
-        if fc is not None:
-            invest = [float(x) for x in np.asarray(fc.statements["investeringar_fasta_priser"], dtype=float)]
-            debt = np.asarray(fc.statements["underhållsskuld_fasta_priser"], dtype=float)
-            debt_end = float(debt[-1]) if len(debt) else None
+        lines = money_lines(fc)
         short = study.figures.places_short if study.figures is not None else []
 
         def num(col: str, default: float = 0.0) -> list[float]:
@@ -122,15 +203,52 @@ class PlanFacts:
             places=dict(zip(ids, num("places_change"), strict=True)) if "places_change" in p else {},
             scores={pid: {c: col[i] for c, col in score_cols.items()} for i, pid in enumerate(ids)},
             years=[int(y) for y in data.years],
-            invest_by_year_kr=invest,
+            invest_by_year_kr=lines.get("invest", []),
             value=_finite(getattr(opt, "objective", None)),
             bound=_finite(getattr(opt, "bound", None)),
             gap=_finite(getattr(opt, "gap", None)),
             status=str(getattr(opt, "status", "") or ""),
-            maintenance_debt_end_kr=debt_end,
+            maintenance_debt_end_kr=lines["debt"][-1] if lines.get("debt") else None,
             places_short_end=_finite(short[-1]) if short else None,
             verdict=study.verdict,
+            reinvest_by_year_kr=lines.get("reinvest", []),
+            need_by_year_kr=lines.get("need", []),
+            debt_by_year_kr=lines.get("debt", []),
+            frame_kr=yearly_frame_kr(data),
         )
+
+
+    @classmethod
+    def of_money(cls, fc: Any, data: Any, schedule: Mapping[str, int]) -> PlanFacts:
+        """The money and asset facts of a plan's forecast ``fc`` (no value, no verdict): what the frontier
+        reports per frame."""
+        lines = money_lines(fc)
+        return cls(schedule=dict(schedule), years=[int(y) for y in data.years],
+                   invest_by_year_kr=lines.get("invest", []), reinvest_by_year_kr=lines.get("reinvest", []),
+                   need_by_year_kr=lines.get("need", []), debt_by_year_kr=lines.get("debt", []),
+                   maintenance_debt_end_kr=lines["debt"][-1] if lines.get("debt") else None,
+                   frame_kr=yearly_frame_kr(data))
+
+
+def money_lines(fc: Any) -> dict[str, list[float]]:
+    """The forecast's investment, reinvestment, renewal need and maintenance debt per year (fixed prices):
+    ``invest``, ``reinvest``, ``need``, ``debt``; empty without a forecast."""
+    if fc is None:
+        return {}
+    return {key: [float(x) for x in np.asarray(fc.statements[line], dtype=float)]
+            for key, line in (("invest", "investeringar_fasta_priser"), ("reinvest", "reinvesteringar_fasta_priser"),
+                              ("need", "förnyelsebehov_fasta_priser"), ("debt", "underhållsskuld_fasta_priser"))}
+
+
+def yearly_frame_kr(data: Any) -> float | None:
+    """The investment frame per year of ``data`` (kr, price base year): the lowest ``investeringstak_kr`` limit
+    of sheet Mål that counts one year at a time; ``None`` without one."""
+    t = data.targets
+    if t is None or not len(t):
+        return None
+    rows = t[(t["target_type"] == FRAME) & (t["period_years"].fillna(1).astype(int) <= 1)]
+    limits = [float(v) for v in rows["limit"].tolist() if v == v and v is not None]
+    return min(limits) if limits else None
 
 
 def _finite(x: Any) -> float | None:
@@ -353,6 +471,92 @@ class _Reasons:
         return ""
 
 
+#: Two sums of money are the same when they differ by less than this (kr, fixed prices: below a report's 0,1 Mkr).
+SAME_KR = 5.0e4
+
+
+def money_changes(before: PlanFacts, after: PlanFacts, settings_before: Mapping[str, Any],
+                  settings_after: Mapping[str, Any]) -> list[str]:
+    """What the change did to the money, in plain Swedish sentences (fixed prices): the frame, every investment
+    per year against it, the projects' investment, the reinvestment of the first :data:`EARLY_YEARS` years and its
+    share of the need, and the maintenance debt (its peak, its average over the plan and its last year) — before
+    and after. A lower frame that the plan meets by postponing renewal is said first, in so many words.
+
+    Examples
+    --------
+    >>> a = PlanFacts(schedule={"P-1": 2027}, costs_kr={"P-1": 50e6}, years=[2026, 2027],
+    ...               invest_by_year_kr=[80e6, 120e6], reinvest_by_year_kr=[80e6, 70e6], need_by_year_kr=[80e6, 70e6],
+    ...               debt_by_year_kr=[0.0, 0.0], frame_kr=150e6)
+    >>> b = PlanFacts(schedule={"P-1": 2027}, costs_kr=a.costs_kr, years=a.years, invest_by_year_kr=[60e6, 100e6],
+    ...               reinvest_by_year_kr=[60e6, 50e6], need_by_year_kr=a.need_by_year_kr,
+    ...               debt_by_year_kr=[20e6, 40e6], frame_kr=100e6)
+    >>> for line in money_changes(a, b, {"targets": {FRAME: 150e6}}, {"targets": {FRAME: 100e6}}):
+    ...     print(line.replace("\xa0", " "))
+    Den lägre ramen klaras genom att renoveringar skjuts upp: underhållsskulden växer.
+    Investeringsramen sänks från 150,0 Mkr till 100,0 Mkr per år.
+    Alla investeringar, projekt och reinvesteringar, ryms inom ramen varje år: som mest 100,0 Mkr (2027).
+    Projektens investeringar är desamma som förut, 50,0 Mkr.
+    Reinvesteringarna 2026–2027 (renovering och utbyte av uttjänta byggnadsdelar) minskar från 150,0 Mkr till 110,0 Mkr, från 100,0 % till 73,3 % av behovet.
+    Underhållsskulden (det som borde ha renoverats men skjutits upp) är som mest 40,0 Mkr (2027), förut 0,0 Mkr (2026); i genomsnitt 30,0 Mkr vid årets slut, förut 0,0 Mkr; 2027: 40,0 Mkr, förut 0,0 Mkr.
+    """
+    out: list[str] = []
+    frame_a = before.frame_kr if before.frame_kr is not None else dict(settings_before.get("targets") or {}).get(FRAME)
+    frame_b = after.frame_kr if after.frame_kr is not None else dict(settings_after.get("targets") or {}).get(FRAME)
+    projects_a, projects_b = before.project_investment_kr, after.project_investment_kr
+    renew_a, renew_b = before.early_reinvestment_kr, after.early_reinvestment_kr
+    mean_a, mean_b = before.debt_mean_kr, after.debt_mean_kr
+    peak_a, peak_b = before.debt_peak, after.debt_peak
+    debt_up = (mean_a is not None and mean_b is not None and mean_b > mean_a + SAME_KR) or (
+        peak_a is not None and peak_b is not None and peak_b[0] > peak_a[0] + SAME_KR)
+    cut = frame_a is not None and frame_b is not None and frame_b < frame_a - SAME_KR
+    if cut and renew_b < renew_a - SAME_KR and debt_up:
+        out.append("Den lägre ramen klaras genom att renoveringar skjuts upp: underhållsskulden växer.")
+    if frame_a != frame_b:
+        if frame_b is None:
+            out.append("Investeringsramen tas bort.")
+        elif frame_a is None:
+            out.append(f"En investeringsram på {fmt_mkr(frame_b)} per år införs.")
+        else:
+            word = "sänks" if frame_b < frame_a else "höjs"
+            out.append(f"Investeringsramen {word} från {fmt_mkr(frame_a)} till {fmt_mkr(frame_b)} per år.")
+    rows = [r for r in after.years_table() if r["total_kr"] == r["total_kr"]]
+    if frame_b is not None and rows:
+        top = max(rows, key=lambda r: r["total_kr"])
+        over = [str(r["year"]) for r in rows if r["total_kr"] > frame_b + FRAME_SLACK_KR]
+        if over:
+            out.append(f"Investeringarna går över ramen år {_and(over)}: planen bryter ett mål.")
+        else:
+            out.append("Alla investeringar, projekt och reinvesteringar, ryms inom ramen varje år: som mest "
+                       f"{fmt_mkr(top['total_kr'])} ({top['year']}).")
+    if abs(projects_b - projects_a) < SAME_KR:
+        out.append(f"Projektens investeringar är desamma som förut, {fmt_mkr(projects_b)}.")
+    else:
+        word = "minskar" if projects_b < projects_a else "ökar"
+        out.append(f"Projektens investeringar {word} från {fmt_mkr(projects_a)} till {fmt_mkr(projects_b)}.")
+    early = after.early_years
+    if (before.reinvest_by_year_kr or after.reinvest_by_year_kr) and early:
+        what = f"Reinvesteringarna {early[0]}–{early[-1]} (renovering och utbyte av uttjänta byggnadsdelar)"
+        share_a, share_b = before.reinvestment_share(EARLY_YEARS), after.reinvestment_share(EARLY_YEARS)
+        if abs(renew_b - renew_a) < SAME_KR:
+            tail = "" if share_b is None else f", {fmt_pct(share_b)} av behovet"
+            out.append(f"{what} är desamma som förut, {fmt_mkr(renew_b)}{tail}.")
+        else:
+            word = "minskar" if renew_b < renew_a else "ökar"
+            shares = ("" if share_a is None or share_b is None
+                      else f", från {fmt_pct(share_a)} till {fmt_pct(share_b)} av behovet")
+            out.append(f"{what} {word} från {fmt_mkr(renew_a)} till {fmt_mkr(renew_b)}{shares}.")
+    if peak_a is not None and peak_b is not None and mean_a is not None and mean_b is not None:
+        end_a, end_b = before.debt_by_year_kr[-1], after.debt_by_year_kr[-1]
+        what = "Underhållsskulden (det som borde ha renoverats men skjutits upp)"
+        if max(abs(peak_b[0] - peak_a[0]), abs(mean_b - mean_a), abs(end_b - end_a)) < SAME_KR:
+            out.append(f"{what} är densamma som förut: som mest {fmt_mkr(peak_b[0])} ({peak_b[1]}).")
+        else:
+            out.append(f"{what} är som mest {fmt_mkr(peak_b[0])} ({peak_b[1]}), förut {fmt_mkr(peak_a[0])} "
+                       f"({peak_a[1]}); i genomsnitt {fmt_mkr(mean_b)} vid årets slut, förut {fmt_mkr(mean_a)}; "
+                       f"{after.years[-1]}: {fmt_mkr(end_b)}, förut {fmt_mkr(end_a)}.")
+    return out
+
+
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
 
@@ -381,4 +585,5 @@ def changes_summary(changes: list[Change]) -> str:
     return text[:1].upper() + text[1:] + " jämfört med förra planen."
 
 
-__all__ = ["FRAME_SLACK_KR", "WEIGHT_SHIFT", "Change", "PlanFacts", "changes_summary", "plan_changes"]
+__all__ = ["EARLY_YEARS", "FRAME_SLACK_KR", "SAME_KR", "WEIGHT_SHIFT", "Change", "PlanFacts", "changes_summary", "money_changes",
+           "money_lines", "plan_changes", "yearly_frame_kr"]

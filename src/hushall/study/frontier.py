@@ -97,6 +97,11 @@ def _num(x: Any) -> float | None:
     return v + 0.0 if math.isfinite(v) else None
 
 
+#: :class:`FrontierStep`'s money fields (:func:`money_of_plan`).
+MONEY_FIELDS = ("reinvestment_kr", "reinvestment_share_early", "largest_year_investment_kr",
+                "maintenance_debt_peak_kr", "maintenance_debt_mean_kr")
+
+
 @dataclass
 class FrontierStep:
     """One frame of the frontier: ``share`` of today's frame (``frame_kr`` per year), the plan (project id →
@@ -117,11 +122,20 @@ class FrontierStep:
     meets_targets: bool
     gap: float | None
     seconds: float
+    #: The money beside the projects (kr, price base year; ``None`` without the data): the reinvestment over
+    #: the plan, its share of the renewal need over the first :data:`hushall.study.changes.EARLY_YEARS` years,
+    #: the largest yearly investment (projects and reinvestment: what the frame limits), and the maintenance
+    #: debt at its highest and on average over the plan's years.
+    reinvestment_kr: float | None = None
+    reinvestment_share_early: float | None = None
+    largest_year_investment_kr: float | None = None
+    maintenance_debt_peak_kr: float | None = None
+    maintenance_debt_mean_kr: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         for k in ("share", "frame_kr", "value_points", "benefit_points", "places_built", "places_short_end",
-                  "maintenance_debt_end_kr", "investment_kr", "gap", "seconds"):
+                  "maintenance_debt_end_kr", "investment_kr", "gap", "seconds", *MONEY_FIELDS):
             out[k] = _num(out[k])
         out["schedule"] = {str(k): int(v) for k, v in self.schedule.items()}
         return out
@@ -335,6 +349,10 @@ class _Solved:
     bound: float | None = None
     #: With renewal decisions: the plan's maintenance debt in the last plan year (its backlog, price base year kr).
     maintenance_debt_end_kr: float | None = None
+    #: With renewal decisions: the plan's renewal per pool and year
+    #: (:func:`hushall.optimize.renewal_decisions.renewal_table`) and per plan year (real kr).
+    renewal: Any = None
+    renewal_by_year_kr: np.ndarray | None = None
 
 
 def _solve(problem: OptimizationProblem, x_start: np.ndarray | None, time_limit: float, mip_gap: float, seed: int,
@@ -379,11 +397,21 @@ def _solve(problem: OptimizationProblem, x_start: np.ndarray | None, time_limit:
     if ev.places is not None and len(ev.places):
         last = ev.places["year"] == int(problem.years[-1])
         short = float(ev.places.loc[last, "unmet"].sum())
-    debt = None
+    debt, by_year = None, None
     if ev.renewal is not None:
         debt = float(ev.renewal.loc[ev.renewal["year"] == int(problem.years[-1]), "backlog_kr"].sum())
+        by_year = renewal_by_year(ev.renewal, problem.years)
     return _Solved(ev.x, value, float(ev.parts.get("value", 0.0)), bool(ev.meets_targets), _gap(value, bound),
-                   short, time.perf_counter() - t0, _num(bound), debt)
+                   short, time.perf_counter() - t0, _num(bound), debt, ev.renewal, by_year)
+
+
+def renewal_by_year(renewal: Any, years: Sequence[int] | np.ndarray) -> np.ndarray:
+    """A renewal table's renewal per plan year (real kr), summed over the pools."""
+    out = np.zeros(len(years))
+    if len(renewal):
+        t = np.searchsorted(np.asarray(years), renewal["year"].to_numpy(dtype=np.int64))
+        np.add.at(out, t, renewal["renewal_kr"].to_numpy(dtype=float))
+    return out
 
 
 def _better_of(own: _Solved, other: _Solved) -> _Solved:
@@ -431,15 +459,20 @@ def _price(problem: OptimizationProblem, target_id: str, x_start: np.ndarray, ti
     return _solve(without_target(problem, target_id), x_start, time_limit, mip_gap, seed, options)
 
 
-def fits_frame(problem: OptimizationProblem, x: np.ndarray, share: float) -> bool:
+def fits_frame(problem: OptimizationProblem, x: np.ndarray, share: float,
+               renewal_kr: np.ndarray | None = None) -> bool:
     """Whether the plan keeps every investment ceiling at ``share`` of its limit (1 kr tolerance, as
-    :mod:`hushall.optimize.evaluate` counts a violation): its yearly volume in fixed prices, summed over each
-    ceiling's window, plus the volume outside the plan the ceiling counts (:class:`~hushall.optimize.problem.
-    Ceiling`), at most ``share × limit × years in the window``. The frame is the only setting that differs
-    between the frontier's steps, so a plan that meets every target at one frame meets them at another exactly
-    when this holds."""
+    :mod:`hushall.optimize.evaluate` counts a violation): its yearly volume in fixed prices — the projects' and,
+    when the optimiser decides the reinvestment, the plan's renewal ``renewal_kr`` per year (the ceiling counts
+    both: ``agg:invest_real``, :mod:`hushall.optimize.renewal_decisions`) — summed over each ceiling's window,
+    plus the volume outside the plan the ceiling counts (:class:`~hushall.optimize.problem.Ceiling`), at most
+    ``share × limit × years in the window``. The frame is the only setting that differs between the frontier's
+    steps, so a plan (with its renewal) that meets every target at one frame meets them at another exactly when
+    this holds."""
     t_count = problem.n_years
     yearly = np.asarray(problem.invest_real.T @ np.asarray(x, dtype=float)).ravel()
+    if renewal_kr is not None:
+        yearly = yearly + np.asarray(renewal_kr, dtype=float)
     cum = np.cumsum(yearly)
     for c in problem.ceilings:
         if c.target_type != FRAME_TYPE:
@@ -477,7 +510,7 @@ def _best_known(problem: OptimizationProblem, grid: Sequence[float], solved: dic
     for share in grid:
         own = solved[share]
         for other in sorted(good, key=lambda r: -(r.value or 0.0)):
-            if other is own or not fits_frame(problem, other.x, share):
+            if other is own or not fits_frame(problem, other.x, share, other.renewal_by_year_kr):
                 continue
             kept = _better_of(own, other)
             if kept is not own:
@@ -683,15 +716,15 @@ def compute_frontier(
         r = solved[share]
         schedule = _schedule(problem, r.x)
         debt = r.maintenance_debt_end_kr
-        if data is not None and debt is None:
-            from hushall.projects.maintenance import plan_maintenance_debt
-
-            debt = float(plan_maintenance_debt(data, schedule)[-1])
+        money: dict[str, Any] = {}
+        if data is not None:
+            money = money_of_plan(data, schedule, r.renewal)
+            debt = money.pop("maintenance_debt_end_kr")
         frontier_steps.append(FrontierStep(
             share=share, frame_kr=share * frame, schedule=schedule, value_points=r.value, benefit_points=r.benefit,
             places_built=_places_built(problem, r.x), places_short_end=r.places_short_end,
             maintenance_debt_end_kr=debt, investment_kr=_investment(problem, r.x), meets_targets=r.meets_targets,
-            gap=_num(r.gap), seconds=r.seconds))
+            gap=_num(r.gap), seconds=r.seconds, **money))
     rows = _target_rows(data)
     base = solved[1.0]
     base_plan = set(_schedule(problem, base.x))
@@ -714,6 +747,26 @@ def compute_frontier(
                    mip_gap=float(mip_gap), price_base_year=None if data is None else int(data.price_base_year))
     out.notes = frontier_notes(out) + notes
     return out
+
+
+def money_of_plan(data: MunicipalityData, schedule: Mapping[str, int], renewal: Any = None) -> dict[str, Any]:
+    """A frontier step's money: the plan's forecast (with its renewal when the optimiser decided it,
+    :func:`hushall.optimize.result.renewal_policy`; else the data's reinvestment policy) read as
+    :class:`hushall.study.changes.PlanFacts` — :data:`MONEY_FIELDS` and ``maintenance_debt_end_kr``."""
+    from hushall.finance import forecast
+    from hushall.optimize.result import renewal_policy
+    from hushall.study.changes import EARLY_YEARS, PlanFacts
+
+    fc = forecast(data, dict(schedule), reinvestment_policy=renewal_policy(renewal, data))
+    facts = PlanFacts.of_money(fc, data, schedule)
+    totals = [x for x in facts.invest_by_year_kr if x == x]
+    peak = facts.debt_peak
+    return {"maintenance_debt_end_kr": facts.maintenance_debt_end_kr,
+            "reinvestment_kr": facts.reinvestment_kr if facts.reinvest_by_year_kr else None,
+            "reinvestment_share_early": facts.reinvestment_share(EARLY_YEARS),
+            "largest_year_investment_kr": max(totals) if totals else None,
+            "maintenance_debt_peak_kr": None if peak is None else peak[0],
+            "maintenance_debt_mean_kr": facts.debt_mean_kr}
 
 
 def frontier_notes(f: Frontier) -> list[str]:
@@ -752,6 +805,7 @@ __all__ = [
     "frame_of",
     "frontier_notes",
     "ladder",
+    "money_of_plan",
     "priced_targets",
     "with_frame",
     "without_target",

@@ -317,16 +317,25 @@ def project_investments(data: MunicipalityData, schedule: Mapping[str, int]) -> 
     })
 
 
-def _forecast_parts(study: PlanStudy, data: MunicipalityData) -> None:
-    """Forecast, needs, maintenance debt without the plan, operating consequences and figures (in place); a data
-    problem (e.g. sheet Ekonomi empty) leaves them out with a note and keeps the error."""
-    from hushall.finance import forecast
+def study_needs(data: MunicipalityData) -> Any:
+    """The study's needs part (:func:`hushall.needs.analyse_needs`: renewal and places, the plan does not change
+    them), for work that starts before the study — ``hushall report`` renders the document's data-only charts
+    while the optimiser solves; hand it to :func:`run_study` (``needs=``) so that it is computed once."""
     from hushall.needs import analyse_needs
+
+    return analyse_needs(data)
+
+
+def _forecast_parts(study: PlanStudy, data: MunicipalityData, needs: Any = None) -> None:
+    """Forecast, needs (``needs``: already at hand), maintenance debt without the plan, operating consequences and
+    figures (in place); a data problem (e.g. sheet Ekonomi empty) leaves them out with a note and keeps the
+    error."""
+    from hushall.finance import forecast
     from hushall.projects.consequences import operating_consequences
     from hushall.projects.maintenance import plan_maintenance_debt
 
     schedule = study.schedule
-    study.needs = analyse_needs(data)
+    study.needs = study_needs(data) if needs is None else needs
     policy = renewal_policy(data, study.optimization)
     try:
         fc = forecast(data, schedule, reinvestment_policy=policy)
@@ -421,13 +430,14 @@ def _robust_parts(study: PlanStudy, data: MunicipalityData, progress: Progress) 
 
 
 def run_study(data: MunicipalityData, request: PlanRequest | None = None, progress: Progress | None = None, *,
-              solver_progress: Any = None, optimization: Any = None, montecarlo: Any = None) -> PlanStudy:
+              solver_progress: Any = None, optimization: Any = None, montecarlo: Any = None,
+              needs: Any = None) -> PlanStudy:
     """Run the stages for the plan ``request`` asks for (default: the optimised plan) and collect their results.
 
     ``progress(fraction, message)`` hears how far the study is; ``solver_progress`` is passed to the optimiser
     (:func:`hushall.optimize.stderr_progress` on the command line). ``optimization`` and ``montecarlo``: results
     of this plan already at hand (``hushall demo`` shows them before the document), used instead of computing
-    them again.
+    them again; ``needs``: the needs analysis already at hand (:func:`study_needs`).
 
     Raises
     ------
@@ -441,7 +451,7 @@ def run_study(data: MunicipalityData, request: PlanRequest | None = None, progre
     plan, result = choose_plan(data, request, solver_progress, optimization)
     study = PlanStudy(request=request, plan=plan, optimization=result)
     report(0.9, "Räknar fram den ekonomiska planen …")
-    _forecast_parts(study, data)
+    _forecast_parts(study, data, needs)
     if montecarlo is not None:
         from hushall.study.risk import risk_summary
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from hushall.errors import HushallError
 from hushall.model import MunicipalityData
-from hushall.study.changes import PlanFacts
+from hushall.study.changes import EARLY_YEARS, FRAME_SLACK_KR, PlanFacts
 from hushall.study.request import DEFAULT_DRAWS, PlanRequest
 from hushall.study.settings import apply_settings, settings_key
 from hushall.web.config import SolverLimits
@@ -327,7 +327,7 @@ def result_view(entry: Entry, previous: Entry | None, base: MunicipalityData) ->
     from hushall.formatting import fmt_pct
     from hushall.reports.plan_reasons import target_names
     from hushall.reports.verdict import verdict_lines
-    from hushall.study.changes import changes_summary, plan_changes
+    from hushall.study.changes import changes_summary, money_changes, plan_changes
 
     run = entry.shown
     out: dict[str, Any] = {"key": entry.key, "error": entry.error, "done": entry.done, "run": run,
@@ -341,10 +341,58 @@ def result_view(entry: Entry, previous: Entry | None, base: MunicipalityData) ->
     out["projects"] = sorted(({"project_id": p, "name": facts.names.get(p, p), "start_year": y,
                                "cost_kr": facts.costs_kr.get(p, 0.0)} for p, y in facts.schedule.items()),
                              key=lambda r: (r["start_year"], r["project_id"]))
+    shown_before = (previous.shown.facts if previous is not None and previous.key != entry.key
+                    and previous.shown is not None else None)
+    out["years"] = investment_bars(facts, shown_before)
     if previous is not None and previous.key != entry.key and previous.shown is not None:
         changes = plan_changes(previous.shown.facts, facts, previous.settings, entry.settings)
+        out["money"] = money_changes(previous.shown.facts, facts, previous.settings, entry.settings)
         out["changes"] = [c.to_json() for c in changes]
         out["changes_summary"] = changes_summary(changes)
         out["previous"] = previous.shown.facts
         out["previous_key"] = previous.key
     return out
+
+
+#: The bars' drawing area (SVG user units: the page scales it to its width; inline SVG, as the page's
+#: content security policy allows no inline styles).
+BARS_WIDTH, BARS_HEIGHT, DEBT_HEIGHT = 720.0, 150.0, 90.0
+
+
+def investment_bars(facts: PlanFacts, previous: PlanFacts | None = None) -> dict[str, Any]:
+    """Every investment per plan year against the frame, and the maintenance debt per year against the previous
+    plan's, as the page draws them (SVG rectangles: no chart to render on each change). Per year the figures in kr
+    and the rectangles' ``x``, ``y`` and height; the frame's ``y``; the reinvestment's share of the need over the
+    first :data:`~hushall.study.changes.EARLY_YEARS` years."""
+    rows = facts.years_table()
+    n = max(len(rows), 1)
+    step = BARS_WIDTH / n
+    totals = [r["total_kr"] for r in rows if r["total_kr"] == r["total_kr"]]
+    top = max([*totals, facts.frame_kr or 0.0, 1.0])
+
+    def height(x: float, scale: float, full: float) -> float:
+        return round(full * max(x, 0.0) / scale, 2) if x == x else 0.0
+
+    bars = []
+    for i, r in enumerate(rows):
+        reinvest = r["reinvestment_kr"] if r["reinvestment_kr"] == r["reinvestment_kr"] else 0.0
+        h_r, h_p = height(reinvest, top, BARS_HEIGHT), height(r["projects_kr"], top, BARS_HEIGHT)
+        bars.append({**r, "x": round(i * step, 2), "reinvestment_y": round(BARS_HEIGHT - h_r, 2),
+                     "reinvestment_h": h_r, "projects_y": round(BARS_HEIGHT - h_r - h_p, 2), "projects_h": h_p,
+                     "over": facts.frame_kr is not None and r["total_kr"] > facts.frame_kr + FRAME_SLACK_KR})
+    now = [float(x) for x in facts.debt_by_year_kr]
+    before = [float(x) for x in previous.debt_by_year_kr] if previous is not None else []
+    debt_top = max([*(x for x in now + before if x == x), 1.0])
+    debt = []
+    for i, y in enumerate(facts.years):
+        d = now[i] if i < len(now) else float("nan")
+        h = height(d, debt_top, DEBT_HEIGHT)
+        debt.append({"year": int(y), "debt_kr": d, "x": round(i * step, 2), "y": round(DEBT_HEIGHT - h, 2), "h": h,
+                     "before_y": round(DEBT_HEIGHT - height(before[i], debt_top, DEBT_HEIGHT), 2)
+                     if i < len(before) else None})
+    return {"bars": bars, "debt": debt, "frame_kr": facts.frame_kr,
+            "frame_y": None if facts.frame_kr is None else round(BARS_HEIGHT - height(facts.frame_kr, top,
+                                                                                           BARS_HEIGHT), 2),
+            "geometry": {"width": BARS_WIDTH, "height": BARS_HEIGHT, "debt_height": DEBT_HEIGHT,
+                         "bar_width": round(max(step - 2.0, 1.0), 2)},
+            "reinvestment_share": facts.reinvestment_share(EARLY_YEARS), "early_years": facts.early_years}

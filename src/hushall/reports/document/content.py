@@ -19,12 +19,13 @@ from hushall.finance import Forecast
 from hushall.finance.verdict import Verdict
 from hushall.model import MunicipalityData
 from hushall.needs import NeedsResult
+from hushall.needs.reinvestment import reinvestment_path
 from hushall.optimize.result import OptimizationResult
 from hushall.reports import plan_tables as pt
 from hushall.reports.document.layout import kr_cell, mkr_cell, pct_cell, summary_years
 from hushall.reports.document.plan import PlanChoice, plan_of_study
 from hushall.reports.document.risk import RiskSection, risk_section
-from hushall.reports.forecast import asset_sheet
+from hushall.reports.forecast import asset_sheet, project_investment_kr
 from hushall.reports.labels import category_label, ordered_categories
 from hushall.reports.needs import (
     SHEET_CAPACITY,
@@ -33,6 +34,7 @@ from hushall.reports.needs import (
     SHEET_RENEWAL,
     needs_sheets,
 )
+from hushall.reports.verdict import reinvestment_text
 from hushall.study.request import DEFAULT_DRAWS, PlanRequest
 from hushall.study.study import PlanStudy, run_study
 
@@ -112,6 +114,15 @@ class PlanDocument:
     @property
     def years(self) -> list[int]:
         return list(self.forecast.years)
+
+    def reinvestment_texts(self, short: bool = False) -> tuple[str, str]:
+        """``(with the plan, without its projects)``: the reinvestment each maintenance-debt line runs under, in
+        words (:func:`hushall.reports.verdict.reinvestment_text`) — the optimiser's decisions for the plan when it
+        made them; without the plan's projects there is nothing to decide, so the data's policy."""
+        data_policy = reinvestment_text(reinvestment_path(self.data).policy, short)
+        with_plan = data_policy if self.verdict.assets is None else reinvestment_text(self.verdict.assets.policy,
+                                                                                        short)
+        return with_plan, data_policy
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """Every table behind the document, one sheet each, in document order."""
@@ -213,6 +224,7 @@ class PlanDocument:
         ]
         pby = self.data.price_base_year
         rows.insert(1, ("  varav reinvesteringar", "Mkr", mkr, np.asarray(f.statements["reinvesteringar"], float)))
+        rows.insert(1, ("  varav projekt", "Mkr", mkr, project_investment_kr(f)))
         rows.append((f"Underhållsskuld, {pby} års priser", "Mkr", mkr,
                      np.asarray(f.statements["underhållsskuld_fasta_priser"], dtype=float)))
         return rows

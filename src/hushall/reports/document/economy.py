@@ -49,10 +49,12 @@ def economy_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     blocks = [list(years[i:i + YEARS_PER_BLOCK]) for i in range(0, len(years), YEARS_PER_BLOCK)]
     label_w = 76.0
     pdf.section("4.4 Reinvestering, underhållsskuld och pensioner", new_page=True, landscape=True)
-    pdf.paragraph(f"Reinvesteringarna enligt reinvesteringspolicyn, förnyelsebehovet och underhållsskulden vid "
-                  f"årets slut, i Mkr; prisbasen står på varje rad (löpande priser eller {doc.data.price_base_year} "
-                  "års priser). Pensionsutbetalningarna är kostnader i resultaträkningen, inklusive löneskatt.",
-                  size=9)
+    with_plan, _ = doc.reinvestment_texts()
+    pdf.paragraph(f"Projektens investeringar och bredvid dem reinvesteringarna ({with_plan}), planens "
+                  "förnyelsebehov (det som planens projekt avvecklar, ersätter eller bygger om räknas inte från det "
+                  "år projektet är klart) och underhållsskulden vid årets slut, i Mkr; prisbasen står på varje rad "
+                  f"(löpande priser eller {doc.data.price_base_year} års priser). Pensionsutbetalningarna är "
+                  "kostnader i resultaträkningen, inklusive löneskatt.", size=9)
     lines = asset_lines(f, doc.data.price_base_year)
     for block in blocks:
         col_w = (pdf.content_width - label_w) / YEARS_PER_BLOCK

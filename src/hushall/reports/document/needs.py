@@ -49,8 +49,11 @@ def needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     pdf.section("2.2 Underhållsskuld med och utan planen", min_space=90)
     png, size = charts.png(plan_charts.maintenance_debt_plan_chart(
         doc.years, doc.debt_without_kr, doc.debt_with_kr, price_base_year=n.price_base_year))
-    pdf.figure(png, size_px=size, caption="Underhållsskuld per år med och utan planens projekt, med "
-                                          "reinvesteringspolicyn i båda.")
+    with_plan, without = doc.reinvestment_texts()
+    same = with_plan == without
+    pdf.figure(png, size_px=size, caption="Underhållsskuld per år med och utan planens projekt, "
+               + (f"med {with_plan} i båda." if same else f"med planen: {with_plan}; utan planens projekt: "
+                                                             f"{without}."))
     years = doc.summary_years()
     idx = [doc.years.index(y) for y in years]
     rows = [["Utan planens projekt", *(mkr_cell(doc.debt_without_kr[i]) for i in idx)],
@@ -58,7 +61,8 @@ def needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     label_w = 40.0
     col_w = (pdf.content_width - label_w) / len(years)
     pdf.data_table(["Mkr", *map(str, years)], rows, widths=[label_w] + [col_w] * len(years),
-                   align=["L"] + ["R"] * len(years), caption="Tabell: underhållsskuld, Mkr")
+                   align=["L"] + ["R"] * len(years),
+                   caption=f"Tabell: underhållsskuld, Mkr ({n.price_base_year} års priser)")
 
     pdf.section("2.3 Platser mot efterfrågan per område", new_page=True)
     pdf.paragraph("Efterfrågan är befolkningen i tjänstens åldrar gånger täckningsgraden; kapaciteten är platserna "

@@ -58,8 +58,8 @@ def render_plan_independent_charts(data: MunicipalityData, needs: Any) -> None:
     and places (:func:`~hushall.reports.document.needs.needs_charts`) and chapter 7's planned against built — about
     a fifth of the PDF's CPU on the example. For a thread while the optimiser solves (``hushall report``) or the
     demo's document child while it waits for the study; :func:`render_plan_pdf` then finds them laid out. Give
-    it a copy of the data (``data.replace()``) when another thread works on the same data. ``needs``: the data's
-    needs analysis (a plan study's ``needs``)."""
+    it a copy of the data (``data.replace()``) when another thread works on the same data. ``needs``: the study's
+    (:func:`hushall.study.study_needs`)."""
     from hushall.followup import follow_up
     from hushall.reports.followup import planned_vs_built_chart
 

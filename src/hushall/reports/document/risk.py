@@ -15,6 +15,7 @@ from hushall.reports import plan_tables as pt
 from hushall.reports.document.layout import Charts, frame_table
 from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.risk_charts import fan_charts, tornado_chart
+from hushall.reports.verdict import reinvestment_text
 from hushall.scenarios import MonteCarloResult
 from hushall.study.study import PlanStudy
 
@@ -43,7 +44,7 @@ RISK_LINES: dict[str, tuple[str, str, float]] = {
     "långfristiga_skulder": ("Låneskuld", "Mkr", 1e-6),
     "låneskuld_per_invånare": ("Låneskuld per invånare", "kr", 1.0),
     "soliditet": ("Soliditet", "%", 100.0),
-    "underhållsskuld": ("Underhållsskuld", "Mkr", 1e-6),
+    "underhållsskuld": ("Underhållsskuld, prisbasårets priser", "Mkr", 1e-6),
     "platser_saknas": ("Platser som saknas", "platser", 1.0),
 }
 
@@ -52,6 +53,13 @@ def _short_number(x: float) -> str:
     """At most three decimals, no trailing zeros (``0,8``, ``0,006``)."""
     text = fmt_number(x, 3)
     return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def _reinvestment(mc: Any) -> str:
+    """The reinvestment every future ran under, in words and parentheses (:attr:`MonteCarloResult.
+    reinvestment_policy`; nothing when a result restored from before it does not say)."""
+    policy = getattr(mc, "reinvestment_policy", "") or ("plan" if getattr(mc, "renewal_decided", False) else "")
+    return f" ({reinvestment_text(policy)})" if policy else ""
 
 
 def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], years: Sequence[int],
@@ -65,7 +73,8 @@ def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], year
     section.paragraphs.append(
         f"Planen har prövats mot {fmt_number(draws)} möjliga framtider (Monte Carlo, frö {summary['seed']}): ränta, "
         "byggpriser, skatteunderlag, befolkning, projektkostnader och genomförandegrad varierar samtidigt och "
-        "delvis tillsammans (avsnitt 6.6). Samma plan och samma regler för lån som i kapitel 4.")
+        "delvis tillsammans (avsnitt 6.6). Samma plan, samma regler för lån och samma reinvestering som i "
+        f"kapitel 4{_reinvestment(mc)}.")
     p_all = summary.get("all_years_probability")
     if p_all is not None:
         section.paragraphs.append(
@@ -76,14 +85,15 @@ def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], year
                             "(kapitel 5).")
     rows = [{
         "mål": f"{t['source_id']} {pt.target_short_label(str(t['target_type']), float(t['limit'] or 0.0))}",
-        "från år": str(t["years"][0]),
-        "sannolikhet första året": fmt_pct(t["probability"][0], 0),
-        f"sannolikhet {t['years'][-1]}": fmt_pct(t["probability"][-1], 0),
-        "lägsta sannolikhet": fmt_pct(t["lowest"], 0),
+        "år": f"{t['years'][0]}–{t['years'][-1]}" if t["years"][-1] != t["years"][0] else str(t["years"][0]),
+        "första året": fmt_pct(t["probability"][0], 0),
+        "sista året": fmt_pct(t["probability"][-1], 0),
+        "lägsta": fmt_pct(t["lowest"], 0),
         "år för lägsta": str(t["lowest_year"]),
     } for t in summary.get("targets") or [] if t.get("years")]
-    if rows:
-        section.tables["Tabell: sannolikheten att målen håller"] = pd.DataFrame(rows)
+    if rows:  # one column per kind of year (a target's last year differs between targets)
+        section.tables["Tabell: sannolikheten att målen håller, första och sista året målet gäller och som "
+                       "lägst"] = pd.DataFrame(rows)
     pct = mc.percentiles
     qcols = [c for c in pct.columns if isinstance(c, str) and c.startswith("p") and c[1:].isdigit()]
     spread = []
@@ -97,7 +107,8 @@ def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], year
                            **{str(y): fmt_number(float(g.loc[y, q]) * scale, decimals) if y in g.index else ""
                               for y in show_years}})
     if spread:
-        section.tables["Tabell: spridning (10:e, 50:e och 90:e percentilen)"] = pd.DataFrame(spread)
+        section.tables["Tabell: spridning (10:e, 50:e och 90:e percentilen); belopp i löpande priser, "
+                       "underhållsskulden i prisbasårets priser"] = pd.DataFrame(spread)
     tornado = getattr(mc, "tornado", None)
     if tornado is not None and len(tornado):
         wide = tornado.pivot_table(index="label", columns="outcome", values="variance_share", aggfunc="first")

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from hushall.finance.targets import TOLERANCE_KR
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
-from hushall.needs.reinvestment import POLICIES
 from hushall.reports import plan_charts
 from hushall.reports.document.layout import Charts
 from hushall.reports.labels import category_label
@@ -16,7 +16,7 @@ from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
     target_names,
 )
-from hushall.reports.verdict import VERDICT_TITLE, verdict_lines
+from hushall.reports.verdict import VERDICT_TITLE, need_text, verdict_lines
 
 if TYPE_CHECKING:
     from hushall.reports.document.content import PlanDocument
@@ -65,10 +65,13 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
             f"{s} {'+' if v > 0 else '−'}{fmt_places(abs(v))}" for s, v in places.items()) + ".")
     assets = doc.verdict.assets
     if assets is not None:
-        does.append(f"Reinvesteringar: {fmt_mkr(assets.reinvestment_kr)} {first}–{last} "
-                    f"({pby} års priser, {POLICIES.get(assets.policy, assets.policy)}); underhållsskulden år {last} "
-                    f"blir {fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} utan "
-                    "planens projekt.")
+        with_plan, without = doc.reinvestment_texts(short=True)
+        taken = assets.need_taken_over_kr
+        taken_text = f"; {fmt_mkr(taken)} av behovet tas över av planens projekt" if taken > TOLERANCE_KR else ""
+        does.append(f"Reinvesteringar, {with_plan}: {fmt_mkr(assets.reinvestment_kr)} {first}–{last} mot "
+                    f"{need_text(assets)} ({pby} års priser{taken_text}). Underhållsskulden {last}: "
+                    f"{fmt_mkr(assets.debt_last_kr)}, mot {fmt_mkr(float(doc.debt_without_kr[-1]))} utan planens "
+                    f"projekt ({without}).")
     else:
         does.append(f"Utan planens projekt växer underhållsskulden till {fmt_mkr(float(doc.debt_without_kr[-1]))} "
                     f"år {last}.")
@@ -110,6 +113,9 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
 
 
 PRIORITIES_TITLE = "Politikens prioriteringar"
+#: The summary's targets chart is drawn only with at least this height (mm) left on the page: lower, its seven
+#: rows of thirty years cannot be read.
+SUMMARY_CHART_MIN_MM = 45.0
 
 
 def _period(from_year: int | None, to_year: int | None) -> str:
@@ -224,4 +230,7 @@ def summary_page(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
                    size=8, zebra=True)
     if len(doc.targets):
         png, size = charts.png(plan_charts.targets_overview_chart(doc.targets, width=470, short=True))
-        pdf.figure(png, size_px=size, max_height=pdf.space_left - 2, new_page_if_needed=False)
+        if pdf.space_left - 2 >= SUMMARY_CHART_MIN_MM:
+            pdf.figure(png, size_px=size, max_height=pdf.space_left - 2, new_page_if_needed=False)
+        else:  # squeezed below that it cannot be read: say where it is instead
+            pdf.paragraph("De finansiella målen år för år: avsnitt 4.5.", size=9)

@@ -48,7 +48,13 @@ def frontier_of_job(request: Request, job: Job) -> Any:
 def frontier_view(request: Request, f: Any, names: dict[str, str]) -> dict[str, Any]:
     """What the page shows, formatted (Swedish numbers, amounts in Mkr in fixed prices)."""
     from hushall.formatting import fmt_mkr, fmt_number, fmt_pct
-    from hushall.reports.frontier import ladder_sentence, price_basis, target_label
+    from hushall.reports.frontier import (
+        has_money,
+        ladder_sentence,
+        money_sentences,
+        price_basis,
+        target_label,
+    )
 
     kpp = f.kr_per_point or 0.0
 
@@ -61,6 +67,10 @@ def frontier_view(request: Request, f: Any, names: dict[str, str]) -> dict[str, 
               "projects": len(s.schedule), "places": fmt_number(s.places_built),
               "debt": "–" if s.maintenance_debt_end_kr is None else fmt_mkr(s.maintenance_debt_end_kr, 0),
               "investment": fmt_mkr(s.investment_kr, 0), "meets": s.meets_targets, "current": s is f.current,
+              "largest": "–" if s.largest_year_investment_kr is None else fmt_mkr(s.largest_year_investment_kr, 0),
+              "reinvest": "–" if s.reinvestment_share_early is None else fmt_pct(s.reinvestment_share_early, 0),
+              "debt_mean": "–" if s.maintenance_debt_mean_kr is None else fmt_mkr(s.maintenance_debt_mean_kr, 0),
+              "debt_peak": "–" if s.maintenance_debt_peak_kr is None else fmt_mkr(s.maintenance_debt_peak_kr, 0),
               "gap": "–" if s.gap is None else fmt_pct(s.gap, 1)} for s in f.steps]
     prices = [{"target": target_label(p, names), "value": value(p.value_given_up_points),
                "in": ", ".join(p.projects_in), "out": ", ".join(p.projects_out)} for p in f.prices]
@@ -73,7 +83,8 @@ def frontier_view(request: Request, f: Any, names: dict[str, str]) -> dict[str, 
     return {"steps": steps, "prices": prices, "ladder": ladder, "notes": f.notes, "basis": price_basis(f),
             "frame": fmt_mkr(f.frame_kr, 0), "seconds": fmt_number(f.seconds, 0), "workers": f.workers,
             "time_limit": fmt_number(f.time_limit_s, 1, trim=True), "gap": None if gap is None else fmt_pct(gap, 1),
-            "has_ladder": any(r.entry_share is not None for r in f.ladder)}
+            "has_ladder": any(r.entry_share is not None for r in f.ladder), "has_money": has_money(f),
+            "money": money_sentences(f)}
 
 
 @router.get("/planer/{variant_id}/prisfront")
