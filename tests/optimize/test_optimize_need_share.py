@@ -68,3 +68,38 @@ def test_under_behov_the_reinvestment_falls_with_the_need() -> None:
     for plan in PLANS[:2]:
         room, margin = room_and_margin(data, plan, decisions=False)
         np.testing.assert_allclose(room, margin, rtol=0, atol=1.0, err_msg=str(plan))
+
+
+def test_brute_force_agrees_when_only_letting_go_keeps_the_share() -> None:
+    """Under the frame the reinvestment is fixed; a share of the need between what the frame renews of the need
+    without the new school and of the need with it is kept only by a plan that lets the old schools go. Brute
+    force over every plan (each evaluated exactly) and the branch and bound agree, and the plan keeps the target
+    in the forecast."""
+    from tests.optimize.test_optimize_reinvestment import brute_force_best
+    from tests.optimize.test_optimize_renewal_decisions import EXACT, replacing_school
+
+    from hushall.optimize import optimize
+
+    data = replacing_school(keep=("P-10", "P-12"), must=False)
+    projects = data.projects.copy()
+    projects.loc[projects["project_id"] == "P-10", ["earliest_start", "latest_start"]] = [2029, 2030]
+    projects.loc[projects["project_id"].isin(["P-10", "P-NY"]), "exclusive_group"] = "lindås"
+    data = data.replace(projects=projects)
+    last = int(data.years[-1])
+    share = {}
+    for name, plan in (("without", {"P-12": 2025}), ("with", {"P-12": 2025, "P-NY": 2027})):
+        s = forecast(data, plan).statements
+        share[name] = s["reinvesteringar_fasta_priser"].sum() / s["förnyelsebehov_fasta_priser"].sum()
+    assert share["with"] > share["without"] + 0.01
+    row = {"target_id": "R1", "target_type": "reinvestering_andel_av_behov",
+           "limit": 0.5 * (share["with"] + share["without"]), "period_years": 30, "from_year": last,
+           "to_year": last}
+    kept = data.targets[data.targets["target_id"] != "M1"]  # the result share the new school's first year breaks
+    data = data.replace(targets=pd.concat([kept, pd.DataFrame([row])], ignore_index=True))
+    best, plan = brute_force_best(data, EXACT, renewal_decisions=False)
+    assert np.isfinite(best) and "P-NY" in plan
+    result = optimize(data, time_limit=60, mip_gap=1e-6, explain=False, ranking=False, renewal_decisions=False,
+                      options=EXACT)
+    assert result.objective == pytest.approx(best, rel=1e-5, abs=1e-5), (result.schedule_dict, plan)
+    f = forecast(data, result.schedule_dict).targets
+    assert bool(f.loc[f["target_id"] == "R1", "met"].all())
