@@ -51,11 +51,12 @@ IntArray = NDArray[np.int64]
 #: Yearly totals of the chosen projects that enter the financial model (kr, nominal except ``invest_real``).
 AGGREGATES: tuple[str, ...] = ("invest_nominal", "invest_real", "depreciation", "operating_cost", "expensed",
                                 "sale_proceeds", "written_off", "realisation_gain", "maintenance_relief",
-                                "renewal_real")
+                                "renewal_real", "renewal_need_avoided")
 
 #: Aggregates the model defines only when the problem has the effect (targets on them are added only then).
-#: ``renewal_real`` is the reinvestment the optimiser decides (:mod:`hushall.optimize.renewal_decisions`).
-OPTIONAL_AGGREGATES: frozenset[str] = frozenset({"maintenance_relief", "renewal_real"})
+#: ``renewal_real`` is the reinvestment the optimiser decides (:mod:`hushall.optimize.renewal_decisions`);
+#: ``renewal_need_avoided`` the renewal need the chosen projects take off (real kr).
+OPTIONAL_AGGREGATES: frozenset[str] = frozenset({"maintenance_relief", "renewal_real", "renewal_need_avoided"})
 
 Terms = dict[tuple[str, int], FloatArray]
 

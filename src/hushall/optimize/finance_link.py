@@ -43,10 +43,18 @@ with :math:`B_t, E_t \ge 0`, :math:`C_t \ge` golv and the treasury rule (``E`` o
   (:func:`hushall.finance.targets.maintenance_debt_limit_kr`) — the window's mean, as the forecast evaluates it,
   so that the row's violation is the forecast's margin in kr. A component two chosen projects renew or close is
   counted once, as the forecast counts it (:mod:`hushall.optimize.maintenance_rows`);
-* reinvestering_andel_av_behov: :math:`\sum_W R \ge x \sum_W N` — under a reinvestment policy both sides are
-  constants of the base run, so the row reports the target (elastic) but no plan of projects can change it;
-  with renewal decisions (:mod:`hushall.optimize.renewal_decisions`) ``R`` is the optimiser's renewal
-  (aggregate ``renewal_real``) and the maintenance debt the pools' backlog.
+* reinvestering_andel_av_behov: :math:`\sum_W R \ge x \sum_W N^{plan}` with the plan's own need
+  :math:`N^{plan}_t = N^0_t - \sum_j A_{j,t} x_j` (``A``: the need a column takes off from its completion year, a
+  facility closed, sold or replaced, a component an ombyggnad renews — aggregate ``renewal_need_avoided``,
+  :func:`hushall.projects.maintenance.plan_need_change`), as the forecast evaluates it, so
+
+  .. math:: \sum_W R + x \sum_j \Big(\sum_W A_{j,t}\Big) x_j \ge x \sum_W N^0 .
+
+  With renewal decisions (:mod:`hushall.optimize.renewal_decisions`) ``R`` is the optimiser's renewal
+  (aggregate ``renewal_real``); under a reinvestment policy it is the base run's ``R^0``, except under *behov*,
+  which renews the plan's own need: ``R = R^0 − Σ_j A_{j,t} x_j`` (the coefficient of ``A`` becomes ``x − 1``).
+  Exact for a plan in which no component is claimed by two chosen projects (under *behov* and with decisions
+  such projects are alternatives, :func:`hushall.optimize.inputs.shared_claim_groups`).
 
 The investment ceilings (``investeringstak_kr``) count the base's reinvestment in fixed prices
 (:func:`hushall.optimize.inputs.ceilings_from_targets`).
@@ -66,6 +74,7 @@ from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
 from hushall.finance.targets import maintenance_debt_base_kr, maintenance_debt_limit_kr
 from hushall.model import MunicipalityData
+from hushall.needs.reinvestment import reinvestment_path
 from hushall.optimize.finance_block import (
     BalanskravTarget,
     Equation,
@@ -113,6 +122,9 @@ def financial_block_from_municipality(data: MunicipalityData, renewal_decisions:
         if path is not None and np.isfinite(np.asarray(path, dtype=float)).any():
             raise ValueError(f"the optimiser restates the finance policy; a given path ({name}) is not supported")
     st = run(inputs)
+    # projects can take renewal need off (aggregate renewal_need_avoided, hushall.optimize.inputs)
+    takes_need = len(data.components) > 0 and len(data.projects) > 0
+    renews_as_needed = takes_need and reinvestment_path(data).policy == "behov"
     o = inputs.opening
     years = np.asarray(data.years, dtype=np.int64)
     n = len(years)
@@ -217,8 +229,13 @@ def financial_block_from_municipality(data: MunicipalityData, renewal_decisions:
                 tid, ttype, label, "ge", {}, rolling_terms("maintenance_relief", one / count, w),
                 window_sum(st["underhållsskuld_fasta_priser"], w) / count - bound, mask))
         elif ttype == "reinvestering_andel_av_behov":
+            # Σ_W R + x Σ_W A ≥ x Σ_W N⁰ (A: the need the plan takes off); under behov R itself falls by A
+            need_coef = limit - (0.0 if renewal_decisions or not renews_as_needed else 1.0)
+            eff_r: Terms = rolling_terms("renewal_need_avoided", need_coef * one, w) if takes_need else {}
+            if renewal_decisions:
+                eff_r.update(rolling_terms("renewal_real", one, w))
             targets.append(FinancialTarget(
-                tid, ttype, label, "ge", {}, rolling_terms("renewal_real", one, w) if renewal_decisions else {},
+                tid, ttype, label, "ge", {}, eff_r,
                 limit * window_sum(st["förnyelsebehov_fasta_priser"], w)
                 - window_sum(st["reinvesteringar_fasta_priser"], w), mask))
         else:  # balanskrav

@@ -299,14 +299,18 @@ def ceilings_from_targets(data: MunicipalityData, base_real_kr: FloatArray | Non
 def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year: int,
                   relief: FloatArray | None = None,
                   renewal: tuple[FloatArray, FloatArray, list[list[str]]] | None = None,
-                  renewal_money: bool = True) -> Callable[[IntArray], dict[str, sp.csr_matrix]]:
-    """Yearly effects of columns ``(project, start index)``; ``relief`` (:func:`hushall.projects.maintenance.
+                  renewal_money: bool = True,
+                  need: FloatArray | None = None) -> Callable[[IntArray], dict[str, sp.csr_matrix]]:
+    r"""Yearly effects of columns ``(project, start index)``; ``relief`` (:func:`hushall.projects.maintenance.
     project_relief`) adds the maintenance debt each column clears from the end of its completion year, and
     ``renewal`` (:func:`hushall.projects.maintenance.project_renewal_change`, policy *behov*) the renewal the
     project takes over: its reinvestment leaves the investment (nominal and real) and its depreciation leaves
     the depreciation — the forecast's reinvestment under the plan, exactly — and ``renewal_avoided`` (real kr,
     positive) says how much (``renewal_money=False``: only says it; the renewal is then the optimiser's
-    decision, :mod:`hushall.optimize.renewal_decisions`)."""
+    decision, :mod:`hushall.optimize.renewal_decisions`). ``need`` (``(P, T + 1, T)`` real kr, the renewal-need
+    change: the spend of :func:`~hushall.projects.maintenance.project_renewal_change` under *behov*) adds ``renewal_need_avoided`` :math:`A_{j,t} \ge 0`, the renewal need the column takes off from its completion
+    year — the plan's own need is :math:`N_t - \sum_j A_{j,t} x_j`
+    (:func:`hushall.projects.maintenance.plan_need_change`), the need of *reinvestering_andel_av_behov*."""
     def effects(cols: IntArray) -> dict[str, sp.csr_matrix]:
         p = cols[:, 0]
         s = cols[:, 1] + first_year - unit.catalog.earliest_start[p]
@@ -331,6 +335,8 @@ def _unit_effects(unit: UnitEffects, construction_index: FloatArray, first_year:
                 invest_real = invest_real + spend
                 depreciation = depreciation + dep
             out["renewal_avoided"] = sp.csr_matrix(-spend)
+        if need is not None:
+            out["renewal_need_avoided"] = sp.csr_matrix(-need[p, done, :])
         return out | {
             "invest_nominal": sp.csr_matrix(invest),
             "invest_real": sp.csr_matrix(invest_real),
@@ -381,6 +387,12 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         and len(data.components) > 0 and len(data.finance) > 0
     # under behov (or with renewal decisions, for the explanation only) the renewal each project takes over
     renewal = project_renewal_change(data, cons, "behov" if decide else None) if len(data.components) else None
+    # the renewal need each project takes off, under every policy the change behov spends — an aggregate of the
+    # model only when a target counts it (reinvestering_andel_av_behov)
+    need = None
+    if len(data.components) and bool(data.targets["target_type"].eq("reinvestering_andel_av_behov").any()):
+        need_change = renewal if renewal is not None else project_renewal_change(data, cons, "behov")
+        need = None if need_change is None else need_change[0]
     # the debt each project clears is an aggregate of the model only when a maintenance-debt target needs it
     # (with renewal decisions the debt is the pools' backlog instead)
     debt_rows = not decide and len(data.components) > 0 and bool(
@@ -423,7 +435,7 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
         capacity=cap_block,
         finance=fin,
         effects=_unit_effects(unit, cons, first, own if debt_rows else None, renewal,
-                              renewal_money=not decide),
+                              renewal_money=not decide, need=need),
         clip_to_plan=False,
         name=data.name,
     )

@@ -87,9 +87,11 @@ class CapacityBlock:
 #: and nominal, depreciation, operating-cost change, expensed outlays (avveckling) and sale proceeds (nominal);
 #: the book value a sale or closure takes off the balance sheet and the realisation gain ``max(0, price − book
 #: value)`` (:mod:`hushall.projects.effects`); and the maintenance debt the project clears (kr, price base year;
-#: :mod:`hushall.projects.maintenance`).
+#: :mod:`hushall.projects.maintenance`); the renewal need it takes off (kr, price base year; only when a target
+#: counts it, :mod:`hushall.optimize.finance_link`).
 EFFECTS: tuple[str, ...] = ("invest_real", "invest_nominal", "depreciation", "operating_cost", "expensed",
-                            "sale_proceeds", "written_off", "realisation_gain", "maintenance_relief")
+                            "sale_proceeds", "written_off", "realisation_gain", "maintenance_relief",
+                            "renewal_need_avoided")
 
 
 @dataclass
