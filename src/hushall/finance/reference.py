@@ -124,7 +124,7 @@ def _one_scenario(x: dict[str, Any], o: dict[str, float], n: int, pop_base: floa
         realised = proceeds - written_off
         given_gains = x["realisation_gains_kr"][t]
         gains = given_gains if given_gains == given_gains else max(0.0, realised)  # NaN: per year
-        losses = gains - realised
+        losses = max(0.0, gains - realised)  # ≥ 0 up to rounding (see finance.model)
         pensions = x["pension_payments_kr"][t] + x["pension_payout_share"][t] * commitment_prev
         if pension_ref is None:
             pension_ref = pensions
