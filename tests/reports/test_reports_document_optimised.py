@@ -119,6 +119,10 @@ def test_the_document_says_the_reinvestment_is_the_optimisers_decision(optimised
     assert "Reinvesteringar, optimeringens beslut (förnya, skjuta upp eller avveckla):" in summary
     assert f"med planen: {decided}; utan planens projekt: underlagets reinvesteringspolicy" in needs
     assert f"bredvid dem reinvesteringarna ({decided})" in economy
+    # the cover and section 3.3 say that the optimisation chose the reinvestment too
+    cover, method = norm(pages[0]), norm(" ".join(chapter(pages, "3. Planen", "4. Ekonomi")))
+    assert "Optimering: projekt, startår och reinvestering som ger mest nytta" in cover
+    assert "Optimeringen väljer projekt, startår och reinvesteringen per anläggningsgrupp och år" in method
     # the projects' investment and the reinvestment add up to the investment, year by year
     figures = {label.strip(): values for label, _unit, _fmt, values in doc.key_figures()}
     np.testing.assert_allclose(figures["varav projekt"] + figures["varav reinvesteringar"],

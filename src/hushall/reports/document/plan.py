@@ -103,8 +103,11 @@ def plan_from_optimization(data: MunicipalityData, result: OptimizationResult) -
     facts += _number_fact("Tid för optimering och förklaringar", result.timings.get("total_s"),
                           lambda x: f"{fmt_number(x, 1)} s")
     explanations = result.explanations
+    decided = getattr(result, "renewal", None) is not None
+    chooses = ("projekt, startår och reinvesteringen per anläggningsgrupp och år (förnya, skjuta upp eller "
+               "avveckla)" if decided else "projekt och startår")
     sentences: list[str] = [
-        "Optimeringen väljer projekt och startår så att planens nettonytta blir så stor som möjligt: kriterierna "
+        f"Optimeringen väljer {chooses} så att planens nettonytta blir så stor som möjligt: kriterierna "
         "i fliken Mål med rådets vikter, plus den underhållsskuld och de saknade platser som projekten undviker. "
         "Varje finansiellt mål och tak ska hålla varje år i prognosen."]
     reasons = project_reasons(data, result, dict(schedule), names)  # the plan page's reasons too
@@ -118,7 +121,8 @@ def plan_from_optimization(data: MunicipalityData, result: OptimizationResult) -
                           + marginal_sentences(records, kpp, min(len(marginal), MARGINAL_ROWS)))
     comparison = (ranking_comparison(result, len(schedule), result.ranking, names)
                   if isinstance(result.ranking, Mapping) else None)
-    return PlanChoice(schedule=schedule, label="Optimerad plan", method=PLAIN_METHOD,
+    return PlanChoice(schedule=schedule, label="Optimerad plan",
+                      method=PLAIN_METHOD_WITH_RENEWAL if decided else PLAIN_METHOD,
                       reasons_in={k: v for k, v in reasons.chosen.items() if v}, reasons_out=reasons.left_out,
                       explanations=sentences, facts=facts, comparison=comparison, postponed=reasons.postponed,
                       marginal=marginal, marginal_notes=marginal_notes,
@@ -128,6 +132,9 @@ def plan_from_optimization(data: MunicipalityData, result: OptimizationResult) -
 #: How an optimised plan was made, as the cover and the plan chapter say it to a board member (the solver's name
 #: is in section 3.3, for officials).
 PLAIN_METHOD = "Optimering: projekt och startår som ger mest nytta inom de finansiella målen och taken"
+#: The same when the optimiser also decided the reinvestment (:mod:`hushall.optimize.renewal_decisions`).
+PLAIN_METHOD_WITH_RENEWAL = ("Optimering: projekt, startår och reinvestering som ger mest nytta inom de finansiella "
+                             "målen och taken")
 
 
 def committed_plan(schedule: Mapping[str, int]) -> PlanChoice:
