@@ -237,10 +237,21 @@ def cumulative_share_of_need(statements: Statements) -> FloatArray:
     >>> bool(abs(cumulative_share_of_need(fc.statements)[-1] - 1.0) < 1e-9)
     True
     """
-    spend = np.cumsum(np.asarray(statements.memo["reinvesteringar_fasta_priser"], dtype=float), axis=-1)
-    need = np.cumsum(np.asarray(statements.memo["förnyelsebehov_fasta_priser"], dtype=float), axis=-1)
-    out = np.full(np.broadcast_shapes(spend.shape, need.shape), np.nan)
-    np.divide(spend, need, out=out, where=need > TOLERANCE_KR)
+    return cumulative_share(statements.memo["reinvesteringar_fasta_priser"],
+                            statements.memo["förnyelsebehov_fasta_priser"])
+
+
+def cumulative_share(reinvestment: Any, need: Any) -> FloatArray:
+    """``Σ_{τ≤t} R_τ / Σ_{τ≤t} N_τ`` of yearly reinvestment and renewal need (same prices, last axis the years),
+    NaN while nothing has fallen due (need ≤ :data:`~hushall.finance.targets.TOLERANCE_KR`).
+
+    >>> cumulative_share([30e6, 10e6], [50e6, 30e6]).tolist()
+    [0.6, 0.5]
+    """
+    spend = np.cumsum(np.asarray(reinvestment, dtype=float), axis=-1)
+    due = np.cumsum(np.asarray(need, dtype=float), axis=-1)
+    out = np.full(np.broadcast_shapes(spend.shape, due.shape), np.nan)
+    np.divide(spend, due, out=out, where=due > TOLERANCE_KR)
     return out
 
 
@@ -280,6 +291,7 @@ __all__ = [
     "Verdict",
     "assess",
     "asset_outcome",
+    "cumulative_share",
     "cumulative_share_of_need",
     "target_outcomes",
     "with_monte_carlo",

@@ -268,24 +268,38 @@ def native_stdout_to_stderr() -> Iterator[None]:
     """
     with _FD_LOCK:
         if _FD_STATE["depth"] == 0:
-            try:
-                sys.stdout.flush()  # what Python already buffered belongs to stdout
-                _FD_STATE["saved"] = os.dup(1)
-                os.dup2(2, 1)
-            except (OSError, ValueError):  # no usable descriptor 1 (embedded use): nothing to protect
-                _FD_STATE["saved"] = -1
+            _FD_STATE["saved"] = _point_stdout_at(2)
         _FD_STATE["depth"] += 1
     try:
         yield
     finally:
         with _FD_LOCK:
             _FD_STATE["depth"] -= 1
-            if _FD_STATE["depth"] == 0 and _FD_STATE["saved"] >= 0:
-                with suppress(OSError, ValueError):
-                    sys.stdout.flush()
-                os.dup2(_FD_STATE["saved"], 1)
-                os.close(_FD_STATE["saved"])
+            if _FD_STATE["depth"] == 0:
+                _restore_stdout(_FD_STATE["saved"])
                 _FD_STATE["saved"] = -1
+
+
+def _point_stdout_at(fd: int) -> int:
+    """Point file descriptor 1 at ``fd`` (what Python already buffered goes to stdout first); returns the saved
+    descriptor 1 for :func:`_restore_stdout`, −1 when there is no usable descriptor 1 (embedded use: nothing to
+    protect)."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):
+        return -1
+    os.dup2(fd, 1)
+    return saved
+
+
+def _restore_stdout(saved: int) -> None:
+    if saved < 0:
+        return
+    with suppress(OSError, ValueError):
+        sys.stdout.flush()
+    os.dup2(saved, 1)
+    os.close(saved)
 
 
 _BANNER = {"printed": False}
@@ -298,22 +312,16 @@ def _first_highs_silently() -> None:
     with _FD_LOCK:
         if _BANNER["printed"]:
             return
-        saved = -1
+        devnull = os.open(os.devnull, os.O_WRONLY)
         try:
-            sys.stdout.flush()
-            saved = os.dup(1)
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.close(devnull)
-        except (OSError, ValueError):
-            pass
-        try:
-            highspy.Highs()
+            saved = _point_stdout_at(devnull)
+            try:
+                highspy.Highs()
+            finally:
+                _restore_stdout(saved)
+                _BANNER["printed"] = True
         finally:
-            if saved >= 0:
-                os.dup2(saved, 1)
-                os.close(saved)
-            _BANNER["printed"] = True
+            os.close(devnull)
 
 
 def new_highs(log: bool = False) -> highspy.Highs:

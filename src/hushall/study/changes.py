@@ -124,12 +124,12 @@ class PlanFacts:
         >>> f.reinvestment_share(), f.reinvestment_share(1)
         (0.5, 0.6)
         """
-        from hushall.finance.targets import TOLERANCE_KR
+        from hushall.finance.verdict import cumulative_share
 
         n = len(self.reinvest_by_year_kr) if years is None else int(years)
         spend = float(np.nansum(self.reinvest_by_year_kr[:n])) if self.reinvest_by_year_kr else 0.0
         need = float(np.nansum(self.need_by_year_kr[:n])) if self.need_by_year_kr else 0.0
-        return spend / need if need > TOLERANCE_KR else None
+        return _finite(cumulative_share([spend], [need])[-1])
 
     @property
     def early_years(self) -> list[int]:
