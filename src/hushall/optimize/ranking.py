@@ -128,7 +128,7 @@ def rank_within_targets(bm: BuiltModel, max_wait_years: int = 3) -> FloatArray:
     # must-do projects first, at their earliest start, whatever they break (one batched replay for them all)
     plan.add_forced(np.concatenate([ranked[q][:1] for q in order if p.must_do[q]] or [np.zeros(0, np.int64)]))
     rest = [q for q in order if not p.must_do[q]]
-    _greedy_pass(plan, rest, ranked, np.zeros(p.n_columns), batch_size=32, max_failures=None,
+    _greedy_pass(plan, rest, ranked, np.zeros(p.n_columns), batch_size=64, max_failures=None,
                  passes=1)
     x = np.zeros(p.n_columns)
     x[plan.chosen[plan.chosen >= 0]] = 1.0

@@ -13,6 +13,7 @@ number of rejections rather than the number of projects.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 
 import numpy as np
@@ -79,6 +80,7 @@ class _Plan:
         self.fin_viol = self._violations({k: v[None, :] for k, v in self.totals.items()})[0]
         self.ceiling_viol = self._ceiling_excess({k: v[None, :] for k, v in self.totals.items()})[0]
         self._prefix: tuple[IntArray, np.ndarray, np.ndarray, np.ndarray | None] | None = None
+        self._alone: tuple[IntArray, np.ndarray, np.ndarray, np.ndarray | None] | None = None
 
     def _effect(self, name: str) -> sp.csr_matrix:
         """Each column's yearly ``name`` (``(columns, T)``), its change of the fixed renewal included."""
@@ -126,17 +128,18 @@ class _Plan:
         """Number of leading candidates of ``cols`` that can all be added (prefix feasibility)."""
         return self.fits_each(cols)[0]
 
-    def fits_each(self, cols: IntArray) -> tuple[int, NDArray[np.bool_]]:
-        """Prefix feasibility (as :meth:`fits`) and, in the same batched replay, whether each candidate alone
-        could be added to the plan as it is: the plans ``plan + c_0 + … + c_i`` and ``plan + c_i`` for every
-        ``i`` are checked together, so a run of candidates that fail on their own costs one replay, not one
-        each."""
+    def fits_each(self, cols: IntArray, alone: IntArray | None = None) -> tuple[int, NDArray[np.bool_]]:
+        """Prefix feasibility (as :meth:`fits`) and, in the same batched replay, whether each candidate of
+        ``alone`` (default ``cols``) alone could be added to the plan as it is: the plans ``plan + c_0 + … +
+        c_i`` and ``plan + a_i`` are checked together, so a run of candidates that fail on their own costs one
+        replay, not one each."""
         k = len(cols)
         if k == 0:
             return 0, np.zeros(0, dtype=bool)
         rows = self.rows(cols)
-        both = np.concatenate([np.cumsum(rows, axis=0), rows], axis=0)
-        ok = np.ones(2 * k, dtype=bool)
+        single = rows if alone is None else self.rows(alone)
+        both = np.concatenate([np.cumsum(rows, axis=0), single], axis=0)
+        ok = np.ones(len(both), dtype=bool)
         t_n = self.t_count
         plans = {name: self.totals[name][None, :] + both[:, i * t_n:(i + 1) * t_n]
                  for i, name in enumerate(self.names)}
@@ -147,8 +150,11 @@ class _Plan:
             eff = {g: plans[g] for g in self.fin_names}
             viol = self._violations(eff)
             ok &= (viol <= self.fin_viol[None, :] + TOL_KR).all(axis=1)
-        # the prefixes' totals and excesses, for :meth:`add` of a prefix (no second replay)
+        # the prefixes' and the single candidates' totals and excesses, for :meth:`add` of a prefix or of one
+        # candidate alone (no second replay)
         self._prefix = (np.asarray(cols, dtype=np.int64).copy(), both[:k], ceil[:k], None if viol is None else viol[:k])
+        self._alone = (np.asarray(cols if alone is None else alone, dtype=np.int64).copy(), both[k:], ceil[k:],
+                       None if viol is None else viol[k:])
         bad = np.flatnonzero(~ok[:k])
         return (int(bad[0]) if bad.size else k), ok[k:]
 
@@ -170,19 +176,27 @@ class _Plan:
         total = np.cumsum(self.rows(cols), axis=0)[-1] if len(cols) else np.zeros(self.stacked.shape[1])
         n = len(cols)
         known = getattr(self, "_prefix", None)
-        self._prefix = None
-        # the prefix just checked by fits_each (the same totals, bit for bit): its excesses come from that replay
-        reuse = (not force and known is not None and 0 < n <= len(known[0])
-                 and np.array_equal(np.asarray(cols), known[0][:n]) and np.array_equal(total, known[1][n - 1]))
+        single = getattr(self, "_alone", None)
+        self._prefix = self._alone = None
+        # the prefix, or one candidate alone, just checked by fits_each (the same totals, bit for bit): its
+        # excesses come from that replay
+        at = -1
+        if not force and known is not None and 0 < n <= len(known[0]) and np.array_equal(
+                np.asarray(cols), known[0][:n]) and np.array_equal(total, known[1][n - 1]):
+            at = n - 1
+        elif not force and n == 1 and single is not None:
+            hit = np.flatnonzero(single[0] == int(cols[0]))
+            if hit.size and np.array_equal(total, single[1][hit[0]]):
+                known, at = single, int(hit[0])
         t_n = self.t_count
         for i, name in enumerate(self.names):
             self.totals[name] += total[i * t_n:(i + 1) * t_n]
         self._mark_chosen(cols)
-        if reuse:
+        if at >= 0:
             assert known is not None
-            self.ceiling_viol = known[2][n - 1].copy()
+            self.ceiling_viol = known[2][at].copy()
             if known[3] is not None:
-                self.fin_viol = known[3][n - 1].copy()
+                self.fin_viol = known[3][at].copy()
             return
         now_c = self._ceiling_excess({k: v[None, :] for k, v in self.totals.items()})[0]
         self.ceiling_viol = np.maximum(now_c, self.ceiling_viol) if force else now_c
@@ -202,7 +216,7 @@ class _Plan:
         # the running totals summed in the order one-by-one additions would sum them
         plans_flat = np.cumsum(np.concatenate([start[None, :], self.rows(cols)], axis=0), axis=0)[1:]
         plans = {name: plans_flat[:, i * t_n:(i + 1) * t_n] for i, name in enumerate(self.names)}
-        self._prefix = None
+        self._prefix = self._alone = None
         self._mark_chosen(cols)
         for name in self.names:
             self.totals[name] = plans[name][-1].copy()
@@ -291,66 +305,90 @@ def round_greedily(bm: BuiltModel, lp_x: FloatArray, batch_size: int = 64, max_f
 def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x: FloatArray, batch_size: int,
                  max_failures: int | None, passes: int = 3) -> None:
     """Add projects in order where they fit, each at the first of its ranked start years that fits; repeat
-    while a pass adds something (a dependant may wait for its predecessor)."""
+    while a pass adds something (a dependant may wait for its predecessor).
+
+    The result is the one-by-one greedy's whatever ``batch_size``: the batch only decides how many candidates
+    one batched replay checks (:meth:`_Plan.fits_each`). A replay checks the batch's candidates in order, each
+    at its current start year after the ones before it (the prefix that fits is added at once), and every
+    remaining start year of every candidate alone against the plan as it is; while the plan is unchanged those
+    answers decide the next candidates without another replay. A batch ends before a project whose alternative
+    or predecessor is in it (whether it may come in depends on that one's outcome)."""
     p = plan.problem
     pending = list(projects)
     for _ in range(passes):
         failures = 0
         skipped: list[int] = []
         pointer = dict.fromkeys(pending, 0)
-        queue = list(pending)
+        queue = deque(pending)
         added_any = False
+
         while queue:
             batch: list[int] = []
             groups: set[int] = set()
-            rest: list[int] = []
+            members: set[int] = set()
             while queue and len(batch) < batch_size:
-                q = queue.pop(0)
+                q = queue[0]
+                g = int(p.exclusive_group[q])
+                if g in groups or int(p.depends_on[q]) in members:
+                    break  # its admissibility waits for the batch's outcome
+                queue.popleft()
                 cols = ranked[q]
-                while pointer[q] < len(cols) and not plan.admissible(int(cols[pointer[q]]), groups):
+                while pointer[q] < len(cols) and not plan.admissible(int(cols[pointer[q]]), set()):
                     pointer[q] += 1
                 if pointer[q] >= len(cols):
                     if plan.chosen[q] < 0:
                         skipped.append(q)
                     continue
                 batch.append(q)
-                g = p.exclusive_group[q]
+                members.add(q)
                 if g >= 0:
-                    groups.add(int(g))
-            alone: NDArray[np.bool_] | None = None  # each candidate alone fits the plan as it is (unchanged)
-            while batch:
-                if alone is None or not alone.size:
-                    arr = np.asarray([ranked[q][pointer[q]] for q in batch], dtype=np.int64)
-                    k, alone = plan.fits_each(arr)
-                else:
-                    # the plan has not changed since ``alone`` was computed: the prefix of the remaining batch
-                    # fails at once exactly when its first candidate fails alone
-                    k = 0 if not alone[0] else -1
-                if k < 0:
-                    alone = None
+                    groups.add(g)
+            if not batch:
+                continue
+            current = np.asarray([ranked[q][pointer[q]] for q in batch], dtype=np.int64)
+            later = [ranked[q][pointer[q]:] for q in batch]
+            offsets = np.concatenate([[0], np.cumsum([len(c) for c in later])])
+            k, alone = plan.fits_each(current, np.concatenate(later))
+            if k:
+                plan.add(current[:k])
+                added_any = True
+                failures = 0
+            if k == len(batch):
+                continue
+            q = batch[k]
+            pointer[q] += 1
+            if k:
+                # the plan changed: the failed candidate tries its next start year first, then the others
+                rest = batch[k + 1:]
+                if pointer[q] < len(ranked[q]):
+                    rest = [q, *rest]
+                else:  # no start year left
+                    skipped.append(q)
+                    failures += 1
+                    if max_failures is not None and failures >= max_failures:
+                        return
+                queue.extendleft(reversed(rest))
+                continue
+            # the plan is as the replay saw it: each candidate's start years alone decide, until one comes in
+            for i in range(len(batch)):
+                q = batch[i]
+                cols = ranked[q]
+                own = alone[offsets[i]:offsets[i + 1]]
+                base = pointer[q] - (1 if i == 0 else 0)  # the start year the replay began at for q
+                fit = next((c for c in range(pointer[q], len(cols))
+                            if own[c - base] and plan.admissible(int(cols[c]), set())), None)
+                if fit is None:
+                    skipped.append(q)
+                    failures += 1
+                    if max_failures is not None and failures >= max_failures:
+                        return
                     continue
-                if k:
-                    plan.add(arr[:k])
-                    added_any = True
-                    failures = 0
-                if k < len(batch):
-                    q = batch[k]
-                    pointer[q] += 1
-                    if pointer[q] < len(ranked[q]):
-                        rest.append(q)
-                    else:
-                        skipped.append(q)
-                        failures += 1
-                        if max_failures is not None and failures >= max_failures:
-                            return
-                batch = batch[k + 1:]
-                # after an addition the plan changed; otherwise the remaining candidates' own test still holds
-                if k:
-                    alone = None
-                else:
-                    alone = alone[1:]
-                    arr = arr[1:]
-            queue = rest + queue
+                pointer[q] = fit
+                plan.add(np.asarray([cols[fit]], dtype=np.int64))
+                added_any = True
+                failures = 0
+                queue.extendleft(reversed(batch[i + 1:]))
+                break
         pending = [q for q in skipped if plan.chosen[q] < 0]
         if not added_any or not pending:
             break
