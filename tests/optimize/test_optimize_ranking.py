@@ -129,10 +129,11 @@ def test_the_list_within_targets_never_runs_more_projects_in_parallel_than_the_c
 
 @pytest.mark.parametrize(("n", "seed", "capacity"), [(120, 1, True), (300, 2, False)])
 def test_the_greedy_adds_what_one_by_one_adds_whatever_its_batch(n: int, seed: int, capacity: bool) -> None:
-    """The batched greedy (the list within the targets, the warm start) is the one-by-one greedy: before, a
-    project that failed its first start year tried its next only after the rest of its batch of 32, and a
-    dependant batched with its predecessor was skipped, so the list changed with the batch size (Exempelkommun's
-    list funded 11 projects, one by one 17) and 64 was not allowed for speed."""
+    """The batched greedy (the list within the targets; the warm start, which defers a failed project's next
+    start year to the next round) gives what one candidate at a time gives: before, a project that failed its
+    first start year tried its next after the rest of its batch of 32, and a dependant batched with its
+    predecessor was skipped, so the list changed with the batch size (Exempelkommun's list funded 11 projects,
+    one by one 17) and 64 was not allowed for speed."""
     from hushall.optimize import warmstart
     from hushall.optimize.ranking import rank_within_targets
 
@@ -143,8 +144,8 @@ def test_the_greedy_adds_what_one_by_one_adds_whatever_its_batch(n: int, seed: i
     plans = {}
     original = warmstart._greedy_pass
     for batch in (1, 3, 32, 128):
-        def fixed_batch(plan, projects, ranked, lp, batch_size, max_failures, passes=3, _b=batch):  # type: ignore[no-untyped-def]
-            return original(plan, projects, ranked, lp, _b, max_failures, passes)
+        def fixed_batch(plan, projects, ranked, lp, batch_size, max_failures, passes=3, _b=batch, **kw):  # type: ignore[no-untyped-def]
+            return original(plan, projects, ranked, lp, _b, max_failures, passes, **kw)
 
         warmstart._greedy_pass = fixed_batch
         try:

@@ -29,3 +29,30 @@ def test_the_write_back_holds_the_start_values_integers(decisions: bool) -> None
     np.testing.assert_array_equal(np.round(pv.solution[idx]), np.round(val))
     assert np.abs(pv.solution[integers] - np.round(pv.solution[integers])).max() < 1e-6
     assert x.sum() > 3 and ("renewal:spend" in bm.lm.variables) == decisions
+
+
+def test_the_lp_neighbourhood_keeps_the_lps_whole_decisions_and_is_valued_as_written_back() -> None:
+    """The mid-size start (RENS): every column the LP takes whole is in the plan, every column it leaves out is
+    out, only the LP's partial columns were decided; the plan is feasible and worth what its write-back says,
+    at most the LP bound, and here above the greedy rounding (the places trades the rounding misses; not
+    always: :func:`~hushall.optimize.solve.solve_model` keeps the better of the two)."""
+    from hushall.optimize import synthetic_municipality
+    from hushall.optimize.solve import solve_lp_neighbourhood
+
+    p = synthetic_municipality(150, n_years=12, seed=3, capacity=True, finance=True)
+    bm = create_model(p)
+    arr = bm.lm.arrays()
+    status, lp, _, lp_obj = solve_lp_relaxation(bm, arr, 60.0)
+    assert status == "Optimal"
+    lp_x = lp[bm.x.start:bm.x.stop]
+    partial = (lp_x > 1e-6) & (lp_x < 1 - 1e-6)
+    assert partial.sum() >= 2
+    run = solve_lp_neighbourhood(bm, arr, lp_x, time_limit=20.0)
+    assert run.x is not None
+    assert (run.x[lp_x > 1 - 1e-6] == 1).all() and (run.x[lp_x < 1e-6] == 0).all()
+    pv = assign_solution(bm, run.x, tight=False)
+    assert pv.status == "Optimal"
+    assert pv.objective == pytest.approx(run.objective, abs=1e-3)  # the MIP solution within its tolerances
+    assert run.objective <= lp_obj + 1e-6
+    rounded = assign_solution(bm, round_greedily(bm, lp_x), tight=False)
+    assert run.objective >= rounded.objective - 1e-6

@@ -292,27 +292,33 @@ def round_greedily(bm: BuiltModel, lp_x: FloatArray, batch_size: int = 64, max_f
         ranked[q] = cols
     lp_projects = np.flatnonzero((mass > 1e-6) & (plan.chosen < 0) & (pref >= 0))
     lp_projects = lp_projects[np.lexsort((-worth[pref[lp_projects]] / cost[lp_projects], -mass[lp_projects]))]
-    _greedy_pass(plan, [int(q) for q in lp_projects], ranked, lp_x, batch_size, None)
+    _greedy_pass(plan, [int(q) for q in lp_projects], ranked, lp_x, batch_size, None, defer=True)
     best = np.array([worth[c].max() if len(c) else -np.inf for c in ranked])
     fill = np.flatnonzero((plan.chosen < 0) & np.isfinite(best) & (best > 0) & (places >= 0))
     fill = fill[np.argsort(-best[fill] / cost[fill], kind="stable")]
-    _greedy_pass(plan, [int(q) for q in fill], ranked, lp_x, batch_size, max_fill_failures)
+    _greedy_pass(plan, [int(q) for q in fill], ranked, lp_x, batch_size, max_fill_failures, defer=True)
     x = np.zeros(p.n_columns)
     x[plan.chosen[plan.chosen >= 0]] = 1.0
     return x
 
 
 def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x: FloatArray, batch_size: int,
-                 max_failures: int | None, passes: int = 3) -> None:
+                 max_failures: int | None, passes: int = 3, defer: bool = False) -> None:
     """Add projects in order where they fit, each at the first of its ranked start years that fits; repeat
     while a pass adds something (a dependant may wait for its predecessor).
 
-    The result is the one-by-one greedy's whatever ``batch_size``: the batch only decides how many candidates
-    one batched replay checks (:meth:`_Plan.fits_each`). A replay checks the batch's candidates in order, each
-    at its current start year after the ones before it (the prefix that fits is added at once), and every
-    remaining start year of every candidate alone against the plan as it is; while the plan is unchanged those
-    answers decide the next candidates without another replay. A batch ends before a project whose alternative
-    or predecessor is in it (whether it may come in depends on that one's outcome)."""
+    ``defer``: a project that does not fit at a start year tries its next one only after every other project
+    has had its turn at its current one (rounds: everyone's first choice, then the second choices of those left,
+    …) — the warm start's order, which leaves each project's preferred year to the projects that prefer it.
+    Without, it tries its next start year at once, before the projects after it (the ranking list: "each
+    project at the earliest year it fits, in the order of the list").
+
+    The result does not depend on ``batch_size``: the batch only decides how many candidates one batched replay
+    checks (:meth:`_Plan.fits_each`). A replay checks the batch's candidates in order, each at its current start
+    year after the ones before it (the prefix that fits is added at once), and every start year still to try of
+    every candidate alone against the plan as it is; while the plan is unchanged those answers decide the next
+    candidates without another replay. A batch ends before a project whose alternative or predecessor is in it
+    (whether it may come in depends on that one's outcome)."""
     p = plan.problem
     pending = list(projects)
     for _ in range(passes):
@@ -320,9 +326,19 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
         skipped: list[int] = []
         pointer = dict.fromkeys(pending, 0)
         queue = deque(pending)
+        later: list[int] = []  # with ``defer``: the next round
         added_any = False
 
-        while queue:
+        def give_up(q: int, skipped: list[int] = skipped) -> bool:
+            """``q`` has no start year left; ``True`` when the pass stops (too many failures in a row)."""
+            nonlocal failures
+            skipped.append(q)
+            failures += 1
+            return max_failures is not None and failures >= max_failures
+
+        while queue or later:
+            if not queue:
+                queue, later = deque(later), []
             batch: list[int] = []
             groups: set[int] = set()
             members: set[int] = set()
@@ -346,9 +362,10 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
             if not batch:
                 continue
             current = np.asarray([ranked[q][pointer[q]] for q in batch], dtype=np.int64)
-            later = [ranked[q][pointer[q]:] for q in batch]
-            offsets = np.concatenate([[0], np.cumsum([len(c) for c in later])])
-            k, alone = plan.fits_each(current, np.concatenate(later))
+            # the start years each candidate may still try against the plan as it is
+            tries = [ranked[q][pointer[q]:pointer[q] + (1 if defer else len(ranked[q]))] for q in batch]
+            offsets = np.concatenate([[0], np.cumsum([len(c) for c in tries])])
+            k, alone = plan.fits_each(current, np.concatenate(tries))
             if k:
                 plan.add(current[:k])
                 added_any = True
@@ -358,15 +375,15 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
             q = batch[k]
             pointer[q] += 1
             if k:
-                # the plan changed: the failed candidate tries its next start year first, then the others
+                # the plan changed: the failed candidate tries its next start year (now, or in the next round)
                 rest = batch[k + 1:]
-                if pointer[q] < len(ranked[q]):
-                    rest = [q, *rest]
-                else:  # no start year left
-                    skipped.append(q)
-                    failures += 1
-                    if max_failures is not None and failures >= max_failures:
+                if pointer[q] >= len(ranked[q]):
+                    if give_up(q):
                         return
+                elif defer:
+                    later.append(q)
+                else:
+                    rest = [q, *rest]
                 queue.extendleft(reversed(rest))
                 continue
             # the plan is as the replay saw it: each candidate's start years alone decide, until one comes in
@@ -374,14 +391,16 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
                 q = batch[i]
                 cols = ranked[q]
                 own = alone[offsets[i]:offsets[i + 1]]
-                base = pointer[q] - (1 if i == 0 else 0)  # the start year the replay began at for q
-                fit = next((c for c in range(pointer[q], len(cols))
-                            if own[c - base] and plan.admissible(int(cols[c]), set())), None)
+                first = pointer[q] - (1 if i == 0 else 0)  # the start year the replay began at for q
+                fit = next((c for c in range(first, first + len(own))
+                            if c >= pointer[q] and own[c - first] and plan.admissible(int(cols[c]), set())), None)
                 if fit is None:
-                    skipped.append(q)
-                    failures += 1
-                    if max_failures is not None and failures >= max_failures:
-                        return
+                    pointer[q] = first + len(own)
+                    if pointer[q] >= len(cols):
+                        if give_up(q):
+                            return
+                    else:
+                        later.append(q)  # only with ``defer``: the others had every start year checked
                     continue
                 pointer[q] = fit
                 plan.add(np.asarray([cols[fit]], dtype=np.int64))
