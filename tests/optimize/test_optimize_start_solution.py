@@ -32,8 +32,9 @@ def test_the_write_back_holds_the_start_values_integers(decisions: bool) -> None
 
 
 def test_the_lp_neighbourhood_keeps_the_lps_whole_decisions_and_is_valued_as_written_back() -> None:
-    """The mid-size start (RENS): every column the LP takes whole is in the plan, every column it leaves out is
-    out, only the LP's partial columns were decided; the plan is feasible and worth what its write-back says,
+    """The mid-size start (after RENS): every project the LP takes whole keeps its start year, every project it
+    leaves out stays out, only the projects it takes in part were decided (at any of their start years); the
+    plan is feasible and worth what its write-back says,
     at most the LP bound, and here above the greedy rounding (the places trades the rounding misses; not
     always: :func:`~hushall.optimize.solve.solve_model` keeps the better of the two)."""
     from hushall.optimize import synthetic_municipality
@@ -49,7 +50,12 @@ def test_the_lp_neighbourhood_keeps_the_lps_whole_decisions_and_is_valued_as_wri
     assert partial.sum() >= 2
     run = solve_lp_neighbourhood(bm, arr, lp_x, time_limit=20.0)
     assert run.x is not None
-    assert (run.x[lp_x > 1 - 1e-6] == 1).all() and (run.x[lp_x < 1e-6] == 0).all()
+    in_part = np.zeros(p.n_projects, dtype=bool)
+    np.logical_or.at(in_part, p.col_project, partial)
+    decided = ~in_part[p.col_project]
+    assert (run.x[decided & (lp_x > 1 - 1e-6)] == 1).all() and (run.x[decided & (lp_x < 1e-6)] == 0).all()
+    assert (np.bincount(p.col_project, weights=run.x, minlength=p.n_projects)[~in_part]
+            == np.round(np.bincount(p.col_project, weights=lp_x, minlength=p.n_projects)[~in_part])).all()
     pv = assign_solution(bm, run.x, tight=False)
     assert pv.status == "Optimal"
     assert pv.objective == pytest.approx(run.objective, abs=1e-3)  # the MIP solution within its tolerances
