@@ -200,11 +200,11 @@ def solve_model(
     """Solve the MILP: LP relaxation, greedy warm start, branch and bound.
 
     Models between :data:`DETERMINISTIC_START_COLUMNS` and :data:`LARGE_MODEL_COLUMNS` columns whose LP takes
-    some columns in part start from the best plan that keeps the LP's whole decisions
+    some projects in part start from the best plan that keeps the LP's whole decisions
     (:func:`solve_lp_neighbourhood`) when it beats the greedy rounding; otherwise, and for smaller models, the
-    rounding is improved locally. Models with more than :data:`LARGE_MODEL_COLUMNS` columns are improved by sub-MIPs around the plan
-    (:func:`improve_in_neighbourhoods`) for ``neighbourhood_share`` of the time, then (when that is below 1)
-    by branch and bound on the whole model. With ``skip_if_lp_violates`` the branch and bound is skipped when already the LP relaxation needs slack on a
+    rounding is improved locally. Models with more than :data:`LARGE_MODEL_COLUMNS` columns are improved by
+    sub-MIPs around the plan (:func:`improve_in_neighbourhoods`) for ``neighbourhood_share`` of the time, then
+    (when that is below 1) by branch and bound on the whole model. With ``skip_if_lp_violates`` the branch and bound is skipped when already the LP relaxation needs slack on a
     target or ceiling (then no plan meets them all; the caller minimises the violation instead) and the
     outcome carries the warm start with status ``"LP relaxation violates targets"``.
 
