@@ -14,7 +14,9 @@ A :class:`Reoptimiser` keeps what a change of those limits leaves as it was:
   optimal basis (:func:`~hushall.optimize.solve.solve_lp_relaxation`: primal simplex after a changed objective,
   dual after a changed right-hand side; on the example 24–319 iterations instead of ≈ 2 700, 0.13 → 0.02–0.05 s);
 * the **last plan**, where the next search starts (``optimize(start=…)``: repaired to the changed ceilings, kept
-  when worth more than the greedy start).
+  when worth more than the greedy start), and with renewal decisions the branch and bound's **renewal** for it
+  (:func:`~hushall.optimize.renewal_decisions.carry_solutions`), so that the plan is worth there what it was
+  worth (Exempelkommun: 40,84 points with its own renewal, 40,81 with the two LPs' renewal a plan otherwise gets).
 
 Any other change (a financial target, the tax, a project) makes the problem again, still from the last plan. The
 re-optimised plan is what :func:`~hushall.optimize.api.optimize` of the changed data finds within the gap asked
@@ -46,6 +48,7 @@ from hushall.optimize.inputs import (
 )
 from hushall.optimize.model import BuiltModel, ModelOptions, create_model
 from hushall.optimize.problem import OptimizationProblem
+from hushall.optimize.renewal_decisions import carry_solutions
 from hushall.optimize.result import OptimizationResult
 from hushall.optimize.solve import ProgressFn
 
@@ -165,6 +168,7 @@ class Reoptimiser:
         bm = create_model(problem, self.options)
         if previous is not None and (previous.lm.num_vars, previous.lm.num_rows) == (bm.lm.num_vars, bm.lm.num_rows):
             bm.lp_basis = previous.lp_basis
+            carry_solutions(previous, bm)
         self._problem = problem
         return bm
 
