@@ -139,8 +139,9 @@ class Prioritizer:
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._waiting_full: list[Entry] = []
-        #: how many solves were started, by kind (for the tests and the measurements)
-        self.solves = {"quick": 0, "full": 0}
+        #: how many solves were started, by kind, and how many quick plans kept the session's problem (only a weight
+        #: or frame changed; for the tests and the measurements)
+        self.solves = {"quick": 0, "full": 0, "quick_kept_problem": 0}
         #: the quick plans' interactive session, of one data version at a time (used by one quick plan at a time)
         self._session: tuple[int, Reoptimiser] | None = None
         self._session_lock = threading.Lock()
@@ -208,9 +209,12 @@ class Prioritizer:
             # the session of this data version, unless another quick plan uses it now (then a plain solve)
             with_session = self._session_lock.acquire(blocking=False)
             try:
+                session = self._session_of(entry.version_id, data) if with_session else None
                 facts = study_facts(data, time_limit_s=self.quick_s, mip_gap=self.limits.mip_gap, draws=QUICK_DRAWS,
-                                    start=entry.start,
-                                    session=self._session_of(entry.version_id, data) if with_session else None)
+                                    start=entry.start, session=session)
+                if session is not None and not session.rebuilt:
+                    with self._lock:
+                        self.solves["quick_kept_problem"] += 1
             finally:
                 if with_session:
                     self._session_lock.release()
