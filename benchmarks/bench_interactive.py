@@ -119,13 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reference-limit", type=float, default=60.0, help="the reference solves' limit (s)")
     ap.add_argument("changes", nargs="*", help=f"some of {', '.join(CHANGES)} (default: all)")
     args = ap.parse_args(argv)
-    import highspy
-    import numpy
-    import pandas
+    from importlib.metadata import version
 
     print(f"load average {os.getloadavg()[0]:.2f} / {os.getloadavg()[1]:.2f} / {os.getloadavg()[2]:.2f}; highspy "
-          f"{highspy.__version__ if hasattr(highspy, '__version__') else '?'}, numpy {numpy.__version__}, "
-          f"pandas {pandas.__version__}")
+          f"{version('highspy')}, numpy {version('numpy')}, pandas {version('pandas')}")
     prev = _in_process(run_previous, args.reference_limit)
     print(f"previous plan (the example as it is, {args.reference_limit:g} s): {prev['objective']:.3f}, proven gap "
           f"{100 * prev['gap']:.2f} %, wall {prev['wall']:.1f} s, CPU {prev['cpu']:.1f} s", flush=True)
