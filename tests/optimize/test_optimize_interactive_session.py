@@ -4,6 +4,8 @@ changed data."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -49,7 +51,7 @@ def session(data: MunicipalityData) -> Reoptimiser:
 @pytest.mark.parametrize("change", [{"weights": WEIGHTS}, {"frame": 170e6}, {"frame": 200e6},
                                     {"weights": {"politik": 0.4}, "frame": 150e6}])
 def test_the_kept_problem_builds_the_cold_model_of_the_changed_data(data: MunicipalityData,
-                                                                  change: dict) -> None:  # type: ignore[type-arg]
+                                                                  change: dict[str, Any]) -> None:
     changed = Reoptimiser.changed_data(data, **change)
     assert changes_only_limits(data, changed) and not changes_only_limits(changed, data.replace(
         targets=changed.targets.assign(limit=changed.targets["limit"].where(
@@ -117,3 +119,28 @@ def test_unknown_rows_are_refused(data: MunicipalityData) -> None:
         Reoptimiser.changed_data(data, weights={"skönhet": 0.1})
     with pytest.raises(KeyError, match="investeringstak_kr"):
         Reoptimiser.changed_data(data, frame={"M1": 1e8})
+
+
+def test_the_time_limit_bounds_the_whole_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``optimize``'s limit counts making the problem and building the model: the solve gets what is left (at
+    least :data:`hushall.optimize.api.MIN_SOLVE_S`)."""
+    import time
+
+    import hushall.optimize.api as api
+    from hushall.optimize.synthetic import synthetic_municipality
+
+    asked: list[float] = []
+    real = api.solve_model
+
+    def solve(bm: BuiltModel, **kw: object) -> object:
+        asked.append(float(kw["time_limit"]))  # type: ignore[arg-type]
+        return real(bm, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "solve_model", solve)
+    bm = create_model(synthetic_municipality(10, n_years=5, seed=2))
+    api.optimize_model(bm, None, t0=time.perf_counter() - 1.5, time_limit=2.0, mip_gap=1e-3, explain=False,
+                       ranking=False)
+    assert 0.1 <= asked[-1] <= 0.5
+    r = api.optimize_model(bm, None, t0=time.perf_counter() - 10.0, time_limit=2.0, mip_gap=1e-3, explain=False,
+                           ranking=False)
+    assert asked[-1] == api.MIN_SOLVE_S and r.timings["build_s"] >= 10.0
