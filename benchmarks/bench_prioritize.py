@@ -79,17 +79,21 @@ def main(argv: list[str] | None = None) -> int:
         first_full = first_quick + finished(b, key)
         print(f"  utgångsläget (tjänstepersonernas): snabb {first_quick:.2f} s, färdig {first_full:.1f} s")
         for label, form in CHANGES:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             html = b.post("/prioritera/plan", {**form, "previous": key}, headers=hx).text
             q = time.perf_counter() - t0
+            q_cpu = time.process_time() - c0
             kind = re.search(r'data-plan-kind="(\w+)"', html)
             key = key_of(html)
             f = q + finished(b, key)
             quick_s.append(q)
             full_s.append(f)
             gap = re.search(r"inom ([\d,]+)\xa0% av bästa möjliga", html)
-            print(f"  {label:34s} snabb {q:5.2f} s ({kind.group(1) if kind else '?'}"
+            print(f"  {label:34s} snabb {q:5.2f} s (CPU {q_cpu:4.2f} s; {kind.group(1) if kind else '?'}"
                   f"{', inom ' + gap.group(1) + ' %' if gap else ''}), färdig {f:5.1f} s")
+        solves = app.state.prioritizer.solves
+        print(f"  snabba planer {solves['quick']}, varav {solves.get('quick_kept_problem', 0)} med sessionens "
+              f"problem kvar (bara vikt eller ram ändrad); färdiga {solves['full']}")
         app.state.prioritizer.shutdown()
     print(f"Median: snabb {statistics.median(quick_s):.2f} s (max {max(quick_s):.2f} s), "
           f"färdig {statistics.median(full_s):.1f} s (max {max(full_s):.1f} s)")

@@ -336,3 +336,30 @@ def test_the_bars_put_every_investment_against_the_frame() -> None:
     assert [d["before_y"] for d in view["debt"]] == pytest.approx([DEBT_HEIGHT * 0.75, 0.0, DEBT_HEIGHT])
     assert view["reinvestment_share"] is None  # no need given
     assert investment_bars(facts)["debt"][0]["before_y"] is None
+
+
+def test_quick_plans_keep_the_sessions_problem_after_a_weight_or_frame() -> None:
+    """After a changed weight or frame the quick plan is re-optimised from the kept problem (the interactive
+    session, :class:`hushall.optimize.interactive.Reoptimiser`); another change makes the problem again."""
+    from hushall.examples import exempelkommun
+    from hushall.study.settings import default_settings
+    from hushall.web.prioritize import Prioritizer
+
+    data = exempelkommun()
+    prio = Prioritizer(FAST)
+    try:
+        first = default_settings(data)
+        shown = prio.request(1, data, first).result(timeout=120)
+        assert shown.quick is not None and prio.solves["quick_kept_problem"] == 0
+        weight = {**first, "weights": {**first["weights"], "politik": 0.4}}
+        changed = prio.request(1, data, weight, start=shown.quick.facts.schedule).result(timeout=120)
+        assert changed.quick is not None and changed.quick.facts.schedule
+        assert prio.solves["quick_kept_problem"] == 1
+        frame = {**weight, "targets": {**weight["targets"], "investeringstak_kr": 150e6}}
+        framed = prio.request(1, data, frame, start=changed.quick.facts.schedule).result(timeout=120)
+        assert framed.quick is not None and prio.solves["quick_kept_problem"] == 2
+        taxed = {**frame, "tax_change_ore": 20.0, "tax_from_year": 2027}
+        prio.request(1, data, taxed, start=framed.quick.facts.schedule).result(timeout=120)
+        assert prio.solves["quick_kept_problem"] == 2  # the tax changes the financial model: made again
+    finally:
+        prio.shutdown()

@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -39,12 +40,14 @@ from hushall.model import MunicipalityData
 from hushall.needs import capacity_table, component_status
 from hushall.needs.reinvestment import policy_renewal_by_pool
 from hushall.optimize.delivery import delivery_ceilings
+from hushall.optimize.finance_block import FinancialBlock
 from hushall.optimize.finance_link import _period, financial_block_from_municipality, target_mask
 from hushall.optimize.problem import (
     CapacityBlock,
     Ceiling,
     OptimizationProblem,
     assemble_problem,
+    with_weights,
 )
 from hushall.optimize.renewal_decisions import RenewalBlock
 from hushall.projects import ProjectCatalog, UnitEffects, plan_indices
@@ -280,6 +283,62 @@ def base_investment_real(data: MunicipalityData) -> FloatArray | None:
 PLAN_CEILINGS: tuple[str, ...] = types_where(plan_ceiling=True)
 
 
+def outside_plan_investment_real(data: MunicipalityData, fin: FinancialBlock | None) -> FloatArray | None:
+    """The investment volume outside the plan that an investment ceiling counts (:func:`ceilings_from_targets`):
+    the financial block's when there is one, else :func:`base_investment_real`."""
+    return fin.extra["base_investment_real_kr"] if fin is not None else base_investment_real(data)
+
+
+#: The rows of Mål whose limits a problem takes over without being made again (:func:`problem_with_limits`): the
+#: criterion weights (the objective) and the ceilings on the plan's own columns (the ceilings' right-hand sides).
+LIMITS_ONLY_TYPES: tuple[str, ...] = ("kriterievikt", *PLAN_CEILINGS)
+
+
+def changes_only_limits(old: MunicipalityData, new: MunicipalityData,
+                        types: tuple[str, ...] = LIMITS_ONLY_TYPES) -> bool:
+    """Whether ``new`` is ``old`` with other limits on rows of Mål of ``types`` and nothing else changed (the same
+    rows, the same sheets, the same assumptions).
+
+    >>> from hushall.examples import exempelkommun
+    >>> d = exempelkommun()
+    >>> t = d.targets.copy()
+    >>> t.loc[t["target_type"] == "investeringstak_kr", "limit"] = 150e6
+    >>> changes_only_limits(d, d.replace(targets=t))
+    True
+    >>> t.loc[t["target_type"] == "soliditet", "limit"] = 0.5
+    >>> changes_only_limits(d, d.replace(targets=t))
+    False
+    """
+    if old is new:
+        return True
+    for f in dataclasses.fields(MunicipalityData):
+        if not f.compare or f.name == "targets":
+            continue
+        a, b = getattr(old, f.name), getattr(new, f.name)
+        same = a.equals(b) if isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame) else a == b
+        if not same:
+            return False
+    t0, t1 = old.targets, new.targets
+    if not (t0.index.equals(t1.index) and t0.columns.equals(t1.columns) and "limit" in t0
+            and t0.drop(columns="limit").equals(t1.drop(columns="limit"))):
+        return False
+    fixed = ~t0["target_type"].isin(types).to_numpy()
+    a = pd.to_numeric(t0["limit"]).to_numpy(float)[fixed]
+    b = pd.to_numeric(t1["limit"]).to_numpy(float)[fixed]
+    return bool(np.array_equal(a, b, equal_nan=True))
+
+
+def problem_with_limits(problem: OptimizationProblem, data: MunicipalityData) -> OptimizationProblem:
+    """The problem :func:`problem_from_municipality` makes of ``data``, from ``problem`` made of data that differs
+    from ``data`` only in the limits of :data:`LIMITS_ONLY_TYPES` rows (:func:`changes_only_limits`): the
+    criterion weights re-weight the columns' values (:func:`hushall.optimize.problem.with_weights`) and the plan
+    ceilings are read again; the rest — columns, effects, places, the financial block — is shared."""
+    weights, _ = criterion_weights(data)
+    out = with_weights(problem, weights)
+    out.ceilings = ceilings_from_targets(data, outside_plan_investment_real(data, problem.finance))
+    return out
+
+
 def ceilings_from_targets(data: MunicipalityData, base_real_kr: FloatArray | None = None) -> list[Ceiling]:
     """The ``investeringstak_kr`` and ``max_parallella_projekt`` rows of Mål. An investment ceiling also counts
     ``base_real_kr``, the volume outside the plan (:func:`base_investment_real`), so that the optimiser's
@@ -403,12 +462,9 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
     own, pools = debt_relief_split(data, group) if not decide and len(data.components) else (None, None)
     cap_block = capacity_block(data) if capacity else None
     fin = financial_block_from_municipality(data, renewal_decisions=decide) if finance and len(data.finance) else None
-    base_real: FloatArray | None
     if fin is not None:
         fin.balanskrav_mode = balanskrav
-        base_real = fin.extra["base_investment_real_kr"]
-    else:
-        base_real = base_investment_real(data)
+    base_real = outside_plan_investment_real(data, fin)
     problem = assemble_problem(
         years=years,
         project_ids=ids,

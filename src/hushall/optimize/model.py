@@ -50,6 +50,7 @@ Objective (maximise, points)
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -126,6 +127,10 @@ class BuiltModel:
     violation_penalty: float = 0.0
     do_nothing_unmet_points: float = 0.0
     lp_reduced_costs: FloatArray | None = None
+    #: The LP relaxation's optimal basis (``highspy.HighsBasis``, kept by
+    #: :func:`hushall.optimize.solve.solve_lp_relaxation`); one set before the solve — a previous model's of the
+    #: same shape (:class:`hushall.optimize.interactive.Reoptimiser`) — is where the LP starts.
+    lp_basis: Any = None
 
     def limit(self, name: str) -> LimitRows:
         for lim in self.limits:

@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -176,6 +177,12 @@ class OptimizationProblem:
     #: ``(T,)`` the objective's reward per kr of shared debt cleared in each year (``straff_underhållsskuld_andel``
     #: × discount factor), so those components are rewarded once; ``None``: no reward for the pools.
     shared_relief_weight: FloatArray | None = None
+    #: ``(N,)`` each column's discount factor at its completion year: ``value = weighted_score[project] × it``
+    #: (:func:`assemble_problem`; :func:`with_weights` re-weights with it). ``None``: not known.
+    column_discount: FloatArray | None = None
+    #: The projects whose cost and weighted score set ``kr_per_point`` (:func:`default_kr_per_point`); ``None``:
+    #: ``kr_per_point`` was given, not derived from the weights.
+    kr_per_point_projects: BoolArray | None = None
 
     def effect(self, name: str) -> sp.csr_matrix:
         """One yearly effect matrix ``(N, T)`` (zero when the problem has none of it)."""
@@ -445,9 +452,9 @@ def assemble_problem(
     proj, start = cols[:, 0], cols[:, 1]
     comp = start + duration[proj]
     value = wscore[proj] * disc[comp]
+    derived = kr_per_point is None
     if kr_per_point is None:
-        total_w = float(wscore[include].sum())
-        kr_per_point = float(cost_kr[include].sum() / total_w) if total_w > 0 else 1.0e6
+        kr_per_point = default_kr_per_point(cost_kr, wscore, include)
     relief = np.zeros(len(cols))
     do_nothing = 0.0
     if debt_by_year_kr is not None:
@@ -482,7 +489,44 @@ def assemble_problem(
         name=name,
         unschedulable=unschedulable,
         operating_index=extend(price_index, t_count),
+        column_discount=disc[comp],
+        kr_per_point_projects=include if derived else None,
     )
+
+
+def default_kr_per_point(cost_kr: FloatArray, weighted_score: FloatArray, include: BoolArray) -> float:
+    """The exchange rate between kr and points: the candidates' total cost per total weighted score, what a
+    point costs on average in this portfolio (1 Mkr when no project scores).
+
+    >>> default_kr_per_point(np.array([10e6, 30e6]), np.array([1.0, 3.0]), np.array([True, True]))
+    10000000.0
+    """
+    total_w = float(np.asarray(weighted_score)[include].sum())
+    return float(np.asarray(cost_kr)[include].sum() / total_w) if total_w > 0 else 1.0e6
+
+
+def with_weights(problem: OptimizationProblem, weights: FloatArray) -> OptimizationProblem:
+    """``problem`` under other criterion weights, as :func:`assemble_problem` would make it: each column's value
+    ``v_j = (Σ_k w_k s_{p(j),k}) · δ_{c(j)}`` (the weighted score discounted to the completion year) and, when it
+    was derived, ``kr_per_point`` (:func:`default_kr_per_point`); everything else is shared with ``problem``
+    except the renewal block, which the model's build writes to (copied).
+
+    >>> from hushall.optimize.synthetic import synthetic_municipality
+    >>> p = synthetic_municipality(6, n_years=5, seed=1)
+    >>> q = with_weights(p, 2 * p.weights)
+    >>> bool(np.allclose(q.value, 2 * p.value)), bool(np.isclose(q.kr_per_point, p.kr_per_point / 2))
+    (True, True)
+    """
+    if problem.column_discount is None:
+        raise ValueError("the problem does not carry its columns' discount factors (column_discount)")
+    w = np.asarray(weights, dtype=float)
+    wscore = problem.scores @ w if problem.scores.size else np.zeros(problem.n_projects)
+    kpp = problem.kr_per_point
+    if problem.kr_per_point_projects is not None:
+        kpp = default_kr_per_point(problem.cost_kr, wscore, problem.kr_per_point_projects)
+    renewal = None if problem.renewal is None else dataclasses.replace(problem.renewal)
+    return dataclasses.replace(problem, weights=w, value=wscore[problem.col_project] * problem.column_discount,
+                               kr_per_point=kpp, renewal=renewal)
 
 
 def knapsack_problem(profits: FloatArray, weights: FloatArray, capacities: FloatArray,

@@ -388,6 +388,19 @@ def remember_solution(bm: object, x: FloatArray | None, solution: FloatArray | N
         bm.__dict__.setdefault("_renewal_solutions", {})[np.round(x).astype(np.int8).tobytes()] = solution
 
 
+def carry_solutions(source: object, target: object, keep: int = 8) -> None:
+    """Give ``target`` — a model of the same variables and rows as ``source``, with other costs or right-hand
+    sides (a changed weight or frame, :class:`hushall.optimize.interactive.Reoptimiser`) — the branch and bound's
+    solutions ``source`` keeps (:func:`remember_solution`; the last ``keep``), so that a previous plan is valued
+    with its own renewal there too. Where that renewal breaks a changed row, :func:`hushall.optimize.solve.
+    assign_solution` takes the two LPs' renewal instead when it breaks less."""
+    kept = source.__dict__.get("_renewal_solutions", {})
+    if kept and has_renewal_decisions(target):
+        mine = target.__dict__.setdefault("_renewal_solutions", {})
+        for key in list(kept)[-keep:]:
+            mine.setdefault(key, kept[key])
+
+
 def knows_renewal(bm: object, x: FloatArray) -> bool:
     """Whether the branch and bound's solution of the plan ``x`` is kept (:func:`remember_solution`)."""
     return np.round(x).astype(np.int8).tobytes() in bm.__dict__.get("_renewal_solutions", {})
