@@ -52,7 +52,8 @@ from hushall.optimize.renewal_decisions import carry_solutions
 from hushall.optimize.result import OptimizationResult
 from hushall.optimize.solve import ProgressFn
 
-#: The criterion weights' and the investment frame's rows of Mål (:meth:`Reoptimiser.reoptimise`).
+#: The criterion weights' and the investment frame's rows of Mål (:meth:`Reoptimiser.reoptimise`; the frame is also
+#: the axis of :mod:`hushall.study.frontier`).
 WEIGHT_TYPE = "kriterievikt"
 FRAME_TYPE = "investeringstak_kr"
 

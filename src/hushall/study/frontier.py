@@ -68,6 +68,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hushall.errors import HushallError
+from hushall.optimize.interactive import FRAME_TYPE  # the frontier's axis
 from hushall.study.request import DEFAULT_MIP_GAP, DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -83,9 +84,6 @@ DEFAULT_STEPS = 11
 DEFAULT_STEP_TIME_S = 4.0
 #: Parallel processes (the steps of a chain are sequential: each starts from its neighbour's plan).
 DEFAULT_WORKERS = 2
-#: Frame target type (the frontier's axis).
-FRAME_TYPE = "investeringstak_kr"
-
 #: ``progress(fraction, message)`` in Swedish, as :data:`hushall.study.study.Progress`.
 Progress = Callable[[float, str], None]
 
