@@ -82,7 +82,7 @@ def haversine_km(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: Flo
 def criterion_weights(data: MunicipalityData) -> tuple[FloatArray, str]:
     """Weights of the criteria from the ``kriterievikt`` rows of Mål (equal weights when there are none)."""
     t = data.targets
-    rows = t[t["target_type"] == "kriterievikt"] if len(t) else t
+    rows = t[t["target_type"] == WEIGHT_TYPE] if len(t) else t
     if not len(rows):
         return np.full(len(CRITERIA), 1.0 / len(CRITERIA)), "lika vikter (inga kriterievikter i fliken Mål)"
     w = np.zeros(len(CRITERIA))
@@ -282,6 +282,11 @@ def base_investment_real(data: MunicipalityData) -> FloatArray | None:
 #: The types the optimiser holds as ceilings on the plan's own columns (the registry's ``plan_ceiling``).
 PLAN_CEILINGS: tuple[str, ...] = types_where(plan_ceiling=True)
 
+#: The rows of Mål that hold a criterion's weight, and the investment frame (the yearly investment ceiling that a
+#: person changes in Prioritera, :mod:`hushall.optimize.interactive`, and the axis of :mod:`hushall.study.frontier`).
+WEIGHT_TYPE = "kriterievikt"
+FRAME_TYPE = "investeringstak_kr"
+
 
 def outside_plan_investment_real(data: MunicipalityData, fin: FinancialBlock | None) -> FloatArray | None:
     """The investment volume outside the plan that an investment ceiling counts (:func:`ceilings_from_targets`):
@@ -291,7 +296,7 @@ def outside_plan_investment_real(data: MunicipalityData, fin: FinancialBlock | N
 
 #: The rows of Mål whose limits a problem takes over without being made again (:func:`problem_with_limits`): the
 #: criterion weights (the objective) and the ceilings on the plan's own columns (the ceilings' right-hand sides).
-LIMITS_ONLY_TYPES: tuple[str, ...] = ("kriterievikt", *PLAN_CEILINGS)
+LIMITS_ONLY_TYPES: tuple[str, ...] = (WEIGHT_TYPE, *PLAN_CEILINGS)
 
 
 def changes_only_limits(old: MunicipalityData, new: MunicipalityData,

@@ -41,6 +41,8 @@ from typing import Any
 from hushall.model import MunicipalityData
 from hushall.optimize.api import optimize_model
 from hushall.optimize.inputs import (
+    FRAME_TYPE,
+    WEIGHT_TYPE,
     changes_only_limits,
     criterion_weights,
     problem_from_municipality,
@@ -51,11 +53,6 @@ from hushall.optimize.problem import OptimizationProblem
 from hushall.optimize.renewal_decisions import carry_solutions
 from hushall.optimize.result import OptimizationResult
 from hushall.optimize.solve import ProgressFn
-
-#: The criterion weights' and the investment frame's rows of Mål (:meth:`Reoptimiser.reoptimise`; the frame is also
-#: the axis of :mod:`hushall.study.frontier`).
-WEIGHT_TYPE = "kriterievikt"
-FRAME_TYPE = "investeringstak_kr"
 
 
 class Reoptimiser:
