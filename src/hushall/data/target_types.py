@@ -56,6 +56,11 @@ from typing import Any
 
 from hushall.formatting import NBSP, fmt_number
 
+#: A criterion's weight (the objective) and the investment frame (the yearly ceiling on investment): the rows of Mål
+#: a person changes most (Prioritera, :mod:`hushall.optimize.interactive`; the axis of :mod:`hushall.study.frontier`).
+WEIGHT_TYPE = "kriterievikt"
+FRAME_TYPE = "investeringstak_kr"
+
 
 class Sense(StrEnum):
     """Which side of its limit a target's measure must stay on."""

@@ -261,8 +261,10 @@ def optimize_model(
     if ranking and evaluation is not None:
         from hushall.optimize.ranking import list_renewal, rank_within_targets
 
+        # with renewal decisions both lists keep today's reinvestment (the data's policy), not the optimiser's
+        kept = list_renewal(bm)
         x_rank = rank_by_benefit_cost(problem)
-        ev_rank = evaluate_plan(bm, x_rank, reduced=True, renewal_kr=list_renewal(bm))
+        ev_rank = evaluate_plan(bm, x_rank, reduced=True, renewal_kr=kept)
         # the list's net benefit without the penalty on the targets it breaks (those are reported apart)
         rank_obj = ev_rank.objective + ev_rank.parts["violation_penalty"]
         rank_info = {
@@ -272,11 +274,10 @@ def optimize_model(
             "violations": violation_records(ev_rank.limits),
             "meets_targets": ev_rank.meets_targets,
             "n_projects": len(ev_rank.schedule),
-            # with renewal decisions both lists keep today's reinvestment (the data's policy), not the optimiser's
-            "keeps_policy_renewal": list_renewal(bm) is not None,
+            "keeps_policy_renewal": kept is not None,
         }
-        # with renewal decisions the list keeps today's reinvestment (the data's policy), in the greedy and here
-        ev_fair = evaluate_plan(bm, rank_within_targets(bm), reduced=True, renewal_kr=list_renewal(bm))
+        # the list within the targets keeps it in its greedy too (rank_within_targets)
+        ev_fair = evaluate_plan(bm, rank_within_targets(bm), reduced=True, renewal_kr=kept)
         fair_obj = ev_fair.objective + ev_fair.parts["violation_penalty"]
         rank_info["within_targets"] = {
             "objective": fair_obj,

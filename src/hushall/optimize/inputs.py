@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hushall.data.schema import CRITERIA
-from hushall.data.target_types import TARGET_TYPES, types_where
+from hushall.data.target_types import TARGET_TYPES, WEIGHT_TYPE, types_where
 from hushall.finance import build_inputs, run
 from hushall.model import MunicipalityData
 from hushall.needs import capacity_table, component_status
@@ -281,11 +281,6 @@ def base_investment_real(data: MunicipalityData) -> FloatArray | None:
 
 #: The types the optimiser holds as ceilings on the plan's own columns (the registry's ``plan_ceiling``).
 PLAN_CEILINGS: tuple[str, ...] = types_where(plan_ceiling=True)
-
-#: The rows of Mål that hold a criterion's weight, and the investment frame (the yearly investment ceiling that a
-#: person changes in Prioritera, :mod:`hushall.optimize.interactive`, and the axis of :mod:`hushall.study.frontier`).
-WEIGHT_TYPE = "kriterievikt"
-FRAME_TYPE = "investeringstak_kr"
 
 
 def outside_plan_investment_real(data: MunicipalityData, fin: FinancialBlock | None) -> FloatArray | None:

@@ -38,11 +38,10 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from hushall.data.target_types import FRAME_TYPE, WEIGHT_TYPE
 from hushall.model import MunicipalityData
 from hushall.optimize.api import optimize_model
 from hushall.optimize.inputs import (
-    FRAME_TYPE,
-    WEIGHT_TYPE,
     changes_only_limits,
     criterion_weights,
     problem_from_municipality,

@@ -211,9 +211,10 @@ def solve_model(
     (:func:`solve_lp_neighbourhood`) when it beats the greedy rounding; otherwise, and for smaller models, the
     rounding is improved locally. Models with more than :data:`LARGE_MODEL_COLUMNS` columns are improved by
     sub-MIPs around the plan (:func:`improve_in_neighbourhoods`) for ``neighbourhood_share`` of the time, then
-    (when that is below 1) by branch and bound on the whole model. With ``skip_if_lp_violates`` the branch and bound is skipped when already the LP relaxation needs slack on a
-    target or ceiling (then no plan meets them all; the caller minimises the violation instead) and the
-    outcome carries the warm start with status ``"LP relaxation violates targets"``.
+    (when that is below 1) by branch and bound on the whole model. With ``skip_if_lp_violates`` the branch and
+    bound is skipped when already the LP relaxation needs slack on a target or ceiling (then no plan meets them
+    all; the caller minimises the violation instead) and the outcome carries the warm start with status
+    ``"LP relaxation violates targets"``.
 
     Parameters
     ----------
@@ -259,12 +260,12 @@ def solve_model(
             # mid-size models: the best plan keeping the LP's whole decisions, when it beats the rounding
             rens = _lp_neighbourhood_start(bm, arr, lp_sol[x_slice], x0, lp_obj, mip_gap, time_limit=min(
                 RENS_SHARE * time_limit, RENS_MAX_S), options={"random_seed": int(random_seed), **(options or {})})
-            if rens is not None:
-                x0, pv0 = rens
-        if bm.problem.n_columns <= LARGE_MODEL_COLUMNS and rens is None:
+        if rens is not None:
+            x0, pv0 = rens
+        elif bm.problem.n_columns <= LARGE_MODEL_COLUMNS:
             # trade start years between projects where the rounding stopped at the first binding target
             x0 = improve_locally(bm, x0, time_budget_s=local_search_budget(bm, min(0.05 * time_limit, 1.0)))
-        elif rens is None:
+        else:
             # large models: only the projects that change places, valued with the places they fill (the
             # pairwise moves of improve_locally grow with the square of the projects); nothing without places
             x0 = improve_places(bm, x0, time_budget_s=min(0.1 * time_limit, 6.0))
@@ -351,7 +352,7 @@ def solve_lp_neighbourhood(bm: BuiltModel, arr: dict[str, Any], lp_x: FloatArray
     x_slice = slice(bm.x.start, bm.x.stop)
     p = bm.problem
     partial = np.zeros(p.n_projects, dtype=bool)
-    np.logical_or.at(partial, p.col_project, (lp_x > 1e-6) & (lp_x < 1.0 - 1e-6))
+    np.logical_or.at(partial, p.col_project, _taken_in_part(lp_x))
     free = partial[p.col_project]
     lo, up = arr["col_lower"].copy(), arr["col_upper"].copy()
     lo_x, up_x = lo[x_slice], up[x_slice]
@@ -362,6 +363,11 @@ def solve_lp_neighbourhood(bm: BuiltModel, arr: dict[str, Any], lp_x: FloatArray
                    mip_gap=RENS_GAP, options=options)
 
 
+def _taken_in_part(lp_x: FloatArray) -> NDArray[np.bool_]:
+    """The columns the LP relaxation takes neither whole nor not at all."""
+    return np.asarray((lp_x > 1e-6) & (lp_x < 1.0 - 1e-6))
+
+
 def _lp_neighbourhood_start(bm: BuiltModel, arr: dict[str, Any], lp_x: FloatArray, rounded: FloatArray,
                             lp_bound: float, mip_gap: float, *, time_limit: float, options: dict[str, Any] | None
                             ) -> tuple[FloatArray, PlanValues] | None:
@@ -369,7 +375,7 @@ def _lp_neighbourhood_start(bm: BuiltModel, arr: dict[str, Any], lp_x: FloatArra
     rounding ``rounded`` (each valued with its best borrowing, places and renewal); ``None`` otherwise — the LP
     takes every column whole or not at all, or the rounding is already within ``mip_gap`` of the LP bound —
     and then the rounding is improved locally as before."""
-    if not np.any((lp_x > 1e-6) & (lp_x < 1.0 - 1e-6)):
+    if not _taken_in_part(lp_x).any():
         return None
     pv_rounded = assign_solution(bm, rounded, tight=False)
     if pv_rounded.status == "Optimal" and _gap(pv_rounded.objective, lp_bound) <= mip_gap:

@@ -139,17 +139,7 @@ class _Plan:
         rows = self.rows(cols)
         single = rows if alone is None else self.rows(alone)
         both = np.concatenate([np.cumsum(rows, axis=0), single], axis=0)
-        ok = np.ones(len(both), dtype=bool)
-        t_n = self.t_count
-        plans = {name: self.totals[name][None, :] + both[:, i * t_n:(i + 1) * t_n]
-                 for i, name in enumerate(self.names)}
-        ceil = self._ceiling_excess(plans)
-        ok &= (ceil <= self.ceiling_viol[None, :] + self.ceiling_tol[None, :]).all(axis=1)
-        viol = None
-        if self.finance is not None and self.finance.targets:
-            eff = {g: plans[g] for g in self.fin_names}
-            viol = self._violations(eff)
-            ok &= (viol <= self.fin_viol[None, :] + TOL_KR).all(axis=1)
+        ok, ceil, viol = self.within(both)
         # the prefixes' and the single candidates' totals and excesses, for :meth:`add` of a prefix or of one
         # candidate alone (no second replay)
         self._prefix = (np.asarray(cols, dtype=np.int64).copy(), both[:k], ceil[:k], None if viol is None else viol[:k])
@@ -157,6 +147,25 @@ class _Plan:
                        None if viol is None else viol[k:])
         bad = np.flatnonzero(~ok[:k])
         return (int(bad[0]) if bad.size else k), ok[k:]
+
+    def within(self, delta: np.ndarray, ceiling_bar: FloatArray | None = None, target_bar: FloatArray | None = None
+               ) -> tuple[NDArray[np.bool_], np.ndarray, np.ndarray | None]:
+        """The plans ``plan + delta_b`` (rows of the stacked yearly quantities, :meth:`rows`) in one batched
+        replay: whether each breaks no ceiling-year and no target-year more than the bars (default: the plan's
+        own excesses; 1 kr of tolerance on money, none on a count of projects), and their ceiling excesses and
+        target shortfalls (``None`` without financial targets)."""
+        t_n = self.t_count
+        plans = {name: self.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n]
+                 for i, name in enumerate(self.names)}
+        ceil = self._ceiling_excess(plans)
+        bar = self.ceiling_viol if ceiling_bar is None else ceiling_bar
+        ok = (ceil <= bar[None, :] + self.ceiling_tol[None, :]).all(axis=1)
+        viol = None
+        if self.finance is not None and self.finance.targets:
+            viol = self._violations({g: plans[g] for g in self.fin_names})
+            bar = self.fin_viol if target_bar is None else target_bar
+            ok &= (viol <= bar[None, :] + TOL_KR).all(axis=1)
+        return np.asarray(ok), ceil, viol
 
     def rows(self, cols: IntArray) -> np.ndarray:
         """Dense rows of the stacked yearly quantities for the given columns (fast CSR gather)."""
@@ -224,14 +233,14 @@ class _Plan:
         if self.finance is not None and self.finance.targets:
             self.fin_viol = np.maximum(self._violations(plans).max(axis=0), self.fin_viol)
 
-    def admissible(self, j: int, batch_groups: set[int]) -> bool:
+    def admissible(self, j: int) -> bool:
         """Relations: alternatives not taken, the project a dependant waits for done before it starts."""
         p = self.problem
         proj = p.col_project[j]
         if self.chosen[proj] >= 0:
             return False
         g = p.exclusive_group[proj]
-        if g >= 0 and (self.group_taken[g] or g in batch_groups):
+        if g >= 0 and self.group_taken[g]:
             return False
         a = p.depends_on[proj]
         if a >= 0:
@@ -349,7 +358,7 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
                     break  # its admissibility waits for the batch's outcome
                 queue.popleft()
                 cols = ranked[q]
-                while pointer[q] < len(cols) and not plan.admissible(int(cols[pointer[q]]), set()):
+                while pointer[q] < len(cols) and not plan.admissible(int(cols[pointer[q]])):
                     pointer[q] += 1
                 if pointer[q] >= len(cols):
                     if plan.chosen[q] < 0:
@@ -393,7 +402,7 @@ def _greedy_pass(plan: _Plan, projects: list[int], ranked: list[IntArray], lp_x:
                 own = alone[offsets[i]:offsets[i + 1]]
                 first = pointer[q] - (1 if i == 0 else 0)  # the start year the replay began at for q
                 fit = next((c for c in range(first, first + len(own))
-                            if c >= pointer[q] and own[c - first] and plan.admissible(int(cols[c]), set())), None)
+                            if c >= pointer[q] and own[c - first] and plan.admissible(int(cols[c]))), None)
                 if fit is None:
                     pointer[q] = first + len(own)
                     if pointer[q] >= len(cols):
@@ -510,7 +519,6 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
     plan.add(chosen_cols, force=False)  # the rounded plan's own violations (not the empty plan's) are the bar
     base_fin = plan.fin_viol.copy()
     base_ceil = plan.ceiling_viol.copy()
-    t_n = plan.t_count
     n_cols = p.n_columns
     # every column's yearly quantities, dense, with a zero row at ``n_cols`` standing for "no column"
     dense = np.vstack([plan.rows(np.arange(n_cols)), np.zeros((1, plan.stacked.shape[1]))])
@@ -540,13 +548,7 @@ def improve_locally(bm: BuiltModel, x: FloatArray, time_budget_s: float = 1.0, m
                 break
             batch = keep[lo:lo + 512]
             delta = (dense[in0[batch]] + dense[in1[batch]]) - (dense[out0[batch]] + dense[out1[batch]])
-            tot = {name: plan.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n]
-                   for i, name in enumerate(plan.names)}
-            ok = (plan._ceiling_excess(tot) <= base_ceil[None, :] + plan.ceiling_tol[None, :]).all(axis=1)
-            if plan.finance is not None and plan.finance.targets:
-                ok &= (plan._violations({g: tot[g] for g in plan.fin_names}) <= base_fin[None, :]
-                       + TOL_KR).all(axis=1)
-            good = np.flatnonzero(ok)
+            good = np.flatnonzero(plan.within(delta, base_ceil, base_fin)[0])
             if good.size:
                 k = batch[good[0]]
                 outs = [int(c) for c in (out0[k], out1[k]) if c < n_cols]
@@ -850,11 +852,4 @@ def _moves_fit(plan: _Plan, out_c: IntArray, in_c: IntArray, ceiling_bar: FloatA
     dense_out = np.vstack([plan.rows(out_c[out_c < n_cols]), zero])
     pos_in = np.where(in_c < n_cols, np.cumsum(in_c < n_cols) - 1, len(dense_in) - 1)
     pos_out = np.where(out_c < n_cols, np.cumsum(out_c < n_cols) - 1, len(dense_out) - 1)
-    delta = dense_in[pos_in] - dense_out[pos_out]
-    t_n = plan.t_count
-    tot = {name: plan.totals[name][None, :] + delta[:, i * t_n:(i + 1) * t_n] for i, name in enumerate(plan.names)}
-    ok: NDArray[np.bool_] = np.asarray((plan._ceiling_excess(tot) <= ceiling_bar[None, :]
-                                        + plan.ceiling_tol[None, :]).all(axis=1))
-    if plan.finance is not None and plan.finance.targets:
-        ok &= (plan._violations({g: tot[g] for g in plan.fin_names}) <= target_bar[None, :] + TOL_KR).all(axis=1)
-    return ok
+    return plan.within(dense_in[pos_in] - dense_out[pos_out], ceiling_bar, target_bar)[0]

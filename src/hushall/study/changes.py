@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from hushall.data.schema import CRITERIA, CRITERION_LABELS
-from hushall.data.target_types import TARGET_TYPES
+from hushall.data.target_types import FRAME_TYPE, TARGET_TYPES
 from hushall.formatting import fmt_mkr, fmt_number, fmt_pct
 
 #: A project's share of the weighted score must move by more than this (relative) to be named as the reason.
@@ -59,7 +59,7 @@ EARLY_YEARS = 10
 #: A year uses the whole investment frame when its investment is within this of the frame (kr, fixed prices).
 FRAME_SLACK_KR = 1.0e6
 
-FRAME = "investeringstak_kr"
+FRAME = FRAME_TYPE
 DEBT = "låneskuld_per_invånare"
 
 
@@ -187,8 +187,6 @@ class PlanFacts:
         p = data.projects
         ids = p["project_id"].astype(str).tolist()
         opt = study.optimization
-        fc = study.forecast
-        lines = money_lines(fc)
         short = study.figures.places_short if study.figures is not None else []
 
         def num(col: str, default: float = 0.0) -> list[float]:
@@ -202,19 +200,13 @@ class PlanFacts:
             durations=dict(zip(ids, (max(int(d), 1) for d in num("duration_years", 1.0)), strict=True)),
             places=dict(zip(ids, num("places_change"), strict=True)) if "places_change" in p else {},
             scores={pid: {c: col[i] for c, col in score_cols.items()} for i, pid in enumerate(ids)},
-            years=[int(y) for y in data.years],
-            invest_by_year_kr=lines.get("invest", []),
             value=_finite(getattr(opt, "objective", None)),
             bound=_finite(getattr(opt, "bound", None)),
             gap=_finite(getattr(opt, "gap", None)),
             status=str(getattr(opt, "status", "") or ""),
-            maintenance_debt_end_kr=lines["debt"][-1] if lines.get("debt") else None,
             places_short_end=_finite(short[-1]) if short else None,
             verdict=study.verdict,
-            reinvest_by_year_kr=lines.get("reinvest", []),
-            need_by_year_kr=lines.get("need", []),
-            debt_by_year_kr=lines.get("debt", []),
-            frame_kr=yearly_frame_kr(data),
+            **_money_fields(study.forecast, data),
         )
 
 
@@ -222,12 +214,18 @@ class PlanFacts:
     def of_money(cls, fc: Any, data: Any, schedule: Mapping[str, int]) -> PlanFacts:
         """The money and asset facts of a plan's forecast ``fc`` (no value, no verdict): what the frontier
         reports per frame."""
-        lines = money_lines(fc)
-        return cls(schedule=dict(schedule), years=[int(y) for y in data.years],
-                   invest_by_year_kr=lines.get("invest", []), reinvest_by_year_kr=lines.get("reinvest", []),
-                   need_by_year_kr=lines.get("need", []), debt_by_year_kr=lines.get("debt", []),
-                   maintenance_debt_end_kr=lines["debt"][-1] if lines.get("debt") else None,
-                   frame_kr=yearly_frame_kr(data))
+        return cls(schedule=dict(schedule), **_money_fields(fc, data))
+
+
+def _money_fields(fc: Any, data: Any) -> dict[str, Any]:
+    """The :class:`PlanFacts` fields of a forecast's money and assets (:func:`money_lines`) and of the data's
+    years and frame."""
+    lines = money_lines(fc)
+    return {"years": [int(y) for y in data.years], "invest_by_year_kr": lines.get("invest", []),
+            "reinvest_by_year_kr": lines.get("reinvest", []), "need_by_year_kr": lines.get("need", []),
+            "debt_by_year_kr": lines.get("debt", []),
+            "maintenance_debt_end_kr": lines["debt"][-1] if lines.get("debt") else None,
+            "frame_kr": yearly_frame_kr(data)}
 
 
 def money_lines(fc: Any) -> dict[str, list[float]]:

@@ -67,8 +67,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hushall.data.target_types import FRAME_TYPE  # the frontier's axis
 from hushall.errors import HushallError
-from hushall.optimize.inputs import FRAME_TYPE  # the frontier's axis
 from hushall.study.request import DEFAULT_MIP_GAP, DEFAULT_SEED
 
 if TYPE_CHECKING:
