@@ -15,8 +15,10 @@ facility with room.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hushall.formatting import fmt_number, fmt_pct
+from hushall.optimize.background import BackgroundMip, spare_core
 from hushall.optimize.linear import highs_from_arrays, solve_lp_without_fixed
 from hushall.optimize.maintenance_rows import shared_relief_points
 from hushall.optimize.model import MKR, BuiltModel
@@ -203,6 +206,7 @@ def solve_model(
     skip_if_lp_violates: bool = False,
     neighbourhood_share: float = 1.0,
     start: FloatArray | None = None,
+    parallel_start: bool | None = None,
 ) -> SolveOutcome:
     """Solve the MILP: LP relaxation, greedy warm start, branch and bound.
 
@@ -231,8 +235,33 @@ def solve_model(
         repaired to the relations, ceilings and targets (a lowered frame may cut it) by
         :func:`~hushall.optimize.warmstart.round_greedily` in its order and improved locally. It replaces the
         greedy warm start when it is worth more; either way branch and bound starts from the better of the two.
+    parallel_start
+        For a mid-size model: find the mid-size start in a second process while branch and bound runs from the
+        greedy rounding (:mod:`hushall.optimize.background`), instead of before it. ``None``: when a core is
+        spare (:func:`~hushall.optimize.background.spare_core`). Which plan branch and bound reaches within the
+        gap then depends on when the second process answers.
     """
     t0 = time.perf_counter()
+    helper = None
+    if warm_start and start is None and _mid_size(bm) and (spare_core() if parallel_start is None
+                                                           else parallel_start):
+        with suppress(OSError):  # no second process to be had: everything in this one
+            helper = BackgroundMip()  # started now: its imports overlap the LP relaxation
+    try:
+        return _solve_model(bm, t0, helper, time_limit=time_limit, mip_gap=mip_gap, warm_start=warm_start,
+                            progress=progress, log=log, random_seed=random_seed, options=options,
+                            skip_if_lp_violates=skip_if_lp_violates, neighbourhood_share=neighbourhood_share,
+                            start=start)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _solve_model(bm: BuiltModel, t0: float, helper: BackgroundMip | None, *, time_limit: float, mip_gap: float,
+                 warm_start: bool, progress: ProgressFn | None, log: bool, random_seed: int,
+                 options: dict[str, Any] | None, skip_if_lp_violates: bool, neighbourhood_share: float,
+                 start: FloatArray | None) -> SolveOutcome:
+    """:func:`solve_model` with its second process ``helper`` (``None``: everything in this one)."""
     history: list[Progress] = []
 
     def emit(p: Progress) -> None:
@@ -250,18 +279,28 @@ def solve_model(
     emit(Progress("lp", lp_time, bound=lp_obj, message=lp_status))
     x0 = None
     pv0 = None
+    background: BackgroundMip | None = None
     if warm_start and lp_sol is not None:
         from hushall.optimize.warmstart import improve_locally, improve_places, round_greedily
 
         x0 = round_greedily(bm, lp_sol[x_slice])
         rens = None
-        if (DETERMINISTIC_START_COLUMNS < bm.problem.n_columns <= LARGE_MODEL_COLUMNS and start is None
-                and _slack_total(bm, lp_sol) <= 1e-6):
-            # mid-size models: the best plan keeping the LP's whole decisions, when it beats the rounding
-            rens = _lp_neighbourhood_start(bm, arr, lp_sol[x_slice], x0, lp_obj, mip_gap, time_limit=min(
-                RENS_SHARE * time_limit, RENS_MAX_S), options={"random_seed": int(random_seed), **(options or {})})
+        if _mid_size(bm) and start is None and _slack_total(bm, lp_sol) <= 1e-6:
+            # mid-size models: the best plan keeping the LP's whole decisions, when it beats the rounding — in the
+            # second process while branch and bound runs, or here before it
+            neighbourhood_options = {"random_seed": int(random_seed), **(options or {})}
+            if helper is not None and _taken_in_part(lp_sol[x_slice]).any():
+                helper.submit(lp_neighbourhood_arrays(bm, arr, lp_sol[x_slice]), offset=bm.lm.offset,
+                              time_limit=time_limit - (time.perf_counter() - t0), mip_gap=RENS_GAP,
+                              options=neighbourhood_options)
+                background = helper
+            else:
+                rens = _lp_neighbourhood_start(bm, arr, lp_sol[x_slice], x0, lp_obj, mip_gap, time_limit=min(
+                    RENS_SHARE * time_limit, RENS_MAX_S), options=neighbourhood_options)
         if rens is not None:
             x0, pv0 = rens
+        elif background is not None:
+            pass  # branch and bound starts from the rounding at once; the second process's plan joins it
         elif bm.problem.n_columns <= LARGE_MODEL_COLUMNS:
             # trade start years between projects where the rounding stopped at the first binding target
             x0 = improve_locally(bm, x0, time_budget_s=local_search_budget(bm, min(0.05 * time_limit, 1.0)))
@@ -316,7 +355,8 @@ def solve_model(
     # plan's renewal with renewal decisions)
     known = inc_solution if incumbent is x0 and inc_solution is not None else None
     mip = run_mip(bm, arr, time_limit=remaining, mip_gap=mip_gap, x_start=incumbent,
-                  emit=emit if progress else None, t0=t0, log=log, options=mip_options, start_solution=known)
+                  emit=emit if progress else None, t0=t0, log=log, options=mip_options, start_solution=known,
+                  offered=None if background is None else _offered_plans(bm, background))
     x_best, obj_best = mip.x, mip.objective
     remember_solution(bm, mip.x, mip.solution)
     if incumbent is not None and (x_best is None or obj_best < inc_obj - 1e-9) and np.isfinite(inc_obj):
@@ -326,6 +366,29 @@ def solve_model(
         bound = min(bound, lp_obj) if np.isfinite(bound) else lp_obj
     return _finish(bm, emit, t0, mip.status, x_best, obj_best, bound, lp_obj, lp_sol, lp_dual,
                    first_obj if first_obj is not None else mip.first_objective, lp_time, mip.nodes, history)
+
+
+def _mid_size(bm: BuiltModel) -> bool:
+    """Whether the model gets the mid-size start (:func:`solve_lp_neighbourhood`)."""
+    return DETERMINISTIC_START_COLUMNS < bm.problem.n_columns <= LARGE_MODEL_COLUMNS
+
+
+def _offered_plans(bm: BuiltModel, background: BackgroundMip) -> Callable[[], tuple[float, FloatArray] | None]:
+    """The second process's plan for :func:`run_mip`'s ``offered``: its objective and solution once it has
+    answered with a plan that needs no slack on any target or ceiling, else ``None``."""
+    checked: list[tuple[float, FloatArray] | None] = []  # the answer, once read and checked
+
+    def plan() -> tuple[float, FloatArray] | None:
+        if not checked:
+            result = background.result()
+            if result is None:
+                return None
+            solution = result.solution
+            checked.append(None if solution is None or _slack_total(bm, solution) > 1e-9
+                           else (result.objective, solution))
+        return checked[0]
+
+    return plan
 
 
 #: The LP-rounding sub-MIP (:func:`solve_lp_neighbourhood`) of a mid-size model runs for this share of the time
@@ -349,6 +412,13 @@ def solve_lp_neighbourhood(bm: BuiltModel, arr: dict[str, Any], lp_x: FloatArray
     LP's partial columns free, as in RENS, 520,32 in 2,2 s). HiGHS runs RENS itself, but only after its root cut
     loop.
     """
+    return run_mip(bm, lp_neighbourhood_arrays(bm, arr, lp_x), time_limit=time_limit, mip_gap=RENS_GAP,
+                   options=options)
+
+
+def lp_neighbourhood_arrays(bm: BuiltModel, arr: dict[str, Any], lp_x: FloatArray) -> dict[str, Any]:
+    """The model's arrays with the bounds of :func:`solve_lp_neighbourhood`: the columns of every project the LP
+    relaxation (plan columns ``lp_x``) takes whole or not at all fixed as it takes them, the others free."""
     x_slice = slice(bm.x.start, bm.x.stop)
     p = bm.problem
     partial = np.zeros(p.n_projects, dtype=bool)
@@ -359,8 +429,7 @@ def solve_lp_neighbourhood(bm: BuiltModel, arr: dict[str, Any], lp_x: FloatArray
     up_x[(lp_x < 1e-6) & ~free] = 0.0
     whole = (lp_x > 1.0 - 1e-6) & ~free
     lo_x[whole] = np.minimum(1.0, up_x[whole])
-    return run_mip(bm, {**arr, "col_lower": lo, "col_upper": up}, time_limit=time_limit,
-                   mip_gap=RENS_GAP, options=options)
+    return {**arr, "col_lower": lo, "col_upper": up}
 
 
 def _taken_in_part(lp_x: FloatArray) -> NDArray[np.bool_]:
@@ -567,13 +636,22 @@ def run_mip(
     options: dict[str, Any] | None = None,
     offset: float | None = None,
     start_solution: FloatArray | None = None,
+    offered: Callable[[], tuple[float, FloatArray] | None] | None = None,
 ) -> MipRun:
     """One branch-and-bound run of HiGHS on the arrays ``arr`` (the model's, or a modified copy), started from
     the plan ``x_start`` when given, reporting progress to ``emit``. ``start_solution``: a solution of the whole
     model for ``x_start`` (an earlier run's, or the plan's write-back), whose integer variables are the start —
     instead of computing them (:func:`~hushall.optimize.warmstart.start_values`: with renewal decisions two LPs
     of the whole model, 7 s CPU at 5 000 projects with places, for every sub-MIP of
-    :func:`improve_in_neighbourhoods`)."""
+    :func:`improve_in_neighbourhoods`).
+
+    ``offered``: a plan found elsewhere while this runs (the mid-size start in a second process,
+    :mod:`hushall.optimize.background`); it returns ``(objective, solution of every column)`` once there is
+    one, else ``None``. HiGHS then runs in a thread (:func:`_run_until`): the plan is handed to it at
+    its next request for a user solution, and as soon as the bound it has reported is within ``mip_gap`` of the
+    plan the run answers with it (HiGHS calls back only between its root's cut rounds, so it would otherwise go on
+    for another round, 1–2 s, with the proof at hand). The better of HiGHS's plan and the offered one is
+    returned."""
     t0 = time.perf_counter() if t0 is None else t0
     h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset if offset is None else offset, log=log,
                           options={"time_limit": float(max(time_limit, 0.05)), "mip_rel_gap": float(mip_gap),
@@ -592,36 +670,75 @@ def run_mip(
     last = {"t": -1e9}
     first: list[float] = []
     deadline = time.perf_counter() + float(max(time_limit, 0.05)) + 0.5
+    # the offered plan: handed to HiGHS yet; the last finite bound and node count HiGHS reported; proven by them
+    offer: dict[str, Any] = {"given": False, "bound": float("inf"), "nodes": 0, "proven": False,
+                             "objective": float("-inf")}
 
     def on_interrupt(e: Any) -> None:
         # HiGHS's own time limit is not checked inside every phase (root LP): stop at the deadline
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline or offer["proven"]:
             e.interrupt()
+
+    def on_user_solution(e: Any) -> None:
+        plan = offered() if offered is not None and not offer["given"] else None
+        if plan is not None:
+            e.data_in.setSolution(np.asarray(plan[1], dtype=np.float64))
+            offer["given"] = True
 
     def on_event(e: Any) -> None:
         on_interrupt(e)
+        out = e.data_out
+        if offer["proven"]:
+            return  # the run has already answered; HiGHS is winding down
+        if e.callback_type == highspy.cb.HighsCallbackType.kCallbackMipInterrupt and np.isfinite(out.mip_dual_bound):
+            offer["bound"] = min(offer["bound"], float(out.mip_dual_bound))
+            offer["nodes"] = int(out.mip_node_count)
         now = time.perf_counter() - t0
         improving = e.callback_type == highspy.cb.HighsCallbackType.kCallbackMipImprovingSolution
-        out = e.data_out
         if improving and not first:
             first.append(float(out.objective_function_value))
         if emit is None or e.callback_type == highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt or (
                 not improving and now - last["t"] < 1.0):
             return
         last["t"] = now
-        emit(Progress("mip", now, objective=float(out.mip_primal_bound), bound=float(out.mip_dual_bound),
-                      gap=float(out.mip_gap), nodes=int(out.mip_node_count),
+        objective = max(float(out.mip_primal_bound), offer["objective"])  # the offered plan is at hand already
+        emit(Progress("mip", now, objective=objective, bound=float(out.mip_dual_bound),
+                      gap=_gap(objective, float(out.mip_dual_bound)), nodes=int(out.mip_node_count),
                       message="ny bättre plan" if improving else ""))
+
+    def offer_proven() -> bool:
+        # while HiGHS runs in its thread: report the offered plan when it comes, and whether it is proven
+        plan = offered() if offered is not None else None
+        if plan is None:
+            return False
+        if plan[0] > offer["objective"]:
+            offer["objective"] = plan[0]
+            if emit is not None:
+                emit(Progress("mip", time.perf_counter() - t0, objective=plan[0], bound=offer["bound"],
+                              gap=_gap(plan[0], offer["bound"]), nodes=offer["nodes"],
+                              message="ny bättre plan (LP-grannskapet)"))
+        offer["proven"] = _gap(plan[0], offer["bound"]) <= mip_gap
+        return bool(offer["proven"])
 
     h.cbMipImprovingSolution.subscribe(on_event)
     h.cbMipInterrupt.subscribe(on_event)
     h.cbSimplexInterrupt.subscribe(on_interrupt)
-    h.run()
+    if offered is None:
+        h.run()
+    else:
+        h.cbMipUserSolution.subscribe(on_user_solution)
+        if _run_until(h, offer_proven):
+            plan = offered()
+            assert plan is not None
+            sol = np.asarray(plan[1], dtype=np.float64)
+            return MipRun("Optimal within gap (bound of branch and bound)", np.round(sol[bm.x.start:bm.x.stop]),
+                          plan[0], offer["bound"], offer["nodes"], first[0] if first else None, sol)
     info = h.getInfo()
     status = h.modelStatusToString(h.getModelStatus())
     x = None
     sol = None
     objective = float("-inf")
+    bound = float(info.mip_dual_bound)
     if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
         sol = np.asarray(h.getSolution().col_value)
         x = np.round(sol[bm.x.start:bm.x.stop])
@@ -629,8 +746,26 @@ def run_mip(
     h.cbMipImprovingSolution.unsubscribe(on_event)
     h.cbMipInterrupt.unsubscribe(on_event)
     h.cbSimplexInterrupt.unsubscribe(on_interrupt)
-    return MipRun(status, x, objective, float(info.mip_dual_bound), int(info.mip_node_count),
-                  first[0] if first else None, sol)
+    if offered is not None:
+        h.cbMipUserSolution.unsubscribe(on_user_solution)
+        plan = offered()
+        if plan is not None and plan[0] > objective + 1e-9:  # it came after HiGHS's last request for one
+            objective, sol = plan[0], np.asarray(plan[1], dtype=np.float64)
+            x = np.round(sol[bm.x.start:bm.x.stop])
+    return MipRun(status, x, objective, bound, int(info.mip_node_count), first[0] if first else None, sol)
+
+
+def _run_until(h: highspy.Highs, answered: Callable[[], bool]) -> bool:
+    """Run HiGHS in a thread until it ends (``False``) or ``answered()``, asked every 20 ms, says the caller has
+    its answer (``True``; the callbacks then stop HiGHS at the next one, in its own thread — during a root cut
+    round a second or two later; the thread is not a daemon, so the interpreter waits for it at exit)."""
+    runner = threading.Thread(target=h.run, name="hushall-branch-and-bound")
+    runner.start()
+    while runner.is_alive():
+        runner.join(0.02)
+        if answered():
+            return True
+    return False
 
 
 def _gap(objective: float, bound: float) -> float:
