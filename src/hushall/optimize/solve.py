@@ -673,11 +673,11 @@ def run_mip(
     deadline = time.perf_counter() + float(max(time_limit, 0.05)) + 0.5
     # the offered plan: handed to HiGHS yet; the last finite bound and node count HiGHS reported; proven by them
     offer: dict[str, Any] = {"given": False, "bound": float("inf"), "nodes": 0, "proven": False,
-                             "objective": float("-inf")}
+                             "objective": float("-inf"), "stopped": False}
 
     def on_interrupt(e: Any) -> None:
         # HiGHS's own time limit is not checked inside every phase (root LP): stop at the deadline
-        if time.perf_counter() > deadline or offer["proven"]:
+        if time.perf_counter() > deadline or offer["proven"] or offer["stopped"]:
             e.interrupt()
 
     def on_user_solution(e: Any) -> None:
@@ -717,7 +717,7 @@ def run_mip(
             if emit is not None:
                 emit(Progress("mip", time.perf_counter() - t0, objective=plan[0], bound=offer["bound"],
                               gap=_gap(plan[0], offer["bound"]), nodes=offer["nodes"],
-                              message="ny bättre plan (LP-grannskapet)"))
+                              message="ny bättre plan"))
         offer["proven"] = _gap(plan[0], offer["bound"]) <= mip_gap
         return bool(offer["proven"])
 
@@ -728,7 +728,7 @@ def run_mip(
         h.run()
     else:
         h.cbMipUserSolution.subscribe(on_user_solution)
-        if _run_until(h, offer_proven):
+        if _run_until(h, offer_proven, stop=lambda: offer.update(stopped=True)):
             plan = offered()
             assert plan is not None
             sol = np.asarray(plan[1], dtype=np.float64)
@@ -763,11 +763,12 @@ def run_mip(
 BRANCH_AND_BOUND_NICENESS = 5
 
 
-def _run_until(h: highspy.Highs, answered: Callable[[], bool]) -> bool:
+def _run_until(h: highspy.Highs, answered: Callable[[], bool], *, stop: Callable[[], None]) -> bool:
     """Run HiGHS in a thread (at :data:`BRANCH_AND_BOUND_NICENESS` on Linux) until it ends (``False``) or
-    ``answered()``, asked every 20 ms, says the caller has its answer (``True``; the callbacks then stop HiGHS at
+    ``answered()``, asked every 20 ms, says the caller has its answer (``True``). The callbacks then stop HiGHS at
     the next one, in its own thread — during a root cut round a second or two later; the thread is not a daemon,
-    so the interpreter waits for it at exit)."""
+    so the interpreter waits for it at exit. An exception here (Ctrl-C) calls ``stop()``, which the callbacks
+    also heed, and waits for HiGHS before it goes on."""
     def run() -> None:
         if sys.platform.startswith("linux"):  # there a thread's own id names it alone
             with suppress(OSError):
@@ -776,10 +777,15 @@ def _run_until(h: highspy.Highs, answered: Callable[[], bool]) -> bool:
 
     runner = threading.Thread(target=run, name="hushall-branch-and-bound")
     runner.start()
-    while runner.is_alive():
-        runner.join(0.02)
-        if answered():
-            return True
+    try:
+        while runner.is_alive():
+            runner.join(0.02)
+            if answered():
+                return True
+    except BaseException:
+        stop()
+        runner.join()
+        raise
     return False
 
 
