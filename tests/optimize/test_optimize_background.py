@@ -5,13 +5,16 @@ once the bound it has reported proves that plan."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
 
 import numpy as np
 import pytest
 
-from hushall.optimize import synthetic_municipality
 from hushall.optimize import solve as solve_module
+from hushall.optimize import synthetic_municipality
 from hushall.optimize.background import PARALLEL_ENV, BackgroundMip, spare_core
 from hushall.optimize.model import create_model
 from hushall.optimize.solve import (
@@ -135,3 +138,39 @@ def test_the_parallel_start_gives_a_plan_as_good_as_the_sequential_one(places_mo
         outcomes[parallel] = out
     assert len(pids) == 1 and _gone(pids[0])
     assert outcomes[True].objective == pytest.approx(outcomes[False].objective, rel=0.02)
+
+
+PARENT = """
+import sys, time
+from hushall.optimize import synthetic_municipality
+from hushall.optimize.background import BackgroundMip
+from hushall.optimize.model import create_model
+bm = create_model(synthetic_municipality(150, n_years=12, seed=3, capacity=True, finance=True))
+child = BackgroundMip()
+child.submit(bm.lm.arrays(), offset=bm.lm.offset, time_limit=600.0, mip_gap=0.0)
+print(child.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_child_ends_itself_when_its_parent_is_killed() -> None:
+    """A killed server leaves no solver behind: the child sees its parent gone and ends within a second."""
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
+    try:
+        assert parent.stdout is not None
+        pid = int(parent.stdout.readline())
+        time.sleep(2.0)  # the child has its problem and is solving
+        assert not _gone(pid)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10.0
+        while time.monotonic() < deadline and not _gone(pid):
+            time.sleep(0.1)
+        assert _gone(pid)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if parent.stdout is not None:
+            parent.stdout.close()

@@ -175,6 +175,22 @@ class BackgroundMip:
         self.close()
 
 
+#: Seconds past its time limit after which the child ends itself (HiGHS checks its limit only between phases:
+#: the root of a large model can run far past it).
+GRACE_S = 5.0
+
+
+def _watch(parent: int, deadline: float) -> None:
+    """End the child when its parent has gone (a killed server: nobody would read the answer) or at
+    ``deadline``."""
+    def watch() -> None:
+        while os.getppid() == parent and time.monotonic() < deadline:
+            time.sleep(0.25)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="hushall-background-watch").start()
+
+
 def serve() -> None:
     """The child: read one problem from stdin, solve it with HiGHS, write the :class:`BackgroundResult` to stdout.
     HiGHS prints from C++ to descriptor 1, so that is pointed at stderr and the result goes to a copy of the
@@ -186,6 +202,7 @@ def serve() -> None:
     from hushall.optimize.linear import highs_from_arrays
 
     job = pickle.load(sys.stdin.buffer)
+    _watch(os.getppid(), time.monotonic() + float(job["options"]["time_limit"]) + GRACE_S)
     h = highs_from_arrays(job["arr"], sense="max", offset=job["offset"], options=job["options"])
     h.run()
     info = h.getInfo()
