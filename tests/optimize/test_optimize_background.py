@@ -91,10 +91,11 @@ def test_the_setting_decides_whether_a_second_process_is_used(monkeypatch) -> No
     assert spare_core() is (len(os.sched_getaffinity(0)) >= 2)
 
 
-def test_branch_and_bound_takes_an_offered_plan_and_stops_once_it_is_proven(places_model) -> None:
+def test_branch_and_bound_takes_an_offered_plan_and_stops_once_it_is_proven() -> None:
     """Offered the best plan known from the start, the run answers with it (or a better one) within the gap,
     and never with less; offered nothing, HiGHS alone does not reach it at its root node with no heuristics."""
-    bm, arr, _, _ = places_model
+    bm = create_model(synthetic_municipality(80, n_years=12, seed=3, capacity=True, finance=True))
+    arr = bm.lm.arrays()
     best = run_mip(bm, arr, time_limit=60.0, mip_gap=1e-4)
     assert best.solution is not None
     limited = {"mip_max_nodes": 1, "mip_heuristic_effort": 0.0, "mip_heuristic_run_feasibility_jump": False}
