@@ -4,7 +4,9 @@
 
 1. the LP relaxation (its optimum is an upper bound on any plan's value; its duals price the targets);
 2. a warm start: the LP solution rounded greedily, keeping every relation, ceiling and target
-   (:func:`round_greedily`), handed to HiGHS with ``setSolution``;
+   (:func:`round_greedily`), improved locally — or, for mid-size models, the best plan keeping the LP's whole
+   decisions (:func:`solve_lp_neighbourhood`), found in a second process while branch and bound runs when a core
+   is spare (:mod:`hushall.optimize.background`) — handed to HiGHS with ``setSolution``;
 3. branch and bound with the time limit and relative gap asked for, reporting progress through a callback.
 
 :func:`assign_solution` then fixes the chosen binaries and solves the remaining LP so that borrowing is the
