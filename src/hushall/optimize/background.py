@@ -14,9 +14,10 @@ started with ``subprocess`` (no re-import of the caller's ``__main__``, as ``mul
 its problem as one pickle on stdin and answers with one pickle on stdout; it is started before the LP relaxation
 so that its imports overlap it, and killed when the solve ends.
 
-Only when a core is spare (:func:`spare_core`): at least two CPUs for this process and a load average below one
-less than their number, so that several plan jobs of the web (each its own solve) do not oversubscribe the
-machine; ``HUSHALL_PARALLEL_START=0`` turns it off, ``=1`` on regardless of the load.
+Only when a core is spare (:func:`spare_core`): at least two CPUs for this process and no other process's thread
+running on the one it would take, so that several plan jobs of the web (each its own solve) do not oversubscribe
+the machine; ``HUSHALL_PARALLEL_START=0`` turns it off, ``=1`` on regardless of the load. The child ends itself
+when its parent has gone (a killed server) or :data:`GRACE_S` after its time limit.
 """
 
 from __future__ import annotations
