@@ -312,6 +312,8 @@ def _solve_model(bm: BuiltModel, t0: float, helper: BackgroundMip | None, *, tim
             # pairwise moves of improve_locally grow with the square of the projects); nothing without places
             x0 = improve_places(bm, x0, time_budget_s=min(0.1 * time_limit, 6.0))
         emit(Progress("warm_start", time.perf_counter() - t0, message=f"{int(x0.sum())} projekt valda"))
+    if helper is not None and background is None:
+        helper.close()  # not given a problem after all: no idle process for the rest of the solve
     if start is not None and lp_sol is not None:
         x0, pv0 = _better_start(bm, x0, start, time_limit)
     incumbent, inc_obj, first_obj = x0, float("-inf"), None
