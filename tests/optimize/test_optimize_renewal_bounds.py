@@ -122,3 +122,53 @@ def test_every_plan_is_worth_the_same_with_the_tighter_rows(monkeypatch: pytest.
     loose = values()
     assert len(tight) == 18 and sum(ok for _, ok in tight) >= 3
     assert tight == loose
+
+
+#: A plan of Exempelkommun that meets every target with renewal decisions (found by the optimiser).
+PLAN = {"P-03": 2025, "P-06": 2025, "P-12": 2025, "P-15": 2025, "P-18": 2025, "P-22": 2025, "P-11": 2026,
+        "P-16": 2026, "P-19": 2026, "P-20": 2026, "P-04": 2027, "P-05": 2027, "P-13": 2027, "P-21": 2027,
+        "P-09": 2028, "P-14": 2029, "P-02": 2030, "P-01": 2031, "P-10": 2031, "P-17": 2045}
+
+
+def test_where_nothing_is_waiting_the_bound_is_zero_not_one_krona() -> None:
+    """A pool-year with nothing fallen due gets no big-M of 1 kr: rows like ``b_t + 1e-6 x_j <= 1e-6`` (5 543
+    entries in Exempelkommun's model before) were taken by HiGHS's presolve for forcing rows."""
+    from hushall.examples import exempelkommun
+
+    bm = create_model(problem_from_municipality(exempelkommun(), renewal_decisions=True))
+    arr = bm.lm.arrays()
+    for name in ("renewal:backlog_if_open", "renewal:let_go_if_event", "renewal:let_go_by",
+                 "renewal:none_after_closure"):
+        blk = bm.lm.constraints[name]
+        vals = np.abs(arr["matrix"][blk.start:blk.stop].data)
+        assert vals.min() > 1e-5, name
+        assert not np.any((arr["row_upper"][blk.start:blk.stop] > 0) & (arr["row_upper"][blk.start:blk.stop] < 1e-5))
+    for name in ("renewal:spend", "renewal:backlog", "renewal:let_go"):
+        blk = bm.lm.variables[name]
+        up = arr["col_upper"][blk.start:blk.stop]
+        assert np.any(up == 0.0) and not np.any((up > 0) & (up < 1e-5)), name
+
+
+def test_a_relaxation_keeps_a_bound_above_a_plan_it_contains() -> None:
+    """The projects relaxed, the treasury and balanskrav indicators whole: a relaxation of the model, so its bound
+    is at least the value of any plan. With the 1-kr big-M's HiGHS (1.16) "proved" 40,36 points optimal, below
+    the 40,76 of a plan that meets every target (its presolve fixed project columns to 0)."""
+    from hushall.examples import exempelkommun
+    from hushall.optimize import evaluate_plan
+    from hushall.optimize.linear import highs_from_arrays
+    from hushall.optimize.warmstart import columns_of_plan
+
+    problem = problem_from_municipality(exempelkommun(), renewal_decisions=True)
+    bm = create_model(problem)
+    ev = evaluate_plan(bm, columns_of_plan(problem, PLAN))
+    assert ev.meets_targets and ev.objective > 40.7
+    arr = dict(bm.lm.arrays())
+    integer = arr["integer"].copy()
+    for name in ("x", "started_by"):
+        blk = bm.lm.variables[name]
+        integer[blk.start:blk.stop] = 0
+    assert integer.sum() > 0
+    h = highs_from_arrays({**arr, "integer": integer}, sense="max", offset=bm.lm.offset,
+                          options={"mip_rel_gap": 0.05, "time_limit": 60.0})
+    h.run()
+    assert h.getInfo().mip_dual_bound >= ev.objective - 1e-6
