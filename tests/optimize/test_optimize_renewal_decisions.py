@@ -184,3 +184,37 @@ def test_a_kept_renewal_that_breaks_a_target_gives_way_to_one_that_does_not() ->
     assert _slack_total(bm, pv.solution) < _slack_total(bm, breaking.solution)
     assert pv.renewal is not None and breaking.renewal is not None
     assert pv.renewal[0].sum() < breaking.renewal[0].sum() - 1e6
+
+
+def test_a_kept_renewal_a_little_over_a_row_is_held_exactly_with_its_own_indicators() -> None:
+    """The branch and bound's renewal for its plan, a hair over a row (renewal 1e-7 above: 160 kr over, once
+    replayed): the write-back keeps the branch and bound's treasury and balanskrav indicators and solves the
+    renewal given them to 0,001 kr — worth what the branch and bound found, not the 0,04 points less of the two
+    LPs' renewal, and no target broken."""
+    from tests.optimize.test_optimize_renewal_bounds import PLAN
+
+    from hushall.optimize.linear import highs_from_arrays
+    from hushall.optimize.renewal_decisions import remember_solution
+    from hushall.optimize.solve import _assign_solution, _slack_total, assign_solution
+    from hushall.optimize.warmstart import columns_of_plan
+
+    problem = problem_from_municipality(exempelkommun(), renewal_decisions=True)
+    bm = create_model(problem)
+    x = columns_of_plan(problem, PLAN)
+    arr = dict(bm.lm.arrays())
+    lo, up = arr["col_lower"].copy(), arr["col_upper"].copy()
+    lo[bm.x.start:bm.x.stop] = up[bm.x.start:bm.x.stop] = x
+    h = highs_from_arrays({**arr, "col_lower": lo, "col_upper": up}, sense="max", offset=bm.lm.offset,
+                          options={"mip_rel_gap": 1e-6})
+    h.run()
+    best = np.asarray(h.getSolution().col_value)
+    over = best.copy()
+    blk = bm.lm.variables["renewal:spend"]
+    over[blk.start:blk.stop] *= 1.0 + 1e-7
+    remember_solution(bm, x, over)
+    assert _slack_total(bm, _assign_solution(bm, x).solution) > 1e-4  # the kept renewal breaks a target
+    lps = _assign_solution(bm, x, known_renewal=False)
+    pv = assign_solution(bm, x)
+    assert _slack_total(bm, pv.solution) <= 0.5e-6
+    assert pv.objective >= h.getInfo().objective_function_value - 1e-4
+    assert pv.objective > lps.objective + 0.01  # 40,7997 against 40,7603 (2026-12-04)

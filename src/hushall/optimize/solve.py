@@ -849,22 +849,28 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True, reduced: 
     """Fix the plan's binaries and solve the LP that remains (:func:`_assign_solution`). With renewal decisions,
     the branch and bound's own renewal for its plan holds the rows only within the MIP's feasibility tolerance
     (about 1 kr a row, which the exact recursion adds up: Exempelkommun's låneskuld-per-invånare row 0,7–4,3 kr over
-    its limit, the plan then reported as breaking it); when it breaks a target the renewal of
-    :func:`hushall.optimize.renewal_decisions.renewal_for_plan`'s two LPs is taken instead if it breaks less.
+    its limit, the plan then reported as breaking it); when it breaks a target, the renewal of one LP with the
+    branch and bound's indicators and tight tolerances is taken instead if it breaks less, and when that still
+    breaks one, the renewal of :func:`hushall.optimize.renewal_decisions.renewal_for_plan`'s two LPs if it breaks
+    less.
     ``renewal_kr``: a given renewal ``(G, T)`` instead (as far as the plan's events allow,
     :func:`hushall.optimize.renewal_decisions.renewal_as_asked`; the ranking lists' policy renewal)."""
     if renewal_kr is not None and has_renewal_decisions(bm):
         return _assign_solution(bm, x, tight, reduced, renewal_kr=renewal_kr)
     pv = _assign_solution(bm, x, tight, reduced)
     if pv.renewal is not None and _slack_total(bm, pv.solution) > 0.5 / MKR and knows_renewal(bm, x):
-        other = _assign_solution(bm, x, tight, reduced, known_renewal=False)
-        if _slack_total(bm, other.solution) < _slack_total(bm, pv.solution):
-            return other
+        # first its own indicators with the rows held exactly (its renewal, almost to the krona), then the LPs'
+        for known in ("indicators", False):
+            other = _assign_solution(bm, x, tight, reduced, known_renewal=known)
+            if _slack_total(bm, other.solution) < _slack_total(bm, pv.solution):
+                pv = other
+            if _slack_total(bm, pv.solution) <= 0.5 / MKR:
+                break
     return pv
 
 
 def _assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True, reduced: bool = False,
-                     known_renewal: bool = True, renewal_kr: FloatArray | None = None) -> PlanValues:
+                     known_renewal: bool | str = True, renewal_kr: FloatArray | None = None) -> PlanValues:
     """Fix the plan's binaries and solve the LP that remains.
 
     The extra repayment is the treasury rule's (:meth:`~hushall.optimize.finance_block.FinancialBlock.replay`:
