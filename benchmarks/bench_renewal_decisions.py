@@ -43,43 +43,13 @@ CHECKPOINTS_S = (5.0, 12.0, 30.0, 60.0)
 DEBT_YEARS = (2030, 2040, 2054)
 
 
-def synthetic_renewal(problem: Any, seed: int = 0) -> Any:
-    """Pools of components for a synthetic problem (see the module docstring)."""
-    from hushall.optimize.renewal_decisions import RenewalBlock
-    from hushall.projects.maintenance import RenewalGroups
-
-    rng = np.random.default_rng(seed)
-    n_p, n_t = problem.n_projects, problem.n_years
-    lives = np.array([15, 30, 40, 60])
-    scale = float(np.mean(problem.cost_kr))
-    claimants: list[tuple[tuple[int, bool], ...]] = [() for _ in lives]
-    life = list(lives)
-    for q in rng.choice(n_p, size=n_p // 3, replace=False):
-        claimants.append(((int(q), bool(rng.random() < 0.5)),))
-        life.append(int(rng.choice(lives)))
-    n_g = len(claimants)
-    value = np.where(np.arange(n_g) < lives.size, 20.0, 1.0) * scale * rng.uniform(0.2, 0.6, n_g)
-    due = np.zeros((n_g, n_t))
-    for g in range(n_g):  # the value falls due over the plan, a share overdue
-        parts = rng.dirichlet(np.ones(n_t + 5))
-        due[g] = value[g] * parts[:n_t]
-        due[g, 0] += value[g] * parts[n_t:].sum() * 0.5
-    groups = RenewalGroups(component_group=np.zeros(0, dtype=np.int64), lifetime_years=np.asarray(life),
-                           value_kr=value, due_kr=due, claimants=tuple(claimants),
-                           by_type=np.full((n_g, 1), 1.0), facilities=tuple(f"pool {g}" for g in range(n_g)))
-    nothing = due.cumsum(axis=1).sum(axis=0)
-    return RenewalBlock(groups=groups, project_of_claimant={q: q for q in range(n_p)},
-                        construction_index=np.ones(n_t), penalty_share=np.full(n_t, 0.03),
-                        debt_if_nothing_kr=nothing, policy_debt_kr=0.5 * nothing)
-
-
 def source_for(case: str, decide: bool, seed: int) -> Any:
     if case == "example":
         from hushall.examples import exempelkommun
         from hushall.optimize.inputs import problem_from_municipality
 
         return problem_from_municipality(exempelkommun(), renewal_decisions=decide)
-    from hushall.optimize import synthetic_municipality
+    from hushall.optimize.synthetic import synthetic_municipality, synthetic_renewal
 
     n, _, places = case.partition("-")
     problem = synthetic_municipality(int(n), n_years=20, seed=seed, capacity=places == "places", finance=True)

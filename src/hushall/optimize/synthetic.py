@@ -40,6 +40,7 @@ from hushall.optimize.problem import (
     assemble_problem,
     cumulative_index,
 )
+from hushall.optimize.renewal_decisions import RenewalBlock
 
 FloatArray = NDArray[np.float64]
 
@@ -309,3 +310,41 @@ def _finance(years: np.ndarray, ceiling: FloatArray, tight: float) -> FinancialB
     # a municipality aiming at a result of 1 % plans no deficit: the linear form of the balanskrav suffices
     block.balanskrav_mode = "strict"
     return block
+
+
+def synthetic_renewal(problem: OptimizationProblem, seed: int = 0) -> RenewalBlock:
+    """Pools of components for a synthetic problem, for renewal decisions (``problem.renewal = ...``): a third
+    of the projects claim one pool each (half of them close it, half renew it), plus one pool per lifetime
+    (15, 30, 40, 60 years) nobody claims, worth 20 times as much; values scaled to the mean project cost, falling
+    due over the plan with a share overdue; postponing costs 3 % of the debt a year.
+
+    >>> p = synthetic_municipality(30, n_years=8, seed=1)
+    >>> rb = synthetic_renewal(p)
+    >>> rb.groups.n_groups, rb.groups.due_kr.shape
+    (14, (14, 8))
+    """
+    from hushall.projects.maintenance import RenewalGroups
+
+    rng = np.random.default_rng(seed)
+    n_p, n_t = problem.n_projects, problem.n_years
+    lives = np.array([15, 30, 40, 60])
+    scale = float(np.mean(problem.cost_kr))
+    claimants: list[tuple[tuple[int, bool], ...]] = [() for _ in lives]
+    life = list(lives)
+    for q in rng.choice(n_p, size=n_p // 3, replace=False):
+        claimants.append(((int(q), bool(rng.random() < 0.5)),))
+        life.append(int(rng.choice(lives)))
+    n_g = len(claimants)
+    value = np.where(np.arange(n_g) < lives.size, 20.0, 1.0) * scale * rng.uniform(0.2, 0.6, n_g)
+    due = np.zeros((n_g, n_t))
+    for g in range(n_g):  # the value falls due over the plan, a share overdue
+        parts = rng.dirichlet(np.ones(n_t + 5))
+        due[g] = value[g] * parts[:n_t]
+        due[g, 0] += value[g] * parts[n_t:].sum() * 0.5
+    groups = RenewalGroups(component_group=np.zeros(0, dtype=np.int64), lifetime_years=np.asarray(life),
+                           value_kr=value, due_kr=due, claimants=tuple(claimants),
+                           by_type=np.full((n_g, 1), 1.0), facilities=tuple(f"pool {g}" for g in range(n_g)))
+    nothing = due.cumsum(axis=1).sum(axis=0)
+    return RenewalBlock(groups=groups, project_of_claimant={q: q for q in range(n_p)},
+                        construction_index=np.ones(n_t), penalty_share=np.full(n_t, 0.03),
+                        debt_if_nothing_kr=nothing, policy_debt_kr=0.5 * nothing)
