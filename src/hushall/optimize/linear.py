@@ -371,6 +371,59 @@ def highs_from_arrays(
     return h
 
 
+@dataclass
+class WithoutFixed:
+    """A model with its fixed columns (lower = upper) taken out (:func:`without_fixed`): ``arrays`` hold the
+    remaining ``columns`` and the ``rows`` with a remaining column, their bounds shifted by the fixed columns'
+    activity ``shift``; ``offset`` adds the fixed columns' cost to the objective's constant; ``base`` is every
+    column's value with the remaining ones at 0."""
+
+    arrays: dict[str, Any]
+    columns: IntArray
+    rows: IntArray
+    offset: float
+    base: FloatArray
+    shift: FloatArray
+
+    def expand(self, values: FloatArray) -> FloatArray:
+        """Every column's value, given the remaining columns' ``values``."""
+        out = self.base.copy()
+        out[self.columns] = values
+        return out
+
+
+def without_fixed(arr: dict[str, Any], offset: float = 0.0) -> WithoutFixed:
+    """``arr`` without its fixed columns: a fixed column :math:`j` only shifts the rows it is in — with :math:`F`
+    the fixed and :math:`R` the remaining columns, :math:`l \\le A_F x_F + A_R x_R \\le u` becomes
+    :math:`l - A_F x_F \\le A_R x_R \\le u - A_F x_F` — and rows without a remaining column are left out (their
+    activity is known; the caller checks them when it must). The same model, mathematically; HiGHS's presolve
+    would remove the fixed columns too, but only after the whole model has been passed and scanned.
+
+    >>> a = {"matrix": sp.csc_matrix(np.array([[1.0, 1.0], [1.0, 0.0]])), "cost": np.array([1.0, 1.0]),
+    ...      "col_lower": np.array([0.0, 2.0]), "col_upper": np.array([5.0, 2.0]),
+    ...      "row_lower": np.array([-np.inf, -np.inf]), "row_upper": np.array([4.0, 9.0]),
+    ...      "integer": np.zeros(2, dtype=bool)}
+    >>> w = without_fixed(a)
+    >>> w.columns.tolist(), w.rows.tolist(), w.arrays["row_upper"].tolist(), w.offset
+    ([0], [0, 1], [2.0, 9.0], 2.0)
+    """
+    a: sp.csc_matrix = sp.csc_matrix(arr["matrix"])
+    lo = np.asarray(arr["col_lower"], dtype=float)
+    up = np.asarray(arr["col_upper"], dtype=float)
+    fixed = lo == up
+    free = np.flatnonzero(~fixed)
+    base = np.where(fixed, lo, 0.0)
+    shift = a @ base
+    a_free = a[:, free]
+    rows = np.flatnonzero(np.diff(a_free.tocsr().indptr) > 0)
+    cost = np.asarray(arr["cost"], dtype=float)
+    sub = {"matrix": a_free.tocsr()[rows].tocsc(), "cost": cost[free], "col_lower": lo[free], "col_upper": up[free],
+           "row_lower": np.asarray(arr["row_lower"], dtype=float)[rows] - shift[rows],
+           "row_upper": np.asarray(arr["row_upper"], dtype=float)[rows] - shift[rows],
+           "integer": np.asarray(arr["integer"])[free]}
+    return WithoutFixed(sub, free, rows, float(offset + cost @ base), base, shift)
+
+
 def solve_lp_without_fixed(
     arr: dict[str, Any],
     sense: str = "max",
@@ -379,17 +432,12 @@ def solve_lp_without_fixed(
     feasibility_tol: float = 1e-6,
     bin_columns: int = 4000,
 ) -> tuple[str, FloatArray, FloatArray]:
-    """Solve the LP relaxation of ``arr`` with its fixed columns (lower = upper) taken out beforehand.
-
-    A fixed column :math:`j` only shifts the rows it is in: with :math:`F` the fixed and :math:`R` the remaining
-    columns, :math:`l \\le A_F x_F + A_R x_R \\le u` becomes :math:`l - A_F x_F \\le A_R x_R \\le u - A_F x_F`,
-    and rows without a remaining column are dropped (checked against their bounds). What remains often falls
-    apart into independent parts (the places network of each year and district cluster, the financial block):
-    they are solved in groups of about ``bin_columns`` columns, one HiGHS call each (an LP that separates is
-    optimal exactly when each part is). Mathematically the same LP;
-    HiGHS's presolve would remove the fixed columns too, but only after the whole model has been passed and
-    scanned — for a plan written back with tens of thousands of fixed start-year columns this is several times
-    faster (docs/performance.md, "the ranking comparison").
+    """Solve the LP relaxation of ``arr`` with its fixed columns (lower = upper) taken out beforehand
+    (:func:`without_fixed`; the rows without a remaining column are checked against their bounds). What remains
+    often falls apart into independent parts (the places network of each year and district cluster, the financial
+    block): they are solved in groups of about ``bin_columns`` columns, one HiGHS call each (an LP that separates
+    is optimal exactly when each part is). Mathematically the same LP; for a plan written back with tens of
+    thousands of fixed start-year columns several times faster (docs/performance.md, "the ranking comparison").
 
     Returns the model status (as ``Highs.modelStatusToString``), every column's value (the fixed ones at their
     value) and every row's activity :math:`A x`.
@@ -402,30 +450,24 @@ def solve_lp_without_fixed(
     >>> status, x.tolist(), act.tolist()
     ('Optimal', [2.0, 2.0], [4.0, 2.0])
     """
+    w = without_fixed(arr)
     a: sp.csc_matrix = sp.csc_matrix(arr["matrix"])
-    lo = np.asarray(arr["col_lower"], dtype=float)
-    up = np.asarray(arr["col_upper"], dtype=float)
-    fixed = lo == up
-    free = np.flatnonzero(~fixed)
-    solution = np.where(fixed, lo, 0.0)
-    shift = a @ solution
-    a_free = a[:, free]
-    has_free = np.diff(a_free.tocsr().indptr) > 0
-    rows = np.flatnonzero(has_free)
+    solution, shift, free, rows = w.base.copy(), w.shift, w.columns, w.rows
     rl = np.asarray(arr["row_lower"], dtype=float)
     ru = np.asarray(arr["row_upper"], dtype=float)
     # rows over fixed columns alone: their activity is known; the LP is infeasible when one breaks its bounds
-    idle = ~has_free
+    idle = np.ones(rl.size, dtype=bool)
+    idle[rows] = False
     scale = np.maximum(1.0, np.abs(shift[idle]))
     broken = bool(np.any((shift[idle] < rl[idle] - feasibility_tol * scale)
                          | (shift[idle] > ru[idle] + feasibility_tol * scale)))
     status = "Optimal"
-    b = a_free[rows].tocsr()
-    cost = np.asarray(arr["cost"], dtype=float)
+    b = sp.csr_matrix(w.arrays["matrix"])
+    sub_arr = w.arrays
     for k, (r, c) in enumerate(_independent_parts(b, bin_columns)):
-        sub = {"matrix": b[r][:, c].tocsc(), "cost": cost[free[c]],
-               "col_lower": lo[free[c]], "col_upper": up[free[c]],
-               "row_lower": rl[rows[r]] - shift[rows[r]], "row_upper": ru[rows[r]] - shift[rows[r]],
+        sub = {"matrix": b[r][:, c].tocsc(), "cost": sub_arr["cost"][c],
+               "col_lower": sub_arr["col_lower"][c], "col_upper": sub_arr["col_upper"][c],
+               "row_lower": sub_arr["row_lower"][r], "row_upper": sub_arr["row_upper"][r],
                "integer": np.zeros(c.size, dtype=bool)}
         h = highs_from_arrays(sub, sense=sense, offset=offset if k == 0 else 0.0, relax=True, options=options)
         h.run()

@@ -391,6 +391,16 @@ def _add_to_investment_ceilings(bm: object, r: VarBlock, n_g: int, n_t: int) -> 
                               np.ones(sum(len(c) for c in cols)))
 
 
+def claimed_pools(problem: object, projects: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Which pools one of the ``projects`` (a mask over the problem's projects) claims: the pools whose renewal a
+    change of those projects alone can move."""
+    rb: RenewalBlock = problem.renewal  # type: ignore[attr-defined]
+    out = np.zeros(rb.groups.n_groups, dtype=bool)
+    for k, claim in enumerate(rb.groups.claimants):
+        out[k] = any(q is not None and projects[q] for q in (rb.project_of_claimant.get(pos) for pos, _ in claim))
+    return out
+
+
 # -- write-back ------------------------------------------------------------------------------------------------
 def has_renewal_decisions(bm: object) -> bool:
     return "renewal:spend" in bm.lm.variables  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from hushall.optimize.model import BuiltModel, started_by_terms
-from hushall.optimize.problem import EFFECTS, OptimizationProblem
+from hushall.optimize.problem import EFFECTS, CapacityBlock, OptimizationProblem
 from hushall.optimize.renewal_decisions import has_renewal_decisions
 from hushall.optimize.renewal_policy import PolicyRenewal, policy_renewal
 
@@ -679,6 +679,19 @@ class _FlowGraph:
         return np.maximum(self.demand_t - served, 0.0)
 
 
+def network_parts(cb: CapacityBlock) -> tuple[int, IntArray]:
+    """The connected parts of the places network ``cb`` (districts linked to the facilities they reach): their
+    number and the part of each district, then of each facility (``n_demand + n_nodes`` labels). No project
+    changes the places of two parts."""
+    from scipy.sparse.csgraph import connected_components
+
+    q_count, n_nodes = cb.n_demand, cb.n_nodes
+    link = sp.coo_matrix((np.ones(len(cb.arc_node)), (cb.arc_demand, q_count + cb.arc_node)),
+                         shape=(q_count + n_nodes, q_count + n_nodes))
+    n_parts, label = connected_components(link, directed=False)
+    return int(n_parts), np.asarray(label, dtype=np.int64)
+
+
 class PlacesValue:
     r"""The unmet-places penalty of a plan (points), as the model's flows would place them: a maximum flow
     (:func:`scipy.sparse.csgraph.maximum_flow`) per connected part of the places network, all years at once
@@ -689,16 +702,12 @@ class PlacesValue:
     """
 
     def __init__(self, bm: BuiltModel) -> None:
-        from scipy.sparse.csgraph import connected_components
-
         p = bm.problem
         cb = p.capacity
         assert cb is not None
         t_count, q_count, n_nodes = p.n_years, cb.n_demand, cb.n_nodes
         self.t_count = t_count
-        link = sp.coo_matrix((np.ones(len(cb.arc_node)), (cb.arc_demand, q_count + cb.arc_node)),
-                             shape=(q_count + n_nodes, q_count + n_nodes))
-        n_parts, label = connected_components(link, directed=False)
+        n_parts, label = network_parts(cb)
         self.part_of_node = label[q_count:]
         self.penalty = cb.unmet_penalty_kr * p.discount / p.kr_per_point
         self.nodes: list[IntArray] = []
