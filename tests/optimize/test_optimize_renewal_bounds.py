@@ -151,8 +151,8 @@ def test_where_nothing_is_waiting_the_bound_is_zero_not_one_krona() -> None:
 
 def test_a_relaxation_keeps_a_bound_above_a_plan_it_contains() -> None:
     """The projects relaxed, the treasury and balanskrav indicators whole: a relaxation of the model, so its bound
-    is at least the value of any plan. With the 1-kr big-M's HiGHS (1.16) "proved" 40,36 points optimal, below
-    the 40,76 of a plan that meets every target (its presolve fixed project columns to 0)."""
+    is at least the value of any plan. With the 1-kr big-M's HiGHS (1.16) "proved" 40.36 points optimal, below
+    the 40.76 of a plan that meets every target (its presolve fixed project columns to 0)."""
     from hushall.examples import exempelkommun
     from hushall.optimize import evaluate_plan
     from hushall.optimize.linear import highs_from_arrays

@@ -189,7 +189,7 @@ def test_a_kept_renewal_that_breaks_a_target_gives_way_to_one_that_does_not() ->
 def test_a_kept_renewal_a_little_over_a_row_is_held_exactly_with_its_own_indicators() -> None:
     """The branch and bound's renewal for its plan, a hair over a row (renewal 1e-7 above: 160 kr over, once
     replayed): the write-back keeps the branch and bound's treasury and balanskrav indicators and solves the
-    renewal given them to 0,001 kr — worth what the branch and bound found, not the 0,04 points less of the two
+    renewal given them to 0.001 kr — worth what the branch and bound found, not the 0.04 points less of the two
     LPs' renewal, and no target broken."""
     from tests.optimize.test_optimize_renewal_bounds import PLAN
 
@@ -217,4 +217,4 @@ def test_a_kept_renewal_a_little_over_a_row_is_held_exactly_with_its_own_indicat
     pv = assign_solution(bm, x)
     assert _slack_total(bm, pv.solution) <= 0.5e-6
     assert pv.objective >= h.getInfo().objective_function_value - 1e-4
-    assert pv.objective > lps.objective + 0.01  # 40,7997 against 40,7603 (2026-12-04)
+    assert pv.objective > lps.objective + 0.01  # 40.7997 against 40.7603 (2026-12-04)

@@ -434,9 +434,9 @@ def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...]
                      ) -> FloatArray:
     """A solution of the model for the plan ``x`` (its binaries fixed), whose renewal is written back: the branch
     and bound's own when it found this plan (:func:`remember_solution`; not with ``known=False``); with
-    ``known="indicators"`` one LP, to the tolerance 1e-9 (0,001 kr), with the treasury and balanskrav indicators of
+    ``known="indicators"`` one LP, to the tolerance 1e-9 (0.001 kr), with the treasury and balanskrav indicators of
     the branch and bound's own solution fixed — its renewal, with the rows held exactly rather than within the
-    MIP's feasibility tolerance of about 1 kr a row (Exempelkommun: 40,865 points where the two LPs give 40,835);
+    MIP's feasibility tolerance of about 1 kr a row (Exempelkommun: 40.865 points where the two LPs give 40.835);
     else, with
     ``ModelOptions.renewal_evaluation == "milp"``, the best (a small MILP over the renewal and the treasury and
     balanskrav indicators, to 1e-6: what brute force needs; Exempelkommun about 20 s a plan), or by default
@@ -445,8 +445,8 @@ def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...]
     renewal given them. The money is replayed exactly either way; the renewal is not always the best for the
     plan, so a plan evaluated this way (the ranking list, a project forced in or out by the explanations) can be
     worth a little less than with its best renewal — never reported as breaking a target it keeps with the
-    renewal of the second LP. Exempelkommun, the optimiser's own plan: 40,76 points by the two LPs (0,2 s),
-    40,80 with its best renewal; the first LP alone valued it at −19 829 points, breaking 18 target-years (its
+    renewal of the second LP. Exempelkommun, the optimiser's own plan: 40.76 points by the two LPs (0.2 s),
+    40.80 with its best renewal; the first LP alone valued it at −19 829 points, breaking 18 target-years (its
     fractional treasury indicators allow a renewal the financial model's rule does not)."""
     kept = bm.__dict__.get("_renewal_solutions", {}).get(np.round(x).astype(np.int8).tobytes()) if known else None
     if kept is not None and known is True:

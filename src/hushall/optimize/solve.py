@@ -526,7 +526,7 @@ def _finish(bm: BuiltModel, emit: ProgressFn, t0: float, status: str, x: FloatAr
 #: Neighbourhoods of a model with the places network (:func:`improve_in_neighbourhoods`): at most this many projects
 #: of one part of the network (a random choice of a larger part's), with this many more that the LP is unsure
 #: about elsewhere, for at most this many seconds each (5 000 projects with places and renewal decisions, 60 s:
-#: 1,99 % with 3 s and 50 projects, 2,06 % with 2 s, 1,98 % with 30 projects, 2,07 % with 5 s and 80 projects —
+#: 1.99 % with 3 s and 50 projects, 2.06 % with 2 s, 1.98 % with 30 projects, 2.07 % with 5 s and 80 projects —
 #: the part rounds alone, without the first LP-guided one).
 PART_PROJECTS = 50
 PART_UNSURE = 10
@@ -534,8 +534,8 @@ PART_SUB_MIP_S = 3.0
 #: The relative gap at which a sub-MIP of a part stops: a part's improvement is often a few hundredths of a
 #: percent of the whole objective, which a gap of ``mip_gap / 4`` would not wait for.
 SUB_MIP_GAP = 1e-5
-#: Seconds for the first, LP-guided neighbourhood when the parts' follow (5 000 projects with places: 12, 20 and
-#: 30 s gave 1,78, 1,78 and 1,76 % after 60 s).
+#: Seconds for the first, LP-guided neighbourhood when parts of the places network follow (5 000 projects with
+#: places and renewal decisions: 12, 20 and 30 s gave 1.78, 1.78 and 1.76 % after 60 s).
 WIDE_SUB_MIP_S = 20.0
 
 
@@ -575,8 +575,8 @@ def improve_in_neighbourhoods(
     indicators and, with renewal decisions, the renewal of every pool no free project claims — a feasible
     restriction, which HiGHS gets without its fixed columns (:func:`~hushall.optimize.linear.without_fixed`;
     5 000 projects with places and renewal decisions: 17 000 columns instead of 240 000 in the first round,
-    5 000–9 000 for a part). Measured there (docs/performance.md): 1,8 % after 60 s where the whole model, its
-    renewal free, stood at 2,4 %. The bound stays the LP relaxation's; the gap reported is against it.
+    4 500–9 400 for a part). Measured there (docs/performance.md): 1.7–1.8 % after 60 s where the whole model,
+    its renewal free, stood at 2.4 %. The bound stays the LP relaxation's; the gap reported is against it.
     """
     p = bm.problem
     rc = getattr(bm, "lp_reduced_costs", None)
