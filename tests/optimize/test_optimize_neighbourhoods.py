@@ -15,8 +15,10 @@ from hushall.optimize.linear import highs_from_arrays, without_fixed
 from hushall.optimize.model import create_model, started_by_terms
 from hushall.optimize.renewal_decisions import claimed_pools
 from hushall.optimize.solve import (
+    _assign_solution,
     _fixed_outside,
     _parts_by_unsure,
+    _slack_total,
     assign_solution,
     improve_in_neighbourhoods,
     solve_lp_relaxation,
@@ -118,5 +120,10 @@ def test_the_search_improves_the_plan_and_it_is_worth_that_written_back() -> Non
     assert objective > pv.objective + 1e-3
     assert any(s.message.endswith("bättre plan") for s in seen)
     back = assign_solution(bm, x, tight=False)
-    assert back.objective == pytest.approx(objective, abs=1e-3)
-    assert objective <= lp_obj + 1e-6
+    # written back with the sub-MIP's renewal or, when worth more, the LPs' (the sub-MIP held some pools' renewal)
+    assert back.objective >= objective - 1e-3
+    assert _slack_total(bm, back.solution) <= 1e-6
+    assert objective <= back.objective <= lp_obj + 1e-6
+    lps = _assign_solution(bm, x, tight=False, known_renewal=False)  # the renewal of the write-back's two LPs
+    if _slack_total(bm, lps.solution) <= 1e-6:
+        assert back.objective >= lps.objective - 1e-6  # here 223.83 against the sub-MIP's 223.74 (2026-12-04)

@@ -406,10 +406,25 @@ def has_renewal_decisions(bm: object) -> bool:
     return "renewal:spend" in bm.lm.variables  # type: ignore[attr-defined]
 
 
-def remember_solution(bm: object, x: FloatArray | None, solution: FloatArray | None) -> None:
-    """Keep the branch and bound's solution of the plan ``x``: its renewal is the one written back for it."""
+def remember_solution(bm: object, x: FloatArray | None, solution: FloatArray | None, restricted: bool = False
+                      ) -> None:
+    """Keep the branch and bound's solution of the plan ``x``: its renewal is the one written back for it.
+    ``restricted``: a sub-MIP's, in which the renewal of some pools was held as in an earlier plan
+    (:func:`hushall.optimize.solve.improve_in_neighbourhoods`) — then the write-back also tries the renewal of
+    :func:`renewal_for_plan`'s LPs and keeps the better (:func:`is_restricted`)."""
     if x is not None and solution is not None and has_renewal_decisions(bm):
-        bm.__dict__.setdefault("_renewal_solutions", {})[np.round(x).astype(np.int8).tobytes()] = solution
+        key = np.round(x).astype(np.int8).tobytes()
+        bm.__dict__.setdefault("_renewal_solutions", {})[key] = solution
+        restricted_keys = bm.__dict__.setdefault("_renewal_restricted", set())
+        if restricted:
+            restricted_keys.add(key)
+        else:
+            restricted_keys.discard(key)
+
+
+def is_restricted(bm: object, x: FloatArray) -> bool:
+    """Whether the solution kept for the plan ``x`` is a sub-MIP's with some renewal held (:func:`remember_solution`)."""
+    return np.round(x).astype(np.int8).tobytes() in bm.__dict__.get("_renewal_restricted", set())
 
 
 def carry_solutions(source: object, target: object, keep: int = 8) -> None:

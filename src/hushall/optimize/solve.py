@@ -39,6 +39,7 @@ from hushall.optimize.renewal_decisions import (
     claimed_pools,
     fix_renewal,
     has_renewal_decisions,
+    is_restricted,
     knows_renewal,
     remember_solution,
     renewal_as_asked,
@@ -647,7 +648,7 @@ def improve_in_neighbourhoods(
             assert found is not None
             solution, objective = found, run.objective
             x = np.round(found[xs])
-            remember_solution(bm, x, solution)  # the plan is written back with this renewal
+            remember_solution(bm, x, solution, restricted=True)  # its renewal, or the LPs' when better
             round_improved = round_improved or by_part
         emit(Progress("neighbourhood", time.perf_counter() - t0, objective=objective, bound=lp_bound,
                       gap=_gap(objective, lp_bound),
@@ -959,12 +960,19 @@ def assign_solution(bm: BuiltModel, x: FloatArray, tight: bool = True, reduced: 
     its limit, the plan then reported as breaking it); when it breaks a target, the renewal of one LP with the
     branch and bound's indicators and tight tolerances is taken instead if it breaks less, and when that still
     breaks one, the renewal of :func:`hushall.optimize.renewal_decisions.renewal_for_plan`'s two LPs if it breaks
-    less.
+    less. A sub-MIP's renewal (some pools held as in an earlier plan, ``remember_solution(restricted=True)``)
+    gives way to the two LPs' when theirs is worth more and breaks no more.
     ``renewal_kr``: a given renewal ``(G, T)`` instead (as far as the plan's events allow,
     :func:`hushall.optimize.renewal_decisions.renewal_as_asked`; the ranking lists' policy renewal)."""
     if renewal_kr is not None and has_renewal_decisions(bm):
         return _assign_solution(bm, x, tight, reduced, renewal_kr=renewal_kr)
     pv = _assign_solution(bm, x, tight, reduced)
+    if pv.renewal is not None and knows_renewal(bm, x) and is_restricted(bm, x):
+        # a sub-MIP's renewal, some pools held as in an earlier plan: the LPs' renewal may be worth more
+        other = _assign_solution(bm, x, tight, reduced, known_renewal=False)
+        if (_slack_total(bm, other.solution) <= max(_slack_total(bm, pv.solution), 0.5 / MKR)
+                and other.objective > pv.objective):
+            pv = other
     if pv.renewal is not None and _slack_total(bm, pv.solution) > 0.5 / MKR and knows_renewal(bm, x):
         # first its own indicators with the rows held exactly (its renewal, almost to the krona), then the LPs'
         for known in ("indicators", False):
