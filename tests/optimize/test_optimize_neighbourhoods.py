@@ -127,3 +127,27 @@ def test_the_search_improves_the_plan_and_it_is_worth_that_written_back() -> Non
     lps = _assign_solution(bm, x, tight=False, known_renewal=False)  # the renewal of the write-back's two LPs
     if _slack_total(bm, lps.solution) <= 1e-6:
         assert back.objective >= lps.objective - 1e-6  # here 223.83 against the sub-MIP's 223.74 (2026-12-04)
+
+
+def test_the_large_path_gives_a_plan_that_keeps_the_targets_and_is_worth_what_it_says(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``optimize`` on a model taken down the large path (neighbourhoods instead of branch and bound): the plan
+    meets every target, its reported value is its written-back value and within the LP bound, and it is worth at
+    least the greedy start."""
+    import hushall.optimize.solve as solve
+    from hushall.optimize import optimize
+
+    p = synthetic_municipality(150, n_years=10, seed=5, capacity=True, finance=True)
+    p.renewal = synthetic_renewal(p, 5)
+    monkeypatch.setattr(solve, "LARGE_MODEL_COLUMNS", 100)
+    seen = []
+    result = optimize(p, time_limit=6.0, mip_gap=1e-4, progress=seen.append, explain=False, ranking=False)
+    phases = {s.phase for s in seen}
+    assert "neighbourhood" in phases and "mip" not in phases
+    start = next(s.objective for s in seen if s.phase == "warm_start" and s.objective is not None)
+    assert result.objective >= start - 1e-6
+    assert result.objective <= result.lp_bound + 1e-6
+    assert not result.violations
+    from hushall.optimize.warmstart import columns_of_plan
+
+    back = assign_solution(create_model(p), columns_of_plan(p, result.schedule_dict), tight=False)
+    assert back.objective <= result.objective + 1e-3  # no better renewal left unused for the reported plan
