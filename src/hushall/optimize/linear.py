@@ -414,10 +414,10 @@ def without_fixed(arr: dict[str, Any], offset: float = 0.0) -> WithoutFixed:
     free = np.flatnonzero(~fixed)
     base = np.where(fixed, lo, 0.0)
     shift = a @ base
-    a_free = a[:, free]
-    rows = np.flatnonzero(np.diff(a_free.tocsr().indptr) > 0)
+    a_free = a[:, free].tocsr()
+    rows = np.flatnonzero(np.diff(a_free.indptr) > 0)
     cost = np.asarray(arr["cost"], dtype=float)
-    sub = {"matrix": a_free.tocsr()[rows].tocsc(), "cost": cost[free], "col_lower": lo[free], "col_upper": up[free],
+    sub = {"matrix": a_free[rows].tocsc(), "cost": cost[free], "col_lower": lo[free], "col_upper": up[free],
            "row_lower": np.asarray(arr["row_lower"], dtype=float)[rows] - shift[rows],
            "row_upper": np.asarray(arr["row_upper"], dtype=float)[rows] - shift[rows],
            "integer": np.asarray(arr["integer"])[free]}
