@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -104,3 +108,11 @@ def flattering_sentences(text: str, must_say: str = "underhållsskulden växer f
             if must_say not in lower:
                 out.append(sentence)
     return out
+
+
+def pdf_text(pdf: Path, *options: str) -> str:
+    """The text of ``pdf`` by poppler's ``pdftotext`` with ``options`` (``-layout``, ``-f 3 -l 3``); the test is
+    skipped where poppler-utils is not installed (``.ci/run`` installs it)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, check=True, text=True).stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from hushall.model import MunicipalityData
 from hushall.reports.document import prepare_document, write_plan_document
 from hushall.reports.document.summary import PRIORITIES_TITLE
 from hushall.study.settings import apply_settings, clean_settings
+from tests.helpers import pdf_text
 
 SETTINGS = {"weights": {"lagkrav": "0,1", "kapacitet": "0,6", "skick": "0,1", "energi": "0,1", "beredskap": "0,1",
                         "politik": "0"},
@@ -34,8 +34,7 @@ def chosen(example: MunicipalityData, tmp_path_factory: pytest.TempPathFactory) 
     pdf, _ = write_plan_document(doc, tmp_path_factory.mktemp("prioriteringar"))
 
     def page3(*mode: str) -> str:
-        return norm(subprocess.run(["pdftotext", *mode, "-f", "3", "-l", "3", str(pdf), "-"], capture_output=True,
-                                   text=True, check=True).stdout)
+        return norm(pdf_text(pdf, *mode, "-f", "3", "-l", "3"))
 
     # -layout keeps a weight's label, bar and value on one line; the plain mode keeps the right column's lines
     return {"doc": doc, "summary": page3(), "rows": page3("-layout")}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 from test_web_plans import create, row_version, variant_form
+from tests.helpers import pdf_text
 from web_helpers import Browser, run_queued_plans, upload_files
 
 from hushall.web.db import make_engine, session_factory
@@ -32,11 +32,10 @@ def decide(browser: Browser, vid: int) -> str:
     return str(r.headers["location"])
 
 
-def pdf_text(content: bytes, tmp_path: Path) -> str:
+def pdf_words(content: bytes, tmp_path: Path) -> str:
     path = tmp_path / "plan.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return pdf_text(path, "-layout")
 
 
 def planned_ids(browser: Browser, vid: int) -> set[str]:
@@ -77,7 +76,7 @@ def test_edited_then_decided_variant_is_refused_without_results_then_frozen_with
     assert "Beslutad och låst" in page and "Valda projekt" in page
     pdf = planner.get(f"/planer/{vid}/plan.pdf")
     assert pdf.status_code == 200
-    words = pdf_text(pdf.content, tmp_path)
+    words = pdf_words(pdf.content, tmp_path)
     # the document's plan chapter lists every planned project, not only the two that must be done
     assert "Angiven plan" not in words.split("\n", 40)[0]
     in_document = set(re.findall(r"\bP-\d\d\b", words))

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.helpers import pdf_text
 from web_helpers import Browser, make_settings, wait_for
 
 from hushall.web.app import create_app
@@ -107,13 +105,6 @@ def plain_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     target = tmp_path_factory.mktemp("pdf") / "plan.pdf"
     target.write_bytes(pdf.content)
     return {"page": page, "pdf": target, "view": view}
-
-
-def pdf_text(pdf: Path, *options: str) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    out = subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, check=True, text=True)
-    return out.stdout
 
 
 @pytest.mark.slow
