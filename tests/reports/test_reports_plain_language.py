@@ -63,8 +63,8 @@ def test_more_room_is_said_as_a_share_of_the_plan_not_as_kronor() -> None:
     """Would have caught "1 Mkr more room gives 4 069,4 Mkr mer nytta" (points turned into kr)."""
     names = {"M6": "investeringstaket"}
     exact = marginal_table([_record(lp_value_points=3.0, lp_value_kr=4.07e9, resolved_value_points=2.0,
-                                    resolved_value_kr=4.0694e9, resolve_status="Optimal",
-                                    resolved_projects_added=2)], names)
+                                    resolved_value_kr=4.0694e9, resolved_low_points=2.0, resolved_high_points=2.0,
+                                    resolve_status="Optimal", resolved_projects_added=2)], names)
     [sentence] = marginal_highlights(exact, objective=40.0)
     assert "Mkr mer nytta" not in sentence and "4\u00a0069" not in sentence
     assert sentence == ("Med 1 Mkr mer utrymme i investeringstaket 2030 ryms 2 projekt till och planens nytta blir "

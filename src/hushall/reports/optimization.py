@@ -38,6 +38,7 @@ from hushall.reports.forecast import (
 from hushall.reports.plan_charts import targets_chart
 from hushall.reports.plan_reasons import (
     NEGLIGIBLE_POINTS,
+    interval_kind,
     marginal_rows,
     marginal_table,
     target_names,
@@ -165,34 +166,36 @@ def binding_sheet(plan: OptimizedPlan) -> pd.DataFrame:
 
 def marginal_sheet(plan: OptimizedPlan) -> pd.DataFrame:
     """What one more Mkr (or one more project in parallel) of room in a binding target is worth, in points:
-    :func:`hushall.reports.plan_reasons.marginal_table` (LP estimate and, where re-solved, the exact value or a
-    lower bound)."""
+    :func:`hushall.reports.plan_reasons.marginal_table` (LP estimate and, where re-solved, the interval the value
+    lies in)."""
     records = (getattr(plan.result, "explanations", None) or {}).get("marginal_value") or []
     return marginal_table(records, target_names(plan.data))
 
 
 def project_reason_sheet(plan: OptimizedPlan) -> pd.DataFrame:
-    """Projects left out or postponed, with what forcing them in (earlier) would cost and break."""
+    """Projects left out or postponed, with what forcing them in (earlier) would cost — the interval the true
+    cost lies in, :func:`hushall.optimize.explain.cost_interval` — and what adding them would break."""
     records = (getattr(plan.result, "explanations", None) or {}).get("projects") or []
     rows = []
     for r in records:
         breaks = r.get("breaks_if_added") or []
-        status = str(r.get("forced_status", ""))
-        cost = finite_or_none(r.get("cost_of_forcing_kr"))
+        low = finite_or_none(r.get("cost_of_forcing_low_kr"))
+        high = None if low is None else finite_or_none(r.get("cost_of_forcing_high_kr"))
+        kind = interval_kind(low, high, lambda v: fmt_mkr(v, 1))
         rows.append({
             "projekt_id": str(r.get("project", "")), "namn": str(r.get("name", "")),
             "status": STATUS_LABELS.get(str(r.get("status", "")), str(r.get("status", ""))),
             "tidigast_start": r.get("earliest_start"), "vald_start": r.get("chosen_start"),
             "tvingad_start": r.get("forced_start"),
-            "kostnad_att_tvinga_in_kr": cost,
-            "omräkning": "" if cost is None else ("exakt" if status.lower() == "optimal"
-                                                  else "högst (tidsgränsen nåddes)"),
+            "kostnad_att_tvinga_in_lägst_kr": low, "kostnad_att_tvinga_in_högst_kr": high,
+            "omräkning": "" if kind == "ej omräknat" else kind,
             "bryter_mål_om_tillagt_oförändrat": "; ".join(
                 f"{b.get('target')} {b.get('year')} ({fmt_mkr(finite_or_none(b.get('violation')))})"
                 if b.get("unit") == "kr" else f"{b.get('target')} {b.get('year')}" for b in breaks),
         })
     return pd.DataFrame(rows, columns=["projekt_id", "namn", "status", "tidigast_start", "vald_start",
-                                       "tvingad_start", "kostnad_att_tvinga_in_kr", "omräkning",
+                                       "tvingad_start", "kostnad_att_tvinga_in_lägst_kr",
+                                       "kostnad_att_tvinga_in_högst_kr", "omräkning",
                                        "bryter_mål_om_tillagt_oförändrat"])
 
 
@@ -362,7 +365,7 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
     marginal = marginal_sheet(plan)
     if not infeasible.get("feasible", True):  # shadow prices then price the violation penalty: meaningless
         marginal = marginal.iloc[0:0]
-    worth = marginal[marginal[["skuggpris_lp_poäng", "omräknat_poäng"]].astype(float).fillna(0.0).max(axis=1)
+    worth = marginal[marginal[["skuggpris_lp_poäng", "omräknat_högst_poäng"]].astype(float).fillna(0.0).max(axis=1)
                      >= NEGLIGIBLE_POINTS]
     if len(worth):
         lines += ["", "Vad 1 Mkr mer utrymme i ett bindande mål eller tak vore värt (poäng av planens nytta, inte "

@@ -4,8 +4,9 @@ what one more Mkr of room is worth, and how the plan compares with a benefit/cos
 Presentation only, and the one place these sentences are phrased: the plan document, the terminal summary and
 the web pages all use it. Every number comes from :func:`hushall.optimize.optimize` (its ``explanations`` and
 ``ranking``); targets are named in words with their limit (``resultatmålet (M1: resultat ≥ 1,0 %)``), years
-are grouped into ranges and each figure says honestly what it is — an LP estimate, an exact re-solve, or a
-bound when a re-solve stopped at its time limit.
+are grouped into ranges and each figure says honestly what it is — an LP estimate, or a re-solve: one value
+where it is exact at the precision shown, else the interval the true value lies in
+(:func:`hushall.optimize.explain.gain_interval`).
 
 Examples
 --------
@@ -39,6 +40,8 @@ NEGLIGIBLE_POINTS = 1e-3
 NOTEWORTHY_SHARE = 5e-4
 #: Marginal values shown in the document (the largest LP estimates first).
 MARGINAL_ROWS = 8
+#: Decimals of the optimiser's points in the officials' tables.
+POINT_DECIMALS = 3
 
 #: Target types in words, as a council would say them (the registry's ``words``).
 TARGET_WORDS: dict[str, str] = {k: t.words["sv"] for k, t in TARGET_TYPES.items() if t.words["sv"]}
@@ -172,18 +175,52 @@ def breaks_text(breaks: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -
     return "; ".join(parts)
 
 
+def interval_text(low: Any, high: Any, fmt: Any, negligible: float) -> str | None:
+    """A re-solved difference known to lie in ``[low, high]`` (``high`` ``None``: no upper end known) as it is
+    read: one value where both ends read the same under ``fmt``, ``upp till`` when the low end is
+    ``negligible``, ``minst`` without a high end, else ``a–b``; ``None`` when nothing is known.
+
+    Examples
+    --------
+    >>> three = lambda v: fmt_number(v, 3)
+    >>> interval_text(0.0071, 0.00712, three, 1e-3), interval_text(0.0, 0.031, three, 1e-3)
+    ('0,007', 'upp till 0,031')
+    >>> interval_text(0.004, 0.031, three, 1e-3), interval_text(0.004, None, three, 1e-3)
+    ('0,004–0,031', 'minst 0,004')
+    """
+    lo, hi = _num(low), _num(high)
+    if lo is None:
+        return None
+    if hi is None:
+        return f"minst {fmt(lo)}" if lo >= negligible else None
+    if fmt(lo) == fmt(hi):
+        return fmt(hi)
+    return f"upp till {fmt(hi)}" if lo < negligible else f"{fmt(lo)}–{fmt(hi)}"
+
+
+def interval_kind(low: Any, high: Any, fmt: Any) -> str:
+    """``exakt`` when both ends of a re-solved interval read the same under ``fmt``, ``intervall`` when they
+    do not, ``ej omräknat`` when there is no re-solve."""
+    lo, hi = _num(low), _num(high)
+    if lo is None:
+        return "ej omräknat"
+    return "exakt" if hi is not None and fmt(lo) == fmt(hi) else "intervall"
+
+
+def _mkr1(value: float) -> str:
+    return fmt_mkr(value, 1)
+
+
 def _cost_of_forcing(rec: Mapping[str, Any], start: Any) -> str:
-    cost = _num(rec.get("cost_of_forcing_kr"))
-    if cost is None:
+    low, high = _num(rec.get("cost_of_forcing_low_kr")), _num(rec.get("cost_of_forcing_high_kr"))
+    if low is None:
         return ""
-    exact = str(rec.get("forced_status", "")).lower() == "optimal"
-    if cost < NEGLIGIBLE_KR:
-        return (f" Med start {start} och resten av planen omlagd finns en plan som är nästan lika bra."
-                if exact else "")
-    amount = fmt_mkr(cost, 1)
-    return (f" Med start {start} och resten av planen omlagd blir planens nytta {amount} lägre." if exact else
-            f" Med start {start} och resten av planen omlagd blir planens nytta som mest {amount} lägre "
-            "(omräkningen stoppades av tidsgränsen).")
+    if high is not None and high < NEGLIGIBLE_KR:
+        return f" Med start {start} och resten av planen omlagd finns en plan som är nästan lika bra."
+    amount = interval_text(low, high, _mkr1, NEGLIGIBLE_KR)
+    if amount is None:
+        return ""
+    return f" Med start {start} och resten av planen omlagd blir planens nytta {amount} lägre."
 
 
 def _notes_text(notes: Sequence[str]) -> list[str]:
@@ -347,55 +384,48 @@ def infeasibility_sentences(infeasibility: Mapping[str, Any], names: Mapping[str
     return out
 
 
+def _points(value: float) -> str:
+    return fmt_number(value, POINT_DECIMALS)
+
+
 def marginal_table(records: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> pd.DataFrame:
     """What one more Mkr of room (one more project for the ceiling on projects in parallel) in a binding target
     is worth in the plan's benefit, in the optimiser's points (criteria scores under the council's weights — not
-    kronor): the LP estimate (``skuggpris_lp_poäng``) and, where the optimiser re-solved, that answer
-    (``omräknat_poäng``, with the projects the re-solved plan has more, ``projekt_till``) and what it is
-    (``omräkning``: ``exakt``, ``minst`` when the re-solve stopped at its time limit, ``ej omräknat``). Largest
+    kronor): the LP estimate (``skuggpris_lp_poäng``) and, where the optimiser re-solved, the interval the true
+    value lies in (``omräknat_lägst_poäng`` … ``omräknat_högst_poäng``; the plan and the re-solve are each
+    proven only within their gap), with the projects the re-solved plan has more (``projekt_till``) and what the
+    re-solve is (``omräkning``: ``exakt`` when both ends read the same, ``intervall``, ``ej omräknat``). Largest
     first."""
     out = []
     for r in records:
-        lp = _num(r.get("lp_value_points"))
-        resolved = _num(r.get("resolved_value_points"))
-        status = str(r.get("resolve_status", ""))
-        if resolved is None:
-            kind = "ej omräknat"
-        elif status.lower() == "optimal":
-            kind = "exakt"
-        else:
-            kind = "minst"
+        low, high = _num(r.get("resolved_low_points")), _num(r.get("resolved_high_points"))
+        kind = interval_kind(low, high, _points)
         added = _num(r.get("resolved_projects_added"))
         out.append({
             "mål_id": str(r.get("target", "")),
             "mål": _name(names, r),
             "år": int(r.get("year", 0)),
             "mer_utrymme": "+1 projekt" if str(r.get("unit", "kr")) == "projekt" else "+1 Mkr",
-            "skuggpris_lp_poäng": lp,
-            "omräknat_poäng": None if resolved is None else max(resolved, 0.0),
-            "projekt_till": None if added is None or resolved is None else int(added),
+            "skuggpris_lp_poäng": _num(r.get("lp_value_points")),
+            "omräknat_lägst_poäng": low,
+            "omräknat_högst_poäng": None if low is None else high,
+            "projekt_till": None if added is None or low is None else int(added),
             "omräkning": kind,
         })
     frame = pd.DataFrame(out, columns=["mål_id", "mål", "år", "mer_utrymme", "skuggpris_lp_poäng",
-                                       "omräknat_poäng", "projekt_till", "omräkning"])
-    order = frame[["skuggpris_lp_poäng", "omräknat_poäng"]].astype(float).fillna(0.0).max(axis=1)
+                                       "omräknat_lägst_poäng", "omräknat_högst_poäng", "projekt_till",
+                                       "omräkning"])
+    order = frame[["skuggpris_lp_poäng", "omräknat_lägst_poäng"]].astype(float).fillna(0.0).max(axis=1)
     return frame.loc[order.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
 
 
 def marginal_rows(table: pd.DataFrame, rows: int = MARGINAL_ROWS) -> list[list[str]]:
-    """The first ``rows`` rows of :func:`marginal_table` as the document's cells (points, "minst" for a
-    bound)."""
+    """The first ``rows`` rows of :func:`marginal_table` as the document's cells (points; a re-solve as one value
+    or as the interval it lies in, :func:`interval_text`)."""
     cells = []
     for r in table.head(rows).itertuples(index=False):
-        lp = "–" if _num(r.skuggpris_lp_poäng) is None else fmt_number(r.skuggpris_lp_poäng, 3)
-        if r.omräkning == "ej omräknat":
-            again = "–"
-        elif r.omräkning == "exakt":
-            again = fmt_number(r.omräknat_poäng, 3)
-        elif r.omräknat_poäng < NEGLIGIBLE_POINTS:
-            again = "ingen vinst hittad"
-        else:
-            again = f"minst {fmt_number(r.omräknat_poäng, 3)}"
+        lp = "–" if _num(r.skuggpris_lp_poäng) is None else _points(r.skuggpris_lp_poäng)
+        again = interval_text(r.omräknat_lägst_poäng, r.omräknat_högst_poäng, _points, NEGLIGIBLE_POINTS) or "–"
         cells.append([r.mål, str(r.år), r.mer_utrymme, lp, again])
     return cells
 
@@ -404,8 +434,9 @@ def marginal_sentences(records: Sequence[Mapping[str, Any]], kr_per_point: float
     """How to read :func:`marginal_table` (for officials: it names the LP relaxation and the re-solves)."""
     if not records:
         return []
-    resolved = [r for r in records if _num(r.get("resolved_value_points")) is not None]
-    capped = [r for r in resolved if str(r.get("resolve_status", "")).lower() != "optimal"]
+    table = marginal_table(records, {})
+    resolved = table[table["omräkning"] != "ej omräknat"]
+    ranges = resolved[resolved["omräkning"] == "intervall"]
     text = ("Vad skulle planen vinna om ett bindande mål eller tak fick 1 Mkr mer utrymme (ett projekt till för "
             "taket på samtidiga projekt)? Svaret är planens nytta i poäng: projektens kriteriepoäng med rådets "
             "vikter, plus den underhållsskuld och de saknade platser de undviker. Poäng är inte kronor")
@@ -414,16 +445,24 @@ def marginal_sentences(records: Sequence[Mapping[str, Any]], kr_per_point: float
                  "inget pris på nyttan")
     text += (". Skuggpriset kommer från LP-relaxationen, där projekt får delas; det är en uppskattning som "
              "oftast är för hög, eftersom hela projekt inte kan tas med för en enda miljon.")
-    if resolved:
-        text += (" Omräknat betyder att hela optimeringen gjordes om med den flyttade gränsen och ger det verkliga "
-                 "värdet.")
-    if capped:
-        text += (f" {len(capped)} av {len(resolved)} omräkningar stoppades av tidsgränsen; de visar bara vad som "
-                 "hittades, så det verkliga värdet är minst så stort (\"minst\"), och \"ingen vinst hittad\" betyder "
-                 "att ingen bättre plan hann hittas, inte att mer utrymme saknar värde.")
+    if len(resolved):
+        text += (" Omräknat betyder att hela optimeringen gjordes om med den flyttade gränsen. Både planen och "
+                 "omräkningen är bevisade bara inom sina gap, så svaret är ett intervall där det verkliga värdet "
+                 "ligger; ett enda tal betyder att intervallets ändar är lika med tre decimaler.")
+    if len(ranges):
+        text += (f" {len(ranges)} av {len(resolved)} omräkningar ger ett intervall: skillnaden är mindre än vad "
+                 "planens eget gap lämnar öppet, och \"upp till\" betyder att värdet kan vara noll.")
     if len(records) > shown:
         text += f" Tabellen visar de {shown} största av {len(records)}; alla finns i arbetsboken."
     return [text]
+
+
+def _share_text(value: float, base: float | None) -> str:
+    """A gain in points as a share of the plan's benefit ``base`` (points when there is none)."""
+    if base is None or base <= 0:
+        return f"{fmt_number(value, 2)} poäng"
+    share = value / base
+    return fmt_pct(share, 1 if share >= 0.01 else 2)
 
 
 def marginal_highlights(table: pd.DataFrame, objective: float | None = None, most: int = 3) -> list[str]:
@@ -436,14 +475,25 @@ def marginal_highlights(table: pd.DataFrame, objective: float | None = None, mos
     Examples
     --------
     >>> t = marginal_table([{"target": "M6", "target_type": "investeringstak_kr", "year": 2030, "unit": "kr",
-    ...                      "lp_value_points": 0.5, "resolved_value_points": 0.4, "resolve_status": "Optimal",
+    ...                      "lp_value_points": 0.5, "resolved_low_points": 0.4, "resolved_high_points": 0.4,
     ...                      "resolved_projects_added": 1}], {"M6": "investeringstaket"})
     >>> marginal_highlights(t, objective=40.0)
     ['Med 1 Mkr mer utrymme i investeringstaket 2030 ryms 1 projekt till och planens nytta blir 1,0\xa0% större.']
+
+    A re-solve whose interval reaches down to nothing says less than the estimate, which is then said instead:
+
+    >>> t = marginal_table([{"target": "M6", "target_type": "investeringstak_kr", "year": 2030, "unit": "kr",
+    ...                      "lp_value_points": 0.6, "resolved_low_points": 0.0, "resolved_high_points": 0.9,
+    ...                      "resolved_projects_added": 0}], {"M6": "investeringstaket"})
+    >>> marginal_highlights(t, objective=40.0)[0].endswith("ungefär 1,5\xa0% större (en uppskattning, oftast för hög).")
+    True
     """
     by_target: dict[str, list[tuple[float, Any]]] = {}
     for r in table.itertuples(index=False):
-        value = _num(r.omräknat_poäng) if r.omräkning != "ej omräknat" else _num(r.skuggpris_lp_poäng)
+        low = _num(r.omräknat_lägst_poäng)
+        if low is not None and low < NEGLIGIBLE_POINTS and r.omräkning == "intervall":
+            r = r._replace(omräkning="ej omräknat")  # the interval says less than the estimate
+        value = low if r.omräkning != "ej omräknat" else _num(r.skuggpris_lp_poäng)
         if value is not None and value >= NEGLIGIBLE_POINTS:
             by_target.setdefault(str(r.mål_id), []).append((value, r))
     ranked = sorted(by_target.values(), key=lambda valued: -max(v for v, _ in valued))
@@ -455,10 +505,13 @@ def marginal_highlights(table: pd.DataFrame, objective: float | None = None, mos
         if base is not None and base > 0 and value / base < NOTEWORTHY_SHARE:
             continue
         room = "ett projekt till samtidigt" if r.mer_utrymme == "+1 projekt" else f"1 Mkr mer utrymme i {r.mål}"
-        share = value / base if base is not None and base > 0 else None
-        size = (fmt_pct(share, 1 if share >= 0.01 else 2) if share is not None
-                else f"{fmt_number(value, 2)} poäng")
-        how = {"exakt": size, "minst": f"minst {size}"}.get(r.omräkning, f"ungefär {size}")
+        how = _share_text(value, base)
+        if r.omräkning == "intervall":
+            high = _num(r.omräknat_högst_poäng)
+            how = (f"minst {how}" if high is None
+                   else f"mellan {_share_text(value, base)} och {_share_text(high, base)}")
+        elif r.omräkning == "ej omräknat":
+            how = f"ungefär {how}"
         gain = f"blir planens nytta {how} större"
         added = _num(getattr(r, "projekt_till", None))
         if r.omräkning != "ej omräknat" and added is not None and added > 0:
