@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from test_web_budgets import pdf_text
+from test_web_budgets import pdf_words
 from test_web_plans import create
 from web_helpers import Browser
 
@@ -34,7 +34,7 @@ def quick_frontier(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_frontier_page_runs_as_a_job_and_shows_the_price_of_each_choice(
         app: Any, planner: Browser, reader: Browser, sqlite_url: str, quick_frontier: None, tmp_path: Path) -> None:
     vid = create(planner, "Ramen i dag", **{"target__investeringstak_kr": "185"})
-    assert "Vad kostar valen?" not in pdf_text(reader.get(f"/planer/{vid}/plan.pdf").content, tmp_path)
+    assert "Vad kostar valen?" not in pdf_words(reader.get(f"/planer/{vid}/plan.pdf").content, tmp_path)
     page = reader.get(f"/planer/{vid}/prisfront")
     assert page.status_code == 200
     assert "har inte räknats" in page.text and "Räkna ut priset" not in page.text  # a reader cannot start it
@@ -69,7 +69,7 @@ def test_frontier_page_runs_as_a_job_and_shows_the_price_of_each_choice(
     assert "Vad kostar valen?" in chart.text
     assert planner.get(f"/planer/{vid}/prisfront/okand.svg").status_code == 404
     # the plan document now carries the chapter, with the frame marked as the variant's choice
-    words = pdf_text(reader.get(f"/planer/{vid}/plan.pdf").content, tmp_path)
+    words = pdf_words(reader.get(f"/planer/{vid}/plan.pdf").content, tmp_path)
     assert "Vad kostar valen?" in words and "Prioritetsstegen" in words
     # still no optimisation result on the plan page, and the link to this page is there once the plan is
     assert "Ingen optimering har körts" in planner.get(f"/planer/{vid}").text
