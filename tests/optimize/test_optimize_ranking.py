@@ -83,7 +83,7 @@ def test_reduced_write_back_equals_the_whole_lp(capacity: bool) -> None:
 def test_lp_without_fixed_columns_in_parts_equals_the_whole_lp() -> None:
     """The write-back LP with the plan's columns fixed falls apart (places of each year and district cluster,
     the financial block); solved in small groups of parts it has the whole LP's optimum."""
-    from hushall.optimize.linear import _independent_parts, highs_from_arrays, solve_lp_without_fixed
+    from hushall.optimize.linear import highs_from_arrays, independent_parts, solve_lp_without_fixed
 
     p = synthetic_municipality(120, n_years=12, seed=3, capacity=True)
     bm = create_model(p)
@@ -111,7 +111,7 @@ def test_lp_without_fixed_columns_in_parts_equals_the_whole_lp() -> None:
     # it was solved in several parts: the places network of each year is independent once the plan is fixed
     free = np.flatnonzero(lo != up)
     m = arr["matrix"].tocsc()[:, free].tocsr()
-    assert len(_independent_parts(m[np.diff(m.indptr) > 0], 100)) > 5
+    assert len(independent_parts(m[np.diff(m.indptr) > 0], 100)) > 5
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

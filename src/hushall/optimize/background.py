@@ -1,4 +1,6 @@
-r"""A sub-MIP solved in a second process while branch and bound runs in this one (a two-member portfolio).
+r"""A sub-MIP solved in a second process while branch and bound runs in this one (a two-member portfolio) — or,
+for a large model with the places network, a bound tighter than the LP's (:mod:`hushall.optimize.lagrangian`)
+while this process improves the plan.
 
 HiGHS's branch and bound works on one core most of the time (500 projects with places and reinvestment
 decisions: 34.9 s of CPU in 30 s), so on a machine with two cores the second stands idle while it solves its
@@ -129,12 +131,22 @@ class BackgroundMip:
                options: dict[str, Any] | None = None) -> None:
         """Send the problem (the arrays of :meth:`hushall.optimize.linear.LinearModel.arrays`, maximised, with
         ``offset``) to the child; written by a thread, so this returns at once even while the child imports."""
+        self._send({"arr": arr, "offset": float(offset), "options": {
+            **(options or {}), "time_limit": float(max(time_limit, 0.05)), "mip_rel_gap": float(mip_gap),
+            "threads": 1}})
+
+    def submit_lagrangian(self, arr: dict[str, Any], row_dual: FloatArray, coupled: NDArray[np.bool_], *,
+                          offset: float, time_limit: float) -> None:
+        """Send the child a bound to compute instead: :func:`hushall.optimize.lagrangian.lagrangian_bound` of the
+        arrays ``arr`` with the multipliers ``row_dual`` on the rows ``coupled``, within ``time_limit`` seconds.
+        Its result carries the bound (status ``"Lagrangian bound"``; no plan)."""
+        self._send({"kind": "lagrangian", "arr": arr, "offset": float(offset), "row_dual": row_dual,
+                    "coupled": coupled, "options": {"time_limit": float(max(time_limit, 0.05))}})
+
+    def _send(self, job: dict[str, Any]) -> None:
         proc = self._proc
         if proc is None or proc.stdin is None:
             return
-        job = {"arr": arr, "offset": float(offset), "options": {
-            **(options or {}), "time_limit": float(max(time_limit, 0.05)), "mip_rel_gap": float(mip_gap),
-            "threads": 1}}
 
         def write(stdin: BinaryIO) -> None:
             try:
@@ -206,6 +218,16 @@ def serve() -> None:
 
     job = pickle.load(sys.stdin.buffer)
     _watch(os.getppid(), time.monotonic() + float(job["options"]["time_limit"]) + GRACE_S)
+    if job.get("kind") == "lagrangian":
+        from hushall.optimize.lagrangian import lagrangian_bound
+
+        lb = lagrangian_bound(job["arr"], job["row_dual"], job["coupled"], offset=job["offset"],
+                              deadline=time.perf_counter() + float(job["options"]["time_limit"]),
+                              options={"threads": 1})
+        pickle.dump(BackgroundResult("Lagrangian bound", float("-inf"), lb.value, None), out,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+        return
     h = highs_from_arrays(job["arr"], sense="max", offset=job["offset"], options=job["options"])
     h.run()
     info = h.getInfo()

@@ -464,7 +464,7 @@ def solve_lp_without_fixed(
     status = "Optimal"
     b = sp.csr_matrix(w.arrays["matrix"])
     sub_arr = w.arrays
-    for k, (r, c) in enumerate(_independent_parts(b, bin_columns)):
+    for k, (r, c) in enumerate(independent_parts(b, bin_columns)):
         sub = {"matrix": b[r][:, c].tocsc(), "cost": sub_arr["cost"][c],
                "col_lower": sub_arr["col_lower"][c], "col_upper": sub_arr["col_upper"][c],
                "row_lower": sub_arr["row_lower"][r], "row_upper": sub_arr["row_upper"][r],
@@ -479,7 +479,7 @@ def solve_lp_without_fixed(
     return status, solution, a @ solution
 
 
-def _independent_parts(m: sp.csr_matrix, bin_columns: int) -> list[tuple[IntArray, IntArray]]:
+def independent_parts(m: sp.csr_matrix, bin_columns: int) -> list[tuple[IntArray, IntArray]]:
     """The rows and columns of ``m`` in groups of whole connected components (rows and columns linked by a
     nonzero), each group about ``bin_columns`` columns; one group when ``m`` is at most that size. Columns in no
     row form parts of their own (bounds only)."""

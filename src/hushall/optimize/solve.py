@@ -55,7 +55,7 @@ FloatArray = NDArray[np.float64]
 class Progress:
     """One progress report of a solve."""
 
-    phase: str  # "lp", "warm_start", "mip", "done"
+    phase: str  # "lp", "warm_start", "neighbourhood", "bound", "mip", "done"
     elapsed_s: float
     objective: float | None = None
     bound: float | None = None
@@ -242,14 +242,16 @@ def solve_model(
         greedy warm start when it is worth more; either way branch and bound starts from the better of the two.
     parallel_start
         For a mid-size model: find the mid-size start in a second process while branch and bound runs from the
-        greedy rounding (:mod:`hushall.optimize.background`), instead of before it. ``None``: when a core is
-        spare (:func:`~hushall.optimize.background.spare_core`). Which plan branch and bound reaches within the
-        gap then depends on when the second process answers.
+        greedy rounding (:mod:`hushall.optimize.background`), instead of before it. For a large model with the
+        places network: compute a bound tighter than the LP's there (:mod:`hushall.optimize.lagrangian`) while
+        the neighbourhood search runs here. ``None``: when a core is spare
+        (:func:`~hushall.optimize.background.spare_core`). Which plan branch and bound reaches within the gap
+        then depends on when the second process answers.
     """
     t0 = time.perf_counter()
     helper = None
-    if warm_start and start is None and _mid_size(bm) and (spare_core() if parallel_start is None
-                                                           else parallel_start):
+    if warm_start and start is None and (_mid_size(bm) or _bounded_by_parts(bm)) and (
+            spare_core() if parallel_start is None else parallel_start):
         with suppress(OSError):  # no second process to be had: everything in this one
             helper = BackgroundMip()  # started now: its imports overlap the LP relaxation
     try:
@@ -285,6 +287,13 @@ def _solve_model(bm: BuiltModel, t0: float, helper: BackgroundMip | None, *, tim
     x0 = None
     pv0 = None
     background: BackgroundMip | None = None
+    bounding: BackgroundMip | None = None
+    if helper is not None and _bounded_by_parts(bm) and lp_dual is not None and lp_status == "Optimal":
+        from hushall.optimize.lagrangian import coupling_rows
+
+        helper.submit_lagrangian(arr, lp_dual, coupling_rows(bm, arr), offset=bm.lm.offset,
+                                 time_limit=time_limit - (time.perf_counter() - t0) - LAGRANGIAN_MARGIN_S)
+        bounding = helper
     if warm_start and lp_sol is not None:
         from hushall.optimize.warmstart import improve_locally, improve_places, round_greedily
 
@@ -314,7 +323,7 @@ def _solve_model(bm: BuiltModel, t0: float, helper: BackgroundMip | None, *, tim
             # pairwise moves of improve_locally grow with the square of the projects); nothing without places
             x0 = improve_places(bm, x0, time_budget_s=min(0.1 * time_limit, 6.0))
         emit(Progress("warm_start", time.perf_counter() - t0, message=f"{int(x0.sum())} projekt valda"))
-    if helper is not None and background is None:
+    if helper is not None and background is None and bounding is None:
         helper.close()  # not given a problem after all: no idle process for the rest of the solve
     if start is not None and lp_sol is not None:
         x0, pv0 = _better_start(bm, x0, start, time_limit)
@@ -350,12 +359,14 @@ def _solve_model(bm: BuiltModel, t0: float, helper: BackgroundMip | None, *, tim
         incumbent, inc_obj = improve_in_neighbourhoods(bm, arr, incumbent, inc_obj, lp_sol[x_slice], lp_obj,
                                                        deadline=budget, mip_gap=mip_gap, emit=emit, t0=t0,
                                                        options=mip_options, solution=inc_solution)
-        g = _gap(inc_obj, lp_obj)
+        bound = lp_obj if bounding is None else _lagrangian_or_lp(bounding, lp_obj, emit, t0)
+        g = _gap(inc_obj, bound)
         # branch and bound on the whole large model rarely pays within the limit (its root node alone is long
         # and not always interruptible), so it is only tried when asked for (neighbourhood_share < 1)
         if g <= mip_gap or neighbourhood_share >= 1.0 or time.perf_counter() >= t0 + time_limit - 0.5:
-            status = "Optimal within gap (LP bound)" if g <= mip_gap else "Time limit reached"
-            return _finish(bm, emit, t0, status, incumbent, inc_obj, lp_obj, lp_obj, lp_sol, lp_dual, first_obj,
+            status = ("Time limit reached" if g > mip_gap else "Optimal within gap (LP bound)" if bound >= lp_obj
+                      else "Optimal within gap (Lagrangian bound)")
+            return _finish(bm, emit, t0, status, incumbent, inc_obj, bound, lp_obj, lp_sol, lp_dual, first_obj,
                            lp_time, 0, history)
     remaining = max(time_limit - (time.perf_counter() - t0), 0.5)
     # the warm start's write-back holds its integers (the same as start_values gives, without its two LPs of the
@@ -373,6 +384,30 @@ def _solve_model(bm: BuiltModel, t0: float, helper: BackgroundMip | None, *, tim
         bound = min(bound, lp_obj) if np.isfinite(bound) else lp_obj
     return _finish(bm, emit, t0, mip.status, x_best, obj_best, bound, lp_obj, lp_sol, lp_dual,
                    first_obj if first_obj is not None else mip.first_objective, lp_time, mip.nodes, history)
+
+
+#: Seconds before the time limit at which the Lagrangian bound's second process stops closing parts (it answers
+#: with what it has; the plan's write-back follows the search here meanwhile).
+LAGRANGIAN_MARGIN_S = 1.5
+#: Seconds the large path waits at the end for the Lagrangian bound (the LP bound is kept if it does not come).
+LAGRANGIAN_WAIT_S = 3.0
+
+
+def _bounded_by_parts(bm: BuiltModel) -> bool:
+    """Whether the model gets the Lagrangian bound (:mod:`hushall.optimize.lagrangian`) in a second process: a
+    large model (the neighbourhood search, no branch and bound on the whole) with the places network."""
+    return bm.problem.n_columns > LARGE_MODEL_COLUMNS and bm.problem.capacity is not None
+
+
+def _lagrangian_or_lp(bounding: BackgroundMip, lp_obj: float, emit: ProgressFn, t0: float) -> float:
+    """The second process's Lagrangian bound when it has come (waiting at most :data:`LAGRANGIAN_WAIT_S`) and is
+    below the LP bound, else the LP bound."""
+    result = bounding.wait(LAGRANGIAN_WAIT_S)
+    if result is None or not np.isfinite(result.bound) or result.bound >= lp_obj:
+        return lp_obj
+    emit(Progress("bound", time.perf_counter() - t0, bound=result.bound,
+                  message="Lagrangeskranka (delar av platsnätet)"))
+    return result.bound
 
 
 def _mid_size(bm: BuiltModel) -> bool:
