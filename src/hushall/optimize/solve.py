@@ -359,7 +359,7 @@ def _solve_model(bm: BuiltModel, t0: float, helper: BackgroundMip | None, *, tim
         incumbent, inc_obj = improve_in_neighbourhoods(bm, arr, incumbent, inc_obj, lp_sol[x_slice], lp_obj,
                                                        deadline=budget, mip_gap=mip_gap, emit=emit, t0=t0,
                                                        options=mip_options, solution=inc_solution)
-        bound = lp_obj if bounding is None else _lagrangian_or_lp(bounding, lp_obj, emit, t0)
+        bound = lp_obj if bounding is None else _lagrangian_or_lp(bounding, lp_obj, inc_obj, emit, t0)
         g = _gap(inc_obj, bound)
         # branch and bound on the whole large model rarely pays within the limit (its root node alone is long
         # and not always interruptible), so it is only tried when asked for (neighbourhood_share < 1)
@@ -399,11 +399,13 @@ def _bounded_by_parts(bm: BuiltModel) -> bool:
     return bm.problem.n_columns > LARGE_MODEL_COLUMNS and bm.problem.capacity is not None
 
 
-def _lagrangian_or_lp(bounding: BackgroundMip, lp_obj: float, emit: ProgressFn, t0: float) -> float:
+def _lagrangian_or_lp(bounding: BackgroundMip, lp_obj: float, plan: float, emit: ProgressFn, t0: float) -> float:
     """The second process's Lagrangian bound when it has come (waiting at most :data:`LAGRANGIAN_WAIT_S`) and is
-    below the LP bound, else the LP bound."""
+    below the LP bound, else the LP bound. A bound below the ``plan`` found (a solver's error in a part: a bound
+    cannot cut off a plan that exists) is not used."""
     result = bounding.wait(LAGRANGIAN_WAIT_S)
-    if result is None or not np.isfinite(result.bound) or result.bound >= lp_obj:
+    if (result is None or not np.isfinite(result.bound) or result.bound >= lp_obj
+            or result.bound < plan - 1e-6 * max(1.0, abs(plan))):
         return lp_obj
     emit(Progress("bound", time.perf_counter() - t0, bound=result.bound,
                   message="Lagrangeskranka (delar av platsnätet)"))
