@@ -31,7 +31,6 @@ def quick_frontier(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(frontier, "compute_frontier", quick)
 
 
-@pytest.mark.slow  # 20 s; the frontier itself is tested in tests/study and tests/cli (test_cli_frontier)
 def test_frontier_page_runs_as_a_job_and_shows_the_price_of_each_choice(
         app: Any, planner: Browser, reader: Browser, sqlite_url: str, quick_frontier: None, tmp_path: Path) -> None:
     vid = create(planner, "Ramen i dag", **{"target__investeringstak_kr": "185"})

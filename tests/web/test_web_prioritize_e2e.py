@@ -25,9 +25,7 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (
 if not Path(CHROMIUM).exists():
     pytest.skip(f"no browser at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
-# slow: a second browser flow, with the CLI beside it (the default run keeps test_web_e2e and the HTTP tests of
-# the page, tests/web/test_web_prioritize.py)
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e]
 
 #: The finished plan ends at this gap on the page and on the command line alike (the example reaches it in
 #: seconds; the time limit is never what stops it, so both find the same plan). 1 %: with the optimiser deciding

@@ -41,7 +41,6 @@ def _as_list(values: Any) -> list[float | None]:
     return [None if not math.isfinite(v) else v for v in np.asarray(values, dtype=float).tolist()]
 
 
-@pytest.mark.slow  # 34 s; the default run drives the real optimiser through a worker in test_web_e2e
 def test_real_optimiser_through_the_worker_fills_every_figure(sqlite_url: str,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from hushall.finance import forecast
