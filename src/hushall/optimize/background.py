@@ -91,13 +91,16 @@ def _others_runnable(looks: int = 3) -> int | None:
 
 @dataclass(frozen=True)
 class BackgroundResult:
-    """What the child found: HiGHS's status, the objective (``-inf`` without a plan), its dual bound and the
-    primal solution of every column (``None`` without a plan)."""
+    """What the child found: HiGHS's status, the objective (``-inf`` without a plan), its dual bound, the
+    primal solution of every column (``None`` without a plan) and, for a Lagrangian bound, how many of its groups
+    of parts were closed."""
 
     status: str
     objective: float
     bound: float
     solution: FloatArray | None
+    #: for a Lagrangian bound: the groups of parts closed by branch and bound, and all groups
+    parts: tuple[int, int] | None = None
 
 
 class BackgroundMip:
@@ -139,7 +142,7 @@ class BackgroundMip:
                           offset: float, time_limit: float) -> None:
         """Send the child a bound to compute instead: :func:`hushall.optimize.lagrangian.lagrangian_bound` of the
         arrays ``arr`` with the multipliers ``row_dual`` on the rows ``coupled``, within ``time_limit`` seconds.
-        Its result carries the bound (status ``"Lagrangian bound"``; no plan)."""
+        Its result carries the bound (status ``"Lagrangian bound"``, ``parts`` closed and in all; no plan)."""
         self._send({"kind": "lagrangian", "arr": arr, "offset": float(offset), "row_dual": row_dual,
                     "coupled": coupled, "options": {"time_limit": float(max(time_limit, 0.05))}})
 
@@ -224,7 +227,7 @@ def serve() -> None:
         lb = lagrangian_bound(job["arr"], job["row_dual"], job["coupled"], offset=job["offset"],
                               deadline=time.perf_counter() + float(job["options"]["time_limit"]),
                               options={"threads": 1})
-        pickle.dump(BackgroundResult("Lagrangian bound", float("-inf"), lb.value, None), out,
+        pickle.dump(BackgroundResult("Lagrangian bound", float("-inf"), lb.value, None, (lb.closed, lb.parts)), out,
                     protocol=pickle.HIGHEST_PROTOCOL)
         out.flush()
         return

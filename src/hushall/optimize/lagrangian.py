@@ -81,7 +81,8 @@ def coupling_rows(bm: BuiltModel, arr: dict[str, Any] | None = None) -> NDArray[
 @dataclass(frozen=True)
 class LagrangianBound:
     """The bound :math:`L(y)` (module docstring) and how it was reached: ``parts`` groups of components, of which
-    ``closed`` ran branch and bound to their gap and ``relaxed`` kept their LP value (the time ran out)."""
+    ``closed`` are solved to their gap (by branch and bound, or by the LP when it takes every integer whole) and
+    ``relaxed`` kept their LP value (the time ran out)."""
 
     value: float
     parts: int
@@ -97,7 +98,8 @@ def lagrangian_bound(arr: dict[str, Any], row_dual: FloatArray, coupled: NDArray
     and the coupling rows ``coupled``. Every group of components is first solved as an LP (a valid bound for it);
     then, until ``deadline`` (``time.perf_counter()``), each group is solved as a MILP for at most
     ``part_time_s`` seconds and its MIP dual bound kept where lower (``options``: HiGHS options for every call,
-    e.g. ``threads``). Returns ``inf`` as the value when a group is
+    e.g. ``threads``) — skipping the groups whose LP takes every integer whole (closed already) and taking the
+    others by how many integers their LP splits, most first. Returns ``inf`` as the value when a group is
     unbounded or infeasible (no bound: the caller keeps the LP's).
 
     >>> a = {"matrix": sp.csc_matrix(np.array([[1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])),
@@ -125,6 +127,7 @@ def lagrangian_bound(arr: dict[str, Any], row_dual: FloatArray, coupled: NDArray
     groups = independent_parts(inner, bin_columns)
     values = []
     subs = []
+    split = []  # integer columns the group's LP takes in part
     for rows, cols in groups:
         sub = {"matrix": inner[rows][:, cols].tocsc(), "cost": cost[cols],
                "col_lower": np.asarray(arr["col_lower"])[cols], "col_upper": np.asarray(arr["col_upper"])[cols],
@@ -136,9 +139,12 @@ def lagrangian_bound(arr: dict[str, Any], row_dual: FloatArray, coupled: NDArray
             return LagrangianBound(float("inf"), len(groups), 0, len(groups), time.perf_counter() - t0)
         values.append(float(h.getInfo().objective_function_value))
         subs.append(sub)
-    closed = 0
-    # the groups with integers, largest LP value first (a part the LP splits most is where the bound moves)
-    for k in sorted((k for k, s in enumerate(subs) if s["integer"].any()), key=lambda k: -values[k]):
+        lp_x = np.asarray(h.getSolution().col_value)[sub["integer"]]
+        split.append(int(np.count_nonzero(np.abs(lp_x - np.round(lp_x)) > 1e-6)))
+    # a group whose LP takes every integer whole is closed already (its MILP has the LP's optimum); the others
+    # by how many integers their LP splits, most first: that is where the bound moves
+    closed = sum(1 for k in range(len(subs)) if split[k] == 0)
+    for k in sorted((k for k in range(len(subs)) if split[k] > 0), key=lambda k: -split[k]):
         left = deadline - time.perf_counter()
         if left <= 0.05:
             break

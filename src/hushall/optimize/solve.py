@@ -407,8 +407,9 @@ def _lagrangian_or_lp(bounding: BackgroundMip, lp_obj: float, plan: float, emit:
     if (result is None or not np.isfinite(result.bound) or result.bound >= lp_obj
             or result.bound < plan - 1e-6 * max(1.0, abs(plan))):
         return lp_obj
+    closed, parts = result.parts or (0, 0)
     emit(Progress("bound", time.perf_counter() - t0, bound=result.bound,
-                  message="Lagrangeskranka (delar av platsnätet)"))
+                  message=f"Lagrangeskranka: {closed} av {parts} grupper av delar av platsnätet lösta"))
     return result.bound
 
 
