@@ -3,7 +3,7 @@ r"""Why the plan looks as it does.
 * **Binding targets and ceilings**: every target and ceiling row with no room left in the plan (or with a shadow
   price in the LP relaxation), year by year.
 * **What one more Mkr of room is worth**: the LP relaxation's shadow price of the row (points per Mkr, and in kr
-  through ``kr_per_point``), and — for small models or when asked — the exact answer: the MILP re-solved with the
+  through ``kr_per_point``), and — for small models or when asked — the answer of the MILP re-solved with the
   row loosened by 1 Mkr (one project for the parallel ceiling).
 * **Projects left out or postponed**: what forcing each in (or to its earliest start) costs in value — the MILP
   re-solved with the project forced — and which targets and ceilings the optimised plan with the project added
@@ -271,10 +271,10 @@ RESOLVE_MAX_GAP = 1e-3
 def explain(bm: BuiltModel, outcome: SolveOutcome, evaluation: PlanEvaluation, *, resolve: bool | None = None,
             max_rows: int = 5, max_projects: int = 5, time_limit: float = 3.0, total_time: float = 3.0
             ) -> dict[str, Any]:
-    """All explanations of a plan (see the module docstring). ``resolve=None``: exact re-solves only for small
-    models (at most 3 000 columns), each within ``time_limit`` seconds and all within ``total_time``, and only
-    when the plan is proven within :data:`RESOLVE_MAX_GAP` (otherwise the LP estimates alone, and
-    ``resolve_skipped`` says why). When no plan meets the targets, forcing a project in is explained by the
+    """All explanations of a plan (see the module docstring). ``resolve=None``: re-solves (each kept as an
+    interval) only for small models (at most 3 000 columns), each within ``time_limit`` seconds and all within
+    ``total_time``, and only when the plan is proven within :data:`RESOLVE_MAX_GAP` (otherwise the LP estimates
+    alone, and ``resolve_skipped`` says why). When no plan meets the targets, forcing a project in is explained by the
     violation it adds (no re-solve)."""
     if resolve is None:
         resolve = bm.problem.n_columns <= 3000
