@@ -409,7 +409,7 @@ def _lagrangian_or_lp(bounding: BackgroundMip, lp_obj: float, plan: float, emit:
         return lp_obj
     closed, parts = result.parts or (0, 0)
     emit(Progress("bound", time.perf_counter() - t0, bound=result.bound,
-                  message=f"Lagrangeskranka: {closed} av {parts} grupper av delar av platsnätet lösta"))
+                  message=f"skarpare gräns (Lagrange): {closed} av {parts} grupper av platsnätets delar lösta"))
     return result.bound
 
 

@@ -208,6 +208,8 @@ def progress_line(p: Any) -> str:
     >>> from hushall.optimize.solve import Progress
     >>> progress_line(Progress("mip", 3.0, objective=54.0, bound=54.5, gap=0.0093))
     'Söker bästa planen: hittills 54,0 poäng, högst möjligt 54,5 (skillnad 0,9\\xa0%)'
+    >>> progress_line(Progress("bound", 59.0, bound=5376.26))
+    'Skärpt övre gräns för planens nytta: högst möjligt 5\\xa0376,3'
     """
     phase = str(getattr(p, "phase", ""))
     objective, bound, gap = (finite_or_none(getattr(p, k, None)) for k in ("objective", "bound", "gap"))
@@ -218,6 +220,8 @@ def progress_line(p: Any) -> str:
         return f"Startplan: {chosen}" if chosen else "Bygger en startplan"
     if phase == "violation":
         return "Målen kan inte nås samtidigt: söker planen som bryter dem minst"
+    if phase == "bound" and bound is not None:
+        return f"Skärpt övre gräns för planens nytta: högst möjligt {_sv(bound, 1)}"
     head = "Förbättrar planen" if phase == "neighbourhood" else "Söker bästa planen"
     parts = []
     if objective is not None:
