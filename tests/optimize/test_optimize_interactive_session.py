@@ -67,7 +67,7 @@ def test_a_changed_weight_gives_the_cold_optimisers_plan_within_the_gap(session:
     base = session.data
     first = session.result
     assert first is not None
-    r = session.reoptimise(weights=WEIGHTS, time_limit=2.0, mip_gap=GAP)
+    r = session.reoptimise(weights=WEIGHTS, time_limit=20.0, mip_gap=GAP)
     assert not session.rebuilt
     assert r.weights["kapacitet"] == 0.30 and r.weights["lagkrav"] == 0.25
     assert r.gap <= GAP + 1e-12
@@ -96,7 +96,7 @@ def test_a_changed_weight_gives_the_cold_optimisers_plan_within_the_gap(session:
 
 @pytest.mark.parametrize("frame_kr", [170e6, 200e6])
 def test_a_changed_frame_is_kept_in_every_year(session: Reoptimiser, frame_kr: float) -> None:
-    r = session.reoptimise(frame=frame_kr, time_limit=2.0, mip_gap=GAP)
+    r = session.reoptimise(frame=frame_kr, time_limit=20.0, mip_gap=GAP)
     assert not session.rebuilt
     assert r.gap <= GAP + 1e-12 and r.status in ("optimal", "feasible")
     rows = session.data.targets[session.data.targets["target_type"] == "investeringstak_kr"]
