@@ -86,6 +86,11 @@ def cost_interval(resolved: float, resolved_bound: float, plan: float, plan_boun
     return low, max(plan_bound - resolved, low)
 
 
+def _kr(points: float | None, kr_per_point: float) -> float | None:
+    """Points in kr (``None`` stays ``None``)."""
+    return None if points is None else points * kr_per_point
+
+
 def binding_rows(evaluation: PlanEvaluation) -> pd.DataFrame:
     lim = evaluation.limits
     return lim[lim["binding"]].reset_index(drop=True) if len(lim) else lim
@@ -114,7 +119,7 @@ def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool
             "target": r.target_id, "target_type": r.target_type, "year": int(r.year), "label": r.label,
             "room": float(r.room), "unit": r.unit, "step": "1 Mkr" if unit_mkr else "1 projekt",
             "lp_value_points": lp_value,
-            "lp_value_kr": None if lp_value is None else lp_value * kpp,
+            "lp_value_kr": _kr(lp_value, kpp),
         }
         if resolve and k < max_rows:
             blk = bm.lm.constraints[r.block]
@@ -135,11 +140,10 @@ def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool
                      else int((np.asarray(x_new) > 0.5).sum() - (np.asarray(evaluation.x) > 0.5).sum()))
             low, high = ((None, None) if gain is None
                          else gain_interval(obj, max(bound, obj), evaluation.objective, plan_bound))
-            rec.update(resolved_value_points=None if gain is None else max(gain, 0.0),
-                       resolved_value_kr=None if gain is None else max(gain, 0.0) * kpp, resolve_status=status,
+            found = None if gain is None else max(gain, 0.0)
+            rec.update(resolved_value_points=found, resolved_value_kr=_kr(found, kpp), resolve_status=status,
                        resolved_low_points=low, resolved_high_points=high,
-                       resolved_low_kr=None if low is None else low * kpp,
-                       resolved_high_kr=None if high is None else high * kpp,
+                       resolved_low_kr=_kr(low, kpp), resolved_high_kr=_kr(high, kpp),
                        resolved_projects_added=added)
         out.append(rec)
     return out
@@ -236,8 +240,7 @@ def project_explanations(bm: BuiltModel, evaluation: PlanEvaluation, *, max_proj
             rec["cost_of_forcing_points"] = max(evaluation.objective - obj, 0.0) if found else None
             rec["cost_of_forcing_low_points"], rec["cost_of_forcing_high_points"] = low, high
             for key in ("cost_of_forcing", "cost_of_forcing_low", "cost_of_forcing_high"):
-                value = rec[f"{key}_points"]
-                rec[f"{key}_kr"] = None if value is None else value * p.kr_per_point
+                rec[f"{key}_kr"] = _kr(rec[f"{key}_points"], p.kr_per_point)
             rec["forced_status"] = status
         out.append(rec)
     return out

@@ -38,6 +38,7 @@ from hushall.reports.forecast import (
 from hushall.reports.plan_charts import targets_chart
 from hushall.reports.plan_reasons import (
     NEGLIGIBLE_POINTS,
+    cost_mkr,
     interval_kind,
     marginal_rows,
     marginal_table,
@@ -181,7 +182,7 @@ def project_reason_sheet(plan: OptimizedPlan) -> pd.DataFrame:
         breaks = r.get("breaks_if_added") or []
         low = finite_or_none(r.get("cost_of_forcing_low_kr"))
         high = None if low is None else finite_or_none(r.get("cost_of_forcing_high_kr"))
-        kind = interval_kind(low, high, lambda v: fmt_mkr(v, 1))
+        kind = interval_kind(low, high, cost_mkr)
         rows.append({
             "projekt_id": str(r.get("project", "")), "namn": str(r.get("name", "")),
             "status": STATUS_LABELS.get(str(r.get("status", "")), str(r.get("status", ""))),

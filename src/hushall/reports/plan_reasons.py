@@ -207,7 +207,9 @@ def interval_kind(low: Any, high: Any, fmt: Any) -> str:
     return "exakt" if hi is not None and fmt(lo) == fmt(hi) else "intervall"
 
 
-def _mkr1(value: float) -> str:
+def cost_mkr(value: float) -> str:
+    """A cost of forcing a project in as the reports read it (Mkr, one decimal): :func:`interval_kind` and
+    :func:`interval_text` judge its interval at this precision."""
     return fmt_mkr(value, 1)
 
 
@@ -217,7 +219,7 @@ def _cost_of_forcing(rec: Mapping[str, Any], start: Any) -> str:
         return ""
     if high is not None and high < NEGLIGIBLE_KR:
         return f" Med start {start} och resten av planen omlagd finns en plan som är nästan lika bra."
-    amount = interval_text(low, high, _mkr1, NEGLIGIBLE_KR)
+    amount = interval_text(low, high, cost_mkr, NEGLIGIBLE_KR)
     if amount is None:
         return ""
     return f" Med start {start} och resten av planen omlagd blir planens nytta {amount} lägre."
