@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 SCRIPT = r"""
 import json, sys
 from pathlib import Path
-from hushall.cli.demo import DocumentWorker
+from hushall.cli.document_child import DocumentWorker
 from hushall.examples import exempelkommun
 from hushall.study.request import PlanRequest
 from hushall.study.study import run_study
@@ -22,9 +22,13 @@ from hushall.study.study import run_study
 out = Path(sys.argv[1])
 data = exempelkommun()
 import hushall.reports  # vl-convert imported (as the demo does before forking) but no engine run: the child works
-worker = DocumentWorker(data, out / "child")
-study = run_study(data, PlanRequest(source="committed", draws=0))
+from hushall.reports.document import plan_dependent_charts, render_plan_independent_charts
+from hushall.study import study_needs
+# as hushall report: the child renders the charts of the data while it waits, the parent the last ones
+worker = DocumentWorker(data, out / "child", ahead=lambda: render_plan_independent_charts(data, study_needs(data)))
+study = run_study(data, PlanRequest(source="committed", draws=300))
 worker.submit(study)
+worker.render_here(plan_dependent_charts(worker.doc)[::-1][:3])
 child = [str(p) for p in worker.result()]
 from hushall.reports.document import build_plan_document   # the parent's own, for comparison
 here = [str(p) for p in build_plan_document(data, study, out / "here")]
@@ -97,7 +101,7 @@ def test_the_demo_forks_its_document_child_before_any_vega_engine_is_loaded(tmp_
 STUDY = r"""
 import json, os, sys
 from hushall.cli import child as child_module
-from hushall.cli.demo import study_process
+from hushall.cli.child import study_process
 from hushall.examples import exempelkommun
 from hushall.study.request import PlanRequest
 from hushall.study.study import run_study
@@ -115,12 +119,12 @@ def fails_in_the_child(*args, **kwargs):
         raise RuntimeError("the child fails")
     return real(*args, **kwargs)
 
-import hushall.study.study
-hushall.study.study.run_study = fails_in_the_child
+import hushall.study
+hushall.study.run_study = fails_in_the_child
 failing = study_process(data, request)
 failing_forked = failing.forked
 again, _ = failing.result()  # computed here
-hushall.study.study.run_study = real
+hushall.study.run_study = real
 child_module.can_fork = lambda: False  # no fork: a thread
 threaded = study_process(data, request)
 threaded_forked = threaded.forked

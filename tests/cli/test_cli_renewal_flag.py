@@ -28,6 +28,7 @@ def test_report_hands_the_flag_to_the_plan_study(monkeypatch: pytest.MonkeyPatch
         raise HushallError(STOP)
 
     monkeypatch.setattr(hushall.study, "run_study", run_study)
+    monkeypatch.setattr("hushall.cli.child.can_fork", lambda: False)  # the study here: the stand-in is heard
     r = CliRunner().invoke(cli, ["report", "--example", "--out", str(tmp_path / "ut"), *flag])
     assert r.exit_code == 1 and STOP in r.output and "Traceback" not in r.output
     assert len(seen) == 1 and seen[0].source == "optimised" and seen[0].renewal_decisions is expected

@@ -298,3 +298,34 @@ def test_charts_rendered_ahead_are_the_documents_own(built: dict[str, Any], exam
     render_plan_pdf(built["doc"], tmp_path / "plandokument.pdf")
     assert laid_out  # the plan's own charts are laid out now
     assert not set(ahead) & set(laid_out)  # a chart changed in the document (not the one ahead) would be here
+
+
+def test_the_plan_dependent_charts_are_every_other_chart_of_the_document(
+        built: dict[str, Any], example: MunicipalityData, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``plan_dependent_charts`` (drawn ahead by ``hushall report`` while its child lays out the pages before them,
+    issue 14) are the very charts the PDF draws that do not depend on the data alone: with both rendered ahead the
+    PDF lays out no chart of its own, so none is drawn twice and none is missed."""
+    from hushall.reports import charts
+    from hushall.reports.document import plan_dependent_charts, render_plan_independent_charts, render_plan_pdf
+    from hushall.reports.document.layout import render_ahead
+
+    laid_out: list[str] = []
+    engine = charts.converter()
+
+    class Counting:
+        def vegalite_to_svg(self, spec: dict[str, Any], **kwargs: Any) -> str:
+            laid_out.append(str(spec.get("title")))
+            return str(engine.vegalite_to_svg(spec, **kwargs))
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(engine, name)
+
+    monkeypatch.setattr(charts, "converter", Counting)
+    monkeypatch.setattr(charts, "_CHART_CACHE", {})
+    render_plan_independent_charts(example.replace(), built["doc"].needs)
+    dependent = plan_dependent_charts(built["doc"])
+    render_ahead(dependent)
+    assert len(laid_out) == 3 + len(dependent) and len(dependent) >= 6  # summary, debt, plan ×2, targets, risk
+    laid_out.clear()
+    render_plan_pdf(built["doc"], tmp_path / "plandokument.pdf")
+    assert laid_out == []

@@ -23,6 +23,43 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+class RecordingWorker:
+    """In place of :class:`hushall.cli.document_child.DocumentWorker`: keeps the study it is given, writes nothing."""
+
+    studies: list[Any] = []
+
+    def __init__(self, data: Any, out_dir: Path, ahead: Any = None) -> None:
+        self.out_dir, self.doc = out_dir, None
+
+    def __enter__(self) -> RecordingWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def submit(self, study: Any, **kwargs: Any) -> None:
+        from hushall.reports.document import document_of_study
+
+        self.studies.append(study)
+        self.doc = document_of_study(exempelkommun(), study)
+
+    def render_here(self, charts: Any) -> None:
+        pass
+
+    def result(self) -> list[Path]:
+        return [self.out_dir / "plandokument.pdf", self.out_dir / "plandokument.xlsx"]
+
+
+@pytest.fixture
+def wiring(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The report's wiring alone: the study in this process (no child, so the test's stand-ins are the ones
+    called) and no document written; returns the studies that reached the document."""
+    monkeypatch.setattr("hushall.cli.child.can_fork", lambda: False)
+    monkeypatch.setattr("hushall.cli.report_commands.DocumentWorker", RecordingWorker)
+    RecordingWorker.studies = []
+    return RecordingWorker.studies
+
+
 def test_report_from_a_plan_file(tmp_path: Path) -> None:
     plan = tmp_path / "plan.csv"
     plan.write_text("projekt_id;startår\nP-12;2025\nP-14;2026\nP-13;\n", encoding="utf-8")
@@ -39,33 +76,30 @@ def test_report_from_a_plan_file(tmp_path: Path) -> None:
     assert "Traceback" not in output
 
 
-def test_report_runs_the_optimiser_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_runs_the_optimiser_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              wiring: list[Any]) -> None:
     """The wiring only: the optimiser's plan and a Monte Carlo result reach the document (no rendering)."""
     from tests.reports.test_reports_document import SCHEDULE, fake_optimization
 
     calls: list[float] = []
-    seen: dict[str, Any] = {}
 
     def optimize(data: object, time_limit: float = 60.0, **kwargs: Any) -> object:
         calls.append(time_limit)
         return fake_optimization()
 
-    def build(data: object, study: Any, out: Path, **kwargs: Any) -> tuple[Path, Path]:
-        seen["study"] = study
-        return tmp_path / "plandokument.pdf", tmp_path / "plandokument.xlsx"
-
     monkeypatch.setattr("hushall.optimize.optimize", optimize)
-    monkeypatch.setattr("hushall.reports.document.build_plan_document", build)
     code, output = run("--example", "--out", str(tmp_path), "--time-limit", "5", "--monte-carlo", "200")
     assert code == 0, output
     assert calls == [5.0]
     assert f"Plan: optimerad ({len(SCHEDULE)} projekt)." in output
-    assert dict(seen["study"].schedule) == SCHEDULE
-    assert plan_of_study(exempelkommun(), seen["study"]).label == "Optimerad plan"
-    assert seen["study"].montecarlo.n_draws == 200
+    [study] = wiring
+    assert dict(study.schedule) == SCHEDULE
+    assert plan_of_study(exempelkommun(), study).label == "Optimerad plan"
+    assert study.montecarlo.n_draws == 200
 
 
-def test_report_on_the_example_searches_as_long_as_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_on_the_example_searches_as_long_as_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            wiring: list[Any]) -> None:
     """Without --time-limit, ``report --example`` gives the optimiser the demo's limit (issue 14: ≤ 15 s) and says
     how long it searched and the gap."""
     from hushall.cli.common import EXAMPLE_TIME_LIMIT_S
@@ -81,8 +115,6 @@ def test_report_on_the_example_searches_as_long_as_the_demo(tmp_path: Path, monk
         return result
 
     monkeypatch.setattr("hushall.optimize.optimize", optimize)
-    monkeypatch.setattr("hushall.reports.document.build_plan_document",
-                        lambda *a, **k: (tmp_path / "plandokument.pdf", tmp_path / "plandokument.xlsx"))
     code, output = run("--example", "--out", str(tmp_path), "--monte-carlo", "0")
     assert code == 0, output
     assert calls == [EXAMPLE_TIME_LIMIT_S] == [DEMO_TIME_LIMIT_S]

@@ -22,7 +22,7 @@ from typing import Any
 
 import click
 
-from hushall.cli.child import ChildTask
+from hushall.cli.child import study_process
 from hushall.cli.common import (
     EXAMPLE_TIME_LIMIT_S,
     handle_errors,
@@ -32,12 +32,17 @@ from hushall.cli.common import (
     output_folder,
     renewal_decisions_option,
 )
+from hushall.cli.document_child import DocumentWorker
 from hushall.formatting import fmt_number
 from hushall.study.request import DEFAULT_DRAWS, DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S, PlanRequest
 
 PLAN_OPTIMISED = "optimerad"
 PLAN_COMMITTED = "beslutade"
 PLAN_COLUMNS = ("projekt_id", "startår")
+#: How many of the plan document's last plan-dependent charts ``hushall report`` draws itself while its child lays
+#: out the pages before them (:meth:`hushall.cli.document_child.DocumentWorker.render_here`): on the example the
+#: risk chapter's two and the targets chart, ~1.5 s of the child's ~4.5 s (more and both draw the same chart).
+CHARTS_DRAWN_HERE = 3
 
 
 def plan_request(plan: str | Path | None, draws: int = DEFAULT_DRAWS, time_limit: float = DEFAULT_TIME_LIMIT_S,
@@ -59,63 +64,57 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
                  montecarlo: Any = None, say: Callable[[str], None] = info,
                  renewal_decisions: bool | None = None) -> tuple[Path, Path]:
     """Run the plan study (:func:`hushall.study.run_study`) and write its ``plandokument.pdf`` and
-    ``plandokument.xlsx`` to ``out`` (used by ``hushall report`` and ``hushall demo``). ``plan``: a file,
+    ``plandokument.xlsx`` to ``out`` (``hushall report``). ``plan``: a file,
     ``"optimerad"``, ``"beslutade"`` or ``None`` (optimised); ``optimization``: an optimiser result already at hand
     (used instead of running the optimiser again); ``montecarlo``: a Monte Carlo result of that plan already at
     hand (used instead of simulating it again, so the document shows the same probabilities);
     ``renewal_decisions``: the optimiser decides the reinvestment (``--reinvesteringsbeslut``)."""
-    from hushall.reports.document import build_plan_document
-    from hushall.study import run_study, study_needs
-
     t0 = time.perf_counter()
     request = plan_request(plan, draws, time_limit, renewal_decisions=renewal_decisions)
-    solver_progress, ahead, needs = None, None, None
+    solving = None
     if request.source == "optimised" and optimization is None:
         from hushall.optimize import stderr_progress
 
         say(f"Optimerar (tidsgräns {fmt_number(time_limit, 1, trim=True)} s, förklaringar högst "
             f"{fmt_number(request.explain_s, 1, trim=True)} s) …")
-        solver_progress = stderr_progress()
-        # while HiGHS solves: the document's charts that do not depend on the plan, rendered by a child process
-        # (in a thread vl-convert would hold the GIL, and HiGHS's callbacks wait for it)
-        needs = study_needs(data)
-        ahead = ChildTask(lambda: _charts_ahead(data, needs), in_thread=lambda: _charts_ahead(data.replace(), needs),
-                          name="hushall-report-charts")
-    study = run_study(data, request, lambda _f, message: say(message), solver_progress=solver_progress,
-                      optimization=optimization, montecarlo=montecarlo, needs=needs)
-    if study.optimization is not None and study.optimization.status == "no_solution":
-        from hushall.cli.optimize_commands import no_plan_error
+        # the study in a child process from now on (its progress printed as it comes), before the reports'
+        # modules are imported here (~1 s)
+        solving = study_process(data, request, live=stderr_progress(), say=say)
+    from hushall.reports.document import plan_dependent_charts, render_plan_independent_charts
+    from hushall.study import run_study, study_needs
 
-        raise no_plan_error(data, study.optimization, time_limit)
-    if request.source == "optimised":
-        say(f"Plan: optimerad ({len(study.schedule)} projekt).")
-    elif request.source == "committed":
-        say(f"Plan: de beslutade projekten ({len(study.schedule)} st).")
-    else:
-        say(f"Plan: {len(study.schedule)} projekt från {request.path}.")
-    if study.optimization is not None and optimization is None:
-        say(search_summary(study.optimization, time_limit))
-    for note in study.notes:
-        say(note)
-    say("Skriver plandokumentet …")
-    if ahead is not None:
-        from hushall.reports.charts import add_rendered_charts
+    needs = study_needs(data)
+    # the PDF is written by a child process forked now (before any Vega engine exists here); while the study is
+    # computed, the child renders the document's charts that do not depend on the plan
+    with DocumentWorker(data, out, ahead=lambda: render_plan_independent_charts(data, needs)) as document:
+        if solving is not None:
+            study, _ = solving.result()
+        else:
+            study = run_study(data, request, lambda _f, message: say(message), optimization=optimization,
+                              montecarlo=montecarlo, needs=needs)
+        if study.optimization is not None and study.optimization.status == "no_solution":
+            from hushall.cli.optimize_commands import no_plan_error
 
-        add_rendered_charts(ahead.result())
-    pdf, xlsx = build_plan_document(data, study, out, data_version=data_version)
+            raise no_plan_error(data, study.optimization, time_limit)
+        if request.source == "optimised":
+            say(f"Plan: optimerad ({len(study.schedule)} projekt).")
+        elif request.source == "committed":
+            say(f"Plan: de beslutade projekten ({len(study.schedule)} st).")
+        else:
+            say(f"Plan: {len(study.schedule)} projekt från {request.path}.")
+        if study.optimization is not None and optimization is None:
+            say(search_summary(study.optimization, time_limit))
+        for note in study.notes:
+            say(note)
+        say("Skriver plandokumentet …")
+        document.submit(study, data_version=data_version)
+        # the document's last plan-dependent charts drawn here, last first, while the child lays out the pages
+        # before them; then the workbook, here too
+        assert document.doc is not None
+        document.render_here(plan_dependent_charts(document.doc)[::-1][:CHARTS_DRAWN_HERE])
+        pdf, xlsx = document.result()
     say(f"Skrev {pdf} och {xlsx} ({fmt_number(time.perf_counter() - t0, 1)} s).")
     return pdf, xlsx
-
-
-def _charts_ahead(data: Any, needs: Any) -> dict[Any, Any]:
-    """The plan document's charts that depend only on the data
-    (:func:`hushall.reports.document.render_plan_independent_charts`), as :func:`hushall.reports.charts.add_rendered_charts`
-    takes them."""
-    from hushall.reports.charts import rendered_charts
-    from hushall.reports.document import render_plan_independent_charts
-
-    render_plan_independent_charts(data, needs)
-    return rendered_charts()
 
 
 def search_summary(result: Any, time_limit: float) -> str:

@@ -42,6 +42,7 @@ from hushall.reports.document.content import (
 )
 from hushall.reports.document.pdf import (
     build_plan_document,
+    plan_dependent_charts,
     plan_document_pdf,
     plan_document_xlsx,
     render_plan_independent_charts,
@@ -72,6 +73,7 @@ __all__ = [
     "data_fingerprint",
     "document_of_study",
     "given_plan",
+    "plan_dependent_charts",
     "plan_document_pdf",
     "plan_document_xlsx",
     "plan_from_optimization",

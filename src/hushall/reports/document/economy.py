@@ -4,7 +4,7 @@ pensions, key ratios and the targets per year."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -33,6 +33,11 @@ def _statement(pdf: PlanPDF, table: pd.DataFrame, years: Sequence[int], title: s
         pdf.data_table(["Mkr", *map(str, block)], rows, widths=[label_w] + [col_w] * len(block),
                        align=["L"] + ["R"] * len(block), bold_rows=bold, size=8, keep_together=True,
                        caption=f"{title.split(' ', 1)[-1]} {block[0]}–{block[-1]}, Mkr" if len(blocks) > 1 else None)
+
+
+def targets_chart(doc: PlanDocument) -> Any:
+    """Section 4.5's chart: the financial targets year by year (``None`` without targets)."""
+    return plan_charts.targets_chart(doc.targets) if len(doc.targets) else None
 
 
 def economy_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
@@ -100,6 +105,6 @@ def economy_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
             pdf.data_table(["Mål", *map(str, block)], rows, widths=[label_w] + [col_w] * len(block),
                            align=["L"] + ["R"] * len(block), size=7.5, keep_together=True,
                            caption=f"Finansiella mål {block[0]}–{block[-1]} (balanskrav och investeringar i Mkr)")
-        png, size = charts.png(plan_charts.targets_chart(doc.targets))
+        png, size = charts.png(targets_chart(doc))
         pdf.add_page(orientation="P")
         pdf.figure(png, size_px=size, caption="De finansiella målen år för år.")

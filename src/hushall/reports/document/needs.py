@@ -25,6 +25,12 @@ def needs_charts(needs: NeedsResult, data: MunicipalityData) -> tuple[Any, Any]:
     return renewal_chart(needs), capacity_chart(needs, data)
 
 
+def debt_chart(doc: PlanDocument) -> Any:
+    """Section 2.2's chart: the maintenance debt with and without the plan."""
+    return plan_charts.maintenance_debt_plan_chart(doc.years, doc.debt_without_kr, doc.debt_with_kr,
+                                                   price_base_year=doc.needs.price_base_year)
+
+
 def needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     n, d = doc.needs, doc.data
     renewal, capacity = needs_charts(n, d)
@@ -47,8 +53,7 @@ def needs_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
                                           "planåret.")
 
     pdf.section("2.2 Underhållsskuld med och utan planen", min_space=90)
-    png, size = charts.png(plan_charts.maintenance_debt_plan_chart(
-        doc.years, doc.debt_without_kr, doc.debt_with_kr, price_base_year=n.price_base_year))
+    png, size = charts.png(debt_chart(doc))
     with_plan, without = doc.reinvestment_texts()
     same = with_plan == without
     pdf.figure(png, size_px=size, caption="Underhållsskuld per år med och utan planens projekt, "

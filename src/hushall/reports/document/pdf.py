@@ -12,13 +12,13 @@ from hushall.files import atomic_path
 from hushall.model import MunicipalityData
 from hushall.reports.document.assumptions import assumptions_chapter
 from hushall.reports.document.content import PlanDocument, document_of_study
-from hushall.reports.document.economy import economy_chapter
+from hushall.reports.document.economy import economy_chapter, targets_chart
 from hushall.reports.document.layout import Charts, render_ahead
-from hushall.reports.document.needs import needs_chapter, needs_charts
-from hushall.reports.document.plan import plan_chapter
-from hushall.reports.document.priorities import priorities_chapter
+from hushall.reports.document.needs import debt_chart, needs_chapter, needs_charts
+from hushall.reports.document.plan import investment_chart, plan_chapter, timeline_chart
+from hushall.reports.document.priorities import priorities_chapter, priorities_charts
 from hushall.reports.document.risk import risk_chapter
-from hushall.reports.document.summary import summary_page, title_page
+from hushall.reports.document.summary import summary_chart, summary_page, title_page
 from hushall.reports.document.workbook import write_plan_workbook
 from hushall.reports.followup import followup_chapter
 from hushall.reports.pdf_layout import PlanPDF, render_toc
@@ -51,6 +51,15 @@ def render_plan_pdf(doc: PlanDocument, path: str | Path) -> Path:
         with atomic_path(target) as tmp_pdf:
             pdf.output(str(tmp_pdf))
     return target
+
+
+def plan_dependent_charts(doc: PlanDocument) -> list[Any]:
+    """The charts of the document that depend on the plan, in the order the document shows them (the summary's,
+    chapters 2-5): for rendering them ahead (``hushall report`` draws the last of them while its child lays out
+    the pages before them, :meth:`hushall.cli.document_child.DocumentWorker.render_here`)."""
+    charts = [summary_chart(doc), debt_chart(doc), timeline_chart(doc), investment_chart(doc),
+              *priorities_charts(doc), targets_chart(doc), *doc.risk.charts.values()]
+    return [c for c in charts if c is not None]
 
 
 def render_plan_independent_charts(data: MunicipalityData, needs: Any) -> None:

@@ -173,6 +173,19 @@ def plan_of_study(data: MunicipalityData, study: PlanStudy) -> PlanChoice:
     return given_plan(study.schedule, study.plan.label or "Angiven plan")
 
 
+def timeline_chart(doc: PlanDocument) -> Any:
+    """Section 3.1's chart of the plan's projects from start to completion (``None`` for an empty plan)."""
+    return plan_charts.plan_timeline_chart(doc.plan_table) if len(doc.plan_table) else None
+
+
+def investment_chart(doc: PlanDocument) -> Any:
+    """Section 3.1's chart of the investment per year against the ceiling."""
+    ceiling = doc.data.targets[doc.data.targets["target_type"] == "investeringstak_kr"]["limit"]
+    return plan_charts.investment_chart(doc.years, doc.forecast.statements["investeringar_fasta_priser"],
+                                        ceiling_kr=float(ceiling.min()) if len(ceiling) else None,
+                                        price_base_year=doc.data.price_base_year)
+
+
 def plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     plan, pby = doc.plan_table, doc.data.price_base_year
     pdf.chapter("3. Planen")
@@ -205,7 +218,7 @@ def plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         if later:
             pdf.subheading("Projekt som startar senare än de kunde, och varför")
             pdf.bullets([f"{pid} {names[pid]}: {text}" for pid, text in later], size=9, height=4.5)
-        png, size = charts.png(plan_charts.plan_timeline_chart(plan))
+        png, size = charts.png(timeline_chart(doc))
         pdf.figure(png, size_px=size, caption="Planens projekt från start till färdigt.")
         plan_map(pdf, doc, charts)
         if "kapitalkostnad_kr_år" in plan:
@@ -224,10 +237,7 @@ def plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
                                    "den ändrade driftkostnaden som förvaltningen angett (− = besparing).")
     else:
         pdf.paragraph("Planen innehåller inga projekt.")
-    ceiling = doc.data.targets[doc.data.targets["target_type"] == "investeringstak_kr"]["limit"]
-    png, size = charts.png(plan_charts.investment_chart(
-        doc.years, doc.forecast.statements["investeringar_fasta_priser"],
-        ceiling_kr=float(ceiling.min()) if len(ceiling) else None, price_base_year=pby))
+    png, size = charts.png(investment_chart(doc))
     pdf.figure(png, size_px=size, caption=f"Investeringar per år i {pby} års priser.")
 
     pdf.section("3.2 Det som inte kom med, och varför", min_space=60)

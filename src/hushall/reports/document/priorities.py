@@ -26,6 +26,16 @@ def _value(points: float | None, kr_per_point: float) -> str:
     return fmt_number(points, 1) + (f" (≈ {fmt_mkr(points * kr_per_point, 0)})" if kr_per_point else "")
 
 
+def priorities_charts(doc: PlanDocument) -> tuple[Any, Any]:
+    """The chapter's charts: the plan's value against the frame and the priority ladder (``None`` where the chapter
+    does not show it)."""
+    f: Any = getattr(doc, "frontier", None)
+    if f is None or not f.steps:
+        return None, None
+    ladder = ladder_chart(f, width=420) if any(r.entry_share is not None for r in f.ladder) else None
+    return frontier_chart(f, width=560, height=170), ladder
+
+
 def priorities_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     """The chapter (nothing when the study has no frontier)."""
     f: Any = getattr(doc, "frontier", None)
@@ -43,7 +53,8 @@ def priorities_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         f"Investeringsramen är taket för investeringar per år ({price_basis(f)}); dagens ram är "
         f"{fmt_mkr(f.frame_kr, 0)} per år.")
     pdf.section("Planens värde mot investeringsramen", min_space=110)
-    png, size = charts.png(frontier_chart(f, width=560, height=170))
+    frontier, ladder = priorities_charts(doc)
+    png, size = charts.png(frontier)
     # with the reinvestment decided, a smaller frame postpones renewal that is caught up by the last year: the
     # debt's average over the plan shows it, the last year's does not (hushall.study.frontier.money_of_plan)
     mean = any(s.maintenance_debt_mean_kr is not None for s in f.steps)
@@ -85,7 +96,7 @@ def priorities_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         pdf.paragraph("Vid vilken ram kommer varje projekt med i planen? Överst de projekt som är med redan vid "
                       "den minsta ramen; en lucka i en rad betyder att projektet faller bort vid en större ram, "
                       "när mer pengar gör att ett annat projekt ger mer värde.")
-        png, size = charts.png(ladder_chart(f, width=420))
+        png, size = charts.png(ladder)
         pdf.figure(png, size_px=size, caption="Prioritetsstegen: en ruta vid varje ram där projektet är med.")
         never = [r for r in f.ladder if r.entry_share is None]
         if never:

@@ -3,7 +3,7 @@ need, what the plan does about it, what it costs, and whether god ekonomisk hush
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -208,6 +208,13 @@ def title_page(pdf: PlanPDF, doc: PlanDocument) -> None:
     pdf.set_text_color(0)
 
 
+def summary_chart(doc: PlanDocument) -> Any:
+    """The summary page's chart: the financial targets at a glance (``None`` without targets)."""
+    if not len(doc.targets):
+        return None
+    return plan_charts.targets_overview_chart(doc.targets, width=470, short=True)
+
+
 def summary_page(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     text = _summary_text(doc)
     pdf.chapter("1. Sammanfattning", new_page=False)  # the table of contents' page break made the page
@@ -228,8 +235,9 @@ def summary_page(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     col_w = (pdf.content_width - label_w) / len(years)
     pdf.data_table(header, rows, widths=[label_w] + [col_w] * len(years), align=["L"] + ["R"] * len(years),
                    size=8, zebra=True)
-    if len(doc.targets):
-        png, size = charts.png(plan_charts.targets_overview_chart(doc.targets, width=470, short=True))
+    chart = summary_chart(doc)
+    if chart is not None:
+        png, size = charts.png(chart)
         if pdf.space_left - 2 >= SUMMARY_CHART_MIN_MM:
             pdf.figure(png, size_px=size, max_height=pdf.space_left - 2, new_page_if_needed=False)
         else:  # squeezed below that it cannot be read: say where it is instead
