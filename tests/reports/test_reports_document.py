@@ -306,7 +306,11 @@ def test_the_plan_dependent_charts_are_every_other_chart_of_the_document(
     issue 14) are the very charts the PDF draws that do not depend on the data alone: with both rendered ahead the
     PDF lays out no chart of its own, so none is drawn twice and none is missed."""
     from hushall.reports import charts
-    from hushall.reports.document import plan_dependent_charts, render_plan_independent_charts, render_plan_pdf
+    from hushall.reports.document import (
+        plan_dependent_charts,
+        render_plan_independent_charts,
+        render_plan_pdf,
+    )
     from hushall.reports.document.layout import render_ahead
 
     laid_out: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -26,7 +26,7 @@ def run(*args: str) -> tuple[int, str]:
 class RecordingWorker:
     """In place of :class:`hushall.cli.document_child.DocumentWorker`: keeps the study it is given, writes nothing."""
 
-    studies: list[Any] = []
+    studies: ClassVar[list[Any]] = []
 
     def __init__(self, data: Any, out_dir: Path, ahead: Any = None) -> None:
         self.out_dir, self.doc = out_dir, None

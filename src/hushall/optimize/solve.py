@@ -881,13 +881,14 @@ def run_mip(
         if _run_until(h, offer_proven, stop=lambda: offer.update(stopped=True)):
             plan = offered()
             assert plan is not None
-            sol = np.asarray(plan[1], dtype=np.float64)
-            return MipRun("Optimal within gap (bound of branch and bound)", np.round(sol[bm.x.start:bm.x.stop]),
-                          plan[0], offer["bound"], offer["nodes"], first[0] if first else None, sol)
+            offered_sol = np.asarray(plan[1], dtype=np.float64)
+            return MipRun("Optimal within gap (bound of branch and bound)",
+                          np.round(offered_sol[bm.x.start:bm.x.stop]), plan[0], offer["bound"], offer["nodes"],
+                          first[0] if first else None, offered_sol)
     info = h.getInfo()
     status = h.modelStatusToString(h.getModelStatus())
     x = None
-    sol = None
+    sol: FloatArray | None = None
     objective = float("-inf")
     bound = float(info.mip_dual_bound)
     if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
