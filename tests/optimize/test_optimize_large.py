@@ -36,3 +36,23 @@ def test_lp_without_started_by_is_the_whole_lp(capacity: bool) -> None:
     assert np.all(rc[at_upper & ~at_lower] >= -1e-6)
     basic = ~at_lower & ~at_upper
     assert np.all(np.abs(rc[basic]) <= 1e-6)
+
+
+@pytest.mark.parametrize("capacity", [False, True])
+def test_the_parallel_simplex_takes_the_serial_ones_vertex(capacity: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large models solve the LP with HiGHS's parallel dual simplex (``PARALLEL_LP_COLUMNS``, issue 14): the same
+    pivots, so the same vertex — the warm start, and so the plan, do not depend on it."""
+    from hushall.optimize import solve
+
+    p = synthetic_municipality(300, n_years=15, seed=2, capacity=capacity)
+    found = {}
+    for columns in (10**9, 0):  # serial, then parallel for every size
+        monkeypatch.setattr(solve, "PARALLEL_LP_COLUMNS", columns)
+        bm = create_model(p)
+        assert ("simplex_strategy" in solve._lp_options(bm, 60)) is (columns == 0)
+        found[columns] = solve_lp_relaxation_large(bm, bm.lm.arrays(), 60)
+    (s1, x1, y1, v1), (s2, x2, y2, v2) = found[10**9], found[0]
+    assert s1 == s2 == "Optimal" and x1 is not None and x2 is not None and y1 is not None and y2 is not None
+    assert v2 == pytest.approx(v1, rel=1e-12)
+    np.testing.assert_allclose(x2, x1, atol=1e-9)
+    np.testing.assert_allclose(y2, y1, atol=1e-9)  # the duals too (the Lagrangian bound prices with them)
