@@ -270,20 +270,17 @@ def test_the_map_is_in_the_needs_and_plan_chapters(built: dict[str, Any]) -> Non
         assert int(TALL.width * MAP_SCALE) in widths, number
 
 
-def test_charts_rendered_ahead_are_the_documents_own(built: dict[str, Any], example: MunicipalityData,
-                                                     tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``render_plan_independent_charts`` (run while the optimiser solves, issue 14) lays out the very charts the
-    PDF draws — renewal, places and planned against built — so the PDF then finds them in the cache and lays out
-    only the others."""
+@pytest.fixture
+def laid_out(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The titles of the charts Vega lays out from now on (an empty chart cache to start from)."""
     from hushall.reports import charts
-    from hushall.reports.document import render_plan_independent_charts, render_plan_pdf
 
-    laid_out: list[str] = []
+    seen: list[str] = []
     engine = charts.converter()
 
     class Counting:
         def vegalite_to_svg(self, spec: dict[str, Any], **kwargs: Any) -> str:
-            laid_out.append(str(spec.get("title")))
+            seen.append(str(spec.get("title")))
             return str(engine.vegalite_to_svg(spec, **kwargs))
 
         def __getattr__(self, name: str) -> Any:
@@ -291,6 +288,16 @@ def test_charts_rendered_ahead_are_the_documents_own(built: dict[str, Any], exam
 
     monkeypatch.setattr(charts, "converter", Counting)
     monkeypatch.setattr(charts, "_CHART_CACHE", {})
+    return seen
+
+
+def test_charts_rendered_ahead_are_the_documents_own(built: dict[str, Any], example: MunicipalityData,
+                                                     tmp_path: Any, laid_out: list[str]) -> None:
+    """``render_plan_independent_charts`` (run while the optimiser solves, issue 14) lays out the very charts the
+    PDF draws — renewal, places and planned against built — so the PDF then finds them in the cache and lays out
+    only the others."""
+    from hushall.reports.document import render_plan_independent_charts, render_plan_pdf
+
     render_plan_independent_charts(example.replace(), built["doc"].needs)
     ahead = list(laid_out)
     assert len(ahead) == 3
@@ -301,11 +308,10 @@ def test_charts_rendered_ahead_are_the_documents_own(built: dict[str, Any], exam
 
 
 def test_the_plan_dependent_charts_are_every_other_chart_of_the_document(
-        built: dict[str, Any], example: MunicipalityData, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        built: dict[str, Any], example: MunicipalityData, tmp_path: Any, laid_out: list[str]) -> None:
     """``plan_dependent_charts`` (drawn ahead by ``hushall report`` while its child lays out the pages before them,
     issue 14) are the very charts the PDF draws that do not depend on the data alone: with both rendered ahead the
     PDF lays out no chart of its own, so none is drawn twice and none is missed."""
-    from hushall.reports import charts
     from hushall.reports.document import (
         plan_dependent_charts,
         render_plan_independent_charts,
@@ -313,19 +319,6 @@ def test_the_plan_dependent_charts_are_every_other_chart_of_the_document(
     )
     from hushall.reports.document.layout import render_ahead
 
-    laid_out: list[str] = []
-    engine = charts.converter()
-
-    class Counting:
-        def vegalite_to_svg(self, spec: dict[str, Any], **kwargs: Any) -> str:
-            laid_out.append(str(spec.get("title")))
-            return str(engine.vegalite_to_svg(spec, **kwargs))
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(engine, name)
-
-    monkeypatch.setattr(charts, "converter", Counting)
-    monkeypatch.setattr(charts, "_CHART_CACHE", {})
     render_plan_independent_charts(example.replace(), built["doc"].needs)
     dependent = plan_dependent_charts(built["doc"])
     render_ahead(dependent)
