@@ -147,3 +147,35 @@ def test_the_demo_study_from_the_child_is_the_parents() -> None:
     assert r["forked"] == [True, True, False]
     assert all(s == r["schedule"][-1] for s in r["schedule"]) and r["schedule"][-1]
     assert len(set(r["p_all"])) == 1
+
+
+STOPPED = r"""
+import json, sys, time
+from pathlib import Path
+from hushall.cli.document_child import DocumentWorker
+from hushall.examples import exempelkommun
+
+data = exempelkommun()
+t0 = time.perf_counter()
+try:
+    with DocumentWorker(data, Path(sys.argv[1]), ahead=lambda: time.sleep(60)) as worker:
+        proc = worker.proc
+        raise ValueError("the command's own error")
+except ValueError:
+    pass
+print(json.dumps({"forked": proc is not None, "alive": proc.is_alive(), "seconds": time.perf_counter() - t0,
+                  "written": sorted(p.name for p in Path(sys.argv[1]).glob("*"))}))
+"""
+
+
+def test_an_error_stops_the_document_child_at_once(tmp_path: Path) -> None:
+    """When the command stops on an error (a data problem found after the worker was forked), its document child is
+    ended at once — not after the charts it draws ahead — and nothing is written."""
+    run = subprocess.run([sys.executable, "-c", STOPPED, str(tmp_path / "ut")], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    r = json.loads(run.stdout.strip().splitlines()[-1])
+    assert r["forked"] and not r["alive"]
+    # at once: the child's work ahead would take 60 s, and waiting for it to end would take the close's 5 s
+    assert r["seconds"] < 4
+    assert r["written"] == []

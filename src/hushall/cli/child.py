@@ -38,10 +38,10 @@ def can_fork() -> bool:
     return not charts.vega_engine_started()
 
 
-def end_child(conn: Any, proc: Any) -> None:
-    """Close the pipe to a forked child and wait for it to end (5 s, then it is killed)."""
+def end_child(conn: Any, proc: Any, wait_s: float = 5.0) -> None:
+    """Close the pipe to a forked child and wait for it to end (``wait_s``, then it is killed)."""
     conn.close()
-    proc.join(timeout=5)
+    proc.join(timeout=wait_s)
     if proc.is_alive():
         proc.kill()
         proc.join()

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from hushall.study.study import PlanStudy
 
 #: The demo's optimisation: a time limit and an explanation budget. The study runs in a child process from the
-#: demo's start, beside steps 1-2 (:func:`hushall.cli.child.study_process`), so it costs wall time only where it outlasts them. On the
-#: example it stops when the plan is proven within the study's gap (≈ 7 s of CPU: the root node's heuristics find
-#: the plan); the limit is a safety net (:data:`hushall.cli.common.EXAMPLE_TIME_LIMIT_S`).
+#: demo's start, beside steps 1-2 (:func:`hushall.cli.child.study_process`), so it costs wall time only where it
+#: outlasts them. On the example it stops when the plan is proven within the study's gap (≈ 7 s of CPU: the root
+#: node's heuristics find the plan); the limit is a safety net (:data:`hushall.cli.common.EXAMPLE_TIME_LIMIT_S`).
 DEMO_TIME_LIMIT_S = EXAMPLE_TIME_LIMIT_S
 DEMO_EXPLAIN_S = 10.0
 DEMO_EXPLAINED = 12

@@ -63,8 +63,9 @@ class DocumentWorker:
     def __enter__(self) -> DocumentWorker:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        # on an error the child's work is not wanted: it is stopped at once (it may be drawing charts ahead)
+        self.close(wait_s=5.0 if exc_type is None else 0.0)
 
     def _serve(self, conn: Any) -> None:
         """In the child: wait for the study, write the document's PDF, send back its path (``None`` on any failure;
@@ -167,10 +168,10 @@ class DocumentWorker:
         self.written_by_child = True
         return [Path(path), xlsx]
 
-    def close(self) -> None:
-        """End the child (waits 5 s, then kills it); the worker then writes in this process."""
+    def close(self, wait_s: float = 5.0) -> None:
+        """End the child (waits ``wait_s`` for it, then kills it); the worker then writes in this process."""
         if self.proc is not None:
-            end_child(self.conn, self.proc)
+            end_child(self.conn, self.proc, wait_s)
             self.proc = None
 
 
