@@ -40,14 +40,14 @@ def test_lp_without_started_by_is_the_whole_lp(capacity: bool) -> None:
 
 @pytest.mark.parametrize("capacity", [False, True])
 def test_the_parallel_simplex_takes_the_serial_ones_vertex(capacity: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large models solve the LP with HiGHS's parallel dual simplex (``PARALLEL_LP_COLUMNS``, issue 14): the same
+    """Large models solve the LP with HiGHS's parallel dual simplex (``LARGE_LP_COLUMNS``, issue 14): the same
     pivots, so the same vertex — the warm start, and so the plan, do not depend on it."""
     from hushall.optimize import solve
 
     p = synthetic_municipality(300, n_years=15, seed=2, capacity=capacity)
     found = {}
     for columns in (10**9, 0):  # serial, then parallel for every size
-        monkeypatch.setattr(solve, "PARALLEL_LP_COLUMNS", columns)
+        monkeypatch.setattr(solve, "LARGE_LP_COLUMNS", columns)
         bm = create_model(p)
         assert ("simplex_strategy" in solve._lp_options(bm, 60)) is (columns == 0)
         found[columns] = solve_lp_relaxation_large(bm, bm.lm.arrays(), 60)

@@ -60,19 +60,16 @@ def plan_request(plan: str | Path | None, draws: int = DEFAULT_DRAWS, time_limit
 
 
 def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws: int = DEFAULT_DRAWS,
-                 time_limit: float = DEFAULT_TIME_LIMIT_S, data_version: str | None = None, optimization: Any = None,
-                 montecarlo: Any = None, say: Callable[[str], None] = info,
-                 renewal_decisions: bool | None = None) -> tuple[Path, Path]:
+                 time_limit: float = DEFAULT_TIME_LIMIT_S, data_version: str | None = None,
+                 say: Callable[[str], None] = info, renewal_decisions: bool | None = None) -> tuple[Path, Path]:
     """Run the plan study (:func:`hushall.study.run_study`) and write its ``plandokument.pdf`` and
-    ``plandokument.xlsx`` to ``out`` (``hushall report``). ``plan``: a file,
-    ``"optimerad"``, ``"beslutade"`` or ``None`` (optimised); ``optimization``: an optimiser result already at hand
-    (used instead of running the optimiser again); ``montecarlo``: a Monte Carlo result of that plan already at
-    hand (used instead of simulating it again, so the document shows the same probabilities);
-    ``renewal_decisions``: the optimiser decides the reinvestment (``--reinvesteringsbeslut``)."""
+    ``plandokument.xlsx`` to ``out`` (``hushall report``). ``plan``: a file, ``"optimerad"``, ``"beslutade"`` or
+    ``None`` (optimised); ``renewal_decisions``: the optimiser decides the reinvestment
+    (``--reinvesteringsbeslut``)."""
     t0 = time.perf_counter()
     request = plan_request(plan, draws, time_limit, renewal_decisions=renewal_decisions)
     solving = None
-    if request.source == "optimised" and optimization is None:
+    if request.source == "optimised":
         from hushall.optimize import stderr_progress
 
         say(f"Optimerar (tidsgräns {fmt_number(time_limit, 1, trim=True)} s, förklaringar högst "
@@ -90,8 +87,7 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
         if solving is not None:
             study, _ = solving.result()
         else:
-            study = run_study(data, request, lambda _f, message: say(message), optimization=optimization,
-                              montecarlo=montecarlo, needs=needs)
+            study = run_study(data, request, lambda _f, message: say(message), needs=needs)
         if study.optimization is not None and study.optimization.status == "no_solution":
             from hushall.cli.optimize_commands import no_plan_error
 
@@ -102,7 +98,7 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
             say(f"Plan: de beslutade projekten ({len(study.schedule)} st).")
         else:
             say(f"Plan: {len(study.schedule)} projekt från {request.path}.")
-        if study.optimization is not None and optimization is None:
+        if study.optimization is not None:
             say(search_summary(study.optimization, time_limit))
         for note in study.notes:
             say(note)

@@ -124,20 +124,16 @@ def _objective(arr: dict[str, Any], solution: FloatArray, offset: float) -> floa
     return float(arr["cost"] @ solution + offset)
 
 
-#: Models with more start-year columns than this solve their LP relaxation with HiGHS's parallel dual simplex
-#: (PAMI: ``simplex_strategy`` 2, ``parallel`` on). It takes the same pivots — the same iterations and the same
-#: vertex, so the same warm start and plan — with the pricing spread over both cores (issue 14, 2 cores, the LP
-#: alone: 5 000 projects with places and decisions 17.7 → 11.9 s, 77 170 iterations either way; 500,
-#: 0.74–0.84 → 0.64–0.68 s). Only for large models: in the solve the second process starts beside the LP, and
-#: at 500 projects its start-up took the second thread's core (the LP 0.9–1.1 → 1.7–1.9 s); at 5 000 it is a
-#: second of a long LP.
-PARALLEL_LP_COLUMNS = 20000
-
-
 def _lp_options(bm: BuiltModel, time_limit: float) -> dict[str, Any]:
-    """HiGHS's options for the LP relaxation of ``bm`` (:data:`PARALLEL_LP_COLUMNS`)."""
+    """HiGHS's options for the LP relaxation of ``bm``. Large models (more than :data:`LARGE_LP_COLUMNS` start-year
+    columns) get HiGHS's parallel dual simplex (PAMI: ``simplex_strategy`` 2, ``parallel`` on). It takes the same
+    pivots — the same iterations and the same vertex, so the same warm start and plan — with the pricing spread
+    over both cores (issue 14, 2 cores, the LP alone: 5 000 projects with places and decisions 17.7 → 11.9 s,
+    77 170 iterations either way; 500, 0.74–0.84 → 0.64–0.68 s). Only for large models: in the solve the second
+    process starts beside the LP, and at 500 projects its start-up took the second thread's core (the LP
+    0.9–1.1 → 1.7–1.9 s); at 5 000 it is a second of a long LP."""
     options: dict[str, Any] = {"time_limit": float(max(time_limit, 1.0))}
-    if bm.problem.n_columns > PARALLEL_LP_COLUMNS:
+    if bm.problem.n_columns > LARGE_LP_COLUMNS:
         options.update(simplex_strategy=2, parallel="on")
     return options
 
