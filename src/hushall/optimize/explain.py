@@ -33,6 +33,7 @@ import pandas as pd
 from hushall.formatting import fmt_mkr, fmt_pct
 from hushall.optimize.evaluate import PlanEvaluation, evaluate_plan, violation_records
 from hushall.optimize.model import BuiltModel
+from hushall.optimize.renewal_decisions import warm_renewal_lps
 from hushall.optimize.solve import SolveOutcome, run_mip
 
 
@@ -186,64 +187,79 @@ def project_explanations(bm: BuiltModel, evaluation: PlanEvaluation, *, max_proj
     base_viol = {(v["target"], v["year"]): v["violation"] for v in violation_records(evaluation.limits)}
     start_once = bm.lm.constraints["start_once"]
     out = []
-    for q, kind in cands[:max_projects]:
-        rec: dict[str, Any] = {"project": str(p.project_ids[q]), "name": str(p.project_names[q]), "status": kind,
-                               "weighted_score": float(p.weighted_score[q]), "cost_kr": float(p.cost_kr[q]),
-                               "earliest_start": int(p.years[first_start[q]])}
-        x_add = x.copy()
-        notes = []
-        if kind == "utelämnat":
-            col = _earliest_column(bm, q)
-        else:
-            rec["chosen_start"] = int(p.years[p.col_start[chosen_col[q]]])
-            col = _earliest_column(bm, q)
-            x_add[chosen_col[q]] = 0.0
-        if col is None:
-            continue
-        g = p.exclusive_group[q]
-        if g >= 0:
-            partners = np.flatnonzero((p.exclusive_group[p.col_project] == g) & (x_add > 0.5))
-            for jj in partners:
-                notes.append(f"ersätter {p.project_ids[p.col_project[jj]]} (alternativ)")
-            x_add[partners] = 0.0
-        a = p.depends_on[q]
-        if a >= 0 and chosen_col[a] < 0:
-            ca = _earliest_column(bm, int(a))
-            if ca is not None:
-                x_add[ca] = 1.0
-                notes.append(f"kräver {p.project_ids[a]}")
-        x_add[col] = 1.0
-        rec["forced_start"] = int(p.years[p.col_start[col]])
-        ev = evaluate_plan(bm, x_add, reduced=True)
-        breaks = []
-        for v in violation_records(ev.limits):
-            extra = v["violation"] - base_viol.get((v["target"], v["year"]), 0.0)
-            if extra > (0.5 if v["unit"] == "kr" else 1e-6):
-                breaks.append({**v, "violation": extra})
-        rec["breaks_if_added"] = breaks
-        rec["value_if_added_unchanged"] = float(
-            (ev.objective + ev.parts["violation_penalty"])
-            - (evaluation.objective + evaluation.parts["violation_penalty"]))
-        rec["extra_violation_if_added_kr"] = float(sum(b["violation"] for b in breaks if b["unit"] == "kr"))
-        rec["notes"] = notes
-        if resolve and evaluation.meets_targets:
-            row = start_once.start + q
-            zero = None
-            if kind == "senarelagt":
-                cols_q = np.flatnonzero(p.col_project == q)
-                zero = cols_q[p.col_start[cols_q] >= p.col_start[chosen_col[q]]]
-            obj, bound, _, status = _resolve(bm, row_lower={row: 1.0}, col_upper_zero=zero, x_start=x_add,
-                                             time_limit=time_limit, deadline=deadline)
-            found = np.isfinite(obj)
-            low, high = (cost_interval(obj, max(bound, obj), evaluation.objective, plan_bound) if found
-                         else (None, None))
-            rec["cost_of_forcing_points"] = max(evaluation.objective - obj, 0.0) if found else None
-            rec["cost_of_forcing_low_points"], rec["cost_of_forcing_high_points"] = low, high
-            for key in ("cost_of_forcing", "cost_of_forcing_low", "cost_of_forcing_high"):
-                rec[f"{key}_kr"] = _kr(rec[f"{key}_points"], p.kr_per_point)
-            rec["forced_status"] = status
-        out.append(rec)
+    with warm_renewal_lps(bm):  # one plan after another: each LP from the last one's basis
+        for q, kind in cands[:max_projects]:
+            rec = _project_explanation(bm, evaluation, q, kind, chosen_col, first_start, base_viol, start_once,
+                                       time_limit=time_limit, resolve=resolve, deadline=deadline,
+                                       plan_bound=plan_bound)
+            if rec is not None:
+                out.append(rec)
     return out
+
+
+def _project_explanation(bm: BuiltModel, evaluation: PlanEvaluation, q: int, kind: str, chosen_col: np.ndarray,
+                         first_start: np.ndarray, base_viol: dict[tuple[str, int], float], start_once: Any, *,
+                         time_limit: float, resolve: bool, deadline: float, plan_bound: float
+                         ) -> dict[str, Any] | None:
+    """One project of :func:`project_explanations` (``None`` when it has no column to force it in with)."""
+    p = bm.problem
+    x = evaluation.x
+    rec: dict[str, Any] = {"project": str(p.project_ids[q]), "name": str(p.project_names[q]), "status": kind,
+                           "weighted_score": float(p.weighted_score[q]), "cost_kr": float(p.cost_kr[q]),
+                           "earliest_start": int(p.years[first_start[q]])}
+    x_add = x.copy()
+    notes = []
+    if kind == "utelämnat":
+        col = _earliest_column(bm, q)
+    else:
+        rec["chosen_start"] = int(p.years[p.col_start[chosen_col[q]]])
+        col = _earliest_column(bm, q)
+        x_add[chosen_col[q]] = 0.0
+    if col is None:
+        return None
+    g = p.exclusive_group[q]
+    if g >= 0:
+        partners = np.flatnonzero((p.exclusive_group[p.col_project] == g) & (x_add > 0.5))
+        for jj in partners:
+            notes.append(f"ersätter {p.project_ids[p.col_project[jj]]} (alternativ)")
+        x_add[partners] = 0.0
+    a = p.depends_on[q]
+    if a >= 0 and chosen_col[a] < 0:
+        ca = _earliest_column(bm, int(a))
+        if ca is not None:
+            x_add[ca] = 1.0
+            notes.append(f"kräver {p.project_ids[a]}")
+    x_add[col] = 1.0
+    rec["forced_start"] = int(p.years[p.col_start[col]])
+    ev = evaluate_plan(bm, x_add, reduced=True)
+    breaks = []
+    for v in violation_records(ev.limits):
+        extra = v["violation"] - base_viol.get((v["target"], v["year"]), 0.0)
+        if extra > (0.5 if v["unit"] == "kr" else 1e-6):
+            breaks.append({**v, "violation": extra})
+    rec["breaks_if_added"] = breaks
+    rec["value_if_added_unchanged"] = float(
+        (ev.objective + ev.parts["violation_penalty"])
+        - (evaluation.objective + evaluation.parts["violation_penalty"]))
+    rec["extra_violation_if_added_kr"] = float(sum(b["violation"] for b in breaks if b["unit"] == "kr"))
+    rec["notes"] = notes
+    if resolve and evaluation.meets_targets:
+        row = start_once.start + q
+        zero = None
+        if kind == "senarelagt":
+            cols_q = np.flatnonzero(p.col_project == q)
+            zero = cols_q[p.col_start[cols_q] >= p.col_start[chosen_col[q]]]
+        obj, bound, _, status = _resolve(bm, row_lower={row: 1.0}, col_upper_zero=zero, x_start=x_add,
+                                         time_limit=time_limit, deadline=deadline)
+        found = np.isfinite(obj)
+        low, high = (cost_interval(obj, max(bound, obj), evaluation.objective, plan_bound) if found
+                     else (None, None))
+        rec["cost_of_forcing_points"] = max(evaluation.objective - obj, 0.0) if found else None
+        rec["cost_of_forcing_low_points"], rec["cost_of_forcing_high_points"] = low, high
+        for key in ("cost_of_forcing", "cost_of_forcing_low", "cost_of_forcing_high"):
+            rec[f"{key}_kr"] = _kr(rec[f"{key}_points"], p.kr_per_point)
+        rec["forced_status"] = status
+    return rec
 
 
 def infeasibility(evaluation: PlanEvaluation) -> dict[str, Any]:

@@ -62,6 +62,8 @@ RKR R4 *Materiella anläggningstillgångar*; SKR (2021) *Underhållsskuld i komm
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -445,6 +447,28 @@ def knows_renewal(bm: object, x: FloatArray) -> bool:
     return np.round(x).astype(np.int8).tobytes() in bm.__dict__.get("_renewal_solutions", {})
 
 
+#: Where :func:`warm_renewal_lps` keeps its HiGHS instances on the built model.
+_WARM_LPS = "_renewal_warm_lps"
+
+
+@contextmanager
+def warm_renewal_lps(bm: object) -> Iterator[None]:
+    """Within the block, :func:`renewal_for_plan`'s LPs for one plan after another (the explanations' plans with a
+    project forced in) are each solved by one HiGHS instance that keeps its basis: only the bounds change from plan
+    to plan (the plan's binaries, the indicators), so the dual simplex starts from the last plan's optimal basis
+    instead of from scratch (Exempelkommun: 0.01 s an LP instead of 0.045 s). The LPs' optimal values are the same;
+    where an LP has several optimal renewals the one found may depend on the plans before it in the block, so
+    the block is only for a fixed sequence of plans (the same explanations for the same plan)."""
+    had = _WARM_LPS in bm.__dict__
+    if not had:
+        bm.__dict__[_WARM_LPS] = {}
+    try:
+        yield
+    finally:
+        if not had:
+            bm.__dict__.pop(_WARM_LPS, None)
+
+
 def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...] = (), known: bool | str = True
                      ) -> FloatArray:
     """A solution of the model for the plan ``x`` (its binaries fixed), whose renewal is written back: the branch
@@ -479,10 +503,21 @@ def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...]
             ru[blk.start:blk.stop] = np.inf
     arr.update(col_lower=lo, col_upper=up, row_lower=rl, row_upper=ru)
 
-    def solve(options: dict[str, Any] | None = None) -> FloatArray:
-        h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset,  # type: ignore[attr-defined]
-                              relax=not exact, options={"mip_rel_gap": 1e-6, "time_limit": 60.0} if exact
-                              else options)
+    def solve(options: dict[str, Any] | None = None, stage: str = "first") -> FloatArray:
+        warm = None if exact else bm.__dict__.get(_WARM_LPS)
+        if warm is not None:
+            h = warm.get(stage)
+            if h is None:
+                h = warm[stage] = highs_from_arrays(
+                    arr, sense="max", offset=bm.lm.offset, relax=True, options=options)  # type: ignore[attr-defined]
+            else:  # the same LP but for the bounds: from the last plan's basis
+                n, m = len(arr["col_lower"]), len(arr["row_lower"])
+                h.changeColsBounds(n, np.arange(n, dtype=np.int32), arr["col_lower"], arr["col_upper"])
+                h.changeRowsBounds(m, np.arange(m, dtype=np.int32), arr["row_lower"], arr["row_upper"])
+        else:
+            h = highs_from_arrays(arr, sense="max", offset=bm.lm.offset,  # type: ignore[attr-defined]
+                                  relax=not exact, options={"mip_rel_gap": 1e-6, "time_limit": 60.0} if exact
+                                  else options)
         h.run()
         return np.asarray(h.getSolution().col_value, dtype=float)
 
@@ -490,7 +525,7 @@ def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...]
         integer = np.flatnonzero(arr["integer"])
         lo[integer] = up[integer] = np.round(np.asarray(kept, dtype=float)[integer])
         exact = False
-        return solve({"primal_feasibility_tolerance": 1e-9, "dual_feasibility_tolerance": 1e-9})
+        return solve({"primal_feasibility_tolerance": 1e-9, "dual_feasibility_tolerance": 1e-9}, stage="tight")
     solution = solve()
     if exact or bm.problem.finance is None:  # type: ignore[attr-defined]
         return solution
@@ -504,7 +539,7 @@ def renewal_for_plan(bm: object, x: FloatArray, relation_blocks: tuple[str, ...]
     lo, up = lo.copy(), up.copy()
     lo[idx] = up[idx] = val
     arr.update(col_lower=lo, col_upper=up)
-    return solve()
+    return solve(stage="second")
 
 
 def renewal_values(bm: object, solution: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray]:
