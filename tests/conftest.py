@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import SHARED_DATA, Tables, tiny_tables
+
+# every chart the tests draw is checked against the Vega-Lite schema, also in the commands they run
+# (hushall.reports.charts.to_vega_lite; at run time the check is off)
+os.environ["HUSHALL_VALIDATE_CHARTS"] = "1"
 
 
 @pytest.fixture

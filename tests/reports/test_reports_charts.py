@@ -94,3 +94,21 @@ def test_png_from_the_svg_is_what_vega_lite_to_png_draws(example: MunicipalityDa
     assert (png.name, svg.name) == ("kapacitet.png", "kapacitet.svg")
     assert png.read_bytes() == direct_png
     assert svg.read_bytes() == save_chart(chart, tmp_path / "enskild.svg").read_bytes()
+
+
+def test_the_tests_check_every_chart_against_the_schema_and_the_commands_do_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``HUSHALL_VALIDATE_CHARTS=1`` (set for the whole test run by tests/conftest.py) makes a chart that breaks the
+    Vega-Lite schema an error where it is made; without it (``hushall demo``, the web) the check is skipped."""
+    import os
+
+    import altair as alt
+    from altair.utils.schemapi import SchemaValidationError
+
+    assert os.environ.get("HUSHALL_VALIDATE_CHARTS") == "1"
+    wrong = alt.Chart(alt.Data(values=[{"a": 1}])).mark_bar().encode(x="a:Q")
+    wrong.width = "wide"  # not checked here: the width is a number or "container"
+    with pytest.raises(SchemaValidationError):
+        to_vega_lite(wrong)
+    monkeypatch.delenv("HUSHALL_VALIDATE_CHARTS")
+    assert to_vega_lite(wrong)["width"] == "wide"

@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from hushall.reports.charts import FONT, SWEDISH_LOCALE, TOL_MUTED
+from hushall.reports.charts import FONT, SWEDISH_LOCALE, TOL_MUTED, to_vega_lite
 
 ENGLISH_LOCALE: dict[str, Any] = {"number": {"decimal": ".", "thousands": ",", "grouping": [3],
                                              "currency": ["", "\u00a0SEK"]}}
@@ -30,7 +30,7 @@ def configure(chart: alt.TopLevelMixin, lang: str = "sv") -> alt.TopLevelMixin:
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
     """Render locally; external URLs are refused (no network at run time)."""
-    svg: str = vlc.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[])
+    svg: str = vlc.vegalite_to_svg(to_vega_lite(chart), allowed_base_urls=[])
     return svg
 
 
