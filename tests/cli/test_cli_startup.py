@@ -58,3 +58,34 @@ def test_every_lazy_command_resolves_to_its_click_command() -> None:
         assert command.name == name
     assert set(LAZY_COMMANDS) <= set(cli.list_commands(ctx))
     assert cli.get_command(ctx, "no-such-command") is None
+
+
+def _run_main(argv: list[str], before: str = "") -> subprocess.CompletedProcess[str]:
+    """``hushall ARGV`` through :func:`hushall.cli.main.main` in a fresh interpreter, after ``before``."""
+    code = f"import sys\n{before}\nsys.argv = ['hushall', *{argv!r}]\nfrom hushall.cli.main import main\nmain()"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+
+
+# run by the interpreter's teardown of objects still alive at the end, never by an exit function
+TEARDOWN = ("import atexit\n"
+            "class Trace:\n    def __del__(self):\n        print('teardown', flush=True)\n"
+            "kept = Trace()\n"
+            "atexit.register(lambda: print('exit function', flush=True))\n")
+
+
+def test_a_command_ends_without_the_teardown_but_with_its_exit_functions_its_output_and_its_status() -> None:
+    done = _run_main(["needs", "--example", "--json"], before=TEARDOWN)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[-1] == "exit function" and "teardown" not in lines
+    assert "renewal" in json.loads("\n".join(lines[:-1]))  # every byte of the JSON, flushed
+    bad = _run_main(["validate", "/finns/inte"], before=TEARDOWN)
+    assert bad.returncode == 1 and "E_FILE_MISSING" in bad.stderr and "teardown" not in bad.stdout
+    wrong = _run_main(["finns-inte"])
+    assert wrong.returncode == 2 and "finns-inte" in wrong.stderr
+
+
+def test_the_web_server_and_its_users_end_the_usual_way() -> None:
+    users = _run_main(["user", "--help"], before=TEARDOWN)
+    assert users.returncode == 0, users.stderr[-2000:]
+    assert users.stdout.splitlines()[-2:] == ["exit function", "teardown"]
