@@ -58,3 +58,27 @@ def test_formula_and_error_cells_are_read_by_openpyxl(tmp_path: Path) -> None:
     table = io.read_xlsx(path).tables["Områden"]
     assert table.formulas == {(2, 1): "=A2"}  # no saved value: named as a formula, not as an empty cell
     assert table.rows[1][0] == "#N/A"
+
+
+def test_the_example_workbook_loads_back_to_the_example_and_its_texts_stay_texts(tmp_path: Path) -> None:
+    """The template written by XlsxWriter (:func:`write_template`) holds every table of the example as the CSV
+    folder has it; a text that looks like a formula, a number or a link is written as the text it is."""
+    import pandas as pd
+
+    from hushall.model.municipality import load_frames
+
+    frames = exempelkommun_frames()
+    hostile = ["=HYPERLINK(\"http://x\")", "https://example.org", "1 234", "+46 70"]
+    frames["districts"].loc[: len(hostile) - 1, "name"] = hostile
+    path = write_template(tmp_path / "exempelkommun.xlsx", frames)
+    back, _ = load_frames(path)
+    for key, frame in frames.items():
+        if key == "districts":
+            frame = frame.assign(name=["'" + t if t[0] in "=+-@" else t for t in frame["name"]])
+        pd.testing.assert_frame_equal(back[key].drop(columns="_row", errors="ignore").reset_index(drop=True),
+                                      frame.drop(columns="_row", errors="ignore").reset_index(drop=True),
+                                      check_dtype=False, obj=key)
+    ws = openpyxl.load_workbook(path)["Områden"]
+    names = [ws.cell(row=i, column=2) for i in range(2, 2 + len(hostile))]
+    assert all(c.data_type == "s" and c.hyperlink is None for c in names)
+    assert [c.value for c in names] == ["'=HYPERLINK(\"http://x\")", "https://example.org", "1 234", "'+46 70"]

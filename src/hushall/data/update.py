@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from hushall.data.schema import TABLES
-from hushall.data.template import LISTS_SHEET, _add_sheet, save_atomic
+from hushall.data.template import LISTS_SHEET, add_sheet_openpyxl, save_atomic
 from hushall.errors import DataValidationError
 
 
@@ -77,7 +77,7 @@ def replace_tables(path: str | Path, frames: dict[str, pd.DataFrame]) -> Path:
         index = wb.sheetnames.index(spec.sheet) if spec.sheet in wb.sheetnames else len(wb.sheetnames)
         if spec.sheet in wb.sheetnames:
             del wb[spec.sheet]
-        _add_sheet(wb, spec, frame, lists)  # appended last …
+        add_sheet_openpyxl(wb, spec, frame, lists)  # appended last …
         wb.move_sheet(spec.sheet, offset=index - (len(wb.sheetnames) - 1))  # … and moved back to its place
     save_atomic(path, wb.save)
     return path
