@@ -41,7 +41,10 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     data = exempelkommun()
     say(f"Exempelkommun: {data.summary()}")
     files: list[Path] = []
-    # the reports' modules (altair, fpdf, …: ~1 s) imported once, before the fork, for both processes
+    # the optimised plan's study in a child process of its own while steps 1-2 write: forked first, as soon as
+    # the data is there (it needs none of the reports' modules this process imports next)
+    optimised = _start_optimised_study(data)
+    # the reports' modules (altair, fpdf, …: ~1 s) imported once, before the next fork, for both processes
     from hushall.data.template import write_template
     from hushall.examples import exempelkommun_frames
     from hushall.reports import write_needs_outputs
@@ -50,8 +53,6 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     # step 5's plan document (the longest step: its charts) is written by a child process beside steps 3-4; it is
     # forked now, before any Vega engine or solver thread exists in this process
     document = DocumentWorker(data, out / "plandokument")
-    # the optimised plan's study in a child process of its own while steps 1-2 write
-    optimised = _start_optimised_study(data)
 
     files.append(write_template(out / "exempelkommun.xlsx", exempelkommun_frames()))
     from hushall.reports.forecast import forecast_summary, write_forecast_outputs
