@@ -59,3 +59,46 @@ def test_random_cells_give_a_model_or_a_validation_error(edits: list[tuple[tuple
         else:
             assert isinstance(data, MunicipalityData)
             assert data.summary()
+
+
+number_cells = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+    st.sampled_from(["77.5", " 12 ", "1,5", "1 234", "1\u00a0234", "−3", "-3", "1e3", "1_000", "inf", "nan",
+                     "0x10", "+4", "2.0", "12.5", "-0"]),
+    st.integers(0, 200).map(str), st.floats(0, 1e6, allow_nan=False).map(repr))
+
+
+@settings(max_examples=400, deadline=None)
+@given(cells=st.lists(number_cells, max_size=6),
+       column=st.sampled_from(["count", "age_from", "year", "district_id"]))
+def test_a_plain_number_column_converts_at_once_exactly_as_cell_by_cell(cells: list[Any], column: str) -> None:
+    """:func:`hushall.model.validate._plain_column` (the fast path for a whole column of numbers or texts) gives what
+    :func:`hushall.model.validate._convert` and the range check give cell by cell, or leaves the column to them."""
+    from hushall.data.schema import TABLES as SCHEMA
+    from hushall.model.validate import _convert, _plain_column, _range_reason
+
+    col = next(c for c in SCHEMA["population"].columns if c.name == column)
+    fast = _plain_column(cells, col)
+    if fast is None:
+        return
+    for value, got in zip(cells, fast, strict=True):
+        if value is None:
+            assert not col.required and got == col.default
+            continue
+        converted, reason = _convert(value, col)
+        assert reason is None, (value, reason)
+        assert col.dtype == "str" or _range_reason(float(converted), col) is None, value
+        assert type(got) is type(converted) and got == converted, (value, got, converted)
+
+
+def test_the_fast_path_takes_the_example_and_leaves_a_decimal_comma_to_the_cell_by_cell_path() -> None:
+    from hushall.data.schema import TABLES as SCHEMA
+    from hushall.model.validate import _plain_column
+
+    count = next(c for c in SCHEMA["population"].columns if c.name == "count")
+    assert _plain_column(["77.5", 3, " 12 "], count) == [77.5, 3.0, 12.0]
+    length = next(c for c in SCHEMA["components"].columns if c.name == "length_m")
+    assert not length.required and _plain_column(["2.5", None], length) == [2.5, length.default]
+    for other in (["77,5"], ["1 234"], ["−3"], [True], ["inf"], [-1.0], ["x"], [None]):  # count is required
+        assert _plain_column(other, count) is None, other

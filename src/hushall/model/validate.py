@@ -118,6 +118,70 @@ def _range_reason(x: float, col: ColumnSpec) -> str | None:
     return None
 
 
+def _plain_column(values: list[Any], col: ColumnSpec) -> list[Any] | None:
+    """A column's cells converted at once when every one is plain — for a number column a number, or a text that
+    ``float`` reads as it stands (no decimal comma, no spaces inside, no "−"), finite, whole for an integer column,
+    within the column's range; for a text column a text within its length — or empty where that is allowed;
+    ``None`` otherwise, and the column is converted cell by cell (:func:`_convert`, which names each problem).
+    Plain columns give exactly what :func:`_convert` gives (Exempelkommun's 128 000 cells: 0.24 s → 0.13 s).
+
+    Examples
+    --------
+    >>> from hushall.data.schema import TABLES
+    >>> count = next(c for c in TABLES["population"].columns if c.name == "count")
+    >>> _plain_column(["77.5", 12, " 3 "], count), _plain_column(["77,5"], count)
+    ([77.5, 12.0, 3.0], None)
+    """
+    if col.dtype == "str":
+        return _plain_texts(values, col)
+    if col.dtype not in ("int", "float"):
+        return None
+    whole = col.dtype == "int"
+    low = -math.inf if col.min is None else col.min
+    high = math.inf if col.max is None else col.max
+    out: list[Any] = []
+    for value in values:
+        kind = type(value)
+        if value is None:
+            if col.required:
+                return None
+            out.append(col.default)
+            continue
+        if kind is float or kind is int:
+            x = float(value)
+        elif kind is str:
+            text = value.strip()
+            if "," in text or " " in text or "\u00a0" in text or "−" in text:
+                return None
+            try:
+                x = float(text)
+            except ValueError:
+                return None
+        else:
+            return None
+        if not (math.isfinite(x) and low <= x <= high) or (whole and not x.is_integer()):
+            return None
+        out.append(int(x) if whole else x)
+    return out
+
+
+def _plain_texts(values: list[Any], col: ColumnSpec) -> list[Any] | None:
+    """:func:`_plain_column` for a text column: every cell a text within the column's length, or empty where
+    that is allowed."""
+    limit = text_limit(col)
+    out: list[Any] = []
+    for value in values:
+        if value is None:
+            if col.required:
+                return None
+            out.append(col.default)
+        elif type(value) is str and len(text := value.strip()) <= limit:
+            out.append(text)
+        else:
+            return None
+    return out
+
+
 def convert_table(spec: TableSpec, raw: RawTable, out: Collector) -> pd.DataFrame | None:
     """Map Swedish headers to internal names and convert every cell; ``None`` when the columns are unusable."""
     sheet = raw.sheet
@@ -151,8 +215,13 @@ def convert_table(spec: TableSpec, raw: RawTable, out: Collector) -> pd.DataFram
         return None
 
     data: dict[str, list[Any]] = {c.name: [] for c in spec.columns}
+    formula_columns = {col for _, col in raw.formulas}
+    ready = {c.name: done for c in spec.columns
+             if c.name in positions and positions[c.name] not in formula_columns
+             and (done := _plain_column([row[positions[c.name]] for row in raw.rows], c)) is not None}
+    open_columns = [c for c in spec.columns if c.name not in ready]
     for row, number in zip(raw.rows, raw.row_numbers, strict=True):
-        for c in spec.columns:
+        for c in open_columns:
             value = row[positions[c.name]] if c.name in positions else None
             formula = raw.formulas.get((number, positions[c.name])) if c.name in positions else None
             if value is None and formula is not None:
@@ -178,6 +247,7 @@ def convert_table(spec: TableSpec, raw: RawTable, out: Collector) -> pd.DataFram
                 data[c.name].append(c.default)
                 continue
             data[c.name].append(converted)
+    data.update(ready)
     df = pd.DataFrame(data)
     for c in spec.columns:
         if c.dtype == "float":
