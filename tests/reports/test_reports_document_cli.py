@@ -43,7 +43,7 @@ class RecordingWorker:
         self.studies.append(study)
         self.doc = document_of_study(exempelkommun(), study)
 
-    def render_here(self, charts: Any) -> None:
+    def render_last(self, count: int) -> None:
         pass
 
     def result(self) -> list[Path]:

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 DEMO_TIME_LIMIT_S = EXAMPLE_TIME_LIMIT_S
 DEMO_EXPLAIN_S = 10.0
 DEMO_EXPLAINED = 12
+#: How many of the plan document's last charts the demo draws itself before its steps 3-4
+#: (:meth:`hushall.cli.document_child.DocumentWorker.render_last`).
+DEMO_CHARTS_DRAWN_HERE = 3
 #: Futures in the demo's Monte Carlo (a fraction of a second; ``hushall scenarios --montecarlo`` for more).
 DEMO_DRAWS = 5000
 
@@ -93,6 +96,9 @@ def run_demo(out: Path, say: Callable[[str], None]) -> list[Path]:
     plan = describe_study(data, study)
     say(f"Klart: {plan.result.message}")
     document.submit(study)
+    # the document's last charts drawn here first, while the child lays out the pages before them: it has the
+    # longer part after the study (its layout and its charts against steps 3-4's outputs here)
+    document.render_last(DEMO_CHARTS_DRAWN_HERE)
     say(optimization_summary(plan))
     files += write_optimization_outputs(plan, out / "optimering")
     document.share_charts()

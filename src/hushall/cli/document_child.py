@@ -147,6 +147,14 @@ class DocumentWorker:
             render_ahead([chart])
             self.share_charts()
 
+    def render_last(self, count: int) -> None:
+        """Render the document's last ``count`` plan-dependent charts
+        (:func:`hushall.reports.document.plan_dependent_charts`) here, last first (:meth:`render_here`)."""
+        from hushall.reports.document import plan_dependent_charts
+
+        assert self.doc is not None, "submit the study first"
+        self.render_here(plan_dependent_charts(self.doc)[::-1][:count])
+
     def result(self) -> list[Path]:
         """The PDF and the workbook: the workbook is written here while the child writes the PDF."""
         from hushall.reports.document.pdf import render_plan_pdf

@@ -77,7 +77,7 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
         # the study in a child process from now on (its progress printed as it comes), before the reports'
         # modules are imported here (~1 s)
         solving = study_process(data, request, live=stderr_progress(), say=say)
-    from hushall.reports.document import plan_dependent_charts, render_plan_independent_charts
+    from hushall.reports.document import render_plan_independent_charts
     from hushall.study import run_study, study_needs
 
     needs = study_needs(data)
@@ -107,7 +107,7 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
         # the document's last plan-dependent charts drawn here, last first, while the child lays out the pages
         # before them; then the workbook, here too
         assert document.doc is not None
-        document.render_here(plan_dependent_charts(document.doc)[::-1][:CHARTS_DRAWN_HERE])
+        document.render_last(CHARTS_DRAWN_HERE)
         pdf, xlsx = document.result()
     say(f"Skrev {pdf} och {xlsx} ({fmt_number(time.perf_counter() - t0, 1)} s).")
     return pdf, xlsx
