@@ -22,13 +22,13 @@ from hushall.study.study import run_study
 out = Path(sys.argv[1])
 data = exempelkommun()
 import hushall.reports  # vl-convert imported (as the demo does before forking) but no engine run: the child works
-from hushall.reports.document import plan_dependent_charts, render_plan_independent_charts
+from hushall.reports.document import render_plan_independent_charts
 from hushall.study import study_needs
 # as hushall report: the child renders the charts of the data while it waits, the parent the last ones
 worker = DocumentWorker(data, out / "child", ahead=lambda: render_plan_independent_charts(data, study_needs(data)))
 study = run_study(data, PlanRequest(source="committed", draws=300))
 worker.submit(study)
-worker.render_here(plan_dependent_charts(worker.doc)[::-1][:3])
+worker.render_last(3)
 child = [str(p) for p in worker.result()]
 from hushall.reports.document import build_plan_document   # the parent's own, for comparison
 here = [str(p) for p in build_plan_document(data, study, out / "here")]
