@@ -71,6 +71,9 @@ TEARDOWN = ("import atexit\n"
             "class Trace:\n    def __del__(self):\n        print('teardown', flush=True)\n"
             "kept = Trace()\n"
             "atexit.register(lambda: print('exit function', flush=True))\n")
+# a thread (not a daemon) still working when the command is done: the process waits for it, as the interpreter does
+THREAD = ("import threading, time\n"
+          "threading.Thread(target=lambda: (time.sleep(3.0), print('thread done', flush=True))).start()\n")
 
 
 def test_a_command_ends_without_the_teardown_but_with_its_exit_functions_its_output_and_its_status() -> None:
@@ -79,8 +82,9 @@ def test_a_command_ends_without_the_teardown_but_with_its_exit_functions_its_out
     lines = done.stdout.splitlines()
     assert lines[-1] == "exit function" and "teardown" not in lines
     assert "renewal" in json.loads("\n".join(lines[:-1]))  # every byte of the JSON, flushed
-    bad = _run_main(["validate", "/finns/inte"], before=TEARDOWN)
-    assert bad.returncode == 1 and "E_FILE_MISSING" in bad.stderr and "teardown" not in bad.stdout
+    bad = _run_main(["validate", "/finns/inte"], before=TEARDOWN + THREAD)
+    assert bad.returncode == 1 and "E_FILE_MISSING" in bad.stderr
+    assert bad.stdout.splitlines() == ["thread done", "exit function"]
     wrong = _run_main(["finns-inte"])
     assert wrong.returncode == 2 and "finns-inte" in wrong.stderr
 

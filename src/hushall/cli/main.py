@@ -225,13 +225,15 @@ def main() -> None:
 
 def end_now(code: int | str | None) -> None:
     """End the process with ``code`` as :func:`sys.exit` would (``None`` is 0; a text is printed and is 1), after
-    the exit functions (:mod:`atexit`) and with the standard streams flushed, but without the interpreter's
-    teardown of modules and objects (:func:`os._exit`). Where :mod:`atexit` cannot run its functions now, it
-    returns and the interpreter ends the usual way."""
+    what the interpreter does first — waiting for threads that are not daemons, then the exit functions
+    (:mod:`atexit`) — and with the standard streams flushed, but without its teardown of modules and objects
+    (:func:`os._exit`). Where :mod:`atexit` cannot run its functions now, it returns and the interpreter ends the
+    usual way."""
     import atexit
     import contextlib
     import os
     import sys
+    import threading
 
     run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
     if run_exit_functions is None:
@@ -243,6 +245,9 @@ def end_now(code: int | str | None) -> None:
     else:
         print(code, file=sys.stderr)
         status = 1
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
     run_exit_functions()
     for stream in (sys.stdout, sys.stderr):
         # a closed pipe (``hushall … | head``): nothing more to say there
