@@ -106,7 +106,6 @@ def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws:
         document.submit(study, data_version=data_version)
         # the document's last plan-dependent charts drawn here, last first, while the child lays out the pages
         # before them; then the workbook, here too
-        assert document.doc is not None
         document.render_last(CHARTS_DRAWN_HERE)
         pdf, xlsx = document.result()
     say(f"Skrev {pdf} och {xlsx} ({fmt_number(time.perf_counter() - t0, 1)} s).")

@@ -51,8 +51,8 @@ def _number_format(col: ColumnSpec) -> str | None:
     return None
 
 
-#: The *Instruktioner* sheet: its rows (title, how to fill in, how to check, then one row per sheet).
 def _instruction_rows() -> list[tuple[str, str]]:
+    """The *Instruktioner* sheet's rows: title, how to fill in, how to check, then one row per sheet."""
     rows = [
         ("Hushåll – indata för kommunens anläggningsplanering", ""),
         ("", ""),
@@ -112,6 +112,11 @@ DROPDOWN_MARGIN = 200
 NOT_IN_LIST = "Välj ett värde ur listan."
 
 
+def _dropdown_last_row(n_rows: int) -> int:
+    """The last worksheet row (from 1) a column's dropdown reaches in a sheet of ``n_rows`` rows of data."""
+    return max(DROPDOWN_ROWS, n_rows + DROPDOWN_MARGIN)
+
+
 def _rows(spec: TableSpec, frame: pd.DataFrame) -> Iterator[list[Any]]:
     """The table's rows as the cells hold them (:func:`_cell_value`), in the sheet's column order."""
     columns = [frame[c.name].tolist() if c.name in frame.columns else [None] * len(frame) for c in spec.columns]
@@ -143,7 +148,7 @@ def add_sheet_openpyxl(wb: Any, spec: TableSpec, frame: pd.DataFrame | None, lis
             dv.error = NOT_IN_LIST
             dv.errorTitle = col.header
             ws.add_data_validation(dv)
-            dv.add(f"{letter}2:{letter}{max(DROPDOWN_ROWS, n_rows + DROPDOWN_MARGIN)}")
+            dv.add(f"{letter}2:{letter}{_dropdown_last_row(n_rows)}")
     if frame is not None:
         formats = [_number_format(col) for col in spec.columns]
         for i, row in enumerate(_rows(spec, frame), start=2):
@@ -166,7 +171,7 @@ def _add_sheet(wb: Any, spec: TableSpec, frame: pd.DataFrame | None, lists: dict
         ws.set_column(j, j, _width(col))
         source = _dropdown(spec, col, lists)
         if source:
-            ws.data_validation(1, j, max(DROPDOWN_ROWS, n_rows + DROPDOWN_MARGIN) - 1, j, {
+            ws.data_validation(1, j, _dropdown_last_row(n_rows) - 1, j, {  # rows from 0 here
                 "validate": "list", "source": "=" + source, "ignore_blank": not col.required,
                 "error_type": "stop", "error_title": col.header, "error_message": NOT_IN_LIST})
     ws.freeze_panes(1, 0)
