@@ -3,8 +3,9 @@ r"""Why the plan looks as it does.
 * **Binding targets and ceilings**: every target and ceiling row with no room left in the plan (or with a shadow
   price in the LP relaxation), year by year.
 * **What one more Mkr of room is worth**: the LP relaxation's shadow price of the row (points per Mkr, and in kr
-  through ``kr_per_point``), and — for small models or when asked — the answer of the MILP re-solved with the
-  row loosened by 1 Mkr (one project for the parallel ceiling).
+  through ``kr_per_point``); exactly, with the plan's projects and start years held (:func:`held_plan_gains`:
+  what the reinvestment and the financing alone make of the room); and — for small models or when asked — the
+  answer of the MILP re-solved with the row loosened by 1 Mkr (one project for the parallel ceiling).
 * **Projects left out or postponed**: what forcing each in (or to its earliest start) costs in value — the MILP
   re-solved with the project forced — and which targets and ceilings the optimised plan with the project added
   unchanged would break, in which year, by how much.
@@ -27,11 +28,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import highspy
 import numpy as np
 import pandas as pd
 
 from hushall.formatting import fmt_mkr, fmt_pct
 from hushall.optimize.evaluate import PlanEvaluation, evaluate_plan, violation_records
+from hushall.optimize.linear import highs_from_arrays, without_fixed
 from hushall.optimize.model import BuiltModel
 from hushall.optimize.renewal_decisions import warm_renewal_lps
 from hushall.optimize.solve import SolveOutcome, run_mip
@@ -87,6 +90,69 @@ def cost_interval(resolved: float, resolved_bound: float, plan: float, plan_boun
     return low, max(plan_bound - resolved, low)
 
 
+#: HiGHS's tolerances for the LPs of :func:`held_plan_gains` (0.001 kr on an Mkr scale): the gains it states
+#: exactly are down to a thousandth of a point.
+HELD_LP_OPTIONS = {"primal_feasibility_tolerance": 1e-9, "dual_feasibility_tolerance": 1e-9}
+
+
+def held_plan_gains(bm: BuiltModel, evaluation: PlanEvaluation, loosened: list[tuple[int, float, float]], *,
+                    deadline: float = float("inf")) -> list[float | None]:
+    r"""What loosening each row is worth with the plan's projects and start years held — exactly.
+
+    Every integer of the model is fixed as in the plan's write-back :math:`\bar x` (its start-year columns, the
+    "started by" indicators, the treasury's and the balanskrav's indicators); what remains is an LP over the
+    reinvestment, the borrowing, the repayment and the places' flows:
+
+    .. math::
+
+        h(l, u) = \max \{ c^\top x : l \le Ax \le u,\ x_I = \bar x_I \}, \qquad
+        g_i = h(l^{(i)}, u^{(i)}) - h(l, u) \ge 0,
+
+    with :math:`(l^{(i)}, u^{(i)})` the bounds with row :math:`i` loosened (``loosened``: ``(row, lower, upper)``
+    per row). Both are LP optima (tolerances :data:`HELD_LP_OPTIONS`), so :math:`g_i` is exact — not an estimate
+    and not an interval: what one more Mkr of room gives when only the money may move. Every solution of the
+    loosened LP is a plan of the loosened MILP, so when the plan is optimal :math:`g_i` is also a lower bound on
+    the MILP's gain (the projects re-planned can only add to it). With reinvestment decisions the gain is
+    reinvestment moved earlier: less maintenance debt (Exempelkommun, resultatmålet 2030: 0.033 points; the LP
+    relaxation's shadow price, which lets projects be split, 0.049).
+
+    The LP is solved without its fixed columns (:func:`~hushall.optimize.linear.without_fixed`), once, and
+    each loosened row from the last basis (one HiGHS instance, the row's bounds changed and put back). A row with
+    no column left is over fixed columns alone: more room there changes nothing (0). ``None`` for every row when
+    the held LP does not solve to optimality, and for the rows not reached by the ``deadline``
+    (``time.perf_counter()``).
+    """
+    out: list[float | None] = [None] * len(loosened)
+    if not loosened or time.perf_counter() >= deadline:
+        return out
+    arr = dict(bm.lm.arrays())
+    integer = np.flatnonzero(arr["integer"])
+    held = np.round(np.asarray(evaluation.values.solution, dtype=float)[integer])
+    lo, up = arr["col_lower"].copy(), arr["col_upper"].copy()
+    lo[integer] = up[integer] = held
+    reduced = without_fixed({**arr, "col_lower": lo, "col_upper": up}, offset=bm.lm.offset)
+    h = highs_from_arrays(reduced.arrays, sense="max", offset=reduced.offset, relax=True, options=HELD_LP_OPTIONS)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return out
+    base = float(h.getInfo().objective_function_value)
+    shift = reduced.shift
+    rl, ru = reduced.arrays["row_lower"], reduced.arrays["row_upper"]
+    for k, (row, lower, upper) in enumerate(loosened):
+        if time.perf_counter() >= deadline:
+            break
+        pos = int(np.searchsorted(reduced.rows, row))
+        if pos >= reduced.rows.size or reduced.rows[pos] != row:
+            out[k] = 0.0  # over fixed columns alone
+            continue
+        h.changeRowBounds(pos, float(lower - shift[row]), float(upper - shift[row]))
+        h.run()
+        if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            out[k] = max(float(h.getInfo().objective_function_value) - base, 0.0)
+        h.changeRowBounds(pos, float(rl[pos]), float(ru[pos]))
+    return out
+
+
 def _kr(points: float | None, kr_per_point: float) -> float | None:
     """Points in kr (``None`` stays ``None``)."""
     return None if points is None else points * kr_per_point
@@ -100,9 +166,11 @@ def binding_rows(evaluation: PlanEvaluation) -> pd.DataFrame:
 def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool, max_rows: int,
                     time_limit: float, deadline: float = float("inf"), plan_bound: float | None = None
                     ) -> list[dict[str, Any]]:
-    """For each binding row: the value of one more Mkr of room (one more project for the parallel ceiling). A
-    re-solved value is the re-solved plan's gain over the plan (``resolved_value_points``) and the interval the
-    true value lies in (:func:`gain_interval`, ``resolved_low_points`` … ``resolved_high_points``; the plan's best
+    """For each binding row: the value of one more Mkr of room (one more project for the parallel ceiling): the
+    LP relaxation's shadow price (``lp_value_points``); for a row in kr, exactly with the plan's projects and
+    start years held (:func:`held_plan_gains`, ``held_value_points``); and re-solved (``resolve``, the first
+    ``max_rows``): the re-solved plan's gain over the plan (``resolved_value_points``) and the interval the true
+    value lies in (:func:`gain_interval`, ``resolved_low_points`` … ``resolved_high_points``; the plan's best
     bound ``plan_bound`` defaults to its value, i.e. a plan proven optimal)."""
     plan_bound = evaluation.objective if plan_bound is None else max(plan_bound, evaluation.objective)
     rows = binding_rows(evaluation)
@@ -113,6 +181,11 @@ def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool
     if not len(rows):
         return out
     rows = rows.assign(_order=-rows["shadow_price_points"].fillna(0.0)).sort_values("_order", kind="stable")
+    loosened = [_loosened_row(bm, r.block, int(r.year)) for r in rows.itertuples(index=False)]
+    in_kr = [k for k, r in enumerate(rows.itertuples(index=False)) if r.unit == "kr"]
+    # with the projects held, one more project in parallel is worth nothing by definition: rows in kr only
+    held = dict(zip(in_kr, held_plan_gains(bm, evaluation, [loosened[k] for k in in_kr], deadline=deadline),
+                    strict=True))
     for k, r in enumerate(rows.itertuples(index=False)):
         unit_mkr = r.unit == "kr"
         lp_value = float(r.shadow_price_points) if pd.notna(r.shadow_price_points) else None
@@ -121,20 +194,13 @@ def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool
             "room": float(r.room), "unit": r.unit, "step": "1 Mkr" if unit_mkr else "1 projekt",
             "lp_value_points": lp_value,
             "lp_value_kr": _kr(lp_value, kpp),
+            "held_value_points": held.get(k),
+            "held_value_kr": _kr(held.get(k), kpp),
         }
         if resolve and k < max_rows:
-            blk = bm.lm.constraints[r.block]
-            lim = bm.limit(r.block)
-            local = int(np.flatnonzero(lim.row_years == np.flatnonzero(bm.problem.years == r.year)[0])[0])
-            i = blk.start + local
-            arr = bm.lm.arrays()
-            step = 1.0  # model units: Mkr or one project
-            if lim.sense == "ge":
-                obj, bound, x_new, status = _resolve(bm, row_lower={i: float(arr["row_lower"][i]) - step},
-                                                     x_start=evaluation.x, time_limit=time_limit, deadline=deadline)
-            else:
-                obj, bound, x_new, status = _resolve(bm, row_upper={i: float(arr["row_upper"][i]) + step},
-                                                     x_start=evaluation.x, time_limit=time_limit, deadline=deadline)
+            i, lower, upper = loosened[k]
+            obj, bound, x_new, status = _resolve(bm, row_lower={i: lower}, row_upper={i: upper},
+                                                 x_start=evaluation.x, time_limit=time_limit, deadline=deadline)
             gain = obj - evaluation.objective if np.isfinite(obj) and status != "budget" else None
             # one column per (project, start): the chosen columns count the plan's projects
             added = (None if gain is None or x_new is None
@@ -148,6 +214,18 @@ def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool
                        resolved_projects_added=added)
         out.append(rec)
     return out
+
+
+def _loosened_row(bm: BuiltModel, block: str, year: int, step: float = 1.0) -> tuple[int, float, float]:
+    """The row of target or ceiling ``block`` in ``year`` and its bounds loosened by ``step`` model units (Mkr, or
+    one project for the parallel ceiling): ``(row, lower, upper)``."""
+    blk = bm.lm.constraints[block]
+    lim = bm.limit(block)
+    local = int(np.flatnonzero(lim.row_years == np.flatnonzero(bm.problem.years == year)[0])[0])
+    i = blk.start + local
+    arr = bm.lm.arrays()
+    lower, upper = float(arr["row_lower"][i]), float(arr["row_upper"][i])
+    return (i, lower - step, upper) if lim.sense == "ge" else (i, lower, upper + step)
 
 
 def _earliest_column(bm: BuiltModel, q: int, before_start: int | None = None) -> int | None:

@@ -37,6 +37,7 @@ from hushall.reports.forecast import (
 )
 from hushall.reports.plan_charts import targets_chart
 from hushall.reports.plan_reasons import (
+    MARGINAL_VALUE_COLUMNS,
     NEGLIGIBLE_POINTS,
     cost_mkr,
     interval_kind,
@@ -366,14 +367,16 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
     marginal = marginal_sheet(plan)
     if not infeasible.get("feasible", True):  # shadow prices then price the violation penalty: meaningless
         marginal = marginal.iloc[0:0]
-    worth = marginal[marginal[["skuggpris_lp_poäng", "omräknat_högst_poäng"]].astype(float).fillna(0.0).max(axis=1)
+    worth = marginal[marginal[list(MARGINAL_VALUE_COLUMNS)].astype(float).fillna(0.0).max(axis=1)
                      >= NEGLIGIBLE_POINTS]
     if len(worth):
         lines += ["", "Vad 1 Mkr mer utrymme i ett bindande mål eller tak vore värt (poäng av planens nytta, inte "
-                      "kronor; LP-skattning, och omräknat där optimeraren räknade om planen):"]
+                      "kronor; exakt med samma projekt och startår, där bara reinvesteringar och finansiering "
+                      "ändras; LP-skattning; och omräknat där optimeraren räknade om planen):"]
         for cells in marginal_rows(worth, rows=max_projects):
-            target, when, step, estimate, again = cells
-            lines.append(f"  {target} {when}, {step}: LP-skattning {estimate}, omräknat {again}")
+            target, when, step, held, estimate, again = cells
+            lines.append(f"  {target} {when}, {step}: samma projekt {held}, LP-skattning {estimate}, "
+                         f"omräknat {again}")
         skipped = (getattr(plan.result, "explanations", None) or {}).get("resolve_skipped")
         if skipped:
             lines.append(f"  ({skipped[0].upper()}{skipped[1:]}.)")

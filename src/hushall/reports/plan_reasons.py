@@ -393,11 +393,13 @@ def _points(value: float) -> str:
 def marginal_table(records: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -> pd.DataFrame:
     """What one more Mkr of room (one more project for the ceiling on projects in parallel) in a binding target
     is worth in the plan's benefit, in the optimiser's points (criteria scores under the council's weights — not
-    kronor): the LP estimate (``skuggpris_lp_poäng``) and, where the optimiser re-solved, the interval the true
-    value lies in (``omräknat_lägst_poäng`` … ``omräknat_högst_poäng``; the plan and the re-solve are each
-    proven only within their gap), with the projects the re-solved plan has more (``projekt_till``) and what the
-    re-solve is (``omräkning``: ``exakt`` when both ends read the same, ``intervall``, ``ej omräknat``). Largest
-    first."""
+    kronor): exactly with the plan's projects and start years held (``samma_projekt_poäng``: only the
+    reinvestment and the financing move, :func:`hushall.optimize.explain.held_plan_gains`; none for the ceiling
+    on projects in parallel), the LP estimate (``skuggpris_lp_poäng``) and, where the optimiser re-solved, the
+    interval the true value lies in (``omräknat_lägst_poäng`` … ``omräknat_högst_poäng``; the plan and the
+    re-solve are each proven only within their gap), with the projects the re-solved plan has more
+    (``projekt_till``) and what the re-solve is (``omräkning``: ``exakt`` when both ends read the same,
+    ``intervall``, ``ej omräknat``). Largest first."""
     out = []
     for r in records:
         low, high = _num(r.get("resolved_low_points")), _num(r.get("resolved_high_points"))
@@ -408,27 +410,39 @@ def marginal_table(records: Sequence[Mapping[str, Any]], names: Mapping[str, str
             "mål": _name(names, r),
             "år": int(r.get("year", 0)),
             "mer_utrymme": "+1 projekt" if str(r.get("unit", "kr")) == "projekt" else "+1 Mkr",
+            "samma_projekt_poäng": _num(r.get("held_value_points")),
             "skuggpris_lp_poäng": _num(r.get("lp_value_points")),
             "omräknat_lägst_poäng": low,
             "omräknat_högst_poäng": None if low is None else high,
             "projekt_till": None if added is None or low is None else int(added),
             "omräkning": kind,
         })
-    frame = pd.DataFrame(out, columns=["mål_id", "mål", "år", "mer_utrymme", "skuggpris_lp_poäng",
-                                       "omräknat_lägst_poäng", "omräknat_högst_poäng", "projekt_till",
-                                       "omräkning"])
-    order = frame[["skuggpris_lp_poäng", "omräknat_lägst_poäng"]].astype(float).fillna(0.0).max(axis=1)
+    frame = pd.DataFrame(out, columns=MARGINAL_COLUMNS)
+    order = frame[list(MARGINAL_VALUE_COLUMNS)].astype(float).fillna(0.0).max(axis=1)
     return frame.loc[order.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
 
 
+#: The columns of :func:`marginal_table`.
+MARGINAL_COLUMNS = ("mål_id", "mål", "år", "mer_utrymme", "samma_projekt_poäng", "skuggpris_lp_poäng",
+                    "omräknat_lägst_poäng", "omräknat_högst_poäng", "projekt_till", "omräkning")
+#: Its columns of values (points): a row is worth showing when one of them is.
+MARGINAL_VALUE_COLUMNS = ("samma_projekt_poäng", "skuggpris_lp_poäng", "omräknat_högst_poäng")
+#: The headers of :func:`marginal_rows`' cells (the document's and the web's table).
+MARGINAL_HEADERS = ("Mål eller tak", "År", "Mer utrymme", "Samma projekt (exakt), poäng", "Skuggpris (LP), poäng",
+                    "Omräknat, poäng")
+
+
 def marginal_rows(table: pd.DataFrame, rows: int = MARGINAL_ROWS) -> list[list[str]]:
-    """The first ``rows`` rows of :func:`marginal_table` as the document's cells (points; a re-solve as one value
-    or as the interval it lies in, :func:`interval_text`)."""
+    """The first ``rows`` rows of :func:`marginal_table` as the document's cells (:data:`MARGINAL_HEADERS`;
+    points; a re-solve as one value or as the interval it lies in, :func:`interval_text`)."""
+    def value(v: Any) -> str:
+        return "–" if _num(v) is None else _points(v)
+
     cells = []
     for r in table.head(rows).itertuples(index=False):
-        lp = "–" if _num(r.skuggpris_lp_poäng) is None else _points(r.skuggpris_lp_poäng)
         again = interval_text(r.omräknat_lägst_poäng, r.omräknat_högst_poäng, _points, NEGLIGIBLE_POINTS) or "–"
-        cells.append([r.mål, str(r.år), r.mer_utrymme, lp, again])
+        cells.append([r.mål, str(r.år), r.mer_utrymme, value(r.samma_projekt_poäng), value(r.skuggpris_lp_poäng),
+                      again])
     return cells
 
 
@@ -445,8 +459,16 @@ def marginal_sentences(records: Sequence[Mapping[str, Any]], kr_per_point: float
     if kr_per_point:
         text += (f"; en poäng kostar i snitt {fmt_mkr(kr_per_point, 1)} bland projekten, men det är ett snitt och "
                  "inget pris på nyttan")
-    text += (". Skuggpriset kommer från LP-relaxationen, där projekt får delas; det är en uppskattning som "
-             "oftast är för hög, eftersom hela projekt inte kan tas med för en enda miljon.")
+    held = table["samma_projekt_poäng"].astype(float)
+    if held.notna().any():
+        text += (". Samma projekt betyder att projekten och startåren hålls som i planen och bara reinvesteringarna "
+                 "och finansieringen får ändras; det värdet är exakt")
+        if (held >= NEGLIGIBLE_POINTS).any():
+            text += (", och där det är större än noll kan reinvesteringar göras tidigare, så att underhållsskulden "
+                     "blir mindre")
+    text += (". Skuggpriset kommer från LP-relaxationen, där projekt får delas; det är en uppskattning av vad "
+             "utrymmet ger om också projekten planeras om, oftast för hög, eftersom hela projekt inte kan tas med "
+             "för en enda miljon.")
     if len(resolved):
         text += (" Omräknat betyder att hela optimeringen gjordes om med den flyttade gränsen. Både planen och "
                  "omräkningen är bevisade bara inom sina gap, så svaret är ett intervall där det verkliga värdet "
@@ -471,8 +493,9 @@ def marginal_highlights(table: pd.DataFrame, objective: float | None = None, mos
     """The largest values of :func:`marginal_table` in plain words, for a board member: one sentence per target
     (at its most valuable year, the other years where more room pays named after it), for the ``most`` most
     valuable targets. The gain is said as a share of the plan's benefit (``objective``, points) and, where the
-    optimiser re-solved, with the projects the larger room makes space for; the LP estimate is said to be an
-    estimate. No solver terms.
+    optimiser re-solved, with the projects the larger room makes space for; without a re-solve, the exact gain
+    with the same projects where there is one (the reinvestment made earlier), else the LP estimate, said to be
+    an estimate. No solver terms.
 
     Examples
     --------
@@ -489,6 +512,14 @@ def marginal_highlights(table: pd.DataFrame, objective: float | None = None, mos
     ...                      "resolved_projects_added": 0}], {"M6": "investeringstaket"})
     >>> marginal_highlights(t, objective=40.0)[0].endswith("ungefär 1,5\xa0% större (en uppskattning, oftast för hög).")
     True
+
+    Without a re-solve, the exact gain with the plan's projects held comes before the estimate:
+
+    >>> t = marginal_table([{"target": "M1", "target_type": "resultatmal_andel", "year": 2030, "unit": "kr",
+    ...                      "lp_value_points": 0.0, "held_value_points": 0.04}], {"M1": "resultatmålet"})
+    >>> marginal_highlights(t, objective=40.0)[0]
+    'Med 1 Mkr mer utrymme i resultatmålet 2030 blir planens nytta 0,10\xa0% större redan med samma projekt, \
+eftersom reinvesteringar kan göras tidigare och underhållsskulden blir mindre.'
     """
     by_target: dict[str, list[tuple[float, Any]]] = {}
     for r in table.itertuples(index=False):
@@ -496,6 +527,9 @@ def marginal_highlights(table: pd.DataFrame, objective: float | None = None, mos
         if low is not None and low < NEGLIGIBLE_POINTS and r.omräkning == "intervall":
             r = r._replace(omräkning="ej omräknat")  # the interval says less than the estimate
         value = low if r.omräkning != "ej omräknat" else _num(r.skuggpris_lp_poäng)
+        held = _num(r.samma_projekt_poäng)
+        if r.omräkning == "ej omräknat" and held is not None and held >= NEGLIGIBLE_POINTS:
+            r, value = r._replace(omräkning="samma projekt"), held  # exact, where the estimate is only one
         if value is not None and value >= NEGLIGIBLE_POINTS:
             by_target.setdefault(str(r.mål_id), []).append((value, r))
     ranked = sorted(by_target.values(), key=lambda valued: -max(v for v, _ in valued))
@@ -515,8 +549,11 @@ def marginal_highlights(table: pd.DataFrame, objective: float | None = None, mos
         elif r.omräkning == "ej omräknat":
             how = f"ungefär {how}"
         gain = f"blir planens nytta {how} större"
+        if r.omräkning == "samma projekt":
+            gain += (" redan med samma projekt, eftersom reinvesteringar kan göras tidigare och underhållsskulden "
+                     "blir mindre")
         added = _num(getattr(r, "projekt_till", None))
-        if r.omräkning != "ej omräknat" and added is not None and added > 0:
+        if r.omräkning in ("exakt", "intervall") and added is not None and added > 0:
             gain = f"ryms {fmt_number(added)} projekt till och planens nytta blir {how} större"
         if r.omräkning == "ej omräknat":
             gain += " (en uppskattning, oftast för hög)"

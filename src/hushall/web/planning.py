@@ -327,8 +327,8 @@ def official_sentences(outcome: OptimizationResult | None, result: dict[str, Any
     if records:
         table = marginal_table(records, names)
         out += marginal_sentences(records, finite_or_none(outcome.kr_per_point), min(len(table), MARGINAL_ROWS))
-        out += [f"{r[0]} {r[1]}, {r[2]}: skuggpris (LP) {r[3]} poäng, omräknat {r[4]}."
-                for r in marginal_rows(table)]
+        out += [f"{r[0]} {r[1]}, {r[2]}: med samma projekt {r[3]} poäng (exakt), skuggpris (LP) {r[4]} poäng, "
+                f"omräknat {r[5]}." for r in marginal_rows(table)]
     ranking = outcome.ranking
     if isinstance(ranking, Mapping):
         comparison = ranking_comparison(outcome, len(result.get("schedule") or ()), ranking, names)

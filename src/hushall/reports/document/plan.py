@@ -18,6 +18,7 @@ from hushall.reports.document.layout import Charts, frame_table, mkr_cell
 from hushall.reports.document.maps import plan_map
 from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
+    MARGINAL_HEADERS,
     MARGINAL_ROWS,
     NOT_IN_GIVEN_PLAN,
     NOT_KEPT_REASON,
@@ -267,8 +268,8 @@ def plan_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
         for text in doc.plan.marginal_notes:
             pdf.paragraph(text, size=9, height=4.5)
         rows = marginal_rows(doc.plan.marginal)
-        pdf.data_table(["Mål eller tak", "År", "Mer utrymme", "Skuggpris (LP), poäng", "Omräknat, poäng"], rows,
-                       widths=[62, 14, 26, 34, 38], align=["L", "R", "L", "R", "R"], size=8, keep_together=True,
+        pdf.data_table(list(MARGINAL_HEADERS), rows, widths=[50, 12, 22, 30, 28, 32],
+                       align=["L", "R", "L", "R", "R", "R"], size=8, keep_together=True,
                        caption="Tabell: planens ökade nytta i poäng (inte kronor) om gränsen flyttas ett steg")
 
 
