@@ -96,7 +96,7 @@ HELD_LP_OPTIONS = {"primal_feasibility_tolerance": 1e-9, "dual_feasibility_toler
 
 
 def held_plan_gains(bm: BuiltModel, evaluation: PlanEvaluation, loosened: list[tuple[int, float, float]], *,
-                    deadline: float = float("inf")) -> list[float | None]:
+                    deadline: float = float("inf")) -> tuple[float | None, list[float | None]]:
     r"""What loosening each row is worth with the plan's projects and start years held — exactly.
 
     Every integer of the model is fixed as in the plan's write-back :math:`\bar x` (its start-year columns, the
@@ -112,19 +112,21 @@ def held_plan_gains(bm: BuiltModel, evaluation: PlanEvaluation, loosened: list[t
     per row). Both are LP optima (tolerances :data:`HELD_LP_OPTIONS`), so :math:`g_i` is exact — not an estimate
     and not an interval: what one more Mkr of room gives when only the money may move. Every solution of the
     loosened LP is a plan of the loosened MILP, so when the plan is optimal :math:`g_i` is also a lower bound on
-    the MILP's gain (the projects re-planned can only add to it). With reinvestment decisions the gain is
+    the MILP's gain (the projects re-planned can only add to it), and :math:`h(l, u) + g_i` is the value of a plan
+    of the loosened MILP whatever the plan (:func:`marginal_values` takes it into a re-solve's interval). With
+    reinvestment decisions the gain is
     reinvestment moved earlier: less maintenance debt (Exempelkommun, resultatmålet 2030: 0.033 points; the LP
     relaxation's shadow price, which lets projects be split, 0.049).
 
     The LP is solved without its fixed columns (:func:`~hushall.optimize.linear.without_fixed`), once, and
     each loosened row from the last basis (one HiGHS instance, the row's bounds changed and put back). A row with
-    no column left is over fixed columns alone: more room there changes nothing (0). ``None`` for every row when
-    the held LP does not solve to optimality, and for the rows not reached by the ``deadline``
-    (``time.perf_counter()``).
+    no column left is over fixed columns alone: more room there changes nothing (0). Returns :math:`h(l, u)` and
+    the gains; ``None`` for every row when the held LP does not solve to optimality, and for the rows not reached
+    by the ``deadline`` (``time.perf_counter()``).
     """
     out: list[float | None] = [None] * len(loosened)
     if not loosened or time.perf_counter() >= deadline:
-        return out
+        return None, out
     arr = dict(bm.lm.arrays())
     integer = np.flatnonzero(arr["integer"])
     held = np.round(np.asarray(evaluation.values.solution, dtype=float)[integer])
@@ -134,7 +136,7 @@ def held_plan_gains(bm: BuiltModel, evaluation: PlanEvaluation, loosened: list[t
     h = highs_from_arrays(reduced.arrays, sense="max", offset=reduced.offset, relax=True, options=HELD_LP_OPTIONS)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return out
+        return None, out
     base = float(h.getInfo().objective_function_value)
     shift = reduced.shift
     rl, ru = reduced.arrays["row_lower"], reduced.arrays["row_upper"]
@@ -150,7 +152,7 @@ def held_plan_gains(bm: BuiltModel, evaluation: PlanEvaluation, loosened: list[t
         if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             out[k] = max(float(h.getInfo().objective_function_value) - base, 0.0)
         h.changeRowBounds(pos, float(rl[pos]), float(ru[pos]))
-    return out
+    return base, out
 
 
 def _kr(points: float | None, kr_per_point: float) -> float | None:
@@ -184,8 +186,8 @@ def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool
     loosened = [_loosened_row(bm, r.block, int(r.year)) for r in rows.itertuples(index=False)]
     in_kr = [k for k, r in enumerate(rows.itertuples(index=False)) if r.unit == "kr"]
     # with the projects held, one more project in parallel is worth nothing by definition: rows in kr only
-    held = dict(zip(in_kr, held_plan_gains(bm, evaluation, [loosened[k] for k in in_kr], deadline=deadline),
-                    strict=True))
+    held_base, gains = held_plan_gains(bm, evaluation, [loosened[k] for k in in_kr], deadline=deadline)
+    held = dict(zip(in_kr, gains, strict=True))
     for k, r in enumerate(rows.itertuples(index=False)):
         unit_mkr = r.unit == "kr"
         lp_value = float(r.shadow_price_points) if pd.notna(r.shadow_price_points) else None
@@ -205,8 +207,11 @@ def marginal_values(bm: BuiltModel, evaluation: PlanEvaluation, *, resolve: bool
             # one column per (project, start): the chosen columns count the plan's projects
             added = (None if gain is None or x_new is None
                      else int((np.asarray(x_new) > 0.5).sum() - (np.asarray(evaluation.x) > 0.5).sum()))
+            # the held LP's plan with the row loosened is a plan of the re-solved MILP too
+            held_gain = held.get(k)
+            known = obj if held_base is None or held_gain is None else max(obj, held_base + held_gain)
             low, high = ((None, None) if gain is None
-                         else gain_interval(obj, max(bound, obj), evaluation.objective, plan_bound))
+                         else gain_interval(known, max(bound, known), evaluation.objective, plan_bound))
             found = None if gain is None else max(gain, 0.0)
             rec.update(resolved_value_points=found, resolved_value_kr=_kr(found, kpp), resolve_status=status,
                        resolved_low_points=low, resolved_high_points=high,
