@@ -126,3 +126,31 @@ def test_a_resolved_value_is_an_interval_that_holds_the_true_value() -> None:
         assert 0.0 <= c["cost_of_forcing_low_points"] <= c["cost_of_forcing_high_points"]
         assert c["cost_of_forcing_low_points"] <= t["cost_of_forcing_high_points"] + eps
         assert c["cost_of_forcing_high_points"] >= t["cost_of_forcing_low_points"] - eps
+
+
+def test_a_postponed_project_that_waits_for_its_dependency_is_explained_by_it() -> None:
+    """Would have caught "Med start 2029 bryts inga mål, men planen som helhet ger mindre nytta" for P-10, whose
+    start in 2029 would come before P-09 (which it depends on) is complete: the plan with it moved was worth more
+    (0.11 points) only because it broke that relation, which the explanation did not say."""
+    from hushall.examples import exempelkommun
+    from hushall.optimize.evaluate import evaluate_plan
+    from hushall.optimize.explain import project_explanations
+    from hushall.optimize.inputs import problem_from_municipality
+    from hushall.optimize.model import create_model
+    from hushall.optimize.warmstart import columns_of_plan
+    from hushall.reports.plan_reasons import project_reason
+
+    bm = create_model(problem_from_municipality(exempelkommun()))
+    plan = {"P-03": 2025, "P-06": 2025, "P-12": 2025, "P-15": 2025, "P-18": 2025, "P-22": 2025, "P-04": 2026,
+            "P-11": 2026, "P-13": 2026, "P-20": 2026, "P-16": 2027, "P-19": 2027, "P-21": 2027, "P-02": 2028,
+            "P-09": 2028, "P-05": 2029, "P-14": 2029, "P-10": 2030, "P-01": 2031, "P-17": 2045}
+    ev = evaluate_plan(bm, columns_of_plan(bm.problem, plan))
+    assert ev.meets_targets and not ev.relations_broken
+    records = {r["project"]: r for r in project_explanations(bm, ev, max_projects=22, time_limit=1.0, resolve=False)}
+    p10 = records["P-10"]
+    assert p10["status"] == "senarelagt" and p10["forced_start"] == 2029
+    assert p10["relations_broken_if_added"] == ["P-10 startar innan P-09 är klart"]
+    text = project_reason(p10, {})
+    assert "bryts ett villkor: P-10 startar innan P-09 är klart" in text and "mindre nytta" not in text
+    # the others keep what they said: no relation where none is broken
+    assert all(not r["relations_broken_if_added"] for k, r in records.items() if k != "P-10")

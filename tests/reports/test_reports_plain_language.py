@@ -19,6 +19,7 @@ from hushall.reports.plan_reasons import (
     marginal_highlights,
     marginal_rows,
     marginal_table,
+    project_reason,
 )
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "hushall"
@@ -114,3 +115,18 @@ def test_timeline_labels_break_between_words_and_years_stay_apart(example: Munic
     text = json.dumps(spec, ensure_ascii=False)
     assert "Beslutat" not in text and "Bundet (måste genomföras" in text
     assert "0,3\u00a0Mkr" in text  # a small project's cost is not rounded to nothing
+
+
+def test_a_postponed_project_is_not_said_to_give_less_when_it_would_give_more() -> None:
+    """Would have caught "men planen som helhet ger mindre nytta" for a move that breaks nothing and is worth more
+    (a plan proven only within its gap can have one)."""
+    rec = {"project": "P-16", "status": "senarelagt", "chosen_start": 2027, "earliest_start": 2026,
+           "forced_start": 2026, "breaks_if_added": [], "relations_broken_if_added": [],
+           "value_if_added_unchanged": 0.05}
+    text = project_reason(rec, {})
+    assert "mindre nytta" not in text and "0,050 poäng större" in text and "gap" in text
+    worse = project_reason({**rec, "value_if_added_unchanged": -0.05}, {})
+    assert "ger mindre nytta" in worse
+    # a broken relation is the reason, whatever the value
+    tied = project_reason({**rec, "relations_broken_if_added": ["P-16 startar innan P-15 är klart"]}, {})
+    assert "bryts ett villkor: P-16 startar innan P-15 är klart." in tied and "större" not in tied

@@ -321,6 +321,9 @@ def _project_explanation(bm: BuiltModel, evaluation: PlanEvaluation, q: int, kin
         if extra > (0.5 if v["unit"] == "kr" else 1e-6):
             breaks.append({**v, "violation": extra})
     rec["breaks_if_added"] = breaks
+    # a relation the change breaks (started before what it depends on is complete) is why, whatever its value
+    had = set(evaluation.relations_broken)
+    rec["relations_broken_if_added"] = [r for r in ev.relations_broken if r not in had]
     rec["value_if_added_unchanged"] = float(
         (ev.objective + ev.parts["violation_penalty"])
         - (evaluation.objective + evaluation.parts["violation_penalty"]))

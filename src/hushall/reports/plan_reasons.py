@@ -248,13 +248,23 @@ def project_reason(rec: Mapping[str, Any], names: Mapping[str, str]) -> str:
         return str(text)
     status = str(rec.get("status", ""))
     breaks = list(rec.get("breaks_if_added") or [])
+    relations = [str(r) for r in rec.get("relations_broken_if_added") or []]
     start = rec.get("forced_start", rec.get("earliest_start"))
     value = _num(rec.get("value_if_added_unchanged"))
     sentences: list[str] = []
     if status == "senarelagt":
         sentences.append(f"Startar {rec.get('chosen_start')} i stället för tidigast {rec.get('earliest_start')}.")
+        if relations:
+            sentences.append(f"Med start {start} och resten av planen oförändrad bryts ett villkor: "
+                             f"{'; '.join(relations)}.")
         if breaks:
             sentences.append(f"Med start {start} och resten av planen oförändrad bryts: {breaks_text(breaks, names)}.")
+        elif relations:
+            pass
+        elif value is not None and value > NEGLIGIBLE_POINTS:
+            # the plan is proven only within its gap: a better plan one step away is said as it is
+            sentences.append(f"Med start {start} bryts inga mål och planens nytta blir {_points(value)} poäng "
+                             "större; optimeringen stannade inom sitt gap innan den prövade det.")
         else:
             sentences.append(f"Med start {start} bryts inga mål, men planen som helhet ger mindre nytta.")
     else:
@@ -262,11 +272,15 @@ def project_reason(rec: Mapping[str, Any], names: Mapping[str, str]) -> str:
         sentences.append("Valdes inte.")
         sentences += _notes_text(notes)
         replaced = [n.split()[1] for n in notes if n.startswith("ersätter ") and len(n.split()) > 1]
+        how = (f"Tas det med i stället för {', '.join(replaced)}, med start {start} och resten av planen "
+               "oförändrad, bryts" if replaced else
+               f"Läggs projektet till med start {start} och resten av planen oförändrad bryts")
+        if relations:
+            sentences.append(f"{how} ett villkor: {'; '.join(relations)}.")
         if breaks:
-            how = (f"Tas det med i stället för {', '.join(replaced)}, med start {start} och resten av planen "
-                   "oförändrad, bryts" if replaced else
-                   f"Läggs projektet till med start {start} och resten av planen oförändrad bryts")
             sentences.append(f"{how}: {breaks_text(breaks, names)}.")
+        elif relations:
+            pass
         elif value is not None and value < 0:
             sentences.append("Med projektet i planen blir nyttan lägre.")
         else:
