@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_tkr
+from hushall.formatting import fmt_amount, fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_tkr
 
 NB = "\u00a0"
 
@@ -34,6 +34,14 @@ def test_units() -> None:
     assert fmt_mkr(-2_500_000, 2) == f"−2,50{NB}Mkr"
     assert fmt_pct(0.8667) == f"86,7{NB}%"
     assert fmt_pct(float("nan")) == f"–{NB}%"
+
+
+def test_an_amount_too_small_for_mkr_is_said_in_tkr() -> None:
+    """Would have caught "avvikelse upp till 0,0 Mkr" for a target broken by 47 000 kr."""
+    assert fmt_amount(47_000) == f"47{NB}tkr"
+    assert fmt_amount(-12_000) == f"−12{NB}tkr"
+    assert fmt_amount(61_800_000) == f"61,8{NB}Mkr"
+    assert fmt_amount(None) == fmt_mkr(None)
 
 
 @pytest.mark.parametrize(

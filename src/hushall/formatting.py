@@ -111,6 +111,20 @@ def fmt_mkr(x: float | None, decimals: int = 1, lang: str = "sv") -> str:
     return f"{fmt_number(None if x is None else float(x) / 1e6, decimals, lang)}{NBSP}{UNITS[lang]['Mkr']}"
 
 
+def fmt_amount(x: float | None, lang: str = "sv") -> str:
+    r"""An amount in kr as a person reads it beside larger ones: Mkr with one decimal, or tkr where that would
+    read 0,0 Mkr (below 50 000 kr) — a target broken by 23 000 kr is not "0,0 Mkr".
+
+    Examples
+    --------
+    >>> fmt_amount(61_800_000), fmt_amount(23_400), fmt_amount(49_999), fmt_amount(50_000)
+    ('61,8\xa0Mkr', '23\xa0tkr', '50\xa0tkr', '0,1\xa0Mkr')
+    """
+    if x is not None and abs(float(x)) < 50_000:
+        return fmt_tkr(x, 0, lang)
+    return fmt_mkr(x, 1, lang)
+
+
 def fmt_pct(x: float | None, decimals: int = 1, lang: str = "sv") -> str:
     r"""A share as per cent (``0.123`` → 12,3 %).
 

@@ -21,7 +21,7 @@ import pandas as pd
 from hushall.data.schema import CRITERION_LABELS
 from hushall.finance import Forecast, forecast
 from hushall.finance.verdict import Verdict, assess
-from hushall.formatting import finite_or_none, fmt_kr, fmt_mkr, fmt_number, fmt_pct
+from hushall.formatting import finite_or_none, fmt_amount, fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.optimize.result import OptimizationResult
 from hushall.projects import ProjectCatalog, Schedule
@@ -295,7 +295,7 @@ def violation_lines(violations: list[dict[str, Any]]) -> list[str]:
     for tid, vs in by_target.items():
         worst = max(float(v.get("violation", 0.0)) for v in vs)
         unit = vs[0].get("unit")
-        amount = fmt_mkr(worst) if unit == "kr" else f"{fmt_number(worst)} {unit}"
+        amount = fmt_amount(worst) if unit == "kr" else f"{fmt_number(worst)} {unit}"
         lines.append(f"{tid} {vs[0].get('label', '')}: {year_ranges([int(v['year']) for v in vs])}, "
                      f"som mest {amount}")
     return lines

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from hushall.data.target_types import TARGET_TYPES
-from hushall.formatting import finite_or_none, fmt_mkr, fmt_number, fmt_pct
+from hushall.formatting import finite_or_none, fmt_amount, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.optimize.result import OptimizationResult
 from hushall.reports.plan_tables import target_short_label
@@ -166,7 +166,7 @@ def breaks_text(breaks: Sequence[Mapping[str, Any]], names: Mapping[str, str]) -
         years = year_ranges([int(r.get("year", 0)) for r in rows])
         worst = max((_num(r.get("violation")) or 0.0) for r in rows)
         if all(r.get("unit") == "kr" for r in rows) and worst >= NEGLIGIBLE_KR:
-            excess = f", avvikelse upp till {fmt_mkr(worst)}"
+            excess = f", avvikelse upp till {fmt_amount(worst)}"
         elif all(r.get("unit") == "projekt" for r in rows) and worst > 0:
             excess = f", {fmt_number(worst)} projekt för många" if worst > 1 else ", ett projekt för många"
         else:
