@@ -114,9 +114,8 @@ def held_plan_gains(bm: BuiltModel, evaluation: PlanEvaluation, loosened: list[t
     loosened LP is a plan of the loosened MILP, so when the plan is optimal :math:`g_i` is also a lower bound on
     the MILP's gain (the projects re-planned can only add to it), and :math:`h(l, u) + g_i` is the value of a plan
     of the loosened MILP whatever the plan (:func:`marginal_values` takes it into a re-solve's interval). With
-    reinvestment decisions the gain is
-    reinvestment moved earlier: less maintenance debt (Exempelkommun, resultatmålet 2030: 0.033 points; the LP
-    relaxation's shadow price, which lets projects be split, 0.049).
+    reinvestment decisions the gain is reinvestment moved earlier, less maintenance debt (Exempelkommun,
+    resultatmålet 2030: 0.033 points, where the LP relaxation's shadow price, with projects split, is 0).
 
     The LP is solved without its fixed columns (:func:`~hushall.optimize.linear.without_fixed`), once, and
     each loosened row from the last basis (one HiGHS instance, the row's bounds changed and put back). A row with
