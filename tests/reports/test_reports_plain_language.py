@@ -127,6 +127,10 @@ def test_a_postponed_project_is_not_said_to_give_less_when_it_would_give_more() 
     assert "mindre nytta" not in text and "0,050 poäng större" in text and "gap" in text
     worse = project_reason({**rec, "value_if_added_unchanged": -0.05}, {})
     assert "ger mindre nytta" in worse
+    # with the plan's benefit: how much less, at most (the moved plan is valued with a good, not the best, renewal)
+    assert project_reason({**rec, "value_if_added_unchanged": -0.06}, {}, objective=40.0).endswith(
+        "Med start 2026 och resten av planen oförändrad bryts inga mål, men planens nytta blir upp till "
+        "0,15\u00a0% mindre.")
     # a broken relation is the reason, whatever the value
     tied = project_reason({**rec, "relations_broken_if_added": ["P-16 startar innan P-15 är klart"]}, {})
     assert "bryts ett villkor: P-16 startar innan P-15 är klart." in tied and "större" not in tied

@@ -239,10 +239,12 @@ def _notes_text(notes: Sequence[str]) -> list[str]:
     return out
 
 
-def project_reason(rec: Mapping[str, Any], names: Mapping[str, str]) -> str:
+def project_reason(rec: Mapping[str, Any], names: Mapping[str, str], objective: float | None = None) -> str:
     """Why a project is left out or starts later than it could, in Swedish sentences, from one record of the
     optimiser's ``explanations["projects"]``: what it would break, the optimiser's notes and, where the optimiser
-    re-solved with the project forced in, what that costs the plan."""
+    re-solved with the project forced in, what that costs the plan. Where the change with the rest of the plan
+    unchanged breaks nothing, how much less the plan gives, as a share of its benefit ``objective`` (points):
+    "upp till", since that plan is valued with a good reinvestment, not always its best."""
     text = rec.get("explanation") or rec.get("reason") or rec.get("text")
     if text:
         return str(text)
@@ -266,7 +268,8 @@ def project_reason(rec: Mapping[str, Any], names: Mapping[str, str]) -> str:
             sentences.append(f"Med start {start} bryts inga mål och planens nytta blir {_points(value)} poäng "
                              "större; optimeringen stannade inom sitt gap innan den prövade det.")
         else:
-            sentences.append(f"Med start {start} bryts inga mål, men planen som helhet ger mindre nytta.")
+            sentences.append(f"Med start {start} och resten av planen oförändrad bryts inga mål, men "
+                             f"{_less_text(value, objective)}.")
     else:
         notes = [str(n) for n in rec.get("notes") or []]
         sentences.append("Valdes inte.")
@@ -282,12 +285,21 @@ def project_reason(rec: Mapping[str, Any], names: Mapping[str, str]) -> str:
         elif relations:
             pass
         elif value is not None and value < 0:
-            sentences.append("Med projektet i planen blir nyttan lägre.")
+            sentences.append(f"{how} inga mål, men {_less_text(value, objective)}.")
         else:
             sentences.append("Projektet ger mindre nytta än andra inom samma ekonomiska ramar.")
         return " ".join(sentences) + _cost_of_forcing(rec, start)
     sentences += _notes_text([str(n) for n in rec.get("notes") or []])
     return " ".join(sentences) + _cost_of_forcing(rec, start)
+
+
+def _less_text(value: float | None, objective: float | None) -> str:
+    """How much less a plan gives when ``value`` (points, below zero) is what a change costs it, as a share of
+    the plan's benefit ``objective``; without the figures, that it gives less."""
+    loss, base = (None if value is None else -value), _num(objective)
+    if loss is None or loss < NEGLIGIBLE_POINTS or base is None or base <= 0:
+        return "planen som helhet ger mindre nytta"
+    return f"planens nytta blir upp till {_share_text(loss, base)} mindre"
 
 
 @dataclass(frozen=True)
@@ -322,6 +334,7 @@ def project_reasons(data: MunicipalityData, result: OptimizationResult | None, s
             else None)
     unschedulable = set(map(str, result.unschedulable)) if result is not None else set()
     weights = result.weights if result is not None else {}
+    objective = _num(result.objective) if result is not None else None
     chosen: dict[str, str] = {}
     left_out: dict[str, str] = {}
     postponed: dict[str, str] = {}
@@ -334,7 +347,7 @@ def project_reasons(data: MunicipalityData, result: OptimizationResult | None, s
             if must is not None and not pd.isna(must) and bool(must):
                 parts.append("Måste genomföras (bundet i underlaget).")
             if rec is not None and rec.get("status") == "senarelagt":
-                postponed[pid] = project_reason(rec, names)
+                postponed[pid] = project_reason(rec, names, objective)
                 parts.append(postponed[pid])
             facts = []
             if info is not None and pid in info.index:
@@ -353,7 +366,7 @@ def project_reasons(data: MunicipalityData, result: OptimizationResult | None, s
         elif pid in unschedulable:
             left_out[pid] = "Kan inte starta inom planperioden med sina tidigaste och senaste startår."
         elif rec is not None:
-            left_out[pid] = project_reason(rec, names)
+            left_out[pid] = project_reason(rec, names, objective)
         elif isinstance(weights, Mapping) and weights and sum(
                 float(w) * (_num(row.get(f"score_{c}")) or 0.0) for c, w in weights.items()) <= 0:
             left_out[pid] = "Valdes inte. Projektet ger ingen nytta med de valda kriterievikterna."
