@@ -445,14 +445,17 @@ def marginal_table(records: Sequence[Mapping[str, Any]], names: Mapping[str, str
             "omräkning": kind,
         })
     frame = pd.DataFrame(out, columns=MARGINAL_COLUMNS)
-    order = frame[list(MARGINAL_VALUE_COLUMNS)].astype(float).fillna(0.0).max(axis=1)
+    # by what is known at least: a re-solve's low end, not its high end ("upp till" may be nothing)
+    order = frame[["samma_projekt_poäng", "skuggpris_lp_poäng", "omräknat_lägst_poäng"]].astype(float).fillna(
+        0.0).max(axis=1)
     return frame.loc[order.sort_values(ascending=False, kind="stable").index].reset_index(drop=True)
 
 
 #: The columns of :func:`marginal_table`.
 MARGINAL_COLUMNS = ("mål_id", "mål", "år", "mer_utrymme", "samma_projekt_poäng", "skuggpris_lp_poäng",
                     "omräknat_lägst_poäng", "omräknat_högst_poäng", "projekt_till", "omräkning")
-#: Its columns of values (points): a row is worth showing when one of them is.
+#: Its columns of values (points): a row is worth showing when one of them is (the re-solve's high end: what it
+#: may be worth).
 MARGINAL_VALUE_COLUMNS = ("samma_projekt_poäng", "skuggpris_lp_poäng", "omräknat_högst_poäng")
 #: The headers of :func:`marginal_rows`' cells (the document's and the web's table).
 MARGINAL_HEADERS = ("Mål eller tak", "År", "Mer utrymme", "Samma projekt (exakt), poäng", "Skuggpris (LP), poäng",
