@@ -307,6 +307,36 @@ def test_charts_rendered_ahead_are_the_documents_own(built: dict[str, Any], exam
     assert not set(ahead) & set(laid_out)  # a chart changed in the document (not the one ahead) would be here
 
 
+def test_the_needs_map_rasterised_ahead_is_the_documents_own(built: dict[str, Any], example: MunicipalityData,
+                                                             tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The needs map (section 2.4) depends only on the data, so ``render_plan_independent_charts`` rasterises it
+    while the optimiser solves and the PDF finds it drawn; the plan's map is drawn with the PDF."""
+    from hushall.reports import charts
+    from hushall.reports.document import render_plan_independent_charts, render_plan_pdf
+
+    maps: list[str] = []
+    engine = charts.converter()
+
+    class Counting:
+        def svg_to_png(self, svg: str, **kwargs: Any) -> bytes:
+            if "Platser och anläggningar" in svg:
+                maps.append("needs")
+            elif "Planens projekt och platserna" in svg:
+                maps.append("plan")
+            return bytes(engine.svg_to_png(svg, **kwargs))
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(engine, name)
+
+    monkeypatch.setattr(charts, "converter", Counting)
+    monkeypatch.setattr(charts, "_CHART_CACHE", {})
+    render_plan_independent_charts(example.replace(), built["doc"].needs)
+    assert maps == ["needs"]
+    maps.clear()
+    render_plan_pdf(built["doc"], tmp_path / "plandokument.pdf")
+    assert maps == ["plan"]  # the needs map found in the cache: the very SVG the document draws
+
+
 def test_the_plan_dependent_charts_are_every_other_chart_of_the_document(
         built: dict[str, Any], example: MunicipalityData, tmp_path: Any, laid_out: list[str]) -> None:
     """``plan_dependent_charts`` (drawn ahead by ``hushall report`` while its child lays out the pages before them,

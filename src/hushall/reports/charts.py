@@ -399,6 +399,14 @@ def _png(spec: dict[str, Any], scale: float) -> bytes:
     return png
 
 
+def svg_png(svg: str, scale: float = 2.0) -> bytes:
+    """An SVG of our own (a map, :mod:`hushall.reports.map`) rasterised at ``scale`` (vl-convert's resvg), kept in
+    the chart cache under the SVG itself: drawn once, ahead or by another process (:func:`add_rendered_charts`),
+    and found when the document lays it out."""
+    png: bytes = _cached(("svg:" + svg, float(scale)), lambda: bytes(converter().svg_to_png(svg, scale=scale)))
+    return png
+
+
 def render_chart(chart: alt.TopLevelMixin, suffixes: tuple[str, ...], *, scale: float = 2.0) -> dict[str, bytes]:
     """The chart's file contents for each of ``suffixes`` (``.svg``, ``.png`` at ``scale`` × the nominal size,
     ``.json`` Vega-Lite), from one Vega-Lite specification.

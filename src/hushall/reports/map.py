@@ -687,11 +687,11 @@ def municipality_map(data: MunicipalityData, needs: NeedsResult, *, year: int | 
 
 
 def map_png(svg: str, scale: float = 2.0) -> bytes:
-    """The SVG rasterised for the plan document (vl-convert's resvg: no browser, no network)."""
-    from hushall.reports.charts import converter
+    """The SVG rasterised for the plan document (vl-convert's resvg: no browser, no network), through the chart
+    cache (:func:`hushall.reports.charts.svg_png`)."""
+    from hushall.reports.charts import svg_png
 
-    png: bytes = converter().svg_to_png(svg, scale=scale)
-    return png
+    return svg_png(svg, scale)
 
 
 def save_map_png(svg: str, path: Path, scale: float = 2.0) -> Path:

@@ -14,6 +14,7 @@ from hushall.reports.document.assumptions import assumptions_chapter
 from hushall.reports.document.content import PlanDocument, document_of_study
 from hushall.reports.document.economy import economy_chapter, targets_chart
 from hushall.reports.document.layout import Charts, render_ahead
+from hushall.reports.document.maps import render_needs_map_ahead
 from hushall.reports.document.needs import debt_chart, needs_chapter, needs_charts
 from hushall.reports.document.plan import investment_chart, plan_chapter, timeline_chart
 from hushall.reports.document.priorities import priorities_chapter, priorities_charts
@@ -77,6 +78,7 @@ def render_plan_independent_charts(data: MunicipalityData, needs: Any) -> None:
     if not follow.empty:
         charts.append(planned_vs_built_chart(follow))
     render_ahead(charts)
+    render_needs_map_ahead(data, needs)
 
 
 def build_plan_document(data: MunicipalityData, study: PlanStudy | None = None, out_dir: str | Path = ".", *,
