@@ -131,6 +131,9 @@ def test_a_postponed_project_is_not_said_to_give_less_when_it_would_give_more() 
     assert project_reason({**rec, "value_if_added_unchanged": -0.06}, {}, objective=40.0).endswith(
         "Med start 2026 och resten av planen oförändrad bryts inga mål, men planens nytta blir upp till "
         "0,15\u00a0% mindre.")
+    # a project left out that would add value and break nothing is not said to give less either
+    out = project_reason({**rec, "status": "utelämnat", "value_if_added_unchanged": 0.05}, {})
+    assert "mindre nytta" not in out and "0,050 poäng större" in out
     # a broken relation is the reason, whatever the value
     tied = project_reason({**rec, "relations_broken_if_added": ["P-16 startar innan P-15 är klart"]}, {})
     assert "bryts ett villkor: P-16 startar innan P-15 är klart." in tied and "större" not in tied

@@ -261,13 +261,11 @@ def project_reason(rec: Mapping[str, Any], names: Mapping[str, str], objective: 
                              f"{'; '.join(relations)}.")
         if breaks:
             sentences.append(f"Med start {start} och resten av planen oförändrad bryts: {breaks_text(breaks, names)}.")
-        elif relations:
-            pass
-        elif value is not None and value > NEGLIGIBLE_POINTS:
+        elif not relations and value is not None and value > NEGLIGIBLE_POINTS:
             # the plan is proven only within its gap: a better plan one step away is said as it is
             sentences.append(f"Med start {start} bryts inga mål och planens nytta blir {_points(value)} poäng "
                              "större; optimeringen stannade inom sitt gap innan den prövade det.")
-        else:
+        elif not relations:
             sentences.append(f"Med start {start} och resten av planen oförändrad bryts inga mål, men "
                              f"{_less_text(value, objective)}.")
     else:
@@ -282,11 +280,12 @@ def project_reason(rec: Mapping[str, Any], names: Mapping[str, str], objective: 
             sentences.append(f"{how} ett villkor: {'; '.join(relations)}.")
         if breaks:
             sentences.append(f"{how}: {breaks_text(breaks, names)}.")
-        elif relations:
-            pass
-        elif value is not None and value < 0:
+        elif not relations and value is not None and value > NEGLIGIBLE_POINTS:
+            sentences.append(f"{how} inga mål och planens nytta blir {_points(value)} poäng större; optimeringen "
+                             "stannade inom sitt gap innan den prövade det.")
+        elif not relations and value is not None and value < 0:
             sentences.append(f"{how} inga mål, men {_less_text(value, objective)}.")
-        else:
+        elif not relations:
             sentences.append("Projektet ger mindre nytta än andra inom samma ekonomiska ramar.")
         return " ".join(sentences) + _cost_of_forcing(rec, start)
     sentences += _notes_text([str(n) for n in rec.get("notes") or []])
