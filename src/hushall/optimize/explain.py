@@ -121,7 +121,7 @@ def held_plan_gains(bm: BuiltModel, evaluation: PlanEvaluation, loosened: list[t
     each loosened row from the last basis (one HiGHS instance, the row's bounds changed and put back). A row with
     no column left is over fixed columns alone: more room there changes nothing (0). Returns :math:`h(l, u)` and
     the gains; ``None`` for every row when the held LP does not solve to optimality, and for the rows not reached
-    by the ``deadline`` (``time.perf_counter()``).
+    by the ``deadline`` (``time.perf_counter()``; each LP is given what is left of it as its time limit).
     """
     out: list[float | None] = [None] * len(loosened)
     if not loosened or time.perf_counter() >= deadline:
@@ -132,7 +132,12 @@ def held_plan_gains(bm: BuiltModel, evaluation: PlanEvaluation, loosened: list[t
     lo, up = arr["col_lower"].copy(), arr["col_upper"].copy()
     lo[integer] = up[integer] = held
     reduced = without_fixed({**arr, "col_lower": lo, "col_upper": up}, offset=bm.lm.offset)
-    h = highs_from_arrays(reduced.arrays, sense="max", offset=reduced.offset, relax=True, options=HELD_LP_OPTIONS)
+
+    def left() -> float:  # each LP within what is left of the explanations' time (large models)
+        return float(min(max(deadline - time.perf_counter(), 0.05), 1e6))
+
+    h = highs_from_arrays(reduced.arrays, sense="max", offset=reduced.offset, relax=True,
+                          options={**HELD_LP_OPTIONS, "time_limit": left()})
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None, out
@@ -147,6 +152,7 @@ def held_plan_gains(bm: BuiltModel, evaluation: PlanEvaluation, loosened: list[t
             out[k] = 0.0  # over fixed columns alone
             continue
         h.changeRowBounds(pos, float(lower - shift[row]), float(upper - shift[row]))
+        h.setOptionValue("time_limit", h.getRunTime() + left())  # HiGHS counts the instance's time, all runs
         h.run()
         if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             out[k] = max(float(h.getInfo().objective_function_value) - base, 0.0)
