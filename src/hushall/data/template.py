@@ -223,7 +223,9 @@ def write_template(path: str | Path, frames: dict[str, pd.DataFrame] | None = No
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
                                             "strings_to_urls": False})
         formats: dict[str | None, Any] = {None: None}
-        formats.update({fmt: wb.add_format({"num_format": fmt}) for fmt in ("#,##0", "0", "0.00")})
+        # every number format a column has (:func:`_number_format`), one XlsxWriter format each
+        used = {_number_format(col) for spec in TABLES.values() for col in spec.columns} - {None}
+        formats.update({fmt: wb.add_format({"num_format": fmt}) for fmt in sorted(map(str, used))})
         formats.update({kind: wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": f"#{fill}",
                                              "pattern": 1})
                         for kind, fill in (("required", HEADER_FILL), ("optional", OPTIONAL_FILL))})
