@@ -16,6 +16,7 @@ from hushall.finance import Forecast
 from hushall.finance.verdict import Verdict, assess, cumulative_share_of_need
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
+from hushall.reports import plan_charts
 from hushall.reports.charts import _configure, save_chart_files
 from hushall.reports.excel import write_tables
 from hushall.reports.plan_reasons import target_names
@@ -201,12 +202,11 @@ def soliditet_chart(fc: Forecast, *, width: int = 640, height: int = 240) -> alt
 
 
 def investment_chart(fc: Forecast, *, width: int = 640, height: int = 240) -> alt.TopLevelMixin:
-    inv = -fc.cash_flow.loc["investering_materiella_anläggningstillgångar"].to_numpy(dtype=float) / 1e6
-    df = pd.DataFrame({"år": [str(y) for y in fc.years], "mkr": inv})
-    chart = alt.Chart(df).mark_bar(color="#117733").encode(
-        x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=-90)), y=alt.Y("mkr:Q", title="Mkr (löpande priser)"),
-        tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")])
-    return _configure(chart.properties(width=width, height=height, title="Investeringsvolym per år"))
+    """The investment per year (current prices), the projects' part apart from the reinvestment beside them."""
+    return plan_charts.investment_chart(
+        fc.years, -fc.cash_flow.loc["investering_materiella_anläggningstillgångar"].to_numpy(dtype=float),
+        reinvestment_kr=np.asarray(fc.statements["reinvesteringar"], dtype=float), prices="löpande priser",
+        title="Investeringsvolym per år", width=width, height=height)
 
 
 def target_grid_lines(fc: Forecast, col: int = 44) -> list[str]:

@@ -35,7 +35,7 @@ from hushall.reports.forecast import (
     soliditet_chart,
     target_grid_lines,
 )
-from hushall.reports.plan_charts import targets_chart
+from hushall.reports.plan_charts import INVESTMENT_COLOURS, REINVESTMENT_SERIES, targets_chart
 from hushall.reports.plan_reasons import (
     MARGINAL_VALUE_COLUMNS,
     NEGLIGIBLE_POINTS,
@@ -140,17 +140,22 @@ def facts_sheet(plan: OptimizedPlan) -> pd.DataFrame:
 
 
 def investment_by_category(plan: OptimizedPlan) -> pd.DataFrame:
-    """Outlay per year and project type (current prices), long format: ``år, kategori, belopp_kr``."""
+    """Outlay per year and project type (current prices), long format: ``år, kategori, belopp_kr``, with the
+    reinvestment outside the projects (:data:`~hushall.reports.plan_charts.REINVESTMENT_SERIES`) as a category
+    of its own, so that each year sums to the forecast's investment in fixed assets."""
     inv = plan.investments
     cat = ProjectCatalog.from_data(plan.data)
     types = {pid: PROJECT_TYPE_LABELS.get(cat.project_types[i], cat.project_types[i])
              for i, pid in enumerate(cat.project_ids)}
+    fc = plan.forecast
+    reinvest = pd.DataFrame({"år": np.asarray(fc.years, dtype=int), "kategori": REINVESTMENT_SERIES,
+                             "belopp_kr": np.asarray(fc.statements["reinvesteringar"], dtype=float)})
     if not len(inv):
-        return pd.DataFrame({"år": pd.Series(dtype=int), "kategori": pd.Series(dtype=str),
-                             "belopp_kr": pd.Series(dtype=float)})
+        return reinvest
     inv = inv.assign(kategori=inv["project_id"].map(types))
     out = inv.groupby(["year", "kategori"], sort=True)["amount_kr"].sum().reset_index()
-    return out.rename(columns={"year": "år", "amount_kr": "belopp_kr"})
+    out = out.rename(columns={"year": "år", "amount_kr": "belopp_kr"}).astype({"år": int})
+    return pd.concat([out, reinvest], ignore_index=True).sort_values(["år", "kategori"], ignore_index=True)
 
 
 def binding_sheet(plan: OptimizedPlan) -> pd.DataFrame:
@@ -236,22 +241,34 @@ def optimization_sheets(plan: OptimizedPlan) -> dict[str, pd.DataFrame]:
 # --- charts --------------------------------------------------------------------------------------------------
 
 
+#: One colour per project type, in :data:`~hushall.reports.plan_tables.PROJECT_TYPE_LABELS`' order (Vega's
+#: "tableau10", its grey left for the reinvestment outside the projects), the same in every plan.
+PROJECT_TYPE_COLOURS = ("#4C78A8", "#F58518", "#E45756", "#72B7B2", "#54A24B", "#EECA3B", "#B279A2")
+
+
 def investment_category_chart(plan: OptimizedPlan, *, width: int = 640, height: int = 260) -> alt.TopLevelMixin:
-    """Investment per year, stacked by project type (Mkr, current prices)."""
+    """Investment per year, stacked by project type with the reinvestment outside the projects on top (Mkr,
+    current prices): the bars are the forecast's whole investment."""
     df = investment_by_category(plan)
     df = df.assign(mkr=df["belopp_kr"] / 1e6, år=df["år"].astype(str))
-    order = [v for v in PROJECT_TYPE_LABELS.values() if v in set(df["kategori"])]
-    chart = alt.Chart(df).mark_bar(stroke="#222222", strokeWidth=0.4).encode(
+    present = set(df["kategori"])
+    order = [v for v in PROJECT_TYPE_LABELS.values() if v in present] + [REINVESTMENT_SERIES]
+    colours = {**dict(zip(PROJECT_TYPE_LABELS.values(), PROJECT_TYPE_COLOURS, strict=True)),
+               REINVESTMENT_SERIES: INVESTMENT_COLOURS[REINVESTMENT_SERIES]}
+    chart = alt.Chart(df.assign(ordning=df["kategori"].map({k: i for i, k in enumerate(order)}))).mark_bar(
+        stroke="#222222", strokeWidth=0.4).encode(
         x=alt.X("år:O", title="År", axis=alt.Axis(labelAngle=-90)),
         y=alt.Y("sum(mkr):Q", title="Mkr (löpande priser)"),
-        color=alt.Color("kategori:N", title="Projekttyp", sort=order,
-                        scale=alt.Scale(scheme="tableau10")),
-        order=alt.Order("kategori:N"),
+        color=alt.Color("kategori:N", title="Investering", sort=order,
+                        scale=alt.Scale(domain=order, range=[colours[k] for k in order])),
+        order=alt.Order("ordning:Q"),
         tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("kategori:N", title="Typ"),
                  alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")],
     )
     return _configure(chart.properties(width=width, height=height,
-                                       title="Investeringar per år och projekttyp, optimerad plan"))
+                                       title=alt.Title("Investeringar per år, optimerad plan", subtitle=[
+                                           "Projekten per typ och reinvesteringarna i befintliga anläggningar "
+                                           "utöver dem."])))
 
 
 def optimization_charts(plan: OptimizedPlan) -> dict[str, alt.TopLevelMixin]:

@@ -216,29 +216,57 @@ def plan_timeline_chart(plan: pd.DataFrame, *, width: int = 560) -> alt.TopLevel
     return _configure(chart)
 
 
-def investment_chart(years: Sequence[int], investment_kr: ArrayLike, *, ceiling_kr: float | None = None,
-                     price_base_year: int | None = None, width: int = 620, height: int = 220
-                     ) -> alt.TopLevelMixin:
-    """Investments per year in fixed prices (bars), with the investment ceiling (dashed) when there is one."""
-    df = pd.DataFrame({"år": np.asarray(years, dtype=int), "mkr": np.asarray(investment_kr, float) / 1e6})
-    prices = f"{price_base_year} års priser" if price_base_year else "fasta priser"
+#: The two parts of the investment in the charts and tables (:func:`investment_chart`,
+#: :func:`hushall.reports.optimization.investment_by_category`): the projects, and the reinvestment in the
+#: existing assets beside them (the renewal of components: the data's policy or the optimiser's decisions).
+PROJECTS_SERIES, REINVESTMENT_SERIES = "Planens projekt", "Reinvesteringar utöver projekten"
+INVESTMENT_COLOURS = {PROJECTS_SERIES: "#332288", REINVESTMENT_SERIES: "#BAB0AC"}
+
+
+def investment_chart(years: Sequence[int], investment_kr: ArrayLike, *, reinvestment_kr: ArrayLike | None = None,
+                     ceiling_kr: float | None = None, price_base_year: int | None = None,
+                     prices: str | None = None, title: str = "Investeringar per år", width: int = 620,
+                     height: int = 220) -> alt.TopLevelMixin:
+    """Investments per year (bars, Mkr), with the investment ceiling (dashed) when there is one.
+
+    With ``reinvestment_kr`` (the part of ``investment_kr`` outside the projects, the same prices) each bar is
+    split into :data:`PROJECTS_SERIES` and :data:`REINVESTMENT_SERIES`, so that the reader sees how much of the
+    money keeps the existing assets and how much builds. ``prices`` names the price basis (default: the price
+    base year's fixed prices)."""
+    years_i = np.asarray(years, dtype=int)
+    total = np.asarray(investment_kr, dtype=float)
+    prices = prices or (f"{price_base_year} års priser" if price_base_year else "fasta priser")
     x = alt.X("år:O", title=None, axis=alt.Axis(labelAngle=-90))
-    bars = alt.Chart(df).mark_bar(color="#332288").encode(
-        x=x, y=alt.Y("mkr:Q", title=f"Mkr ({prices})", axis=alt.Axis(format=",.0f")),
-        tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")])
+    y = alt.Y("sum(mkr):Q", title=f"Mkr ({prices})", axis=alt.Axis(format=",.0f"))
+    if reinvestment_kr is None:
+        df = pd.DataFrame({"år": years_i, "mkr": total / 1e6})
+        bars = alt.Chart(df).mark_bar(color=INVESTMENT_COLOURS[PROJECTS_SERIES]).encode(
+            x=x, y=y, tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")])
+        subtitle = "Investeringar per år: reinvesteringar i befintliga anläggningar och planens projekt."
+    else:
+        reinvest = np.asarray(reinvestment_kr, dtype=float)
+        series = [PROJECTS_SERIES, REINVESTMENT_SERIES]
+        df = pd.DataFrame({"år": np.tile(years_i, 2), "serie": np.repeat(series, len(years_i)),
+                           "mkr": np.concatenate([total - reinvest, reinvest]) / 1e6,
+                           "ordning": np.repeat([1, 0], len(years_i))})
+        bars = alt.Chart(df).mark_bar().encode(
+            x=x, y=y,
+            color=alt.Color("serie:N", title=None, scale=alt.Scale(domain=series,
+                                                                    range=[INVESTMENT_COLOURS[s] for s in series]),
+                            legend=alt.Legend(orient="top")),
+            order=alt.Order("ordning:Q"),
+            tooltip=[alt.Tooltip("år:O", title="År"), alt.Tooltip("serie:N", title="Del"),
+                     alt.Tooltip("mkr:Q", title="Mkr", format=",.1f")])
+        subtitle = (f"Planens projekt och {REINVESTMENT_SERIES.lower()}: förnyelse av de befintliga "
+                    "anläggningarnas komponenter.")
     layers: list[alt.Chart] = [bars]
-    subtitle = "Investeringar per år: reinvesteringar i befintliga anläggningar och planens projekt."
     if ceiling_kr is not None and np.isfinite(ceiling_kr):
         rule = alt.Chart(pd.DataFrame({"tak": [ceiling_kr / 1e6], "serie": ["Investeringstak"]})).mark_rule(
-            strokeDash=[6, 3], strokeWidth=2).encode(
-            y="tak:Q",
-            color=alt.Color("serie:N", title=None, scale=alt.Scale(range=[CAPACITY_COLOUR]),
-                            legend=alt.Legend(orient="top", symbolType="stroke", symbolStrokeWidth=2,
-                                              symbolDash=[6, 3])))
+            strokeDash=[6, 3], strokeWidth=2, color=CAPACITY_COLOUR).encode(y="tak:Q")
         layers.append(rule)
         subtitle += f" Streckad linje: investeringstaket {fmt_mkr(ceiling_kr, 0)} per år."
     chart = alt.layer(*layers).properties(width=width, height=height,
-                                          title=alt.Title("Investeringar per år", subtitle=[subtitle]))
+                                          title=alt.Title(title, subtitle=[subtitle]))
     return _configure(chart)
 
 
@@ -269,6 +297,9 @@ def maintenance_debt_plan_chart(years: Sequence[int], without_kr: ArrayLike, wit
 
 
 __all__ = [
+    "INVESTMENT_COLOURS",
+    "PROJECTS_SERIES",
+    "REINVESTMENT_SERIES",
     "investment_chart",
     "maintenance_debt_plan_chart",
     "plan_timeline_chart",

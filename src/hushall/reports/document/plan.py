@@ -180,9 +180,12 @@ def timeline_chart(doc: PlanDocument) -> Any:
 
 
 def investment_chart(doc: PlanDocument) -> Any:
-    """Section 3.1's chart of the investment per year against the ceiling."""
+    """Section 3.1's chart of the investment per year against the ceiling, the projects' part apart from the
+    reinvestment beside them (fixed prices)."""
     ceiling = doc.data.targets[doc.data.targets["target_type"] == "investeringstak_kr"]["limit"]
-    return plan_charts.investment_chart(doc.years, doc.forecast.statements["investeringar_fasta_priser"],
+    st = doc.forecast.statements
+    return plan_charts.investment_chart(doc.years, st["investeringar_fasta_priser"],
+                                        reinvestment_kr=st["reinvesteringar_fasta_priser"],
                                         ceiling_kr=float(ceiling.min()) if len(ceiling) else None,
                                         price_base_year=doc.data.price_base_year)
 
