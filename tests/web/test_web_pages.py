@@ -161,3 +161,22 @@ def test_overview_and_economy_state_the_verdict_and_never_flatter(reader: Any) -
         text = re.sub(r"<[^>]+>", " ", html)
         assert sentence.replace("\u00a0", " ") in text.replace("&nbsp;", " ").replace("\u00a0", " ")
         assert not flattering_sentences(text), url
+
+
+def test_the_overviews_debt_table_is_the_baselines_the_verdict_names(reader: Any) -> None:
+    """The baseline (nollalternativet) is the committed projects with today's reinvestment: the debt table beside
+    the verdict shows the same maintenance debt as the verdict (before, the table left the committed projects out:
+    201,0 Mkr in 2054 under a verdict saying 193,9 Mkr)."""
+    from hushall.examples import exempelkommun
+    from hushall.finance import forecast
+    from hushall.finance.verdict import assess
+
+    data = exempelkommun()
+    verdict = assess(data, forecast(data))
+    assert verdict.assets is not None
+    html = reader.get("/").text
+    table = html[html.index("Underhållsskuld över tid"):]
+    row = re.search(rf"<th scope=\"row\">{data.years[-1]}</th><td>([^<]+)</td>", table)
+    assert row is not None
+    assert row.group(1) == fmt_mkr(verdict.assets.debt_last_kr)
+    assert fmt_mkr(verdict.assets.debt_last_kr) in html[:html.index("Underhållsskuld över tid")]  # the verdict's

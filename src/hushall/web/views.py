@@ -205,6 +205,8 @@ def describe_forecast(forecast: Any) -> FinanceView:
         "investments_kr": _values(-cash.loc["investering_materiella_anläggningstillgångar"]),
         # investments and reinvestments in the price base year's prices (fasta priser)
         "investments_fixed_kr": _values(forecast.statements["investeringar_fasta_priser"]),
+        # the maintenance debt at each year's end, price base year's prices (the verdict's)
+        "maintenance_debt_fixed_kr": _values(forecast.statements["underhållsskuld_fasta_priser"]),
     }
     return FinanceView(True, "", years, statements, marked, ratio_table, series)
 

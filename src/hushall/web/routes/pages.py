@@ -76,21 +76,26 @@ def overview(request: Request, user: User = reader, db: DbSession = database,
 
     def tables() -> dict[str, Any]:
         """The overview's tables, computed only when the page is not cached yet."""
+        from hushall.projects import ProjectCatalog, Schedule
         from hushall.projects.maintenance import plan_maintenance_debt
 
         needs = view.needs
         debt = needs.maintenance_debt_by_year
-        # the maintenance debt with today's reinvestment (the policy of the data, no projects) beside the debt
-        # if nothing were renewed (the needs analysis)
-        with_policy = dict(zip((int(y) for y in view.data.years), plan_maintenance_debt(view.data, {}),
-                               strict=True))
+        # the baseline (nollalternativet) is the committed projects only, as in the verdict above the table: its
+        # maintenance debt with today's reinvestment is the baseline forecast's (the same figure the verdict
+        # names), beside the debt if nothing were renewed (the needs analysis)
+        committed = dict(Schedule.committed(ProjectCatalog.from_data(view.data)))
+        baseline_debt = (view.baseline.series or {}).get("maintenance_debt_fixed_kr")
+        if baseline_debt is None:  # no sheet Ekonomi: no forecast, the same debt computed on its own
+            baseline_debt = list(plan_maintenance_debt(view.data, committed))
+        with_policy = dict(zip((int(y) for y in view.data.years), baseline_debt, strict=True))
         with_policy[view.data.base_year] = float(needs.maintenance_debt_kr)
         debt_rows = [(int(y), float(a), with_policy.get(int(y)))
                      for y, a in zip(debt["year"], debt["amount_kr"], strict=True)
                      if int(y) in (view.data.base_year, *view.years)]
         pop_years = [view.data.base_year, *view.years]
         population_rows = pivot_population(view.population, pop_years)
-        short = places_short_within_reach(view.data)
+        short = places_short_within_reach(view.data, committed)
         per_service = short.pivot_table(index="service_id", columns="year", values="short", aggfunc="sum")
         service_names = dict(zip(view.data.services["service_id"].astype(str),
                                  view.data.services["name"].astype(str), strict=True))
