@@ -4,6 +4,7 @@ sheet left the reinvestment out, and the plan looked as if nothing was invested 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -23,8 +24,20 @@ def chart_rows(chart: Any) -> pd.DataFrame:
                 if rows and {"år", "serie", "mkr"} <= set(rows[0]))
 
 
+def with_closure_and_sale() -> Any:
+    """The stand-in result with a closure (P-11, Rönnviks skola) and a sale (P-20, Björkhults gymnastiksal) in
+    its plan: their costs are operating costs in the forecast, not investment."""
+    result = fake_optimization()
+    schedule = {"P-12": 2025, "P-03": 2025, "P-11": 2026, "P-20": 2026}
+    return dataclasses.replace(result, schedule=pd.DataFrame({
+        "project": list(schedule), "start_year": list(schedule.values()),
+        "in_use_year": [y + 2 for y in schedule.values()], "weighted_score": 0.5,
+        "maintenance_debt_avoided_kr": 0.0}))
+
+
 def test_each_year_of_the_category_table_is_the_forecasts_whole_investment(example: MunicipalityData) -> None:
-    plan = describe_optimization(example, fake_optimization())
+    plan = describe_optimization(example, with_closure_and_sale())
+    assert plan.investments.groupby("project_id")["amount_kr"].sum()[["P-11", "P-20"]].gt(0).all()  # they cost
     table = investment_by_category(plan)
     fc = plan.forecast
     whole = -np.asarray(fc.statements["investering_materiella_anläggningstillgångar"], dtype=float)
@@ -35,7 +48,7 @@ def test_each_year_of_the_category_table_is_the_forecasts_whole_investment(examp
     # the last years have no project, yet a real investment: the reinvestment
     assert whole[-1] > 0 and reinvest.iloc[-1] == whole[-1]
     sheet = optimization_sheets(plan)["Investeringar per kategori"]
-    assert REINVESTMENT_SERIES in sheet.columns
+    assert REINVESTMENT_SERIES in sheet.columns and "Avveckling" not in sheet.columns
     assert np.allclose(sheet.drop(columns="år").sum(axis=1).to_numpy(), whole, atol=1.0)
 
 

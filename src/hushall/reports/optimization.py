@@ -140,9 +140,10 @@ def facts_sheet(plan: OptimizedPlan) -> pd.DataFrame:
 
 
 def investment_by_category(plan: OptimizedPlan) -> pd.DataFrame:
-    """Outlay per year and project type (current prices), long format: ``år, kategori, belopp_kr``, with the
+    """Investment per year and project type (current prices), long format: ``år, kategori, belopp_kr``, with the
     reinvestment outside the projects (:data:`~hushall.reports.plan_charts.REINVESTMENT_SERIES`) as a category
-    of its own, so that each year sums to the forecast's investment in fixed assets."""
+    of its own, so that each year sums to the forecast's investment in fixed assets. Only the capitalised
+    outlay counts (``investment_kr``): a closure's or a sale's costs are operating costs in the forecast."""
     inv = plan.investments
     cat = ProjectCatalog.from_data(plan.data)
     types = {pid: PROJECT_TYPE_LABELS.get(cat.project_types[i], cat.project_types[i])
@@ -153,8 +154,9 @@ def investment_by_category(plan: OptimizedPlan) -> pd.DataFrame:
     if not len(inv):
         return reinvest
     inv = inv.assign(kategori=inv["project_id"].map(types))
-    out = inv.groupby(["year", "kategori"], sort=True)["amount_kr"].sum().reset_index()
-    out = out.rename(columns={"year": "år", "amount_kr": "belopp_kr"}).astype({"år": int})
+    out = inv.groupby(["year", "kategori"], sort=True)["investment_kr"].sum().reset_index()
+    out = out.rename(columns={"year": "år", "investment_kr": "belopp_kr"}).astype({"år": int})
+    out = out[out.groupby("kategori")["belopp_kr"].transform(lambda v: v.abs().sum()) > 0]  # not a closure's
     return pd.concat([out, reinvest], ignore_index=True).sort_values(["år", "kategori"], ignore_index=True)
 
 

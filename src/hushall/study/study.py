@@ -295,25 +295,27 @@ def plan_figures(data: MunicipalityData, forecast: Any, schedule: Mapping[str, i
 
 
 def project_investments(data: MunicipalityData, schedule: Mapping[str, int]) -> pd.DataFrame:
-    """Yearly outlay of each project in the plan (current prices, capitalised and expensed), long format:
-    ``project_id, year, amount_kr``; from :class:`hushall.projects.UnitEffects`."""
+    """Yearly outlay of each project in the plan (current prices), long format: ``project_id, year, amount_kr``
+    (capitalised and expensed: what the project costs) and ``investment_kr`` (the capitalised part alone: what
+    the kassaflödesanalys counts as investment; a closure's or a sale's costs are operating costs there); from
+    :class:`hushall.projects.UnitEffects`."""
     from hushall.projects import ProjectCatalog, UnitEffects
 
     years = np.asarray(data.years, dtype=int)
     if not len(schedule):
         return pd.DataFrame({"project_id": pd.Series(dtype=str), "year": pd.Series(dtype=int),
-                             "amount_kr": pd.Series(dtype=float)})
+                             "amount_kr": pd.Series(dtype=float), "investment_kr": pd.Series(dtype=float)})
     unit = UnitEffects.from_data(data)
     w = unit.weights(schedule)  # (P, S)
-    outlay = unit.array("investment_kr") + unit.array("expensed_kr")  # (P, S, T)
-    per_project = np.einsum("ps,pst->pt", w, outlay)
     cat = ProjectCatalog.from_data(data)
     idx = [cat.index(pid) for pid in schedule]
-    rows = per_project[idx]
+    invested, expensed = (np.einsum("ps,pst->pt", w, unit.array(key))[idx]
+                          for key in ("investment_kr", "expensed_kr"))
     return pd.DataFrame({
         "project_id": np.repeat(np.asarray(list(schedule), dtype=object), len(years)),
         "year": np.tile(years, len(idx)),
-        "amount_kr": rows.reshape(-1),
+        "amount_kr": (invested + expensed).reshape(-1),
+        "investment_kr": invested.reshape(-1),
     })
 
 
