@@ -224,6 +224,24 @@ def test_workbook_reopens_with_the_same_numbers(built: dict[str, Any], example: 
     assert assumptions["källa"].notna().all()
 
 
+def test_the_workbooks_risk_sheets_read_in_swedish_with_shares_as_per_cent(built: dict[str, Any]) -> None:
+    """Before, the risk sheets had English headers (probability, standard_error) and showed a probability of
+    0,734 as "0,7" (one decimal): now "sannolikhet" in per cent."""
+    wb = openpyxl.load_workbook(built["xlsx"])
+    risk = [name for name in wb.sheetnames if name.startswith("Risk")]
+    assert risk
+    english = {"probability", "standard_error", "target_id", "year", "mean", "outcome", "driver", "label", "swing",
+               "variance_share", "baseline", "value", "line", "key", "kind"}
+    for name in risk:
+        header = [c.value for c in wb[name][1]]
+        assert not english & set(header), (name, header)
+    ws = wb["Risk sannolikheter"]
+    header = [c.value for c in ws[1]]
+    for column in ("sannolikhet", "standardfel"):
+        cell = ws.cell(row=2, column=header.index(column) + 1)
+        assert cell.number_format == "0.0%" and 0 <= cell.value <= 1
+
+
 def test_plan_from_optimization_reads_a_result(example: MunicipalityData) -> None:
     plan = plan_from_optimization(example, fake_optimization())
     assert dict(plan.schedule) == SCHEDULE

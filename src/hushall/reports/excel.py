@@ -44,6 +44,11 @@ KR_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0"
 PERCENT_FORMAT = "0.0%"
 YEAR_FORMAT = "0"
+#: The plan's value in points (weighted criteria): a value of more room is a few thousandths of a point.
+POINTS_FORMAT = "#,##0.000"
+#: Columns of shares (0.734 shown 73,4 %) by their header.
+SHARE_HEADERS = frozenset({"sannolikhet", "lägsta_sannolikhet", "standardfel", "andel_av_variansen",
+                           "skillnad_mot_optimerad"})
 
 
 def safe_text(text: str) -> str:
@@ -70,9 +75,15 @@ def default_number_format(header: str, dtype: Any) -> str | None:
     --------
     >>> default_number_format("belopp_kr", np.dtype(float)), default_number_format("år", np.dtype(int))
     ('#,##0', '0')
+    >>> default_number_format("sannolikhet", np.dtype(float)), default_number_format("värde_poäng", np.dtype(float))
+    ('0.0%', '#,##0.000')
     """
     if header.endswith(("_kr", " kr", "(kr)")):
         return KR_FORMAT
+    if header in SHARE_HEADERS:
+        return PERCENT_FORMAT
+    if header.endswith("_poäng"):
+        return POINTS_FORMAT
     if header in ("år", "year") or header.endswith("_år"):
         return YEAR_FORMAT
     if pd.api.types.is_bool_dtype(dtype):

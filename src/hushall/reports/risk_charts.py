@@ -20,6 +20,7 @@ from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.reports.charts import TOL_MUTED, _configure, save_chart
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
 from hushall.reports.verdict import reinvestment_text
+from hushall.scenarios.montecarlo import FRAME_HEADERS
 
 #: How each simulated line is shown: Swedish title, unit label, divisor (kr → Mkr) and number format.
 LINE_DISPLAY: dict[str, tuple[str, str, float, str]] = {
@@ -406,9 +407,9 @@ def write_risk_outputs(out_dir: str | Path, comparison: Any = None, montecarlo: 
         charts["sannolikhet"] = probability_chart(montecarlo, level)
         charts["tornado"] = tornado_chart(montecarlo)
     if robust is not None:
-        sheets["robust_iterationer"] = robust.iterations
-        sheets["robust_ändringar"] = robust.schedule_changes()
-        sheets["robust_sannolikheter"] = robust.robust_mc.probabilities
+        sheets["robust_iterationer"] = robust.iterations.rename(columns=FRAME_HEADERS)
+        sheets["robust_ändringar"] = robust.schedule_changes().rename(columns=FRAME_HEADERS)
+        sheets["robust_sannolikheter"] = robust.robust_mc.probabilities.rename(columns=FRAME_HEADERS)
     files: list[Path] = []
     sheets = {name: _text_filled(df) for name, df in sheets.items()}
     if sheets:

@@ -617,6 +617,22 @@ def quantile_name(q: float) -> str:
     return f"p{100 * q:g}".replace(".", "_")
 
 
+#: The Swedish headers of :meth:`MonteCarloResult.to_frames` and the robust plan's tables (the workbook's and the
+#: CSV files' columns).
+FRAME_HEADERS: dict[str, str] = {
+    "target_id": "mål_id", "target_type": "måltyp", "year": "år", "limit": "gräns", "probability": "sannolikhet",
+    "standard_error": "standardfel", "line": "post", "mean": "medelvärde", "value": "värde", "outcome": "utfall",
+    "driver": "osäkerhet_id", "label": "namn", "low": "lägsta_tiondelen", "high": "högsta_tiondelen",
+    "swing": "skillnad", "variance_share": "andel_av_variansen", "sd": "standardavvikelse",
+    "baseline": "utan_osäkerhet", "key": "id", "kind": "slag", "params": "parametrar", "parameters": "påverkar",
+    "unit": "enhet", "reference": "källa", "description": "beskrivning",
+    # the robust plan's tables (:class:`hushall.scenarios.robust.RobustResult`)
+    "margin": "marginal", "min_probability": "lägsta_sannolikhet", "n_projects": "antal_projekt",
+    "project_id": "projekt_id", "base_start": "startår_utan_marginal", "robust_start": "startår_robust",
+    "change": "ändring",
+}
+
+
 @dataclass(frozen=True, eq=False)
 class MonteCarloResult:
     """The plan over ``n_draws`` futures (see the module docstring).
@@ -688,14 +704,16 @@ class MonteCarloResult:
         return float(self.probabilities["standard_error"].max()) if len(self.probabilities) else 0.0
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
-        """Tidy tables for a workbook or CSV files."""
+        """Tidy tables for a workbook or CSV files, with Swedish headers (:data:`FRAME_HEADERS`): a reader of the
+        workbook sees ``sannolikhet``, not ``probability``."""
         drivers = pd.DataFrame([{**d.to_dict(), "params": ", ".join(f"{k}={v:g}" for k, v in d.params.items()),
                                  "parameters": ", ".join(f"{p} ×{w:g}" for p, w in zip(d.parameters, d.loadings,
                                                                                      strict=True))}
                                 for d in self.spec.drivers])
-        return {"sannolikheter": self.probabilities, "alla_mål": self.joint, "percentiler": self.percentiles,
-                "målvärden": self.target_quantiles, "basprognos": self.baseline, "tornado": self.tornado,
-                "utfall": self.outcomes, "drivare": drivers}
+        frames = {"sannolikheter": self.probabilities, "alla_mål": self.joint, "percentiler": self.percentiles,
+                  "målvärden": self.target_quantiles, "basprognos": self.baseline, "tornado": self.tornado,
+                  "utfall": self.outcomes, "drivare": drivers}
+        return {name: df.rename(columns=FRAME_HEADERS) for name, df in frames.items()}
 
     def to_json_dict(self) -> dict[str, Any]:
         def recs(df: pd.DataFrame) -> list[dict[str, Any]]:
