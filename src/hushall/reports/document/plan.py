@@ -72,18 +72,11 @@ def _number_fact(label: str, value: Any, fmt: Callable[[float], str]) -> list[tu
     return [] if x is None else [(label, fmt(x))]
 
 
-def _points_fact(label: str, points: Any, kr_per_point: float | None,
-                 price_base_year: int | None = None) -> list[tuple[str, str]]:
-    """A value in the optimiser's points, with its kr equivalent when the exchange rate is known (the projects'
-    costs of sheet Projekt: the price base year's prices)."""
+def _points_fact(label: str, points: Any) -> list[tuple[str, str]]:
+    """A value in the optimiser's points. No kr beside it: a point is not a krona, and points times what a point
+    costs on average would read as a benefit in money (the value of the plan is not a budget amount)."""
     value = finite_or_none(points)
-    if value is None:
-        return []
-    text = fmt_number(value, 2) + " poäng"
-    if kr_per_point:
-        prices = f", {price_base_year} års priser" if price_base_year else ""
-        text += f" (≈ {fmt_mkr(value * kr_per_point, 0)}{prices})"
-    return [(label, text)]
+    return [] if value is None else [(label, fmt_number(value, 2) + " poäng")]
 
 
 def plan_from_optimization(data: MunicipalityData, result: OptimizationResult) -> PlanChoice:
@@ -94,13 +87,13 @@ def plan_from_optimization(data: MunicipalityData, result: OptimizationResult) -
     facts: list[tuple[str, str]] = [("Metod", OPTIMISED_METHOD), ("Status", result.message)]
     kpp = finite_or_none(result.kr_per_point)
     pby = int(data.price_base_year)
-    facts += _points_fact("Planens nettonytta", result.objective, kpp, pby)
-    facts += _points_fact("Högsta möjliga nettonytta (bevisad gräns)", result.bound, kpp, pby)
+    facts += _points_fact("Planens nettonytta", result.objective)
+    facts += _points_fact("Högsta möjliga nettonytta (bevisad gräns)", result.bound)
     facts += _number_fact("Optimalitetsgap (högst så mycket bättre kan en plan vara)", result.gap,
                           lambda x: fmt_pct(x, 2))
     if kpp:
-        facts.append(("En poäng motsvarar", f"{fmt_mkr(kpp, 1)} ({pby} års priser; vad en poäng kostar i snitt "
-                                            "bland projekten)"))
+        facts.append(("Vad en poäng kostar i snitt bland projekten",
+                      f"{fmt_mkr(kpp, 1)} ({pby} års priser; ett snitt, inget pris på nyttan: poäng är inte kronor)"))
     facts += _number_fact("Tid för optimering och förklaringar", result.timings.get("total_s"),
                           lambda x: f"{fmt_number(x, 1)} s")
     explanations = result.explanations

@@ -49,7 +49,8 @@ def priorities_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
     pdf.paragraph(
         "Planen är räknad om för andra investeringsramar och utan vart och ett av målen, med samma kriterievikter "
         "överallt, så att värdena går att jämföra. Planens värde är summan av projektens viktade nytta och den "
-        "underhållsskuld och de saknade platser planen undviker, i poäng; ≈ Mkr är samma värde i kronor. "
+        "underhållsskuld och de saknade platser planen undviker, i poäng; ≈ Mkr är värdet räknat om med vad en "
+        "poäng kostar i snitt bland projekten: en storleksordning, inget belopp i budgeten. "
         f"Investeringsramen är taket för investeringar per år ({price_basis(f)}); dagens ram är "
         f"{fmt_mkr(f.frame_kr, 0)} per år.")
     pdf.section("Planens värde mot investeringsramen", min_space=110)
