@@ -220,6 +220,27 @@ def target_grid_lines(fc: Forecast, col: int = 44) -> list[str]:
     return lines
 
 
+def extremes_between(fc: Forecast) -> list[str]:
+    """What the first and last years of the forecast hide, in words: the lowest årets resultat when it lies
+    between them and below both (a loss in the second year is a budget matter), and the largest låneskuld when it
+    lies above both. Empty when the ends show it all. Amounts in current prices."""
+    years = list(fc.years)
+    out = []
+    res = fc.income_statement.loc["årets_resultat"].to_numpy(dtype=float)
+    share = fc.ratios.loc["resultat_andel_av_skatter_och_bidrag"].to_numpy(dtype=float)
+    low = int(np.argmin(res))
+    if 0 < low < len(years) - 1 and res[low] < min(res[0], res[-1]) and res[low] < 0:
+        out.append(f"Årets resultat är som lägst {fmt_mkr(float(res[low]))} år {years[low]} "
+                   f"({fmt_pct(float(share[low]))} av skatter och generella statsbidrag).")
+    debt = fc.balance_sheet.loc["långfristiga_skulder"].to_numpy(dtype=float)
+    high = int(np.argmax(debt))
+    if 0 < high < len(years) - 1 and debt[high] > max(debt[0], debt[-1]) * 1.05:
+        per_inh = fc.ratios.loc["låneskuld_per_invånare"].to_numpy(dtype=float)
+        out.append(f"Låneskulden är som störst {fmt_mkr(float(debt[high]))} år {years[high]} "
+                   f"({fmt_kr(float(per_inh[high]))} per invånare; löpande priser).")
+    return out
+
+
 def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5, verdict: Verdict | None = None) -> str:
     """Terminal summary: key lines in Mkr for every ``every``-th year, reinvestment and maintenance debt, ratios,
     targets as ✓/✗ per year, and the verdict (:func:`hushall.finance.verdict.assess` unless ``verdict`` is given,
@@ -260,6 +281,9 @@ def forecast_summary(fc: Forecast, data: MunicipalityData, *, every: int = 5, ve
             w = worst.sort_values("margin_kr").iloc[0]
             lines.append(f"Största avvikelse: {w['target_id']} år {int(w['year'])}, "
                          f"{fmt_mkr(float(w['margin_kr']))}")
+    between = extremes_between(fc)
+    if between:
+        lines += ["", "Mellan åren i tabellen:", *(f"  {t}" for t in between)]
     lines += ["", *verdict_block(verdict or assess(data, fc), target_names(data))]
     return "\n".join(lines)
 

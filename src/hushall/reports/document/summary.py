@@ -11,6 +11,7 @@ from hushall.finance.targets import TOLERANCE_KR
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_places
 from hushall.reports import plan_charts
 from hushall.reports.document.layout import Charts
+from hushall.reports.forecast import extremes_between
 from hushall.reports.labels import category_label
 from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
@@ -104,6 +105,7 @@ def _summary_text(doc: PlanDocument) -> dict[str, list[str]]:
         f"generella statsbidrag); {last}: {fmt_mkr(float(res.iloc[-1]))} ({fmt_pct(float(share.iloc[-1]))}).",
         f"Låneskulden går från {fmt_mkr(float(debt.iloc[0]))} år {first} till {fmt_mkr(float(debt.iloc[-1]))} år "
         f"{last} ({fmt_kr(float(per_inh.iloc[-1]))} per invånare).",
+        *extremes_between(f),
     ]
 
     verdict = verdict_lines(doc.verdict, target_names(doc.data), with_reinvestment=False)  # said under "does"
