@@ -136,6 +136,19 @@ def fmt_pct(x: float | None, decimals: int = 1, lang: str = "sv") -> str:
     return f"{fmt_number(None if x is None else float(x) * 100, decimals, lang)}{NBSP}%"
 
 
+def fmt_pp(x: float | None, decimals: int = 1, lang: str = "sv") -> str:
+    r"""A difference of two shares in percentage points (``0.004`` → 0,4 procentenheter): a standard error of a
+    probability, a change of a share.
+
+    Examples
+    --------
+    >>> fmt_pp(0.004), fmt_pp(0.0123, 2, lang="en")
+    ('0,4\xa0procentenheter', '1.23\xa0percentage points')
+    """
+    unit = "percentage points" if lang == "en" else "procentenheter"
+    return f"{fmt_number(None if x is None else float(x) * 100, decimals, lang)}{NBSP}{unit}"
+
+
 def fmt_places(x: float | None, lang: str = "sv") -> str:
     r"""A number of places (whole numbers).
 

@@ -177,6 +177,8 @@ def test_risk_chapter_has_the_monte_carlo_results(built: dict[str, Any]) -> None
     text = norm(" ".join(pages[page_with(pages, "5. Risk") - 1: page_with(pages, "6. Antaganden och källor") - 1]))
     assert "Sannolikheten att alla finansiella mål håller varje år 2025–2054" in text
     assert "Riskanalys saknas" not in text
+    # a standard error of a probability is a difference of shares: percentage points, not per cent
+    assert re.search(r"standardfel \d+,\d procentenheter", text), text[:2000]
 
 
 def test_every_assumption_appears_with_its_source(built: dict[str, Any], example: MunicipalityData) -> None:

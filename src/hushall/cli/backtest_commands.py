@@ -17,9 +17,9 @@ from hushall.cli.common import emit_json, handle_errors
 
 
 def _pp(x: float) -> str:
-    from hushall.formatting import fmt_number
+    from hushall.formatting import fmt_pp
 
-    return f"{fmt_number(x * 100, 2)}\u00a0procentenheter"
+    return fmt_pp(x, 2)
 
 
 def backtest_text(bt: Any) -> str:

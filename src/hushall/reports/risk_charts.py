@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from hushall.data.target_types import TARGET_TYPES
-from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
+from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct, fmt_pp
 from hushall.reports.charts import TOL_MUTED, _configure, save_chart
 from hushall.reports.excel import write_tables_csv, write_tables_xlsx
 from hushall.reports.verdict import reinvestment_text
@@ -317,9 +317,9 @@ def montecarlo_text(mc: Any, *, every: int = 5) -> str:
     """Probabilities, percentiles and the tornado of a Monte Carlo result as text."""
     lines = [f"Monte Carlo: {fmt_number(mc.n_draws)} möjliga framtider, frö {mc.seed}, "
              f"{fmt_number(mc.elapsed_s, 1)} s; största standardfel för en sannolikhet "
-             f"{fmt_pct(mc.max_standard_error(), 1)}.",
+             f"{fmt_pp(mc.max_standard_error(), 1)}.",
              f"Sannolikhet att alla mål håller varje år: {fmt_pct(mc.all_years_probability, 1)} "
-             f"(± {fmt_pct(mc.all_years_standard_error, 1)}).", *_reinvestment_line(mc), ""]
+             f"(standardfel {fmt_pp(mc.all_years_standard_error, 1)}).", *_reinvestment_line(mc), ""]
     p = mc.probabilities
     years = sorted(p["year"].unique())
     shown = years[::every] + ([years[-1]] if years and years[-1] not in years[::every] else [])

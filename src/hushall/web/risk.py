@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from hushall.formatting import fmt_number, fmt_pct
+from hushall.formatting import fmt_number, fmt_pct, fmt_pp
 from hushall.model import MunicipalityData
 from hushall.reports.plan_reasons import target_names
 from hushall.reports.plan_tables import target_short_label
@@ -104,7 +104,7 @@ def risk_view(risk: Mapping[str, Any] | None, lang: str = "sv") -> dict[str, Any
         "threats": threats_text(drivers.get("mål_uppfyllda_andel"), lang),
         "result_threats": threats_text(result, lang),
         "draws": futures, "seed": risk.get("seed"),
-        "standard_error": fmt_pct(_number(risk.get("max_standard_error")), 1, lang),
+        "standard_error": fmt_pp(_number(risk.get("max_standard_error")), 1, lang),
         "period": period,
         "fans": [(name, translate(LINE_DISPLAY[line][0], lang)) for name, line in FAN_CHARTS.items()
                  if line in (risk.get("lines") or {})],

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from hushall.formatting import fmt_number, fmt_pct
+from hushall.formatting import fmt_number, fmt_pct, fmt_pp
 from hushall.reports import plan_tables as pt
 from hushall.reports.document.layout import Charts, frame_table
 from hushall.reports.pdf_layout import PlanPDF
@@ -79,7 +79,7 @@ def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], year
     if p_all is not None:
         section.paragraphs.append(
             f"Sannolikheten att alla finansiella mål håller varje år {first}–{last} är {fmt_pct(p_all)} "
-            f"(± {fmt_pct(summary.get('all_years_standard_error'))} standardfel).")
+            f"(standardfel {fmt_pp(summary.get('all_years_standard_error'))}).")
         section.headline = (f"Med osäkerheten i ränta, skatteunderlag, befolkning och byggkostnader håller alla mål "
                             f"varje år i {fmt_pct(p_all)} av {fmt_number(draws)} möjliga framtider "
                             "(kapitel 5).")
