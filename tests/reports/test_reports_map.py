@@ -170,3 +170,20 @@ def test_the_documents_year_is_the_one_with_most_places_short(example: tuple[Any
     years = [data.first_year, data.first_year + 10, data.last_year]
     totals = [places_short_within_reach(data, y)["short"].sum() for y in years]
     assert worst_year(data, years) == years[int(np.argmax(totals))]
+
+
+def test_a_facility_the_plan_has_renovated_is_not_listed_as_in_poor_condition_alone(example: tuple[Any, Any]) -> None:
+    """Centralskolan F–6 (condition 4) is rebuilt by P-04: on the plan's map of a later year the list of
+    facilities in poor condition says so (before, it said "skick 4" in 2047, twenty years after the rebuild)."""
+    data, needs = example
+    ready = 2026 + int(data.projects.set_index("project_id").loc["P-04", "duration_years"]) - 1
+    later = build_map(data, needs, year=2047, schedule={"P-04": 2026})
+    rows = [r for _, lines in later.remarks for r in lines if r.startswith("Centralskolan F–6")]
+    assert rows == [f"Centralskolan F–6, Centralorten: skick 4 i dag, åtgärdas av P-04 (ombyggnad, klar {ready})"]
+    assert any(heading == "Anläggningar – skick i dag" for heading, _ in later.legend)
+    before = build_map(data, needs, year=ready - 1, schedule={"P-04": 2026})
+    rows = [r for _, lines in before.remarks for r in lines if r.startswith("Centralskolan F–6")]
+    assert rows == ["Centralskolan F–6, Centralorten: skick 4"]  # not yet done in the map's year
+    without = build_map(data, needs, year=2047)
+    assert [r for _, lines in without.remarks for r in lines if r.startswith("Centralskolan")] == [
+        "Centralskolan F–6, Centralorten: skick 4"]

@@ -355,6 +355,7 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
     backup = fac["backup_power"].astype(bool).to_numpy()
     markers: list[Marker] = []
     notable_rows: list[str] = []
+    notable_of: dict[str, int] = {}  # facility id → its row in notable_rows
     district_names = dict(zip(dist["district_id"], dist["name"].astype(str), strict=True))
     for i, f in fac.iterrows():
         if not placed[i]:
@@ -382,6 +383,7 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
             notable = key == "saknas_kritisk"
             info.append(BACKUP_CLASSES[key][1])
         if notable and (not service_id or sid == service_id):
+            notable_of[fid] = len(notable_rows)
             where = district_names.get(f["district_id"], f["district_id"])
             notable_rows.append(f"{name}, {where}" + ("" if layer == "reservkraft" else f": {info[-1]}"))
         markers.append(Marker(fid, "facility", float(fx[i]), float(fy[i]),
@@ -407,6 +409,9 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
                     fac_pos[fid].ring = True
                     fac_pos[fid].title += f"; {ptype} i planen ({pid}, klar {done})"
                     ringed += 1
+                if fid in notable_of and layer == "skick" and done <= year:
+                    # the marker is today's condition: the plan has put it right by the map's year
+                    notable_rows[notable_of[fid]] += f" i dag, åtgärdas av {pid} ({ptype}, klar {done})"
                 continue
             if ptype not in ADDING_TYPES + REMOVING_TYPES:
                 continue
@@ -454,7 +459,8 @@ def build_map(data: MunicipalityData, needs: NeedsResult, *, year: int | None = 
         items = [("marker", *v) for v in BACKUP_CLASSES.values()]
     if service_id:
         items.append(("faded", MUTED, "blek: annan verksamhet"))
-    legend.append((f"Anläggningar – {LAYERS[layer].lower()}", items))
+    today = " i dag" if schedule and layer == "skick" else ""  # the data's condition, before the plan's projects
+    legend.append((f"Anläggningar – {LAYERS[layer].lower()}{today}", items))
     if legend_projects:
         legend.append(("Planens projekt (id, år klart)", legend_projects))
     notes.append("Platser som saknas: efterfrågan som inte ryms i någon anläggning inom verksamhetens längsta "
