@@ -349,7 +349,7 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
     lines += [f"{label}: {value}" for label, value in choice.facts]
     if getattr(r, "renewal", None) is not None:
         lines.append(RENEWAL_DECIDED_TEXT)
-    lines += ["", "Planen år för år (startår, kostnad i prisbasårets priser):"]
+    lines += ["", f"Planen år för år (startår, kostnad i {data.price_base_year} års priser):"]
     by_year: dict[int, list[str]] = {}
     for pid, start in sorted(choice.schedule.items(), key=lambda kv: (kv[1], kv[0])):
         by_year.setdefault(int(start), []).append(pid)

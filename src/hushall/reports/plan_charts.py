@@ -173,7 +173,8 @@ def year_ticks(lo: int, hi: int) -> list[int]:
     return list(range(lo, hi + 1, step))
 
 
-def plan_timeline_chart(plan: pd.DataFrame, *, width: int = 560) -> alt.TopLevelMixin:
+def plan_timeline_chart(plan: pd.DataFrame, *, width: int = 560, price_base_year: int | None = None
+                        ) -> alt.TopLevelMixin:
     """The plan's projects over time: one bar per project from its start to its completion year, labelled with
     its cost; projects bound by the data (must be done, or a fixed start year) are dark, the others grey with a
     dark outline. Project labels wrap between words (:func:`wrap_label`); the years are labelled at a spacing
@@ -190,6 +191,7 @@ def plan_timeline_chart(plan: pd.DataFrame, *, width: int = 560) -> alt.TopLevel
         "status": np.where(plan["bundet"] == "ja", BOUND, NEW),
     })
     order = list(df["projekt"])
+    prices = f"{price_base_year} års priser" if price_base_year else "prisbasårets priser"
     lo = int(df["start"].min()) if len(df) else 0
     hi = int(df["slut"].max()) if len(df) else 1
     x = alt.X("start:Q", title=None, scale=alt.Scale(domain=[lo, hi + 3], nice=False),
@@ -211,7 +213,7 @@ def plan_timeline_chart(plan: pd.DataFrame, *, width: int = 560) -> alt.TopLevel
         width=width, height=alt.Step(24),
         title=alt.Title("Planens projekt år för år",
                         subtitle=["Stapeln går från startår till och med året projektet blir klart. "
-                                  "Kostnad i prisbasårets priser."]),
+                                  f"Kostnad i {prices}."]),
     )
     return _configure(chart)
 

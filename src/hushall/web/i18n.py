@@ -250,6 +250,7 @@ ENGLISH: dict[str, str] = {
     "Ingen reinvestering (bara som räkneexempel)": "No reinvestment (a what-if only)",
     "ram": "frame",
     "per år (prisbasårets priser)": "a year (base-year prices)",
+    "{year} års priser": "{year} prices",
     "Projekt som måste genomföras": "Projects that must be done",
     "Utkast": "Draft",
     "Beslutad": "Decided",

@@ -340,7 +340,7 @@ def document_of_study(data: MunicipalityData, study: PlanStudy, *, data_version:
         needs=study.needs,
         forecast=fc,
         plan=plan,
-        risk=risk_section(study, years, summary_years(years)),
+        risk=risk_section(study, years, summary_years(years), int(data.price_base_year)),
         title=f"Investerings- och underhållsplan {years[0]}–{years[-1]}",
         date=date or dt.date.today(),
         data_version=data_version or data_fingerprint(data),

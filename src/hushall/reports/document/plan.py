@@ -169,7 +169,8 @@ def plan_of_study(data: MunicipalityData, study: PlanStudy) -> PlanChoice:
 
 def timeline_chart(doc: PlanDocument) -> Any:
     """Section 3.1's chart of the plan's projects from start to completion (``None`` for an empty plan)."""
-    return plan_charts.plan_timeline_chart(doc.plan_table) if len(doc.plan_table) else None
+    return (plan_charts.plan_timeline_chart(doc.plan_table, price_base_year=int(doc.data.price_base_year))
+            if len(doc.plan_table) else None)
 
 
 def investment_chart(doc: PlanDocument) -> Any:

@@ -63,10 +63,12 @@ def _reinvestment(mc: Any) -> str:
 
 
 def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], years: Sequence[int],
-                          show_years: Sequence[int]) -> RiskSection:
+                          show_years: Sequence[int], price_base_year: int | None = None) -> RiskSection:
     """Chapter 5 from a plan study's Monte Carlo analysis: the probability that each target holds (from the
     study's risk summary, :func:`hushall.study.risk.risk_summary`, as the web shows it), the spread of the key
-    lines, which uncertainty matters most, and its drivers."""
+    lines, which uncertainty matters most, and its drivers. ``price_base_year`` names the maintenance debt's
+    prices (else "prisbasårets priser")."""
+    fixed = f"{price_base_year} års priser" if price_base_year else "prisbasårets priser"
     section = RiskSection()
     first, last = years[0], years[-1]
     draws = int(summary["draws"])
@@ -98,6 +100,7 @@ def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], year
     qcols = [c for c in pct.columns if isinstance(c, str) and c.startswith("p") and c[1:].isdigit()]
     spread = []
     for line, (label, unit, scale) in RISK_LINES.items():
+        label = label.replace("prisbasårets priser", fixed)
         g = pct[pct["line"] == line].set_index("year")
         if not len(g):
             continue
@@ -108,7 +111,7 @@ def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], year
                               for y in show_years}})
     if spread:
         section.tables["Tabell: spridning (10:e, 50:e och 90:e percentilen); belopp i löpande priser, "
-                       "underhållsskulden i prisbasårets priser"] = pd.DataFrame(spread)
+                       f"underhållsskulden i {fixed}"] = pd.DataFrame(spread)
     tornado = getattr(mc, "tornado", None)
     if tornado is not None and len(tornado):
         wide = tornado.pivot_table(index="label", columns="outcome", values="variance_share", aggfunc="first")
@@ -152,11 +155,13 @@ def _risk_charts(mc: Any) -> dict[str, Any]:
     }
 
 
-def risk_section(study: PlanStudy, years: Sequence[int] = (), show_years: Sequence[int] = ()) -> RiskSection:
+def risk_section(study: PlanStudy, years: Sequence[int] = (), show_years: Sequence[int] = (),
+                 price_base_year: int | None = None) -> RiskSection:
     """Chapter 5 from the study's Monte Carlo analysis (none: the chapter says the analysis is missing)."""
     if study.montecarlo is None or study.risk is None:
         return RiskSection()
-    return risk_from_monte_carlo(study.montecarlo, study.risk, list(years), list(show_years) or list(years))
+    return risk_from_monte_carlo(study.montecarlo, study.risk, list(years), list(show_years) or list(years),
+                                 price_base_year)
 
 
 def risk_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
