@@ -20,6 +20,7 @@ from hushall.reports import plan_charts
 from hushall.reports.charts import _configure, save_chart_files
 from hushall.reports.excel import write_tables
 from hushall.reports.plan_reasons import target_names
+from hushall.reports.plan_tables import STATEMENT_LABELS
 from hushall.reports.verdict import verdict_block
 
 #: Swedish labels of statement lines and ratios (the line names are already Swedish snake_case).
@@ -32,7 +33,7 @@ LINE_LABELS: dict[str, str] = {
     "nettoinvesteringar_andel_av_skatter_och_bidrag": "Nettoinvesteringar i % av skatter och bidrag",
     "låneskuld_per_invånare": "Låneskuld per invånare (kr)",
     "kassalikviditet": "Kassalikviditet",
-    "justering_realisationsvinster": "Justering för realisationsvinster och -förluster",
+    **STATEMENT_LABELS,
 }
 
 #: The target types' names in the text report (the registry's).

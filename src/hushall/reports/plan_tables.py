@@ -8,6 +8,8 @@ Examples
 --------
 >>> statement_label("varav_avskrivningar_nya")
 'varav avskrivningar nya'
+>>> statement_label("justering_realisationsvinster")  # a loss is adjusted too: the PDF, workbooks and terminal
+'Justering för realisationsvinster och -förluster'
 >>> target_label("soliditet", 0.3, 1)
 'Soliditet minst 30,0\xa0%'
 >>> target_label("självfinansieringsgrad", 0.6, 5)
@@ -80,8 +82,18 @@ PROJECT_TYPE_LABELS: dict[str, str] = {
 }
 
 
+#: Statement lines whose display name is not their internal name with spaces (the one place it is written: the
+#: PDF, the workbooks and the terminal take it from here).
+STATEMENT_LABELS: dict[str, str] = {
+    "justering_realisationsvinster": "Justering för realisationsvinster och -förluster",
+}
+
+
 def statement_label(line: str) -> str:
-    """A statement line's display name: the internal name with spaces, capitalised unless it is a ``varav``."""
+    """A statement line's display name: :data:`STATEMENT_LABELS`, else the internal name with spaces, capitalised
+    unless it is a ``varav``."""
+    if line in STATEMENT_LABELS:
+        return STATEMENT_LABELS[line]
     text = line.replace("_", " ")
     return text if text.startswith("varav") else text[:1].upper() + text[1:]
 
