@@ -237,6 +237,7 @@ def test_the_workbooks_risk_sheets_read_in_swedish_with_shares_as_per_cent(built
     for name in risk:
         header = [c.value for c in wb[name][1]]
         assert not english & set(header), (name, header)
+        assert wb[name].max_row > 1, name  # no sheet of a header alone (the target margins' quantiles, not asked)
     ws = wb["Risk sannolikheter"]
     header = [c.value for c in ws[1]]
     for column in ("sannolikhet", "standardfel"):

@@ -713,7 +713,9 @@ class MonteCarloResult:
         frames = {"sannolikheter": self.probabilities, "alla_mål": self.joint, "percentiler": self.percentiles,
                   "målvärden": self.target_quantiles, "basprognos": self.baseline, "tornado": self.tornado,
                   "utfall": self.outcomes, "drivare": drivers}
-        return {name: df.rename(columns=FRAME_HEADERS) for name, df in frames.items()}
+        # the target margins' quantiles are computed only when asked for: no empty sheet otherwise
+        return {name: df.rename(columns=FRAME_HEADERS) for name, df in frames.items()
+                if len(df) or name != "målvärden"}
 
     def to_json_dict(self) -> dict[str, Any]:
         def recs(df: pd.DataFrame) -> list[dict[str, Any]]:
