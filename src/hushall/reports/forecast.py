@@ -232,7 +232,7 @@ def extremes_between(fc: Forecast) -> list[str]:
     low = int(np.argmin(res))
     if 0 < low < len(years) - 1 and res[low] < min(res[0], res[-1]) and res[low] < 0:
         out.append(f"Årets resultat är som lägst {fmt_mkr(float(res[low]))} år {years[low]} "
-                   f"({fmt_pct(float(share[low]))} av skatter och generella statsbidrag).")
+                   f"({fmt_pct(float(share[low]))} av skatter och generella statsbidrag; löpande priser).")
     debt = fc.balance_sheet.loc["långfristiga_skulder"].to_numpy(dtype=float)
     high = int(np.argmax(debt))
     if 0 < high < len(years) - 1 and debt[high] > max(debt[0], debt[-1]) * 1.05:

@@ -30,6 +30,7 @@ from hushall.reports.document import PlanChoice, plan_from_optimization
 from hushall.reports.excel import write_tables
 from hushall.reports.forecast import (
     debt_chart,
+    extremes_between,
     project_investment_kr,
     result_chart,
     soliditet_chart,
@@ -405,6 +406,7 @@ def optimization_summary(plan: OptimizedPlan, *, max_projects: int = 8, verdict:
     if len(fc.targets):
         lines += ["", "Målen med planen (✓ uppfyllt, ✗ inte uppfyllt, · gäller inte)"]
         lines += target_grid_lines(fc)
+    lines += [f"  {t}" for t in extremes_between(fc)]  # a loss or a debt peak between the first and last year
     if choice.comparison is not None and len(choice.comparison):
         lines += ["", "Jämförelse med rangordning efter nytta per krona (så som de flesta kommuner gör i dag):"]
         for row in choice.comparison.itertuples(index=False):
