@@ -33,7 +33,7 @@ def test_units() -> None:
     assert fmt_mkr(126_000_000) == f"126,0{NB}Mkr"
     assert fmt_mkr(-2_500_000, 2) == f"−2,50{NB}Mkr"
     assert fmt_pct(0.8667) == f"86,7{NB}%"
-    assert fmt_pct(float("nan")) == f"–{NB}%"
+    assert fmt_pct(float("nan")) == "–"  # a missing value is a dash alone, no unit
 
 
 def test_an_amount_too_small_for_mkr_is_said_in_tkr() -> None:
@@ -73,3 +73,12 @@ def test_only_one_module_formats_numbers() -> None:
     found = [str(p.relative_to(src)) for p in src.rglob("*.py")
              if pattern in p.read_text(encoding="utf-8") and p.name != "formatting.py"]
     assert found == []
+
+
+def test_a_missing_amount_or_share_is_a_dash_alone() -> None:
+    """Not "– %" or "– kr" (the assumptions table showed a parameter left empty that way)."""
+    from hushall.formatting import fmt_amount, fmt_kr, fmt_mkr, fmt_pct, fmt_pp, fmt_tkr
+
+    for fmt in (fmt_kr, fmt_tkr, fmt_mkr, fmt_pct, fmt_pp, fmt_amount):
+        assert fmt(None) == "–" and fmt(float("nan")) == "–", fmt
+    assert fmt_pct(0.0) == "0,0\u00a0%" and fmt_kr(0) == "0\u00a0kr"

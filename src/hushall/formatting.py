@@ -76,15 +76,20 @@ def fmt_number(x: float | None, decimals: int = 0, lang: str = "sv", *, trim: bo
     return sign + digits.replace(",", NBSP).replace(".", ",")
 
 
+def _with_unit(number: str, unit: str) -> str:
+    """A formatted number and its unit; a missing value (``–``) alone, without a unit ("–" rather than "– %")."""
+    return number if number == "–" else f"{number}{NBSP}{unit}"
+
+
 def fmt_kr(x: float | None, decimals: int = 0, lang: str = "sv") -> str:
     r"""Kronor.
 
     Examples
     --------
-    >>> fmt_kr(1500), fmt_kr(-250.5, 1), fmt_kr(1500, lang="en")
-    ('1\xa0500\xa0kr', '−250,5\xa0kr', '1,500\xa0SEK')
+    >>> fmt_kr(1500), fmt_kr(-250.5, 1), fmt_kr(1500, lang="en"), fmt_kr(None)
+    ('1\xa0500\xa0kr', '−250,5\xa0kr', '1,500\xa0SEK', '–')
     """
-    return f"{fmt_number(x, decimals, lang)}{NBSP}{UNITS[lang]['kr']}"
+    return _with_unit(fmt_number(x, decimals, lang), UNITS[lang]["kr"])
 
 
 def fmt_tkr(x: float | None, decimals: int = 0, lang: str = "sv") -> str:
@@ -95,7 +100,7 @@ def fmt_tkr(x: float | None, decimals: int = 0, lang: str = "sv") -> str:
     >>> fmt_tkr(1_234_567)
     '1\xa0235\xa0tkr'
     """
-    return f"{fmt_number(None if x is None else float(x) / 1e3, decimals, lang)}{NBSP}{UNITS[lang]['tkr']}"
+    return _with_unit(fmt_number(None if x is None else float(x) / 1e3, decimals, lang), UNITS[lang]["tkr"])
 
 
 def fmt_mkr(x: float | None, decimals: int = 1, lang: str = "sv") -> str:
@@ -108,7 +113,7 @@ def fmt_mkr(x: float | None, decimals: int = 1, lang: str = "sv") -> str:
     >>> fmt_mkr(2_345_678_901, 0)
     '2\xa0346\xa0Mkr'
     """
-    return f"{fmt_number(None if x is None else float(x) / 1e6, decimals, lang)}{NBSP}{UNITS[lang]['Mkr']}"
+    return _with_unit(fmt_number(None if x is None else float(x) / 1e6, decimals, lang), UNITS[lang]["Mkr"])
 
 
 def fmt_amount(x: float | None, lang: str = "sv") -> str:
@@ -133,7 +138,7 @@ def fmt_pct(x: float | None, decimals: int = 1, lang: str = "sv") -> str:
     >>> fmt_pct(0.1234), fmt_pct(-0.02, 0)
     ('12,3\xa0%', '−2\xa0%')
     """
-    return f"{fmt_number(None if x is None else float(x) * 100, decimals, lang)}{NBSP}%"
+    return _with_unit(fmt_number(None if x is None else float(x) * 100, decimals, lang), "%")
 
 
 def fmt_pp(x: float | None, decimals: int = 1, lang: str = "sv") -> str:
@@ -146,7 +151,7 @@ def fmt_pp(x: float | None, decimals: int = 1, lang: str = "sv") -> str:
     ('0,4\xa0procentenheter', '1.23\xa0percentage points')
     """
     unit = "percentage points" if lang == "en" else "procentenheter"
-    return f"{fmt_number(None if x is None else float(x) * 100, decimals, lang)}{NBSP}{unit}"
+    return _with_unit(fmt_number(None if x is None else float(x) * 100, decimals, lang), unit)
 
 
 def fmt_places(x: float | None, lang: str = "sv") -> str:
