@@ -73,10 +73,10 @@ def risk_from_monte_carlo(mc: MonteCarloResult, summary: Mapping[str, Any], year
     first, last = years[0], years[-1]
     draws = int(summary["draws"])
     section.paragraphs.append(
-        f"Planen har prövats mot {fmt_number(draws)} möjliga framtider (Monte Carlo, frö {summary['seed']}): ränta, "
+        f"Planen har prövats mot {fmt_number(draws)} möjliga framtider (Monte Carlo-simulering): ränta, "
         "byggpriser, skatteunderlag, befolkning, projektkostnader och genomförandegrad varierar samtidigt och "
         "delvis tillsammans (avsnitt 6.6). Samma plan, samma regler för lån och samma reinvestering som i "
-        f"kapitel 4{_reinvestment(mc)}.")
+        f"kapitel 4{_reinvestment(mc)}. Samma framtider räknas fram igen med slumptalsfröet {summary['seed']}.")
     p_all = summary.get("all_years_probability")
     if p_all is not None:
         section.paragraphs.append(
