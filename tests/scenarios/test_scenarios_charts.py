@@ -23,3 +23,16 @@ def test_charts_and_text_from_results(data: MunicipalityData, plan: Schedule) ->
         spec = to_vega_lite(chart)
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
     assert "P10" in montecarlo_text(mc) and "Hög ränta" in comparison_text(cmp)
+
+
+def test_the_tornado_lists_the_drivers_in_the_order_of_their_variance_share() -> None:
+    """The order of the table beside it and of the terminal (before: by the width of the bar, so a driver with
+    0 % of the variance could be on top)."""
+    from hushall.examples import exempelkommun
+    from hushall.scenarios.montecarlo import simulate
+
+    mc = simulate(exempelkommun(), n_draws=500, seed=3)
+    spec = tornado_chart(mc).to_dict()
+    shown = spec["encoding"]["y"]["sort"]
+    t = mc.tornado[mc.tornado["outcome"] == "resultat_summa"].sort_values("variance_share", ascending=False)
+    assert [s.split(" (")[0] for s in shown] == list(t["label"])

@@ -130,7 +130,9 @@ LOWEST, HIGHEST = "Lägsta tiondelen", "Högsta tiondelen"
 
 def tornado_chart(mc: Any, outcome: str = "resultat_summa", *, width: int = 520) -> alt.TopLevelMixin:
     """Which driver moves the outcome most: the mean outcome when the driver is in its lowest and highest tenth,
-    as bars from the overall mean, largest swing on top; the variance share in the label."""
+    as bars from the overall mean; the variance share in the label, and the drivers in its order, largest on top
+    — the order of the table beside it and of the terminal (a driver that moves with another, as construction
+    prices with the price level, can have a wide bar of its own and a small share)."""
     from hushall.scenarios.montecarlo import OUTCOMES
 
     t = mc.tornado[mc.tornado["outcome"] == outcome].copy()
@@ -141,7 +143,7 @@ def tornado_chart(mc: Any, outcome: str = "resultat_summa", *, width: int = 520)
     title = OUTCOMES[outcome].lower()
     if kr:  # the outcomes are named in kr; the chart shows Mkr
         title = title.replace("(kr", "(Mkr")
-    t["ordning"] = t["swing"].abs().rank(ascending=False, method="first")
+    t["ordning"] = t["variance_share"].rank(ascending=False, method="first")
     rows = []
     for r in t.itertuples():
         label = f"{r.label} ({fmt_pct(r.variance_share, 0)} av variansen)"
@@ -160,8 +162,10 @@ def tornado_chart(mc: Any, outcome: str = "resultat_summa", *, width: int = 520)
                  alt.Tooltip("till:Q", title=unit, format=",.1f")],
     ).properties(width=width, height=alt.Step(22), title=alt.Title(
         f"Vad påverkar mest: {title}",
-        subtitle=f"Medelvärde {fmt_mkr(mean) if kr else fmt_pct(mean, 1)}; stapel: drivarens egen effekt när den "
-                 "ligger i sin lägsta respektive högsta tiondel, övriga osäkerheter på sitt medelvärde."))
+        subtitle=[f"Medelvärde {fmt_mkr(mean) if kr else fmt_pct(mean, 1)}; stapel: drivarens egen effekt när den "
+                  "ligger i sin lägsta respektive högsta tiondel, övriga osäkerheter på sitt medelvärde.",
+                  "Ordnade efter andel av variansen; en osäkerhet som följer en annan kan ha lång stapel men liten "
+                  "andel."]))
     return _configure(chart)
 
 
