@@ -166,7 +166,7 @@ def test_plan_chapter_has_the_projects_and_the_reasons(built: dict[str, Any]) ->
     assert "Ingår inte i den angivna planen" not in text
     assert "Rangordning efter nytta per krona" in text
     assert ("(bindande): resultatmålet (M1: resultat ≥ 1,0 %) år 2025–2026; investeringstaket (M6: investeringar "
-            "≤ 185 Mkr/år) år 2026. Fler eller tidigare projekt skulle bryta något av dem.") in text
+            "≤ 185 Mkr/år i 2024 års priser) år 2026. Fler eller tidigare projekt skulle bryta något av dem.") in text
     assert ("Rangordning efter nytta per krona ger 20,0 % mindre nytta än den optimerade planen och bryter "
             "resultatmålet (M1: resultat ≥ 1,0 %) år 2025.") in text
     assert "{" not in text and "'target'" not in text  # no raw records

@@ -133,6 +133,12 @@ class TargetType:
     def lower_bound(self) -> bool:
         return self.sense is Sense.MIN
 
+    @property
+    def fixed_prices(self) -> bool:
+        """Whether a limit in kr is in the price base year's prices (its measure is a ``*_fasta_priser`` line):
+        its name then says so, beside statements in current prices."""
+        return self.unit == "kr" and any(line.endswith("_fasta_priser") for line, _ in self.numerator)
+
     def limit_text(self, limit: float, lang: str = "sv", decimals: int | None = None) -> str:
         """A limit as a person reads it (``0.6`` → ``60,0 %``)."""
         d = self.decimals if decimals is None else decimals

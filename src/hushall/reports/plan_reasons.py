@@ -101,8 +101,10 @@ def year_ranges(years: Sequence[int] | Any) -> str:
     return join_sv(parts)
 
 
-def target_name(target_id: str, target_type: str, limit: float, period: Any = 1, *, with_id: bool = True) -> str:
-    """A target in words with its limit, as every text names it.
+def target_name(target_id: str, target_type: str, limit: float, period: Any = 1, *, with_id: bool = True,
+                price_base_year: int | None = None) -> str:
+    """A target in words with its limit, as every text names it; a limit in the price base year's prices says so
+    when ``price_base_year`` is given (the statements beside it are in current prices).
 
     Examples
     --------
@@ -110,6 +112,8 @@ def target_name(target_id: str, target_type: str, limit: float, period: Any = 1,
     'målet för självfinansieringsgrad (M2: självfinansiering ≥ 60\\xa0%, 5 år)'
     >>> target_name("M5", "balanskrav", 0.0), target_name("x", "investeringstak_kr", 1.2e8, with_id=False)
     ('balanskravet (M5)', 'investeringstaket (investeringar ≤ 120\\xa0Mkr/år)')
+    >>> target_name("M6", "investeringstak_kr", 1.85e8, price_base_year=2024)
+    'investeringstaket (M6: investeringar ≤ 185\\xa0Mkr/år i 2024 års priser)'
     """
     words = TARGET_WORDS.get(target_type)
     if target_type in TARGET_TYPES and TARGET_TYPES[target_type].unit == "count":  # the words say what is counted
@@ -119,6 +123,8 @@ def target_name(target_id: str, target_type: str, limit: float, period: Any = 1,
         label = label[:1].lower() + label[1:]
     if period is not None and not pd.isna(period) and int(period) > 1:
         label = label.replace(f" ({int(period)} år)", f", {int(period)} år")
+    if price_base_year and target_type in TARGET_TYPES and TARGET_TYPES[target_type].fixed_prices:
+        label += f" i {price_base_year} års priser"
     if words is None:
         return f"{target_id} {label}" if with_id else label
     if words.lower() == label.lower() or not TARGET_TYPES[target_type].has_limit:
@@ -133,7 +139,7 @@ def target_names(data: MunicipalityData, *, with_ids: bool = True) -> dict[str, 
     if not len(t):
         return {}
     return {str(r.target_id): target_name(str(r.target_id), str(r.target_type), float(r.limit), r.period_years,
-                                          with_id=with_ids)
+                                          with_id=with_ids, price_base_year=int(data.price_base_year))
             for r in t.itertuples(index=False) if str(r.target_type) != "kriterievikt"}
 
 
