@@ -157,7 +157,7 @@ def investment_by_category(plan: OptimizedPlan) -> pd.DataFrame:
     inv = inv.assign(kategori=inv["project_id"].map(types))
     out = inv.groupby(["year", "kategori"], sort=True)["investment_kr"].sum().reset_index()
     out = out.rename(columns={"year": "år", "investment_kr": "belopp_kr"}).astype({"år": int})
-    out = out[out.groupby("kategori")["belopp_kr"].transform(lambda v: v.abs().sum()) > 0]  # not a closure's
+    out = out[out["belopp_kr"] != 0.0]  # a closure's or a sale's years: no investment, no row
     return pd.concat([out, reinvest], ignore_index=True).sort_values(["år", "kategori"], ignore_index=True)
 
 
