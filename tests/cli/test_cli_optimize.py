@@ -164,3 +164,19 @@ def test_renewal_decisions_are_written_back_and_replay_through_the_forecast() ->
     assert renewal and sum(row["renewal_kr"] for row in renewal) > 100e6
     assert {"group", "facilities", "lifetime_years", "year", "renewal_kr", "backlog_kr"} <= set(renewal[0])
     assert "beslut i optimeringen" in r.stderr
+
+
+def test_a_plan_with_a_budget_deficit_points_to_the_balanced_plan(optimised: tuple[dict[str, Any], Path, str]) -> None:
+    """The terminal says when the plan budgets a deficit (KL 11 kap. 5 §) and how to ask for a plan without —
+    exactly when the plan's forecast has a year with a negative balanskravsresultat."""
+    from hushall.finance.verdict import assess
+
+    doc, _, stderr = optimised
+    data = exempelkommun()
+    result = OptimizationResult.from_json_dict(doc)
+    fc = forecast(data, {r["project"]: int(r["start_year"]) for r in doc["schedule"]},
+                  reinvestment_policy=result.renewal_plan(data))
+    deficits = assess(data, fc).deficits
+    assert ("hushall optimize --budget-i-balans" in stderr) == bool(deficits)
+    for d in deficits:
+        assert str(d.year) in stderr

@@ -92,3 +92,29 @@ def test_sound_only_when_all_three_hold() -> None:
         expected = target.holds and not grows and prob is not None and prob >= LOW_PROBABILITY
         assert v.sound is expected, (target, grows, prob)
     assert np.isnan(Verdict(2025, 2026, (), None).first_failed_year or np.nan)
+
+
+# --- the law's balance requirement on the budget (KL 11 kap. 5 §) ----------------------------------------------
+
+def test_a_budgeted_deficit_is_named_even_when_the_balanskrav_target_holds(data: MunicipalityData) -> None:
+    """Closing Rönnviks skola in 2026 writes its book value off that year: the balanskravsresultat turns negative.
+    Target M5 (restored within three years, 12 §) holds, but the budget does not balance (5 §): not sound."""
+    from hushall.formatting import NBSP
+    from hushall.reports.verdict import deficit_details, verdict_sentence
+
+    fc = forecast(data, {"P-12": 2025, "P-11": 2026})
+    v = with_risk(assess(data, fc), 0.9, 1000)
+    bkr = np.asarray(fc.statements["balanskravsresultat"], dtype=float)
+    assert [d.year for d in v.deficits] == [int(y) for y, b in zip(fc.years, bkr, strict=True) if b < -0.5] == [2026]
+    d = v.deficits[0]
+    assert d.balanskravsresultat_kr == pytest.approx(bkr[1])
+    assert d.realisation_losses_kr == pytest.approx(-fc.statements["varav_realisationsförluster"][1])
+    assert d.realisation_losses_kr > -d.balanskravsresultat_kr > 0  # the write-off is the cause
+    assert v.targets_hold and not v.budget_balances and not v.sound
+    text = verdict_sentence(v).replace(NBSP, " ")
+    assert text.startswith("Delvis") and "budgeten går med underskott 2026" in text and "11 kap. 5 §" in text
+    assert "realisationsförluster och utrangeringar" in deficit_details(v)[0]
+    # without the closure every budget balances, and the sentence says nothing of a deficit
+    balanced = with_risk(assess(data, forecast(data, {"P-12": 2025})), 0.9, 1000)
+    assert balanced.budget_balances and balanced.deficits == ()
+    assert "underskott" not in verdict_sentence(balanced) and deficit_details(balanced) == []

@@ -26,10 +26,14 @@ from hushall.study.request import DEFAULT_MIP_GAP as DEFAULT_GAP
 
 def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap: float = DEFAULT_GAP,
                      explain_s: float = DEFAULT_EXPLAIN_S, candidates: bool = False, max_explained: int = 12,
-                     say: Callable[[str], None] = info, renewal_decisions: bool | None = None) -> Any:
+                     say: Callable[[str], None] = info, renewal_decisions: bool | None = None,
+                     balanced_budget: bool = False) -> Any:
     """Optimise ``data`` with progress on stderr and describe the result (forecast of the plan, reasons).
 
-    Used by ``hushall optimize`` and ``hushall demo``; returns :class:`hushall.reports.optimization.OptimizedPlan`.
+    ``balanced_budget`` asks every plan year's balanskravsresultat to be at least zero (KL 11 kap. 5 §: the
+    optimiser's ``balanskrav="balanced"``); by default a deficit is allowed when it is restored within three years
+    (12 §), and the verdict names the deficit years. Used by ``hushall optimize`` and ``hushall demo``; returns
+    :class:`hushall.reports.optimization.OptimizedPlan`.
     """
     from hushall.optimize import optimize, stderr_progress
     from hushall.reports.optimization import describe_optimization
@@ -45,13 +49,18 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
         .replace(".", ","))
     result = optimize(data, time_limit=time_limit, mip_gap=gap, progress=stderr_progress(),
                       explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained},
-                      renewal_decisions=renewal_decisions)
+                      renewal_decisions=renewal_decisions, balanskrav="balanced" if balanced_budget else "restore")
     say(f"Klart: {result.message}")
     if renewal_decisions is False:  # when the optimiser decided it, the summary says so (RENEWAL_DECIDED_TEXT)
         say("Reinvesteringen följer policyn i fliken Antaganden (--ingen-reinvesteringsbeslut).")
     if result.status == "no_solution":
         raise no_plan_error(data, result, time_limit)
-    return describe_optimization(data, result)
+    plan = describe_optimization(data, result)
+    if not balanced_budget and not plan.verdict.budget_balances:
+        years = ", ".join(str(d.year) for d in plan.verdict.deficits)
+        say(f"Planen har underskott i budgeten {years} (balanskravsresultat under noll). En plan med budget i balans "
+            "varje år (kommunallagen 11 kap. 5 §): hushall optimize --budget-i-balans.")
+    return plan
 
 
 def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
@@ -82,6 +91,10 @@ def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
 @click.option("--candidates", is_flag=True,
               help="Lägg till projekt som genereras ur behovsanalysen (förnyelser, kapacitet) till fliken Projekt.")
 @renewal_decisions_option()
+@click.option("--budget-i-balans", "balanced_budget", is_flag=True,
+              help="Budget i balans varje år: balanskravsresultatet minst noll varje planår (kommunallagen 11 kap. "
+                   "5 §). Utan flaggan får ett underskott återställas inom tre år (12 §), och sammanfattningen "
+                   "säger vilka år budgeten inte är i balans.")
 @click.option("--installningar", "settings_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Inställningar som på sidan Prioritera (JSON: kriterievikter, investeringsram, skattesats, "
                    "mål); filen laddas ner där med 'Ladda ner inställningarna'.")
@@ -90,8 +103,8 @@ def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
               help="Mapp för plan.xlsx, CSV och diagram.")
 @handle_errors
 def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float, explain_s: float,
-             candidates: bool, renewal_decisions: bool | None, settings_path: Path | None, as_json: bool,
-             out: Path | None) -> None:
+             candidates: bool, renewal_decisions: bool | None, balanced_budget: bool, settings_path: Path | None,
+             as_json: bool, out: Path | None) -> None:
     """Den bästa investeringsplanen inom målen för god ekonomisk hushållning, med förklaringar."""
     data = load_input(path, use_example)
     if settings_path is not None:
@@ -104,7 +117,7 @@ def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float
         info(f"Inställningar ur {settings_path.name} (som på sidan Prioritera).")
     out = output_folder(out)
     plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates,
-                            renewal_decisions=renewal_decisions)
+                            renewal_decisions=renewal_decisions, balanced_budget=balanced_budget)
     from hushall.reports.optimization import optimization_summary, plan_check, write_optimization_outputs
 
     if as_json:

@@ -6,7 +6,16 @@ them only in the forecast without uncertainty meets them by luck. Every place in
 sound reads this one verdict, so the three parts are always said together:
 
 1. **targets** — each financial target of sheet Mål, year by year: which hold, which fail and when
-   (:func:`hushall.finance.evaluate_targets`);
+   (:func:`hushall.finance.evaluate_targets`); and the law's own requirement that every year's budget balances,
+   whatever sheet Mål says (KL 11 kap. 5 §: the budget's revenue exceeds its costs, exceptions only for
+   *synnerliga skäl*). A plan year is a budget year to come, so a year with a negative balanskravsresultat is a
+   budgeted deficit (:attr:`Verdict.deficits`, :class:`Deficit`) — even when target ``balanskrav`` holds, because
+   that target asks a deficit to be restored within three years (KL 11 kap. 12 §), the rule for an outcome::
+
+       deficit year  ⇔  BKR_t < −0,5 kr        BKR = årets resultat − realisationsvinster + resultatreserv used
+
+   The deficit's realisation losses and utrangeringar (``varav_realisationsförluster``) are kept beside it: a
+   closure's write-off is the usual cause, and the reader should see it;
 2. **assets** — the maintenance debt at the end of the base year against the end of the plan, its peak and the
    years it stands above the base year's, and the reinvestment over the plan as a share of the plan's own renewal
    need (the statements' memo lines ``underhållsskuld_fasta_priser``, ``reinvesteringar_fasta_priser`` and
@@ -36,12 +45,13 @@ that stays zero does not grow.
 The probability is *low* below :data:`LOW_PROBABILITY` = 50 %: then some target breaks in some year in more
 futures than not, and the forecast's "every target holds" is the exception rather than the rule.
 
-The plan is **sound** only when every target holds every year, the debt does not grow, and the probability has
-been measured and is not low.
+The plan is **sound** only when every target holds every year, every year's budget balances, the debt does not
+grow, and the probability has been measured and is not low.
 
 References
 ----------
-Kommunallagen (2017:725) 11 kap. 1 § (god ekonomisk hushållning), 12–14 §§ (balanskravet); SKR (2021)
+Kommunallagen (2017:725) 11 kap. 1 § (god ekonomisk hushållning), 5 § (budgeten i balans), 12–14 §§ (negativt
+balanskravsresultat återställs); SKR (2021)
 *Underhållsskuld i kommunernas fastigheter*; RKR R15 *Förvaltningsberättelse* (utvärdering av god ekonomisk
 hushållning).
 
@@ -51,8 +61,8 @@ Examples
 >>> from hushall.finance import forecast
 >>> data = exempelkommun()
 >>> v = assess(data, forecast(data, reinvestment_policy="ingen"))
->>> v.assets.grows, v.risk is None, v.sound
-(True, True, False)
+>>> v.assets.grows, v.risk is None, v.deficits, v.sound
+(True, True, (), False)
 >>> with_risk(v, 0.9, 1000).risk.low
 False
 """
@@ -76,6 +86,16 @@ from hushall.needs.reinvestment import reinvestment_path
 DEBT_GROWTH_TOLERANCE = 0.01
 #: A probability that every target holds every year below this is low (module docstring).
 LOW_PROBABILITY = 0.5
+
+
+@dataclass(frozen=True)
+class Deficit:
+    """A plan year whose balanskravsresultat is negative: a budgeted deficit (KL 11 kap. 5 §), kr in current
+    prices. ``realisation_losses_kr`` (≥ 0) is the year's realisation losses and utrangeringar in it."""
+
+    year: int
+    balanskravsresultat_kr: float
+    realisation_losses_kr: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -152,13 +172,15 @@ class RiskOutcome:
 @dataclass(frozen=True)
 class Verdict:
     """Whether a plan is sound, in three parts (module docstring). ``assets`` is ``None`` when the data has no
-    components to renew; ``risk`` is ``None`` until :func:`with_risk` adds the Monte Carlo probability."""
+    components to renew; ``risk`` is ``None`` until :func:`with_risk` adds the Monte Carlo probability;
+    ``deficits`` are the plan years budgeted in deficit (the law's balance requirement, part of the targets)."""
 
     first_year: int
     last_year: int
     targets: tuple[TargetOutcome, ...]
     assets: AssetOutcome | None
     risk: RiskOutcome | None = None
+    deficits: tuple[Deficit, ...] = ()
 
     @property
     def failed_targets(self) -> tuple[TargetOutcome, ...]:
@@ -175,6 +197,11 @@ class Verdict:
         return min(years) if years else None
 
     @property
+    def budget_balances(self) -> bool:
+        """Every year's balanskravsresultat is at least zero (KL 11 kap. 5 §; module docstring)."""
+        return not self.deficits
+
+    @property
     def assets_hold(self) -> bool | None:
         """The maintenance debt does not grow (``None``: not assessed)."""
         return None if self.assets is None else not self.assets.grows
@@ -186,8 +213,9 @@ class Verdict:
 
     @property
     def sound(self) -> bool:
-        """Targets hold every year, the debt does not grow and the probability is measured and not low."""
-        return bool(self.targets_hold and self.assets_hold is not False and self.risk_holds)
+        """Targets hold every year, every budget balances, the debt does not grow and the probability is measured
+        and not low."""
+        return bool(self.targets_hold and self.budget_balances and self.assets_hold is not False and self.risk_holds)
 
 
 def target_outcomes(targets: pd.DataFrame) -> tuple[TargetOutcome, ...]:
@@ -255,11 +283,20 @@ def cumulative_share(reinvestment: Any, need: Any) -> FloatArray:
     return out
 
 
+def budget_deficits(statements: Statements) -> tuple[Deficit, ...]:
+    """The years whose balanskravsresultat is below −:data:`~hushall.finance.targets.TOLERANCE_KR` (one plan, no
+    scenario axis), with their realisation losses and utrangeringar (module docstring)."""
+    bkr = np.asarray(statements["balanskravsresultat"], dtype=float)
+    losses = -np.broadcast_to(np.asarray(statements["varav_realisationsförluster"], dtype=float), bkr.shape)
+    return tuple(Deficit(int(y), float(b), float(max(0.0, x)))
+                 for y, b, x in zip(statements.years, bkr, losses, strict=True) if b < -TOLERANCE_KR)
+
+
 def assess(data: MunicipalityData, fc: Forecast, reinvestment_policy: str | None = None) -> Verdict:
     """The targets and assets parts of the verdict on one plan's forecast (``reinvestment_policy`` as given to
     :func:`hushall.finance.forecast`; ``None`` = the data's). Add the risk with :func:`with_risk`."""
     return Verdict(first_year=int(fc.years[0]), last_year=int(fc.years[-1]), targets=target_outcomes(fc.targets),
-                   assets=asset_outcome(data, fc, reinvestment_policy))
+                   assets=asset_outcome(data, fc, reinvestment_policy), deficits=budget_deficits(fc.statements))
 
 
 def with_risk(verdict: Verdict, probability: float | None, n_draws: int | None,
@@ -286,11 +323,13 @@ __all__ = [
     "DEBT_GROWTH_TOLERANCE",
     "LOW_PROBABILITY",
     "AssetOutcome",
+    "Deficit",
     "RiskOutcome",
     "TargetOutcome",
     "Verdict",
     "assess",
     "asset_outcome",
+    "budget_deficits",
     "cumulative_share",
     "cumulative_share_of_need",
     "target_outcomes",

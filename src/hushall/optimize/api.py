@@ -169,7 +169,10 @@ def optimize(
         Add the candidate projects generated from the needs analysis (:mod:`hushall.optimize.candidates`) to
         those of sheet Projekt (a municipality only).
     balanskrav
-        ``"restore"`` (exact, as the forecast checks it) or ``"strict"`` (no deficit in any year; faster).
+        ``"restore"`` (exact, as the forecast checks target balanskrav: a deficit restored within three years),
+        ``"strict"`` (no deficit in the years of Mål's balanskrav targets) or ``"balanced"`` (a budget in balance
+        every plan year, KL 11 kap. 5 §, whether or not Mål has a balanskrav target;
+        :func:`~hushall.optimize.inputs.problem_from_municipality`).
     renewal_decisions
         Decide the reinvestment per pool of components and year next to the projects
         (:mod:`hushall.optimize.renewal_decisions`); ``None``: the default of

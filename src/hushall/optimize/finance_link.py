@@ -110,12 +110,21 @@ def _period(row: dict[str, object]) -> int:
     return 1 if p is None or pd.isna(p) else max(1, int(p))  # type: ignore[call-overload]
 
 
-def financial_block_from_municipality(data: MunicipalityData, renewal_decisions: bool = False) -> FinancialBlock:
+#: Id of the balance requirement the optimiser adds when asked for a budget in balance every year and sheet Mål
+#: has no balanskrav target (:func:`financial_block_from_municipality`).
+BUDGET_BALANCE_ID = "KL 11:5"
+
+
+def financial_block_from_municipality(data: MunicipalityData, renewal_decisions: bool = False,
+                                      balanced_budget: bool = False) -> FinancialBlock:
     """The financial model of :mod:`hushall.finance` and the financial targets of Mål as a
     :class:`FinancialBlock` (equations in the module docstring). With ``renewal_decisions`` the base run
     reinvests nothing (policy *ingen*): the optimiser decides the reinvestment
     (:mod:`hushall.optimize.renewal_decisions`), which enters through the aggregates, and
-    *reinvestering_andel_av_behov* counts it (aggregate ``renewal_real``)."""
+    *reinvestering_andel_av_behov* counts it (aggregate ``renewal_real``). ``balanced_budget`` adds the law's
+    balance requirement over every plan year (:data:`BUDGET_BALANCE_ID`, KL 11 kap. 5 §) when Mål has no
+    balanskrav target; the caller sets the block's ``balanskrav_mode`` to ``"strict"``
+    (:func:`hushall.optimize.inputs.problem_from_municipality` with ``balanskrav="balanced"``)."""
     inputs = build_inputs(data, reinvestment_policy="ingen" if renewal_decisions else None)
     for name in ("borrowing_path_kr", "amortisation_path_kr"):
         path = getattr(inputs, name)
@@ -184,6 +193,12 @@ def financial_block_from_municipality(data: MunicipalityData, renewal_decisions:
             out[w:] -= cs[:-w]
         return out
 
+    def balance_target(tid: str, label: str, mask: NDArray[np.bool_]) -> BalanskravTarget:
+        """``BKR = ÅR − RV + U`` (realisation gains out, the resultatreserv's use in) over the years of ``mask``."""
+        big_m = 5.0 * float(np.max(np.abs(revenue))) + 5.0 * float(abs(st["verksamhetens_kostnader"]).max())
+        return BalanskravTarget(tid, label, {("result", 0): one}, {("realisation_gain", 0): -one},
+                                reserve_use.copy(), mask, big_m)
+
     targets: list[FinancialTarget] = []
     balanskrav: list[BalanskravTarget] = []
     for row in data.targets.to_dict("records"):
@@ -239,10 +254,10 @@ def financial_block_from_municipality(data: MunicipalityData, renewal_decisions:
                 limit * window_sum(st["förnyelsebehov_fasta_priser"], w)
                 - window_sum(st["reinvesteringar_fasta_priser"], w), mask))
         else:  # balanskrav
-            big_m = 5.0 * float(np.max(np.abs(revenue))) + 5.0 * float(abs(st["verksamhetens_kostnader"]).max())
-            balanskrav.append(BalanskravTarget(
-                tid, label, {("result", 0): one},
-                {("realisation_gain", 0): -one}, reserve_use.copy(), mask, big_m))
+            balanskrav.append(balance_target(tid, label, mask))
+    if balanced_budget and not balanskrav:
+        balanskrav.append(balance_target(BUDGET_BALANCE_ID, "budgeten i balans varje år (kommunallagen 11 kap. 5 §)",
+                                         np.ones(n, dtype=bool)))
     return FinancialBlock(
         years=years,
         variables=variables,

@@ -417,8 +417,10 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
     """The optimiser's input for a municipality: candidates (sheet ``Projekt``), effects, relations, targets.
 
     ``finance=False`` leaves out the financial targets (only the ceilings remain), ``capacity=False`` the places;
-    ``balanskrav`` is ``"restore"`` (exact: deficits restored within three years) or ``"strict"`` (no deficit
-    from the first plan year; see :class:`~hushall.optimize.finance_block.FinancialBlock`).
+    ``balanskrav`` is ``"restore"`` (exact: deficits restored within three years), ``"strict"`` (no deficit
+    from the first plan year through the last year of Mål's balanskrav targets; see
+    :class:`~hushall.optimize.finance_block.FinancialBlock`) or ``"balanced"`` (a budget in balance every plan
+    year, KL 11 kap. 5 §: ``"strict"``, over every plan year when Mål has no balanskrav target).
     ``renewal_decisions``: the reinvestment is decided by the optimiser, per pool of components and year
     (:mod:`hushall.optimize.renewal_decisions`), instead of following the data's policy; ``None``:
     :data:`RENEWAL_DECISIONS_DEFAULT` (when the municipality has components and sheet Ekonomi).
@@ -461,9 +463,10 @@ def problem_from_municipality(data: MunicipalityData, *, finance: bool = True, c
     # the debt each project clears (objective and debt rows), a component chosen projects share counted once
     own, pools = debt_relief_split(data, group) if not decide and len(data.components) else (None, None)
     cap_block = capacity_block(data) if capacity else None
-    fin = financial_block_from_municipality(data, renewal_decisions=decide) if finance and len(data.finance) else None
+    fin = financial_block_from_municipality(data, renewal_decisions=decide, balanced_budget=balanskrav == "balanced") \
+        if finance and len(data.finance) else None
     if fin is not None:
-        fin.balanskrav_mode = balanskrav
+        fin.balanskrav_mode = "strict" if balanskrav == "balanced" else balanskrav
     base_real = outside_plan_investment_real(data, fin)
     problem = assemble_problem(
         years=years,

@@ -27,7 +27,14 @@ from collections.abc import Mapping
 import numpy as np
 
 from hushall.finance.targets import TOLERANCE_KR
-from hushall.finance.verdict import DEBT_GROWTH_TOLERANCE, LOW_PROBABILITY, AssetOutcome, RiskOutcome, Verdict
+from hushall.finance.verdict import (
+    DEBT_GROWTH_TOLERANCE,
+    LOW_PROBABILITY,
+    AssetOutcome,
+    Deficit,
+    RiskOutcome,
+    Verdict,
+)
 from hushall.formatting import fmt_mkr, fmt_number, fmt_pct
 from hushall.needs.reinvestment import POLICIES
 from hushall.reports.plan_reasons import year_ranges
@@ -46,6 +53,46 @@ def _targets_clause(v: Verdict) -> str:
     failed = v.failed_targets
     return (f"{len(failed)} av {n} finansiella mål uppfylls inte varje år {v.first_year}–{v.last_year} "
             f"(första gången {v.first_failed_year})")
+
+
+#: The law's balance requirement on the budget, as the verdict cites it (:attr:`Verdict.deficits`).
+BUDGET_BALANCE_LAW = "kommunallagen 11 kap. 5 §"
+
+
+def _balance_clause(v: Verdict) -> str:
+    """The budgeted deficits in a clause ("" when every year's budget balances)."""
+    if v.budget_balances:
+        return ""
+    worst = min(v.deficits, key=lambda d: d.balanskravsresultat_kr)
+    years = year_ranges([d.year for d in v.deficits])
+    low = "" if len(v.deficits) == 1 else f"som lägst {fmt_mkr(worst.balanskravsresultat_kr)} ({worst.year}; "
+    amount = f"{fmt_mkr(worst.balanskravsresultat_kr)} (" if len(v.deficits) == 1 else low
+    return (f"budgeten går med underskott {years}: balanskravsresultatet är {amount}löpande priser), och "
+            f"{BUDGET_BALANCE_LAW} kräver en budget i balans utom vid synnerliga skäl")
+
+
+def deficit_details(v: Verdict) -> list[str]:
+    """One line per budgeted deficit: the year, the balanskravsresultat, the write-offs in it, and the law.
+
+    >>> from hushall.finance.verdict import Deficit
+    >>> from hushall.formatting import NBSP
+    >>> v = Verdict(2025, 2027, (), None, deficits=(Deficit(2026, -22.4e6, 30.0e6),))
+    >>> print(deficit_details(v)[0].replace(NBSP, " "))  # doctest: +NORMALIZE_WHITESPACE
+    Budgetunderskott 2026: balanskravsresultat −22,4 Mkr (löpande priser), varav realisationsförluster och
+    utrangeringar −30,0 Mkr. Budgeten ska ha intäkter som överstiger kostnaderna (kommunallagen 11 kap. 5 §);
+    fullmäktige kan besluta om undantag bara vid synnerliga skäl, och ett negativt balanskravsresultat ska
+    återställas inom tre år (12 §).
+    """
+    def one(d: Deficit) -> str:
+        losses = (f", varav realisationsförluster och utrangeringar {fmt_mkr(-d.realisation_losses_kr)}"
+                  if d.realisation_losses_kr > TOLERANCE_KR else "")
+        return f"{d.year}: balanskravsresultat {fmt_mkr(d.balanskravsresultat_kr)} (löpande priser){losses}"
+
+    if v.budget_balances:
+        return []
+    return [f"Budgetunderskott {'; '.join(one(d) for d in v.deficits)}. Budgeten ska ha intäkter som överstiger "
+            f"kostnaderna ({BUDGET_BALANCE_LAW}); fullmäktige kan besluta om undantag bara vid synnerliga skäl, "
+            "och ett negativt balanskravsresultat ska återställas inom tre år (12 §)."]
 
 
 def _share_text(a: AssetOutcome) -> str:
@@ -89,18 +136,26 @@ def verdict_sentence(v: Verdict) -> str:
     otherwise the same sentence says which part does not hold.
     """
     targets, assets, risk = _targets_clause(v), _assets_clause(v), _risk_clause(v.risk)
+    balance = _balance_clause(v)
     if not v.targets_hold:
-        return f"Nej, inte god ekonomisk hushållning: {targets}; {assets}; {risk}."
+        return f"Nej, inte god ekonomisk hushållning: {targets}; {balance + '; ' if balance else ''}{assets}; {risk}."
     if v.sound:
         return f"Ja, god ekonomisk hushållning i alla tre delarna: {targets}, {assets}, och {risk}."
-    if v.assets_hold is not False and v.risk is None:
+    if v.budget_balances and v.assets_hold is not False and v.risk is None:
         return f"Ja i prognosen utan osäkerhet: {targets} och {assets}; men {risk}."
     weak = []
+    if not v.budget_balances:
+        weak.append("med en budget i balans varje år")
     if v.assets_hold is False:
         weak.append("för tillgångarna")
     if v.risk_holds is False:
         weak.append(f"med marginal för osäkerheten (under {fmt_pct(LOW_PROBABILITY, 0)} sannolikhet)")
-    body = f"{targets}, men {assets}; {risk}" if v.assets_hold is False else f"{targets} och {assets}, men {risk}"
+    if balance:
+        body = f"{targets}, men {balance}; {assets}; {risk}"
+    elif v.assets_hold is False:
+        body = f"{targets}, men {assets}; {risk}"
+    else:
+        body = f"{targets} och {assets}, men {risk}"
     return (f"Delvis, god ekonomisk hushållning enligt de finansiella målen men inte {' och inte '.join(weak)}: "
             f"{body}.")
 
@@ -127,7 +182,7 @@ def verdict_details(v: Verdict, names: Mapping[str, str] | None = None, *,
     """The lines under the sentence: each failing target with its years, and (``with_reinvestment``) the
     reinvestment over the plan against the need, with the policy."""
     names = names or {}
-    lines = []
+    lines = deficit_details(v)
     for t in v.failed_targets:
         label = names.get(t.target_id, t.target_id)
         lines.append(f"{label[:1].upper()}{label[1:]}: uppfylls inte {len(t.failed_years)} av {len(t.years)} år "
@@ -194,4 +249,4 @@ def verdict_block(v: Verdict, names: Mapping[str, str] | None = None, *, title: 
     return out
 
 
-__all__ = ["VERDICT_TITLE", "need_text", "reinvestment_text", "taken_over_text", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]
+__all__ = ["BUDGET_BALANCE_LAW", "VERDICT_TITLE", "deficit_details", "need_text", "reinvestment_text", "taken_over_text", "verdict_block", "verdict_details", "verdict_lines", "verdict_sentence"]
