@@ -118,3 +118,34 @@ def test_a_budgeted_deficit_is_named_even_when_the_balanskrav_target_holds(data:
     balanced = with_risk(assess(data, forecast(data, {"P-12": 2025})), 0.9, 1000)
     assert balanced.budget_balances and balanced.deficits == ()
     assert "underskott" not in verdict_sentence(balanced) and deficit_details(balanced) == []
+
+
+def test_what_else_moves_the_debt_is_the_timing_and_what_the_projects_take_over(data: MunicipalityData) -> None:
+    """``other_debt_change``: renewing as needed, the need is what is spent (nothing else moves the debt);
+    renewing nothing, it is the need's later renewals of each component — a lifetime after the first, and again —
+    which never come (counted here from the register alone); a project that rebuilds (P-12, the VA network, done
+    in 2027) adds the debt it takes over, in its completion year and no other."""
+    from hushall.finance.verdict import other_debt_change
+    from hushall.needs.reinvestment import component_status
+
+    def run(schedule: dict[str, int], policy: str) -> tuple[np.ndarray, np.ndarray]:
+        st = forecast(data, schedule, reinvestment_policy=policy).statements
+        return other_debt_change(st), np.asarray(st.memo["underhållsskuld_fasta_priser"], dtype=float)
+
+    np.testing.assert_allclose(run({"P-12": 2025}, "behov")[0], 0.0, atol=0.5)
+    years = np.asarray(data.years)
+    later = np.zeros(years.size)
+    status = component_status(data)
+    for value, life, due in zip(status["value_kr"], status["lifetime_whole_years"], status["first_due_year"],
+                                strict=True):
+        for t in range(max(int(due), int(years[0])) + int(life), int(years[-1]) + 1, int(life)):
+            later[t - years[0]] += value
+    nothing, debt_nothing = run({}, "ingen")
+    assert later.sum() > 100e6
+    np.testing.assert_allclose(nothing, -later, atol=0.5)
+    rebuilt, debt_rebuilt = run({"P-12": 2025}, "ingen")
+    done = int(np.flatnonzero(years == 2027)[0])
+    taken = debt_nothing[done] - debt_rebuilt[done]
+    assert taken > 10e6
+    assert rebuilt[done] - nothing[done] == pytest.approx(-taken, abs=1.0)
+    np.testing.assert_allclose(np.delete(rebuilt - nothing, done), 0.0, atol=0.5)

@@ -141,3 +141,27 @@ def test_the_document_says_the_reinvestment_is_the_optimisers_decision(optimised
     sentence = next(s for s in summary.split("Håller god ekonomisk hushållning?")[1:2])
     assert not sentence.strip().startswith("Ja, god ekonomisk hushållning")
     assert "sannolikheten att målen håller i osäkra framtider är inte prövad" in sentence
+
+
+def test_the_maintenance_debt_rolls_forward_in_section_4_4(optimised: dict[str, Any]) -> None:
+    """A reader who adds up section 4.4 finds the debt: last year's debt + the need − the reinvestment + the line
+    on renewal before or after the need year = this year's debt, in the sheet and in the PDF, for the optimiser's
+    reinvestment (whose debt follows the pools' recursion, not the need's timetable)."""
+    import numpy as np
+
+    from hushall.reports.forecast import DEBT_ROLL_FORWARD_TEXT, OTHER_DEBT_CHANGE, asset_sheet
+
+    doc, pages = optimised["doc"], optimised["pages"]
+    sheet = asset_sheet(doc.forecast, doc.data.price_base_year).set_index("Post")
+    fixed = f"({doc.data.price_base_year} års priser) (kr)"
+    debt = sheet.loc[f"Underhållsskuld vid årets slut {fixed}"].to_numpy(float)
+    need = sheet.loc[f"Förnyelsebehov {fixed}"].to_numpy(float)
+    spend = sheet.loc[f"Reinvesteringar {fixed}"].to_numpy(float)
+    other = sheet.loc[f"{OTHER_DEBT_CHANGE} {fixed}"].to_numpy(float)
+    before = np.concatenate([[0.0], debt[:-1]])
+    np.testing.assert_allclose(before + need - spend + other, debt, atol=1.0)
+    # the line is not a rounding: the optimiser's timing moves tens of Mkr that the need's timetable does not
+    assert np.abs(other).max() > 10e6
+    economy = norm(" ".join(chapter(pages, "4. Ekonomi", "5. Risk")))
+    assert norm(DEBT_ROLL_FORWARD_TEXT) in economy
+    assert norm(OTHER_DEBT_CHANGE) in economy

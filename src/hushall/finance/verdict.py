@@ -269,6 +269,31 @@ def cumulative_share_of_need(statements: Statements) -> FloatArray:
                             statements.memo["förnyelsebehov_fasta_priser"])
 
 
+def other_debt_change(statements: Statements) -> FloatArray:
+    r"""What moves the maintenance debt besides the year's renewal need and reinvestment (price base year kr)::
+
+        X_t = U_t − U_{t−1} − N_t + R_t,     U before the first plan year counted as 0
+
+    so that a table of the memo lines rolls forward: ``U_t = U_{t−1} + N_t − R_t + X_t``. The first year's need
+    holds the debt at the end of the base year (what is overdue falls due in the first plan year), hence ``U = 0``
+    before it. ``X`` is the timing of the renewal against the need — renewed before its need year (``X > 0``: the
+    spend does not lower the debt) or after it (the need ``N`` counts a component's next renewal a lifetime after
+    the need year, the plan's a lifetime after its actual renewal) — and the debt the plan's projects take over
+    when they close or rebuild a facility (``X < 0``). NaN where the memo lines are missing.
+
+    >>> from hushall.examples import exempelkommun
+    >>> from hushall.finance import forecast
+    >>> st = forecast(exempelkommun(), reinvestment_policy="behov").statements
+    >>> bool(np.allclose(other_debt_change(st), 0.0, atol=0.5))   # renewing as needed: the need is what is spent
+    True
+    """
+    memo = statements.memo
+    debt = np.asarray(memo["underhållsskuld_fasta_priser"], dtype=float)
+    before = np.concatenate([np.zeros((*debt.shape[:-1], 1)), debt[..., :-1]], axis=-1)
+    return debt - before - np.asarray(memo["förnyelsebehov_fasta_priser"], dtype=float) \
+        + np.asarray(memo["reinvesteringar_fasta_priser"], dtype=float)
+
+
 def cumulative_share(reinvestment: Any, need: Any) -> FloatArray:
     """``Σ_{τ≤t} R_τ / Σ_{τ≤t} N_τ`` of yearly reinvestment and renewal need (same prices, last axis the years),
     NaN while nothing has fallen due (need ≤ :data:`~hushall.finance.targets.TOLERANCE_KR`).
@@ -332,6 +357,7 @@ __all__ = [
     "budget_deficits",
     "cumulative_share",
     "cumulative_share_of_need",
+    "other_debt_change",
     "target_outcomes",
     "with_monte_carlo",
     "with_risk",

@@ -13,7 +13,7 @@ import pandas as pd
 
 from hushall.data.target_types import TARGET_TYPES
 from hushall.finance import Forecast
-from hushall.finance.verdict import Verdict, assess, cumulative_share_of_need
+from hushall.finance.verdict import Verdict, assess, cumulative_share_of_need, other_debt_change
 from hushall.formatting import fmt_kr, fmt_mkr, fmt_number, fmt_pct
 from hushall.model import MunicipalityData
 from hushall.reports import plan_charts
@@ -72,9 +72,22 @@ def project_investment_kr(fc: Forecast) -> np.ndarray:
             - np.asarray(st["reinvesteringar"], dtype=float))
 
 
+#: The line that makes the debt roll forward: förra årets skuld + behov − reinvesteringar + denna = årets skuld.
+OTHER_DEBT_CHANGE = "Förnyelse före eller efter behovsåret, projekt som tar över"
+#: What the asset table's debt lines mean, in a sentence (the plan document and the sheet's note).
+DEBT_ROLL_FORWARD_TEXT = (
+    "Underhållsskulden rullas fram: förra årets skuld plus årets förnyelsebehov minus årets reinvesteringar plus "
+    "raden om förnyelse före eller efter behovsåret ger årets skuld. Den raden är förnyelse som görs före det år "
+    "behovet faller (den sänker inte skulden) eller efter det (behovet räknar med att en komponent faller till "
+    "förnyelse igen en livslängd efter behovsåret, planen en livslängd efter förnyelsen), och skuld som planens "
+    "projekt tar över när de avvecklar eller bygger om en anläggning. Det första årets förnyelsebehov innehåller "
+    "underhållsskulden vid basårets slut.")
+
+
 def asset_lines(fc: Forecast, price_base_year: int) -> list[tuple[str, str, np.ndarray]]:
-    """The projects' investment beside the reinvestment, the renewal need (the plan's own), the maintenance debt
-    and the pension payouts per year, each labelled with its price basis: ``(label, unit, values)`` with unit
+    """The projects' investment beside the reinvestment, the renewal need (the plan's own), what else moves the
+    maintenance debt (:func:`hushall.finance.verdict.other_debt_change`, so that the debt rolls forward from the
+    lines above it), the maintenance debt and the pension payouts per year, each labelled with its price basis: ``(label, unit, values)`` with unit
     ``"kr"`` (amounts in kr) or ``"andel"`` (a share).
 
     Pension payouts are negative as in the resultaträkning (a cost) and include the löneskatt.
@@ -86,6 +99,7 @@ def asset_lines(fc: Forecast, price_base_year: int) -> list[tuple[str, str, np.n
         ("Reinvesteringar (löpande priser)", "kr", np.asarray(st["reinvesteringar"], dtype=float)),
         (f"Reinvesteringar ({fixed})", "kr", np.asarray(st["reinvesteringar_fasta_priser"], dtype=float)),
         (f"Förnyelsebehov ({fixed})", "kr", np.asarray(st["förnyelsebehov_fasta_priser"], dtype=float)),
+        (f"{OTHER_DEBT_CHANGE} ({fixed})", "kr", other_debt_change(st)),
         (f"Underhållsskuld vid årets slut ({fixed})", "kr",
          np.asarray(st["underhållsskuld_fasta_priser"], dtype=float)),
         ("Reinvesteringar i % av förnyelsebehovet, ackumulerat", "andel",
