@@ -10,6 +10,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from hushall.cli.main import cli
+from hushall.examples import exempelkommun
 from hushall.model import load
 from tests.importers.conftest import example_xlsx  # noqa: F401  (fixture)
 from tests.importers.sie_writer import write_sie
@@ -80,7 +81,7 @@ def test_assets_and_plan_into_the_example(example_xlsx: Path) -> None:  # noqa: 
     wb = openpyxl.load_workbook(example_xlsx)
     names = [c.value for c in wb["Anläggningar"]["A"]]
     assert "B100" in names and "F-C-01" in names  # added beside the example's own facilities
-    assert Decimal(str(wb["Projekt"].max_row)) == 1 + 22 + 6
+    assert Decimal(str(wb["Projekt"].max_row)) == 1 + len(exempelkommun().projects) + 6
 
 
 def test_sie_of_another_year_than_the_workbook_is_pointed_out(tmp_path: Path, example_xlsx: Path) -> None:  # noqa: F811

@@ -63,3 +63,23 @@ def test_duplicate_project_year(tmp_path: Path, tables: Tables) -> None:
     probs = _problems(tmp_path, tables, [_row(), _row()])
     (p,) = [p for p in probs if p.code == "E_DUPLICATE_ID"]
     assert p.sheet == "Utfall" and p.value == "U-1 / 2023"
+
+
+def test_a_project_under_way_that_sheet_projekt_lacks_is_warned_of(tmp_path: Path, tables: Tables) -> None:
+    """U-1 is under way at its last year (21 Mkr forecast, 6 + 4 Mkr spent): the plan's money leaves out the
+    11 Mkr it still costs unless sheet Projekt has it. A finished project, or one Projekt lists, is no warning."""
+    from hushall.formatting import NBSP
+
+    tables["Utfall"] = [_row(), _row(år=2024, utfall_kr=4_000_000, prognos_klart_år=2025),
+                        _row(projekt_id="U-2", status="avslutat", prognos_klart_år=2023)]
+    data = load(write_xlsx(tmp_path / "k.xlsx", tables))
+    (w,) = [p for p in data.warnings if p.code == "W_ONGOING_NOT_IN_PROJECTS"]
+    assert (w.sheet, w.row, w.column, w.value) == ("Utfall", 3, "projekt_id", "U-1")
+    message = w.message.replace(NBSP, " ")
+    assert "11,0 Mkr kvar av prognosen 21,0 Mkr, klart 2025" in message
+    assert "måste = ja, fast startår 2025" in message and "hushall uppfölj --planera-om" in message
+    # listed in Projekt (under the same id): no warning
+    tables["Projekt"] = [{"projekt_id": "U-1", "namn": "Ny förskola (pågår)", "typ": "nybyggnad", "område_id": "C",
+                          "kostnad_kr": 11e6, "byggtid_år": 1, "måste": "ja", "fast_startår": 2025}]
+    again = load(write_xlsx(tmp_path / "k2.xlsx", tables))
+    assert not [p for p in again.warnings if p.code == "W_ONGOING_NOT_IN_PROJECTS"]

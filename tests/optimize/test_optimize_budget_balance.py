@@ -4,8 +4,6 @@ the same data optimised without the requirement budgets a deficit."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -21,7 +19,7 @@ from hushall.optimize.inputs import problem_from_municipality
 def without_balanskrav():
     data = exempelkommun()
     targets = data.targets[data.targets["target_type"] != "balanskrav"].reset_index(drop=True)
-    return dataclasses.replace(data, targets=targets)
+    return data.replace(targets=targets)
 
 
 def test_the_law_is_added_when_mal_has_no_balanskrav_target(without_balanskrav) -> None:

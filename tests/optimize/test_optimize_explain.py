@@ -141,12 +141,13 @@ def test_a_postponed_project_that_waits_for_its_dependency_is_explained_by_it() 
     from hushall.reports.plan_reasons import project_reason
 
     bm = create_model(problem_from_municipality(exempelkommun()))
-    plan = {"P-03": 2025, "P-06": 2025, "P-12": 2025, "P-15": 2025, "P-18": 2025, "P-22": 2025, "P-04": 2026,
-            "P-11": 2026, "P-13": 2026, "P-20": 2026, "P-16": 2027, "P-19": 2027, "P-21": 2027, "P-02": 2028,
-            "P-09": 2028, "P-05": 2029, "P-14": 2029, "P-10": 2030, "P-01": 2031, "P-17": 2045}
+    plan = {"P-06": 2025, "P-12": 2025, "P-15": 2025, "U-2301": 2025, "U-2302": 2025, "U-2401": 2025,
+            "P-03": 2026, "P-04": 2026, "P-11": 2026, "P-18": 2026, "P-22": 2026, "P-13": 2027, "P-16": 2027,
+            "P-19": 2027, "P-21": 2027, "P-09": 2028, "P-20": 2028, "P-02": 2029, "P-05": 2029, "P-14": 2029,
+            "P-10": 2030, "P-01": 2031, "P-17": 2045}
     ev = evaluate_plan(bm, columns_of_plan(bm.problem, plan))
     assert ev.meets_targets and not ev.relations_broken
-    records = {r["project"]: r for r in project_explanations(bm, ev, max_projects=22, time_limit=1.0, resolve=False)}
+    records = {r["project"]: r for r in project_explanations(bm, ev, max_projects=25, time_limit=1.0, resolve=False)}
     p10 = records["P-10"]
     assert p10["status"] == "senarelagt" and p10["forced_start"] == 2029
     assert p10["relations_broken_if_added"] == ["P-10 startar innan P-09 är klart"]

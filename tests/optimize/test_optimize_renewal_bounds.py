@@ -125,9 +125,10 @@ def test_every_plan_is_worth_the_same_with_the_tighter_rows(monkeypatch: pytest.
 
 
 #: A plan of Exempelkommun that meets every target with renewal decisions (found by the optimiser).
-PLAN = {"P-03": 2025, "P-06": 2025, "P-12": 2025, "P-15": 2025, "P-18": 2025, "P-22": 2025, "P-11": 2026,
-        "P-16": 2026, "P-19": 2026, "P-20": 2026, "P-04": 2027, "P-05": 2027, "P-13": 2027, "P-21": 2027,
-        "P-09": 2028, "P-14": 2029, "P-02": 2030, "P-01": 2031, "P-10": 2031, "P-17": 2045}
+PLAN = {"P-06": 2025, "P-12": 2025, "P-15": 2025, "U-2301": 2025, "U-2302": 2025, "U-2401": 2025,
+        "P-03": 2026, "P-04": 2026, "P-11": 2026, "P-18": 2026, "P-22": 2026, "P-13": 2027, "P-16": 2027,
+        "P-19": 2027, "P-21": 2027, "P-09": 2028, "P-20": 2028, "P-02": 2029, "P-05": 2029, "P-14": 2029,
+        "P-10": 2030, "P-01": 2031, "P-17": 2045}
 
 
 def test_where_nothing_is_waiting_the_bound_is_zero_not_one_krona() -> None:
@@ -152,7 +153,8 @@ def test_where_nothing_is_waiting_the_bound_is_zero_not_one_krona() -> None:
 def test_a_relaxation_keeps_a_bound_above_a_plan_it_contains() -> None:
     """The projects relaxed, the treasury and balanskrav indicators whole: a relaxation of the model, so its bound
     is at least the value of any plan. With the 1-kr big-M's HiGHS (1.16) "proved" 40.36 points optimal, below
-    the 40.76 of a plan that meets every target (its presolve fixed project columns to 0)."""
+    the 40.76 of a plan that met every target (its presolve fixed project columns to 0; the example before its
+    three projects under way joined sheet Projekt)."""
     from hushall.examples import exempelkommun
     from hushall.optimize import evaluate_plan
     from hushall.optimize.linear import highs_from_arrays
@@ -161,7 +163,7 @@ def test_a_relaxation_keeps_a_bound_above_a_plan_it_contains() -> None:
     problem = problem_from_municipality(exempelkommun(), renewal_decisions=True)
     bm = create_model(problem)
     ev = evaluate_plan(bm, columns_of_plan(problem, PLAN))
-    assert ev.meets_targets and ev.objective > 40.7
+    assert ev.meets_targets and not ev.relations_broken and ev.objective > 39.7
     arr = dict(bm.lm.arrays())
     integer = arr["integer"].copy()
     for name in ("x", "started_by"):

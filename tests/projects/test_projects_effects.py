@@ -250,6 +250,7 @@ def test_example_projects():
     va = cat.index("P-12")  # renews VA pipes: all on va_ledning
     assert cat.component_split[va, COMPONENT_TYPES.index("va_ledning")] == pytest.approx(1.0)
     plan = data_plan_effects(data)
-    assert plan.project_ids == ("P-12",)
+    # the committed plan: the VA network (måste) and the three projects under way since 2023–2024 (Utfall)
+    assert plan.project_ids == ("P-12", "U-2301", "U-2302", "U-2401")
     unit = UnitEffects.from_data(data)
     assert unit.shape[0] == len(cat) and unit.shape[2] == data.horizon_years

@@ -18,7 +18,7 @@ import pandas as pd
 from hushall.data.io import RawTable, RawWorkbook
 from hushall.data.schema import TABLES, ColumnSpec, TableSpec, text_limit
 from hushall.errors import Problem
-from hushall.formatting import fmt_number
+from hushall.formatting import fmt_mkr, fmt_number
 from hushall.model.plausibility import check_plausibility
 from hushall.model.relations import check_project_relations
 
@@ -406,6 +406,7 @@ def _check_rules(frames: dict[str, pd.DataFrame], out: Collector) -> None:
     outcomes = frames.get("outcomes")
     if outcomes is not None:
         _check_outcomes(outcomes, base_year, out)
+        _check_ongoing_in_projects(outcomes, proj, base_year, out)
     finance = frames.get("finance")
     if finance is not None and len(finance):
         from hushall.data.schema import FINANCE_ITEMS
@@ -440,6 +441,37 @@ def _check_outcomes(outcomes: pd.DataFrame, base_year: int | None, out: Collecto
         out.add("E_YEAR_RANGE", "Ett projekt som inte är avslutat kan inte beräknas bli klart före "
                 "redovisningsåret.", sheet=sheet, row=int(r["_row"]), column="prognos_klart_år",
                 value=int(r["forecast_completion_year"]))
+
+
+def _check_ongoing_in_projects(outcomes: pd.DataFrame, proj: pd.DataFrame | None, base_year: int | None,
+                               out: Collector) -> None:
+    """A project under way at its last year in Utfall that sheet Projekt does not have: the plan's money leaves
+    out what it still costs (its forecast total less what it has spent), so a warning names it and the two ways to
+    put it in — a row in Projekt (måste, fast startår the first plan year, the remaining cost) or the re-plan
+    (``hushall uppfölj --planera-om``, :mod:`hushall.followup.replan`, which does that row itself)."""
+    known = set() if proj is None else set(proj["project_id"].dropna().astype(str))
+    rows = outcomes.dropna(subset=["year"]).sort_values(["project_id", "year"])
+    if not len(rows):
+        return
+    sheet = TABLES["outcomes"].sheet
+    spent = rows.groupby("project_id")["outcome_kr"].sum(min_count=1)
+    for pid, last in rows.groupby("project_id").tail(1).set_index("project_id").iterrows():
+        if str(pid) in known or last["status"] != "pågående":
+            continue
+        total, paid = float(last["forecast_total_kr"]), float(spent.get(pid, 0.0) or 0.0)
+        left = total - paid if math.isfinite(total) else float("nan")
+        if math.isfinite(left) and left <= 0.5:
+            continue
+        first = f" {base_year + 1}" if base_year is not None else ""
+        done = last["forecast_completion_year"]
+        when = f", klart {int(done)}" if pd.notna(done) else ""
+        amount = (f"{fmt_mkr(left)} kvar av prognosen {fmt_mkr(total)}" if math.isfinite(left)
+                  else "det som återstår")
+        out.warn("W_ONGOING_NOT_IN_PROJECTS",
+                 f"Projektet {pid} pågår enligt Utfall ({amount}{when}) men finns inte i fliken Projekt: planens "
+                 f"investeringar räknar inte med det. Lägg till det i Projekt med måste = ja, fast startår{first} "
+                 "och det som återstår som kostnad, eller planera om från i dag (hushall uppfölj --planera-om).",
+                 sheet=sheet, row=int(last["_row"]), column="projekt_id", value=str(pid))
 
 
 def parse_shares(text: str) -> list[float] | None:
