@@ -85,7 +85,8 @@ def test_terminal_forecast_says_the_debt_grows_and_shows_the_new_lines(
     for label in ("Reinvesteringar (löpande priser)", "Reinvesteringar (2024 års priser)",
                   "Förnyelsebehov (2024 års priser)", "Underhållsskuld vid årets slut (2024 års priser)",
                   "Reinvesteringar i % av förnyelsebehovet, ackumulerat",
-                  "Pensionsutbetalningar inkl. löneskatt (löpande priser)"):
+                  "Pensionsutbetalningar, särredovisade (löpande priser)",
+                  "Övrig förändring av underhållsskulden (2024 års priser)"):
         assert label in text, label
 
 

@@ -72,12 +72,21 @@ def project_investment_kr(fc: Forecast) -> np.ndarray:
             - np.asarray(st["reinvesteringar"], dtype=float))
 
 
+#: The pension payouts the statements show apart (``varav_pensionsutbetalningar``): those earned before 1998 (the
+#: ansvarsförbindelse) and parameter ``pensionsutbetalningar_kr``; the other pension costs are in the operating
+#: costs, so the line is not all the pensions paid.
+PENSION_PAYOUTS_LABEL = "Pensionsutbetalningar, särredovisade"
+#: What that line holds, in a sentence (the plan document).
+PENSION_PAYOUTS_TEXT = ("Pensionsutbetalningarna är de som särredovisas i resultaträkningen, inklusive "
+                        "löneskatt: pensioner intjänade före 1998 (ansvarsförbindelsen) och det kommunen anger som "
+                        "pensionsutbetalningar i fliken Antaganden; övriga pensionskostnader ingår i verksamhetens "
+                        "kostnader.")
 #: The line that makes the debt roll forward: förra årets skuld + behov − reinvesteringar + denna = årets skuld.
-OTHER_DEBT_CHANGE = "Förnyelse före eller efter behovsåret, projekt som tar över"
+OTHER_DEBT_CHANGE = "Övrig förändring av underhållsskulden"
 #: What the asset table's debt lines mean, in a sentence (the plan document and the sheet's note).
 DEBT_ROLL_FORWARD_TEXT = (
     "Underhållsskulden rullas fram: förra årets skuld plus årets förnyelsebehov minus årets reinvesteringar plus "
-    "raden om förnyelse före eller efter behovsåret ger årets skuld. Den raden är förnyelse som görs före det år "
+    "övrig förändring ger årets skuld. Övrig förändring är förnyelse som görs före det år "
     "behovet faller (den sänker inte skulden) eller efter det (behovet räknar med att en komponent faller till "
     "förnyelse igen en livslängd efter behovsåret, planen en livslängd efter förnyelsen), och skuld som planens "
     "projekt tar över när de avvecklar eller bygger om en anläggning. Det första årets förnyelsebehov innehåller "
@@ -104,7 +113,7 @@ def asset_lines(fc: Forecast, price_base_year: int) -> list[tuple[str, str, np.n
          np.asarray(st["underhållsskuld_fasta_priser"], dtype=float)),
         ("Reinvesteringar i % av förnyelsebehovet, ackumulerat", "andel",
          cumulative_share_of_need(st)),
-        ("Pensionsutbetalningar inkl. löneskatt (löpande priser)", "kr",
+        (f"{PENSION_PAYOUTS_LABEL} (löpande priser)", "kr",
          np.asarray(st["varav_pensionsutbetalningar"], dtype=float)),
         ("  varav löneskatt (löpande priser)", "kr", -np.asarray(st["varav_löneskatt_pensioner"], dtype=float)),
     ]

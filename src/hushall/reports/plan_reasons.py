@@ -49,8 +49,13 @@ TARGET_WORDS: dict[str, str] = {k: t.words["sv"] for k, t in TARGET_TYPES.items(
 _num = finite_or_none  # the name the terminal summary imports
 
 
-#: How an optimised plan was made, as the plan document and the web name it (for officials: the solver's name).
+#: How an optimised plan was made, for officials (the web's officials' section: the solver's terms).
 OPTIMISED_METHOD = "Optimering (MILP med HiGHS)"
+#: The same in plain words, for the plan document and the terminal summary that the board reads.
+OPTIMISED_METHOD_PLAIN = ("Optimering – den plan som ger mest nytta inom alla mål och tak, beräknad med "
+                          "optimeringsprogrammet HiGHS")
+#: The optimality gap in plain words, the term after them (the plan document and the terminal summary).
+GAP_LABEL = "Högst så mycket bättre kan en annan plan vara (optimalitetsgap)"
 
 #: The optimiser's status as a board member reads it: no solver terms (the officials' section gives the gap).
 PLAIN_STATUS: dict[str, str] = {
@@ -660,6 +665,7 @@ def comparison_sentences(comparison: pd.DataFrame) -> list[str]:
 
 
 __all__ = [
+    "GAP_LABEL",
     "MARGINAL_ROWS",
     "NEGLIGIBLE_KR",
     "NEGLIGIBLE_POINTS",
@@ -668,6 +674,7 @@ __all__ = [
     "NOT_IN_GIVEN_PLAN",
     "NOT_KEPT_REASON",
     "OPTIMISED_METHOD",
+    "OPTIMISED_METHOD_PLAIN",
     "PLAIN_STATUS",
     "TARGET_WORDS",
     "ProjectReasons",

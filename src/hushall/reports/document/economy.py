@@ -11,7 +11,7 @@ import pandas as pd
 from hushall.reports import plan_charts
 from hushall.reports import plan_tables as pt
 from hushall.reports.document.layout import MARK_MISSED, YEARS_PER_BLOCK, Charts, kr_cell, mkr_cell, pct_cell
-from hushall.reports.forecast import DEBT_ROLL_FORWARD_TEXT, asset_lines
+from hushall.reports.forecast import DEBT_ROLL_FORWARD_TEXT, PENSION_PAYOUTS_TEXT, asset_lines
 from hushall.reports.pdf_layout import PlanPDF
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def economy_chapter(pdf: PlanPDF, doc: PlanDocument, charts: Charts) -> None:
                   "förnyelsebehov (det som planens projekt avvecklar, ersätter eller bygger om räknas inte från det "
                   "år projektet är klart) och underhållsskulden vid årets slut, i Mkr; prisbasen står på varje rad "
                   f"(löpande priser eller {doc.data.price_base_year} års priser). {DEBT_ROLL_FORWARD_TEXT} "
-                  "Pensionsutbetalningarna är kostnader i resultaträkningen, inklusive löneskatt.", size=9)
+                  f"{PENSION_PAYOUTS_TEXT}", size=9)
     lines = asset_lines(f, doc.data.price_base_year)
     for block in blocks:
         col_w = (pdf.content_width - label_w) / YEARS_PER_BLOCK

@@ -18,11 +18,12 @@ from hushall.reports.document.layout import Charts, frame_table, mkr_cell
 from hushall.reports.document.maps import plan_map
 from hushall.reports.pdf_layout import PlanPDF
 from hushall.reports.plan_reasons import (
+    GAP_LABEL,
     MARGINAL_HEADERS,
     MARGINAL_ROWS,
     NOT_IN_GIVEN_PLAN,
     NOT_KEPT_REASON,
-    OPTIMISED_METHOD,
+    OPTIMISED_METHOD_PLAIN,
     comparison_sentences,
     constraint_sentences,
     marginal_highlights,
@@ -84,13 +85,12 @@ def plan_from_optimization(data: MunicipalityData, result: OptimizationResult) -
     ranking list, in Swedish sentences (:mod:`hushall.reports.plan_reasons`)."""
     schedule = Schedule(result.schedule_dict)
     names = target_names(data)
-    facts: list[tuple[str, str]] = [("Metod", OPTIMISED_METHOD), ("Status", result.message)]
+    facts: list[tuple[str, str]] = [("Metod", OPTIMISED_METHOD_PLAIN), ("Status", result.message)]
     kpp = finite_or_none(result.kr_per_point)
     pby = int(data.price_base_year)
     facts += _points_fact("Planens nettonytta", result.objective)
     facts += _points_fact("Högsta möjliga nettonytta (bevisad gräns)", result.bound)
-    facts += _number_fact("Optimalitetsgap (högst så mycket bättre kan en plan vara)", result.gap,
-                          lambda x: fmt_pct(x, 2))
+    facts += _number_fact(GAP_LABEL, result.gap, lambda x: fmt_pct(x, 2))
     if kpp:
         facts.append(("Vad en poäng kostar i snitt bland projekten",
                       f"{fmt_mkr(kpp, 1)} ({pby} års priser; ett snitt, inget pris på nyttan: poäng är inte kronor)"))
