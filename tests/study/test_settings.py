@@ -152,3 +152,27 @@ def test_cli_optimize_takes_renewal_decisions_from_the_settings_file(data, tmp_p
         renewal.append(json.loads(r.stdout).get("renewal"))
     assert renewal[0] and sum(row["renewal_kr"] for row in renewal[0]) > 0
     assert renewal[1] is None
+
+
+def test_a_budget_in_balance_every_year_is_a_setting_of_the_study(data, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``balanced_budget`` (KL 11 kap. 5 §): off unless chosen, yes/no as a form or a file says it, kept by the
+    settings file, no change of the data, and the optimiser's ``balanskrav`` of the study, the web and the CLI."""
+    from hushall.study.request import PlanRequest
+    from hushall.study.settings import balanskrav_of
+
+    assert clean_settings({}, data)["balanced_budget"] is False and balanskrav_of(clean_settings({}, data)) == "restore"
+    chosen = clean_settings({"balanced_budget": "on"}, data)
+    assert chosen["balanced_budget"] is True and balanskrav_of(chosen) == "balanced"
+    assert clean_settings({"balanced_budget": "nej"}, data)["balanced_budget"] is False
+    with pytest.raises(PlanError, match="Budget i balans varje år: 'kanske'"):
+        clean_settings({"balanced_budget": "kanske"}, data)
+    applied = apply_settings(data, chosen)  # an option of the study, not of the data
+    assert applied.targets.equals(data.targets)
+    path = tmp_path / "installningar.json"
+    path.write_text(settings_json(chosen), encoding="utf-8")
+    assert json.loads(path.read_text(encoding="utf-8"))["balanced_budget"] is True
+    assert read_settings(path, data)["balanced_budget"] is True
+    assert PlanRequest(balanskrav=balanskrav_of(chosen)).balanskrav == "balanced"
+    assert PlanRequest.from_json(PlanRequest(balanskrav="balanced").to_json()).balanskrav == "balanced"
+    with pytest.raises(ValueError, match="unknown balanskrav"):
+        PlanRequest(balanskrav="strict")

@@ -329,3 +329,26 @@ def test_plan_view_reads_a_real_optimiser_result_and_old_results_still_load() ->
     # a result stored before the study layer (version 0: the page's keys) is read by the same functions
     old = {"schedule": [{"project_id": "P-01", "start_year": 2027}], "years": [2025]}
     assert stored_schedule(old) == {"P-01": 2027} and stored_schedule(study.to_json()) == SCHEDULE
+
+
+def test_a_variant_can_ask_for_a_budget_in_balance_every_year(planner: Browser) -> None:
+    """The box 'Budget i balans varje år' is stored in the variant's settings, shown on the plan page and the edit
+    form, and reaches the study the worker asks for (the optimiser's ``balanskrav``)."""
+    from hushall.study.settings import balanskrav_of, renewal_decisions_of
+    from hushall.web.planning import study_request
+
+    label = "Budget i balans varje år (kommunallagen 11 kap. 5 §)"
+    box = 'id="balanced_budget" name="balanced_budget" aria-describedby="balance-help" checked'
+    new_form = planner.get("/planer/ny").text
+    assert label in new_form and box not in new_form  # a new variant: a deficit restored in three years allowed
+    plain = create(planner, "Med underskott")
+    settings = planner.get(f"/api/v1/variants/{plain}").json()["settings"]
+    assert settings["balanced_budget"] is False and balanskrav_of(settings) == "restore"
+    assert "Ett år får gå med underskott om det återställs inom tre år." in planner.get(f"/planer/{plain}").text
+    vid = create(planner, "Budget i balans", balanced_budget="on")
+    settings = planner.get(f"/api/v1/variants/{vid}").json()["settings"]
+    assert settings["balanced_budget"] is True
+    assert "Planen har budget i balans varje år (kommunallagen 11 kap. 5 §)." in planner.get(f"/planer/{vid}").text
+    assert box in planner.get(f"/planer/{vid}/redigera").text
+    request = study_request(None, 0, 0.0, renewal_decisions_of(settings), balanskrav_of(settings))
+    assert request.balanskrav == "balanced"

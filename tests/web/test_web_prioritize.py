@@ -369,3 +369,27 @@ def test_quick_plans_keep_the_sessions_problem_after_a_weight_or_frame() -> None
         assert prio.solves["quick_kept_problem"] == 2  # the tax changes the financial model: made again
     finally:
         prio.shutdown()
+
+
+def test_a_budget_in_balance_every_year_is_a_box_on_the_page(clients: Any) -> None:
+    """The example's best plan closes Rönnviks skola in 2026, and the write-off leaves that year's budget in deficit:
+    the verdict says so. With the box 'Budget i balans varje år' ticked the finished plan has no deficit year and
+    the verdict does not say it; unticked again, the deficit is back."""
+    b = clients("reader")
+    page = b.get("/prioritera").text
+    assert 'name="balanced_budget_shown" value="1"' in page and 'id="balanced_budget"' in page
+    assert re.search(r'id="balanced_budget" name="balanced_budget"[^>]*>', page)
+    assert "checked" not in re.search(r'id="balanced_budget" name="balanced_budget"[^>]*>', page).group(0)
+    deficit = "budgeten går med underskott"
+
+    def plan(ticked: bool) -> str:
+        form = {"variant": "", "balanced_budget_shown": "1", **({"balanced_budget": "on"} if ticked else {})}
+        r = b.post("/prioritera/plan", form, headers=HX)
+        assert r.status_code == 200
+        return finished(b, key_of(r.text))
+
+    loose = plan(False)
+    assert deficit in loose and "kommunallagen 11 kap. 5 §" in loose
+    balanced = plan(True)
+    assert "Håller god ekonomisk hushållning?" in balanced and deficit not in balanced
+    assert deficit in plan(False)

@@ -97,7 +97,7 @@ def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
                    "säger vilka år budgeten inte är i balans.")
 @click.option("--installningar", "settings_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Inställningar som på sidan Prioritera (JSON: kriterievikter, investeringsram, skattesats, "
-                   "mål); filen laddas ner där med 'Ladda ner inställningarna'.")
+                   "mål, budget i balans); filen laddas ner där med 'Ladda ner inställningarna'.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv resultatet som JSON på stdout.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               help="Mapp för plan.xlsx, CSV och diagram.")
@@ -108,12 +108,13 @@ def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float
     """Den bästa investeringsplanen inom målen för god ekonomisk hushållning, med förklaringar."""
     data = load_input(path, use_example)
     if settings_path is not None:
-        from hushall.study.settings import apply_settings, read_settings, renewal_decisions_of
+        from hushall.study.settings import apply_settings, balanskrav_of, read_settings, renewal_decisions_of
 
         settings = read_settings(settings_path, data)
         data = apply_settings(data, settings)
         if renewal_decisions is None:  # the command line's choice wins over the file's
             renewal_decisions = renewal_decisions_of(settings)
+        balanced_budget = balanced_budget or balanskrav_of(settings) == "balanced"
         info(f"Inställningar ur {settings_path.name} (som på sidan Prioritera).")
     out = output_folder(out)
     plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates,

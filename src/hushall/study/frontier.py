@@ -613,6 +613,7 @@ def compute_frontier(
     options: ModelOptions | None = None,
     progress: Progress | None = None,
     renewal_decisions: bool | None = None,
+    balanskrav: str = "restore",
 ) -> Frontier:
     """The efficiency frontier, the target prices and the priority ladder (see the module docstring).
 
@@ -635,6 +636,9 @@ def compute_frontier(
         For a municipality: the optimiser decides the reinvestment in every solve
         (:func:`hushall.optimize.inputs.problem_from_municipality`; ``None``: its default); each step's maintenance
         debt is then its plan's backlog.
+    balanskrav
+        For a municipality: the optimiser's balance requirement in every solve (``"balanced"``: a budget in
+        balance every plan year; :func:`hushall.optimize.inputs.problem_from_municipality`).
     """
     from hushall.model import MunicipalityData
 
@@ -644,7 +648,7 @@ def compute_frontier(
     if data is not None:
         from hushall.optimize.inputs import problem_from_municipality
 
-        problem = problem_from_municipality(data, renewal_decisions=renewal_decisions)
+        problem = problem_from_municipality(data, renewal_decisions=renewal_decisions, balanskrav=balanskrav)
     else:
         problem = source  # type: ignore[assignment]
     frame = frame_of(problem)

@@ -52,7 +52,9 @@ class PlanRequest:
     by one (``None``: every project, at least 5) in at most ``explain_project_s`` each (``None``: the optimiser's
     own share). ``renewal_decisions``: the optimiser decides the reinvestment per pool of components and year
     (:mod:`hushall.optimize.renewal_decisions`) and the study replays its renewal (``None``: the optimiser's
-    default; only for an optimised plan).
+    default; only for an optimised plan). ``balanskrav``: the optimiser's balance requirement — ``"restore"`` (a
+    deficit restored within three years is allowed; the verdict names it) or ``"balanced"`` (a budget in balance
+    every plan year, KL 11 kap. 5 §).
     """
 
     source: PlanSource = "optimised"
@@ -70,6 +72,7 @@ class PlanRequest:
     explain_project_s: float | None = None
     ranking: bool = True
     renewal_decisions: bool | None = None
+    balanskrav: str = "restore"
 
     def __post_init__(self) -> None:
         if self.source not in PLAN_SOURCES:
@@ -80,6 +83,8 @@ class PlanRequest:
             raise ValueError("a given plan needs its schedule")
         if self.draws < 0:
             raise ValueError("draws must be 0 or more")
+        if self.balanskrav not in ("restore", "balanced"):
+            raise ValueError(f"unknown balanskrav {self.balanskrav!r} (restore or balanced)")
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)

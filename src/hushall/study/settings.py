@@ -7,13 +7,16 @@ year — kept as a plain JSON document::
 
     {"targets": {"investeringstak_kr": 1.85e8, …}, "weights": {"lagkrav": 0.3, …}, "must_do": ["P-12", …],
      "reinvestment_policy": "", "reinvestment_frame_kr": null, "renewal_decisions": true,
-     "tax_change_ore": 0.0, "tax_from_year": null}
+     "balanced_budget": false, "tax_change_ore": 0.0, "tax_from_year": null}
 
 :func:`apply_settings` applies them to a copy of the data (as a calliope scenario or an openfisca reform), so every
 stage runs unchanged under any settings. ``renewal_decisions`` (the optimiser decides the reinvestment per pool
 of components and year, :mod:`hushall.optimize.renewal_decisions`) changes no data: it is an option of the plan
 study (:class:`hushall.study.request.PlanRequest`), read with :func:`renewal_decisions_of`; not given, it is the
-optimiser's default (:data:`hushall.optimize.inputs.RENEWAL_DECISIONS_DEFAULT`). The web (plan
+optimiser's default (:data:`hushall.optimize.inputs.RENEWAL_DECISIONS_DEFAULT`). ``balanced_budget`` (a budget
+in balance every plan year, KL 11 kap. 5 §: the balanskravsresultat at least zero, no deficit restored later) is
+another such option, read with :func:`balanskrav_of`; not given, a deficit restored within three years is allowed
+and the verdict names it. The web (plan
 variants, page Prioritera) and the command line (``hushall optimize --installningar``) both read settings with
 :func:`clean_settings` and apply them with :func:`apply_settings`: the same settings give the same data, hence the
 same plan.
@@ -69,7 +72,7 @@ MAX_TAX_CHANGE_ORE = 500.0
 
 #: The keys of a settings document, in the order they are written.
 SETTINGS_KEYS: tuple[str, ...] = ("targets", "weights", "must_do", "reinvestment_policy", "reinvestment_frame_kr",
-                                  "renewal_decisions", "tax_change_ore", "tax_from_year")
+                                  "renewal_decisions", "balanced_budget", "tax_change_ore", "tax_from_year")
 
 #: How a person says yes or no to a setting (a form's checkbox sends ``on``).
 _YES = ("1", "true", "on", "ja", "yes")
@@ -91,7 +94,7 @@ def default_settings(data: MunicipalityData) -> dict[str, Any]:
 
     return {"targets": targets, "weights": weights, "must_do": sorted(str(p) for p in must),
             "reinvestment_policy": "", "reinvestment_frame_kr": None, "renewal_decisions": RENEWAL_DECISIONS_DEFAULT,
-            "tax_change_ore": 0.0, "tax_from_year": None}
+            "balanced_budget": False, "tax_change_ore": 0.0, "tax_from_year": None}
 
 
 def parse_number(value: Any, label: str) -> float:
@@ -155,6 +158,8 @@ def clean_settings(raw: dict[str, Any], data: MunicipalityData) -> dict[str, Any
         out["reinvestment_frame_kr"] = x
     if raw.get("renewal_decisions") is not None:  # not given: the optimiser's default (default_settings)
         out["renewal_decisions"] = _yes_or_no(raw["renewal_decisions"], "Låt optimeringen besluta reinvesteringen")
+    if raw.get("balanced_budget") is not None:
+        out["balanced_budget"] = _yes_or_no(raw["balanced_budget"], "Budget i balans varje år")
     if "must_do" in raw:
         known = set(data.projects["project_id"].astype(str))
         must = [str(p) for p in raw.get("must_do") or []]
@@ -199,6 +204,16 @@ def renewal_decisions_of(settings: dict[str, Any]) -> bool | None:
     as chosen (``False``: the data's reinvestment policy), ``None`` (the optimiser's default) when they do not say."""
     value = settings.get("renewal_decisions")
     return None if value is None else bool(value)
+
+
+def balanskrav_of(settings: dict[str, Any]) -> str:
+    """The optimiser's ``balanskrav`` (:func:`hushall.optimize.optimize`) of cleaned settings: ``"balanced"`` (a
+    budget in balance every plan year) when ``balanced_budget`` says so, else ``"restore"``.
+
+    >>> balanskrav_of({"balanced_budget": True}), balanskrav_of({})
+    ('balanced', 'restore')
+    """
+    return "balanced" if settings.get("balanced_budget") else "restore"
 
 
 def _mapping(value: Any, key: str) -> dict[str, Any]:
@@ -305,5 +320,5 @@ def read_settings(path: Path, data: MunicipalityData) -> dict[str, Any]:
 
 
 __all__ = ["MAX_TAX_CHANGE_ORE", "REINVESTMENT_CHOICES", "SETTABLE_TARGETS", "SETTINGS_KEYS", "apply_settings",
-           "clean_settings", "default_settings", "parse_number", "read_settings", "renewal_decisions_of",
+           "balanskrav_of", "clean_settings", "default_settings", "parse_number", "read_settings", "renewal_decisions_of",
            "settings_json", "settings_key"]

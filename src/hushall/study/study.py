@@ -221,7 +221,7 @@ def _optimise(data: MunicipalityData, request: PlanRequest, solver_progress: Any
             options["time_limit"] = request.explain_project_s
     return optimize(data, time_limit=request.time_limit_s, mip_gap=request.mip_gap, progress=solver_progress,
                     explain=explain, ranking=request.ranking, explain_options=options,
-                    renewal_decisions=request.renewal_decisions)
+                    renewal_decisions=request.renewal_decisions, balanskrav=request.balanskrav)
 
 
 #: The reinvestment of a plan whose renewal the optimiser decided (what the verdict names as its policy).

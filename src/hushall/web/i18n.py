@@ -242,6 +242,18 @@ ENGLISH: dict[str, str] = {
         "The optimisation decided the reinvestment per facility group and year.",
     "Reinvesteringen följde policyn ovan (optimeringen beslutade den inte).":
         "The reinvestment followed the policy above (the optimisation did not decide it).",
+    "Balanskravet": "The balanced-budget requirement",
+    "Budget i balans varje år (kommunallagen 11 kap. 5 §)":
+        "A budget in balance every year (Local Government Act, chapter 11, section 5)",
+    "Utan markering får ett år gå med underskott om det återställs inom tre år, till exempel när en skola avvecklas "
+    "och dess bokförda värde skrivs av; omdömet säger då vilka år, eftersom ett underskott i budgeten kräver "
+    "synnerliga skäl.": "Unticked, a year may end in deficit if it is restored within three years, for instance "
+    "when a school closes and its book value is written off; the verdict then names those years, since a budgeted "
+    "deficit needs exceptional reasons.",
+    "Planen har budget i balans varje år (kommunallagen 11 kap. 5 §).":
+        "The plan has a budget in balance every year (Local Government Act, chapter 11, section 5).",
+    "Ett år får gå med underskott om det återställs inom tre år.":
+        "A year may end in deficit if it is restored within three years.",
     "Reinvesteringsram (Mkr per år, prisbasårets priser; tomt = som i underlaget)":
         "Reinvestment frame (MSEK a year, base-year prices; empty = as in the data)",
     "Som i underlaget (fliken Antaganden)": "As in the data (sheet Antaganden)",

@@ -44,7 +44,7 @@ from hushall.study.request import PlanRequest
 from hushall.study.settings import (  # the variant pages read these from here
     REINVESTMENT_CHOICES as REINVESTMENT_CHOICES,
 )
-from hushall.study.settings import apply_settings, renewal_decisions_of
+from hushall.study.settings import apply_settings, balanskrav_of, renewal_decisions_of
 from hushall.study.settings import clean_settings as clean_settings
 from hushall.study.settings import default_settings as default_settings
 from hushall.study.settings import parse_number as parse_number
@@ -135,18 +135,20 @@ MAX_EXPLAINED_PROJECTS = 25
 
 
 def study_request(limits: SolverLimits | None = None, mc_draws: int | None = None,
-                  robust_level: float | None = None, renewal_decisions: bool | None = None) -> PlanRequest:
+                  robust_level: float | None = None, renewal_decisions: bool | None = None,
+                  balanskrav: str = "restore") -> PlanRequest:
     """The plan study of a variant: optimised within ``limits`` (default :meth:`SolverLimits.from_env`, which the
     web process sets for its workers), simulated over ``mc_draws`` futures (default ``HUSHALL_WEB_MC_DRAWS``; 0 =
     none) and searched for a safer plan at ``robust_level`` (default ``HUSHALL_WEB_ROBUST_LEVEL``; 0 = none);
-    ``renewal_decisions`` as the variant's settings say (:func:`hushall.study.settings.renewal_decisions_of`)."""
+    ``renewal_decisions`` and ``balanskrav`` as the variant's settings say
+    (:func:`hushall.study.settings.renewal_decisions_of`, :func:`hushall.study.settings.balanskrav_of`)."""
     limits = limits or SolverLimits.from_env()
     return PlanRequest(
         source="optimised", time_limit_s=limits.time_limit_s, mip_gap=limits.mip_gap, explain_s=limits.explain_s,
         max_explained=MAX_EXPLAINED_PROJECTS, explain_project_s=max(0.5, min(3.0, limits.explain_s / 3)),
         draws=mc_draws_from_env() if mc_draws is None else int(mc_draws),
         robust_level=robust_level_from_env() if robust_level is None else float(robust_level),
-        renewal_decisions=renewal_decisions)
+        renewal_decisions=renewal_decisions, balanskrav=balanskrav)
 
 
 def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Progress,
@@ -155,7 +157,8 @@ def optimise_plan(data: MunicipalityData, settings: dict[str, Any], progress: Pr
     """Run the plan study of a variant (:func:`study_request`, :func:`hushall.study.run_study`) and return it as
     JSON for the worker to store. Progress goes to ``progress`` as a fraction and a Swedish line."""
     limits = limits or SolverLimits.from_env()
-    study = run_study(data, study_request(limits, mc_draws, robust_level, renewal_decisions_of(settings)), progress,
+    request = study_request(limits, mc_draws, robust_level, renewal_decisions_of(settings), balanskrav_of(settings))
+    study = run_study(data, request, progress,
                       solver_progress=ProgressRelay(progress, limits))
     return study.to_json()
 

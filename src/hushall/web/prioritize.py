@@ -38,7 +38,7 @@ from hushall.errors import HushallError
 from hushall.model import MunicipalityData
 from hushall.study.changes import EARLY_YEARS, FRAME_SLACK_KR, PlanFacts
 from hushall.study.request import DEFAULT_DRAWS, PlanRequest
-from hushall.study.settings import apply_settings, settings_key
+from hushall.study.settings import apply_settings, balanskrav_of, settings_key
 from hushall.web.config import SolverLimits
 
 if TYPE_CHECKING:
@@ -110,17 +110,21 @@ def entry_key(version_id: int, settings: dict[str, Any]) -> str:
 
 
 def study_facts(data: MunicipalityData, *, time_limit_s: float, mip_gap: float, draws: int = DEFAULT_DRAWS,
-                start: dict[str, int] | None = None, session: Reoptimiser | None = None) -> PlanFacts:
+                start: dict[str, int] | None = None, session: Reoptimiser | None = None,
+                balanskrav: str = "restore") -> PlanFacts:
     """The plan of ``data`` optimised within the limits (no explanations: the page gives its own reasons; the
-    search starts from ``start`` when given; ``session``: re-optimised by it, :meth:`Reoptimiser.reoptimise`),
-    its study (forecast, needs, Monte Carlo risk over ``draws`` futures, verdict) and the facts the page shows."""
+    search starts from ``start`` when given; ``session``: re-optimised by it, :meth:`Reoptimiser.reoptimise`,
+    made with the same ``balanskrav``), its study (forecast, needs, Monte Carlo risk over ``draws`` futures,
+    verdict) and the facts the page shows. ``balanskrav``: ``"balanced"`` for a budget in balance every year
+    (:func:`hushall.study.settings.balanskrav_of`)."""
     from hushall.optimize import optimize
     from hushall.study import run_study
 
     if session is not None:
         result = session.reoptimise(data, time_limit=time_limit_s, mip_gap=mip_gap, start=start)
     else:
-        result = optimize(data, time_limit=time_limit_s, mip_gap=mip_gap, explain=False, ranking=False, start=start)
+        result = optimize(data, time_limit=time_limit_s, mip_gap=mip_gap, explain=False, ranking=False, start=start,
+                          balanskrav=balanskrav)
     request = PlanRequest(source="optimised", draws=draws, time_limit_s=time_limit_s, mip_gap=mip_gap,
                           explain_s=0.0, ranking=False)
     study = run_study(data, request, optimization=result)
@@ -147,7 +151,7 @@ class Prioritizer:
         #: or frame changed; for the tests and the measurements)
         self.solves = {"quick": 0, "full": 0, "quick_kept_problem": 0}
         #: the quick plans' interactive session, of one data version at a time (used by one quick plan at a time)
-        self._session: tuple[int, Reoptimiser] | None = None
+        self._session: tuple[tuple[int, str], Reoptimiser] | None = None
         self._session_lock = threading.Lock()
 
     def get(self, key: str) -> Entry | None:
@@ -212,10 +216,11 @@ class Prioritizer:
                 self.solves["quick"] += 1
             # the session of this data version, unless another quick plan uses it now (then a plain solve)
             with_session = self._session_lock.acquire(blocking=False)
+            balanskrav = balanskrav_of(entry.settings)
             try:
-                session = self._session_of(entry.version_id, data) if with_session else None
+                session = self._session_of(entry.version_id, data, balanskrav) if with_session else None
                 facts = study_facts(data, time_limit_s=self.quick_s, mip_gap=max(self.limits.mip_gap, QUICK_MIP_GAP),
-                                    draws=QUICK_DRAWS, start=entry.start, session=session)
+                                    draws=QUICK_DRAWS, start=entry.start, session=session, balanskrav=balanskrav)
                 if session is not None and not session.rebuilt:
                     with self._lock:
                         self.solves["quick_kept_problem"] += 1
@@ -232,12 +237,14 @@ class Prioritizer:
             self._ensure_full(entry)
         return entry
 
-    def _session_of(self, version_id: int, data: MunicipalityData) -> Reoptimiser:
-        """The interactive session of ``version_id`` (a new one for another version; session lock held)."""
+    def _session_of(self, version_id: int, data: MunicipalityData, balanskrav: str = "restore") -> Reoptimiser:
+        """The interactive session of ``version_id`` and ``balanskrav`` (a new one for another version or another
+        balance requirement, whose rows differ; session lock held)."""
         from hushall.optimize.interactive import Reoptimiser
 
-        if self._session is None or self._session[0] != version_id:
-            self._session = (version_id, Reoptimiser(data))
+        key = (version_id, balanskrav)
+        if self._session is None or self._session[0] != key:
+            self._session = (key, Reoptimiser(data, balanskrav=balanskrav))
         return self._session[1]
 
     def _ensure_full(self, entry: Entry) -> None:
@@ -261,7 +268,8 @@ class Prioritizer:
         with self._lock:
             self.solves["full"] += 1
         try:
-            facts = study_facts(entry.data, time_limit_s=self.limits.time_limit_s, mip_gap=self.limits.mip_gap)
+            facts = study_facts(entry.data, time_limit_s=self.limits.time_limit_s, mip_gap=self.limits.mip_gap,
+                                balanskrav=balanskrav_of(entry.settings))
             entry.full = PlanRun("full", facts, time.perf_counter() - t0)
         except HushallError as exc:
             entry.error = str(exc)
@@ -297,6 +305,8 @@ __all__ = ["QUICK_TIME_LIMIT_S", "Busy", "Entry", "PlanRun", "Prioritizer", "ent
 
 #: The form's fields besides one ``weight__<criterion>`` per criterion.
 FRAME_FIELD, DEBT_FIELD, TAX_FIELD, TAX_YEAR_FIELD = "frame_mkr", "debt_kr", "tax_ore", "tax_from_year"
+#: The balanced-budget box, and the hidden field that says the box was on the form (an unticked box sends nothing).
+BALANCE_FIELD, BALANCE_SHOWN_FIELD = "balanced_budget", "balanced_budget_shown"
 
 
 def settings_from_form(form: Any, start: dict[str, Any], data: MunicipalityData) -> dict[str, Any]:
@@ -329,6 +339,8 @@ def settings_from_form(form: Any, start: dict[str, Any], data: MunicipalityData)
         value = form.get(field_name)
         if value is not None:
             raw[key] = value
+    if form.get(BALANCE_SHOWN_FIELD) is not None:
+        raw["balanced_budget"] = form.get(BALANCE_FIELD) == "on"
     return clean_settings(raw, data)
 
 
@@ -350,6 +362,7 @@ def controls(settings: dict[str, Any], data: MunicipalityData) -> dict[str, Any]
         "debt_kr": shown(targets.get(DEBT), 0),
         "tax_ore": shown(float(settings.get("tax_change_ore") or 0.0), 1),
         "tax_from_year": settings.get("tax_from_year") or int(data.first_year),
+        "balanced_budget": bool(settings.get("balanced_budget")),
         "years": [int(y) for y in data.years],
         "price_base_year": int(data.price_base_year),
     }

@@ -126,12 +126,12 @@ def run_frontier(factory: Any, job_id: int, progress: Any, set_job: Any) -> str:
     its steps in parallel processes, the reinvestment decided by the optimiser when the variant says so); the
     result is the frontier's JSON."""
     from hushall.study.frontier import compute_frontier
-    from hushall.study.settings import renewal_decisions_of
+    from hushall.study.settings import balanskrav_of, renewal_decisions_of
     from hushall.web.planning import apply_variant
 
     data, settings = variant_data(factory, job_id)
     frontier = compute_frontier(apply_variant(data, settings), progress=lambda f, m: progress(0.05 + 0.95 * f, m),
-                                renewal_decisions=renewal_decisions_of(settings))
+                                renewal_decisions=renewal_decisions_of(settings), balanskrav=balanskrav_of(settings))
     set_job(status="done", progress=1.0, message=f"{len(frontier.steps)} ramar och {len(frontier.prices)} mål "
                                                    "räknade.", result=frontier.to_json(), finished_at=utcnow(),
             heartbeat_at=utcnow())

@@ -96,7 +96,8 @@ def settings_from_form(form: Any) -> dict[str, Any]:
     frame_kr = None if frame == "" else 1e6 * parse_number(frame, "Reinvesteringsram")
     return {"targets": targets, "weights": weights, "must_do": [str(v) for v in form.getlist("must_do")],
             "reinvestment_policy": str(form.get("reinvestment_policy", "")),
-            "reinvestment_frame_kr": frame_kr, "renewal_decisions": form.get("renewal_decisions") == "on"}
+            "reinvestment_frame_kr": frame_kr, "renewal_decisions": form.get("renewal_decisions") == "on",
+            "balanced_budget": form.get("balanced_budget") == "on"}
 
 
 def form_context(request: Request, variant: PlanVariant | None, data: Any, settings: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +107,7 @@ def form_context(request: Request, variant: PlanVariant | None, data: Any, setti
             "reinvestment_choices": REINVESTMENT_CHOICES,
             "reinvestment_policy": settings.get("reinvestment_policy", ""),
             "renewal_decisions": bool(settings.get("renewal_decisions")),
+            "balanced_budget": bool(settings.get("balanced_budget")),
             "reinvestment_frame_mkr": (None if settings.get("reinvestment_frame_kr") is None
                                        else settings["reinvestment_frame_kr"] / 1e6),
             "party": variant.party if variant is not None else "", "error": None}
