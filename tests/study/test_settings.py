@@ -176,3 +176,26 @@ def test_a_budget_in_balance_every_year_is_a_setting_of_the_study(data, tmp_path
     assert PlanRequest.from_json(PlanRequest(balanskrav="balanced").to_json()).balanskrav == "balanced"
     with pytest.raises(ValueError, match="unknown balanskrav"):
         PlanRequest(balanskrav="strict")
+
+
+def test_a_change_of_the_balance_requirement_is_said_and_is_the_reason(data) -> None:  # type: ignore[no-untyped-def]
+    """Prioritera's lists: ticking 'Budget i balans varje år' is said in the money changes, and a project that
+    moves with it gets it as its reason — not 'med samma inställningar', which it was before."""
+    from hushall.study.changes import PlanFacts, money_changes, plan_changes
+
+    before = PlanFacts(schedule={"P-11": 2026, "P-01": 2031}, costs_kr={"P-11": 1.5e6, "P-01": 204e6},
+                       years=[2025, 2026], invest_by_year_kr=[80e6, 90e6], reinvest_by_year_kr=[60e6, 60e6],
+                       need_by_year_kr=[60e6, 60e6], debt_by_year_kr=[0.0, 0.0], frame_kr=185e6)
+    after = PlanFacts(schedule={"P-11": 2028, "P-01": 2031}, costs_kr=before.costs_kr, years=before.years,
+                      invest_by_year_kr=before.invest_by_year_kr, reinvest_by_year_kr=before.reinvest_by_year_kr,
+                      need_by_year_kr=before.need_by_year_kr, debt_by_year_kr=before.debt_by_year_kr,
+                      frame_kr=185e6)
+    loose, balanced = clean_settings({}, data), clean_settings({"balanced_budget": True}, data)
+    money = money_changes(before, after, loose, balanced)
+    assert money[0].startswith("Budgeten ska nu vara i balans varje år (kommunallagen 11 kap. 5 §)")
+    (moved,) = plan_changes(before, after, loose, balanced)
+    assert (moved.project_id, moved.kind, moved.driver) == ("P-11", "moved", "balance")
+    assert "budget i balans varje år" in moved.reason and "samma inställningar" not in moved.reason
+    back = money_changes(after, before, balanced, loose)
+    assert back[0].startswith("Ett år får nu gå med underskott om det återställs inom tre år")
+    assert not any("balans" in line for line in money_changes(before, after, loose, loose))

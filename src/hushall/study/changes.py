@@ -18,7 +18,9 @@ explains it:
      year of the project's build where the plan after uses the whole frame (within :data:`FRAME_SLACK_KR`);
   4. the debt target (``låneskuld_per_invånare``), the tax rate (``tax_change_ore``, ``tax_from_year``), and any
      other target limit;
-  5. otherwise the project gave way to (or took the place of) others that give more value per krona.
+  5. the balance requirement (``balanced_budget``: a budget in balance every year, KL 11 kap. 5 §, or a deficit
+     restored within three years, 12 §);
+  6. otherwise the project gave way to (or took the place of) others that give more value per krona.
 
 The figures beside the projects — the plan's value, the investment, places built, the maintenance debt at the end
 — are :class:`PlanFacts`, read once from a :class:`~hushall.study.PlanStudy`.
@@ -267,7 +269,7 @@ class Change:
     year_before: int | None
     year_after: int | None
     reason: str
-    driver: str  # what explains it: must_do, weights, frame, debt, tax, targets, others, same
+    driver: str  # what explains it: must_do, weights, frame, debt, tax, targets, balance, others, same
 
     @property
     def headline(self) -> str:
@@ -320,8 +322,11 @@ class _Reasons:
         self.tax_b = _tax(sb) if "tax_change_ore" in sb or "tax_from_year" in sb else self.tax_a
         self.must_a = set(sa.get("must_do") or [])
         self.must_b = set(sb.get("must_do") or []) if "must_do" in sb else self.must_a
+        self.balanced_a = bool(sa.get("balanced_budget"))
+        self.balanced_b = bool(sb.get("balanced_budget")) if "balanced_budget" in sb else self.balanced_a
         self.settings_same = (self.wa == self.wb and self.frame_a == self.frame_b and self.debt_a == self.debt_b
-                              and not self.other_targets and self.tax_a == self.tax_b and self.must_a == self.must_b)
+                              and not self.other_targets and self.tax_a == self.tax_b and self.must_a == self.must_b
+                              and self.balanced_a == self.balanced_b)
 
     def change(self, pid: str, kind: str, year_a: int | None, year_b: int | None) -> Change:
         up = kind == "in" or (kind == "moved" and (year_b or 0) < (year_a or 0))
@@ -358,7 +363,20 @@ class _Reasons:
             text = self._limit_reason(key, None, None, up, other=True)
             if text:
                 return "targets", text
+        if self.balanced_b != self.balanced_a:
+            return "balance", self._balance_reason(up, moved)
         return "others", self._displacement(pid, up, moved)
+
+    def _balance_reason(self, up: bool, moved: bool) -> str:
+        """A change of the balance requirement (KL 11 kap. 5 § against 12 §) as the reason."""
+        if self.balanced_b:
+            if up:
+                return ("det ryms när planen görs om för en budget i balans varje år (kommunallagen 11 kap. 5 §)")
+            return ("med budget i balans varje år (kommunallagen 11 kap. 5 §) får inget år gå med underskott som "
+                    "återställs senare, och projektet " + ("flyttas" if moved else "ryms inte längre"))
+        if up:
+            return "när ett år får gå med underskott som återställs inom tre år ryms projektet"
+        return "när ett år får gå med underskott som återställs inom tre år går andra projekt före"
 
     def _build_years(self, facts: PlanFacts, pid: str) -> set[int]:
         start = facts.schedule.get(pid)
@@ -478,7 +496,8 @@ def money_changes(before: PlanFacts, after: PlanFacts, settings_before: Mapping[
     """What the change did to the money, in plain Swedish sentences (fixed prices): the frame, every investment
     per year against it, the projects' investment, the reinvestment of the first :data:`EARLY_YEARS` years and its
     share of the need, and the maintenance debt (its peak, its average over the plan and its last year) — before
-    and after. A lower frame that the plan meets by postponing renewal is said first, in so many words.
+    and after — and a change of the balance requirement (a budget in balance every year, or a deficit restored
+    within three years). A lower frame that the plan meets by postponing renewal is said first, in so many words.
 
     Examples
     --------
@@ -509,6 +528,11 @@ def money_changes(before: PlanFacts, after: PlanFacts, settings_before: Mapping[
     cut = frame_a is not None and frame_b is not None and frame_b < frame_a - SAME_KR
     if cut and renew_b < renew_a - SAME_KR and debt_up:
         out.append("Den lägre ramen klaras genom att renoveringar skjuts upp: underhållsskulden växer.")
+    balanced_a, balanced_b = bool(settings_before.get("balanced_budget")), bool(settings_after.get("balanced_budget"))
+    if balanced_b and not balanced_a:
+        out.append("Budgeten ska nu vara i balans varje år (kommunallagen 11 kap. 5 §): inget år går med underskott.")
+    elif balanced_a and not balanced_b:
+        out.append("Ett år får nu gå med underskott om det återställs inom tre år (kommunallagen 11 kap. 12 §).")
     if frame_a != frame_b:
         if frame_b is None:
             out.append("Investeringsramen tas bort.")
