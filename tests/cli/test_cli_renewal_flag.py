@@ -60,3 +60,23 @@ def test_the_help_names_the_optimisers_default(command: str) -> None:
     assert r.exit_code == 0
     default = "--reinvesteringsbeslut" if RENEWAL_DECISIONS_DEFAULT else "--ingen-reinvesteringsbeslut"
     assert f"[standard: {default}]" in " ".join(r.output.split())
+
+
+@pytest.mark.parametrize(("flag", "expected"), [(["--budget-i-balans"], "balanced"), ([], "restore")])
+def test_report_hands_the_balanced_budget_to_the_plan_study(monkeypatch: pytest.MonkeyPatch, tmp_path: Any,
+                                                            flag: list[str], expected: str) -> None:
+    """``hushall report --budget-i-balans``: the plan document's optimised plan keeps a budget in balance every
+    year (the study's ``balanskrav``); without it a deficit restored within three years is allowed."""
+    import hushall.study
+
+    seen: list[Any] = []
+
+    def run_study(_data: Any, request: Any, *_a: Any, **_k: Any) -> Any:
+        seen.append(request)
+        raise HushallError(STOP)
+
+    monkeypatch.setattr(hushall.study, "run_study", run_study)
+    monkeypatch.setattr("hushall.cli.child.can_fork", lambda: False)
+    r = CliRunner().invoke(cli, ["report", "--example", "--out", str(tmp_path / "ut"), *flag])
+    assert r.exit_code == 1 and STOP in r.output and "Traceback" not in r.output
+    assert len(seen) == 1 and seen[0].source == "optimised" and seen[0].balanskrav == expected

@@ -110,6 +110,15 @@ def renewal_decisions_option(when: str = "") -> Callable[[F], F]:
                         cls=RenewalDecisionsFlag, help=help_text)
 
 
+def balanced_budget_option(when: str = "") -> Callable[[F], F]:
+    """``--budget-i-balans`` (``balanced_budget``: the optimiser's ``balanskrav="balanced"``, a budget in balance
+    every plan year), one definition for every command that optimises a plan; ``when`` ends its help."""
+    return click.option("--budget-i-balans", "balanced_budget", is_flag=True,
+                        help="Budget i balans varje år: balanskravsresultatet minst noll varje planår (kommunallagen "
+                             "11 kap. 5 §)" + (f" {when}" if when else "") + ". Utan flaggan får ett underskott "
+                             "återställas inom tre år (12 §), och omdömet säger vilka år budgeten inte är i balans.")
+
+
 def load_input(path: Path | None, use_example: bool) -> Any:
     from hushall.examples import exempelkommun
     from hushall.model import load

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from hushall.cli.common import (
+    balanced_budget_option,
     emit_json,
     handle_errors,
     info,
@@ -91,10 +92,7 @@ def no_plan_error(data: Any, result: Any, time_limit: float) -> Exception:
 @click.option("--candidates", is_flag=True,
               help="Lägg till projekt som genereras ur behovsanalysen (förnyelser, kapacitet) till fliken Projekt.")
 @renewal_decisions_option()
-@click.option("--budget-i-balans", "balanced_budget", is_flag=True,
-              help="Budget i balans varje år: balanskravsresultatet minst noll varje planår (kommunallagen 11 kap. "
-                   "5 §). Utan flaggan får ett underskott återställas inom tre år (12 §), och sammanfattningen "
-                   "säger vilka år budgeten inte är i balans.")
+@balanced_budget_option()
 @click.option("--installningar", "settings_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Inställningar som på sidan Prioritera (JSON: kriterievikter, investeringsram, skattesats, "
                    "mål, budget i balans); filen laddas ner där med 'Ladda ner inställningarna'.")

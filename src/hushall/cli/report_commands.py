@@ -25,6 +25,7 @@ import click
 from hushall.cli.child import study_process
 from hushall.cli.common import (
     EXAMPLE_TIME_LIMIT_S,
+    balanced_budget_option,
     handle_errors,
     info,
     input_options,
@@ -46,14 +47,17 @@ CHARTS_DRAWN_HERE = 3
 
 
 def plan_request(plan: str | Path | None, draws: int = DEFAULT_DRAWS, time_limit: float = DEFAULT_TIME_LIMIT_S,
-                 explain_s: float = DEFAULT_EXPLAIN_S, renewal_decisions: bool | None = None) -> PlanRequest:
+                 explain_s: float = DEFAULT_EXPLAIN_S, renewal_decisions: bool | None = None,
+                 balanced_budget: bool = False) -> PlanRequest:
     """The study ``--plan`` asks for: a file, ``"optimerad"`` (or nothing) or ``"beslutade"``. The optimiser
     explains every project left out or postponed (what it would break is cheap; the re-solves stay within the
-    explanation budget); ``renewal_decisions``: it decides the reinvestment too (``None``: its default)."""
+    explanation budget); ``renewal_decisions``: it decides the reinvestment too (``None``: its default);
+    ``balanced_budget``: a budget in balance every plan year (``balanskrav="balanced"``)."""
     choice = str(plan).strip().lower() if plan is not None else None
     if choice in (None, PLAN_OPTIMISED):
         return PlanRequest(source="optimised", draws=draws, time_limit_s=time_limit, explain_s=explain_s,
-                           renewal_decisions=renewal_decisions)
+                           renewal_decisions=renewal_decisions,
+                           balanskrav="balanced" if balanced_budget else "restore")
     if choice == PLAN_COMMITTED:
         return PlanRequest(source="committed", draws=draws)
     return PlanRequest(source="file", path=str(plan), draws=draws)
@@ -61,13 +65,15 @@ def plan_request(plan: str | Path | None, draws: int = DEFAULT_DRAWS, time_limit
 
 def write_report(data: Any, out: Path, *, plan: str | Path | None = None, draws: int = DEFAULT_DRAWS,
                  time_limit: float = DEFAULT_TIME_LIMIT_S, data_version: str | None = None,
-                 say: Callable[[str], None] = info, renewal_decisions: bool | None = None) -> tuple[Path, Path]:
+                 say: Callable[[str], None] = info, renewal_decisions: bool | None = None,
+                 balanced_budget: bool = False) -> tuple[Path, Path]:
     """Run the plan study (:func:`hushall.study.run_study`) and write its ``plandokument.pdf`` and
     ``plandokument.xlsx`` to ``out`` (``hushall report``). ``plan``: a file, ``"optimerad"``, ``"beslutade"`` or
     ``None`` (optimised); ``renewal_decisions``: the optimiser decides the reinvestment
-    (``--reinvesteringsbeslut``)."""
+    (``--reinvesteringsbeslut``); ``balanced_budget``: a budget in balance every year (``--budget-i-balans``)."""
     t0 = time.perf_counter()
-    request = plan_request(plan, draws, time_limit, renewal_decisions=renewal_decisions)
+    request = plan_request(plan, draws, time_limit, renewal_decisions=renewal_decisions,
+                           balanced_budget=balanced_budget)
     solving = None
     if request.source == "optimised":
         from hushall.optimize import stderr_progress
@@ -147,16 +153,17 @@ def search_summary(result: Any, time_limit: float) -> str:
                    f"{EXAMPLE_TIME_LIMIT_S:g} s som i hushall demo.")
 @click.option("--data-version", help="Dataversion att skriva i dokumentet (standard: ett fingeravtryck av datan).")
 @renewal_decisions_option("(med --plan optimerad)")
+@balanced_budget_option("(med --plan optimerad)")
 @handle_errors
 def report(path: Path | None, use_example: bool, plan: str | None, out: Path, draws: int, time_limit: float | None,
-           data_version: str | None, renewal_decisions: bool | None) -> None:
+           data_version: str | None, renewal_decisions: bool | None, balanced_budget: bool) -> None:
     """Plandokumentet (PDF) och arbetsboken med alla tabeller bakom det (Excel)."""
     data = load_input(path, use_example)
     out = output_folder(out)
     if time_limit is None:
         time_limit = EXAMPLE_TIME_LIMIT_S if use_example else DEFAULT_TIME_LIMIT_S
     write_report(data, out, plan=plan, draws=draws, time_limit=time_limit, data_version=data_version,
-                 renewal_decisions=renewal_decisions)
+                 renewal_decisions=renewal_decisions, balanced_budget=balanced_budget)
 
 
 __all__ = ["plan_request", "report", "search_summary", "write_report"]
