@@ -21,7 +21,7 @@ from hushall.cli.common import (
     output_folder,
     renewal_decisions_option,
 )
-from hushall.study.request import DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S
+from hushall.study.request import DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S, balanskrav_mode
 from hushall.study.request import DEFAULT_MIP_GAP as DEFAULT_GAP
 
 
@@ -50,7 +50,7 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
         .replace(".", ","))
     result = optimize(data, time_limit=time_limit, mip_gap=gap, progress=stderr_progress(),
                       explain=explain_s > 0, explain_options={"total_time": explain_s, "max_projects": max_explained},
-                      renewal_decisions=renewal_decisions, balanskrav="balanced" if balanced_budget else "restore")
+                      renewal_decisions=renewal_decisions, balanskrav=balanskrav_mode(balanced_budget))
     say(f"Klart: {result.message}")
     if renewal_decisions is False:  # when the optimiser decided it, the summary says so (RENEWAL_DECIDED_TEXT)
         say("Reinvesteringen följer policyn i fliken Antaganden (--ingen-reinvesteringsbeslut).")
@@ -58,9 +58,11 @@ def run_optimization(data: Any, *, time_limit: float = DEFAULT_TIME_LIMIT_S, gap
         raise no_plan_error(data, result, time_limit)
     plan = describe_optimization(data, result)
     if not balanced_budget and not plan.verdict.budget_balances:
+        from hushall.finance.verdict import BUDGET_BALANCE_LAW
+
         years = ", ".join(str(d.year) for d in plan.verdict.deficits)
         say(f"Planen har underskott i budgeten {years} (balanskravsresultat under noll). En plan med budget i balans "
-            "varje år (kommunallagen 11 kap. 5 §): hushall optimize --budget-i-balans.")
+            f"varje år ({BUDGET_BALANCE_LAW}): hushall optimize --budget-i-balans.")
     return plan
 
 
@@ -106,13 +108,13 @@ def optimize(path: Path | None, use_example: bool, time_limit: float, gap: float
     """Den bästa investeringsplanen inom målen för god ekonomisk hushållning, med förklaringar."""
     data = load_input(path, use_example)
     if settings_path is not None:
-        from hushall.study.settings import apply_settings, balanskrav_of, read_settings, renewal_decisions_of
+        from hushall.study.settings import apply_settings, read_settings, renewal_decisions_of
 
         settings = read_settings(settings_path, data)
         data = apply_settings(data, settings)
         if renewal_decisions is None:  # the command line's choice wins over the file's
             renewal_decisions = renewal_decisions_of(settings)
-        balanced_budget = balanced_budget or balanskrav_of(settings) == "balanced"
+        balanced_budget = balanced_budget or bool(settings.get("balanced_budget"))
         info(f"Inställningar ur {settings_path.name} (som på sidan Prioritera).")
     out = output_folder(out)
     plan = run_optimization(data, time_limit=time_limit, gap=gap, explain_s=explain_s, candidates=candidates,

@@ -35,7 +35,13 @@ from hushall.cli.common import (
 )
 from hushall.cli.document_child import DocumentWorker
 from hushall.formatting import fmt_number
-from hushall.study.request import DEFAULT_DRAWS, DEFAULT_EXPLAIN_S, DEFAULT_TIME_LIMIT_S, PlanRequest
+from hushall.study.request import (
+    DEFAULT_DRAWS,
+    DEFAULT_EXPLAIN_S,
+    DEFAULT_TIME_LIMIT_S,
+    PlanRequest,
+    balanskrav_mode,
+)
 
 PLAN_OPTIMISED = "optimerad"
 PLAN_COMMITTED = "beslutade"
@@ -57,7 +63,7 @@ def plan_request(plan: str | Path | None, draws: int = DEFAULT_DRAWS, time_limit
     if choice in (None, PLAN_OPTIMISED):
         return PlanRequest(source="optimised", draws=draws, time_limit_s=time_limit, explain_s=explain_s,
                            renewal_decisions=renewal_decisions,
-                           balanskrav="balanced" if balanced_budget else "restore")
+                           balanskrav=balanskrav_mode(balanced_budget))
     if choice == PLAN_COMMITTED:
         return PlanRequest(source="committed", draws=draws)
     return PlanRequest(source="file", path=str(plan), draws=draws)

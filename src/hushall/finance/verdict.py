@@ -86,6 +86,8 @@ from hushall.needs.reinvestment import reinvestment_path
 DEBT_GROWTH_TOLERANCE = 0.01
 #: A probability that every target holds every year below this is low (module docstring).
 LOW_PROBABILITY = 0.5
+#: The law's balance requirement on the budget, as every text cites it (:attr:`Verdict.deficits`).
+BUDGET_BALANCE_LAW = "kommunallagen 11 kap. 5 §"
 
 
 @dataclass(frozen=True)
@@ -345,6 +347,7 @@ def with_monte_carlo(verdict: Verdict, mc: Any) -> Verdict:
 
 
 __all__ = [
+    "BUDGET_BALANCE_LAW",
     "DEBT_GROWTH_TOLERANCE",
     "LOW_PROBABILITY",
     "AssetOutcome",

@@ -73,6 +73,7 @@ from numpy.typing import NDArray
 from hushall.data.target_types import TARGET_TYPES, types_where
 from hushall.finance import build_inputs, run
 from hushall.finance.targets import maintenance_debt_base_kr, maintenance_debt_limit_kr
+from hushall.finance.verdict import BUDGET_BALANCE_LAW
 from hushall.model import MunicipalityData
 from hushall.needs.reinvestment import reinvestment_path
 from hushall.optimize.finance_block import (
@@ -256,7 +257,7 @@ def financial_block_from_municipality(data: MunicipalityData, renewal_decisions:
         else:  # balanskrav
             balanskrav.append(balance_target(tid, label, mask))
     if balanced_budget and not balanskrav:
-        balanskrav.append(balance_target(BUDGET_BALANCE_ID, "budgeten i balans varje år (kommunallagen 11 kap. 5 §)",
+        balanskrav.append(balance_target(BUDGET_BALANCE_ID, f"budgeten i balans varje år ({BUDGET_BALANCE_LAW})",
                                          np.ones(n, dtype=bool)))
     return FinancialBlock(
         years=years,

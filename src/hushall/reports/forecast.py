@@ -96,8 +96,8 @@ DEBT_ROLL_FORWARD_TEXT = (
 def asset_lines(fc: Forecast, price_base_year: int) -> list[tuple[str, str, np.ndarray]]:
     """The projects' investment beside the reinvestment, the renewal need (the plan's own), what else moves the
     maintenance debt (:func:`hushall.finance.verdict.other_debt_change`, so that the debt rolls forward from the
-    lines above it), the maintenance debt and the pension payouts per year, each labelled with its price basis: ``(label, unit, values)`` with unit
-    ``"kr"`` (amounts in kr) or ``"andel"`` (a share).
+    lines above it), the maintenance debt and the pension payouts per year, each labelled with its price basis:
+    ``(label, unit, values)`` with unit ``"kr"`` (amounts in kr) or ``"andel"`` (a share).
 
     Pension payouts are negative as in the resultaträkning (a cost) and include the löneskatt.
     """

@@ -28,6 +28,7 @@ import numpy as np
 
 from hushall.finance.targets import TOLERANCE_KR
 from hushall.finance.verdict import (
+    BUDGET_BALANCE_LAW,
     DEBT_GROWTH_TOLERANCE,
     LOW_PROBABILITY,
     AssetOutcome,
@@ -55,20 +56,16 @@ def _targets_clause(v: Verdict) -> str:
             f"(första gången {v.first_failed_year})")
 
 
-#: The law's balance requirement on the budget, as the verdict cites it (:attr:`Verdict.deficits`).
-BUDGET_BALANCE_LAW = "kommunallagen 11 kap. 5 §"
-
-
 def _balance_clause(v: Verdict) -> str:
     """The budgeted deficits in a clause ("" when every year's budget balances)."""
     if v.budget_balances:
         return ""
     worst = min(v.deficits, key=lambda d: d.balanskravsresultat_kr)
-    years = year_ranges([d.year for d in v.deficits])
-    low = "" if len(v.deficits) == 1 else f"som lägst {fmt_mkr(worst.balanskravsresultat_kr)} ({worst.year}; "
-    amount = f"{fmt_mkr(worst.balanskravsresultat_kr)} (" if len(v.deficits) == 1 else low
-    return (f"budgeten går med underskott {years}: balanskravsresultatet är {amount}löpande priser), och "
-            f"{BUDGET_BALANCE_LAW} kräver en budget i balans utom vid synnerliga skäl")
+    one = len(v.deficits) == 1  # the year is said once: in the list of years
+    low, when = ("", "") if one else ("som lägst ", f"{worst.year}; ")
+    return (f"budgeten går med underskott {year_ranges([d.year for d in v.deficits])}: balanskravsresultatet är "
+            f"{low}{fmt_mkr(worst.balanskravsresultat_kr)} ({when}löpande priser), och {BUDGET_BALANCE_LAW} kräver "
+            "en budget i balans utom vid synnerliga skäl")
 
 
 def deficit_details(v: Verdict) -> list[str]:

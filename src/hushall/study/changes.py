@@ -50,6 +50,7 @@ import numpy as np
 
 from hushall.data.schema import CRITERIA, CRITERION_LABELS
 from hushall.data.target_types import FRAME_TYPE, TARGET_TYPES
+from hushall.finance.verdict import BUDGET_BALANCE_LAW
 from hushall.formatting import fmt_mkr, fmt_number, fmt_pct
 
 #: A project's share of the weighted score must move by more than this (relative) to be named as the reason.
@@ -371,8 +372,8 @@ class _Reasons:
         """A change of the balance requirement (KL 11 kap. 5 § against 12 §) as the reason."""
         if self.balanced_b:
             if up:
-                return ("det ryms när planen görs om för en budget i balans varje år (kommunallagen 11 kap. 5 §)")
-            return ("med budget i balans varje år (kommunallagen 11 kap. 5 §) får inget år gå med underskott som "
+                return f"det ryms när planen görs om för en budget i balans varje år ({BUDGET_BALANCE_LAW})"
+            return (f"med budget i balans varje år ({BUDGET_BALANCE_LAW}) får inget år gå med underskott som "
                     "återställs senare, och projektet " + ("flyttas" if moved else "ryms inte längre"))
         if up:
             return "när ett år får gå med underskott som återställs inom tre år ryms projektet"
@@ -530,7 +531,7 @@ def money_changes(before: PlanFacts, after: PlanFacts, settings_before: Mapping[
         out.append("Den lägre ramen klaras genom att renoveringar skjuts upp: underhållsskulden växer.")
     balanced_a, balanced_b = bool(settings_before.get("balanced_budget")), bool(settings_after.get("balanced_budget"))
     if balanced_b and not balanced_a:
-        out.append("Budgeten ska nu vara i balans varje år (kommunallagen 11 kap. 5 §): inget år går med underskott.")
+        out.append(f"Budgeten ska nu vara i balans varje år ({BUDGET_BALANCE_LAW}): inget år går med underskott.")
     elif balanced_a and not balanced_b:
         out.append("Ett år får nu gå med underskott om det återställs inom tre år (kommunallagen 11 kap. 12 §).")
     if frame_a != frame_b:

@@ -39,6 +39,21 @@ PlanSource = Literal["optimised", "committed", "file", "schedule"]
 PLAN_SOURCES: tuple[str, ...] = ("optimised", "committed", "file", "schedule")
 
 
+#: The optimiser's balance requirements a study can ask for (:func:`hushall.optimize.optimize`'s ``balanskrav``): a
+#: deficit restored within three years (KL 11 kap. 12 §), or a budget in balance every plan year (5 §).
+BALANSKRAV_MODES: tuple[str, ...] = ("restore", "balanced")
+
+
+def balanskrav_mode(balanced_budget: bool) -> str:
+    """The optimiser's ``balanskrav`` of a yes/no for a budget in balance every year (``--budget-i-balans``, the
+    setting ``balanced_budget``).
+
+    >>> balanskrav_mode(True), balanskrav_mode(False)
+    ('balanced', 'restore')
+    """
+    return BALANSKRAV_MODES[1] if balanced_budget else BALANSKRAV_MODES[0]
+
+
 @dataclass(frozen=True)
 class PlanRequest:
     """Where the plan comes from, and what the study computes around it.
@@ -83,8 +98,8 @@ class PlanRequest:
             raise ValueError("a given plan needs its schedule")
         if self.draws < 0:
             raise ValueError("draws must be 0 or more")
-        if self.balanskrav not in ("restore", "balanced"):
-            raise ValueError(f"unknown balanskrav {self.balanskrav!r} (restore or balanced)")
+        if self.balanskrav not in BALANSKRAV_MODES:
+            raise ValueError(f"unknown balanskrav {self.balanskrav!r} ({' or '.join(BALANSKRAV_MODES)})")
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -98,6 +113,7 @@ class PlanRequest:
 
 
 __all__ = [
+    "BALANSKRAV_MODES",
     "DEFAULT_DRAWS",
     "DEFAULT_EXPLAIN_S",
     "DEFAULT_MIP_GAP",
@@ -108,4 +124,5 @@ __all__ = [
     "ROBUST_YEARS",
     "PlanRequest",
     "PlanSource",
+    "balanskrav_mode",
 ]

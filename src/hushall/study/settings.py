@@ -54,6 +54,7 @@ from hushall.data.target_types import TARGET_TYPES
 from hushall.errors import HushallError, PlanError
 from hushall.formatting import fmt_number
 from hushall.model import MunicipalityData
+from hushall.study.request import balanskrav_mode
 
 #: The targets the settings may set: every evaluated type with a limit the council chooses.
 SETTABLE_TARGETS: tuple[str, ...] = tuple(t.key for t in TARGET_TYPES.values() if t.evaluated and t.has_limit)
@@ -213,7 +214,7 @@ def balanskrav_of(settings: dict[str, Any]) -> str:
     >>> balanskrav_of({"balanced_budget": True}), balanskrav_of({})
     ('balanced', 'restore')
     """
-    return "balanced" if settings.get("balanced_budget") else "restore"
+    return balanskrav_mode(bool(settings.get("balanced_budget")))
 
 
 def _mapping(value: Any, key: str) -> dict[str, Any]:

@@ -215,8 +215,8 @@ class Prioritizer:
             with self._lock:
                 self.solves["quick"] += 1
             # the session of this data version, unless another quick plan uses it now (then a plain solve)
-            with_session = self._session_lock.acquire(blocking=False)
             balanskrav = balanskrav_of(entry.settings)
+            with_session = self._session_lock.acquire(blocking=False)
             try:
                 session = self._session_of(entry.version_id, data, balanskrav) if with_session else None
                 facts = study_facts(data, time_limit_s=self.quick_s, mip_gap=max(self.limits.mip_gap, QUICK_MIP_GAP),
